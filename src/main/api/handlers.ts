@@ -1,0 +1,212 @@
+// The API's implementation: one function per operation, over the shared services.
+// Doors call `dispatch`, which validates the request and turns errors into values.
+import { randomUUID } from 'node:crypto'
+import { operations, type EventName, type EventPayload, type OperationName, type Request, type Response, type Result } from '../../shared/api'
+import type { Account } from '../../shared/account'
+import type { Credentials } from '../../shared/verify'
+import { fail, toDiagnosis } from '../errors'
+import { redactValue } from '../redact'
+import type { Services } from '../services'
+import { Runs } from '../runs'
+import { discover } from '../discovery'
+import { roundTrip, verify, type Secret } from '../verify'
+import { credentialKey } from '../credentials/store'
+import { exportAccount, listFormats } from '../export'
+import { diagnosticReport } from '../report'
+import { normalizeAddress } from '../../shared/address'
+
+export interface DoorHooks {
+  door: 'window' | 'browser' | 'cli'
+  emit<K extends EventName>(event: K, payload: EventPayload<K>): void
+  /** Window only: a native save dialog; returns the chosen path or undefined if cancelled. */
+  chooseSavePath?(defaultName: string): Promise<string | undefined>
+  /** Opens a URL in the system browser (already checked against the allow-list). */
+  openExternal?(url: string): Promise<boolean>
+  version: string
+}
+
+type Handler<K extends OperationName> = (req: Response<K> extends never ? never : ParsedRequest<K>) => Promise<Response<K>>
+type ParsedRequest<K extends OperationName> = ReturnType<(typeof operations)[K]['request']['parse']>
+export type Handlers = { [K in OperationName]: Handler<K> }
+
+export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
+  const runs = new Runs()
+  const { config } = services
+
+  function secretFor(address: string, credentials: Credentials): Secret {
+    switch (credentials.kind) {
+      case 'password':
+        services.secrets.setPassword(address, credentials.password)
+        return { kind: 'password', password: credentials.password }
+      case 'session': {
+        const password = services.secrets.getPassword(address)
+        if (!password) fail('auth-failed', { detail: 'no password given in this session' })
+        return { kind: 'password', password }
+      }
+      case 'oauth2':
+        return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+      case 'none':
+        return { kind: 'none' }
+    }
+  }
+
+  async function withRun<T>(runId: string, deadlineMs: number | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = runs.start(runId, deadlineMs)
+    try {
+      return await fn(signal)
+    } finally {
+      runs.end(runId)
+    }
+  }
+
+  return {
+    async appInfo() {
+      return {
+        name: 'Mail Setup',
+        version: hooks.version,
+        door: hooks.door === 'window' ? 'window' : 'browser',
+        platform: process.platform,
+        keychainService: config.keychainService,
+        canSaveFiles: Boolean(hooks.chooseSavePath)
+      }
+    },
+
+    async discover(req) {
+      const { address } = normalizeAddress(req.address)
+      const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
+      return withRun(req.runId, undefined, (signal) =>
+        discover(address, {
+          config,
+          dns: services.dns,
+          ca: services.ca,
+          signal,
+          deadlineMs,
+          offline: req.offline ?? config.offline,
+          onReport: (report) => hooks.emit('discovery', { kind: 'source', runId: req.runId, report }),
+          onCandidate: (candidate) => hooks.emit('discovery', { kind: 'candidate', runId: req.runId, candidate })
+        })
+      )
+    },
+
+    async cancel(req) {
+      return { cancelled: runs.cancel(req.runId) }
+    },
+
+    async verify(req) {
+      const { address } = normalizeAddress(req.address)
+      const secret = secretFor(address, req.credentials)
+      const result = await withRun(req.runId, undefined, (signal) =>
+        verify(
+          { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
+          { dns: services.dns, ca: services.ca, signal, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+        )
+      )
+      return redactValue(result)
+    },
+
+    async roundTrip(req) {
+      const { address } = normalizeAddress(req.address)
+      const secret = secretFor(address, req.credentials)
+      return withRun(req.runId, undefined, (signal) =>
+        roundTrip(
+          { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
+          { dns: services.dns, ca: services.ca, signal, onStage: (stage) => hooks.emit('roundTrip', { runId: req.runId, stage }) }
+        )
+      )
+    },
+
+    async saveAccount(req) {
+      const now = new Date().toISOString()
+      const existing = req.account.id ? await services.accounts.get(req.account.id) : undefined
+      const account: Account = {
+        ...req.account,
+        id: existing?.id ?? req.account.id ?? randomUUID(),
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now
+      }
+      // The account is kept even when the keychain fails: nothing the user did is lost.
+      const saved = await services.accounts.upsert(account)
+      let keychain: Response<'saveAccount'>['keychain'] = { stored: false, service: config.keychainService }
+      const password = services.secrets.getPassword(account.address)
+      if (req.storePassword && account.authKind === 'password' && password) {
+        keychain = await services.credentials.save(credentialKey(account.address, 'incoming', account.incoming.username), password)
+        if (keychain.stored && account.outgoing.username !== account.incoming.username) {
+          keychain = await services.credentials.save(credentialKey(account.address, 'outgoing', account.outgoing.username), password)
+        }
+      }
+      return { account: saved, keychain }
+    },
+
+    async listAccounts() {
+      return services.accounts.list()
+    },
+
+    async removeAccount(req) {
+      const account = await services.accounts.get(req.id)
+      const removed = await services.accounts.remove(req.id)
+      let keychain
+      if (account && req.removeSecret) {
+        keychain = await services.credentials.remove(credentialKey(account.address, 'incoming', account.incoming.username))
+        await services.credentials.remove(credentialKey(account.address, 'outgoing', account.outgoing.username))
+      }
+      return { removed, keychain }
+    },
+
+    async listFormats() {
+      return { formats: listFormats() }
+    },
+
+    async exportProfile(req) {
+      const account = await services.accounts.get(req.accountId)
+      if (!account) fail('internal', { detail: `no account ${req.accountId}` })
+      return exportAccount(account, req.format, { keychainService: config.keychainService, platform: process.platform })
+    },
+
+    async saveExport(req) {
+      if (!hooks.chooseSavePath) fail('unsupported', { detail: 'this door downloads files instead' })
+      const path = await hooks.chooseSavePath(req.file.fileName)
+      if (!path) return { saved: false }
+      const { writeFileAtomic } = await import('../files')
+      await writeFileAtomic(path, Buffer.from(req.file.content, req.file.encoding === 'base64' ? 'base64' : 'utf8'))
+      return { saved: true, path }
+    },
+
+    async diagnosticReport(req) {
+      return diagnosticReport(req, { version: hooks.version })
+    },
+
+    async oauthBegin() {
+      return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+    },
+
+    async oauthComplete() {
+      return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+    },
+
+    async openExternal(req) {
+      const { isAllowedExternalUrl } = await import('../../shared/external')
+      if (!isAllowedExternalUrl(req.url) || !hooks.openExternal) return { opened: false }
+      return { opened: await hooks.openExternal(req.url) }
+    }
+  }
+}
+
+/** Validates a raw request from any door, runs the handler, and returns a Result. */
+export async function dispatch(handlers: Handlers, name: string, raw: unknown): Promise<Result<unknown>> {
+  if (!Object.hasOwn(operations, name)) {
+    return { ok: false, error: { code: 'unsupported', userFixable: false, detail: `unknown operation ${name.slice(0, 50)}` } }
+  }
+  const op = name as OperationName
+  const parsed = operations[op].request.safeParse(raw ?? {})
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'internal', userFixable: false, detail: `invalid request: ${parsed.error.issues[0]?.message ?? ''}` } }
+  }
+  try {
+    const handler = handlers[op] as (req: unknown) => Promise<unknown>
+    return { ok: true, value: await handler(parsed.data) }
+  } catch (err) {
+    return { ok: false, error: redactValue(toDiagnosis(err)) }
+  }
+}
+
+export type { Request }

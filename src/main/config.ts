@@ -1,0 +1,73 @@
+// Runtime configuration, read once from the environment (and CLI flags), passed to services.
+// Defaults use the system resolver and trust store; tests point these at the bench.
+import { readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+
+export interface Config {
+  /** DNS servers as "ip" or "ip:port"; empty means the system resolver. */
+  dnsServers: string[]
+  /** Extra trusted CA certificates (PEM), added to the system store. */
+  extraCaPem: string[]
+  /** Admin and user folders of autoconfig files, searched after the shipped ones. */
+  ispDirs: string[]
+  /** Base URL of the online ISPDB; the domain is appended. */
+  ispdbBaseUrl: string
+  /** Turns every network discovery source off. */
+  offline: boolean
+  /** Global discovery deadline. */
+  discoveryDeadlineMs: number
+  /** Where accounts.json lives. */
+  userDataDir: string
+  /** Keychain service name under which passwords are stored. */
+  keychainService: string
+  /** Optional admin policy file (OAuth client ids and similar). */
+  policyFile?: string
+  /** Folder of files shipped with the app (providers.json, isp/). */
+  resourcesDir: string
+}
+
+function list(value: string | undefined, sep = /[,\s]+/): string[] {
+  return (value ?? '').split(sep).map((s) => s.trim()).filter(Boolean)
+}
+
+function defaultUserDataDir(env: NodeJS.ProcessEnv): string {
+  if (process.platform === 'win32') return join(env.APPDATA ?? homedir(), 'Mail Setup')
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Mail Setup')
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'mail-setup')
+}
+
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Config> = {},
+  resourcesDir = defaultResourcesDir()
+): Config {
+  const caFiles = list(env.MAIL_SETUP_EXTRA_CA, /[:;]/)
+  const base: Config = {
+    dnsServers: list(env.MAIL_SETUP_DNS),
+    extraCaPem: caFiles.map((f) => readFileSync(f, 'utf8')),
+    ispDirs: list(env.MAIL_SETUP_ISP_DIRS, /[:;]/),
+    ispdbBaseUrl: env.MAIL_SETUP_ISPDB_URL ?? 'https://autoconfig.thunderbird.net/v1.1/',
+    offline: env.MAIL_SETUP_OFFLINE === '1',
+    discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
+    userDataDir: env.MAIL_SETUP_USER_DATA ?? defaultUserDataDir(env),
+    keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
+    policyFile: env.MAIL_SETUP_POLICY || undefined,
+    resourcesDir
+  }
+  return { ...base, ...overrides }
+}
+
+/** `resources/` of the source tree or of the packaged app (out/main/../../resources). */
+export function defaultResourcesDir(): string {
+  const here = new URL('.', import.meta.url).pathname
+  for (const candidate of [join(here, '..', '..', 'resources'), join(here, '..', 'resources'), join(process.cwd(), 'resources')]) {
+    try {
+      readFileSync(join(candidate, 'providers.json'))
+      return candidate
+    } catch {
+      // try the next layout
+    }
+  }
+  return join(process.cwd(), 'resources')
+}

@@ -1,0 +1,73 @@
+// The one redaction function. Everything that leaves a service (logs, transcripts, reports,
+// exports, errors) passes through here. It removes known secrets by value and protocol
+// credentials by shape.
+
+const MASK = '••••••'
+
+/** Secret values registered for this process (passwords, tokens); matched by value anywhere. */
+const knownSecrets = new Set<string>()
+
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 3) knownSecrets.add(value)
+}
+
+export function forgetSecret(value: string | undefined): void {
+  if (value) knownSecrets.delete(value)
+}
+
+function variants(secret: string): string[] {
+  const b64 = Buffer.from(secret, 'utf8').toString('base64')
+  return [secret, b64, encodeURIComponent(secret)]
+}
+
+// Protocol shapes that carry credentials, each keeping the verb and masking the rest.
+const PATTERNS: Array<[RegExp, string]> = [
+  // IMAP: tag LOGIN user pass / tag AUTHENTICATE MECH initial-response
+  [/^(\S+ LOGIN )(.*)$/im, `$1${MASK}`],
+  [/^(\S+ AUTHENTICATE \S+)( .*)?$/im, `$1 ${MASK}`],
+  // POP3
+  [/^(PASS )(.*)$/im, `$1${MASK}`],
+  [/^(APOP \S+ )(.*)$/im, `$1${MASK}`],
+  [/^(AUTH \S+)( .+)$/im, `$1 ${MASK}`],
+  // OAuth / HTTP
+  [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${MASK}`],
+  [/(auth=Bearer\s*)[^\x01\s]+/gi, `$1${MASK}`],
+  [/("?(?:access_token|refresh_token|id_token|password|client_secret|code_verifier)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${MASK}`],
+  [/(\/\/[^/\s:@]+:)[^@/\s]+@/g, `$1${MASK}@`]
+]
+
+/** Redacts one line or block of text. */
+export function redact(text: string): string {
+  let out = text
+  for (const secret of knownSecrets) {
+    for (const v of variants(secret)) {
+      if (v.length >= 3) out = out.split(v).join(MASK)
+    }
+  }
+  for (const [re, rep] of PATTERNS) out = out.replace(re, rep)
+  return out
+}
+
+/**
+ * Redacts a client line of a SASL exchange: after AUTH/AUTHENTICATE, every continuation
+ * line the client sends is a credential, whatever it looks like.
+ */
+export function redactSaslContinuation(): string {
+  return MASK
+}
+
+/** Deep-redacts a JSON-able value: secret-named keys masked, every string redacted. */
+export function redactValue<T>(value: T): T {
+  const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
+  const walk = (v: unknown, key?: string): unknown => {
+    if (typeof v === 'string') return key && SECRET_KEYS.test(key) ? MASK : redact(v)
+    if (Array.isArray(v)) return v.map((x) => walk(x))
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]))
+    }
+    return v
+  }
+  return walk(value) as T
+}
+
+export const REDACTION_MASK = MASK

@@ -1,0 +1,69 @@
+// A set-up account as it is kept and exported. Never holds a secret.
+import { z } from 'zod'
+import { OAuth2Settings, ServerSettings, SourceId } from './domain'
+
+export const Account = z.object({
+  id: z.string().min(1).max(200),
+  address: z.string().min(3).max(320),
+  displayName: z.string().max(200),
+  incoming: ServerSettings,
+  outgoing: ServerSettings,
+  /** How the account signs in. */
+  authKind: z.enum(['password', 'oauth2']),
+  oauth2: OAuth2Settings.extend({ providerId: z.string().max(100).optional() }).optional(),
+  source: SourceId.optional(),
+  providerName: z.string().max(200).optional(),
+  verifiedAt: z.string().optional(),
+  createdAt: z.string(),
+  updatedAt: z.string()
+})
+export type Account = z.infer<typeof Account>
+
+export const KeychainStatus = z.object({
+  stored: z.boolean(),
+  /** Diagnosis code when not stored: keychain-unavailable, keychain-locked, keychain-denied. */
+  code: z.string().max(100).optional(),
+  service: z.string().max(200).optional()
+})
+export type KeychainStatus = z.infer<typeof KeychainStatus>
+
+export const ExportFormatId = z.enum([
+  'thunderbird-autoconfig',
+  'thunderbird-userjs',
+  'thunderbird-qr-png',
+  'thunderbird-qr-svg',
+  'apple-mobileconfig',
+  'outlook-prf',
+  'autodiscover-pox',
+  'evolution',
+  'k9s',
+  'mutt',
+  'aerc',
+  'mbsync',
+  'msmtp',
+  'fetchmail',
+  'claws-mail',
+  'card-markdown',
+  'card-json'
+])
+export type ExportFormatId = z.infer<typeof ExportFormatId>
+
+export const ExportFormatInfo = z.object({
+  id: ExportFormatId,
+  /** Name of the client or format, for display. */
+  name: z.string(),
+  clients: z.array(z.string()),
+  fileName: z.string(),
+  mimeType: z.string(),
+  supports: z.object({ imap: z.boolean(), pop3: z.boolean(), oauth2: z.boolean() })
+})
+export type ExportFormatInfo = z.infer<typeof ExportFormatInfo>
+
+export const ExportFile = z.object({
+  format: ExportFormatId,
+  fileName: z.string().max(255),
+  mimeType: z.string().max(100),
+  encoding: z.enum(['utf8', 'base64']),
+  content: z.string().max(10_000_000)
+})
+export type ExportFile = z.infer<typeof ExportFile>

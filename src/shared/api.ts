@@ -1,0 +1,147 @@
+// The one contract between the wizard and the main side. Every door (Electron IPC,
+// the browser-mode HTTP server, the CLI) serves exactly these operations and events,
+// and every request is validated with these schemas on the main side.
+import { z } from 'zod'
+import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus } from './account'
+import { Diagnosis } from './diagnosis'
+import { DiscoveryResult, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
+import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
+
+const runId = z.string().min(1).max(100)
+const address = z.string().min(1).max(400)
+
+export const operations = {
+  appInfo: {
+    request: z.object({}),
+    response: z.object({
+      name: z.string(),
+      version: z.string(),
+      door: z.enum(['window', 'browser']),
+      platform: z.string(),
+      keychainService: z.string(),
+      /** The window can show a save dialog; browser mode downloads instead. */
+      canSaveFiles: z.boolean()
+    })
+  },
+  discover: {
+    request: z.object({
+      runId,
+      address,
+      offline: z.boolean().optional(),
+      deadlineMs: z.number().int().min(100).max(120_000).optional()
+    }),
+    response: DiscoveryResult
+  },
+  /** Cancels a discover, verify, round trip or OAuth run by its id. */
+  cancel: {
+    request: z.object({ runId }),
+    response: z.object({ cancelled: z.boolean() })
+  },
+  verify: {
+    request: z.object({
+      runId,
+      address,
+      /** Incoming and outgoing entries to try, best first; the service probes them in parallel. */
+      incoming: z.array(ServerSettings).max(32),
+      outgoing: z.array(ServerSettings).max(32),
+      credentials: Credentials,
+      exceptions: z.array(HostException).max(64).default([])
+    }),
+    response: VerifyResult
+  },
+  roundTrip: {
+    request: z.object({
+      runId,
+      address,
+      incoming: ServerSettings,
+      outgoing: ServerSettings,
+      credentials: Credentials,
+      exceptions: z.array(HostException).max(64).default([])
+    }),
+    response: RoundTripResult
+  },
+  saveAccount: {
+    request: z.object({
+      account: Account.omit({ id: true, createdAt: true, updatedAt: true }).extend({
+        id: z.string().max(200).optional()
+      }),
+      /** Store the password given earlier in this session in the system keychain. */
+      storePassword: z.boolean()
+    }),
+    response: z.object({ account: Account, keychain: KeychainStatus })
+  },
+  listAccounts: {
+    request: z.object({}),
+    response: z.object({ accounts: z.array(Account), problem: Diagnosis.optional() })
+  },
+  removeAccount: {
+    request: z.object({ id: z.string().max(200), removeSecret: z.boolean().default(true) }),
+    response: z.object({ removed: z.boolean(), keychain: KeychainStatus.optional() })
+  },
+  listFormats: {
+    request: z.object({}),
+    response: z.object({ formats: z.array(ExportFormatInfo) })
+  },
+  exportProfile: {
+    request: z.object({ accountId: z.string().max(200), format: ExportFormatId }),
+    response: ExportFile
+  },
+  /** Window only: asks where to save and writes the file atomically. */
+  saveExport: {
+    request: z.object({ file: ExportFile }),
+    response: z.object({ saved: z.boolean(), path: z.string().optional() })
+  },
+  diagnosticReport: {
+    request: z.object({
+      address,
+      discovery: DiscoveryResult.optional(),
+      verify: VerifyResult.optional()
+    }),
+    response: z.object({ text: z.string(), fileName: z.string() })
+  },
+  oauthBegin: {
+    request: z.object({ runId, address, oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
+    response: z.object({ sessionId: z.string(), authorizeUrl: z.string(), openedByMain: z.boolean() })
+  },
+  oauthComplete: {
+    request: z.object({ sessionId: z.string().max(200) }),
+    response: z.object({ sessionId: z.string(), username: z.string().optional() })
+  },
+  openExternal: {
+    request: z.object({ url: z.string().url().max(2048) }),
+    response: z.object({ opened: z.boolean() })
+  }
+} as const
+
+export type OperationName = keyof typeof operations
+export type Request<K extends OperationName> = z.input<(typeof operations)[K]['request']>
+export type Response<K extends OperationName> = z.output<(typeof operations)[K]['response']>
+
+/** Errors travel as values: a typed diagnosis, never a thrown string. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Diagnosis }
+
+export const events = {
+  discovery: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('source'), runId, report: SourceReport }),
+    z.object({ kind: z.literal('candidate'), runId, candidate: Candidate })
+  ]),
+  verify: z.object({ runId, probe: Probe }),
+  roundTrip: z.object({
+    runId,
+    stage: z.enum(['sending', 'sent', 'waiting', 'delivered', 'removing', 'done', 'failed'])
+  }),
+  oauth: z.object({ sessionId: z.string(), state: z.enum(['waiting', 'exchanging', 'done', 'failed']) })
+} as const
+
+export type EventName = keyof typeof events
+export type EventPayload<K extends EventName> = z.output<(typeof events)[K]>
+
+/** What the renderer sees, whichever door it is behind. */
+export type MailSetupApi = {
+  [K in OperationName]: (request: Request<K>) => Promise<Result<Response<K>>>
+} & {
+  on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
+}
+
+export const operationNames = Object.keys(operations) as OperationName[]
+export const eventNames = Object.keys(events) as EventName[]

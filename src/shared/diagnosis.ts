@@ -1,0 +1,79 @@
+// The diagnosis vocabulary. Every failure anywhere in the app ends as one of these codes;
+// the words for each code live in the locale files (diagnosis.<code>.*), never in code.
+import { z } from 'zod'
+
+export const DiagnosisCode = z.enum([
+  // address and discovery
+  'address-invalid',
+  'no-settings-found',
+  // network
+  'dns-not-found',
+  'dns-failed',
+  'connection-refused',
+  'timeout',
+  'connection-closed',
+  'network-unreachable',
+  // TLS and certificates
+  'tls-failed',
+  'cert-expired',
+  'cert-not-yet-valid',
+  'cert-self-signed',
+  'cert-wrong-host',
+  'cert-untrusted',
+  'starttls-missing',
+  'starttls-failed',
+  'plaintext-refused',
+  // protocol
+  'protocol-error',
+  'not-this-protocol',
+  // authentication
+  'auth-failed',
+  'password-auth-disabled',
+  'oauth-required',
+  'app-password-required',
+  'protocol-disabled',
+  'auth-mechanism-unsupported',
+  'too-many-attempts',
+  'server-busy',
+  // sending
+  'send-as-denied',
+  'relay-denied',
+  'round-trip-timeout',
+  // OAuth
+  'oauth-state-mismatch',
+  'oauth-denied',
+  'oauth-cancelled',
+  'oauth-token-expired',
+  'oauth-token-refused',
+  'oauth-server-error',
+  // keychain and files
+  'keychain-unavailable',
+  'keychain-locked',
+  'keychain-denied',
+  'file-write-failed',
+  'accounts-file-corrupt',
+  // everything else
+  'cancelled',
+  'unsupported',
+  'internal'
+])
+export type DiagnosisCode = z.infer<typeof DiagnosisCode>
+
+/**
+ * A failure as a value. `serverSays` is the server's own words (already redacted);
+ * the title, explanation, advice and admin question come from the catalog by code.
+ */
+export const Diagnosis = z.object({
+  code: DiagnosisCode,
+  /** Whether the user can fix it themselves (wrong password) or needs someone else (firewall). */
+  userFixable: z.boolean(),
+  serverSays: z.string().max(4000).optional(),
+  protocol: z.enum(['imap', 'pop3', 'smtp', 'http', 'dns', 'oauth']).optional(),
+  host: z.string().max(253).optional(),
+  port: z.number().int().optional(),
+  /** Values the catalog text may interpolate, e.g. {{host}}, {{port}}, {{provider}}. */
+  params: z.record(z.string(), z.string().max(500)).optional(),
+  /** Developer-facing English detail; the UI never branches on it. */
+  detail: z.string().max(4000).optional()
+})
+export type Diagnosis = z.infer<typeof Diagnosis>

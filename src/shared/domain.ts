@@ -1,0 +1,138 @@
+// Domain types shared by every process. Zod schemas are the source of truth;
+// the TypeScript types are inferred from them so they cannot drift apart.
+import { z } from 'zod'
+
+/** How a connection is protected: implicit TLS, upgraded with STARTTLS/STLS, or none. */
+export const Security = z.enum(['tls', 'starttls', 'plain'])
+export type Security = z.infer<typeof Security>
+
+export const IncomingProtocol = z.enum(['imap', 'pop3'])
+export type IncomingProtocol = z.infer<typeof IncomingProtocol>
+export const Protocol = z.enum(['imap', 'pop3', 'smtp'])
+export type Protocol = z.infer<typeof Protocol>
+
+/** Authentication methods, named after the autoconfig vocabulary. */
+export const AuthMethod = z.enum([
+  'password-cleartext',
+  'password-encrypted',
+  'oauth2',
+  'ntlm',
+  'gssapi',
+  'client-ip',
+  'none'
+])
+export type AuthMethod = z.infer<typeof AuthMethod>
+
+const host = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$/, 'host name in ASCII (punycode) form')
+
+export const Pop3Options = z.object({
+  leaveOnServer: z.boolean(),
+  daysToLeave: z.number().int().min(0).max(36500).optional()
+})
+export type Pop3Options = z.infer<typeof Pop3Options>
+
+/** One server entry: everything a client needs to connect, minus the secret. */
+export const ServerSettings = z.object({
+  protocol: Protocol,
+  host,
+  port: z.number().int().min(1).max(65535),
+  security: Security,
+  username: z.string().min(1).max(320),
+  auth: z.array(AuthMethod).min(1).max(8),
+  pop3: Pop3Options.optional()
+})
+export type ServerSettings = z.infer<typeof ServerSettings>
+
+export const SourceId = z.enum([
+  'builtin',
+  'local-file',
+  'autoconfig-https',
+  'autoconfig-http',
+  'ispdb',
+  'mx',
+  'srv',
+  'autodiscover',
+  'guess',
+  'manual'
+])
+export type SourceId = z.infer<typeof SourceId>
+
+/** Why a candidate is trusted or needs the user's confirmation (a code, never prose). */
+export const TrustReason = z.enum([
+  'builtin',
+  'local-file',
+  'https-in-domain',
+  'srv-in-domain',
+  'mx-known-provider',
+  'manual',
+  'plain-http',
+  'redirect-other-domain',
+  'srv-other-domain',
+  'mx-other-domain',
+  'guess'
+])
+export type TrustReason = z.infer<typeof TrustReason>
+
+export const Trust = z.object({
+  level: z.enum(['trusted', 'confirm']),
+  reason: TrustReason,
+  /** The host, URL or domain the reason is about, for display. */
+  subject: z.string().max(2048).optional()
+})
+export type Trust = z.infer<typeof Trust>
+
+/** OAuth2 settings as an autoconfig `oAuth2` element or the provider table gives them. */
+export const OAuth2Settings = z.object({
+  issuer: z.string().max(2048),
+  scope: z.string().max(2048),
+  authURL: z.string().url().max(2048).optional(),
+  tokenURL: z.string().url().max(2048).optional()
+})
+export type OAuth2Settings = z.infer<typeof OAuth2Settings>
+
+/** A set of server settings found by one source, ranked against the others. */
+export const Candidate = z.object({
+  id: z.string().max(200),
+  source: SourceId,
+  trust: Trust,
+  /** Higher is better. The orchestrator sorts by it. */
+  score: z.number(),
+  providerId: z.string().max(200).optional(),
+  providerName: z.string().max(200).optional(),
+  /** IMAP and/or POP3 entries in the provider's order of preference. */
+  incoming: z.array(ServerSettings).max(32),
+  /** SMTP entries in order of preference. */
+  outgoing: z.array(ServerSettings).max(32),
+  oauth2: OAuth2Settings.optional(),
+  documentationUrl: z.string().max(2048).optional()
+})
+export type Candidate = z.infer<typeof Candidate>
+
+export const SourceState = z.enum(['started', 'found', 'nothing', 'failed', 'timeout', 'skipped'])
+export type SourceState = z.infer<typeof SourceState>
+
+/** What one discovery source did, for the live list and the report. */
+export const SourceReport = z.object({
+  source: SourceId,
+  state: SourceState,
+  /** Machine-readable reason for failed/nothing/skipped (e.g. 'http-404', 'bad-xml', 'offline'). */
+  reason: z.string().max(100).optional(),
+  /** Human-readable detail (URL tried, HTTP status, …); never contains secrets. */
+  detail: z.string().max(2000).optional(),
+  candidates: z.number().int().min(0).optional(),
+  ms: z.number().min(0).optional()
+})
+export type SourceReport = z.infer<typeof SourceReport>
+
+export const DiscoveryResult = z.object({
+  address: z.string(),
+  domain: z.string(),
+  candidates: z.array(Candidate),
+  sources: z.array(SourceReport),
+  ms: z.number()
+})
+export type DiscoveryResult = z.infer<typeof DiscoveryResult>
