@@ -2,6 +2,7 @@
 // the browser-mode HTTP server, the CLI) serves exactly these operations and events,
 // and every request is validated with these schemas on the main side.
 import { z } from 'zod'
+import { EVENT_NAMES, OPERATION_NAMES } from './api-names'
 import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus } from './account'
 import { Diagnosis } from './diagnosis'
 import { DiscoveryResult, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
@@ -143,5 +144,10 @@ export type MailSetupApi = {
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void
 }
 
-export const operationNames = Object.keys(operations) as OperationName[]
-export const eventNames = Object.keys(events) as EventName[]
+// The zod-free name lists must list exactly the contract's operations and events.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const namesMatch: Same<(typeof OPERATION_NAMES)[number], OperationName> & Same<(typeof EVENT_NAMES)[number], EventName> = true
+void namesMatch
+
+export const operationNames: readonly OperationName[] = OPERATION_NAMES
+export const eventNames: readonly EventName[] = EVENT_NAMES

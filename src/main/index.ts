@@ -1,0 +1,86 @@
+// Electron entry: one secure window, the API over IPC with every request validated and
+// every sender checked. All real work happens in services that do not import Electron.
+import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { loadConfig } from './config'
+import { createServices } from './services'
+import { createHandlers, dispatch, type DoorHooks } from './api/handlers'
+import { OPERATION_NAMES } from '../shared/api-names'
+import { eventChannel, operationChannel } from '../shared/ipc-channels'
+import { isAllowedExternalUrl } from '../shared/external'
+import { CONTENT_SECURITY_POLICY } from '../shared/csp'
+import { isTrustedSenderUrl, windowOptions } from './window/options'
+import { APP_VERSION } from './version'
+
+const here = fileURLToPath(new URL('.', import.meta.url))
+const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '..', 'renderer', 'index.html')).href
+
+let mainWindow: BrowserWindow | undefined
+
+function harden(contents: WebContents): void {
+  // No navigation away from the wizard, no new windows, no webviews.
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.on('will-redirect', (event) => event.preventDefault())
+  contents.on('will-attach-webview', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+}
+
+function createWindow(): void {
+  const win = new BrowserWindow(windowOptions(join(here, '..', 'preload', 'index.cjs')))
+  mainWindow = win
+  win.once('ready-to-show', () => win.show())
+  win.on('closed', () => {
+    mainWindow = undefined
+  })
+  void win.loadURL(rendererUrl)
+}
+
+function registerApi(): void {
+  const hooks: DoorHooks = {
+    door: 'window',
+    version: APP_VERSION,
+    emit(event, payload) {
+      mainWindow?.webContents.send(eventChannel(event), payload)
+    },
+    async chooseSavePath(defaultName) {
+      if (!mainWindow) return undefined
+      const result = await dialog.showSaveDialog(mainWindow, { defaultPath: defaultName })
+      return result.canceled ? undefined : result.filePath
+    },
+    async openExternal(url) {
+      if (!isAllowedExternalUrl(url)) return false
+      await shell.openExternal(url)
+      return true
+    }
+  }
+  const handlers = createHandlers(createServices(loadConfig(process.env)), hooks)
+  for (const name of OPERATION_NAMES) {
+    ipcMain.handle(operationChannel(name), async (event, request: unknown) => {
+      if (!event.senderFrame || !isTrustedSenderUrl(event.senderFrame.url, rendererUrl)) {
+        return { ok: false, error: { code: 'internal', userFixable: false, detail: 'untrusted sender' } }
+      }
+      return dispatch(handlers, name, request)
+    })
+  }
+}
+
+app.enableSandbox()
+app.on('web-contents-created', (_event, contents) => harden(contents))
+
+void app.whenReady().then(() => {
+  // Deny every permission request (camera, notifications, …): the wizard needs none.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+  })
+  registerApi()
+  createWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})

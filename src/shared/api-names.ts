@@ -1,0 +1,21 @@
+// Operation and event names without their schemas, so the renderer and preload can list
+// them without bundling zod. `api.ts` checks at compile time that these match the contract.
+export const OPERATION_NAMES = [
+  'appInfo',
+  'discover',
+  'cancel',
+  'verify',
+  'roundTrip',
+  'saveAccount',
+  'listAccounts',
+  'removeAccount',
+  'listFormats',
+  'exportProfile',
+  'saveExport',
+  'diagnosticReport',
+  'oauthBegin',
+  'oauthComplete',
+  'openExternal'
+] as const
+
+export const EVENT_NAMES = ['discovery', 'verify', 'roundTrip', 'oauth'] as const
