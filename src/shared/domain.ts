@@ -66,6 +66,8 @@ export const TrustReason = z.enum([
   'builtin',
   'local-file',
   'https-in-domain',
+  /** Fetched over HTTPS from the configured ISPDB (a curated database, not the domain itself). */
+  'ispdb',
   'srv-in-domain',
   'mx-known-provider',
   'manual',

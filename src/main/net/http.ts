@@ -1,0 +1,229 @@
+// A bounded HTTP(S) client for discovery and token requests: resolves through our Dns,
+// trusts only the given CAs, has one deadline for the whole exchange (redirects included),
+// caps the body, follows a limited number of redirects and says when one left HTTPS or the
+// domain. Status codes are returned, not thrown; transport problems throw HttpError.
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+
+export type HttpReason =
+  | 'timeout'
+  | 'aborted'
+  | 'nxdomain'
+  | 'connect'
+  | 'tls'
+  | 'too-large'
+  | 'redirect-loop'
+  | 'too-many-redirects'
+  | 'redirect-to-http'
+  | 'redirect-with-body'
+  | 'bad-redirect'
+  | 'bad-url'
+  | 'protocol'
+
+export class HttpError extends Error {
+  constructor(
+    readonly reason: HttpReason,
+    readonly url: string,
+    detail: string,
+    readonly code?: string
+  ) {
+    super(detail)
+    this.name = 'HttpError'
+  }
+}
+
+export interface HttpRequest {
+  url: string
+  method?: 'GET' | 'POST' | 'HEAD'
+  headers?: Record<string, string>
+  body?: string | Buffer
+  /** Resolver for every hop (Dns.lookupFn). */
+  lookup: LookupFunction
+  /** Trusted CA certificates (PEM); empty or absent means Node's defaults. */
+  ca?: string[]
+  signal?: AbortSignal
+  /** Deadline for the whole exchange, redirects included. */
+  timeoutMs: number
+  /** Body size cap in bytes (default 1 MiB). */
+  maxBytes?: number
+  /** Redirects to follow (default 5; 0 returns the 3xx response as is). */
+  maxRedirects?: number
+  /** Follow a redirect from https to http (default false: HttpError 'redirect-to-http'). */
+  allowDowngrade?: boolean
+  /** The domain the exchange should stay in; sets `leftDomain` when a hop leaves it. */
+  domain?: string
+}
+
+export interface HttpResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  /** Media type, lower case, without parameters ('' when absent). */
+  contentType: string
+  body: Buffer
+  /** URL of the final hop. */
+  url: string
+  /** Every URL redirected to, in order. */
+  redirects: string[]
+  /** A redirect went from https to http. */
+  leftHttps: boolean
+  /** A hop's host was outside `domain`. */
+  leftDomain: boolean
+}
+
+const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|EPROTO)/
+const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL'])
+
+export function inDomain(host: string, domain: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '')
+  const d = domain.toLowerCase().replace(/\.$/, '')
+  return h === d || h.endsWith(`.${d}`)
+}
+
+/** 'http-404', 'http-4xx', 'http-5xx', … for a status that is not a success. */
+export function statusReason(status: number): string {
+  if (status === 404 || status === 410) return 'http-404'
+  if (status === 401 || status === 403) return 'http-401'
+  if (status >= 500) return 'http-5xx'
+  if (status >= 400) return 'http-4xx'
+  if (status >= 300) return 'http-3xx'
+  return 'http-other'
+}
+
+function classify(err: NodeJS.ErrnoException, url: string): HttpError {
+  const code = err.code ?? ''
+  if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'NXDOMAIN') return new HttpError('nxdomain', url, `${new URL(url).hostname} not found`, code)
+  if (TLS_CODES.test(code)) return new HttpError('tls', url, `TLS: ${code}`, code)
+  if (CONNECT_CODES.has(code)) return new HttpError('connect', url, `connection failed: ${code}`, code)
+  return new HttpError('protocol', url, `request failed: ${code || err.message}`.slice(0, 300), code)
+}
+
+interface Hop {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: Buffer
+}
+
+function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, maxBytes: number): Promise<Hop> {
+  return new Promise<Hop>((resolve, reject) => {
+    const mod = url.protocol === 'https:' ? https : http
+    const options: https.RequestOptions = {
+      method,
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || undefined,
+      path: `${url.pathname}${url.search}`,
+      headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
+      lookup: req.lookup,
+      agent: false,
+      signal
+    }
+    if (url.protocol === 'https:') {
+      options.ca = req.ca && req.ca.length ? req.ca : undefined
+      options.servername = url.hostname
+      options.rejectUnauthorized = true
+    }
+    const r = mod.request(options, (res) => {
+      const declared = Number(res.headers['content-length'])
+      if (declared > maxBytes) {
+        res.destroy()
+        reject(new HttpError('too-large', url.href, `body of ${declared} bytes exceeds ${maxBytes}`))
+        return
+      }
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > maxBytes) {
+          res.destroy()
+          reject(new HttpError('too-large', url.href, `body exceeds ${maxBytes} bytes`))
+          return
+        }
+        chunks.push(c)
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }))
+      res.on('error', (err) => reject(err))
+      res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })))
+    })
+    r.on('error', reject)
+    r.end(body)
+  })
+}
+
+/** Performs the request; throws HttpError for transport problems, returns every status. */
+export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  const maxBytes = req.maxBytes ?? 1024 * 1024
+  const maxRedirects = req.maxRedirects ?? 5
+  const deadline = AbortSignal.timeout(req.timeoutMs)
+  const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline
+  let url: URL
+  try {
+    url = new URL(req.url)
+  } catch {
+    throw new HttpError('bad-url', req.url, 'not a URL')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new HttpError('bad-url', req.url, 'only http and https')
+  let method = req.method ?? 'GET'
+  let body = req.body === undefined ? undefined : Buffer.from(req.body)
+  let headers: Record<string, string> = { 'user-agent': 'MailSetup/0.1', accept: '*/*' }
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v
+  const redirects: string[] = []
+  const seen = new Set([url.href])
+  let leftHttps = false
+  let leftDomain = req.domain ? !inDomain(url.hostname, req.domain) : false
+
+  for (;;) {
+    let hop: Hop
+    try {
+      hop = await oneHop(req, url, method, headers, body, signal, maxBytes)
+    } catch (err) {
+      if (err instanceof HttpError) throw err
+      if (deadline.aborted) throw new HttpError('timeout', url.href, `no answer within ${req.timeoutMs} ms`)
+      if (req.signal?.aborted) throw new HttpError('aborted', url.href, 'cancelled')
+      throw classify(err as NodeJS.ErrnoException, url.href)
+    }
+    const location = hop.headers.location
+    const isRedirect = [301, 302, 303, 307, 308].includes(hop.status) && typeof location === 'string'
+    if (!isRedirect || maxRedirects === 0) {
+      return {
+        status: hop.status,
+        headers: hop.headers,
+        contentType: String(hop.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+        body: hop.body,
+        url: url.href,
+        redirects,
+        leftHttps,
+        leftDomain
+      }
+    }
+    let next: URL
+    try {
+      next = new URL(location, url)
+    } catch {
+      throw new HttpError('bad-redirect', url.href, 'redirect to an invalid URL')
+    }
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new HttpError('bad-redirect', url.href, `redirect to ${next.protocol}`)
+    if (seen.has(next.href)) throw new HttpError('redirect-loop', url.href, `redirect loop at ${next.href}`)
+    if (redirects.length >= maxRedirects) throw new HttpError('too-many-redirects', url.href, `more than ${maxRedirects} redirects`)
+    if (url.protocol === 'https:' && next.protocol === 'http:') {
+      leftHttps = true
+      if (!req.allowDowngrade) throw new HttpError('redirect-to-http', url.href, `redirect from HTTPS to ${next.href}`)
+    }
+    if (req.domain && !inDomain(next.hostname, req.domain)) leftDomain = true
+    if (next.origin !== url.origin) {
+      // Credentials belong to the origin they were meant for.
+      const { authorization: _a, cookie: _c, ...rest } = headers
+      headers = rest
+      if (body && (hop.status === 307 || hop.status === 308)) {
+        throw new HttpError('redirect-with-body', url.href, `refusing to resend a request body to ${next.origin}`)
+      }
+    }
+    if (hop.status === 303 || ((hop.status === 301 || hop.status === 302) && method === 'POST')) {
+      method = 'GET'
+      body = undefined
+      delete headers['content-type']
+    }
+    redirects.push(next.href)
+    seen.add(next.href)
+    url = next
+  }
+}

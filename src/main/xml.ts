@@ -1,0 +1,102 @@
+// Hardened XML reading for files that come from the network or from disk (autoconfig,
+// Autodiscover). No DTDs, so no entities beyond the five predefined ones; size, depth
+// and time are capped. Every element is returned as arrays so repeats keep their order.
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+
+export type XmlReason = 'bad-xml' | 'xml-dtd' | 'too-large' | 'xml-too-deep' | 'xml-too-slow'
+
+export class XmlError extends Error {
+  constructor(
+    readonly reason: XmlReason,
+    detail: string
+  ) {
+    super(detail)
+    this.name = 'XmlError'
+  }
+}
+
+/** An element: child elements by local name (always arrays), attributes as `@name`, text as `#text`. */
+export interface XmlElement {
+  [key: string]: XmlElement[] | string | undefined
+}
+
+export interface XmlLimits {
+  maxBytes?: number
+  maxDepth?: number
+  maxMs?: number
+}
+
+const DEFAULTS = { maxBytes: 256 * 1024, maxDepth: 32, maxMs: 500 }
+
+/** Parses untrusted XML into a tree of XmlElement; throws XmlError with a reason code. */
+export function parseXml(input: string | Buffer, limits: XmlLimits = {}): XmlElement {
+  const { maxBytes, maxDepth, maxMs } = { ...DEFAULTS, ...limits }
+  const size = typeof input === 'string' ? Buffer.byteLength(input, 'utf8') : input.length
+  if (size > maxBytes) throw new XmlError('too-large', `XML is ${size} bytes, limit ${maxBytes}`)
+  const text = (typeof input === 'string' ? input : input.toString('utf8')).replace(/^\uFEFF/, '')
+  // Any DTD is refused outright: it is the door to entity expansion and external fetches.
+  if (/<!\s*(DOCTYPE|ENTITY|ELEMENT|ATTLIST)/i.test(text)) throw new XmlError('xml-dtd', 'XML with a DTD is refused')
+  const started = Date.now()
+  const valid = XMLValidator.validate(text, { allowBooleanAttributes: true })
+  if (valid !== true) throw new XmlError('bad-xml', `invalid XML: ${valid.err.msg} (line ${valid.err.line})`)
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    textNodeName: '#text',
+    processEntities: { enabled: true, maxEntityCount: 0 } as never,
+    htmlEntities: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    maxNestedTags: maxDepth,
+    isArray: (_name: string, _jpath: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute
+  })
+  let tree: unknown
+  try {
+    tree = parser.parse(text)
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err)
+    throw new XmlError(/nest/i.test(msg) ? 'xml-too-deep' : 'bad-xml', `invalid XML: ${msg.slice(0, 200)}`)
+  }
+  if (Date.now() - started > maxMs) throw new XmlError('xml-too-slow', `XML took longer than ${maxMs} ms`)
+  return tree as XmlElement
+}
+
+/** Child elements named `name` (local name, namespace prefix removed). */
+export function kids(el: XmlElement | undefined, name: string): XmlElement[] {
+  const v = el?.[name]
+  if (!Array.isArray(v)) return []
+  // Leaf elements with only text come back as strings; wrap them so callers see one shape.
+  return v.map((x) => (typeof x === 'string' ? { '#text': x } : x)) as XmlElement[]
+}
+
+export function kid(el: XmlElement | undefined, name: string): XmlElement | undefined {
+  return kids(el, name)[0]
+}
+
+// The parser decodes the five predefined entities; numeric references are decoded here.
+function decodeRefs(s: string): string {
+  return s.replace(/&#(x[0-9a-f]{1,6}|[0-9]{1,7});/gi, (m, n: string) => {
+    const code = n[0] === 'x' || n[0] === 'X' ? parseInt(n.slice(1), 16) : parseInt(n, 10)
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
+  })
+}
+
+export function textOf(el: XmlElement | undefined): string | undefined {
+  const t = el?.['#text']
+  return typeof t === 'string' ? decodeRefs(t) : undefined
+}
+
+/** Text of the first child named `name`, trimmed; undefined when absent or empty. */
+export function childText(el: XmlElement | undefined, name: string): string | undefined {
+  const t = textOf(kid(el, name))?.trim()
+  return t ? t : undefined
+}
+
+export function attrOf(el: XmlElement | undefined, name: string): string | undefined {
+  const v = el?.[`@${name}`]
+  return typeof v === 'string' ? decodeRefs(v) : undefined
+}
