@@ -1,0 +1,56 @@
+// Parsing of the CLI's manual server settings: imaps://host:993, imap://host:143 (STARTTLS),
+// pop3s://, pop3://, smtps://host:465, smtp://host:587 (STARTTLS); `?security=plain|tls|starttls`
+// overrides, `user@` sets the username (URL-encoded).
+import type { Protocol, Security, ServerSettings } from '../../shared/domain'
+import { toAsciiDomain } from '../../shared/address'
+
+const SCHEMES: Record<string, { protocol: Protocol; security: Security; port: number }> = {
+  imaps: { protocol: 'imap', security: 'tls', port: 993 },
+  imap: { protocol: 'imap', security: 'starttls', port: 143 },
+  pop3s: { protocol: 'pop3', security: 'tls', port: 995 },
+  pop3: { protocol: 'pop3', security: 'starttls', port: 110 },
+  smtps: { protocol: 'smtp', security: 'tls', port: 465 },
+  smtp: { protocol: 'smtp', security: 'starttls', port: 587 },
+  submissions: { protocol: 'smtp', security: 'tls', port: 465 },
+  submission: { protocol: 'smtp', security: 'starttls', port: 587 }
+}
+
+export class UsageError extends Error {}
+
+export function parseServerUrl(value: string, defaultUser: string, role: 'incoming' | 'outgoing'): ServerSettings {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    throw new UsageError(`--${role} must look like imaps://host:993 or smtp://host:587, not "${value}"`)
+  }
+  const scheme = SCHEMES[url.protocol.replace(/:$/, '')]
+  if (!scheme) throw new UsageError(`unknown scheme in "${value}" (use imaps, imap, pop3s, pop3, smtps or smtp)`)
+  if ((role === 'incoming') !== (scheme.protocol !== 'smtp')) {
+    throw new UsageError(`--${role} cannot be ${scheme.protocol.toUpperCase()}`)
+  }
+  const security = url.searchParams.get('security') ?? scheme.security
+  if (!['tls', 'starttls', 'plain'].includes(security)) throw new UsageError(`unknown security "${security}"`)
+  const host = toAsciiDomain(url.hostname) ?? url.hostname
+  return {
+    protocol: scheme.protocol,
+    host,
+    port: url.port ? Number(url.port) : scheme.port,
+    security: security as Security,
+    username: url.username ? decodeURIComponent(url.username) : defaultUser,
+    auth: ['password-cleartext']
+  }
+}
+
+/** `host:port=SHA256FINGERPRINT` for --trust-cert. */
+export function parseTrust(value: string): { host: string; port: number; fingerprint256: string } {
+  const m = /^([^:=\s]+):(\d+)=([0-9A-Fa-f:]{64,95})$/.exec(value)
+  if (!m) throw new UsageError(`--trust-cert must be host:port=SHA256-fingerprint, not "${value}"`)
+  return { host: m[1]!, port: Number(m[2]), fingerprint256: m[3]!.toUpperCase() }
+}
+
+export function parseHostPort(value: string, flag: string): { host: string; port: number } {
+  const m = /^([^:\s]+):(\d+)$/.exec(value)
+  if (!m) throw new UsageError(`${flag} must be host:port, not "${value}"`)
+  return { host: m[1]!, port: Number(m[2]) }
+}

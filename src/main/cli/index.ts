@@ -1,0 +1,320 @@
+// The `mail-setup` command line: the same API as the wizard, for helpdesks and scripts.
+// Exit codes (docs/cli.md): 0 ok, 1 internal error, 2 usage, 3 discovery failed,
+// 4 verification failed, 5 export failed.
+import { parseArgs } from 'node:util'
+import { writeFileSync } from 'node:fs'
+import { loadConfig, type Config } from '../config'
+import { createServices } from '../services'
+import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../api/handlers'
+import type { OperationName, Request, Response, Result } from '../../shared/api'
+import type { Diagnosis } from '../../shared/diagnosis'
+import type { ServerSettings } from '../../shared/domain'
+import type { HostException } from '../../shared/verify'
+import { parseAddress } from '../../shared/address'
+import { writeFileAtomic } from '../files'
+import { APP_VERSION } from '../version'
+import { UsageError, parseHostPort, parseServerUrl, parseTrust } from './args'
+import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
+import { readPassword } from './password'
+
+export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5 } as const
+
+const USAGE = `Usage:
+  mail-setup discover <address> [--json] [--offline] [--isp-dir DIR]... [--dns IP:PORT] [--deadline SECONDS]
+  mail-setup verify <address> [--password-stdin] [--pop] [--incoming URL] [--outgoing URL]
+                    [--trust-cert HOST:PORT=SHA256] [--allow-plaintext HOST:PORT] [--round-trip]
+                    [--no-save] [--no-keychain] [--name NAME] [--transcript] [--json] (+ discover options)
+  mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
+  mail-setup export --list-formats
+  mail-setup accounts [--json]
+
+The password comes from --password-stdin or the MAIL_SETUP_PASSWORD environment variable,
+never from an argument. Server URLs: imaps://host:993, imap://host:143 (STARTTLS),
+pop3s://host:995, pop3://host:110, smtps://host:465, smtp://host:587 (STARTTLS);
+add ?security=plain for an unencrypted server, user%40example.com@ for another username.`
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  offline: { type: 'boolean' },
+  'isp-dir': { type: 'string', multiple: true },
+  dns: { type: 'string' },
+  deadline: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  password: { type: 'string' },
+  pop: { type: 'boolean' },
+  incoming: { type: 'string' },
+  outgoing: { type: 'string' },
+  'trust-cert': { type: 'string', multiple: true },
+  'allow-plaintext': { type: 'string', multiple: true },
+  'round-trip': { type: 'boolean' },
+  'no-save': { type: 'boolean' },
+  'no-keychain': { type: 'boolean' },
+  name: { type: 'string' },
+  transcript: { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  'list-formats': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' }
+} as const
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
+
+interface Io {
+  stdout(text: string): void
+  stderr(text: string): void
+  stdin: NodeJS.ReadableStream
+  env: NodeJS.ProcessEnv
+}
+
+class Failure extends Error {
+  constructor(readonly exitCode: number, readonly diagnosis: Diagnosis) {
+    super(diagnosis.code)
+  }
+}
+
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let values: Values
+  let positionals: string[]
+  try {
+    ;({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }))
+  } catch (err) {
+    io.stderr(`${(err as Error).message}\n\n${USAGE}\n`)
+    return EXIT.usage
+  }
+  if (values.version) {
+    io.stdout(`${APP_VERSION}\n`)
+    return EXIT.ok
+  }
+  const [command, addressArg] = positionals
+  if (values.help || !command) {
+    io[values.help ? 'stdout' : 'stderr'](`${USAGE}\n`)
+    return values.help ? EXIT.ok : EXIT.usage
+  }
+  const json = Boolean(values.json)
+  const report = (data: unknown): void => io.stdout(json ? `${JSON.stringify({ ok: true, command, result: data }, null, 2)}\n` : `${String(data)}\n`)
+  try {
+    if (values.password !== undefined) throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
+    const config = cliConfig(values, io.env)
+    const hooks: DoorHooks = {
+      door: 'cli',
+      version: APP_VERSION,
+      emit(event, payload) {
+        if (json || event !== 'discovery') return
+        const p = payload as { kind: string; report?: Parameters<typeof formatSource>[0] }
+        if (p.kind === 'source' && p.report && p.report.state !== 'started') io.stderr(`  ${formatSource(p.report)}\n`)
+      }
+    }
+    const handlers = createHandlers(createServices(config), hooks)
+    const ctx: Ctx = { handlers, values, io, json, report }
+    switch (command) {
+      case 'discover':
+        return await discoverCommand(ctx, requireAddress(addressArg))
+      case 'verify':
+        return await verifyCommand(ctx, requireAddress(addressArg))
+      case 'export':
+        return await exportCommand(ctx, addressArg)
+      case 'accounts':
+        return await accountsCommand(ctx)
+      default:
+        throw new UsageError(`unknown command "${command}"`)
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      if (json) io.stdout(`${JSON.stringify({ ok: false, command, error: { code: 'usage', detail: err.message }, exitCode: EXIT.usage }, null, 2)}\n`)
+      io.stderr(`${err.message}\n\n${USAGE}\n`)
+      return EXIT.usage
+    }
+    if (err instanceof Failure) {
+      if (json) io.stdout(`${JSON.stringify({ ok: false, command, error: err.diagnosis, exitCode: err.exitCode }, null, 2)}\n`)
+      else io.stderr(`${formatDiagnosis(err.diagnosis)}\n`)
+      return err.exitCode
+    }
+    io.stderr(`internal error: ${(err as Error).message}\n`)
+    return EXIT.internal
+  }
+}
+
+interface Ctx {
+  handlers: Handlers
+  values: Values
+  io: Io
+  json: boolean
+  report(data: unknown): void
+}
+
+function cliConfig(values: Values, env: NodeJS.ProcessEnv): Config {
+  const overrides: Partial<Config> = {}
+  const base = loadConfig(env)
+  if (values.offline) overrides.offline = true
+  if (values['isp-dir']?.length) overrides.ispDirs = [...base.ispDirs, ...values['isp-dir']]
+  if (values.dns) {
+    if (!/^[0-9a-fA-F.:[\]]+$/.test(values.dns)) throw new UsageError('--dns must be IP or IP:PORT')
+    overrides.dnsServers = [values.dns]
+  }
+  if (values.deadline !== undefined) {
+    const seconds = Number(values.deadline)
+    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--deadline must be a number of seconds between 0 and 120')
+    overrides.discoveryDeadlineMs = Math.round(seconds * 1000)
+  }
+  return { ...base, ...overrides }
+}
+
+function requireAddress(value: string | undefined): string {
+  if (!value) throw new UsageError('an email address is required')
+  const parsed = parseAddress(value)
+  if (!parsed.ok) throw new UsageError(`"${value}" is not a valid email address (${parsed.problem})`)
+  return parsed.address
+}
+
+async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request<K>, exitCode: number): Promise<Response<K>> {
+  const result = (await dispatch(ctx.handlers, name, request)) as Result<Response<K>>
+  if (!result.ok) throw new Failure(result.error.code === 'address-invalid' ? EXIT.usage : exitCode, result.error)
+  return result.value
+}
+
+async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
+  const result = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
+  if (!result.candidates.length) {
+    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ ok: false, command: 'discover', result, error: { code: 'no-settings-found', userFixable: false }, exitCode: EXIT.discovery }, null, 2)}\n`)
+    else ctx.io.stderr(`${formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
+    return EXIT.discovery
+  }
+  ctx.report(ctx.json ? result : formatDiscovery(result))
+  return EXIT.ok
+}
+
+/** Manual settings from flags, or the best discovered candidate's lists. */
+async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; source?: ServerSettings['protocol'] | string }> {
+  const { values } = ctx
+  const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
+  const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
+  if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
+  const found = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
+  const best = found.candidates.find((c) => c.trust.level === 'trusted') ?? found.candidates[0]
+  if (!best) throw new Failure(EXIT.discovery, { code: 'no-settings-found', userFixable: false, detail: 'give --incoming and --outgoing' })
+  const wanted = values.pop ? 'pop3' : 'imap'
+  const incoming = incomingFlag ?? best.incoming.filter((s) => s.protocol === wanted)
+  if (!incoming.length) throw new Failure(EXIT.discovery, { code: 'not-this-protocol', userFixable: true, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` })
+  return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, source: best.source }
+}
+
+async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
+  const { values, io } = ctx
+  const password = await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
+  if (!password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD')
+  const { incoming, outgoing, providerName, source } = await settingsFor(ctx, address)
+  const exceptions: HostException[] = [
+    ...(values['trust-cert'] ?? []).map(parseTrust),
+    ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
+  ]
+  const credentials = { kind: 'password' as const, password }
+  const result = await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions }, EXIT.verification)
+  const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
+  const output: Record<string, unknown> = { verify: result }
+  if (!result.incoming || !result.outgoing) {
+    if (ctx.json) io.stdout(`${JSON.stringify({ ok: false, command: 'verify', result: output, error: result.diagnosis, exitCode: EXIT.verification }, null, 2)}\n`)
+    else io.stderr(`${lines.join('\n')}\n`)
+    return EXIT.verification
+  }
+  if (values['round-trip']) {
+    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: { kind: 'session' }, exceptions }, EXIT.verification)
+    output.roundTrip = rt
+    lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
+    if (!rt.ok) {
+      if (ctx.json) io.stdout(`${JSON.stringify({ ok: false, command: 'verify', result: output, error: rt.diagnosis, exitCode: EXIT.verification }, null, 2)}\n`)
+      else io.stderr(`${lines.join('\n')}\n`)
+      return EXIT.verification
+    }
+  }
+  if (!values['no-save']) {
+    const saved = await call(ctx, 'saveAccount', {
+      account: {
+        address,
+        displayName: values.name ?? '',
+        incoming: result.incoming.settings,
+        outgoing: result.outgoing.settings,
+        authKind: 'password',
+        providerName,
+        source: source as never,
+        verifiedAt: new Date().toISOString()
+      },
+      storePassword: !values['no-keychain']
+    }, EXIT.internal)
+    output.account = saved.account
+    output.keychain = saved.keychain
+    lines.push(`Saved account ${saved.account.id}.`)
+    if (!values['no-keychain']) {
+      lines.push(saved.keychain.stored ? `Password stored in the system keychain (service "${saved.keychain.service}").` : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`)
+    }
+  }
+  ctx.report(ctx.json ? output : lines.join('\n'))
+  return EXIT.ok
+}
+
+async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<number> {
+  const { values, io } = ctx
+  if (values['list-formats']) {
+    const { formats } = await call(ctx, 'listFormats', {}, EXIT.export)
+    ctx.report(ctx.json ? formats : formats.map((f) => `${f.id.padEnd(24)} ${f.name} (${[f.supports.imap && 'IMAP', f.supports.pop3 && 'POP3', f.supports.oauth2 && 'OAuth2'].filter(Boolean).join(', ')})`).join('\n'))
+    return EXIT.ok
+  }
+  const address = requireAddress(addressArg)
+  if (!values.format) throw new UsageError('--format is required (see --list-formats)')
+  const { formats } = await call(ctx, 'listFormats', {}, EXIT.export)
+  const format = formats.find((f) => f.id === values.format)
+  if (!format) throw new UsageError(`unknown format "${values.format}" (see --list-formats)`)
+  let accountId: string
+  if (values.incoming || values.outgoing) {
+    if (!values.incoming || !values.outgoing) throw new UsageError('give both --incoming and --outgoing')
+    const saved = await call(ctx, 'saveAccount', {
+      account: {
+        address,
+        displayName: values.name ?? '',
+        incoming: parseServerUrl(values.incoming, address, 'incoming'),
+        outgoing: parseServerUrl(values.outgoing, address, 'outgoing'),
+        authKind: 'password',
+        source: 'manual'
+      },
+      storePassword: false
+    }, EXIT.export)
+    accountId = saved.account.id
+  } else {
+    const { accounts } = await call(ctx, 'listAccounts', {}, EXIT.export)
+    const account = accounts.filter((a) => a.address.toLowerCase() === address.toLowerCase()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
+    if (!account) throw new Failure(EXIT.export, { code: 'no-settings-found', userFixable: true, detail: `no verified account for ${address}: run "mail-setup verify ${address}" first, or give --incoming and --outgoing` })
+    accountId = account.id
+  }
+  const file = await call(ctx, 'exportProfile', { accountId, format: format.id }, EXIT.export)
+  const data = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8')
+  if (values.out) {
+    await writeFileAtomic(values.out, data)
+    if (ctx.json) ctx.report({ path: values.out, fileName: file.fileName, mimeType: file.mimeType, bytes: data.length })
+    else io.stderr(`Wrote ${data.length} bytes to ${values.out}\n`)
+  } else if (ctx.json) {
+    ctx.report(file)
+  } else {
+    writeFileSync(1, data)
+  }
+  return EXIT.ok
+}
+
+async function accountsCommand(ctx: Ctx): Promise<number> {
+  const { accounts, problem } = await call(ctx, 'listAccounts', {}, EXIT.internal)
+  if (ctx.json) ctx.report({ accounts, problem })
+  else ctx.report(accounts.length ? accounts.map((a) => `${a.id}  ${a.address}  ${a.incoming.protocol.toUpperCase()} ${a.incoming.host}  SMTP ${a.outgoing.host}  ${a.verifiedAt ? `verified ${a.verifiedAt}` : 'not verified'}`).join('\n') : 'No accounts yet.')
+  return EXIT.ok
+}
+
+// Run when executed directly (built as out/main/cli.js, or through tsx in development).
+const invokedDirectly = process.argv[1] && /cli(\/index)?\.(js|ts)$/.test(process.argv[1])
+if (invokedDirectly || process.env.MAIL_SETUP_CLI_MAIN === '1') {
+  void runCli(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stdin: process.stdin,
+    env: process.env
+  }).then((code) => {
+    process.exitCode = code
+  })
+}

@@ -1,0 +1,71 @@
+// Human-readable CLI output. JSON output is the API's own values (see docs/cli.md).
+import type { Candidate, DiscoveryResult, ServerSettings, SourceReport } from '../../shared/domain'
+import type { Diagnosis } from '../../shared/diagnosis'
+import type { Probe, VerifyResult } from '../../shared/verify'
+import { describeDiagnosis } from './catalog'
+
+const SECURITY: Record<string, string> = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' }
+
+export function formatServer(s: ServerSettings): string {
+  const proto = s.protocol === 'pop3' ? 'POP3' : s.protocol.toUpperCase()
+  return `${proto.padEnd(4)}  ${`${s.host}:${s.port}`.padEnd(32)} ${SECURITY[s.security]!.padEnd(8)}  user ${s.username}  auth ${s.auth.join(',')}`
+}
+
+export function formatSource(r: SourceReport): string {
+  const extra = [r.reason, r.detail].filter(Boolean).join(': ')
+  const count = r.candidates ? ` (${r.candidates})` : ''
+  return `${r.source.padEnd(17)} ${r.state}${count}${extra ? ` — ${extra}` : ''}${r.ms !== undefined ? `  ${Math.round(r.ms)} ms` : ''}`
+}
+
+export function formatCandidate(c: Candidate, index: number): string {
+  const lines = [
+    `${index + 1}. ${c.providerName ?? c.providerId ?? c.id} — from ${c.source}, ${c.trust.level === 'trusted' ? 'trusted' : 'NEEDS CONFIRMATION'} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''})`
+  ]
+  for (const s of c.incoming) lines.push(`     incoming  ${formatServer(s)}`)
+  for (const s of c.outgoing) lines.push(`     outgoing  ${formatServer(s)}`)
+  if (c.oauth2) lines.push(`     OAuth2 issuer ${c.oauth2.issuer}, scope ${c.oauth2.scope}`)
+  return lines.join('\n')
+}
+
+export function formatDiscovery(result: DiscoveryResult): string {
+  const out = [`Settings for ${result.address}: ${result.candidates.length} candidate(s) in ${Math.round(result.ms)} ms`, '']
+  result.candidates.forEach((c, i) => out.push(formatCandidate(c, i)))
+  out.push('', 'Sources:')
+  for (const r of result.sources) out.push(`  ${formatSource(r)}`)
+  return out.join('\n')
+}
+
+export function formatDiagnosis(d: Diagnosis): string {
+  const text = describeDiagnosis(d)
+  const out = [`${text.title} [${d.code}]`]
+  if (text.what) out.push(`  What happened: ${text.what}`)
+  if (d.serverSays) out.push(`  The server said: ${d.serverSays}`)
+  if (text.todo) out.push(`  What you can do: ${text.todo}`)
+  if (text.admin) out.push(`  What to ask your administrator: ${text.admin}`)
+  if (d.detail && d.detail !== d.code) out.push(`  Detail: ${d.detail}`)
+  return out.join('\n')
+}
+
+export function formatProbe(p: Probe, transcript: boolean): string {
+  const steps = p.steps
+    .filter((s) => s.state !== 'pending')
+    .map((s) => `${s.name} ${s.state === 'ok' ? 'ok' : s.state}${s.ms !== undefined ? ` ${Math.round(s.ms)}ms` : ''}`)
+    .join(', ')
+  const lines = [`${p.role.padEnd(8)}  ${formatServer(p.settings)}\n          ${p.state.toUpperCase()} in ${Math.round(p.ms)} ms: ${steps}${p.diagnosis ? ` [${p.diagnosis.code}]` : ''}`]
+  if (p.certificate) {
+    const c = p.certificate
+    lines.push(`          certificate: ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}; host ${c.hostMatches ? 'matches' : 'DOES NOT match'}; SHA-256 ${c.fingerprint256}`)
+  }
+  if (transcript) for (const t of p.transcript) lines.push(`          ${String(Math.round(t.t)).padStart(6)} ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`)
+  return lines.join('\n')
+}
+
+export function formatVerify(result: VerifyResult, transcript: boolean): string {
+  const out: string[] = []
+  for (const p of result.probes) out.push(formatProbe(p, transcript))
+  out.push('')
+  out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}` : 'NOT verified'}`)
+  out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}` : 'NOT verified'}`)
+  if (result.diagnosis) out.push('', formatDiagnosis(result.diagnosis))
+  return out.join('\n')
+}
