@@ -1,0 +1,45 @@
+// Lint: typescript-eslint's recommended rules, plus the process boundaries as rules:
+// only the Electron entry and the preload may import Electron, and the renderer may not
+// import Node built-ins or main-side code.
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench-tmp/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import Electron; services must not.' }] }
+      ]
+    }
+  },
+  {
+    files: ['src/main/index.ts', 'src/preload/**/*.ts', 'e2e/**/*.ts'],
+    rules: { 'no-restricted-imports': 'off' }
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks to main only through the typed API.' }],
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'child_process', 'net', 'tls', 'os', 'crypto'], message: 'The renderer has no Node.' },
+            { group: ['**/main/**'], message: 'The renderer may import only src/shared, never main-side code.' }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } }
+  }
+)
