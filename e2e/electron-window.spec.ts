@@ -1,0 +1,36 @@
+// The real Electron window, where an Electron runtime is installed. On machines where it
+// cannot be downloaded (CI here) the test is skipped and says why; browser-mode tests
+// cover the same renderer against the same services.
+import { test, expect, _electron as electron } from '@playwright/test'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+
+function electronBinary(): string | undefined {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown
+    return typeof path === 'string' && existsSync(path) ? path : undefined
+  } catch {
+    return undefined
+  }
+}
+
+test('the built preload is one sandbox-safe CommonJS file', () => {
+  const preload = readFileSync('out/preload/index.cjs', 'utf8')
+  const requires = [...preload.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])
+  expect(requires.every((r) => r === 'electron')).toBe(true)
+  expect(preload).toContain('exposeInMainWorld')
+})
+
+test('the Electron window opens the wizard with the API and no Node', async () => {
+  const binary = electronBinary()
+  const reason = !binary ? 'the Electron runtime is not installed on this machine' : !process.env.DISPLAY ? 'no display' : ''
+  if (reason) console.log(`skipping the Electron window test: ${reason}`)
+  test.skip(Boolean(reason), reason)
+  const app = await electron.launch({ args: ['out/main/index.js'] })
+  const page = await app.firstWindow()
+  expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
+  expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')
+  const info = await page.evaluate(() => window.mailSetup?.appInfo({}))
+  expect(info).toMatchObject({ ok: true, value: { door: 'window', canSaveFiles: true } })
+  await app.close()
+})
