@@ -1,0 +1,164 @@
+// OAuth2 providers as data: resources/oauth-providers.json, overridden by the admin policy
+// file (`oauth.providers.<id>` for client id, tenant, scope; `oauth.issuers.<issuer>` for
+// issuers that autoconfig names). Resolves a sign-in request to concrete client settings.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { z } from 'zod'
+import type { OAuth2Settings } from '../../shared/domain'
+import type { Config } from '../config'
+import { fail } from '../errors'
+import { issuerUrl } from './metadata'
+
+const httpsUrl = z.string().url().max(2048).refine((u) => u.startsWith('https://'), 'https only')
+const tenant = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/)
+const clientId = z.string().max(400).regex(/^[\x21-\x7e]*$/)
+
+const ProviderEntry = z.object({
+  id: z.string().regex(/^[a-z0-9-]{1,50}$/),
+  name: z.string().max(100),
+  /** Hosts (or https URLs) by which autoconfig `oAuth2/issuer` and `authURL` name this provider. */
+  issuers: z.array(z.string().max(300)).max(20),
+  /** May contain {tenant}. */
+  authorizationEndpoint: httpsUrl,
+  tokenEndpoint: httpsUrl,
+  revocationEndpoint: httpsUrl.optional(),
+  tenant: tenant.optional(),
+  clientId,
+  scope: z.string().max(2048),
+  scopes: z.record(z.string(), z.string().max(500)).optional(),
+  extraAuthParams: z.record(z.string().max(50), z.string().max(200)).default({})
+})
+export type ProviderEntry = z.infer<typeof ProviderEntry>
+
+const ProvidersFile = z.object({ version: z.literal(1), providers: z.array(ProviderEntry).max(50) })
+
+const Override = z.object({ clientId: clientId.optional(), tenant: tenant.optional(), scope: z.string().max(2048).optional() })
+const PolicyFile = z.object({
+  oauth: z
+    .object({
+      providers: z.record(z.string().max(50), Override).default({}),
+      /** Keyed by issuer as autoconfig names it (host or https URL). */
+      issuers: z.record(z.string().max(300), Override).default({})
+    })
+    .optional()
+})
+export type OAuthPolicy = { providers: Record<string, z.infer<typeof Override>>; issuers: Record<string, z.infer<typeof Override>> }
+
+export interface ProviderTable {
+  providers: ProviderEntry[]
+  policy: OAuthPolicy
+}
+
+const MAX_FILE = 256 * 1024
+
+async function readJson(path: string): Promise<unknown> {
+  const text = await readFile(path, 'utf8')
+  if (text.length > MAX_FILE) fail('internal', { detail: `${path} is too large` })
+  return JSON.parse(text)
+}
+
+export async function loadProviderTable(config: Pick<Config, 'resourcesDir' | 'policyFile'>): Promise<ProviderTable> {
+  const file = ProvidersFile.parse(await readJson(join(config.resourcesDir, 'oauth-providers.json')))
+  let policy: OAuthPolicy = { providers: {}, issuers: {} }
+  if (config.policyFile) {
+    const parsed = PolicyFile.safeParse(await readJson(config.policyFile))
+    if (!parsed.success) fail('internal', { detail: `policy file ${config.policyFile}: ${parsed.error.issues[0]?.message ?? 'invalid'}` })
+    if (parsed.data.oauth) policy = { providers: parsed.data.oauth.providers, issuers: parsed.data.oauth.issuers }
+  }
+  return { providers: file.providers, policy }
+}
+
+/** What a sign-in needs; endpoints absent means "ask the issuer's metadata". */
+export interface ClientSettings {
+  providerId?: string
+  providerName: string
+  issuer: string
+  clientId: string
+  scope: string
+  authorizationEndpoint?: string
+  tokenEndpoint?: string
+  revocationEndpoint?: string
+  extraAuthParams: Record<string, string>
+}
+
+const hostOf = (s: string): string => {
+  try {
+    return new URL(/^[a-z]+:\/\//i.test(s) ? s : `https://${s}`).hostname.toLowerCase()
+  } catch {
+    return ''
+  }
+}
+
+export function findProvider(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ProviderEntry | undefined {
+  if (req.providerId) {
+    const byId = table.providers.find((p) => p.id === req.providerId)
+    if (byId) return byId
+  }
+  if (!req.oauth2) return undefined
+  const hosts = [req.oauth2.issuer, req.oauth2.authURL].filter((h): h is string => Boolean(h)).map(hostOf)
+  return table.providers.find((p) => p.issuers.some((i) => hosts.includes(hostOf(i))))
+}
+
+/** A tenant named in an autoconfig authURL such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize. */
+function tenantFromUrl(url: string | undefined): string | undefined {
+  const m = url ? /^\/([A-Za-z0-9.-]{1,100})\/oauth2\//.exec(new URL(url).pathname) : null
+  return m?.[1]
+}
+
+export function resolveClient(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ClientSettings {
+  const known = findProvider(table, req)
+  if (known) {
+    const o = table.policy.providers[known.id] ?? {}
+    const t = o.tenant ?? tenantFromUrl(req.oauth2?.authURL) ?? known.tenant ?? 'common'
+    const fill = (u: string): string => u.replace('{tenant}', encodeURIComponent(t))
+    const id = o.clientId ?? known.clientId
+    if (!id) noClientId(known.name)
+    const authorizationEndpoint = fill(known.authorizationEndpoint)
+    return {
+      providerId: known.id,
+      providerName: known.name,
+      issuer: new URL(authorizationEndpoint).origin,
+      clientId: id,
+      scope: o.scope ?? known.scope,
+      authorizationEndpoint,
+      tokenEndpoint: fill(known.tokenEndpoint),
+      revocationEndpoint: known.revocationEndpoint,
+      extraAuthParams: known.extraAuthParams
+    }
+  }
+  if (!req.oauth2) return fail('oauth-required', { userFixable: false, detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
+  const issuer = issuerUrl(req.oauth2.issuer)
+  const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
+  if (!o?.clientId) noClientId(new URL(issuer).hostname)
+  return {
+    providerName: new URL(issuer).hostname,
+    issuer,
+    clientId: o.clientId,
+    scope: o.scope ?? req.oauth2.scope,
+    authorizationEndpoint: req.oauth2.authURL,
+    tokenEndpoint: req.oauth2.tokenURL,
+    extraAuthParams: {}
+  }
+}
+
+function noClientId(provider: string): never {
+  return fail('unsupported', {
+    protocol: 'oauth',
+    params: { provider },
+    detail: `no OAuth client id is configured for ${provider}; an administrator can set one in the policy file (oauth.providers / oauth.issuers)`
+  })
+}
+
+/** Origins of the sign-in pages the app may open: shipped providers and admin-configured issuers. */
+export function configuredOrigins(table: ProviderTable): string[] {
+  const out = new Set<string>()
+  for (const p of table.providers) out.add(new URL(p.authorizationEndpoint.replace('{tenant}', 'common')).origin)
+  for (const issuer of Object.keys(table.policy.issuers)) {
+    try {
+      out.add(new URL(issuerUrl(issuer)).origin)
+    } catch {
+      // an issuer the policy names badly is simply not allowed
+    }
+  }
+  return [...out]
+}

@@ -1,0 +1,271 @@
+// OAuth2 sign-in sessions: begin (PKCE + state + loopback listener, authorize URL), the code
+// exchanged in main as soon as the browser comes back, the refresh token kept in the keychain,
+// access tokens in memory and refreshed shortly before they expire.
+import { randomUUID } from 'node:crypto'
+import type { OAuth2Settings } from '../../shared/domain'
+import type { Config } from '../config'
+import type { CredentialStore } from '../credentials/store'
+import { credentialKey } from '../credentials/store'
+import type { Dns } from '../net/dns'
+import { AppError, fail } from '../errors'
+import { registerSecret } from '../redact'
+import { requireHttps } from './http'
+import { startRedirectListener } from './loopback'
+import { fetchMetadata } from './metadata'
+import { pkcePair, randomToken } from './pkce'
+import { configuredOrigins, loadProviderTable, resolveClient, type ClientSettings, type ProviderTable } from './providers'
+import { requestTokens, type TokenSet } from './tokens'
+
+export type OAuthState = 'waiting' | 'exchanging' | 'done' | 'failed'
+
+export interface OAuthDeps {
+  config: Pick<Config, 'resourcesDir' | 'policyFile'>
+  dns: Dns
+  ca: string[]
+  credentials: CredentialStore
+  /** How long to wait for the browser to come back (default 5 minutes). */
+  redirectTimeoutMs?: number
+  now?: () => number
+}
+
+export interface BeginRequest {
+  address: string
+  oauth2?: OAuth2Settings
+  providerId?: string
+  signal?: AbortSignal
+  timeoutMs?: number
+  onState?(state: OAuthState, sessionId: string): void
+}
+
+export interface Begun {
+  sessionId: string
+  authorizeUrl: string
+  redirectUri: string
+  /** Settles when the sign-in finished or failed (never rejects). */
+  settled: Promise<void>
+}
+
+/** What the keychain holds for an OAuth account: enough to refresh after a restart. */
+interface StoredGrant {
+  v: 1
+  issuer: string
+  clientId: string
+  tokenEndpoint: string
+  scope: string
+  refreshToken: string
+}
+
+interface Session {
+  id: string
+  address: string
+  client: ClientSettings & { tokenEndpoint: string }
+  outcome?: Promise<{ username?: string }>
+  tokens?: TokenSet
+  refreshing?: Promise<string>
+}
+
+/** The keychain entry for an address's refresh token. */
+export function refreshTokenKey(address: string): string {
+  return credentialKey(address, 'oauth-refresh', address)
+}
+
+export class OAuthService {
+  private readonly sessions = new Map<string, Session>()
+  private readonly learnedOrigins = new Set<string>()
+  private table?: Promise<ProviderTable>
+
+  constructor(private readonly deps: OAuthDeps) {}
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)()
+  }
+
+  providers(): Promise<ProviderTable> {
+    this.table ??= loadProviderTable(this.deps.config)
+    return this.table
+  }
+
+  /** Origins whose sign-in pages may be opened in the system browser. */
+  async allowedOrigins(): Promise<string[]> {
+    return [...configuredOrigins(await this.providers()), ...this.learnedOrigins]
+  }
+
+  private async endpoints(client: ClientSettings, signal?: AbortSignal): Promise<ClientSettings & { authorizationEndpoint: string; tokenEndpoint: string }> {
+    if (client.authorizationEndpoint && client.tokenEndpoint && client.providerId) {
+      return { ...client, authorizationEndpoint: client.authorizationEndpoint, tokenEndpoint: client.tokenEndpoint }
+    }
+    // An issuer autoconfig named: its own metadata first (RFC 8414), the file's URLs as fallback.
+    let meta
+    try {
+      meta = await fetchMetadata(client.issuer, { dns: this.deps.dns, ca: this.deps.ca, signal })
+    } catch (err) {
+      if (!(client.authorizationEndpoint && client.tokenEndpoint) || !(err instanceof AppError) || err.diagnosis.code !== 'oauth-server-error') throw err
+    }
+    const authorizationEndpoint = meta?.authorization_endpoint ?? client.authorizationEndpoint!
+    const tokenEndpoint = meta?.token_endpoint ?? client.tokenEndpoint!
+    requireHttps(authorizationEndpoint, 'authorization endpoint')
+    requireHttps(tokenEndpoint, 'token endpoint')
+    this.learnedOrigins.add(new URL(authorizationEndpoint).origin)
+    return { ...client, authorizationEndpoint, tokenEndpoint, revocationEndpoint: meta?.revocation_endpoint }
+  }
+
+  async begin(req: BeginRequest): Promise<Begun> {
+    const client = await this.endpoints(resolveClient(await this.providers(), req), req.signal)
+    const { verifier, challenge } = pkcePair()
+    const state = randomToken(24)
+    const listener = await startRedirectListener({
+      state,
+      issuer: client.providerId ? undefined : client.issuer,
+      timeoutMs: req.timeoutMs ?? this.deps.redirectTimeoutMs ?? 5 * 60_000,
+      signal: req.signal
+    })
+    const url = new URL(client.authorizationEndpoint)
+    const params: Record<string, string> = {
+      ...client.extraAuthParams,
+      response_type: 'code',
+      client_id: client.clientId,
+      redirect_uri: listener.redirectUri,
+      scope: client.scope,
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      login_hint: req.address
+    }
+    for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+
+    const session: Session = { id: randomUUID(), address: req.address.toLowerCase(), client }
+    const emit = (s: OAuthState): void => req.onState?.(s, session.id)
+    session.outcome = listener.result.then(async ({ code }) => {
+      emit('exchanging')
+      registerSecret(code)
+      const tokens = await requestTokens(client.tokenEndpoint, client.clientId, { kind: 'code', code, verifier, redirectUri: listener.redirectUri }, {
+        dns: this.deps.dns,
+        ca: this.deps.ca,
+        signal: req.signal,
+        now: this.deps.now
+      })
+      session.tokens = tokens
+      if (tokens.refreshToken) await this.store(session, tokens.refreshToken)
+      emit('done')
+      return { username: tokens.email }
+    })
+    session.outcome.catch(() => emit('failed'))
+    this.sessions.set(session.id, session)
+    emit('waiting')
+    return {
+      sessionId: session.id,
+      authorizeUrl: url.href,
+      redirectUri: listener.redirectUri,
+      settled: session.outcome.then(
+        () => undefined,
+        () => undefined
+      )
+    }
+  }
+
+  /** Waits for the browser to come back and the code exchange; rejects with an oauth-* diagnosis. */
+  async complete(sessionId: string): Promise<{ sessionId: string; username?: string }> {
+    const session = this.sessions.get(sessionId)
+    if (!session?.outcome) return fail('oauth-required', { detail: 'no such sign-in session' })
+    try {
+      return { sessionId, ...(await session.outcome) }
+    } catch (err) {
+      // Nothing half-saved: a failed session is forgotten (its keychain write never happened).
+      this.sessions.delete(sessionId)
+      throw err
+    }
+  }
+
+  private async store(session: Session, refreshToken: string): Promise<void> {
+    const grant: StoredGrant = {
+      v: 1,
+      issuer: session.client.issuer,
+      clientId: session.client.clientId,
+      tokenEndpoint: session.client.tokenEndpoint,
+      scope: session.client.scope,
+      refreshToken
+    }
+    // A keychain that is unavailable leaves the token in memory for this session only.
+    await this.deps.credentials.save(refreshTokenKey(session.address), JSON.stringify(grant))
+  }
+
+  /** A session for an address from the keychain, after a restart. */
+  private async restore(address: string): Promise<Session | undefined> {
+    const raw = await this.deps.credentials.get(refreshTokenKey(address))
+    if (!raw) return undefined
+    let grant: StoredGrant
+    try {
+      grant = JSON.parse(raw) as StoredGrant
+    } catch {
+      return undefined
+    }
+    if (grant.v !== 1 || !grant.refreshToken || !grant.tokenEndpoint) return undefined
+    registerSecret(grant.refreshToken)
+    const session: Session = {
+      id: randomUUID(),
+      address,
+      client: { providerName: new URL(grant.issuer).hostname, issuer: grant.issuer, clientId: grant.clientId, scope: grant.scope, tokenEndpoint: grant.tokenEndpoint, extraAuthParams: {} },
+      tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken }
+    }
+    this.sessions.set(session.id, session)
+    return session
+  }
+
+  private async sessionFor(sessionId: string, address: string): Promise<Session> {
+    const addr = address.toLowerCase()
+    const byId = this.sessions.get(sessionId)
+    if (byId && byId.address !== addr) fail('oauth-required', { detail: 'the sign-in belongs to another address' })
+    const session = byId ?? [...this.sessions.values()].find((s) => s.address === addr && s.tokens) ?? (await this.restore(addr))
+    if (!session) return fail('oauth-required', { detail: 'no sign-in for this address' })
+    if (!session.tokens && session.outcome) await session.outcome
+    return session
+  }
+
+  /** A valid access token, refreshed when it is about to expire. */
+  async accessToken(sessionId: string, address: string, signal?: AbortSignal): Promise<string> {
+    const session = await this.sessionFor(sessionId, address)
+    const t = session.tokens
+    if (!t) return fail('oauth-required', { detail: 'sign-in not finished' })
+    const margin = Math.min(60_000, t.lifetimeMs / 4)
+    if (t.accessToken && t.expiresAt - margin > this.now()) return t.accessToken
+    session.refreshing ??= this.refresh(session, signal).finally(() => (session.refreshing = undefined))
+    return session.refreshing
+  }
+
+  private async refresh(session: Session, signal?: AbortSignal): Promise<string> {
+    const refreshToken = session.tokens?.refreshToken
+    if (!refreshToken) return fail('oauth-token-expired', { protocol: 'oauth', detail: 'access token expired and no refresh token' })
+    let next: TokenSet
+    try {
+      next = await requestTokens(session.client.tokenEndpoint, session.client.clientId, { kind: 'refresh', refreshToken, scope: session.client.scope }, {
+        dns: this.deps.dns,
+        ca: this.deps.ca,
+        signal,
+        now: this.deps.now
+      })
+    } catch (err) {
+      if (err instanceof AppError && err.diagnosis.code === 'oauth-token-expired') {
+        // The grant is gone for good: forget it everywhere so the next step asks to sign in.
+        this.sessions.delete(session.id)
+        await this.deps.credentials.remove(refreshTokenKey(session.address))
+      }
+      throw err
+    }
+    const rotated = next.refreshToken && next.refreshToken !== refreshToken
+    session.tokens = { ...next, refreshToken: next.refreshToken ?? refreshToken, email: next.email ?? session.tokens?.email }
+    if (rotated) await this.store(session, next.refreshToken!)
+    return next.accessToken
+  }
+
+  /** The verification Secret for an OAuth sign-in. */
+  secret(sessionId: string, address: string): { kind: 'oauth2'; accessToken: () => Promise<string> } {
+    return { kind: 'oauth2', accessToken: () => this.accessToken(sessionId, address) }
+  }
+
+  /** Forgets a session (and with `everywhere`, the keychain entry too). */
+  async forget(address: string, everywhere = false): Promise<void> {
+    const addr = address.toLowerCase()
+    for (const [id, s] of this.sessions) if (s.address === addr) this.sessions.delete(id)
+    if (everywhere) await this.deps.credentials.remove(refreshTokenKey(addr))
+  }
+}
