@@ -74,7 +74,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     scopes: ['openid', 'email', 'offline_access', 'mail'],
     features: {
       devInteractions: { enabled: true },
-      introspection: { enabled: true },
+      introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
@@ -89,7 +89,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     // The mail servers learn whose token it is from the introspection answer.
     extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; kind?: string }) =>
       token.accountId ? { email: emailFor(token.accountId) } : undefined,
-    ttl: { AccessToken: ttl, RefreshToken: 86400, Grant: 86400, Session: 3600, Interaction: 600 },
+    ttl: { AccessToken: ttl, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 3600, Interaction: 600 },
     pkce: { required: () => true },
     cookies: { keys: ['oauth-bench-cookie-key'] },
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
