@@ -1,8 +1,23 @@
-// Discovery orchestrator (stub: the discovery work fills this in).
-import type { Candidate, DiscoveryResult, SourceReport } from '../../shared/domain'
+// Discovery orchestrator: every source starts at once, results stream as they come, one
+// global deadline ends the run (sources still working are reported as timed out and never
+// awaited), and candidates are merged and ranked by source and trust.
+import { createHash } from 'node:crypto'
+import { normalizeAddress } from '../../shared/address'
+import { Candidate, type DiscoveryResult, type ServerSettings, type SourceId, type SourceReport } from '../../shared/domain'
 import type { Config } from '../config'
 import type { Dns } from '../net/dns'
-import { fail } from '../errors'
+import { redact, registerSecret } from '../redact'
+import { builtinSource, loadProviderTable } from './builtin'
+import { autodiscoverSource } from './sources/autodiscover'
+import { autoconfigHttpSource, autoconfigHttpsSource } from './sources/autoconfig-web'
+import { guessSource } from './sources/guess'
+import { ispdbSource } from './sources/ispdb'
+import { localSource } from './sources/local'
+import { lookupMx, mxSource } from './sources/mx'
+import { srvSource } from './sources/srv'
+import type { Addr, Draft, MxInfo, Source, SourceContext, SourceOutcome } from './types'
+
+export { parseAutoconfig, type AutoconfigFile } from './autoconfig'
 
 export interface DiscoveryOptions {
   config: Config
@@ -16,10 +31,159 @@ export interface DiscoveryOptions {
   onCandidate(candidate: Candidate): void
   /** Only for Exchange Autodiscover over HTTPS within the domain. */
   password?: string
+  /** Replaces the standard source list (benchmarks and tests of the orchestrator). */
+  sources?: Source[]
+}
+
+export const SOURCES: Source[] = [
+  builtinSource,
+  localSource,
+  autoconfigHttpsSource,
+  ispdbSource,
+  srvSource,
+  autodiscoverSource,
+  mxSource,
+  autoconfigHttpSource,
+  guessSource
+]
+
+/** Rank of each source; trusted candidates get TRUSTED on top, so they always come first. */
+export const SOURCE_RANK: Record<SourceId, number> = {
+  manual: 100,
+  // An admin's local file speaks for this installation, so it edges out the shipped table.
+  'local-file': 91,
+  builtin: 90,
+  // The domain's own answer edges out the shared database.
+  'autoconfig-https': 71,
+  ispdb: 70,
+  srv: 50,
+  autodiscover: 40,
+  mx: 30,
+  'autoconfig-http': 20,
+  guess: 10
+}
+const TRUSTED = 1000
+
+export function scoreOf(d: Pick<Draft, 'source' | 'trust'>): number {
+  return SOURCE_RANK[d.source] + (d.trust.level === 'trusted' ? TRUSTED : 0)
+}
+
+/** Candidates offering the same servers are the same candidate, whatever their order. */
+export function settingsKey(d: Pick<Draft, 'incoming' | 'outgoing'>): string {
+  const k = (s: ServerSettings): string => `${s.protocol}|${s.host.toLowerCase()}|${s.port}|${s.security}|${s.username}`
+  return JSON.stringify([d.incoming.map(k).sort(), d.outgoing.map(k).sort()])
 }
 
 export async function discover(address: string, opts: DiscoveryOptions): Promise<DiscoveryResult> {
-  void address
-  void opts
-  return fail('unsupported', { detail: 'discovery not built yet' })
+  const started = Date.now()
+  const parsed = normalizeAddress(address)
+  const addr: Addr = { address: parsed.address, local: parsed.local, domain: parsed.domain, asciiDomain: parsed.asciiDomain }
+  if (opts.password) registerSecret(opts.password)
+  opts.signal.throwIfAborted()
+
+  const stop = new AbortController()
+  const signal = AbortSignal.any([opts.signal, stop.signal])
+  let mx: Promise<MxInfo> | undefined
+  const base: Omit<SourceContext, 'signal' | 'timeoutMs'> = {
+    addr,
+    config: opts.config,
+    dns: opts.dns,
+    ca: opts.ca,
+    offline: opts.offline,
+    password: opts.password,
+    providers: loadProviderTable(opts.config.resourcesDir),
+    mx: () => (mx ??= opts.offline ? Promise.resolve({ reason: 'offline' }) : lookupMx({ dns: opts.dns, signal, addr }))
+  }
+
+  const reports = new Map<SourceId, SourceReport>()
+  const byKey = new Map<string, Candidate>()
+  let closed = false
+
+  const report = (r: SourceReport): void => {
+    if (closed) return
+    const clean: SourceReport = { ...r, detail: r.detail ? redact(r.detail).slice(0, 2000) : undefined }
+    reports.set(r.source, clean)
+    opts.onReport(clean)
+  }
+
+  const add = (draft: Draft): void => {
+    const key = settingsKey(draft)
+    const id = `c-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
+    const parsedCandidate = Candidate.safeParse({ ...draft, id, score: scoreOf(draft) })
+    if (!parsedCandidate.success) return
+    const next = parsedCandidate.data
+    const prev = byKey.get(key)
+    if (prev && prev.score >= next.score) {
+      // Keep the better source, but not at the price of losing OAuth settings.
+      if (!prev.oauth2 && next.oauth2) byKey.set(key, { ...prev, oauth2: next.oauth2 })
+      return
+    }
+    const merged = prev && !next.oauth2 && prev.oauth2 ? { ...next, oauth2: prev.oauth2 } : next
+    byKey.set(key, merged)
+    opts.onCandidate(merged)
+  }
+
+  const runOne = async (src: Source): Promise<void> => {
+    if (opts.offline && src.network) {
+      report({ source: src.id, state: 'skipped', reason: 'offline' })
+      return
+    }
+    const t0 = Date.now()
+    report({ source: src.id, state: 'started' })
+    const timeoutMs = Math.max(1, Math.min(src.timeoutMs, opts.deadlineMs))
+    const own = AbortSignal.timeout(timeoutMs)
+    let outcome: SourceOutcome
+    try {
+      outcome = await src.run({ ...base, signal: AbortSignal.any([signal, own]), timeoutMs })
+    } catch (err) {
+      outcome = { state: 'failed', reason: own.aborted ? 'timeout' : 'internal', detail: err instanceof Error ? err.message : String(err) }
+    }
+    if (closed) return
+    const ms = Date.now() - t0
+    if (outcome.state === 'found') {
+      for (const d of outcome.candidates) add(d)
+      report({ source: src.id, state: 'found', candidates: outcome.candidates.length, detail: outcome.detail, ms })
+    } else if (outcome.reason === 'timeout') {
+      report({ source: src.id, state: 'timeout', reason: 'source-timeout', detail: outcome.detail, ms })
+    } else {
+      report({ source: src.id, state: outcome.state, reason: outcome.reason, detail: outcome.detail, ms })
+    }
+  }
+
+  const sources = opts.sources ?? SOURCES
+  let timer: NodeJS.Timeout | undefined
+  let onAbort: (() => void) | undefined
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, opts.deadlineMs)
+    onAbort = () => resolve()
+    opts.signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    await Promise.race([Promise.all(sources.map(runOne)), deadline])
+  } finally {
+    clearTimeout(timer)
+    if (onAbort) opts.signal.removeEventListener('abort', onAbort)
+  }
+  if (opts.signal.aborted) {
+    closed = true
+    stop.abort()
+    opts.signal.throwIfAborted()
+  }
+  // Whatever is still running is told to stop and reported; nobody waits for it.
+  for (const src of sources) {
+    if (reports.get(src.id)?.state === 'started') {
+      report({ source: src.id, state: 'timeout', reason: 'deadline', detail: `no answer within ${opts.deadlineMs} ms`, ms: Date.now() - started })
+    }
+  }
+  closed = true
+  stop.abort()
+
+  const candidates = [...byKey.values()].sort((a, b) => b.score - a.score)
+  return {
+    address: addr.address,
+    domain: addr.domain,
+    candidates,
+    sources: sources.map((s) => reports.get(s.id)).filter((r): r is SourceReport => !!r),
+    ms: Date.now() - started
+  }
 }

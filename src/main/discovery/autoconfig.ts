@@ -1,0 +1,172 @@
+// Reader for Mozilla autoconfig files (config-v1.1.xml). Accepts what real files contain:
+// unknown server types are skipped, repeated <authentication> keep their order, a
+// %EMAILADDRESS without its closing % is tolerated, and <oAuth2> is kept.
+// Stable export for other services: parseAutoconfig(xml, address).
+import { parseAddress, toAsciiDomain } from '../../shared/address'
+import { AuthMethod, OAuth2Settings, ServerSettings, type Protocol, type Security } from '../../shared/domain'
+import { attrOf, childText, kid, kids, parseXml, type XmlElement, type XmlLimits } from '../xml'
+import type { Trust } from '../../shared/domain'
+import type { Addr, Draft } from './types'
+
+export interface AutoconfigFile {
+  providerId?: string
+  displayName?: string
+  displayShortName?: string
+  domains: string[]
+  /** IMAP/POP3 entries, placeholders expanded, in the file's order. */
+  incoming: ServerSettings[]
+  outgoing: ServerSettings[]
+  oauth2?: OAuth2Settings
+  documentationUrl?: string
+  /** Server entries left out, e.g. 'incoming:ews' or 'outgoing:smtp:bad-host'. */
+  skipped: string[]
+}
+
+export class AutoconfigError extends Error {
+  readonly reason = 'not-autoconfig'
+  constructor(detail: string) {
+    super(detail)
+    this.name = 'AutoconfigError'
+  }
+}
+
+const AUTH: Record<string, AuthMethod> = {
+  'password-cleartext': 'password-cleartext',
+  plain: 'password-cleartext',
+  'password-encrypted': 'password-encrypted',
+  secure: 'password-encrypted',
+  ntlm: 'ntlm',
+  gssapi: 'gssapi',
+  oauth2: 'oauth2',
+  none: 'none',
+  'client-ip-address': 'client-ip',
+  // SMTP after POP sends no AUTH command at all.
+  'smtp-after-pop': 'none'
+}
+
+const SOCKET: Record<string, Security> = { ssl: 'tls', tls: 'tls', starttls: 'starttls', plain: 'plain' }
+
+const DEFAULT_PORT: Record<Protocol, Record<Security, number>> = {
+  imap: { tls: 993, starttls: 143, plain: 143 },
+  pop3: { tls: 995, starttls: 110, plain: 110 },
+  smtp: { tls: 465, starttls: 587, plain: 587 }
+}
+
+/** Expands autoconfig placeholders; tolerates a missing closing '%'. */
+export function expandPlaceholders(value: string, addr: Addr, forHost = false): string {
+  return value.replace(/%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN)%?/g, (_m, name: string) => {
+    if (name === 'EMAILADDRESS') return addr.address
+    if (name === 'EMAILLOCALPART') return addr.local
+    return forHost ? addr.asciiDomain : addr.domain
+  })
+}
+
+function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSettings | string {
+  const rawHost = childText(el, 'hostname')
+  if (!rawHost) return 'no-host'
+  const host = toAsciiDomain(expandPlaceholders(rawHost, addr, true))
+  if (!host) return 'bad-host'
+  const socket = childText(el, 'socketType')?.toLowerCase()
+  const portText = childText(el, 'port')
+  const port = portText ? Number(portText) : undefined
+  const security: Security | undefined = socket
+    ? SOCKET[socket]
+    : port === 993 || port === 995 || port === 465
+      ? 'tls'
+      : 'plain'
+  if (!security) return 'bad-socket'
+  const auth: AuthMethod[] = []
+  for (const a of kids(el, 'authentication')) {
+    const m = AUTH[(a['#text'] as string | undefined)?.trim().toLowerCase() ?? '']
+    if (m && !auth.includes(m)) auth.push(m)
+  }
+  const username = expandPlaceholders(childText(el, 'username') ?? '%EMAILADDRESS%', addr)
+  const entry: Record<string, unknown> = {
+    protocol,
+    host,
+    port: port ?? DEFAULT_PORT[protocol][security],
+    security,
+    username,
+    auth: auth.length ? auth : ['password-cleartext']
+  }
+  if (protocol === 'pop3') {
+    const pop = kid(el, 'pop3')
+    const leave = childText(pop, 'leaveMessagesOnServer')
+    const days = Number(childText(pop, 'daysToLeaveMessagesOnServer'))
+    // Keeping mail on the server is the safe default when the file does not say.
+    entry.pop3 = { leaveOnServer: leave ? leave.toLowerCase() === 'true' : true, ...(days > 0 ? { daysToLeave: days } : {}) }
+  }
+  const parsed = ServerSettings.safeParse(entry)
+  return parsed.success ? parsed.data : 'invalid'
+}
+
+function readOAuth2(el: XmlElement | undefined): OAuth2Settings | undefined {
+  if (!el) return undefined
+  const issuer = childText(el, 'issuer')
+  const scope = childText(el, 'scope')
+  if (!issuer || !scope) return undefined
+  const full = OAuth2Settings.safeParse({ issuer, scope, authURL: childText(el, 'authURL'), tokenURL: childText(el, 'tokenURL') })
+  return full.success ? full.data : { issuer, scope }
+}
+
+function toAddr(address: string | Addr): Addr {
+  if (typeof address !== 'string') return address
+  const p = parseAddress(address)
+  if (!p.ok) throw new AutoconfigError(`invalid address: ${p.problem}`)
+  return p
+}
+
+/** Parses one config-v1.1.xml document for `address`; throws XmlError or AutoconfigError. */
+export function parseAutoconfig(xml: string | Buffer, address: string | Addr, limits?: XmlLimits): AutoconfigFile {
+  const addr = toAddr(address)
+  const root = kid(parseXml(xml, limits), 'clientConfig')
+  const provider = kid(root, 'emailProvider')
+  if (!root || !provider) throw new AutoconfigError('no clientConfig/emailProvider element')
+  const out: AutoconfigFile = {
+    providerId: attrOf(provider, 'id'),
+    displayName: childText(provider, 'displayName'),
+    displayShortName: childText(provider, 'displayShortName'),
+    domains: kids(provider, 'domain').map((d) => String(d['#text'] ?? '').trim().toLowerCase()).filter(Boolean),
+    incoming: [],
+    outgoing: [],
+    skipped: []
+  }
+  for (const el of kids(provider, 'incomingServer')) {
+    const type = attrOf(el, 'type')?.toLowerCase() ?? ''
+    if (type !== 'imap' && type !== 'pop3') {
+      out.skipped.push(`incoming:${type || 'none'}`)
+      continue
+    }
+    const s = readServer(el, type, addr)
+    if (typeof s === 'string') out.skipped.push(`incoming:${type}:${s}`)
+    else out.incoming.push(s)
+  }
+  for (const el of kids(provider, 'outgoingServer')) {
+    const type = attrOf(el, 'type')?.toLowerCase() ?? ''
+    if (type !== 'smtp') {
+      out.skipped.push(`outgoing:${type || 'none'}`)
+      continue
+    }
+    const s = readServer(el, 'smtp', addr)
+    if (typeof s === 'string') out.skipped.push(`outgoing:smtp:${s}`)
+    else out.outgoing.push(s)
+  }
+  out.oauth2 = readOAuth2(kid(root, 'oAuth2') ?? kid(provider, 'oAuth2'))
+  const doc = attrOf(kid(provider, 'documentation'), 'url')
+  if (doc && doc.length <= 2048) out.documentationUrl = doc
+  return out
+}
+
+/** A parsed file as a candidate draft. */
+export function fileDraft(file: AutoconfigFile, source: Draft['source'], trust: Trust): Draft {
+  return {
+    source,
+    trust,
+    providerId: file.providerId?.slice(0, 200),
+    providerName: (file.displayName ?? file.displayShortName)?.slice(0, 200),
+    incoming: file.incoming.slice(0, 32),
+    outgoing: file.outgoing.slice(0, 32),
+    oauth2: file.oauth2,
+    documentationUrl: file.documentationUrl
+  }
+}

@@ -1,0 +1,90 @@
+// The built-in provider table (resources/providers.json): matched by the address's domain,
+// then by its MX host (Microsoft 365 and Google Workspace custom domains).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { z } from 'zod'
+import { OAuth2Settings, Protocol, ServerSettings, type Trust } from '../../shared/domain'
+import { expandPlaceholders } from './autoconfig'
+import { found, nothing, type Addr, type Draft, type Source } from './types'
+
+const Provider = z.object({
+  id: z.string(),
+  name: z.string(),
+  domains: z.array(z.string()),
+  /** Any subdomain of these matches too (tenant.onmicrosoft.com). */
+  domainSuffixes: z.array(z.string()).default([]),
+  /** Regular expressions on the MX host. */
+  mx: z.array(z.string()).default([]),
+  protocols: z.array(Protocol),
+  incoming: z.array(ServerSettings),
+  outgoing: z.array(ServerSettings),
+  oauth2: OAuth2Settings.optional(),
+  documentationUrl: z.string().optional(),
+  notes: z.array(z.string()).optional()
+})
+export type Provider = z.infer<typeof Provider>
+
+export interface ProviderTable {
+  providers: Provider[]
+  byDomain(domain: string): Provider | undefined
+  byMx(host: string): Provider | undefined
+}
+
+export function createProviderTable(providers: Provider[]): ProviderTable {
+  const mx = providers.map((p) => ({ p, res: p.mx.map((r) => new RegExp(r, 'i')) }))
+  return {
+    providers,
+    byDomain(domain) {
+      const d = domain.toLowerCase()
+      return providers.find((p) => p.domains.includes(d) || p.domainSuffixes.some((s) => d.endsWith(`.${s}`)))
+    },
+    byMx(host) {
+      const h = host.toLowerCase().replace(/\.$/, '')
+      return mx.find(({ res }) => res.some((r) => r.test(h)))?.p
+    }
+  }
+}
+
+const cache = new Map<string, ProviderTable>()
+
+/** Loads and validates `<resourcesDir>/providers.json` once per folder. */
+export function loadProviderTable(resourcesDir: string): ProviderTable {
+  const hit = cache.get(resourcesDir)
+  if (hit) return hit
+  const raw = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers?: unknown }
+  const table = createProviderTable(z.array(Provider).parse(raw.providers ?? []))
+  cache.set(resourcesDir, table)
+  return table
+}
+
+/** The provider's settings for this address, as a candidate draft. */
+export function providerDraft(p: Provider, addr: Addr, trust: Trust, source: Draft['source'] = 'builtin'): Draft {
+  const expand = (s: ServerSettings): ServerSettings => ({ ...s, username: expandPlaceholders(s.username, addr) })
+  return {
+    source,
+    trust,
+    providerId: p.id,
+    providerName: p.name,
+    incoming: p.incoming.map(expand),
+    outgoing: p.outgoing.map(expand),
+    oauth2: p.oauth2,
+    documentationUrl: p.documentationUrl
+  }
+}
+
+export const builtinSource: Source = {
+  id: 'builtin',
+  network: false,
+  timeoutMs: 4000,
+  async run(ctx) {
+    const byDomain = ctx.providers.byDomain(ctx.addr.asciiDomain)
+    if (byDomain) return found([providerDraft(byDomain, ctx.addr, { level: 'trusted', reason: 'builtin', subject: ctx.addr.asciiDomain })])
+    // Custom domains hosted by a known provider show it in their MX.
+    if (ctx.offline) return nothing('no-match', 'no built-in provider for the domain; MX not asked (offline)')
+    const mx = await ctx.mx()
+    if (!mx.host) return nothing('no-match', `no built-in provider for the domain; MX: ${mx.reason ?? 'none'}`)
+    const byMx = ctx.providers.byMx(mx.host)
+    if (!byMx) return nothing('no-match', `no built-in provider for the domain or MX ${mx.host}`)
+    return found([providerDraft(byMx, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mx.host })], `MX ${mx.host}`)
+  }
+}

@@ -1,0 +1,63 @@
+// Fetching one autoconfig document over HTTP(S) and turning every way it can go wrong into
+// a reason code. Used by the HTTPS/HTTP autoconfig, ISPDB and MX sources. No credentials
+// are ever attached here: autoconfig URLs only see the address.
+import { HttpError, httpRequest, statusReason, type HttpResponse } from '../net/http'
+import { XmlError } from '../xml'
+import { AutoconfigError, parseAutoconfig, type AutoconfigFile } from './autoconfig'
+import type { SourceContext } from './types'
+
+export const XML_TYPES = new Set(['text/xml', 'application/xml'])
+export const MAX_CONFIG_BYTES = 256 * 1024
+
+export type Fetched =
+  | { ok: true; url: string; file: AutoconfigFile; res: HttpResponse }
+  | { ok: false; url: string; state: 'nothing' | 'failed'; reason: string; detail: string }
+
+const NOTHING = new Set(['nxdomain', 'http-404', 'no-servers'])
+
+export function miss(url: string, reason: string, detail: string): Fetched {
+  return { ok: false, url, state: NOTHING.has(reason) ? 'nothing' : 'failed', reason, detail }
+}
+
+export function httpFailure(url: string, err: unknown): Fetched {
+  if (err instanceof HttpError) return miss(url, err.reason, `${url}: ${err.message}`)
+  if (err instanceof XmlError || err instanceof AutoconfigError) return miss(url, err.reason, `${url}: ${err.message}`)
+  return miss(url, 'internal', `${url}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500))
+}
+
+export async function fetchAutoconfig(
+  ctx: SourceContext,
+  url: string,
+  opts: { domain?: string; timeoutMs?: number } = {}
+): Promise<Fetched> {
+  try {
+    const res = await httpRequest({
+      url,
+      lookup: ctx.dns.lookupFn,
+      ca: ctx.ca,
+      signal: ctx.signal,
+      timeoutMs: opts.timeoutMs ?? ctx.timeoutMs,
+      maxBytes: MAX_CONFIG_BYTES,
+      maxRedirects: 5,
+      domain: opts.domain,
+      headers: { accept: 'text/xml, application/xml' }
+    })
+    if (res.status !== 200) return miss(url, statusReason(res.status), `${url}: HTTP ${res.status}`)
+    if (!XML_TYPES.has(res.contentType)) {
+      return miss(url, 'bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
+    }
+    const file = parseAutoconfig(res.body, ctx.addr)
+    if (!file.incoming.length && !file.outgoing.length) return miss(url, 'no-servers', `${url}: no IMAP, POP3 or SMTP server`)
+    return { ok: true, url, file, res }
+  } catch (err) {
+    return httpFailure(url, err)
+  }
+}
+
+const SEVERITY = ['internal', 'nxdomain', 'http-404', 'no-servers']
+
+/** The most telling failure among several attempts (a broken answer beats a missing one). */
+export function worst(misses: Array<Extract<Fetched, { ok: false }>>): Extract<Fetched, { ok: false }> {
+  const rank = (m: Extract<Fetched, { ok: false }>): number => (m.state === 'failed' ? 100 : 0) + SEVERITY.indexOf(m.reason)
+  return [...misses].sort((a, b) => rank(b) - rank(a))[0]!
+}

@@ -1,0 +1,63 @@
+// MX-based lookup: the lowest-preference MX host's parent (host minus its first label) and
+// its registrable domain, each tried through the built-in table, local files, the ISPDB and
+// HTTPS autoconfig. A known provider is trusted; anything else is another domain to confirm.
+import { getDomain } from 'tldts'
+import { inDomain } from '../../net/http'
+import { fileDraft } from '../autoconfig'
+import { providerDraft } from '../builtin'
+import type { Fetched } from '../fetch'
+import { found, nothing, type Draft, type MxInfo, type Source, type SourceContext } from '../types'
+import { fetchBoth } from './autoconfig-web'
+import { fetchIspdb } from './ispdb'
+import { readLocal } from './local'
+
+/** Names to look up for an MX host, parent first; the address's own domain is left out. */
+export function mxDomains(mxHost: string, ownDomain: string): string[] {
+  const labels = mxHost.split('.')
+  const parent = labels.length > 2 ? labels.slice(1).join('.') : undefined
+  const registrable = getDomain(mxHost, { allowPrivateDomains: false }) ?? undefined
+  const names = [parent, registrable].filter((n): n is string => !!n && n !== ownDomain)
+  return [...new Set(names)]
+}
+
+/** Asks the MX once; the lowest preference wins (ties: the first answer). */
+export async function lookupMx(ctx: Pick<SourceContext, 'dns' | 'signal' | 'addr'>): Promise<MxInfo> {
+  try {
+    const records = await ctx.dns.resolveMx(ctx.addr.asciiDomain, ctx.signal)
+    const usable = records.filter((r) => r.exchange && r.exchange !== '.')
+    if (!usable.length) return { reason: 'no-mx' }
+    const best = usable.reduce((a, b) => (b.priority < a.priority ? b : a))
+    return { host: best.exchange.toLowerCase().replace(/\.$/, '') }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code
+    return { reason: code === 'ENOTFOUND' ? 'nxdomain' : code === 'ENODATA' ? 'no-mx' : 'dns-error' }
+  }
+}
+
+async function forName(ctx: SourceContext, name: string, mxHost: string): Promise<Draft[]> {
+  const confirm: Draft['trust'] = { level: 'confirm', reason: 'mx-other-domain', subject: mxHost }
+  const known = ctx.providers.byDomain(name)
+  if (known) return [providerDraft(known, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mxHost }, 'mx')]
+  const [local, ispdb, web] = await Promise.all([readLocal(ctx, name), fetchIspdb(ctx, name), fetchBoth(ctx, 'https', name)])
+  const drafts: Draft[] = []
+  for (const r of local) if ('file' in r) drafts.push(fileDraft(r.file, 'mx', confirm))
+  for (const r of [ispdb, ...web] as Fetched[]) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
+  return drafts
+}
+
+export const mxSource: Source = {
+  id: 'mx',
+  network: true,
+  timeoutMs: 5000,
+  async run(ctx) {
+    const mx = await ctx.mx()
+    if (!mx.host) return nothing(mx.reason ?? 'no-mx', `no MX for ${ctx.addr.asciiDomain}`)
+    if (inDomain(mx.host, ctx.addr.asciiDomain) && mxDomains(mx.host, ctx.addr.asciiDomain).every((n) => inDomain(n, ctx.addr.asciiDomain))) {
+      // The MX lives in the domain itself: the other sources already ask there.
+      return nothing('mx-in-domain', `MX ${mx.host}`)
+    }
+    const names = mxDomains(mx.host, ctx.addr.asciiDomain)
+    const results = await Promise.all(names.map((n) => forName(ctx, n, mx.host!)))
+    return found(results.flat(), `MX ${mx.host} → ${names.join(', ')}`)
+  }
+}
