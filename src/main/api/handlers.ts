@@ -14,6 +14,8 @@ import { credentialKey } from '../credentials/store'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
 import { normalizeAddress } from '../../shared/address'
+import { isAllowedExternalUrl } from '../../shared/external'
+import { OAuthService } from '../oauth'
 
 export interface DoorHooks {
   door: 'window' | 'browser' | 'cli'
@@ -32,6 +34,7 @@ export type Handlers = { [K in OperationName]: Handler<K> }
 export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
   const runs = new Runs()
   const { config } = services
+  const oauth = new OAuthService({ config, dns: services.dns, ca: services.ca, credentials: services.credentials })
 
   function secretFor(address: string, credentials: Credentials): Secret {
     switch (credentials.kind) {
@@ -44,7 +47,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
         return { kind: 'password', password }
       }
       case 'oauth2':
-        return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+        // Refreshed when needed; oauth-required when this address has no sign-in.
+        return oauth.secret(credentials.sessionId, address)
       case 'none':
         return { kind: 'none' }
     }
@@ -175,17 +179,43 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       return diagnosticReport(req, { version: hooks.version })
     },
 
-    async oauthBegin() {
-      return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+    async oauthBegin(req) {
+      const { address } = normalizeAddress(req.address)
+      // The run lives until the browser comes back, so cancel({runId}) stops the wait.
+      const signal = runs.start(req.runId)
+      let begun
+      try {
+        begun = await oauth.begin({
+          address,
+          oauth2: req.oauth2,
+          providerId: req.providerId,
+          signal,
+          onState: (state, sessionId) => hooks.emit('oauth', { sessionId, state })
+        })
+      } catch (err) {
+        runs.end(req.runId)
+        throw err
+      }
+      void begun.settled.then(() => runs.end(req.runId))
+      // Browser mode: the renderer opens a new tab itself. The window opens the system browser.
+      let openedByMain = false
+      if (hooks.door === 'window' && hooks.openExternal) {
+        if (!isAllowedExternalUrl(begun.authorizeUrl, await oauth.allowedOrigins())) {
+          oauth.cancel(begun.sessionId)
+          fail('unsupported', { protocol: 'oauth', detail: 'the sign-in page is not on the allow-list' })
+        }
+        openedByMain = await hooks.openExternal(begun.authorizeUrl)
+      }
+      return { sessionId: begun.sessionId, authorizeUrl: begun.authorizeUrl, openedByMain }
     },
 
-    async oauthComplete() {
-      return fail('unsupported', { detail: 'OAuth2 sign-in is not available yet' })
+    async oauthComplete(req) {
+      return oauth.complete(req.sessionId)
     },
 
     async openExternal(req) {
       const { isAllowedExternalUrl } = await import('../../shared/external')
-      if (!isAllowedExternalUrl(req.url) || !hooks.openExternal) return { opened: false }
+      if (!isAllowedExternalUrl(req.url, await oauth.allowedOrigins()) || !hooks.openExternal) return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }
   }

@@ -62,6 +62,8 @@ interface Session {
   outcome?: Promise<{ username?: string }>
   tokens?: TokenSet
   refreshing?: Promise<string>
+  /** Stops waiting for the browser (the sign-in then fails with oauth-cancelled). */
+  stop?: () => void
 }
 
 /** The keychain entry for an address's refresh token. */
@@ -133,7 +135,7 @@ export class OAuthService {
     }
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
 
-    const session: Session = { id: randomUUID(), address: req.address.toLowerCase(), client }
+    const session: Session = { id: randomUUID(), address: req.address.toLowerCase(), client, stop: listener.close }
     const emit = (s: OAuthState): void => req.onState?.(s, session.id)
     session.outcome = listener.result.then(async ({ code }) => {
       emit('exchanging')
@@ -174,6 +176,14 @@ export class OAuthService {
       this.sessions.delete(sessionId)
       throw err
     }
+  }
+
+  /** Gives up waiting for the browser of a sign-in that has not come back yet. */
+  cancel(sessionId: string): boolean {
+    const session = this.sessions.get(sessionId)
+    if (!session?.stop || session.tokens) return false
+    session.stop()
+    return true
   }
 
   private async store(session: Session, refreshToken: string): Promise<void> {
