@@ -1,20 +1,26 @@
-// Verification service entry (stub: the verification work fills this in).
+// Verification service: probes every candidate server for real, step by step, and reports the
+// best verified incoming and outgoing server, every alternative, and a diagnosis.
 import type { HostException, Probe, RoundTripResult, VerifyResult } from '../../shared/verify'
 import type { ServerSettings } from '../../shared/domain'
 import type { Dns } from '../net/dns'
-import { fail } from '../errors'
+import { registerSecret } from '../redact'
+import { driverFor, exceptionFor } from './drivers'
+import { LoginGate, runProbe, type ProbeOutcome } from './session'
+import { HostLimiter, runRanked } from './scheduler'
+import { timingWith, type Timing } from './timing'
+import { runRoundTrip } from './roundtrip'
+import type { Secret } from './secret'
 
-/** The secret a probe signs in with; resolved in main, never from the renderer twice. */
-export type Secret =
-  | { kind: 'password'; password: string }
-  | { kind: 'oauth2'; accessToken: () => Promise<string> }
-  | { kind: 'none' }
+export type { Secret } from './secret'
+export type { Timing } from './timing'
 
 export interface VerifyContext {
   dns: Dns
   ca: string[]
   signal: AbortSignal
   onProbe(probe: Probe): void
+  /** Shorter deadlines for tests and benchmarks; the defaults suit real networks. */
+  timing?: Partial<Timing>
 }
 
 export interface VerifyInput {
@@ -26,9 +32,55 @@ export interface VerifyInput {
 }
 
 export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<VerifyResult> {
-  void input
-  void ctx
-  return fail('unsupported', { detail: 'verification not built yet' })
+  const started = performance.now()
+  if (input.secret.kind === 'password') registerSecret(input.secret.password)
+  const timing = timingWith(ctx.timing)
+  const limiter = new HostLimiter(timing.perHost)
+  const gate = new LoginGate()
+  const all: ProbeOutcome[] = []
+
+  const side = (role: Probe['role'], list: ServerSettings[]) =>
+    runRanked(list, timing.graceMs, ctx.signal, async (i, signal) => {
+      const settings = list[i]!
+      let release: (() => void) | undefined
+      try {
+        release = await limiter.acquire(settings.host, signal)
+      } catch {
+        // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
+      }
+      try {
+        return await runProbe(driverFor(settings), {
+          id: `${role}-${i + 1}-${settings.protocol}-${settings.host}-${settings.port}`,
+          role,
+          settings,
+          secret: input.secret,
+          exception: exceptionFor(input.exceptions, settings),
+          dns: ctx.dns,
+          ca: ctx.ca,
+          timing,
+          signal,
+          onProbe: ctx.onProbe,
+          gate
+        })
+      } finally {
+        release?.()
+      }
+    })
+
+  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), side('outgoing', input.outgoing)])
+  all.push(...incoming.outcomes, ...outgoing.outcomes)
+  const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
+  const probes = all.map((o) => o.probe).sort((a, b) => order(a) - order(b))
+  let diagnosis = input.incoming.length && !incoming.best ? incoming.diagnosis : undefined
+  if (!diagnosis && input.outgoing.length && !outgoing.best) diagnosis = outgoing.diagnosis
+  if (ctx.signal.aborted) diagnosis = { code: 'cancelled', userFixable: false }
+  return {
+    incoming: incoming.best?.probe,
+    outgoing: outgoing.best?.probe,
+    probes,
+    diagnosis,
+    ms: Math.round(performance.now() - started)
+  }
 }
 
 export interface RoundTripInput {
@@ -41,11 +93,13 @@ export interface RoundTripInput {
 
 export type RoundTripStage = 'sending' | 'sent' | 'waiting' | 'delivered' | 'removing' | 'done' | 'failed'
 
-export async function roundTrip(
-  input: RoundTripInput,
-  ctx: Omit<VerifyContext, 'onProbe'> & { onStage(stage: RoundTripStage): void }
-): Promise<RoundTripResult> {
-  void input
-  void ctx
-  return fail('unsupported', { detail: 'round trip not built yet' })
+export interface RoundTripContext extends Omit<VerifyContext, 'onProbe'> {
+  onStage(stage: RoundTripStage): void
+  /** How long to wait for the message to arrive; 60 s unless a test says otherwise. */
+  waitMs?: number
+}
+
+export async function roundTrip(input: RoundTripInput, ctx: RoundTripContext): Promise<RoundTripResult> {
+  if (input.secret.kind === 'password') registerSecret(input.secret.password)
+  return runRoundTrip(input, ctx)
 }

@@ -1,0 +1,153 @@
+// IMAP: our own greeting, CAPABILITY and STARTTLS steps, then the sign-in with imapflow on
+// its own connection to the same address, held to the same certificate.
+import { ImapFlow, type ImapFlowOptions } from 'imapflow'
+import { AppError, fail } from '../errors'
+import { registerSecret } from '../redact'
+import { classifyImapAuth, greetingProtocol, responseCode } from '../diagnosis/classify'
+import { netCode } from './connect'
+import { readReply, type LineSocket } from './lines'
+import type { ProbeRecorder } from './recorder'
+import type { Capabilities, Driver, LoginArgs } from './session'
+import { strictTlsOptions } from './tls'
+
+let tagCounter = 0
+const nextTag = (): string => `M${(++tagCounter).toString().padStart(3, '0')}`
+
+async function command(io: LineSocket, signal: AbortSignal, line: string): Promise<{ untagged: string[]; done: string }> {
+  const tag = nextTag()
+  io.write(`${tag} ${line}`)
+  const lines = await readReply(io, signal, (l) => l.startsWith(`${tag} `))
+  return { untagged: lines.slice(0, -1), done: lines[lines.length - 1]!.slice(tag.length + 1) }
+}
+
+export function parseImapCapabilities(lines: string[]): Capabilities {
+  const list: string[] = []
+  for (const l of lines) {
+    const m = /^\*\s+CAPABILITY\s+(.*)$/i.exec(l) ?? /\[CAPABILITY\s+([^\]]*)\]/i.exec(l)
+    if (m) list.push(...m[1]!.trim().split(/\s+/))
+  }
+  const upper = list.map((c) => c.toUpperCase())
+  return {
+    list,
+    mechanisms: upper.filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5)),
+    starttls: upper.includes('STARTTLS'),
+    passwordCommandDisabled: upper.includes('LOGINDISABLED')
+  }
+}
+
+export const imapDriver: Driver = {
+  protocol: 'imap',
+  async greeting(io, signal) {
+    const line = await io.readLine(signal)
+    if (/^\*\s+(OK|PREAUTH)\b/i.test(line)) return line.slice(0, 200)
+    if (/^\*\s+BYE\b/i.test(line)) fail('server-busy', { serverSays: line })
+    const other = greetingProtocol(line)
+    if (other && other !== 'imap') fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
+    return fail('protocol-error', { serverSays: line, detail: 'not an IMAP greeting' })
+  },
+  async capabilities(io, signal) {
+    const r = await command(io, signal, 'CAPABILITY')
+    if (!/^OK\b/i.test(r.done)) fail('protocol-error', { serverSays: r.done, detail: 'CAPABILITY refused' })
+    const caps = parseImapCapabilities([...r.untagged, r.done])
+    if (!caps.list.some((c) => /^IMAP4/i.test(c))) fail('protocol-error', { detail: 'no IMAP4 capability' })
+    return caps
+  },
+  async startTls(io, signal) {
+    const r = await command(io, signal, 'STARTTLS')
+    if (!/^OK\b/i.test(r.done)) fail('starttls-failed', { serverSays: r.done, detail: 'STARTTLS refused' })
+  },
+  login: imapLogin,
+  goodbye(io) {
+    try {
+      io.write(`${nextTag()} LOGOUT`)
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** imapflow options for the verified server: same address, same trust, our deadlines. */
+export function imapOptions(a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>, auth: ImapFlowOptions['auth']): ImapFlowOptions {
+  const { settings, timing } = a
+  return {
+    host: a.ip,
+    port: settings.port,
+    secure: settings.security === 'tls',
+    doSTARTTLS: settings.security === 'starttls',
+    servername: strictTlsOptions(settings.host, a.ca, a.cert).servername,
+    tls: strictTlsOptions(settings.host, a.ca, a.cert),
+    auth,
+    logger: imapLogger(a.rec),
+    logRaw: true,
+    emitLogs: false,
+    disableAutoIdle: true,
+    clientInfo: { name: 'Mail Setup' },
+    connectionTimeout: timing.tcpMs + timing.tlsMs,
+    greetingTimeout: timing.greetingMs,
+    socketTimeout: timing.authMs
+  } as ImapFlowOptions
+}
+
+async function imapLogin(a: LoginArgs): Promise<string> {
+  const user = a.settings.username
+  let auth: ImapFlowOptions['auth']
+  if (a.secret.kind === 'password') auth = { user, pass: a.secret.password }
+  else if (a.secret.kind === 'oauth2') {
+    const accessToken = await a.secret.accessToken()
+    registerSecret(accessToken)
+    auth = { user, accessToken }
+  } else return 'no sign-in'
+  imapDriver.goodbye(a.io)
+  a.rec.line('i', `signing in with imapflow (new connection to ${a.ip})`)
+  const client = new ImapFlow({ ...imapOptions(a, auth), verifyOnly: true } as ImapFlowOptions)
+  client.on('error', () => undefined)
+  const onAbort = (): void => void client.close()
+  a.signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await client.connect()
+    return `signed in as ${user}`
+  } catch (err) {
+    if (a.signal.aborted) throw a.signal.reason
+    throw imapError(err, a.settings.security)
+  } finally {
+    a.signal.removeEventListener('abort', onAbort)
+    client.close()
+  }
+}
+
+/** An imapflow failure as a diagnosis. */
+export function imapError(err: unknown, security: string): AppError {
+  const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; response?: string; message?: string }
+  const said = typeof e.response === 'string' ? e.response : undefined
+  if (e.authenticationFailed) {
+    return new AppError({ code: classifyImapAuth(said ?? '', e.serverResponseCode), serverSays: said, detail: 'the server refused the sign-in' })
+  }
+  const code = e.code ?? ''
+  if (/TIMEOUT/i.test(code)) return new AppError({ code: 'timeout', detail: `imapflow: ${code}` })
+  if (code === 'STARTTLS_INJECTION' || (security === 'starttls' && /TLS/i.test(code + (e.message ?? '')))) {
+    return new AppError({ code: 'starttls-failed', detail: `imapflow: ${e.message ?? code}` })
+  }
+  if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|TLS/i.test(code)) {
+    return new AppError({ code: 'cert-untrusted', detail: `the certificate changed after it was checked (${code})` })
+  }
+  if (code.startsWith('E') && /^E[A-Z]+$/.test(code)) return new AppError({ code: netCode(err), detail: `imapflow: ${code}` })
+  if (said) {
+    const rc = responseCode(said)
+    return new AppError({ code: rc ? classifyImapAuth(said, rc) : 'protocol-error', serverSays: said, detail: e.message })
+  }
+  return new AppError({ code: 'protocol-error', detail: `imapflow: ${code || e.message || 'failed'}` })
+}
+
+/** imapflow's raw log, decoded into transcript lines (imapflow withholds credential frames). */
+export function imapLogger(rec: ProbeRecorder): ImapFlowOptions['logger'] {
+  const raw = (entry: { src?: string; msg?: string; data?: string; hidden?: boolean }): void => {
+    if (entry?.msg !== 'write to socket' && entry?.msg !== 'read from socket') return
+    const dir = entry.src === 'c' ? 'c' : 's'
+    if (entry.hidden) return rec.line('c', '(credentials hidden)')
+    const text = Buffer.from(entry.data ?? '', 'base64').toString('latin1')
+    for (const l of text.split(/\r?\n/)) if (l) rec.line(dir, l)
+  }
+  const quiet = (): void => undefined
+  const error = (entry: { msg?: string; err?: Error }): void => rec.line('i', `imapflow: ${entry?.msg ?? ''} ${entry?.err?.message ?? ''}`.trim())
+  return { trace: raw, debug: quiet, info: quiet, warn: quiet, error } as unknown as ImapFlowOptions['logger']
+}

@@ -1,0 +1,115 @@
+// POP3: a small client of our own (no well-kept POP3 library exists for Node). Greeting,
+// CAPA, STLS, and sign-in with SASL PLAIN, USER/PASS or XOAUTH2/OAUTHBEARER on the probe's
+// own connection, so the verified certificate is the one that carries the password.
+import { fail } from '../errors'
+import { registerSecret } from '../redact'
+import { classifyPop3Auth, greetingProtocol } from '../diagnosis/classify'
+import { readReply, type LineSocket } from './lines'
+import type { Capabilities, Driver, LoginArgs } from './session'
+
+export async function pop3Command(io: LineSocket, signal: AbortSignal, line: string, shown?: string): Promise<string> {
+  io.write(line, shown)
+  return io.readLine(signal)
+}
+
+/** A multi-line answer after +OK, dot-unstuffed. */
+export async function pop3Multi(io: LineSocket, signal: AbortSignal, maxLines = 10_000): Promise<string[]> {
+  const lines = await readReply(io, signal, (l) => l === '.', maxLines)
+  return lines.slice(0, -1).map((l) => (l.startsWith('..') ? l.slice(1) : l))
+}
+
+export function parsePop3Capa(lines: string[]): Capabilities {
+  const upper = lines.map((l) => l.trim().toUpperCase())
+  const sasl = upper.find((l) => l.startsWith('SASL'))
+  const mechanisms = sasl ? sasl.split(/\s+/).slice(1) : []
+  const user = upper.includes('USER')
+  return {
+    list: lines.map((l) => l.trim()).filter(Boolean),
+    mechanisms,
+    starttls: upper.includes('STLS'),
+    passwordCommandDisabled: !user && !mechanisms.some((m) => m === 'PLAIN' || m === 'LOGIN')
+  }
+}
+
+export const pop3Driver: Driver = {
+  protocol: 'pop3',
+  async greeting(io, signal) {
+    const line = await io.readLine(signal)
+    if (/^\+OK\b/i.test(line)) return line.slice(0, 200)
+    if (/^-ERR\b/i.test(line)) fail('server-busy', { serverSays: line })
+    const other = greetingProtocol(line)
+    if (other && other !== 'pop3') fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
+    return fail('protocol-error', { serverSays: line, detail: 'not a POP3 greeting' })
+  },
+  async capabilities(io, signal) {
+    const first = await pop3Command(io, signal, 'CAPA')
+    // A server without CAPA (RFC 1939 only) still takes USER/PASS.
+    if (!/^\+OK\b/i.test(first)) return { list: [], mechanisms: [], starttls: false, passwordCommandDisabled: false }
+    return parsePop3Capa(await pop3Multi(io, signal, 200))
+  },
+  async startTls(io, signal) {
+    const r = await pop3Command(io, signal, 'STLS')
+    if (!/^\+OK\b/i.test(r)) fail('starttls-failed', { serverSays: r, detail: 'STLS refused' })
+  },
+  login: async (a) => {
+    await pop3Login(a.io, a, a.signal)
+    if (a.after) await a.after(a.io, a.signal)
+    const stat = await pop3Command(a.io, a.signal, 'STAT')
+    pop3Driver.goodbye(a.io)
+    const m = /^\+OK\s+(\d+)\s+(\d+)/.exec(stat)
+    return m ? `signed in; ${m[1]} messages` : 'signed in'
+  },
+  goodbye(io) {
+    try {
+      io.write('QUIT')
+    } catch {
+      // already closed
+    }
+  }
+}
+
+function b64(s: string): string {
+  return Buffer.from(s, 'utf8').toString('base64')
+}
+
+/** XOAUTH2 initial response (Google and Microsoft's SASL mechanism). */
+export function xoauth2(user: string, token: string): string {
+  return b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`)
+}
+
+/** OAUTHBEARER initial response (RFC 7628). */
+export function oauthBearer(user: string, token: string): string {
+  return b64(`n,a=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},\x01auth=Bearer ${token}\x01\x01`)
+}
+
+async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret' | 'caps'>, signal: AbortSignal): Promise<void> {
+  const user = a.settings.username
+  const mechs = a.caps.mechanisms.map((m) => m.toUpperCase())
+  const refused = (reply: string): never => fail(classifyPop3Auth(reply), { serverSays: reply, detail: 'the server refused the sign-in' })
+  if (a.secret.kind === 'oauth2') {
+    const token = await a.secret.accessToken()
+    registerSecret(token)
+    const useBearer = !mechs.includes('XOAUTH2') && mechs.includes('OAUTHBEARER')
+    const mech = useBearer ? 'OAUTHBEARER' : 'XOAUTH2'
+    const payload = useBearer ? oauthBearer(user, token) : xoauth2(user, token)
+    registerSecret(payload)
+    let reply = await pop3Command(io, signal, `AUTH ${mech} ${payload}`, `AUTH ${mech} ••••••`)
+    // A refusal arrives as a challenge carrying JSON; the client answers with an empty line.
+    if (reply.startsWith('+')) reply = await pop3Command(io, signal, '', '(empty response to the error challenge)')
+    if (!/^\+OK\b/i.test(reply)) refused(reply)
+    return
+  }
+  if (a.secret.kind !== 'password') return
+  const pass = a.secret.password
+  if (mechs.includes('PLAIN')) {
+    const reply = await pop3Command(io, signal, `AUTH PLAIN ${b64(`\0${user}\0${pass}`)}`, 'AUTH PLAIN ••••••')
+    if (!/^\+OK\b/i.test(reply)) refused(reply)
+    return
+  }
+  const r1 = await pop3Command(io, signal, `USER ${user}`)
+  if (!/^\+OK\b/i.test(r1)) refused(r1)
+  const r2 = await pop3Command(io, signal, `PASS ${pass}`, 'PASS ••••••')
+  if (!/^\+OK\b/i.test(r2)) refused(r2)
+}
+
+export { pop3Login }

@@ -1,0 +1,148 @@
+// One probe's record: its steps, its transcript and its outcome. Every line passes through
+// redact() as it is written, so nothing unredacted is ever stored, let alone emitted.
+import type { Diagnosis } from '../../shared/diagnosis'
+import type { ServerSettings } from '../../shared/domain'
+import type { Probe, ProbeStep, StepName } from '../../shared/verify'
+import { AppError, toDiagnosis } from '../errors'
+import { redact } from '../redact'
+
+const MAX_TRANSCRIPT = 2000
+const MAX_TEXT = 2000
+
+/** Steps in the order they run for each kind of security. */
+export function plannedSteps(security: ServerSettings['security']): StepName[] {
+  if (security === 'tls') return ['dns', 'tcp', 'tls', 'certificate', 'greeting', 'capabilities', 'auth']
+  return ['dns', 'tcp', 'greeting', 'tls', 'certificate', 'capabilities', 'auth']
+}
+
+/** Printable form of raw protocol bytes: control characters and non-ASCII escaped. */
+export function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+}
+
+export class ProbeRecorder {
+  readonly probe: Probe
+  private readonly t0 = performance.now()
+  private full = false
+
+  constructor(
+    id: string,
+    role: Probe['role'],
+    settings: ServerSettings,
+    private readonly emit: (probe: Probe) => void
+  ) {
+    this.probe = {
+      id,
+      role,
+      settings,
+      state: 'running',
+      steps: plannedSteps(settings.security).map((name) => ({ name, state: 'pending' as const })),
+      transcript: [],
+      ms: 0
+    }
+  }
+
+  elapsed(): number {
+    return performance.now() - this.t0
+  }
+
+  /** Adds a transcript line: c client, s server, i what the tool did. */
+  line(dir: 'c' | 's' | 'i', text: string): void {
+    if (this.full) return
+    if (this.probe.transcript.length >= MAX_TRANSCRIPT - 1) {
+      this.full = true
+      this.probe.transcript.push({ t: this.elapsed(), dir: 'i', text: '(transcript truncated)' })
+      return
+    }
+    let clean = redact(printable(text))
+    if (clean.length > MAX_TEXT) clean = `${clean.slice(0, MAX_TEXT - 20)}… (${clean.length} chars)`
+    this.probe.transcript.push({ t: Math.round(this.elapsed() * 10) / 10, dir, text: clean })
+  }
+
+  private stepOf(name: StepName): ProbeStep {
+    let step = this.probe.steps.find((s) => s.name === name)
+    if (!step) {
+      step = { name, state: 'pending' }
+      this.probe.steps.push(step)
+    }
+    return step
+  }
+
+  setStep(name: StepName, state: ProbeStep['state'], info?: string, ms?: number): void {
+    const step = this.stepOf(name)
+    step.state = state
+    if (info !== undefined) step.info = redact(info).slice(0, 1000)
+    if (ms !== undefined) step.ms = Math.round(ms * 10) / 10
+    this.changed()
+  }
+
+  /**
+   * Runs one step under its own deadline and the probe's signal. A deadline becomes
+   * 'timeout', the probe's cancellation 'cancelled'; any other failure keeps its code.
+   */
+  async step<T>(
+    name: StepName,
+    timeoutMs: number,
+    parent: AbortSignal,
+    fn: (signal: AbortSignal) => Promise<T>,
+    info?: (value: T) => string | undefined
+  ): Promise<T> {
+    const start = performance.now()
+    const deadline = AbortSignal.timeout(timeoutMs)
+    const signal = AbortSignal.any([parent, deadline])
+    this.setStep(name, 'running')
+    try {
+      // The race makes a step that ignores its signal still end at its deadline.
+      const value = await Promise.race([fn(signal), rejectOnAbort(signal)])
+      this.setStep(name, 'ok', info?.(value), performance.now() - start)
+      return value
+    } catch (err) {
+      let diagnosis: Diagnosis
+      if (parent.aborted) diagnosis = { code: 'cancelled', userFixable: false }
+      else if (deadline.aborted) diagnosis = { code: 'timeout', userFixable: false, detail: `${name} step took longer than ${timeoutMs} ms` }
+      else diagnosis = toDiagnosis(err)
+      this.setStep(name, 'failed', diagnosis.code, performance.now() - start)
+      throw new AppError({ ...diagnosis, detail: diagnosis.detail ?? `${name} failed` })
+    }
+  }
+
+  skip(name: StepName, info?: string): void {
+    this.setStep(name, 'skipped', info)
+  }
+
+  finish(state: Probe['state'], diagnosis?: Diagnosis): Probe {
+    for (const s of this.probe.steps) if (s.state === 'pending' || s.state === 'running') s.state = 'skipped'
+    this.probe.state = state
+    if (diagnosis) {
+      this.probe.diagnosis = {
+        ...diagnosis,
+        serverSays: diagnosis.serverSays ? redact(diagnosis.serverSays).slice(0, 4000) : undefined,
+        detail: diagnosis.detail ? redact(diagnosis.detail).slice(0, 4000) : undefined
+      }
+    }
+    this.changed()
+    return this.snapshot()
+  }
+
+  snapshot(): Probe {
+    return structuredClone(this.probe)
+  }
+
+  private changed(): void {
+    this.probe.ms = Math.round(this.elapsed())
+    try {
+      this.emit(this.snapshot())
+    } catch {
+      // A listener's failure must not change the probe's outcome.
+    }
+  }
+}
+
+export function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fire = (): void => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'))
+    if (signal.aborted) return fire()
+    signal.addEventListener('abort', fire, { once: true })
+  })
+}

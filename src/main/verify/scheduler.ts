@@ -1,0 +1,113 @@
+// Runs every probe of both lists at once (a few connections per host), and settles each list
+// as soon as its best-ranked success is known: when every better-ranked probe has failed, or
+// when a short grace period after the first success has passed. A silent host therefore costs
+// the grace period, never its full timeout. Probes still running then are cancelled.
+import type { ServerSettings } from '../../shared/domain'
+import type { Diagnosis } from '../../shared/diagnosis'
+import type { Probe } from '../../shared/verify'
+import type { ProbeOutcome } from './session'
+
+export class HostLimiter {
+  private readonly active = new Map<string, number>()
+  private readonly queues = new Map<string, Array<() => void>>()
+
+  constructor(private readonly perHost: number) {}
+
+  async acquire(host: string, signal: AbortSignal): Promise<() => void> {
+    const key = host.toLowerCase()
+    if ((this.active.get(key) ?? 0) >= this.perHost) {
+      await new Promise<void>((resolve, reject) => {
+        const q = this.queues.get(key) ?? []
+        const go = (): void => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        }
+        const onAbort = (): void => {
+          const i = q.indexOf(go)
+          if (i >= 0) q.splice(i, 1)
+          reject(signal.reason)
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        q.push(go)
+        this.queues.set(key, q)
+      })
+    }
+    this.active.set(key, (this.active.get(key) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      this.active.set(key, (this.active.get(key) ?? 1) - 1)
+      this.queues.get(key)?.shift()?.()
+    }
+  }
+}
+
+export interface RoleResult {
+  best?: ProbeOutcome
+  outcomes: ProbeOutcome[]
+  /** The most telling failure when nothing succeeded. */
+  diagnosis?: Diagnosis
+}
+
+/**
+ * Runs one ordered list. `start(i, signal)` runs probe i under its own signal (after taking a
+ * host slot); the list settles by rank as described above.
+ */
+export async function runRanked(
+  list: ServerSettings[],
+  graceMs: number,
+  parent: AbortSignal,
+  start: (index: number, signal: AbortSignal) => Promise<ProbeOutcome>
+): Promise<RoleResult> {
+  const controllers = list.map(() => new AbortController())
+  const results: Array<ProbeOutcome | undefined> = list.map(() => undefined)
+  let grace: NodeJS.Timeout | undefined
+  let settle: (best: number | undefined) => void = () => undefined
+  const decided = new Promise<number | undefined>((resolve) => (settle = resolve))
+  const ok = (i: number): boolean => results[i]?.probe.state === 'ok'
+
+  const check = (): void => {
+    for (let i = 0; i < list.length; i++) {
+      if (!results[i]) {
+        const later = results.findIndex((r, k) => k > i && r?.probe.state === 'ok')
+        if (later >= 0 && !grace) grace = setTimeout(() => settle(results.findIndex((_, k) => ok(k))), graceMs)
+        return
+      }
+      if (ok(i)) return settle(i)
+    }
+    settle(undefined)
+  }
+
+  const onAbort = (): void => settle(undefined)
+  parent.addEventListener('abort', onAbort, { once: true })
+  const runs = list.map(async (_, i) => {
+    const signal = AbortSignal.any([parent, controllers[i]!.signal])
+    results[i] = await start(i, signal)
+    check()
+  })
+  if (!list.length) settle(undefined)
+  const bestIndex = await decided
+  clearTimeout(grace)
+  parent.removeEventListener('abort', onAbort)
+  for (let i = 0; i < list.length; i++) if (!results[i]) controllers[i]!.abort(new DOMException('A better server was already verified', 'AbortError'))
+  await Promise.allSettled(runs)
+  const outcomes = results.filter((r): r is ProbeOutcome => Boolean(r))
+  const best = bestIndex !== undefined && bestIndex >= 0 ? results[bestIndex] : undefined
+  return { best, outcomes, diagnosis: best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+}
+
+/** The failure that got furthest (a refused password says more than a timeout elsewhere). */
+export function mostTelling(probes: Probe[]): Diagnosis | undefined {
+  let chosen: Probe | undefined
+  let score = -1
+  for (const p of probes) {
+    if (p.state !== 'failed' || !p.diagnosis) continue
+    const s = p.steps.filter((x) => x.state === 'ok').length
+    if (s > score) {
+      score = s
+      chosen = p
+    }
+  }
+  return chosen?.diagnosis ?? probes.find((p) => p.diagnosis)?.diagnosis
+}

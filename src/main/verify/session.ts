@@ -1,0 +1,230 @@
+// One probe of one host:port, step by step: DNS → TCP → TLS or STARTTLS → certificate →
+// greeting → capabilities → sign-in. The protocol modules supply the conversation; this
+// module enforces the order and the security rules the same way for all three.
+import type { Socket } from 'node:net'
+import type { Diagnosis } from '../../shared/diagnosis'
+import type { ServerSettings } from '../../shared/domain'
+import type { HostException, Probe } from '../../shared/verify'
+import type { Dns } from '../net/dns'
+import { AppError, fail, toDiagnosis } from '../errors'
+import { isUserFixable } from '../diagnosis/fixable'
+import { offersOAuth, onlyOAuth } from '../diagnosis/classify'
+import { connectTcp, resolveHost } from './connect'
+import { LineSocket } from './lines'
+import { ProbeRecorder } from './recorder'
+import { checkCertificate, handshake, type CertificateCheck } from './tls'
+import type { Timing } from './timing'
+import type { Secret } from './secret'
+
+export interface Capabilities {
+  list: string[]
+  /** SASL mechanisms offered. */
+  mechanisms: string[]
+  starttls: boolean
+  /** IMAP LOGINDISABLED, or POP3 without USER and without a password mechanism. */
+  passwordCommandDisabled?: boolean
+}
+
+export interface LoginArgs {
+  settings: ServerSettings
+  /** The address the TCP step connected to; the library connects there too. */
+  ip: string
+  secret: Secret
+  caps: Capabilities
+  ca: string[]
+  cert?: CertificateCheck
+  io: LineSocket
+  rec: ProbeRecorder
+  timing: Timing
+  signal: AbortSignal
+  /** Runs in the signed-in session before it ends (POP3 round trip: find and delete the test message). */
+  after?: (io: LineSocket, signal: AbortSignal) => Promise<void>
+}
+
+export interface Driver {
+  protocol: 'imap' | 'pop3' | 'smtp'
+  greeting(io: LineSocket, signal: AbortSignal): Promise<string>
+  capabilities(io: LineSocket, signal: AbortSignal): Promise<Capabilities>
+  /** Sends STARTTLS/STLS and reads the go-ahead; fails 'starttls-failed' otherwise. */
+  startTls(io: LineSocket, signal: AbortSignal): Promise<void>
+  /** Signs in; returns a short info string. May use `io` (POP3) or a library connection. */
+  login(args: LoginArgs): Promise<string>
+  /** Ends the probe's own session politely (LOGOUT/QUIT), without waiting long. */
+  goodbye(io: LineSocket): void
+}
+
+/** Serialises sign-ins per host and user, and remembers a refusal so no other port repeats it. */
+export class LoginGate {
+  private readonly chains = new Map<string, Promise<unknown>>()
+  private readonly refusals = new Map<string, Diagnosis>()
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const before = this.chains.get(key) ?? Promise.resolve()
+    const mine = before.catch(() => undefined).then(async () => {
+      const refused = this.refusals.get(key)
+      if (refused) throw new AppError({ ...refused, detail: `not retried: ${refused.detail ?? refused.code}` })
+      try {
+        return await fn()
+      } catch (err) {
+        const d = toDiagnosis(err)
+        if (REMEMBERED.has(d.code)) this.refusals.set(key, d)
+        throw err
+      }
+    })
+    this.chains.set(key, mine)
+    return mine
+  }
+}
+
+// Answers about the account itself, the same on every port of the host.
+const REMEMBERED = new Set(['auth-failed', 'password-auth-disabled', 'app-password-required', 'too-many-attempts'])
+
+export interface ProbeInput {
+  id: string
+  role: Probe['role']
+  settings: ServerSettings
+  secret: Secret
+  exception?: HostException
+  dns: Dns
+  ca: string[]
+  timing: Timing
+  signal: AbortSignal
+  onProbe(probe: Probe): void
+  gate?: LoginGate
+  after?: LoginArgs['after']
+}
+
+export interface ProbeOutcome {
+  probe: Probe
+  ip?: string
+  cert?: CertificateCheck
+}
+
+export async function runProbe(driver: Driver, input: ProbeInput): Promise<ProbeOutcome> {
+  const { settings, timing: t, signal } = input
+  const rec = new ProbeRecorder(input.id, input.role, settings, input.onProbe)
+  let io: LineSocket | undefined
+  let ip: string | undefined
+  let cert: CertificateCheck | undefined
+  const certStep = async (sock: import('node:tls').TLSSocket): Promise<void> => {
+    try {
+      cert = await rec.step('certificate', t.tlsMs, signal, async () => checkCertificate(sock, settings.host, input.exception), (c) =>
+        c.info.trustedByUser ? `trusted by you: ${c.info.fingerprint256}` : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
+      )
+      rec.probe.certificate = cert.info
+    } catch (err) {
+      const info = (err as { certificate?: import('../../shared/verify').CertificateInfo }).certificate
+      if (info) rec.probe.certificate = info
+      sock.destroy()
+      throw err
+    }
+  }
+  try {
+    rec.line('i', `${settings.protocol} ${settings.host}:${settings.port} ${settings.security}`)
+    const addresses = await rec.step('dns', t.dnsMs, signal, (s) => resolveHost(input.dns, settings.host, s), (a) =>
+      a.map((x) => x.address).join(' ')
+    )
+    const raw: Socket = await rec.step('tcp', t.tcpMs, signal, (s) => connectTcp(addresses, settings.port, t.eyeballsMs, s), (sock) =>
+      `${sock.remoteAddress}`
+    )
+    ip = raw.remoteAddress
+    rec.line('i', `connected to ${ip} port ${settings.port}`)
+    let caps: Capabilities
+    if (settings.security === 'tls') {
+      const sock = await rec.step('tls', t.tlsMs, signal, (s) => handshake(raw, settings.host, input.ca, s), (x) => x.getProtocol() ?? '')
+      await certStep(sock)
+      io = new LineSocket(sock, rec)
+      const conn = io
+      await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(conn, s))
+      caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(conn, s), summary)
+    } else {
+      io = new LineSocket(raw, rec)
+      const plain = io
+      await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(plain, s))
+      if (settings.security === 'starttls') {
+        const sock = await rec.step('tls', t.tlsMs + t.commandMs, signal, async (s) => {
+          const before = await driver.capabilities(plain, s)
+          if (!before.starttls) {
+            fail('starttls-missing', { detail: 'the server did not offer STARTTLS; someone may be removing it from the connection' })
+          }
+          await driver.startTls(plain, s)
+          // Anything sent before the handshake could be an injected command (CVE-2011-0411 kind).
+          if (plain.pending()) fail('starttls-failed', { detail: 'the server sent data before the TLS handshake' })
+          try {
+            return await handshake(plain.detach(), settings.host, input.ca, s)
+          } catch (err) {
+            if (s.aborted) throw err
+            return fail('starttls-failed', { detail: toDiagnosis(err).detail })
+          }
+        }, (x) => `STARTTLS, ${x.getProtocol() ?? ''}`)
+        await certStep(sock)
+        io = new LineSocket(sock, rec)
+        const conn = io
+        caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(conn, s), summary)
+      } else {
+        rec.skip('tls', 'plain')
+        rec.skip('certificate', 'plain')
+        caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(plain, s), summary)
+      }
+    }
+    rec.probe.capabilities = caps.list.slice(0, 200).map((c) => c.slice(0, 200))
+    rec.probe.authMechanisms = caps.mechanisms.slice(0, 64)
+
+    const secret = input.secret
+    if (secret.kind === 'none' || settings.auth.every((a) => a === 'none' || a === 'client-ip')) {
+      rec.skip('auth', secret.kind === 'none' ? 'not requested' : 'no sign-in needed')
+      driver.goodbye(io)
+      return { probe: rec.finish('ok'), ip, cert }
+    }
+    const session = io
+    const args: LoginArgs = { settings, ip: ip!, secret, caps, ca: input.ca, cert, io: session, rec, timing: t, signal, after: input.after }
+    const login = async (s: AbortSignal): Promise<string> => {
+      checkAuthAllowed(settings, secret, caps, input.exception)
+      const gate = input.gate
+      const key = `${settings.protocol === 'smtp' ? 'smtp' : 'in'}|${settings.host.toLowerCase()}|${settings.username}`
+      const go = (): Promise<string> => driver.login({ ...args, signal: s })
+      return gate ? gate.run(key, go) : go()
+    }
+    await rec.step('auth', t.authMs, signal, login, (x) => x)
+    return { probe: rec.finish('ok'), ip, cert }
+  } catch (err) {
+    const d = toDiagnosis(err)
+    const diagnosis: Diagnosis = {
+      ...d,
+      protocol: d.protocol ?? settings.protocol,
+      host: d.host ?? settings.host,
+      port: d.port ?? settings.port,
+      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), ...(d.params ?? {}) },
+      userFixable: isUserFixable(d.code)
+    }
+    return { probe: rec.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip, cert }
+  } finally {
+    io?.close()
+  }
+}
+
+function summary(c: Capabilities): string {
+  return c.mechanisms.length ? `AUTH ${c.mechanisms.join(' ')}` : c.list.slice(0, 12).join(' ')
+}
+
+/** The security rules, before a single credential byte is sent. */
+function checkAuthAllowed(settings: ServerSettings, secret: Secret, caps: Capabilities, exception?: HostException): void {
+  if (settings.security === 'plain' && !exception?.allowPlaintext) {
+    fail('plaintext-refused', {
+      detail: caps.starttls ? 'the connection is not encrypted; the server offers STARTTLS' : 'the connection is not encrypted'
+    })
+  }
+  if (secret.kind === 'password') {
+    if (onlyOAuth(caps.mechanisms)) {
+      fail('oauth-required', { detail: `the server offers only ${caps.mechanisms.join(', ')} for sign-in` })
+    }
+    if (caps.passwordCommandDisabled && !caps.mechanisms.some((m) => /^(PLAIN|LOGIN)$/i.test(m))) {
+      fail(offersOAuth(caps.mechanisms) ? 'oauth-required' : 'auth-mechanism-unsupported', {
+        detail: 'the server does not accept a password here'
+      })
+    }
+  }
+  if (secret.kind === 'oauth2' && !offersOAuth(caps.mechanisms)) {
+    fail('auth-mechanism-unsupported', { detail: 'the server offers no OAuth2 sign-in (XOAUTH2 or OAUTHBEARER)' })
+  }
+}

@@ -1,0 +1,158 @@
+// SMTP: our own greeting, EHLO and STARTTLS steps, then the sign-in (and, for the round trip,
+// the sending) with nodemailer on its own connection to the same address and certificate.
+import { hostname } from 'node:os'
+import nodemailer from 'nodemailer'
+import { AppError, fail } from '../errors'
+import { registerSecret } from '../redact'
+import { classifySmtp, greetingProtocol, parseSmtpReply, type SmtpStage } from '../diagnosis/classify'
+import { netCode } from './connect'
+import { readReply, type LineSocket } from './lines'
+import type { ProbeRecorder } from './recorder'
+import type { Capabilities, Driver, LoginArgs } from './session'
+import type { Secret } from './secret'
+import { strictTlsOptions } from './tls'
+
+/** The EHLO name: the machine's name when it is a full domain name, else an address literal. */
+export function ehloName(): string {
+  const h = hostname()
+  return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(h) ? h : '[127.0.0.1]'
+}
+
+async function reply(io: LineSocket, signal: AbortSignal): Promise<{ code: number; lines: string[]; text: string }> {
+  const lines = await readReply(io, signal, (l) => !/^\d{3}-/.test(l))
+  const last = lines[lines.length - 1]!
+  if (!/^\d{3}( |$)/.test(last)) fail('protocol-error', { serverSays: last, detail: 'not an SMTP reply' })
+  return { code: Number(last.slice(0, 3)), lines, text: lines.join('\n') }
+}
+
+export function parseEhlo(lines: string[]): Capabilities {
+  const list = lines.slice(1).map((l) => l.slice(4).trim()).filter(Boolean)
+  const mechanisms = new Set<string>()
+  for (const c of list) {
+    const m = /^AUTH[ =](.*)$/i.exec(c)
+    if (m) for (const x of m[1]!.trim().split(/\s+/)) mechanisms.add(x.toUpperCase())
+  }
+  return { list, mechanisms: [...mechanisms], starttls: list.some((c) => /^STARTTLS$/i.test(c)) }
+}
+
+export const smtpDriver: Driver = {
+  protocol: 'smtp',
+  async greeting(io, signal) {
+    const first = await io.readLine(signal)
+    if (!/^\d{3}[ -]/.test(first)) {
+      const other = greetingProtocol(first)
+      if (other && other !== 'smtp') fail('not-this-protocol', { serverSays: first, params: { found: other.toUpperCase() } })
+      fail('protocol-error', { serverSays: first, detail: 'not an SMTP greeting' })
+    }
+    let last = first
+    while (/^\d{3}-/.test(last)) last = await io.readLine(signal)
+    const code = Number(first.slice(0, 3))
+    if (code !== 220) fail(classifySmtp(parseSmtpReply(last), 'greeting'), { serverSays: last })
+    return first.slice(0, 200)
+  },
+  async capabilities(io, signal) {
+    io.write(`EHLO ${ehloName()}`)
+    const r = await reply(io, signal)
+    if (r.code !== 250) fail(classifySmtp(parseSmtpReply(r.text), 'greeting'), { serverSays: r.text, detail: 'EHLO refused' })
+    return parseEhlo(r.lines)
+  },
+  async startTls(io, signal) {
+    io.write('STARTTLS')
+    const r = await reply(io, signal)
+    if (r.code !== 220) fail('starttls-failed', { serverSays: r.text, detail: 'STARTTLS refused' })
+  },
+  login: smtpLogin,
+  goodbye(io) {
+    try {
+      io.write('QUIT')
+    } catch {
+      // already closed
+    }
+  }
+}
+
+type Transporter = ReturnType<typeof nodemailer.createTransport>
+
+export async function smtpTransport(
+  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>,
+  secret: Secret
+): Promise<Transporter> {
+  const { settings, timing } = a
+  let auth: Record<string, string> | undefined
+  if (secret.kind === 'password') auth = { user: settings.username, pass: secret.password }
+  else if (secret.kind === 'oauth2') {
+    const accessToken = await secret.accessToken()
+    registerSecret(accessToken)
+    auth = { type: 'OAuth2', user: settings.username, accessToken }
+  }
+  const tls = strictTlsOptions(settings.host, a.ca, a.cert)
+  return nodemailer.createTransport({
+    host: a.ip,
+    port: settings.port,
+    secure: settings.security === 'tls',
+    requireTLS: settings.security === 'starttls',
+    ignoreTLS: settings.security === 'plain',
+    servername: tls.servername,
+    name: ehloName(),
+    tls,
+    auth,
+    connectionTimeout: timing.tcpMs + timing.tlsMs,
+    greetingTimeout: timing.greetingMs,
+    socketTimeout: timing.authMs,
+    dnsTimeout: timing.dnsMs,
+    logger: smtpLogger(a.rec),
+    debug: true
+  } as Parameters<typeof nodemailer.createTransport>[0])
+}
+
+async function smtpLogin(a: LoginArgs): Promise<string> {
+  smtpDriver.goodbye(a.io)
+  a.rec.line('i', `signing in with nodemailer (new connection to ${a.ip})`)
+  const transport = await smtpTransport(a, a.secret)
+  const onAbort = (): void => transport.close()
+  a.signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    await transport.verify()
+    return `signed in as ${a.settings.username}`
+  } catch (err) {
+    if (a.signal.aborted) throw a.signal.reason
+    throw smtpError(err, 'auth', a.settings.security)
+  } finally {
+    a.signal.removeEventListener('abort', onAbort)
+    transport.close()
+  }
+}
+
+/** A nodemailer failure as a diagnosis. */
+export function smtpError(err: unknown, stage: SmtpStage, security: string): AppError {
+  const e = err as { code?: string; responseCode?: number; response?: string; command?: string; message?: string }
+  const said = typeof e.response === 'string' ? e.response : undefined
+  const cmd = (e.command ?? '').toUpperCase()
+  const at: SmtpStage = cmd.startsWith('AUTH') ? 'auth' : cmd.startsWith('MAIL') ? 'mail' : cmd.startsWith('RCPT') ? 'rcpt' : cmd.startsWith('DATA') || cmd === '' && stage === 'data' ? 'data' : cmd.startsWith('STARTTLS') ? 'starttls' : stage
+  if (said && e.responseCode) {
+    return new AppError({ code: classifySmtp(parseSmtpReply(said, e.responseCode), at), serverSays: said, detail: e.message })
+  }
+  const code = e.code ?? ''
+  if (code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return new AppError({ code: 'timeout', detail: `nodemailer: ${e.message}` })
+  if (code === 'ETLS' || /TLS|certificate|self.signed|altname/i.test(e.message ?? '')) {
+    if (security === 'starttls' && /STARTTLS/i.test(e.message ?? '')) return new AppError({ code: 'starttls-failed', detail: e.message })
+    return new AppError({ code: 'cert-untrusted', detail: `the TLS session or certificate changed after it was checked: ${e.message}` })
+  }
+  if (code === 'EAUTH') return new AppError({ code: 'auth-mechanism-unsupported', detail: e.message })
+  if (code === 'ECONNECTION' || code === 'ESOCKET') return new AppError({ code: netCode(err), detail: e.message })
+  return new AppError({ code: 'protocol-error', detail: `nodemailer: ${code} ${e.message ?? ''}` })
+}
+
+/** nodemailer's protocol log into the transcript (redacted there). */
+export function smtpLogger(rec: ProbeRecorder): unknown {
+  const log =
+    (level: string) =>
+    (entry: { tnx?: string }, message: string, ...args: unknown[]): void => {
+      let text = String(message ?? '')
+      for (const a of args) text = text.replace(/%[sd]/, String(a))
+      if (entry?.tnx === 'client') for (const l of text.split(/\r?\n/)) rec.line('c', l)
+      else if (entry?.tnx === 'server') for (const l of text.split(/\r?\n/)) rec.line('s', l)
+      else if (level === 'error' || level === 'warn') rec.line('i', `nodemailer: ${text}`)
+    }
+  return { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), fatal: log('fatal') }
+}

@@ -1,0 +1,38 @@
+// Deadlines and limits for verification. Every step has its own; tests shorten them for
+// fakes that never answer, the app uses the defaults.
+export interface Timing {
+  dnsMs: number
+  tcpMs: number
+  tlsMs: number
+  greetingMs: number
+  /** One command and its reply (CAPABILITY, EHLO, CAPA, STARTTLS). */
+  commandMs: number
+  /** The whole sign-in, including the library's own connection. */
+  authMs: number
+  /** How long a verified lower-ranked probe waits for better-ranked ones still running. */
+  graceMs: number
+  /** Happy eyeballs: delay before the next address is tried while one is still connecting. */
+  eyeballsMs: number
+  /** Connections at once to one host name. */
+  perHost: number
+}
+
+export const DEFAULT_TIMING: Timing = {
+  dnsMs: 4000,
+  tcpMs: 6000,
+  tlsMs: 6000,
+  greetingMs: 6000,
+  commandMs: 6000,
+  authMs: 15000,
+  graceMs: 1000,
+  eyeballsMs: 250,
+  perHost: 2
+}
+
+/** Bytes one probe accepts from a server before giving up (endless or huge replies). */
+export const MAX_LINE = 16 * 1024
+export const MAX_BYTES = 512 * 1024
+
+export function timingWith(overrides?: Partial<Timing>): Timing {
+  return { ...DEFAULT_TIMING, ...(overrides ?? {}) }
+}
