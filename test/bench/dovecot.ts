@@ -1,0 +1,171 @@
+// One real Dovecot (IMAP, POP3, submission) in the foreground with its own config, base_dir
+// and maildirs inside the bench folder. Settings and the reasons for them:
+// - ssl = required + disable_plaintext_auth: no login before TLS (Dovecot counts a client on
+//   the server's own IP as secure, so tests connect from 127.0.0.1 to the bench address);
+// - anvil-auth-penalty mode 0: otherwise each failed login delays the next ones from that IP;
+// - base_dir wiped before start: a stale socket makes Dovecot retry for 5 s;
+// - mail owned by 65534: Dovecot refuses UID 0 for mail;
+// - blocks on several lines: Dovecot rejects one-line blocks.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { connect } from 'node:net'
+import { join } from 'node:path'
+
+export const MAIL_UID = 65534
+export const MAIL_GID = 65534
+
+export const PORTS = { imap: 143, imaps: 993, pop3: 110, pop3s: 995, submission: 587, submissions: 465 } as const
+
+export interface DovecotOptions {
+  dir: string
+  address: string
+  hostname: string
+  certFile: string
+  keyFile: string
+  users: Array<{ address: string; password: string }>
+  relay: { host: string; port: number }
+}
+
+export interface Dovecot {
+  conf: string
+  mailRoot: string
+  logFile: string
+  stop(): Promise<void>
+}
+
+function config(o: DovecotOptions, paths: { base: string; state: string; mail: string; users: string; log: string }): string {
+  return `# Mail Setup test bench (generated)
+base_dir = ${paths.base}
+state_dir = ${paths.state}
+log_path = ${paths.log}
+protocols = imap pop3 submission
+listen = ${o.address}
+hostname = ${o.hostname}
+postmaster_address = postmaster@${o.hostname.replace(/^mail\./, '')}
+login_greeting = Mail Setup bench ready.
+ssl = required
+ssl_cert = <${o.certFile}
+ssl_key = <${o.keyFile}
+disable_plaintext_auth = yes
+auth_mechanisms = plain login
+auth_failure_delay = 0
+auth_verbose = yes
+mail_location = maildir:~/Maildir
+first_valid_uid = ${MAIL_UID}
+first_valid_gid = ${MAIL_GID}
+submission_relay_host = ${o.relay.host}
+submission_relay_port = ${o.relay.port}
+submission_relay_trusted = yes
+submission_relay_ssl = no
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${paths.users}
+}
+userdb {
+  driver = static
+  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${paths.mail}/%d/%n
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+service imap-login {
+  inet_listener imap {
+    port = ${PORTS.imap}
+  }
+  inet_listener imaps {
+    port = ${PORTS.imaps}
+    ssl = yes
+  }
+}
+service pop3-login {
+  inet_listener pop3 {
+    port = ${PORTS.pop3}
+  }
+  inet_listener pop3s {
+    port = ${PORTS.pop3s}
+    ssl = yes
+  }
+}
+service submission-login {
+  inet_listener submission {
+    port = ${PORTS.submission}
+  }
+  inet_listener submissions {
+    port = ${PORTS.submissions}
+    ssl = yes
+  }
+}
+`
+}
+
+async function systemUid(name: string): Promise<number | undefined> {
+  const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith(`${name}:`))
+  const uid = line ? Number(line.split(':')[2]) : NaN
+  return Number.isInteger(uid) ? uid : undefined
+}
+
+function canConnect(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host, port })
+    s.once('connect', () => {
+      s.destroy()
+      resolve(true)
+    })
+    s.once('error', () => resolve(false))
+  })
+}
+
+export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
+  const base = join(o.dir, 'run')
+  const paths = {
+    base,
+    state: join(o.dir, 'state'),
+    mail: join(o.dir, 'mail'),
+    users: join(o.dir, 'users'),
+    log: join(o.dir, 'dovecot.log')
+  }
+  await rm(base, { recursive: true, force: true })
+  await mkdir(base, { recursive: true })
+  await mkdir(paths.state, { recursive: true })
+  await mkdir(paths.mail, { recursive: true })
+  await chown(paths.mail, MAIL_UID, MAIL_GID)
+  await writeFile(paths.users, o.users.map((u) => `${u.address}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o600 })
+  // Dovecot's auth process runs as the `dovecot` user and must read the users file.
+  const authUser = await systemUid('dovecot')
+  if (authUser !== undefined) await chown(paths.users, authUser, 0)
+  const conf = join(o.dir, 'dovecot.conf')
+  await writeFile(conf, config(o, paths))
+
+  const child: ChildProcess = spawn('dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  let dead = false
+  void exited.then(() => (dead = true))
+
+  // Dovecot binds every listener before serving; one port answering means all do.
+  const deadline = Date.now() + 10_000
+  while (!(await canConnect(o.address, PORTS.imaps))) {
+    if (dead) throw new Error(`dovecot exited: ${stderr.trim()} (log ${paths.log})`)
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`dovecot did not listen on ${o.address}:${PORTS.imaps} (log ${paths.log})`)
+    }
+    await new Promise((r) => setTimeout(r, 10))
+  }
+
+  return {
+    conf,
+    mailRoot: paths.mail,
+    logFile: paths.log,
+    async stop() {
+      if (dead) return
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }
+  }
+}
