@@ -2,6 +2,7 @@
 // global deadline ends the run (sources still working are reported as timed out and never
 // awaited), and candidates are merged and ranked by source and trust.
 import { createHash } from 'node:crypto'
+import { setMaxListeners } from 'node:events'
 import { normalizeAddress } from '../../shared/address'
 import { Candidate, type DiscoveryResult, type ServerSettings, type SourceId, type SourceReport } from '../../shared/domain'
 import type { Config } from '../config'
@@ -83,6 +84,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
 
   const stop = new AbortController()
   const signal = AbortSignal.any([opts.signal, stop.signal])
+  // Every source and every request below listens on this one signal.
+  setMaxListeners(0, signal)
   let mx: Promise<MxInfo> | undefined
   const base: Omit<SourceContext, 'signal' | 'timeoutMs'> = {
     addr,
