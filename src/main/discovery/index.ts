@@ -137,7 +137,9 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     const own = AbortSignal.timeout(timeoutMs)
     let outcome: SourceOutcome
     try {
-      outcome = await src.run({ ...base, signal: AbortSignal.any([signal, own]), timeoutMs })
+      const srcSignal = AbortSignal.any([signal, own])
+      setMaxListeners(0, srcSignal)
+      outcome = await src.run({ ...base, signal: srcSignal, timeoutMs })
     } catch (err) {
       outcome = { state: 'failed', reason: own.aborted ? 'timeout' : 'internal', detail: err instanceof Error ? err.message : String(err) }
     }

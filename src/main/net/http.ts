@@ -124,9 +124,10 @@ function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<stri
     }
     const r = mod.request(options, (res) => {
       const declared = Number(res.headers['content-length'])
+      // Reject before destroying: destroy() emits its own error synchronously.
       if (declared > maxBytes) {
-        res.destroy()
         reject(new HttpError('too-large', url.href, `body of ${declared} bytes exceeds ${maxBytes}`))
+        res.destroy()
         return
       }
       const chunks: Buffer[] = []
@@ -134,8 +135,8 @@ function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<stri
       res.on('data', (c: Buffer) => {
         size += c.length
         if (size > maxBytes) {
-          res.destroy()
           reject(new HttpError('too-large', url.href, `body exceeds ${maxBytes} bytes`))
+          res.destroy()
           return
         }
         chunks.push(c)
