@@ -1,0 +1,34 @@
+// One test world: the bench (real Dovecot, SMTP sink, DNS, CA, keyring) and the browser-mode
+// server of the app, with services built from the bench's environment.
+import { loadConfig } from '../src/main/config'
+import { createServices } from '../src/main/services'
+import { startBrowserServer } from '../src/main/doors/http'
+import { startBench, type Bench } from '../test/bench/index'
+
+export interface World {
+  bench: Bench
+  /** The wizard's address, token included. */
+  url: string
+  stop(): Promise<void>
+}
+
+export async function startWorld(rendererDir: string, extraEnv: Record<string, string> = {}): Promise<World> {
+  const bench = await startBench()
+  try {
+    // No internet here: the online ISPDB is pointed at nothing so it fails at once.
+    const env = { ...process.env, MAIL_SETUP_ISPDB_URL: 'http://127.0.0.1:9/', MAIL_SETUP_DEADLINE_MS: '4000', ...bench.env, ...extraEnv }
+    const services = createServices(loadConfig(env))
+    const server = await startBrowserServer({ services, rendererDir, version: 'e2e' })
+    return {
+      bench,
+      url: server.url,
+      async stop() {
+        await server.close()
+        await bench.stop()
+      }
+    }
+  } catch (err) {
+    await bench.stop()
+    throw err
+  }
+}

@@ -1,0 +1,83 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { initialState, type StepId, type WizardState } from './state'
+import { WizardContext, type Patch, type Wizard } from './wizard'
+import { Header } from './components/Header'
+import { Stepper } from './components/Stepper'
+import { AddressStep } from './steps/address/AddressStep'
+import { FindingStep } from './steps/finding/FindingStep'
+import { ProtocolStep } from './steps/protocol/ProtocolStep'
+import { SignInStep } from './steps/signin/SignInStep'
+import { CheckingStep } from './steps/checking/CheckingStep'
+import { ManualStep } from './steps/manual/ManualStep'
+import { DoneStep } from './steps/done/DoneStep'
+import { TroubleshootStep } from './steps/troubleshoot/TroubleshootStep'
+import { navigation } from './components/StepHeading'
+
+const STEPS: Record<StepId, () => React.JSX.Element> = {
+  address: AddressStep,
+  finding: FindingStep,
+  protocol: ProtocolStep,
+  signin: SignInStep,
+  checking: CheckingStep,
+  manual: ManualStep,
+  done: DoneStep,
+  troubleshoot: TroubleshootStep
+}
+
+function apply(s: WizardState, patch: Patch | undefined): WizardState {
+  if (!patch) return s
+  return { ...s, ...(typeof patch === 'function' ? patch(s) : patch) }
+}
+
+export function App(): React.JSX.Element {
+  const { t } = useTranslation()
+  const [state, setState] = useState<WizardState>(initialState)
+
+  const update = useCallback((patch: Patch) => setState((s) => apply(s, patch)), [])
+  const go = useCallback((step: StepId, patch?: Patch) => {
+    navigation.moved = true
+    setState((s) => {
+      const next = apply(s, patch)
+      if (next.step === step) return next
+      return { ...next, step, trail: [...next.trail, next.step] }
+    })
+    history.pushState({ step }, '')
+  }, [])
+  const back = useCallback(() => history.back(), [])
+
+  // The browser's (and the keyboard's) back and forward move between steps too.
+  useEffect(() => {
+    history.replaceState({ step: 'address' }, '')
+    const onPop = (e: PopStateEvent): void => {
+      const target = (e.state as { step?: StepId } | null)?.step ?? 'address'
+      navigation.moved = true
+      setState((s) => {
+        const at = s.trail.lastIndexOf(target)
+        if (at >= 0) return { ...s, step: target, trail: s.trail.slice(0, at) }
+        if (target === s.step) return s
+        return { ...s, step: target, trail: [...s.trail, s.step] }
+      })
+    }
+    window.addEventListener('popstate', onPop)
+    return () => window.removeEventListener('popstate', onPop)
+  }, [])
+
+  const wizard: Wizard = useMemo(() => ({ state, update, go, back }), [state, update, go, back])
+  const Step = STEPS[state.step]
+
+  return (
+    <WizardContext.Provider value={wizard}>
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <Header />
+      <div className="layout">
+        <Stepper />
+        <main id="main" className="step" key={state.step}>
+          <Step />
+        </main>
+      </div>
+    </WizardContext.Provider>
+  )
+}

@@ -1,0 +1,50 @@
+import type { ReactNode } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Diagnosis } from '../../../shared/diagnosis'
+import { Ltr } from './Ltr'
+
+/** What happened, what to do and what to ask an admin, from the diagnosis catalog. */
+export function DiagnosisCard({ diagnosis, children, headingId }: { diagnosis: Diagnosis; children?: ReactNode; headingId?: string }): React.JSX.Element {
+  const { t } = useTranslation()
+  const params: Record<string, string> = {
+    host: diagnosis.host ?? '',
+    port: diagnosis.port !== undefined ? String(diagnosis.port) : '',
+    protocol: diagnosis.protocol ? t(`protocol.${diagnosis.protocol}`) : '',
+    ...diagnosis.params
+  }
+  const text = (part: 'title' | 'what' | 'todo' | 'admin'): string =>
+    t(`diagnosis:${diagnosis.code}.${part}`, { ...params, defaultValue: t(`diagnosisFallback.${part}`, { code: diagnosis.code }) })
+  const admin = text('admin')
+  return (
+    <section className={`diagnosis ${diagnosis.userFixable ? 'fixable' : 'not-fixable'}`} aria-labelledby={headingId ?? 'diagnosis-title'}>
+      <h2 id={headingId ?? 'diagnosis-title'}>{text('title')}</h2>
+      {diagnosis.host && (
+        <p className="where">
+          <Ltr>
+            {diagnosis.host}
+            {diagnosis.port !== undefined ? `:${diagnosis.port}` : ''}
+          </Ltr>
+        </p>
+      )}
+      <h3>{t('diagnosisCard.what')}</h3>
+      <p>{text('what')}</p>
+      {diagnosis.serverSays && (
+        <>
+          <h3>{t('diagnosisCard.serverSays')}</h3>
+          <pre className="server-says" dir="ltr">
+            {diagnosis.serverSays}
+          </pre>
+        </>
+      )}
+      <h3>{t('diagnosisCard.todo')}</h3>
+      <p>{text('todo')}</p>
+      {admin && (
+        <>
+          <h3>{t('diagnosisCard.admin')}</h3>
+          <p>{admin}</p>
+        </>
+      )}
+      {children && <div className="actions">{children}</div>}
+    </section>
+  )
+}

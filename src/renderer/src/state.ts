@@ -1,0 +1,121 @@
+// The wizard's state: everything the user entered and everything the main side answered.
+// Kept in one object so moving back and forward between steps never loses anything.
+// The password is held only while the user is on the sign-in step; once sent to the main
+// side it is cleared here and later checks ask for the session's copy.
+import type { Account, ExportFormatId, KeychainStatus } from '../../shared/account'
+import type { Candidate, DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport } from '../../shared/domain'
+import type { HostException, VerifyResult } from '../../shared/verify'
+import type { Diagnosis } from '../../shared/diagnosis'
+
+export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot'
+
+export interface ManualSettings {
+  incoming: ServerSettings
+  outgoing: ServerSettings
+}
+
+/** The manual form as typed (strings), kept so Back and Forward never lose an edit. */
+export interface DraftServer {
+  protocol: 'imap' | 'pop3' | 'smtp'
+  host: string
+  port: string
+  security: ServerSettings['security']
+  auth: ServerSettings['auth'][number]
+  username: string
+}
+export interface ManualDraft {
+  incoming: DraftServer
+  outgoing: DraftServer
+}
+
+export interface WizardState {
+  step: StepId
+  /** Steps visited before this one, for Back. */
+  trail: StepId[]
+  name: string
+  address: string
+  /** The address the current discovery belongs to. */
+  discoveredFor?: string
+  discovery?: DiscoveryResult
+  discoveryError?: Diagnosis
+  sources: Record<string, SourceReport>
+  candidateId?: string
+  /** Candidates the user confirmed after seeing why they need confirmation. */
+  confirmed: string[]
+  protocol: IncomingProtocol
+  leaveOnServer: boolean
+  deleteAfterDays: boolean
+  daysToLeave: number
+  /** Username as edited on the sign-in step; undefined means the found settings' own. */
+  username?: string
+  password: string
+  /** The main side holds a password for this address from this session. */
+  passwordGivenFor?: string
+  oauthSessionId?: string
+  manual?: ManualSettings
+  manualDraft?: ManualDraft
+  exceptions: HostException[]
+  verify?: VerifyResult
+  verifyError?: Diagnosis
+  /** Helpdesk mode: details open, every probe shown. */
+  helpdesk: boolean
+  account?: Account
+  /** The verified settings the saved account was made from. */
+  accountFor?: string
+  keychain?: KeychainStatus
+  exportFormat?: ExportFormatId
+}
+
+export const initialState: WizardState = {
+  step: 'address',
+  trail: [],
+  name: '',
+  address: '',
+  sources: {},
+  confirmed: [],
+  protocol: 'imap',
+  leaveOnServer: true,
+  deleteAfterDays: false,
+  daysToLeave: 14,
+  password: '',
+  exceptions: [],
+  helpdesk: false
+}
+
+export function selectedCandidate(s: WizardState): Candidate | undefined {
+  const list = s.discovery?.candidates ?? []
+  return list.find((c) => c.id === s.candidateId) ?? list[0]
+}
+
+export function offers(candidate: Candidate | undefined, protocol: IncomingProtocol): boolean {
+  return Boolean(candidate?.incoming.some((e) => e.protocol === protocol))
+}
+
+function withUser(entry: ServerSettings, username: string): ServerSettings {
+  return username ? { ...entry, username } : entry
+}
+
+/** The incoming and outgoing entries the next check will try, best first. */
+export function plannedSettings(s: WizardState): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
+  const user = s.username?.trim() ?? ''
+  if (s.manual) return { incoming: [withUser(s.manual.incoming, user)], outgoing: [withUser(s.manual.outgoing, user)] }
+  const c = selectedCandidate(s)
+  if (!c) return { incoming: [], outgoing: [] }
+  const pop3 = { leaveOnServer: s.leaveOnServer, ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {}) }
+  // Helpdesk checks try everything the provider offers; users check only what they chose.
+  const incoming = c.incoming
+    .filter((e) => s.helpdesk || e.protocol === s.protocol)
+    .map((e) => withUser(e.protocol === 'pop3' ? { ...e, pop3 } : e, user))
+  return { incoming, outgoing: c.outgoing.map((e) => withUser(e, user)) }
+}
+
+/** The username the sign-in step shows before the user edits it. */
+export function defaultUsername(s: WizardState): string {
+  if (s.manual) return s.manual.incoming.username
+  const c = selectedCandidate(s)
+  return c?.incoming.find((e) => e.protocol === s.protocol)?.username ?? c?.incoming[0]?.username ?? s.address.trim()
+}
+
+export function newRunId(): string {
+  return crypto.randomUUID()
+}

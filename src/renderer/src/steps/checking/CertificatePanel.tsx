@@ -1,0 +1,58 @@
+import { useTranslation } from 'react-i18next'
+import type { CertificateInfo } from '../../../../shared/verify'
+import { Ltr } from '../../components/Ltr'
+
+function date(value: string, lng: string): string {
+  const d = new Date(value)
+  return Number.isNaN(d.getTime()) ? value : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+}
+
+/** The certificate as an admin would check it: names, issuer, dates, fingerprint, match. */
+export function CertificatePanel({ cert, host }: { cert: CertificateInfo; host: string }): React.JSX.Element {
+  const { t, i18n } = useTranslation()
+  const yes = (v: boolean | undefined): string => (v ? t('common.yes') : t('common.no'))
+  return (
+    <dl className="cert">
+      <dt>{t('cert.subject')}</dt>
+      <dd>
+        <Ltr>{cert.subject}</Ltr>
+      </dd>
+      <dt>{t('cert.sans')}</dt>
+      <dd>
+        <Ltr>{cert.subjectAltNames.join(', ') || '—'}</Ltr>
+      </dd>
+      <dt>{t('cert.issuer')}</dt>
+      <dd>
+        <Ltr>{cert.issuer}</Ltr>
+      </dd>
+      <dt>{t('cert.validity')}</dt>
+      <dd>{t('cert.validRange', { from: date(cert.validFrom, i18n.language), to: date(cert.validTo, i18n.language) })}</dd>
+      <dt>{t('cert.fingerprint')}</dt>
+      <dd>
+        <code className="fingerprint" dir="ltr">
+          {cert.fingerprint256}
+        </code>
+      </dd>
+      {cert.tlsVersion && (
+        <>
+          <dt>{t('cert.tls')}</dt>
+          <dd>
+            <Ltr>{cert.tlsVersion}</Ltr>
+          </dd>
+        </>
+      )}
+      <dt>{t('cert.hostMatch', { host })}</dt>
+      <dd className={cert.hostMatches ? 'good-text' : 'bad-text'}>{yes(cert.hostMatches)}</dd>
+      <dt>{t('cert.chainTrusted')}</dt>
+      <dd className={cert.chainTrusted ? 'good-text' : 'bad-text'}>{yes(cert.chainTrusted)}</dd>
+      <dt>{t('cert.selfSigned')}</dt>
+      <dd>{yes(cert.selfSigned)}</dd>
+      {cert.trustedByUser && (
+        <>
+          <dt>{t('cert.trustedByUser')}</dt>
+          <dd>{t('common.yes')}</dd>
+        </>
+      )}
+    </dl>
+  )
+}

@@ -1,0 +1,178 @@
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Probe } from '../../../../shared/verify'
+import type { Diagnosis } from '../../../../shared/diagnosis'
+import { api } from '../../api'
+import { onEvent } from '../../events'
+import { StepHeading } from '../../components/StepHeading'
+import { StepActions } from '../../components/StepActions'
+import { DiagnosisCard } from '../../components/DiagnosisCard'
+import { newRunId, plannedSettings, type WizardState } from '../../state'
+import { useWizard } from '../../wizard'
+import { ProbeMatrix } from './ProbeMatrix'
+import { ProbeDetails } from './ProbeDetails'
+import { TrustOffer } from './TrustOffer'
+import { RoundTrip } from './RoundTrip'
+import { ReportButtons } from './ReportButtons'
+import { credentialsFor, hasCertProblem, orderProbes, SIGN_IN_CODES, signedIn, succeeded } from './run'
+
+type Phase = '' | 'discovering' | 'checking'
+
+export function CheckingStep(): React.JSX.Element {
+  const { t } = useTranslation()
+  const { state, update, go } = useWizard()
+  const [phase, setPhase] = useState<Phase>('')
+  const [live, setLive] = useState<Record<string, Probe>>({})
+  const [details, setDetails] = useState(state.helpdesk)
+  const runRef = useRef<string | undefined>(undefined)
+
+  function stop(): void {
+    const id = runRef.current
+    if (id) void api.cancel({ runId: id })
+  }
+
+  function fail(error: Diagnosis): void {
+    runRef.current = undefined
+    setPhase('')
+    update({ verifyError: error })
+  }
+
+  async function run(s: WizardState): Promise<void> {
+    const discoverId = newRunId()
+    runRef.current = discoverId
+    setLive({})
+    update({ verify: undefined, verifyError: undefined })
+    let cur = s
+    if (!s.manual && s.discoveredFor !== s.address) {
+      setPhase('discovering')
+      const found = await api.discover({ runId: discoverId, address: s.address })
+      if (runRef.current !== discoverId) return
+      if (!found.ok) return fail(found.error)
+      const patch = {
+        discovery: found.value,
+        discoveredFor: s.address,
+        discoveryError: undefined,
+        candidateId: found.value.candidates[0]?.id,
+        sources: Object.fromEntries(found.value.sources.map((r) => [r.source, r]))
+      }
+      cur = { ...s, ...patch }
+      update(patch)
+    }
+    const plan = plannedSettings(cur)
+    if (plan.incoming.length === 0 || plan.outgoing.length === 0) {
+      return fail({ code: 'no-settings-found', userFixable: true })
+    }
+    const id = newRunId()
+    runRef.current = id
+    setPhase('checking')
+    const credentials = credentialsFor(cur)
+    // The password goes to the main side once; from now on checks use the session's copy.
+    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: cur.address })
+    const res = await api.verify({ runId: id, address: cur.address, ...plan, credentials, exceptions: cur.exceptions })
+    if (runRef.current !== id) return
+    runRef.current = undefined
+    setPhase('')
+    if (!res.ok) return fail(res.error)
+    setLive(Object.fromEntries(res.value.probes.map((p) => [p.id, p])))
+    update({ verify: res.value })
+  }
+
+  useEffect(() => {
+    const off = onEvent('verify', (e) => {
+      if (e.runId === runRef.current) setLive((m) => ({ ...m, [e.probe.id]: e.probe }))
+    })
+    if (state.verify && !state.password) setLive(Object.fromEntries(state.verify.probes.map((p) => [p.id, p])))
+    else void run(state)
+    return () => {
+      off()
+      stop()
+      runRef.current = undefined
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  const result = state.verify
+  const probes = orderProbes(live)
+  const ok = succeeded(result)
+  const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? ({ code: 'internal', userFixable: false } as Diagnosis) : undefined)
+  const certProbes = probes.filter(hasCertProblem)
+
+  let status: string
+  if (phase === 'discovering') status = t('checking.discovering')
+  else if (phase === 'checking') {
+    const done = probes.filter((p) => p.state !== 'running').length
+    status = t('checking.progress', { done, total: Math.max(probes.length, done) })
+  } else if (state.verifyError?.code === 'cancelled') status = t('checking.cancelled')
+  else if (ok) status = signedIn(result) ? t('checking.allGood') : t('checking.connectedOnly')
+  else if (diagnosis) status = t('checking.failedStatus', { title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: diagnosis.code }) })
+  else status = ''
+
+  function recheck(patch: Partial<WizardState> = {}): void {
+    update(patch)
+    void run({ ...state, ...patch })
+  }
+
+  return (
+    <>
+      <StepHeading>{state.helpdesk ? t('checking.helpdeskTitle') : t('checking.title')}</StepHeading>
+      <p role="status" aria-live="polite" className={`status ${phase ? 'busy' : ok ? 'good' : diagnosis ? 'bad' : ''}`}>
+        {phase && <span className="spinner" aria-hidden="true" />}
+        {status}
+      </p>
+      <ProbeMatrix probes={probes} />
+      {!phase && ok && (
+        <section className="result good" aria-labelledby="ok-title">
+          <h2 id="ok-title">{signedIn(result) ? t('checking.okTitle') : t('checking.connectedTitle')}</h2>
+          <p>{signedIn(result) ? t('checking.okText') : t('checking.connectedText')}</p>
+          {signedIn(result) && result?.incoming && result.outgoing && <RoundTrip incoming={result.incoming.settings} outgoing={result.outgoing.settings} />}
+        </section>
+      )}
+      {!phase && diagnosis && state.verifyError?.code !== 'cancelled' && (
+        <DiagnosisCard diagnosis={diagnosis}>
+          {SIGN_IN_CODES.includes(diagnosis.code) && (
+            <button type="button" className="secondary" onClick={() => go('signin')}>
+              {t('checking.fixSignIn')}
+            </button>
+          )}
+          <button type="button" className="secondary" onClick={() => go('manual')}>
+            {t('checking.editSettings')}
+          </button>
+        </DiagnosisCard>
+      )}
+      {!phase && certProbes.map((p) => <TrustOffer key={p.id} probe={p} onTrust={(exceptions) => recheck({ exceptions })} />)}
+      {probes.length > 0 && !phase && (
+        <button type="button" className="link-button" aria-expanded={details} aria-controls="details" onClick={() => setDetails(!details)}>
+          {details ? t('checking.hideDetails') : t('checking.showDetails')}
+        </button>
+      )}
+      <div id="details" hidden={!details || phase !== ''}>
+        {details && !phase && (
+          <>
+            {probes.map((p) => (
+              <ProbeDetails key={p.id} probe={p} />
+            ))}
+            <ReportButtons />
+          </>
+        )}
+      </div>
+      <StepActions>
+        {phase ? (
+          <button type="button" className="secondary" onClick={stop}>
+            {t('common.cancel')}
+          </button>
+        ) : (
+          <>
+            <button type="button" className="secondary" onClick={() => recheck()}>
+              {t('checking.again')}
+            </button>
+            {signedIn(result) && !state.helpdesk && (
+              <button type="button" className="primary" onClick={() => go('done')}>
+                {t('common.continue')}
+              </button>
+            )}
+          </>
+        )}
+      </StepActions>
+    </>
+  )
+}

@@ -1,0 +1,43 @@
+import { useId, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { HostException, Probe } from '../../../../shared/verify'
+import { Ltr } from '../../components/Ltr'
+import { useWizard } from '../../wizard'
+import { CertificatePanel } from './CertificatePanel'
+
+/** An explicit, per-host choice to trust one certificate, with its fingerprint in view. */
+export function TrustOffer({ probe, onTrust }: { probe: Probe; onTrust: (exceptions: HostException[]) => void }): React.JSX.Element | null {
+  const { t } = useTranslation()
+  const { state } = useWizard()
+  const [sure, setSure] = useState(false)
+  const id = useId()
+  const cert = probe.certificate
+  if (!cert) return null
+  const { host, port } = probe.settings
+  const where = `${host}:${port}`
+
+  function trust(): void {
+    const others = state.exceptions.filter((e) => !(e.host === host && e.port === port))
+    const current = state.exceptions.find((e) => e.host === host && e.port === port)
+    onTrust([...others, { ...current, host, port, fingerprint256: cert!.fingerprint256 }])
+  }
+
+  return (
+    <section className="trust" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>
+        {t('trustCert.title')} <Ltr>{where}</Ltr>
+      </h2>
+      <CertificatePanel cert={cert} host={host} />
+      <p className="warn-text">{t('trustCert.warning')}</p>
+      <div className="check">
+        <input id={`${id}-sure`} type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} />
+        <label htmlFor={`${id}-sure`}>{t('trustCert.confirm', { host: where })}</label>
+      </div>
+      <div className="actions">
+        <button type="button" className="secondary" disabled={!sure} onClick={trust}>
+          {t('trustCert.button', { host: where })}
+        </button>
+      </div>
+    </section>
+  )
+}

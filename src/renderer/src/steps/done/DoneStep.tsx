@@ -1,0 +1,77 @@
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Diagnosis } from '../../../../shared/diagnosis'
+import { api } from '../../api'
+import { StepHeading } from '../../components/StepHeading'
+import { StepActions } from '../../components/StepActions'
+import { DiagnosisCard } from '../../components/DiagnosisCard'
+import { selectedCandidate } from '../../state'
+import { useWizard } from '../../wizard'
+import { SettingsCard } from './SettingsCard'
+import { KeychainMessage } from './KeychainMessage'
+import { ExportPanel } from './ExportPanel'
+
+export function DoneStep(): React.JSX.Element {
+  const { t } = useTranslation()
+  const { state, update } = useWizard()
+  const [error, setError] = useState<Diagnosis>()
+  const saving = useRef(false)
+  const incoming = state.verify?.incoming?.settings
+  const outgoing = state.verify?.outgoing?.settings
+  const key = JSON.stringify([incoming, outgoing, state.name, state.oauthSessionId ?? ''])
+  const saved = Boolean(state.account && incoming && outgoing && state.accountFor === key)
+
+  // Save once per verified result; coming back to this step does not save again.
+  useEffect(() => {
+    if (saved || saving.current || !incoming || !outgoing) return
+    saving.current = true
+    const candidate = state.manual ? undefined : selectedCandidate(state)
+    const oauth = Boolean(state.oauthSessionId)
+    void api
+      .saveAccount({
+        account: {
+          id: state.account?.id,
+          address: state.address,
+          displayName: state.name.trim(),
+          incoming,
+          outgoing,
+          authKind: oauth ? 'oauth2' : 'password',
+          ...(oauth && candidate?.oauth2 ? { oauth2: { ...candidate.oauth2, providerId: candidate.providerId } } : {}),
+          source: state.manual ? 'manual' : candidate?.source,
+          providerName: candidate?.providerName,
+          verifiedAt: new Date().toISOString()
+        },
+        storePassword: !oauth
+      })
+      .then((res) => {
+        saving.current = false
+        if (res.ok) update({ account: res.value.account, keychain: res.value.keychain, accountFor: key })
+        else setError(res.error)
+      })
+  }, [saved, key, incoming, outgoing, state, update])
+
+  if (!incoming || !outgoing) {
+    return (
+      <>
+        <StepHeading>{t('done.notYet')}</StepHeading>
+        <p>{t('done.notYetText')}</p>
+        <StepActions />
+      </>
+    )
+  }
+
+  return (
+    <>
+      <StepHeading>{t('done.title')}</StepHeading>
+      <p className="lead">{t('done.intro', { address: state.address })}</p>
+      <SettingsCard incoming={incoming} outgoing={outgoing} />
+      <div role="status" aria-live="polite">
+        {!saved && !error && <p className="hint">{t('done.saving')}</p>}
+        {saved && state.keychain && <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />}
+      </div>
+      {error && <DiagnosisCard diagnosis={error} headingId="save-problem" />}
+      {saved && state.account && <ExportPanel account={state.account} />}
+      <StepActions />
+    </>
+  )
+}

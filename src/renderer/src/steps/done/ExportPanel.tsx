@@ -1,0 +1,81 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { Account, ExportFile, ExportFormatInfo } from '../../../../shared/account'
+import type { Diagnosis } from '../../../../shared/diagnosis'
+import { api } from '../../api'
+import { DiagnosisCard } from '../../components/DiagnosisCard'
+import { downloadFile } from '../../components/download'
+import { Ltr } from '../../components/Ltr'
+import { useWizard } from '../../wizard'
+import { FormatPicker } from './FormatPicker'
+import { Preview } from './Preview'
+
+/** The hand-off: pick the mail program, see the file, save it, and how to open it there. */
+export function ExportPanel({ account }: { account: Account }): React.JSX.Element {
+  const { t } = useTranslation()
+  const { state, update } = useWizard()
+  const [formats, setFormats] = useState<ExportFormatInfo[]>([])
+  const [canSave, setCanSave] = useState(false)
+  const [file, setFile] = useState<ExportFile>()
+  const [error, setError] = useState<Diagnosis>()
+  const [savedTo, setSavedTo] = useState('')
+  const chosen = formats.find((f) => f.id === state.exportFormat)
+
+  useEffect(() => {
+    void api.listFormats({}).then((res) => (res.ok ? setFormats(res.value.formats) : setError(res.error)))
+    void api.appInfo({}).then((res) => res.ok && setCanSave(res.value.canSaveFiles))
+  }, [])
+
+  useEffect(() => {
+    setFile(undefined)
+    setSavedTo('')
+    if (!state.exportFormat) return
+    let live = true
+    void api.exportProfile({ accountId: account.id, format: state.exportFormat }).then((res) => {
+      if (!live) return
+      if (res.ok) {
+        setFile(res.value)
+        setError(undefined)
+      } else setError(res.error)
+    })
+    return () => {
+      live = false
+    }
+  }, [state.exportFormat, account.id])
+
+  async function save(f: ExportFile): Promise<void> {
+    if (!canSave) {
+      downloadFile(f.fileName, f.mimeType, f.content, f.encoding)
+      setSavedTo(t('export.downloaded', { file: f.fileName }))
+      return
+    }
+    const res = await api.saveExport({ file: f })
+    if (!res.ok) return setError(res.error)
+    setSavedTo(res.value.saved ? t('export.savedTo', { path: res.value.path ?? f.fileName }) : t('export.notSaved'))
+  }
+
+  return (
+    <section className="export" aria-labelledby="export-title">
+      <h2 id="export-title">{t('export.title')}</h2>
+      <p>{t('export.intro')}</p>
+      <FormatPicker formats={formats} account={account} value={state.exportFormat} onChange={(id) => update({ exportFormat: id })} />
+      {error && <DiagnosisCard diagnosis={error} headingId="export-problem" />}
+      {chosen && file && (
+        <div className="export-result">
+          <h3>{t('export.previewTitle', { name: chosen.name })}</h3>
+          <Preview file={file} name={chosen.name} />
+          <div className="actions">
+            <button type="button" className="primary" onClick={() => void save(file)}>
+              {canSave ? t('export.save') : t('export.download')} <Ltr>{file.fileName}</Ltr>
+            </button>
+          </div>
+          <p role="status" className="hint">
+            {savedTo}
+          </p>
+          <h3>{t('export.howtoTitle', { name: chosen.name })}</h3>
+          <p className="howto">{t(`export.howto.${chosen.id}`, { file: file.fileName, defaultValue: t('export.howto.default', { file: file.fileName }) })}</p>
+        </div>
+      )}
+    </section>
+  )
+}

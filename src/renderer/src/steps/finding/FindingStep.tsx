@@ -1,0 +1,118 @@
+import { useEffect, useRef, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { api } from '../../api'
+import { onEvent } from '../../events'
+import { StepHeading } from '../../components/StepHeading'
+import { StepActions } from '../../components/StepActions'
+import { DiagnosisCard } from '../../components/DiagnosisCard'
+import { Ltr } from '../../components/Ltr'
+import { newRunId, selectedCandidate } from '../../state'
+import { useWizard } from '../../wizard'
+import { SourceList } from './SourceList'
+import { CandidateList } from './CandidateList'
+
+export function FindingStep(): React.JSX.Element {
+  const { t } = useTranslation()
+  const { state, update, go } = useWizard()
+  const [runId, setRunId] = useState<string>()
+  const runRef = useRef<string | undefined>(undefined)
+  const fresh = state.discoveredFor === state.address && (state.discovery || state.discoveryError)
+
+  function start(): void {
+    const id = newRunId()
+    runRef.current = id
+    setRunId(id)
+    update({ sources: {}, discovery: undefined, discoveryError: undefined, candidateId: undefined, confirmed: [], manual: undefined, verify: undefined })
+    void api.discover({ runId: id, address: state.address }).then((res) => {
+      if (runRef.current !== id) return
+      runRef.current = undefined
+      setRunId(undefined)
+      if (res.ok) {
+        const sources = Object.fromEntries(res.value.sources.map((r) => [r.source, r]))
+        update({ discovery: res.value, discoveredFor: state.address, sources, candidateId: res.value.candidates[0]?.id })
+      } else {
+        update({ discoveryError: res.error, discoveredFor: state.address })
+      }
+    })
+  }
+
+  useEffect(() => {
+    const off = onEvent('discovery', (e) => {
+      if (e.runId !== runRef.current || e.kind !== 'source') return
+      update((s) => ({ sources: { ...s.sources, [e.report.source]: e.report } }))
+    })
+    if (!fresh) start()
+    return () => {
+      off()
+      // Leaving the step stops the search; coming back starts it again.
+      const id = runRef.current
+      runRef.current = undefined
+      if (id) void api.cancel({ runId: id })
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  const running = runId !== undefined
+  const candidates = state.discovery?.candidates ?? []
+  const chosen = selectedCandidate(state)
+  const needsConfirm = chosen?.trust.level === 'confirm' && !state.confirmed.includes(chosen.id)
+  const domain = state.address.split('@').pop() ?? ''
+
+  let status: string
+  if (running) status = t('finding.searching', { domain })
+  else if (state.discoveryError?.code === 'cancelled') status = t('finding.cancelled')
+  else if (state.discoveryError) status = t('finding.failed')
+  else if (chosen) status = chosen.providerName ? t('finding.foundProvider', { provider: chosen.providerName }) : t('finding.found')
+  else status = t('finding.nothing')
+
+  function next(): void {
+    if (!chosen) return
+    const confirmed = needsConfirm ? [...state.confirmed, chosen.id] : state.confirmed
+    const imap = chosen.incoming.some((e) => e.protocol === 'imap')
+    go('protocol', { confirmed, protocol: imap ? 'imap' : 'pop3', manual: undefined })
+  }
+
+  return (
+    <>
+      <StepHeading>{t('finding.title')}</StepHeading>
+      <p className="lead">
+        {t('finding.intro')} <Ltr>{state.address}</Ltr>
+      </p>
+      <p role="status" className={`status ${running ? 'busy' : ''}`}>
+        {running && <span className="spinner" aria-hidden="true" />}
+        {status}
+      </p>
+      {chosen?.providerName && !running && (
+        <p className="provider">
+          {t('finding.provider')} <strong>{chosen.providerName}</strong>
+        </p>
+      )}
+      <SourceList sources={state.sources} />
+      {state.discoveryError && state.discoveryError.code !== 'cancelled' && <DiagnosisCard diagnosis={state.discoveryError} />}
+      {!running && candidates.length > 0 && <CandidateList />}
+      {!running && !chosen && !state.discoveryError && <p>{t('finding.nothingHelp')}</p>}
+      <StepActions>
+        {running ? (
+          <button type="button" className="secondary" onClick={() => runId && void api.cancel({ runId })}>
+            {t('common.cancel')}
+          </button>
+        ) : (
+          <>
+            <button type="button" className="secondary" onClick={start}>
+              {t('finding.again')}
+            </button>
+            {chosen ? (
+              <button type="button" className="primary" onClick={next}>
+                {needsConfirm ? t('finding.useAnyway') : t('common.continue')}
+              </button>
+            ) : (
+              <button type="button" className="primary" onClick={() => go('manual')}>
+                {t('finding.enterManually')}
+              </button>
+            )}
+          </>
+        )}
+      </StepActions>
+    </>
+  )
+}

@@ -1,0 +1,68 @@
+// Turning settings into the manual form and back, and the port ↔ security convention.
+import type { Security, ServerSettings } from '../../../../shared/domain'
+import { toAsciiDomain } from '../../../../shared/address'
+import { plannedSettings, type DraftServer, type ManualDraft, type WizardState } from '../../state'
+
+/** The security each well-known port is used with (RFC 8314 and the classic ports). */
+export const PORT_SECURITY: Record<number, Security> = {
+  993: 'tls',
+  995: 'tls',
+  465: 'tls',
+  143: 'starttls',
+  110: 'starttls',
+  587: 'starttls',
+  25: 'starttls'
+}
+
+export const DEFAULT_PORT: Record<DraftServer['protocol'], Record<'tls' | 'starttls', number>> = {
+  imap: { tls: 993, starttls: 143 },
+  pop3: { tls: 995, starttls: 110 },
+  smtp: { tls: 465, starttls: 587 }
+}
+
+function toDraft(s: ServerSettings): DraftServer {
+  return { protocol: s.protocol, host: s.host, port: String(s.port), security: s.security, auth: s.auth[0] ?? 'password-cleartext', username: s.username }
+}
+
+/** What the form starts with: the last draft, else what was checked or found, else the usual guesses. */
+export function initialDraft(s: WizardState): ManualDraft {
+  if (s.manualDraft) return s.manualDraft
+  const verified = s.verify
+  const planned = plannedSettings(s)
+  const incoming = verified?.incoming?.settings ?? planned.incoming[0]
+  const outgoing = verified?.outgoing?.settings ?? planned.outgoing[0]
+  const domain = s.address.split('@').pop() ?? ''
+  const user = s.username || s.address.trim()
+  return {
+    incoming: incoming
+      ? toDraft(incoming)
+      : { protocol: s.protocol, host: `${s.protocol === 'imap' ? 'imap' : 'pop'}.${domain}`, port: s.protocol === 'imap' ? '993' : '995', security: 'tls', auth: 'password-cleartext', username: user },
+    outgoing: outgoing
+      ? toDraft(outgoing)
+      : { protocol: 'smtp', host: `smtp.${domain}`, port: '587', security: 'starttls', auth: 'password-cleartext', username: user }
+  }
+}
+
+export type DraftProblem = 'host' | 'port' | 'username'
+
+export function draftProblems(d: DraftServer): DraftProblem[] {
+  const problems: DraftProblem[] = []
+  const host = toAsciiDomain(d.host.trim())
+  if (!host || !/^[a-z0-9.-]+$/.test(host)) problems.push('host')
+  const port = Number(d.port)
+  if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push('port')
+  if (!d.username.trim() && d.auth !== 'none') problems.push('username')
+  return problems
+}
+
+export function fromDraft(d: DraftServer, pop3?: ServerSettings['pop3']): ServerSettings {
+  return {
+    protocol: d.protocol,
+    host: toAsciiDomain(d.host.trim()) ?? d.host.trim(),
+    port: Number(d.port),
+    security: d.security,
+    username: d.username.trim() || 'none',
+    auth: [d.auth],
+    ...(d.protocol === 'pop3' && pop3 ? { pop3 } : {})
+  }
+}

@@ -1,0 +1,91 @@
+import { useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import { StepHeading } from '../../components/StepHeading'
+import { StepActions } from '../../components/StepActions'
+import { Ltr } from '../../components/Ltr'
+import { defaultUsername, selectedCandidate } from '../../state'
+import { useWizard } from '../../wizard'
+import { providerKind } from './hints'
+import { ProviderHint } from './ProviderHint'
+import { OAuthButton } from './OAuthButton'
+
+export function SignInStep(): React.JSX.Element {
+  const { t } = useTranslation()
+  const { state, update, go } = useWizard()
+  const [show, setShow] = useState(false)
+  const [problem, setProblem] = useState('')
+  const candidate = state.manual ? undefined : selectedCandidate(state)
+  const kind = providerKind(candidate)
+  const oauthOffered = Boolean(candidate?.oauth2)
+  const username = state.username ?? defaultUsername(state)
+  const given = state.passwordGivenFor === state.address
+
+  function submit(e: React.FormEvent): void {
+    e.preventDefault()
+    if (!username.trim()) return setProblem('username')
+    if (!state.password && !given && !state.oauthSessionId) return setProblem('password')
+    setProblem('')
+    go('checking', { username: state.username?.trim(), verify: undefined, verifyError: undefined })
+  }
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <StepHeading>{t('signin.title')}</StepHeading>
+      <p className="lead">
+        {t('signin.intro')} <Ltr>{state.address}</Ltr>
+      </p>
+      <ProviderHint kind={kind} />
+      {oauthOffered && candidate && <OAuthButton candidate={candidate} kind={kind} />}
+      {state.oauthSessionId ? null : (
+        <>
+          <div className="field">
+            <label htmlFor="username">{t('signin.username')}</label>
+            <input
+              id="username"
+              type="text"
+              autoComplete="username"
+              spellCheck={false}
+              autoCapitalize="off"
+              dir="ltr"
+              value={username}
+              aria-invalid={problem === 'username'}
+              aria-describedby="username-hint"
+              onChange={(e) => update({ username: e.target.value })}
+            />
+            <p id="username-hint" className={problem === 'username' ? 'problem' : 'hint'}>
+              {problem === 'username' ? t('signin.usernameMissing') : t('signin.usernameHint')}
+            </p>
+          </div>
+          <div className="field">
+            <label htmlFor="password">{t('signin.password')}</label>
+            <div className="password-row">
+              <input
+                id="password"
+                type={show ? 'text' : 'password'}
+                autoComplete="current-password"
+                spellCheck={false}
+                autoCapitalize="off"
+                dir="ltr"
+                value={state.password}
+                aria-invalid={problem === 'password'}
+                aria-describedby="password-hint"
+                onChange={(e) => update({ password: e.target.value })}
+              />
+              <button type="button" className="secondary" aria-pressed={show} aria-controls="password" onClick={() => setShow(!show)}>
+                {show ? t('signin.hide') : t('signin.show')}
+              </button>
+            </div>
+            <p id="password-hint" className={problem === 'password' ? 'problem' : 'hint'} role={problem === 'password' ? 'alert' : undefined}>
+              {problem === 'password' ? t('signin.passwordMissing') : given ? t('signin.passwordGiven') : t('signin.passwordHint')}
+            </p>
+          </div>
+        </>
+      )}
+      <StepActions>
+        <button type="submit" className="primary">
+          {t('signin.check')}
+        </button>
+      </StepActions>
+    </form>
+  )
+}

@@ -1,0 +1,31 @@
+// Which provider-specific advice applies, from the provider id, name or server host names.
+import type { Candidate } from '../../../../shared/domain'
+
+export type ProviderKind = 'gmail' | 'yahoo' | 'icloud' | 'aol' | 'microsoft365' | 'outlook' | undefined
+
+const RULES: [Exclude<ProviderKind, undefined>, RegExp][] = [
+  ['gmail', /(^|\.)(gmail|googlemail)\.com$|google/],
+  ['yahoo', /(^|\.)yahoo\.com$|yahoo/],
+  ['icloud', /(^|\.)(me|icloud|mac)\.com$|icloud|apple/],
+  ['aol', /(^|\.)aol\.com$|^aol/],
+  ['microsoft365', /(^|\.)office365\.com$|microsoft365|office365|exchange-online/],
+  ['outlook', /(^|\.)(outlook|hotmail|live|msn)\.com$|outlook/]
+]
+
+export function providerKind(c: Candidate | undefined): ProviderKind {
+  if (!c) return undefined
+  const names = [c.providerId ?? '', ...c.incoming.map((e) => e.host), ...c.outgoing.map((e) => e.host)].map((n) => n.toLowerCase())
+  for (const [kind, re] of RULES) if (names.some((n) => re.test(n))) return kind
+  return undefined
+}
+
+export const APP_PASSWORD_HELP: Partial<Record<Exclude<ProviderKind, undefined>, string>> = {
+  gmail: 'https://support.google.com/accounts/answer/185833',
+  yahoo: 'https://help.yahoo.com/kb/SLN15241.html',
+  icloud: 'https://support.apple.com/102654',
+  aol: 'https://help.aol.com/articles/Create-and-manage-app-password'
+}
+
+export function needsBrowserSignIn(kind: ProviderKind): boolean {
+  return kind === 'microsoft365' || kind === 'outlook'
+}
