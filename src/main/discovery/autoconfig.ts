@@ -122,10 +122,14 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
   const root = kid(parseXml(xml, limits), 'clientConfig')
   const provider = kid(root, 'emailProvider')
   if (!root || !provider) throw new AutoconfigError('no clientConfig/emailProvider element')
+  const named = (n: string): string | undefined => {
+    const t = childText(provider, n)
+    return t === undefined ? undefined : expandPlaceholders(t, addr)
+  }
   const out: AutoconfigFile = {
     providerId: attrOf(provider, 'id'),
-    displayName: childText(provider, 'displayName'),
-    displayShortName: childText(provider, 'displayShortName'),
+    displayName: named('displayName'),
+    displayShortName: named('displayShortName'),
     domains: kids(provider, 'domain').map((d) => String(d['#text'] ?? '').trim().toLowerCase()).filter(Boolean),
     incoming: [],
     outgoing: [],
@@ -153,7 +157,7 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
   }
   out.oauth2 = readOAuth2(kid(root, 'oAuth2') ?? kid(provider, 'oAuth2'))
   const doc = attrOf(kid(provider, 'documentation'), 'url')
-  if (doc && doc.length <= 2048) out.documentationUrl = doc
+  if (doc && doc.length <= 2048) out.documentationUrl = expandPlaceholders(doc, addr, true)
   return out
 }
 
