@@ -1,31 +1,148 @@
-// Credential store over keytar (stub: the credentials work fills this in).
+// Credential store over keytar (macOS Keychain, Windows Credential Vault, Secret Service).
+// keytar is loaded lazily: a missing native module or a missing keyring daemon becomes a
+// typed KeychainStatus, never a crash. Secrets never leave this module except to the caller.
 import type { KeychainStatus } from '../../shared/account'
+import { AppError } from '../errors'
+import { registerSecret } from '../redact'
+import { classifyKeychainError, type KeychainCode } from './classify'
 
 export type SecretRole = 'incoming' | 'outgoing' | 'oauth-refresh'
 
 export interface CredentialStore {
   readonly service: string
+  /** Saves or replaces the secret. `stored: false` comes with a keychain code. */
   save(key: string, secret: string): Promise<KeychainStatus>
+  /**
+   * The secret, or null when there is none. Throws AppError (keychain-*) when the keychain
+   * cannot be reached. libsecret answers a read from a locked collection as "none"; call
+   * `status()` to tell the two apart.
+   */
   get(key: string): Promise<string | null>
+  /** Deletes the secret; `stored: false` without a code means it is gone (or never existed). */
   remove(key: string): Promise<KeychainStatus>
+  /** Whether the keychain accepts a write now (writes and deletes a probe entry). */
+  status(): Promise<KeychainStatus>
 }
 
-/** The keychain account key for an address, role and username (documented in the README). */
+/** The keychain account key for an address, role and username (documented in docs/formats.md). */
 export function credentialKey(address: string, role: SecretRole, username: string): string {
   return `${role}:${username.toLowerCase()}@${address.toLowerCase()}`
 }
 
-export function createCredentialStore(service: string): CredentialStore {
-  return {
-    service,
-    async save() {
-      return { stored: false, code: 'keychain-unavailable', service }
-    },
-    async get() {
-      return null
-    },
-    async remove() {
-      return { stored: false, service }
+/** The part of keytar this store uses. */
+export interface KeytarLike {
+  getPassword(service: string, account: string): Promise<string | null>
+  setPassword(service: string, account: string, password: string): Promise<void>
+  deletePassword(service: string, account: string): Promise<boolean>
+}
+
+export interface CredentialStoreOptions {
+  /** Deadline for one keychain call; an unanswered unlock prompt must not hang the app. */
+  timeoutMs?: number
+  /** Replaces the keytar loader (a different backend, or a failing import). */
+  load?: () => Promise<KeytarLike>
+}
+
+const PROBE_KEY = 'mail-setup-probe'
+const DEFAULT_TIMEOUT_MS = 60_000
+
+async function loadKeytar(): Promise<KeytarLike> {
+  const mod = (await import('keytar')) as unknown as { default?: KeytarLike } & KeytarLike
+  return mod.default ?? mod
+}
+
+class KeychainError extends Error {
+  constructor(readonly code: KeychainCode, detail: string) {
+    super(detail)
+  }
+}
+
+export function createCredentialStore(service: string, options: CredentialStoreOptions = {}): CredentialStore {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
+  let keytar: Promise<KeytarLike> | undefined
+
+  async function backend(): Promise<KeytarLike> {
+    keytar ??= (options.load ?? loadKeytar)()
+    try {
+      return await keytar
+    } catch (err) {
+      keytar = undefined
+      throw new KeychainError('keychain-unavailable', `keytar could not be loaded: ${message(err)}`)
     }
   }
+
+  async function call<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
+    const k = await backend()
+    let timer: NodeJS.Timeout | undefined
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new KeychainError('keychain-locked', `no answer from the keychain in ${timeoutMs} ms`)), timeoutMs)
+      timer.unref?.()
+    })
+    try {
+      return await Promise.race([fn(k), deadline])
+    } catch (err) {
+      if (err instanceof KeychainError) throw err
+      const detail = message(err)
+      throw new KeychainError(classifyKeychainError(detail), detail)
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  function failed(err: unknown): KeychainStatus {
+    if (err instanceof KeychainError) return { stored: false, code: err.code, service }
+    return { stored: false, code: 'keychain-unavailable', service }
+  }
+
+  async function status(): Promise<KeychainStatus> {
+    try {
+      await call((k) => k.setPassword(service, PROBE_KEY, 'probe'))
+      await call((k) => k.deletePassword(service, PROBE_KEY))
+      return { stored: true, service }
+    } catch (err) {
+      return failed(err)
+    }
+  }
+
+  return {
+    service,
+    status,
+
+    async save(key, secret) {
+      registerSecret(secret)
+      try {
+        await call((k) => k.setPassword(service, key, secret))
+        return { stored: true, service }
+      } catch (err) {
+        return failed(err)
+      }
+    },
+
+    async get(key) {
+      try {
+        const secret = await call((k) => k.getPassword(service, key))
+        if (secret) registerSecret(secret)
+        return secret
+      } catch (err) {
+        const code = err instanceof KeychainError ? err.code : 'keychain-unavailable'
+        throw new AppError({ code, detail: message(err), params: { service } })
+      }
+    },
+
+    async remove(key) {
+      try {
+        const deleted = await call((k) => k.deletePassword(service, key))
+        if (deleted) return { stored: false, service }
+        // Nothing deleted: either there was nothing, or a locked keyring hid it.
+        const health = await status()
+        return health.code ? health : { stored: false, service }
+      } catch (err) {
+        return failed(err)
+      }
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500)
 }

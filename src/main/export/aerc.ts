@@ -1,0 +1,53 @@
+// aerc accounts.conf (IMAP only), for aerc 0.14 and later. aerc reads it with go-ini, which
+// cuts unquoted values at `#` or `;`; such values are wrapped in backticks, which go-ini
+// takes verbatim up to the last backtick on the line.
+import type { AuthMethod } from '../../shared/domain'
+import { authFor, displayName, keyFor, needsAuth, secretCommand, shellCommand, urlUser, type Exporter } from './common'
+
+const SMTP_AUTH: Partial<Record<AuthMethod, string>> = {
+  'password-cleartext': 'plain'
+}
+
+export function aercValue(value: string): string {
+  const plain = /^[^\s"'`][^#;]*$/.test(value) && !/[\s\\]$/.test(value)
+  return plain ? value : `\`${value}\``
+}
+
+/** An RFC 5322 mailbox: display name as a quoted string. */
+function mailbox(name: string, address: string): string {
+  return name ? `"${name.replace(/[\\"]/g, (c) => `\\${c}`)}" <${address}>` : address
+}
+
+export const aerc: Exporter = {
+  info: {
+    id: 'aerc',
+    name: 'aerc',
+    clients: ['aerc'],
+    fileName: 'accounts.conf',
+    mimeType: 'text/plain',
+    supports: { imap: true, pop3: false, oauth2: false }
+  },
+  render(account, opts) {
+    const inc = account.incoming
+    const out = account.outgoing
+    authFor(account, inc, { 'password-cleartext': true }, 'aerc')
+    const source = `${inc.security === 'tls' ? 'imaps' : inc.security === 'starttls' ? 'imap' : 'imap+insecure'}://${urlUser(inc.username)}@${inc.host}:${inc.port}`
+    const outAuth = needsAuth(account, out)
+    const mech = outAuth ? authFor(account, out, SMTP_AUTH, 'aerc') : 'none'
+    const user = outAuth ? `${urlUser(out.username)}@` : ''
+    const outgoing = `${out.security === 'tls' ? 'smtps' : 'smtp'}+${mech}://${user}${out.host}:${out.port}`
+    const section = account.address.replace(/[[\]\s]/g, '_')
+    const lines = [
+      '# Mail Setup: aerc account. Append to ~/.config/aerc/accounts.conf (mode 0600).',
+      `[${section}]`,
+      `source = ${aercValue(source)}`,
+      `source-cred-cmd = ${aercValue(shellCommand(secretCommand(opts, keyFor(account, 'incoming'))))}`,
+      `outgoing = ${aercValue(outgoing)}`
+    ]
+    if (outAuth) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(secretCommand(opts, keyFor(account, 'outgoing'))))}`)
+    // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS.
+    if (out.security === 'starttls') lines.push('smtp-starttls = true')
+    lines.push(`from = ${aercValue(mailbox(displayName(account), account.address))}`, 'default = INBOX', 'copy-to = Sent', '')
+    return { content: lines.join('\n') }
+  }
+}

@@ -1,0 +1,83 @@
+// Thunderbird autoconfig (config-v1.1.xml): read by Thunderbird, Evolution and KMail, and
+// servable by an admin at autoconfig.<domain>. Usernames equal to the address or its local
+// part become placeholders so the same file serves every user of the domain.
+import type { Account } from '../../shared/account'
+import type { AuthMethod, ServerSettings } from '../../shared/domain'
+import { asciiDomain, domainOf, xmlEscape as x, type Exporter } from './common'
+
+const AUTH: Record<AuthMethod, string> = {
+  'password-cleartext': 'password-cleartext',
+  'password-encrypted': 'password-encrypted',
+  oauth2: 'OAuth2',
+  ntlm: 'NTLM',
+  gssapi: 'GSSAPI',
+  'client-ip': 'client-IP-address',
+  none: 'none'
+}
+const SOCKET = { tls: 'SSL', starttls: 'STARTTLS', plain: 'plain' } as const
+
+function username(account: Account, server: ServerSettings): string {
+  const user = server.username
+  const address = account.address
+  if (user.toLowerCase() === address.toLowerCase()) return '%EMAILADDRESS%'
+  if (user === address.slice(0, address.lastIndexOf('@'))) return '%EMAILLOCALPART%'
+  return user
+}
+
+function methods(account: Account, server: ServerSettings): string[] {
+  const list = account.authKind === 'oauth2' ? ['oauth2' as const, ...server.auth.filter((m) => m !== 'oauth2')] : server.auth
+  return [...new Set(list.map((m) => AUTH[m]))]
+}
+
+function server(tag: 'incomingServer' | 'outgoingServer', account: Account, s: ServerSettings): string[] {
+  const lines = [
+    `    <${tag} type="${s.protocol}">`,
+    `      <hostname>${x(s.host)}</hostname>`,
+    `      <port>${s.port}</port>`,
+    `      <socketType>${SOCKET[s.security]}</socketType>`,
+    `      <username>${x(username(account, s))}</username>`,
+    ...methods(account, s).map((m) => `      <authentication>${m}</authentication>`)
+  ]
+  if (s.protocol === 'pop3' && s.pop3) {
+    lines.push('      <pop3>', `        <leaveMessagesOnServer>${s.pop3.leaveOnServer}</leaveMessagesOnServer>`)
+    if (s.pop3.daysToLeave !== undefined) lines.push(`        <daysToLeaveMessagesOnServer>${s.pop3.daysToLeave}</daysToLeaveMessagesOnServer>`)
+    lines.push('      </pop3>')
+  }
+  lines.push(`    </${tag}>`)
+  return lines
+}
+
+export const autoconfig: Exporter = {
+  info: {
+    id: 'thunderbird-autoconfig',
+    name: 'Thunderbird autoconfig (config-v1.1.xml)',
+    clients: ['Thunderbird', 'Evolution', 'KMail', 'Betterbird'],
+    fileName: 'config-v1.1.xml',
+    mimeType: 'application/xml',
+    supports: { imap: true, pop3: true, oauth2: true }
+  },
+  render(account) {
+    const domain = asciiDomain(domainOf(account.address))
+    const name = account.providerName ?? domain
+    const lines = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      '<clientConfig version="1.1">',
+      `  <emailProvider id="${x(domain)}">`,
+      `    <domain>${x(domain)}</domain>`,
+      `    <displayName>${x(name)}</displayName>`,
+      `    <displayShortName>${x(name)}</displayShortName>`,
+      ...server('incomingServer', account, account.incoming),
+      ...server('outgoingServer', account, account.outgoing),
+      '  </emailProvider>'
+    ]
+    if (account.authKind === 'oauth2' && account.oauth2) {
+      const o = account.oauth2
+      lines.push('  <oAuth2>', `    <issuer>${x(o.issuer)}</issuer>`, `    <scope>${x(o.scope)}</scope>`)
+      if (o.authURL) lines.push(`    <authURL>${x(o.authURL)}</authURL>`)
+      if (o.tokenURL) lines.push(`    <tokenURL>${x(o.tokenURL)}</tokenURL>`)
+      lines.push('  </oAuth2>')
+    }
+    lines.push('</clientConfig>', '')
+    return { content: lines.join('\n') }
+  }
+}

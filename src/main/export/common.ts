@@ -1,0 +1,140 @@
+// What every exporter shares: the module shape, auth mapping, secret-by-reference commands,
+// and the escaping helpers that are not specific to one format.
+import { createHash } from 'node:crypto'
+import { domainToASCII } from 'node:url'
+import type { Account, ExportFormatInfo } from '../../shared/account'
+import type { AuthMethod, ServerSettings } from '../../shared/domain'
+import { fail } from '../errors'
+import { credentialKey, type SecretRole } from '../credentials/store'
+
+export interface ExportOptions {
+  keychainService: string
+  platform: NodeJS.Platform
+}
+
+export interface Rendered {
+  content: string
+  encoding?: 'utf8' | 'base64'
+}
+
+export interface Exporter {
+  info: ExportFormatInfo
+  render(account: Account, opts: ExportOptions): Rendered | Promise<Rendered>
+}
+
+/** File name stem for an account: its address reduced to safe characters. */
+export function slug(text: string): string {
+  const s = text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '')
+  return s.slice(0, 80) || 'account'
+}
+
+/** Display names are single-line everywhere: control characters become spaces. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+}
+
+export function displayName(account: Account): string {
+  return oneLine(account.displayName)
+}
+
+export function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1)
+}
+
+/** The domain in ACE (punycode) form; falls back to the input when it is not a valid name. */
+export function asciiDomain(domain: string): string {
+  return domainToASCII(domain.toLowerCase()) || domain.toLowerCase()
+}
+
+/** The address with its domain in ACE form (the local part is left as it is). */
+export function asciiAddress(address: string): string {
+  const at = address.lastIndexOf('@')
+  return at < 0 ? address : `${address.slice(0, at)}@${asciiDomain(address.slice(at + 1))}`
+}
+
+/** True when the text is all ASCII. */
+export function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text)
+}
+
+/** A stable hex id derived from the account id and a label (same export, same ids). */
+export function stableHex(account: Account, label: string, length = 40): string {
+  return createHash('sha256').update(`${account.id}\0${label}`).digest('hex').slice(0, length)
+}
+
+/** RFC 4122-shaped UUID derived from the account id (stable across exports). */
+export function stableUuid(account: Account, label: string): string {
+  const h = stableHex(account, label, 32).split('')
+  h[12] = '5'
+  h[16] = ((parseInt(h[16] ?? '0', 16) & 0x3) | 0x8).toString(16)
+  const s = h.join('').toUpperCase()
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`
+}
+
+/**
+ * The format's value for the server's authentication: OAuth2 for OAuth2 accounts, otherwise
+ * the first method (in the server's order) the format can express.
+ */
+export function authFor<T>(account: Account, server: ServerSettings, table: Partial<Record<AuthMethod, T>>, format: string): T {
+  if (account.authKind === 'oauth2') {
+    const v = table.oauth2
+    if (v === undefined) return fail('unsupported', { detail: `${format} cannot express OAuth2 sign-in` })
+    return v
+  }
+  for (const method of server.auth) {
+    if (method === 'oauth2') continue
+    const v = table[method]
+    if (v !== undefined) return v
+  }
+  return fail('unsupported', {
+    detail: `${format} cannot express ${server.protocol} authentication ${server.auth.join(', ')}`,
+    params: { format, protocol: server.protocol }
+  })
+}
+
+/** Whether the server signs in at all (false for 'none' and client-IP relaying). */
+export function needsAuth(account: Account, server: ServerSettings): boolean {
+  if (account.authKind === 'oauth2') return true
+  const first = server.auth.find((m) => m !== 'oauth2')
+  return first !== undefined && first !== 'none' && first !== 'client-ip'
+}
+
+export function keyFor(account: Account, role: Exclude<SecretRole, 'oauth-refresh'>): string {
+  const server = role === 'incoming' ? account.incoming : account.outgoing
+  return credentialKey(account.address, role, server.username)
+}
+
+/**
+ * The keychain entry the account's password is stored under, as a command that prints it:
+ * the same service/account attributes keytar writes.
+ */
+export function secretCommand(opts: ExportOptions, key: string): string[] {
+  if (opts.platform === 'darwin') return ['security', 'find-generic-password', '-s', opts.keychainService, '-a', key, '-w']
+  return ['secret-tool', 'lookup', 'service', opts.keychainService, 'account', key]
+}
+
+/** POSIX shell quoting: safe words stay bare, everything else goes in single quotes. */
+export function shQuote(word: string): string {
+  if (/^[A-Za-z0-9@%+=:,./_-]+$/.test(word)) return word
+  return `'${word.replace(/'/g, `'\\''`)}'`
+}
+
+export function shellCommand(argv: string[]): string {
+  return argv.map(shQuote).join(' ')
+}
+
+/** XML 1.0 text/attribute escaping; characters XML cannot carry are dropped. */
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+}
+
+/** A URL's user part: every reserved character percent-encoded (so `@` becomes %40). */
+export function urlUser(username: string): string {
+  return encodeURIComponent(username).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}

@@ -1,0 +1,58 @@
+// mbsync / isync (IMAP only), for isync 1.4 (SSLType, Far/Near). isync's parser reads
+// double-quoted words with backslash escapes; the password comes from `PassCmd`.
+import type { AuthMethod } from '../../shared/domain'
+import { authFor, keyFor, secretCommand, shellCommand, slug, type Exporter } from './common'
+
+const AUTH: Partial<Record<AuthMethod, string>> = {
+  'password-cleartext': 'PLAIN LOGIN',
+  'password-encrypted': 'CRAM-MD5',
+  gssapi: 'GSSAPI'
+}
+
+/** An isync config word: quoted, with backslash and double quote escaped. */
+export function mbsyncWord(value: string): string {
+  return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`
+}
+
+export const mbsync: Exporter = {
+  info: {
+    id: 'mbsync',
+    name: 'mbsync / isync (receiving)',
+    clients: ['mbsync (isync)', 'notmuch', 'mu'],
+    fileName: 'mbsyncrc',
+    mimeType: 'text/plain',
+    supports: { imap: true, pop3: false, oauth2: false }
+  },
+  render(account, opts) {
+    const inc = account.incoming
+    const name = slug(account.address)
+    const ssl = inc.security === 'tls' ? 'IMAPS' : inc.security === 'starttls' ? 'STARTTLS' : 'None'
+    const lines = [
+      `# Mail Setup: ${name}. Use with: mbsync -c <this file> ${name}  (or append to ~/.mbsyncrc)`,
+      `IMAPAccount ${name}`,
+      `Host ${inc.host}`,
+      `Port ${inc.port}`,
+      `User ${mbsyncWord(inc.username)}`,
+      `PassCmd ${mbsyncWord(shellCommand(secretCommand(opts, keyFor(account, 'incoming'))))}`,
+      `AuthMechs ${authFor(account, inc, AUTH, 'mbsync')}`,
+      `SSLType ${ssl}`,
+      '',
+      `IMAPStore ${name}-remote`,
+      `Account ${name}`,
+      '',
+      `MaildirStore ${name}-local`,
+      'SubFolders Verbatim',
+      `Path ~/Mail/${name}/`,
+      `Inbox ~/Mail/${name}/INBOX`,
+      '',
+      `Channel ${name}`,
+      `Far :${name}-remote:`,
+      `Near :${name}-local:`,
+      'Patterns *',
+      'Create Near',
+      'SyncState *',
+      ''
+    ]
+    return { content: lines.join('\n') }
+  }
+}

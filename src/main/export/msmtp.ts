@@ -1,0 +1,49 @@
+// msmtp (sending only). msmtp takes the rest of the line as the value and strips one pair of
+// surrounding double quotes; there are no escapes, so values only need to be one line.
+// The password comes from the keychain through `passwordeval`.
+import type { AuthMethod } from '../../shared/domain'
+import { authFor, keyFor, needsAuth, secretCommand, shellCommand, slug, type Exporter } from './common'
+
+const AUTH: Partial<Record<AuthMethod, string>> = {
+  'password-cleartext': 'on',
+  'password-encrypted': 'cram-md5',
+  gssapi: 'gssapi',
+  ntlm: 'ntlm'
+}
+
+const q = (value: string): string => `"${value}"`
+
+export const msmtp: Exporter = {
+  info: {
+    id: 'msmtp',
+    name: 'msmtp (sending)',
+    clients: ['msmtp', 'mutt/neomutt with msmtp', 'git send-email'],
+    fileName: 'msmtprc',
+    mimeType: 'text/plain',
+    supports: { imap: true, pop3: true, oauth2: false }
+  },
+  render(account, opts) {
+    const out = account.outgoing
+    const name = slug(account.address)
+    const lines = [
+      `# Mail Setup: sending for ${name}. Append to ~/.msmtprc (mode 0600) or use: msmtp -C <this file>`,
+      `account ${name}`,
+      `host ${out.host}`,
+      `port ${out.port}`,
+      `tls ${out.security === 'plain' ? 'off' : 'on'}`,
+      `tls_starttls ${out.security === 'starttls' ? 'on' : 'off'}`,
+      `from ${q(account.address)}`
+    ]
+    if (needsAuth(account, out)) {
+      lines.push(
+        `auth ${authFor(account, out, AUTH, 'msmtp')}`,
+        `user ${q(out.username)}`,
+        `passwordeval ${q(shellCommand(secretCommand(opts, keyFor(account, 'outgoing'))))}`
+      )
+    } else {
+      lines.push('auth off')
+    }
+    lines.push(`account default : ${name}`, '')
+    return { content: lines.join('\n') }
+  }
+}

@@ -1,0 +1,77 @@
+// mutt / neomutt. Values are double-quoted muttrc strings, where mutt also expands
+// $VARIABLES and `commands`, so `\`, `"`, `$` and backticks are escaped. The password is read
+// from the keychain by a backtick command when the config is loaded.
+import type { Account } from '../../shared/account'
+import type { ServerSettings } from '../../shared/domain'
+import { displayName, keyFor, needsAuth, secretCommand, shQuote, urlUser, type Exporter, type ExportOptions } from './common'
+
+export function muttString(value: string): string {
+  return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`
+}
+
+/**
+ * A shell command inside a muttrc backtick block: mutt ends the block at the first backtick
+ * not preceded by a backslash and hands the text to sh unchanged, so backticks inside words
+ * are written as \` outside the shell's single quotes.
+ */
+export function muttCommand(argv: string[]): string {
+  return argv.map((word) => word.split('`').map((part) => (part ? shQuote(part) : '')).join('\\`')).join(' ')
+}
+
+function url(scheme: string, server: ServerSettings, auth: boolean): string {
+  return `${scheme}://${auth ? `${urlUser(server.username)}@` : ''}${server.host}:${server.port}/`
+}
+
+function passLine(variable: string, account: Account, role: 'incoming' | 'outgoing', opts: ExportOptions): string {
+  return `set ${variable} = "\`${muttCommand(secretCommand(opts, keyFor(account, role)))}\`"`
+}
+
+export const mutt: Exporter = {
+  info: {
+    id: 'mutt',
+    name: 'mutt / neomutt',
+    clients: ['mutt', 'neomutt'],
+    fileName: 'muttrc',
+    mimeType: 'text/plain',
+    supports: { imap: true, pop3: true, oauth2: false }
+  },
+  render(account, opts) {
+    const inc = account.incoming
+    const out = account.outgoing
+    const imap = inc.protocol === 'imap'
+    const scheme = imap ? (inc.security === 'tls' ? 'imaps' : 'imap') : inc.security === 'tls' ? 'pops' : 'pop'
+    const outAuth = needsAuth(account, out)
+    const lines = [
+      '# Mail Setup: mutt/neomutt settings. Use with: mutt -F <this file>, or `source` it from ~/.muttrc',
+      `set realname = ${muttString(displayName(account))}`,
+      `set from = ${muttString(account.address)}`,
+      'set use_from = yes',
+      // Never talk to the server unencrypted, and never fall back from STARTTLS.
+      `set ssl_force_tls = ${inc.security !== 'plain' && out.security !== 'plain' ? 'yes' : 'no'}`,
+      'set ssl_starttls = yes'
+    ]
+    if (imap) {
+      lines.push(
+        `set imap_user = ${muttString(inc.username)}`,
+        passLine('imap_pass', account, 'incoming', opts),
+        `set folder = ${muttString(url(scheme, inc, true))}`,
+        'set spoolfile = "+INBOX"',
+        'set record = "+Sent"',
+        'set postponed = "+Drafts"',
+        'set imap_check_subscribed = yes'
+      )
+    } else {
+      lines.push(
+        `set pop_user = ${muttString(inc.username)}`,
+        passLine('pop_pass', account, 'incoming', opts),
+        `set spoolfile = ${muttString(url(scheme, inc, true))}`,
+        `set pop_delete = ${inc.pop3?.leaveOnServer === false ? 'yes' : 'no'}`
+      )
+    }
+    const smtpScheme = out.security === 'tls' ? 'smtps' : 'smtp'
+    lines.push(`set smtp_url = ${muttString(url(smtpScheme, out, outAuth))}`)
+    if (outAuth) lines.push(passLine('smtp_pass', account, 'outgoing', opts))
+    lines.push('')
+    return { content: lines.join('\n') }
+  }
+}
