@@ -1,0 +1,63 @@
+// The IMAP path to "done" against the bench's real Dovecot and SMTP relay, with the round
+// trip, the saved account, the keychain and the export hand-off.
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test, expect } from './fixtures'
+import { toChecked } from './steps'
+
+test('IMAP: address to done, test message, keychain, export with preview, QR and download', async ({ wizard: page, world }) => {
+  const { alice } = world.bench.users
+  await toChecked(page, alice.address, alice.password, 'IMAP')
+
+  // The matrix shows the IMAP row that worked, with times.
+  const imapRow = page.locator('tr[data-probe="mail.bench.test:993"]')
+  await expect(imapRow).toContainText('Works')
+  await expect(imapRow).toContainText(/\d+ ms/)
+  await expect(page.locator('table.matrix caption')).toHaveText(['Incoming mail', 'Outgoing mail'])
+  await expect(page.locator('tr[data-probe$=":995"]')).toHaveCount(0)
+
+  // The password is not kept in the page once sent.
+  await expect(page.locator('input[type="password"]')).toHaveCount(0)
+
+  await page.getByRole('button', { name: 'Send a test message' }).click()
+  await expect(page.getByText(/The test message was sent in .* and arrived in/)).toBeVisible()
+
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is ready' })).toBeFocused()
+  const card = page.locator('section.settings-card')
+  await expect(card).toContainText('mail.bench.test')
+  await expect(card).toContainText('993')
+  await expect(card).toContainText('IMAP')
+  await expect(page.getByText(/Your password is saved in your system's keychain under/)).toBeVisible()
+  await expect(page.getByText('Mail Setup Test')).toBeVisible()
+
+  // The account is on disk, without the password.
+  const accountsFile = await readFile(join(world.bench.env.MAIL_SETUP_USER_DATA!, 'accounts.json'), 'utf8')
+  expect(accountsFile).toContain(alice.address)
+  expect(accountsFile).not.toContain(alice.password)
+
+  // Export: a text format previews and downloads (browser mode has no save dialog).
+  await page.getByRole('radio', { name: /msmtp/i }).check()
+  const preview = page.locator('pre.preview')
+  await expect(preview).toContainText('mail.bench.test')
+  expect(await preview.textContent()).not.toContain(alice.password)
+  await expect(page.getByRole('heading', { name: /How to open this in/ })).toBeVisible()
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: /^Download/ }).click()
+  const file = await download
+  const saved = await readFile(await file.path(), 'utf8')
+  expect(saved).toContain('mail.bench.test')
+  expect(saved).not.toContain(alice.password)
+
+  // The Android QR code is shown as an image.
+  await page.getByRole('radio', { name: /Android/ }).first().check()
+  const qr = page.getByRole('img', { name: /QR code/ })
+  await expect(qr).toBeVisible()
+  expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(50)
+
+  // Back and forward keep everything: the checked result is still there.
+  await page.getByRole('button', { name: 'Back' }).click()
+  await expect(page.getByText('All checks passed.')).toBeVisible()
+  await page.goForward()
+  await expect(page.getByRole('heading', { level: 1, name: 'Your account is ready' })).toBeVisible()
+})
