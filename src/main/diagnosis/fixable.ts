@@ -13,7 +13,14 @@ const USER_FIXABLE = new Set<DiagnosisCode>([
   'keychain-locked',
   'cancelled',
   'cert-self-signed',
-  'too-many-attempts'
+  'cert-wrong-host',
+  'cert-not-yet-valid',
+  'too-many-attempts',
+  // a wrong port or a plain connection: the user picks the other setting
+  'not-this-protocol',
+  'plaintext-refused',
+  'keychain-denied',
+  'file-write-failed'
 ])
 
 export function isUserFixable(code: DiagnosisCode): boolean {

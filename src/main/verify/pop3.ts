@@ -95,7 +95,7 @@ async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret
     registerSecret(payload)
     let reply = await pop3Command(io, signal, `AUTH ${mech} ${payload}`, `AUTH ${mech} ••••••`)
     // A refusal arrives as a challenge carrying JSON; the client answers with an empty line.
-    if (reply.startsWith('+')) reply = await pop3Command(io, signal, '', '(empty response to the error challenge)')
+    if (/^\+( |$)/.test(reply)) reply = await pop3Command(io, signal, '', '(empty response to the error challenge)')
     if (!/^\+OK\b/i.test(reply)) refused(reply)
     return
   }

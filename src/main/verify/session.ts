@@ -4,7 +4,8 @@
 import type { Socket } from 'node:net'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { ServerSettings } from '../../shared/domain'
-import type { HostException, Probe } from '../../shared/verify'
+import type { TLSSocket } from 'node:tls'
+import type { CertificateInfo, HostException, Probe } from '../../shared/verify'
 import type { Dns } from '../net/dns'
 import { AppError, fail, toDiagnosis } from '../errors'
 import { isUserFixable } from '../diagnosis/fixable'
@@ -106,18 +107,22 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
   let io: LineSocket | undefined
   let ip: string | undefined
   let cert: CertificateCheck | undefined
-  const certStep = async (sock: import('node:tls').TLSSocket): Promise<void> => {
-    try {
-      cert = await rec.step('certificate', t.tlsMs, signal, async () => checkCertificate(sock, settings.host, input.exception), (c) =>
-        c.info.trustedByUser ? `trusted by you: ${c.info.fingerprint256}` : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
-      )
-      rec.probe.certificate = cert.info
-    } catch (err) {
-      const info = (err as { certificate?: import('../../shared/verify').CertificateInfo }).certificate
-      if (info) rec.probe.certificate = info
-      sock.destroy()
-      throw err
+  const certStep = async (sock: TLSSocket): Promise<void> => {
+    const check = async (): Promise<CertificateCheck> => {
+      try {
+        return checkCertificate(sock, settings.host, input.exception)
+      } catch (err) {
+        // The certificate is evidence even when (especially when) it is refused.
+        const info = (err as { certificate?: CertificateInfo }).certificate
+        if (info) rec.probe.certificate = info
+        sock.destroy()
+        throw err
+      }
     }
+    cert = await rec.step('certificate', t.tlsMs, signal, check, (c) =>
+      c.info.trustedByUser ? `trusted by you: ${c.info.fingerprint256}` : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
+    )
+    rec.probe.certificate = cert.info
   }
   try {
     rec.line('i', `${settings.protocol} ${settings.host}:${settings.port} ${settings.security}`)
@@ -188,7 +193,9 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     await rec.step('auth', t.authMs, signal, login, (x) => x)
     return { probe: rec.finish('ok'), ip, cert }
   } catch (err) {
-    const d = toDiagnosis(err)
+    const raw = toDiagnosis(err)
+    // A token the mail server turns down is not a wrong password: the fix is signing in again.
+    const d: Diagnosis = input.secret.kind === 'oauth2' && raw.code === 'auth-failed' ? { ...raw, code: 'oauth-token-refused' } : raw
     const diagnosis: Diagnosis = {
       ...d,
       protocol: d.protocol ?? settings.protocol,
