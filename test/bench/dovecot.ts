@@ -8,7 +8,6 @@
 // - blocks on several lines: Dovecot rejects one-line blocks.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { connect } from 'node:net'
 import { join } from 'node:path'
 
 export const MAIL_UID = 65534
@@ -106,14 +105,15 @@ async function systemUid(name: string): Promise<number | undefined> {
   return Number.isInteger(uid) ? uid : undefined
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port })
-    s.once('connect', () => {
-      s.destroy()
-      resolve(true)
-    })
-    s.once('error', () => resolve(false))
+/** Whether something listens on ip:port, read from /proc/net/tcp: a test connection would
+ * spawn a login process, and stopping Dovecot while that one starts up costs 5 s. */
+async function listening(ip: string, port: number): Promise<boolean> {
+  const hexIp = ip.split('.').reverse().map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase()
+  const local = `${hexIp}:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  const table = await readFile('/proc/net/tcp', 'utf8')
+  return table.split('\n').some((line) => {
+    const f = line.trim().split(/\s+/)
+    return f[1] === local && f[3] === '0A'
   })
 }
 
@@ -147,7 +147,7 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
 
   // Dovecot binds every listener before serving; one port answering means all do.
   const deadline = Date.now() + 10_000
-  while (!(await canConnect(o.address, PORTS.imaps))) {
+  while (!(await listening(o.address, PORTS.imaps))) {
     if (dead) throw new Error(`dovecot exited: ${stderr.trim()} (log ${paths.log})`)
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
