@@ -33,6 +33,8 @@ export interface OAuthServer {
   introspect(token: string): Promise<{ active: boolean; email?: string; scope?: string }>
   /** Revokes a token through the revocation endpoint as the app would. */
   revoke(token: string): Promise<void>
+  /** Withdraws everything granted to the app for a login, as a user or admin revoking access does. */
+  revokeAccess(login: string): Promise<number>
   close(): Promise<void>
 }
 
@@ -99,6 +101,11 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   })
   // Silence its console warnings about development interactions in test output.
   provider.on('server_error', () => undefined)
+  const grants: Array<{ id: string; accountId: string }> = []
+  provider.on('grant.saved', (g) => {
+    const grant = g as { jti: string; accountId: string }
+    grants.push({ id: grant.jti, accountId: grant.accountId })
+  })
   const callback = provider.callback()
   https.on('request', callback)
 
@@ -139,6 +146,13 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     async revoke(token) {
       const res = await post('/token/revocation', { token, client_id: clientId })
       if (res.status !== 200) throw new Error(`revocation answered ${res.status}: ${res.body}`)
+    },
+    async revokeAccess(login) {
+      const mine = grants.filter((g) => g.accountId === login)
+      for (const { id } of mine) {
+        await Promise.all([provider.AccessToken.revokeByGrantId(id), provider.RefreshToken.revokeByGrantId(id), provider.Grant.adapter.destroy(id)])
+      }
+      return mine.length
     },
     async close() {
       await Promise.all([closeServer(https), closeServer(plain)])

@@ -2,7 +2,7 @@
 // a Dovecot (IMAP 993, POP3 995) with the oauth2 passdb and token introspection, and an
 // smtp-server (465) with AUTH XOAUTH2 that introspects the same way. Own instance, own config.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -79,6 +79,8 @@ function canConnect(host: string, port: number): Promise<boolean> {
 
 export async function startOAuthDovecot(o: { address: string; certFile: string; keyFile: string; oauth: OAuthServer }): Promise<OAuthDovecot> {
   const dir = await mkdtemp(join(tmpdir(), 'oauth-dovecot-'))
+  // The mail processes (uid 65534) must pass through to their maildirs.
+  await chmod(dir, 0o755)
   const base = join(dir, 'run')
   const mail = join(dir, 'mail')
   await mkdir(join(base, 'state'), { recursive: true })
@@ -121,7 +123,7 @@ active_value = true
         child.kill('SIGTERM')
         await exited
       }
-      await rm(dir, { recursive: true, force: true })
+      if (!process.env.KEEP_OAUTH_DOVECOT) await rm(dir, { recursive: true, force: true })
     }
   }
 }

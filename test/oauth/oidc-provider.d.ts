@@ -6,7 +6,8 @@ declare module 'oidc-provider' {
     callback(): (req: IncomingMessage, res: ServerResponse) => void
     proxy: boolean
     on(event: string, listener: (...args: unknown[]) => void): this
-    AccessToken: { find(value: string): Promise<{ destroy(): Promise<void> } | undefined> }
-    RefreshToken: { find(value: string): Promise<{ destroy(): Promise<void> } | undefined> }
+    AccessToken: { revokeByGrantId(grantId: string): Promise<void> }
+    RefreshToken: { revokeByGrantId(grantId: string): Promise<void> }
+    Grant: { adapter: { destroy(id: string): Promise<void> } }
   }
 }

@@ -36,7 +36,14 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number } = {}): P
   const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth })
   const policyFile = join(mkdtempSync(join(tmpdir(), 'oauth-policy-')), 'policy.json')
   writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: { [oauth.issuer]: { clientId: oauth.clientId } } } }))
-  const config = loadConfig({}, { policyFile, keychainService: 'Mail Setup OAuth Test' })
+  const config = loadConfig({}, {
+    policyFile,
+    keychainService: 'Mail Setup OAuth Test',
+    dnsServers: [],
+    extraCaPem: [pki.caPem],
+    userDataDir: mkdtempSync(join(tmpdir(), 'oauth-user-data-')),
+    resourcesDir: join(process.cwd(), 'resources')
+  })
   const credentials = createCredentialStore(config.keychainService)
   const dns = createDns({ dnsServers: [] })
   return {

@@ -1,0 +1,219 @@
+// The whole OAuth2 sign-in against real parts: oidc-provider's real sign-in page in Chromium,
+// the code exchange in main, and Dovecot (IMAP, POP3) and an SMTP server accepting the token
+// only after introspecting it at the authorization server. Faults: state mismatch, the user
+// cancelling or closing the browser, access revoked.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connect } from 'node:net'
+import type { Browser } from 'playwright-core'
+import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../../src/main/api/handlers'
+import { createServices } from '../../src/main/services'
+import { refreshTokenKey } from '../../src/main/oauth'
+import type { ServerSettings } from '../../src/shared/domain'
+import type { EventName, EventPayload, Result } from '../../src/shared/api'
+import type { VerifyResult } from '../../src/shared/verify'
+import { launchBrowser, openPage, signIn } from './browser'
+import { startOAuthWorld, type OAuthWorld } from './setup'
+
+let world: OAuthWorld
+let browser: Browser
+
+beforeAll(async () => {
+  world = await startOAuthWorld()
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await world?.stop()
+})
+
+const servers = (address: string) => ({
+  incoming: [
+    { protocol: 'imap', host: world.mailHost, port: 993, security: 'tls', username: address, auth: ['oauth2'] },
+    { protocol: 'pop3', host: world.mailHost, port: 995, security: 'tls', username: address, auth: ['oauth2'] }
+  ] satisfies ServerSettings[],
+  outgoing: [{ protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] }] satisfies ServerSettings[]
+})
+
+function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promise<boolean>) {
+  const events: Array<EventPayload<'oauth'>> = []
+  const hooks: DoorHooks = {
+    door: kind,
+    version: 'test',
+    emit<K extends EventName>(event: K, payload: EventPayload<K>) {
+      if (event === 'oauth') events.push(payload as EventPayload<'oauth'>)
+    },
+    openExternal
+  }
+  const handlers = createHandlers(createServices(world.config), hooks)
+  const call = async <T>(name: string, req: unknown): Promise<T> => {
+    const r = (await dispatch(handlers, name, req)) as Result<T>
+    if (!r.ok) throw Object.assign(new Error(r.error.code), { diagnosis: r.error })
+    return r.value
+  }
+  return { handlers, events, call }
+}
+
+async function failure(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+  } catch (err) {
+    return (err as { diagnosis?: { code: string } }).diagnosis?.code ?? String(err)
+  }
+  return 'resolved'
+}
+
+function refused(uri: string): Promise<boolean> {
+  const { hostname, port } = new URL(uri)
+  return new Promise((resolve) => {
+    const s = connect({ host: hostname, port: Number(port) })
+    s.once('connect', () => (s.destroy(), resolve(false)))
+    s.once('error', () => resolve(true))
+  })
+}
+
+type Begin = { sessionId: string; authorizeUrl: string; openedByMain: boolean }
+
+describe('OAuth2 sign-in to real mail servers', () => {
+  it('signs in through the API (browser mode) and verifies IMAP, POP3 and SMTP with the token', async () => {
+    const address = 'alice@example.test'
+    const { call, events } = door('browser')
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-alice', address, oauth2: world.oauth2 })
+    expect(begun.openedByMain).toBe(false)
+    const page = await openPage(browser, begun.authorizeUrl)
+    expect(await signIn(page, address)).toContain('You can close this tab')
+    const done = await call<{ sessionId: string; username?: string }>('oauthComplete', { sessionId: begun.sessionId })
+    expect(done.username).toBe(address)
+    expect(events.map((e) => e.state)).toEqual(['waiting', 'exchanging', 'done'])
+
+    const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
+    const { incoming, outgoing } = servers(address)
+    const result = await call<VerifyResult>('verify', { runId: 'v-alice', address, incoming: [incoming[0]], outgoing, credentials })
+    expect(result.probes.map((p) => `${p.settings.protocol}:${p.state}`).sort()).toEqual(['imap:ok', 'smtp:ok'])
+    expect(result.diagnosis).toBeUndefined()
+    expect(world.smtp.accepted).toContain(address)
+    // POP3 on its own (with IMAP in the same list, the ranked verification stops at IMAP).
+    const pop = await call<VerifyResult>('verify', { runId: 'v-alice-pop', address, incoming: [incoming[1]], outgoing: [], credentials })
+    expect(JSON.stringify(pop.probes.map((p) => [p.state, p.diagnosis]))).toBe('[["ok",null]]')
+    expect(pop.incoming?.state).toBe('ok')
+    expect(pop.incoming?.authMechanisms).toEqual(expect.arrayContaining(['XOAUTH2', 'OAUTHBEARER']))
+
+    // The refresh token is in the keychain; no token leaks into what the renderer sees.
+    const stored = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string }
+    expect(stored.issuer).toBe(world.oauth.issuer)
+    expect(JSON.stringify(result)).not.toContain(stored.refreshToken)
+    const auth = result.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c' && /AUTH/i.test(l.text))
+    expect(auth.length).toBeGreaterThan(0)
+    for (const line of auth) expect(line.text).not.toMatch(/[A-Za-z0-9+/=]{40,}/)
+  })
+
+  it('opens the system browser itself in the window', async () => {
+    const address = 'carol@example.test'
+    let opened = ''
+    const { call } = door('window', async (url) => {
+      opened = url
+      void openPage(browser, url).then((page) => signIn(page, address))
+      return true
+    })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-carol', address, oauth2: world.oauth2 })
+    expect(begun.openedByMain).toBe(true)
+    expect(opened).toBe(begun.authorizeUrl)
+    const done = await call<{ username?: string }>('oauthComplete', { sessionId: begun.sessionId })
+    expect(done.username).toBe(address)
+  })
+
+  it('diagnoses a password on a server that offers only OAuth2 as oauth-required', async () => {
+    const address = 'dave@example.test'
+    const { call } = door('browser')
+    const result = await call<VerifyResult>('verify', {
+      runId: 'v-dave',
+      address,
+      incoming: servers(address).incoming.slice(0, 1).map((s) => ({ ...s, auth: ['password-cleartext'] })),
+      outgoing: [],
+      credentials: { kind: 'password', password: 'not-a-token-1234' }
+    })
+    expect(result.diagnosis?.code).toBe('oauth-required')
+  })
+
+  // The server echoes whatever state the browser carried: a changed or dropped state in the
+  // request comes back changed or missing, as a forged or stale answer would.
+  for (const [label, change] of [
+    ['changed', (u: URL) => u.searchParams.set('state', 'forged-state-value')],
+    ['missing', (u: URL) => u.searchParams.delete('state')]
+  ] as const) {
+    it(`refuses an answer whose state is ${label}, and keeps nothing`, async () => {
+      const address = `erin-${label}@example.test`
+      const { call } = door('browser')
+      const begun = await call<Begin>('oauthBegin', { runId: `r-erin-${label}`, address, oauth2: world.oauth2 })
+      const url = new URL(begun.authorizeUrl)
+      change(url)
+      expect(await signIn(await openPage(browser, url.href), address)).toContain('Sign-in not accepted')
+      expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-state-mismatch')
+      expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+      const verifying = call('verify', { runId: `v-erin-${label}`, address, ...servers(address), credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
+      expect(await failure(verifying)).toBe('resolved')
+      // The failed sign-in left no session: verifying asks for a sign-in.
+      expect(((await verifying) as VerifyResult).diagnosis?.code).toBe('oauth-required')
+    })
+  }
+
+  it('reports the user cancelling on the sign-in page as oauth-denied', async () => {
+    const address = 'frank@example.test'
+    const { call } = door('browser')
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-frank', address, oauth2: world.oauth2 })
+    const page = await openPage(browser, begun.authorizeUrl)
+    await page.click('text=[ Cancel ]')
+    await page.waitForURL(/127\.0\.0\.1:\d+\/oauth\/callback/)
+    expect(await page.textContent('body')).toContain('Nothing was changed')
+    await page.context().close()
+    expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-denied')
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+  })
+
+  it('gives up with oauth-cancelled when the user closes the browser, with nothing half-saved', async () => {
+    const address = 'grace@example.test'
+    const svc = world.service({ redirectTimeoutMs: 1500 })
+    const begun = await svc.begin({ address, oauth2: world.oauth2 })
+    const page = await openPage(browser, begun.authorizeUrl)
+    await page.fill('input[name=password]', 'typed but never sent')
+    await page.context().close()
+    expect(await failure(svc.complete(begun.sessionId))).toBe('oauth-cancelled')
+    expect(await refused(begun.redirectUri)).toBe(true)
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
+  })
+
+  it('stops waiting when the run is cancelled through the API', async () => {
+    const { call } = door('browser')
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-heidi', address: 'heidi@example.test', oauth2: world.oauth2 })
+    const redirectUri = new URL(begun.authorizeUrl).searchParams.get('redirect_uri')!
+    expect(await call<{ cancelled: boolean }>('cancel', { runId: 'r-heidi' })).toEqual({ cancelled: true })
+    expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
+    expect(await refused(redirectUri)).toBe(true)
+  })
+
+  it('after access is revoked: the mail server refuses the token, then the refresh asks to sign in again', async () => {
+    const address = 'ivan@example.test'
+    let now = Date.now()
+    const svc = world.service({ now: () => now })
+    const begun = await svc.begin({ address, oauth2: world.oauth2 })
+    await signIn(await openPage(browser, begun.authorizeUrl), address)
+    await svc.complete(begun.sessionId)
+    expect(await world.credentials.get(refreshTokenKey(address))).not.toBeNull()
+    expect(await world.oauth.revokeAccess(address)).toBeGreaterThan(0)
+
+    const { verify } = await import('../../src/main/verify')
+    const ctx = { dns: (await import('../../src/main/net/dns')).createDns({ dnsServers: [] }), ca: [world.pki.caPem], signal: new AbortController().signal, onProbe: () => undefined }
+    for (const server of [...servers(address).incoming, ...servers(address).outgoing]) {
+      const incoming = server.protocol === 'smtp' ? [] : [server]
+      const outgoing = server.protocol === 'smtp' ? [server] : []
+      const r = await verify({ address, incoming, outgoing, secret: svc.secret(begun.sessionId, address), exceptions: [] }, ctx)
+      expect(`${server.protocol}:${r.diagnosis?.code}`).toBe(`${server.protocol}:oauth-token-refused`)
+    }
+
+    // Once the access token is due, the refresh is refused too: sign in again, nothing stale kept.
+    now += 3600_000
+    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-token-expired')
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
+  })
+})
