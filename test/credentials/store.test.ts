@@ -1,0 +1,123 @@
+// The credential store against the bench's real Secret Service (gnome-keyring over D-Bus):
+// save, read, replace, delete; the entry as secret-tool sees it; a locked keyring; no keyring.
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { randomBytes } from 'node:crypto'
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
+import { createCredentialStore, credentialKey } from '../../src/main/credentials/store'
+import { AppError } from '../../src/main/errors'
+import { redact } from '../../src/main/redact'
+import { envWithoutKeyring, keyringLocked, lockKeyring, unlockKeyring } from '../bench'
+import { storeInChild } from './child'
+
+const run = promisify(execFile)
+const bench = inject('bench')
+const SERVICE = `${bench.env.MAIL_SETUP_KEYCHAIN_SERVICE} ${randomBytes(4).toString('hex')}`
+const store = createCredentialStore(SERVICE, { timeoutMs: 15_000 })
+const key = (user: string) => credentialKey('alice@bench.test', 'incoming', user)
+const pw = () => `pw-${randomBytes(9).toString('base64url')}`
+
+afterEach(async () => {
+  if (await keyringLocked()) await unlockKeyring()
+})
+
+describe('credential store on the real Secret Service', () => {
+  it('saves, reads, replaces and deletes a password', async () => {
+    const k = key('alice-crud')
+    const first = pw()
+    expect(await store.save(k, first)).toEqual({ stored: true, service: SERVICE })
+    expect(await store.get(k)).toBe(first)
+    const second = pw()
+    expect((await store.save(k, second)).stored).toBe(true)
+    expect(await store.get(k)).toBe(second)
+    expect(await store.remove(k)).toEqual({ stored: false, service: SERVICE })
+    expect(await store.get(k)).toBeNull()
+    // Removing what is not there is not an error.
+    expect(await store.remove(k)).toEqual({ stored: false, service: SERVICE })
+  })
+
+  it('stores under service/account attributes that secret-tool (and so every export) reads', async () => {
+    const k = credentialKey('Alice@Bench.test', 'outgoing', 'Alice')
+    expect(k).toBe('outgoing:alice@alice@bench.test')
+    const secret = `p'"\\ $x ü ${pw()}`
+    await store.save(k, secret)
+    const { stdout } = await run('secret-tool', ['lookup', 'service', SERVICE, 'account', k], { timeout: 10_000 })
+    expect(stdout).toBe(secret)
+    await store.remove(k)
+  })
+
+  it('registers what it handles with the redactor', async () => {
+    const k = key('alice-redact')
+    const secret = pw()
+    await store.save(k, secret)
+    expect(redact(`LOGIN failed for ${secret}`)).not.toContain(secret)
+    await store.remove(k)
+  })
+
+  it('reports a locked keyring as keychain-locked and keeps the entry', async () => {
+    const k = key('alice-locked')
+    const secret = pw()
+    await store.save(k, secret)
+    await lockKeyring()
+    expect(await keyringLocked()).toBe(true)
+    expect(await store.save(k, pw())).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
+    // libsecret answers a read from a locked collection as "nothing"; status() tells why.
+    expect(await store.get(k)).toBeNull()
+    expect(await store.status()).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
+    expect(await store.remove(k)).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
+    await unlockKeyring()
+    expect(await store.get(k)).toBe(secret)
+    expect(await store.status()).toEqual({ stored: true, service: SERVICE })
+    await store.remove(k)
+  })
+})
+
+describe('no keychain', () => {
+  it('reports no session bus as keychain-unavailable, without crashing', async () => {
+    const out = await storeInChild(envWithoutKeyring(), SERVICE, key('nobus'), pw())
+    expect(out).toEqual({
+      saved: { stored: false, code: 'keychain-unavailable', service: SERVICE },
+      got: { error: 'keychain-unavailable' },
+      status: { stored: false, code: 'keychain-unavailable', service: SERVICE }
+    })
+  })
+
+  describe('a session bus without a Secret Service', () => {
+    let bus: ChildProcess | undefined
+    afterAll(() => void bus?.kill('SIGTERM'))
+
+    it('reports keychain-unavailable', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'bare-bus-'))
+      const conf = join(dir, 'bus.conf')
+      // A bus with no service directories: nothing can be activated on it.
+      await writeFile(
+        conf,
+        `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN" "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig><type>session</type><listen>unix:path=${join(dir, 'bus')}</listen>
+<policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`
+      )
+      const child = spawn('dbus-daemon', ['--config-file', conf, '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      bus = child
+      const address = await new Promise<string>((resolve, reject) => {
+        child.once('exit', (code) => reject(new Error(`dbus-daemon exited ${code}`)))
+        child.stdout!.on('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!.trim()))
+      })
+      const out = await storeInChild({ ...envWithoutKeyring(), DBUS_SESSION_BUS_ADDRESS: address }, SERVICE, key('bare'), pw())
+      expect(out).toMatchObject({
+        saved: { stored: false, code: 'keychain-unavailable' },
+        got: { error: 'keychain-unavailable' },
+        status: { stored: false, code: 'keychain-unavailable' }
+      })
+    })
+  })
+
+  it('reports a keytar that cannot be loaded as keychain-unavailable', async () => {
+    const broken = createCredentialStore(SERVICE, { load: () => import('keytar-is-not-installed' as string) })
+    expect(await broken.save('k', 'secret-value')).toEqual({ stored: false, code: 'keychain-unavailable', service: SERVICE })
+    await expect(broken.get('k')).rejects.toBeInstanceOf(AppError)
+    await expect(broken.get('k')).rejects.toMatchObject({ diagnosis: { code: 'keychain-unavailable' } })
+  })
+})
