@@ -56,3 +56,10 @@ export const hostileAccount = account({
   incoming: server({ protocol: 'imap', host: 'xn--bcher-kva.example', port: 143, security: 'starttls', username: `we"ird\\user $(touch PWNED)\`x\`;#'q'` }),
   outgoing: server({ protocol: 'smtp', host: 'xn--bcher-kva.example', port: 587, security: 'starttls', username: `out"user\\ $x 'q' #;` })
 })
+
+/** For formats limited to ASCII addresses (the QR code): hostile name, ASCII address. */
+export const hostileAsciiAccount = account({
+  ...hostileAccount,
+  id: 'acct-hostile-ascii',
+  address: 'zoe+tag@xn--bcher-kva.example'
+})
