@@ -26,7 +26,9 @@ const ProviderEntry = z.object({
   clientId,
   scope: z.string().max(2048),
   scopes: z.record(z.string(), z.string().max(500)).optional(),
-  extraAuthParams: z.record(z.string().max(50), z.string().max(200)).default({})
+  extraAuthParams: z.record(z.string().max(50), z.string().max(200)).default({}),
+  /** Repeat the scope on refresh (Microsoft's v2 endpoint asks for it; RFC 6749 lets it be left out). */
+  refreshWithScope: z.boolean().default(false)
 })
 export type ProviderEntry = z.infer<typeof ProviderEntry>
 
@@ -79,6 +81,7 @@ export interface ClientSettings {
   tokenEndpoint?: string
   revocationEndpoint?: string
   extraAuthParams: Record<string, string>
+  refreshWithScope: boolean
 }
 
 const hostOf = (s: string): string => {
@@ -123,7 +126,8 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
       authorizationEndpoint,
       tokenEndpoint: fill(known.tokenEndpoint),
       revocationEndpoint: known.revocationEndpoint,
-      extraAuthParams: known.extraAuthParams
+      extraAuthParams: known.extraAuthParams,
+      refreshWithScope: known.refreshWithScope
     }
   }
   if (!req.oauth2) return fail('oauth-required', { userFixable: false, detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
@@ -137,7 +141,8 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
     scope: o.scope ?? req.oauth2.scope,
     authorizationEndpoint: req.oauth2.authURL,
     tokenEndpoint: req.oauth2.tokenURL,
-    extraAuthParams: {}
+    extraAuthParams: {},
+    refreshWithScope: false
   }
 }
 

@@ -52,6 +52,7 @@ interface StoredGrant {
   clientId: string
   tokenEndpoint: string
   scope: string
+  refreshWithScope?: boolean
   refreshToken: string
 }
 
@@ -193,6 +194,7 @@ export class OAuthService {
       clientId: session.client.clientId,
       tokenEndpoint: session.client.tokenEndpoint,
       scope: session.client.scope,
+      refreshWithScope: session.client.refreshWithScope,
       refreshToken
     }
     // A keychain that is unavailable leaves the token in memory for this session only.
@@ -214,7 +216,7 @@ export class OAuthService {
     const session: Session = {
       id: randomUUID(),
       address,
-      client: { providerName: new URL(grant.issuer).hostname, issuer: grant.issuer, clientId: grant.clientId, scope: grant.scope, tokenEndpoint: grant.tokenEndpoint, extraAuthParams: {} },
+      client: { providerName: new URL(grant.issuer).hostname, issuer: grant.issuer, clientId: grant.clientId, scope: grant.scope, tokenEndpoint: grant.tokenEndpoint, extraAuthParams: {}, refreshWithScope: grant.refreshWithScope === true },
       tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken }
     }
     this.sessions.set(session.id, session)
@@ -247,7 +249,7 @@ export class OAuthService {
     if (!refreshToken) return fail('oauth-token-expired', { protocol: 'oauth', detail: 'access token expired and no refresh token' })
     let next: TokenSet
     try {
-      next = await requestTokens(session.client.tokenEndpoint, session.client.clientId, { kind: 'refresh', refreshToken, scope: session.client.scope }, {
+      next = await requestTokens(session.client.tokenEndpoint, session.client.clientId, { kind: 'refresh', refreshToken, scope: session.client.refreshWithScope ? session.client.scope : undefined }, {
         dns: this.deps.dns,
         ca: this.deps.ca,
         signal,
