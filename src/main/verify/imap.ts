@@ -39,6 +39,7 @@ export const imapDriver: Driver = {
   protocol: 'imap',
   async greeting(io, signal) {
     const line = await io.readLine(signal)
+    io.greeting = line
     if (/^\*\s+(OK|PREAUTH)\b/i.test(line)) return line.slice(0, 200)
     if (/^\*\s+BYE\b/i.test(line)) fail('server-busy', { serverSays: line })
     const other = greetingProtocol(line)
@@ -46,6 +47,9 @@ export const imapDriver: Driver = {
     return fail('protocol-error', { serverSays: line, detail: 'not an IMAP greeting' })
   },
   async capabilities(io, signal) {
+    // Capabilities in the greeting of this very connection save a round trip (RFC 3501 7.1).
+    const given = io.greeting ? parseImapCapabilities([io.greeting]) : undefined
+    if (given?.list.some((c) => /^IMAP4/i.test(c))) return given
     const r = await command(io, signal, 'CAPABILITY')
     if (!/^OK\b/i.test(r.done)) fail('protocol-error', { serverSays: r.done, detail: 'CAPABILITY refused' })
     const caps = parseImapCapabilities([...r.untagged, r.done])
@@ -99,7 +103,8 @@ async function imapLogin(a: LoginArgs): Promise<string> {
   } else return 'no sign-in'
   imapDriver.goodbye(a.io)
   a.rec.line('i', `signing in with imapflow (new connection to ${a.ip})`)
-  const client = new ImapFlow({ ...imapOptions(a, auth), verifyOnly: true } as ImapFlowOptions)
+  // Not verifyOnly: that waits for LOGOUT's answer, a round trip that proves nothing more.
+  const client = new ImapFlow({ ...imapOptions(a, auth), disableAutoEnable: true } as ImapFlowOptions)
   client.on('error', () => undefined)
   const onAbort = (): void => void client.close()
   a.signal.addEventListener('abort', onAbort, { once: true })

@@ -39,33 +39,48 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
   const gate = new LoginGate()
   const all: ProbeOutcome[] = []
 
-  const side = (role: Probe['role'], list: ServerSettings[]) =>
-    runRanked(list, timing.graceMs, ctx.signal, async (i, signal) => {
-      const settings = list[i]!
-      let release: (() => void) | undefined
-      try {
-        release = await limiter.acquire(settings.host, signal)
-      } catch {
-        // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
-      }
-      try {
-        return await runProbe(driverFor(settings), {
-          id: `${role}-${i + 1}-${settings.protocol}-${settings.host}-${settings.port}`,
-          role,
-          settings,
-          secret: input.secret,
-          exception: exceptionFor(input.exceptions, settings),
-          dns: ctx.dns,
-          ca: ctx.ca,
-          timing,
-          signal,
-          onProbe: ctx.onProbe,
-          gate
-        })
-      } finally {
-        release?.()
-      }
-    })
+  const side = (role: Probe['role'], list: ServerSettings[]) => {
+    // When each probe's steps succeeded, for the scheduler's grace rule.
+    const times = list.map(() => [] as number[])
+    return runRanked(
+      list,
+      timing.graceMs,
+      ctx.signal,
+      async (i, signal, progressed) => {
+        const settings = list[i]!
+        let release: (() => void) | undefined
+        try {
+          release = await limiter.acquire(settings.host, signal)
+        } catch {
+          // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
+        }
+        const onProbe = (p: Probe): void => {
+          const done = p.steps.filter((s) => s.state === 'ok').length
+          while (times[i]!.length < done) times[i]!.push(performance.now())
+          ctx.onProbe(p)
+          if (p.state === 'running') progressed()
+        }
+        try {
+          return await runProbe(driverFor(settings), {
+            id: `${role}-${i + 1}-${settings.protocol}-${settings.host}-${settings.port}`,
+            role,
+            settings,
+            secret: input.secret,
+            exception: exceptionFor(input.exceptions, settings),
+            dns: ctx.dns,
+            ca: ctx.ca,
+            timing,
+            signal,
+            onProbe,
+            gate
+          })
+        } finally {
+          release?.()
+        }
+      },
+      (i) => times[i]!
+    )
+  }
 
   const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), side('outgoing', input.outgoing)])
   all.push(...incoming.outcomes, ...outgoing.outcomes)

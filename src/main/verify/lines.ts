@@ -11,6 +11,8 @@ export class LineSocket {
   private waiter: { resolve(line: string): void; reject(err: unknown): void } | undefined
   private failure: unknown
   private total = 0
+  /** The greeting line, for protocols that carry capabilities in it (IMAP). */
+  greeting?: string
   private readonly onData = (chunk: Buffer): void => this.take(chunk)
   private readonly onError = (err: NodeJS.ErrnoException): void => this.stop(err)
   private readonly onClose = (): void =>

@@ -1,6 +1,6 @@
 // Runs every probe of both lists at once (a few connections per host), and settles each list
 // as soon as its best-ranked success is known: when every better-ranked probe has failed, or
-// when a short grace period after the first success has passed. A silent host therefore costs
+// when a short grace period has passed (see runRanked). A silent host therefore costs at most
 // the grace period, never its full timeout. Probes still running then are cancelled.
 import type { ServerSettings } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
@@ -51,27 +51,45 @@ export interface RoleResult {
 }
 
 /**
- * Runs one ordered list. `start(i, signal)` runs probe i under its own signal (after taking a
- * host slot); the list settles by rank as described above.
+ * Runs one ordered list. `start(i, signal, progressed)` runs probe i under its own signal and
+ * calls `progressed` whenever one of its steps succeeds; `okTimes(i)` gives when each of its
+ * steps succeeded. A better-ranked probe still running when a lower-ranked one has verified
+ * gets `graceMs` counted from the moment the winner passed the step it is stuck at: a host
+ * that fell behind long ago costs nothing more, a host that is merely a little slower is waited for.
  */
 export async function runRanked(
   list: ServerSettings[],
   graceMs: number,
   parent: AbortSignal,
-  start: (index: number, signal: AbortSignal) => Promise<ProbeOutcome>
+  start: (index: number, signal: AbortSignal, progressed: () => void) => Promise<ProbeOutcome>,
+  okTimes: (index: number) => number[] = () => []
 ): Promise<RoleResult> {
   const controllers = list.map(() => new AbortController())
   const results: Array<ProbeOutcome | undefined> = list.map(() => undefined)
   let grace: NodeJS.Timeout | undefined
+  let settled = false
   let settle: (best: number | undefined) => void = () => undefined
-  const decided = new Promise<number | undefined>((resolve) => (settle = resolve))
+  const decided = new Promise<number | undefined>((resolve) => (settle = (b) => ((settled = true), resolve(b))))
   const ok = (i: number): boolean => results[i]?.probe.state === 'ok'
+  const firstOk = (): number => results.findIndex((_, k) => ok(k))
 
   const check = (): void => {
+    if (settled) return
     for (let i = 0; i < list.length; i++) {
       if (!results[i]) {
-        const later = results.findIndex((r, k) => k > i && r?.probe.state === 'ok')
-        if (later >= 0 && !grace) grace = setTimeout(() => settle(results.findIndex((_, k) => ok(k))), graceMs)
+        const winner = firstOk()
+        if (winner > i) {
+          const now = performance.now()
+          const doneAt = okTimes(winner)
+          let until = now
+          for (let j = 0; j < winner; j++) {
+            if (results[j]) continue
+            const stuckAt = okTimes(j).length
+            until = Math.max(until, (doneAt[stuckAt] ?? doneAt[doneAt.length - 1] ?? now) + graceMs)
+          }
+          clearTimeout(grace)
+          grace = setTimeout(() => settle(firstOk()), Math.max(0, until - now))
+        }
         return
       }
       if (ok(i)) return settle(i)
@@ -83,7 +101,7 @@ export async function runRanked(
   parent.addEventListener('abort', onAbort, { once: true })
   const runs = list.map(async (_, i) => {
     const signal = AbortSignal.any([parent, controllers[i]!.signal])
-    results[i] = await start(i, signal)
+    results[i] = await start(i, signal, check)
     check()
   })
   if (!list.length) settle(undefined)
