@@ -2,6 +2,8 @@
 // and never stops the others; a silent server is cut off at the deadline; the password never
 // reaches an autoconfig URL and reaches Autodiscover only over HTTPS inside the domain.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { autoconfigHttpsSource } from '../../src/main/discovery/sources/autoconfig-web'
+import { ispdbSource } from '../../src/main/discovery/sources/ispdb'
 import { autoconfigXml, autodiscoverXml, startWorld, xmlReply, type Reply, type World } from './world'
 
 let world: World
@@ -102,6 +104,16 @@ describe('each failure, per source, while the others still answer', () => {
     const count = run.reports.length
     await new Promise((r) => setTimeout(r, 300))
     expect(run.reports.length).toBe(count)
+  })
+
+  it("a source's own timeout ends it before the global deadline", async () => {
+    const d = 'slow.example'
+    world.silent(`autoconfig.${d}`, d)
+    world.serve('https', 'ispdb.world.example', `/v1.1/${d}`, xmlReply(autoconfigXml({ domain: d, imap: `ok.${d}` })))
+    const run = await world.run(`u@${d}`, { deadlineMs: 10_000, sources: [{ ...autoconfigHttpsSource, timeoutMs: 400 }, ispdbSource] })
+    expect(run.report('autoconfig-https')).toMatchObject({ state: 'timeout', reason: 'source-timeout' })
+    expect(run.report('ispdb')!.state).toBe('found')
+    expect(run.result.sources).toHaveLength(2)
   })
 
   it('different failures in different sources of one run are each reported', async () => {

@@ -145,6 +145,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     }
     if (closed) return
     const ms = Date.now() - t0
+    // Whatever a source made of its own cut-off (aborted request, DNS cancel), it is a timeout.
+    if (outcome.state !== 'found' && own.aborted && !signal.aborted) outcome = { state: 'failed', reason: 'timeout', detail: outcome.detail }
     if (outcome.state === 'found') {
       for (const d of outcome.candidates) add(d)
       report({ source: src.id, state: 'found', candidates: outcome.candidates.length, detail: outcome.detail, ms })
