@@ -96,13 +96,14 @@ export function CheckingStep(): React.JSX.Element {
   const ok = succeeded(result)
   const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? ({ code: 'internal', userFixable: false } as Diagnosis) : undefined)
   const certProbes = probes.filter(hasCertProblem)
+  const cancelled = diagnosis?.code === 'cancelled'
 
   let status: string
   if (phase === 'discovering') status = t('checking.discovering')
   else if (phase === 'checking') {
     const done = probes.filter((p) => p.state !== 'running').length
     status = t('checking.progress', { done, total: Math.max(probes.length, done) })
-  } else if (state.verifyError?.code === 'cancelled') status = t('checking.cancelled')
+  } else if (cancelled) status = t('checking.cancelled')
   else if (ok) status = signedIn(result) ? t('checking.allGood') : t('checking.connectedOnly')
   else if (diagnosis) status = t('checking.failedStatus', { title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: diagnosis.code }) })
   else status = ''
@@ -127,7 +128,7 @@ export function CheckingStep(): React.JSX.Element {
           {signedIn(result) && result?.incoming && result.outgoing && <RoundTrip incoming={result.incoming.settings} outgoing={result.outgoing.settings} />}
         </section>
       )}
-      {!phase && diagnosis && state.verifyError?.code !== 'cancelled' && (
+      {!phase && diagnosis && !cancelled && (
         <DiagnosisCard diagnosis={diagnosis}>
           {SIGN_IN_CODES.includes(diagnosis.code) && (
             <button type="button" className="secondary" onClick={() => go('signin')}>
