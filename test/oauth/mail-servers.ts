@@ -14,8 +14,13 @@ const MAIL_UID = 65534
 export interface OAuthDovecot {
   address: string
   log: string
+  /** Delivers a message into a user's maildir (dovecot-lda); resolves with its exit code. */
+  deliver(rcpt: string, raw: Buffer): Promise<number | null>
   stop(): Promise<void>
 }
+
+// Debian installs it outside PATH.
+const LDA = '/usr/lib/dovecot/dovecot-lda'
 
 function dovecotConf(o: { address: string; base: string; certFile: string; keyFile: string; mail: string; log: string; ext: string }): string {
   // Blocks on several lines (Dovecot rejects one-line blocks); anvil penalty off so a
@@ -118,6 +123,14 @@ active_value = true
   return {
     address: o.address,
     log,
+    deliver: (rcpt, raw) =>
+      new Promise((resolve) => {
+        const lda = spawn(LDA, ['-c', conf, '-d', rcpt], { stdio: ['pipe', 'ignore', 'ignore'] })
+        lda.once('error', () => resolve(null))
+        lda.once('exit', (code) => resolve(code))
+        lda.stdin.on('error', () => undefined)
+        lda.stdin.end(raw)
+      }),
     async stop() {
       if (!dead) {
         child.kill('SIGTERM')
@@ -137,7 +150,7 @@ export interface OAuthSmtp {
 }
 
 /** SMTP submission over implicit TLS that accepts only XOAUTH2 with a token the server vouches for. */
-export async function startOAuthSmtp(o: { address: string; cert: string; key: string; oauth: OAuthServer }): Promise<OAuthSmtp> {
+export async function startOAuthSmtp(o: { address: string; cert: string; key: string; oauth: OAuthServer; dovecot: OAuthDovecot }): Promise<OAuthSmtp> {
   const accepted: string[] = []
   const server = new SMTPServer({
     secure: true,
@@ -160,9 +173,16 @@ export async function startOAuthSmtp(o: { address: string; cert: string; key: st
         (err: Error) => callback(err)
       )
     },
-    onData(stream, _session, callback) {
-      stream.resume()
-      stream.on('end', () => callback())
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = []
+      stream.on('data', (c: Buffer) => chunks.push(c))
+      stream.on('end', () => {
+        const raw = Buffer.concat(chunks)
+        Promise.all(session.envelope.rcptTo.map((r) => o.dovecot.deliver(r.address, raw))).then(
+          (codes) => callback(codes.every((c) => c === 0) ? null : new Error('delivery failed')),
+          (err: Error) => callback(err)
+        )
+      })
     }
   })
   server.on('error', () => undefined)

@@ -33,7 +33,7 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number } = {}): P
   const pki = makeTestPki({ ips: [oauthHost, mailHost] })
   const oauth = await startOAuthServer({ host: oauthHost, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, accessTokenTtl: opts.accessTokenTtl })
   const dovecot = await startOAuthDovecot({ address: mailHost, certFile: pki.certFile, keyFile: pki.keyFile, oauth })
-  const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth })
+  const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth, dovecot })
   const policyFile = join(mkdtempSync(join(tmpdir(), 'oauth-policy-')), 'policy.json')
   writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: { [oauth.issuer]: { clientId: oauth.clientId } } } }))
   const config = loadConfig({}, {

@@ -10,7 +10,7 @@ import { createServices } from '../../src/main/services'
 import { refreshTokenKey } from '../../src/main/oauth'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { EventName, EventPayload, Result } from '../../src/shared/api'
-import type { VerifyResult } from '../../src/shared/verify'
+import type { RoundTripResult, VerifyResult } from '../../src/shared/verify'
 import { launchBrowser, openPage, signIn } from './browser'
 import { startOAuthWorld, type OAuthWorld } from './setup'
 
@@ -104,6 +104,26 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const auth = result.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c' && /AUTH/i.test(l.text))
     expect(auth.length).toBeGreaterThan(0)
     for (const line of auth) expect(line.text).not.toMatch(/[A-Za-z0-9+/=]{40,}/)
+  })
+
+  it('does the send-then-fetch round trip with the token, as with a password', async () => {
+    const address = 'bob@example.test'
+    const { call } = door('browser')
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-bob', address, oauth2: world.oauth2 })
+    await signIn(await openPage(browser, begun.authorizeUrl), address)
+    await call('oauthComplete', { sessionId: begun.sessionId })
+    const { incoming, outgoing } = servers(address)
+    const result = await call<RoundTripResult>('roundTrip', {
+      runId: 'rt-bob',
+      address,
+      incoming: incoming[0],
+      outgoing: outgoing[0],
+      credentials: { kind: 'oauth2', sessionId: begun.sessionId }
+    })
+    expect(result.diagnosis).toBeUndefined()
+    expect(result.ok).toBe(true)
+    expect(result.messageId).toMatch(/^<mail-setup-test-/)
+    expect(result.deliveredMs).toBeGreaterThanOrEqual(0)
   })
 
   it('opens the system browser itself in the window', async () => {
