@@ -210,7 +210,7 @@ export const autodiscoverSource: Source = {
       const hit = pending.find((a): a is Extract<Attempt, { ok: true }> => a.ok)
       if (!hit) {
         const misses = pending.filter((a): a is Extract<Attempt, { ok: false }> => !a.ok)
-        const worst = misses.find((m) => m.state === 'failed') ?? misses.find((m) => m.reason !== 'nxdomain') ?? misses[0]
+        const worst = misses.find((m) => m.state === 'failed') ?? misses.find((m) => m.reason !== 'nxdomain' && m.reason !== 'no-srv') ?? misses[0]
         const detail = misses.map((m) => m.detail).join('; ').slice(0, 2000)
         return worst ? { state: worst.state, reason: worst.reason, detail } : nothing('no-answer')
       }
