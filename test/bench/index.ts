@@ -75,22 +75,33 @@ const header = (raw: string, name: string): string | undefined =>
 export async function readMailbox(mailRoot: string, user: string): Promise<MailboxMessage[]> {
   const [local, domain = BENCH_DOMAIN] = user.split('@') as [string, string?]
   const maildir = join(mailRoot, domain, local, 'Maildir')
-  const out: Array<MailboxMessage & { time: number }> = []
-  for (const sub of ['new', 'cur']) {
-    let names: string[] = []
-    try {
-      names = await readdir(join(maildir, sub))
-    } catch {
-      continue // not created until the first delivery
+  // Dovecot renames files (new → cur, flag changes) and deletes them while we read; a pass
+  // that saw a file vanish is read again, so the result is one consistent listing.
+  for (let pass = 0; ; pass++) {
+    const out: Array<MailboxMessage & { time: number }> = []
+    let vanished = false
+    for (const sub of ['new', 'cur']) {
+      let names: string[] = []
+      try {
+        names = await readdir(join(maildir, sub))
+      } catch {
+        continue // not created until the first delivery
+      }
+      for (const name of names) {
+        const file = join(maildir, sub, name)
+        const raw = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err
+          vanished = true
+          return undefined
+        })
+        if (raw !== undefined) out.push({ file, raw, subject: header(raw, 'Subject'), messageId: header(raw, 'Message-ID'), time: parseInt(name) || 0 })
+      }
     }
-    for (const name of names) {
-      const file = join(maildir, sub, name)
-      const raw = await readFile(file, 'utf8')
-      out.push({ file, raw, subject: header(raw, 'Subject'), messageId: header(raw, 'Message-ID'), time: parseInt(name) || 0 })
+    if (!vanished || pass >= 4) {
+      out.sort((a, b) => a.time - b.time || a.file.localeCompare(b.file))
+      return out.map(({ time: _time, ...m }) => m)
     }
   }
-  out.sort((a, b) => a.time - b.time || a.file.localeCompare(b.file))
-  return out.map(({ time: _time, ...m }) => m)
 }
 
 /** The relay sink's messages, from any process. */
