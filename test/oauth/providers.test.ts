@@ -97,10 +97,26 @@ describe('provider table', () => {
   it('uses the common endpoint by default and a tenant an autoconfig authURL names', async () => {
     const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'x' } } } }) })
     expect(resolveClient(table, { providerId: 'microsoft' }).tokenEndpoint).toBe('https://login.microsoftonline.com/common/oauth2/v2.0/token')
+    // The discovery table's provider ids name the same sign-in.
+    expect(resolveClient(table, { providerId: 'microsoft365' }).providerId).toBe('microsoft')
+    expect(resolveClient(table, { providerId: 'outlook.com' }).providerId).toBe('microsoft')
     const c = resolveClient(table, {
       oauth2: { issuer: 'login.microsoftonline.com', scope: 'x', authURL: 'https://login.microsoftonline.com/fabrikam.example/oauth2/v2.0/authorize' }
     })
     expect(c.tokenEndpoint).toBe('https://login.microsoftonline.com/fabrikam.example/oauth2/v2.0/token')
+  })
+
+  it('recognises every Microsoft and Google entry of the discovery provider table', async () => {
+    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'm' }, google: { clientId: 'g' } } } }) })
+    const builtin = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers: Array<{ id: string; oauth2?: OAuth2Settings }> }
+    const signIns = builtin.providers
+      .filter((p) => p.oauth2 && /microsoftonline|google/.test(p.oauth2.issuer))
+      .map((p) => [p.id, resolveClient(table, { providerId: p.id, oauth2: p.oauth2 }).providerId, resolveClient(table, { oauth2: p.oauth2 }).providerId])
+    expect(signIns.length).toBeGreaterThanOrEqual(2)
+    for (const [id, byId, byIssuer] of signIns) {
+      expect(byId, id).toBe(byIssuer)
+      expect(['microsoft', 'google'], id).toContain(byIssuer)
+    }
   })
 
   it('recognises Google and asks only for mail, not the ISPDB contacts and calendar scopes', async () => {

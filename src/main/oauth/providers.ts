@@ -16,6 +16,8 @@ const clientId = z.string().max(400).regex(/^[\x21-\x7e]*$/)
 const ProviderEntry = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,50}$/),
   name: z.string().max(100),
+  /** Other ids the discovery provider table uses for the same sign-in (e.g. microsoft365, gmail). */
+  aliases: z.array(z.string().max(50)).max(20).default([]),
   /** Hosts (or https URLs) by which autoconfig `oAuth2/issuer` and `authURL` name this provider. */
   issuers: z.array(z.string().max(300)).max(20),
   /** May contain {tenant}. */
@@ -94,7 +96,7 @@ const hostOf = (s: string): string => {
 
 export function findProvider(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ProviderEntry | undefined {
   if (req.providerId) {
-    const byId = table.providers.find((p) => p.id === req.providerId)
+    const byId = table.providers.find((p) => p.id === req.providerId || p.aliases.includes(req.providerId!))
     if (byId) return byId
   }
   if (!req.oauth2) return undefined

@@ -90,7 +90,9 @@ export class OAuthService {
 
   /** Origins whose sign-in pages may be opened in the system browser. */
   async allowedOrigins(): Promise<string[]> {
-    return [...configuredOrigins(await this.providers()), ...this.learnedOrigins]
+    // A broken policy file must not break opening help pages: it just adds nothing.
+    const table = await this.providers().catch(() => undefined)
+    return [...(table ? configuredOrigins(table) : []), ...this.learnedOrigins]
   }
 
   private async endpoints(client: ClientSettings, signal?: AbortSignal): Promise<ClientSettings & { authorizationEndpoint: string; tokenEndpoint: string }> {
