@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 import type { Browser } from 'playwright-core'
-import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../../src/main/api/handlers'
+import { createHandlers, dispatch, type DoorHooks } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import { refreshTokenKey } from '../../src/main/oauth'
 import type { ServerSettings } from '../../src/shared/domain'
