@@ -124,6 +124,17 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(result.ok).toBe(true)
     expect(result.messageId).toMatch(/^<mail-setup-test-/)
     expect(result.deliveredMs).toBeGreaterThanOrEqual(0)
+
+    // Saved as an OAuth account, then removed: its refresh token leaves the keychain too.
+    const saved = await call<{ account: { id: string } }>('saveAccount', {
+      account: { address, displayName: 'Bob', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      storePassword: false
+    })
+    expect(await world.credentials.get(refreshTokenKey(address))).not.toBeNull()
+    await call('removeAccount', { id: saved.account.id, removeSecret: true })
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    const after = await call<VerifyResult>('verify', { runId: 'v-bob-gone', address, incoming: [incoming[0]], outgoing: [], credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
+    expect(after.diagnosis?.code).toBe('oauth-required')
   })
 
   it('opens the system browser itself in the window', async () => {

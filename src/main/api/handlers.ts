@@ -152,6 +152,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       if (account && req.removeSecret) {
         keychain = await services.credentials.remove(credentialKey(account.address, 'incoming', account.incoming.username))
         await services.credentials.remove(credentialKey(account.address, 'outgoing', account.outgoing.username))
+        if (account.authKind === 'oauth2') await oauth.forget(account.address, true)
       }
       return { removed, keychain }
     },
