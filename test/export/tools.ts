@@ -22,7 +22,8 @@ export function run(cmd: string, args: string[], options: { cwd?: string; env?: 
       if (err && code === -1 && !stdout && !stderr) return reject(err)
       resolve({ code, stdout: String(stdout), stderr: String(stderr) })
     })
-    if (options.input !== undefined) child.stdin?.end(options.input)
+    // Always close stdin: some tools (msmtp) wait for a message on it.
+    child.stdin?.end(options.input ?? "")
   })
 }
 

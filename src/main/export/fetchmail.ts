@@ -30,11 +30,13 @@ export const fetchmail: Exporter = {
     // IMAP mail stays on the server (the mailbox is the server's); POP follows the account.
     const keep = pop ? inc.pop3?.leaveOnServer !== false : true
     const tls = inc.security === 'tls' ? 'ssl sslcertck' : inc.security === 'starttls' ? "sslproto 'TLS1.2+' sslcertck" : ''
-    const options = [tls, keep ? 'keep' : 'nokeep', pop && keep ? 'uidl' : ''].filter(Boolean).join(' ')
+    const options = [tls, keep ? 'keep' : 'nokeep'].filter(Boolean).join(' ')
+    // POP3 without deleting needs UIDL to fetch each message once (a server option).
+    const uidl = pop && keep ? ' uidl' : ''
     const lines = [
       '# Mail Setup: fetchmail retrieval. Save as ~/.fetchmailrc with mode 0600.',
       '# fetchmail asks for the password (or reads ~/.netrc); none is stored here.',
-      `poll ${fetchmailString(inc.host)} protocol ${pop ? 'POP3' : 'IMAP'} port ${inc.port} auth ${authFor(account, inc, AUTH, 'fetchmail')}`,
+      `poll ${fetchmailString(inc.host)} protocol ${pop ? 'POP3' : 'IMAP'} port ${inc.port}${uidl} auth ${authFor(account, inc, AUTH, 'fetchmail')}`,
       `  user ${fetchmailString(inc.username)}`,
       `  options ${options}`,
       ''
