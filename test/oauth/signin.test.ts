@@ -130,9 +130,12 @@ describe('OAuth2 sign-in to real mail servers', () => {
       account: { address, displayName: 'Bob', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
       storePassword: false
     })
-    expect(await world.credentials.get(refreshTokenKey(address))).not.toBeNull()
+    const { refreshToken } = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string }
+    expect((await world.oauth.introspect(refreshToken)).active).toBe(true)
     await call('removeAccount', { id: saved.account.id, removeSecret: true })
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    // ...and the grant is withdrawn at the authorization server (RFC 7009).
+    expect((await world.oauth.introspect(refreshToken)).active).toBe(false)
     const after = await call<VerifyResult>('verify', { runId: 'v-bob-gone', address, incoming: [incoming[0]], outgoing: [], credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
     expect(after.diagnosis?.code).toBe('oauth-required')
   })

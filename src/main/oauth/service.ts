@@ -9,7 +9,7 @@ import { credentialKey } from '../credentials/store'
 import type { Dns } from '../net/dns'
 import { AppError, fail } from '../errors'
 import { registerSecret } from '../redact'
-import { requireHttps } from './http'
+import { requestJson, requireHttps } from './http'
 import { startRedirectListener } from './loopback'
 import { fetchMetadata } from './metadata'
 import { pkcePair, randomToken } from './pkce'
@@ -53,6 +53,8 @@ interface StoredGrant {
   tokenEndpoint: string
   scope: string
   refreshWithScope?: boolean
+  /** RFC 7009 endpoint, to withdraw the grant when the account is removed. */
+  revocationEndpoint?: string
   refreshToken: string
 }
 
@@ -65,6 +67,18 @@ interface Session {
   refreshing?: Promise<string>
   /** Stops waiting for the browser (the sign-in then fails with oauth-cancelled). */
   stop?: () => void
+}
+
+function parseGrant(raw: string | null): StoredGrant | undefined {
+  if (!raw) return undefined
+  try {
+    const g = JSON.parse(raw) as Partial<StoredGrant>
+    const ok = g.v === 1 && typeof g.refreshToken === 'string' && typeof g.tokenEndpoint === 'string' && typeof g.clientId === 'string' && typeof g.issuer === 'string'
+    return ok ? (g as StoredGrant) : undefined
+  } catch {
+    // an entry we cannot read is treated as no sign-in
+    return undefined
+  }
 }
 
 /** The keychain entry for an address's refresh token. */
@@ -197,6 +211,7 @@ export class OAuthService {
       tokenEndpoint: session.client.tokenEndpoint,
       scope: session.client.scope,
       refreshWithScope: session.client.refreshWithScope,
+      revocationEndpoint: session.client.revocationEndpoint,
       refreshToken
     }
     // A keychain that is unavailable leaves the token in memory for this session only.
@@ -205,15 +220,8 @@ export class OAuthService {
 
   /** A session for an address from the keychain, after a restart. */
   private async restore(address: string): Promise<Session | undefined> {
-    const raw = await this.deps.credentials.get(refreshTokenKey(address))
-    if (!raw) return undefined
-    let grant: StoredGrant
-    try {
-      grant = JSON.parse(raw) as StoredGrant
-    } catch {
-      return undefined
-    }
-    if (grant.v !== 1 || !grant.refreshToken || !grant.tokenEndpoint) return undefined
+    const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(address)))
+    if (!grant) return undefined
     registerSecret(grant.refreshToken)
     const session: Session = {
       id: randomUUID(),
@@ -276,10 +284,22 @@ export class OAuthService {
     return { kind: 'oauth2', accessToken: () => this.accessToken(sessionId, address) }
   }
 
-  /** Forgets a session (and with `everywhere`, the keychain entry too). */
+  /**
+   * Forgets a sign-in. With `everywhere`, also withdraws the grant at the authorization server
+   * (RFC 7009, where it offers that; best effort) and removes the keychain entry.
+   */
   async forget(address: string, everywhere = false): Promise<void> {
     const addr = address.toLowerCase()
     for (const [id, s] of this.sessions) if (s.address === addr) this.sessions.delete(id)
-    if (everywhere) await this.deps.credentials.remove(refreshTokenKey(addr))
+    if (!everywhere) return
+    const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(addr)).catch(() => null))
+    if (grant?.revocationEndpoint) {
+      await requestJson(grant.revocationEndpoint, { token: grant.refreshToken, token_type_hint: 'refresh_token', client_id: grant.clientId }, {
+        dns: this.deps.dns,
+        ca: this.deps.ca,
+        timeoutMs: 5000
+      }).catch(() => undefined)
+    }
+    await this.deps.credentials.remove(refreshTokenKey(addr))
   }
 }
