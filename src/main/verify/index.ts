@@ -50,7 +50,7 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
         const settings = list[i]!
         let release: (() => void) | undefined
         try {
-          release = await limiter.acquire(settings.host, signal)
+          release = await limiter.acquire(`${settings.host}|${settings.protocol}`, signal)
         } catch {
           // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
         }

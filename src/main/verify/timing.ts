@@ -13,7 +13,7 @@ export interface Timing {
   graceMs: number
   /** Happy eyeballs: delay before the next address is tried while one is still connecting. */
   eyeballsMs: number
-  /** Connections at once to one host name. */
+  /** Connections at once to one host name for one protocol. */
   perHost: number
 }
 
@@ -24,7 +24,7 @@ export const DEFAULT_TIMING: Timing = {
   greetingMs: 6000,
   commandMs: 6000,
   authMs: 15000,
-  graceMs: 1000,
+  graceMs: 500,
   eyeballsMs: 250,
   perHost: 2
 }

@@ -2,7 +2,7 @@
 // options the mail libraries get for their own connection.
 import { X509Certificate } from 'node:crypto'
 import { isIP, type Socket } from 'node:net'
-import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls'
+import { checkServerIdentity, connect, createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls'
 import type { Duplex } from 'node:stream'
 import type { CertificateInfo, HostException } from '../../shared/verify'
 import { AppError } from '../errors'
@@ -10,6 +10,17 @@ import { AppError } from '../errors'
 export function serverName(host: string): string | undefined {
   const bare = host.replace(/^\[|\]$/g, '')
   return isIP(bare) ? undefined : bare
+}
+
+// Parsing the whole trust store costs milliseconds of CPU per connection; build it once per list.
+const contexts = new WeakMap<string[], SecureContext>()
+export function secureContextFor(ca: string[]): SecureContext {
+  let ctx = contexts.get(ca)
+  if (!ctx) {
+    ctx = createSecureContext({ ca, minVersion: 'TLSv1.2' })
+    contexts.set(ca, ctx)
+  }
+  return ctx
 }
 
 /**
@@ -21,7 +32,7 @@ export function handshake(socket: Socket | Duplex, host: string, ca: string[], s
     const tlsSocket = connect({
       socket: socket as Socket,
       servername: serverName(host),
-      ca,
+      secureContext: secureContextFor(ca),
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2'
     })
@@ -127,7 +138,7 @@ export function strictTlsOptions(host: string, ca: string[], pinned?: Certificat
   const fingerprint = pinned?.info.trustedByUser ? pinned.info.fingerprint256 : undefined
   return {
     servername,
-    ca: fingerprint ? [...ca, pinned!.pem] : ca,
+    ...(fingerprint ? { ca: [...ca, pinned!.pem] } : { secureContext: secureContextFor(ca) }),
     rejectUnauthorized: true,
     minVersion: 'TLSv1.2',
     checkServerIdentity: (h, cert) => {
