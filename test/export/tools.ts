@@ -23,7 +23,8 @@ export function run(cmd: string, args: string[], options: { cwd?: string; env?: 
       resolve({ code, stdout: String(stdout), stderr: String(stderr) })
     })
     // Always close stdin: some tools (msmtp) wait for a message on it.
-    child.stdin?.end(options.input ?? "")
+    child.stdin?.on('error', () => undefined) // a tool that never reads stdin closes it early
+    child.stdin?.end(options.input ?? '')
   })
 }
 

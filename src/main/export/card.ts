@@ -6,9 +6,13 @@ import { displayName, keyFor, type Exporter, type ExportOptions } from './common
 
 const SECURITY = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' } as const
 
-/** Markdown text in a table cell: punctuation that could start markup is backslash-escaped. */
+/**
+ * Markdown text in a table cell. Backslash escapes for the characters every Markdown reader
+ * honours; numeric entities for the rest (`|` must not split a table cell anywhere).
+ */
 export function mdText(text: string): string {
-  return text.replace(/[\\`*_{}[\]()<>#+!|~&"'=:-]/g, (c) => `\\${c}`)
+  const entities: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '|': '&#124;', '~': '&#126;' }
+  return text.replace(/[&<>|~]|[\\`*_[\]#]/g, (c) => entities[c] ?? `\\${c}`)
 }
 
 function server(s: ServerSettings) {
