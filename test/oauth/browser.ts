@@ -1,17 +1,19 @@
 // Chromium as the user's "system browser": it opens the authorize URL, and the test types on
 // the authorization server's real sign-in and consent pages (oidc-provider's own).
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 export async function launchBrowser(): Promise<Browser> {
   const home = mkdtempSync(join(tmpdir(), 'oauth-chromium-'))
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') }
   })
+  browser.on('disconnected', () => rmSync(home, { recursive: true, force: true }))
+  return browser
 }
 
 /** A fresh browser profile (no sign-in cookies) showing `url`. */

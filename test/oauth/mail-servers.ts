@@ -136,7 +136,7 @@ active_value = true
         child.kill('SIGTERM')
         await exited
       }
-      if (!process.env.KEEP_OAUTH_DOVECOT) await rm(dir, { recursive: true, force: true })
+      await rm(dir, { recursive: true, force: true })
     }
   }
 }

@@ -1,6 +1,6 @@
 // One OAuth world for a test file: authorization server, OAuth-only Dovecot and SMTP, a policy
 // file naming the issuer's client id (as an administrator would), and the app's OAuth service.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { allocLoopback } from '../bench/addresses'
@@ -60,6 +60,7 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number } = {}): P
       await smtp.stop()
       await dovecot.stop()
       await oauth.close()
+      for (const dir of [pki.dir, config.userDataDir, join(policyFile, '..')]) rmSync(dir, { recursive: true, force: true })
     }
   }
 }
