@@ -1,0 +1,39 @@
+// axe on every step, in English and Arabic, light and dark; a screenshot of each as an artefact.
+import AxeBuilder from '@axe-core/playwright'
+import { test, expect, shot } from './fixtures'
+import { walkAllSteps } from './walk'
+
+for (const lang of ['en', 'ar'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds nothing on any step: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+      await page.emulateMedia({ colorScheme: theme })
+      if (lang !== 'en') {
+        await page.locator('.language select').selectOption(lang)
+        await expect(page.locator('html')).toHaveAttribute('lang', lang)
+      }
+      await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+      const found: string[] = []
+      await walkAllSteps(page, world, async (step) => {
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+        for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        await shot(page, info, `${lang}-${theme}-${step}`)
+      })
+      expect(found).toEqual([])
+    })
+  }
+}
+
+test('reduced motion: the progress spinner does not spin', async ({ wizard: page }) => {
+  await page.emulateMedia({ reducedMotion: 'reduce' })
+  await page.evaluate(() => {
+    const s = document.createElement('span')
+    s.className = 'spinner'
+    s.id = 'probe-spinner'
+    document.body.append(s)
+  })
+  const duration = await page.locator('#probe-spinner').evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
+  expect(duration).toBeLessThan(0.01)
+  await page.emulateMedia({ reducedMotion: 'no-preference' })
+  const normal = await page.locator('#probe-spinner').evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
+  expect(normal).toBeGreaterThan(0.1)
+})
