@@ -8,7 +8,7 @@ import { allocLoopback } from '../bench/addresses'
 import { startOAuthServer, type OAuthServer } from '../bench/oauth-server'
 import { createDns } from '../../src/main/net/dns'
 import { fetchMetadata, issuerUrl, metadataUrls } from '../../src/main/oauth'
-import { makeTestPki, type TestPki } from './pki'
+import { makeTestPki, type TestPki } from './setup'
 
 let pki: TestPki
 let oauth: OAuthServer
@@ -19,7 +19,7 @@ const dns = createDns({ dnsServers: [] })
 beforeAll(async () => {
   const host = allocLoopback()
   const liarHost = allocLoopback()
-  pki = makeTestPki({ ips: [host, liarHost] })
+  pki = await makeTestPki([host, liarHost])
   oauth = await startOAuthServer({ host, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem })
   // A server whose metadata names someone else's issuer (a mix-up attempt).
   liar = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {

@@ -10,8 +10,25 @@ import { createDns } from '../../src/main/net/dns'
 import { createCredentialStore, type CredentialStore } from '../../src/main/credentials/store'
 import { OAuthService } from '../../src/main/oauth'
 import type { OAuth2Settings } from '../../src/shared/domain'
-import { makeTestPki, type TestPki } from './pki'
+import { createCa } from '../bench/ca'
 import { startOAuthDovecot, startOAuthSmtp, type OAuthDovecot, type OAuthSmtp } from './mail-servers'
+
+/** The bench's test CA and one certificate for the loopback hosts. */
+export interface TestPki {
+  dir: string
+  caPem: string
+  certPem: string
+  keyPem: string
+  certFile: string
+  keyFile: string
+}
+
+export async function makeTestPki(ips: string[]): Promise<TestPki> {
+  const dir = mkdtempSync(join(tmpdir(), 'oauth-pki-'))
+  const ca = await createCa(dir)
+  const cert = await ca.issueCert(ips)
+  return { dir, caPem: ca.certPem, ...cert }
+}
 
 export interface OAuthWorld {
   pki: TestPki
@@ -30,7 +47,7 @@ export interface OAuthWorld {
 export async function startOAuthWorld(opts: { accessTokenTtl?: number } = {}): Promise<OAuthWorld> {
   const oauthHost = allocLoopback()
   const mailHost = allocLoopback()
-  const pki = makeTestPki({ ips: [oauthHost, mailHost] })
+  const pki = await makeTestPki([oauthHost, mailHost])
   const oauth = await startOAuthServer({ host: oauthHost, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, accessTokenTtl: opts.accessTokenTtl })
   const dovecot = await startOAuthDovecot({ address: mailHost, certFile: pki.certFile, keyFile: pki.keyFile, oauth })
   const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth, dovecot })
