@@ -8,8 +8,8 @@ import { createServices } from '../services'
 import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../api/handlers'
 import type { OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
-import type { ServerSettings } from '../../shared/domain'
-import type { HostException } from '../../shared/verify'
+import type { OAuth2Settings, ServerSettings } from '../../shared/domain'
+import type { Credentials, HostException } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
 import { writeFileAtomic } from '../files'
 import { APP_VERSION } from '../version'
@@ -24,6 +24,7 @@ const USAGE = `Usage:
   mail-setup verify <address> [--password-stdin] [--pop] [--incoming URL] [--outgoing URL]
                     [--trust-cert HOST:PORT=SHA256] [--allow-plaintext HOST:PORT] [--round-trip]
                     [--no-save] [--no-keychain] [--name NAME] [--transcript] [--json] (+ discover options)
+  mail-setup verify <address> --oauth [...]   (signs in through the browser: prints the URL and waits)
   mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
   mail-setup export --list-formats
   mail-setup accounts [--json]
@@ -54,6 +55,7 @@ const OPTIONS = {
   format: { type: 'string' },
   out: { type: 'string' },
   'list-formats': { type: 'boolean' },
+  oauth: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' }
 } as const
@@ -185,7 +187,7 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
 }
 
 /** Manual settings from flags, or the best discovered candidate's lists. */
-async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; source?: ServerSettings['protocol'] | string }> {
+async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: string }> {
   const { values } = ctx
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
@@ -196,19 +198,28 @@ async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: Serve
   const wanted = values.pop ? 'pop3' : 'imap'
   const incoming = incomingFlag ?? best.incoming.filter((s) => s.protocol === wanted)
   if (!incoming.length) throw new Failure(EXIT.discovery, { code: 'not-this-protocol', userFixable: true, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` })
-  return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, source: best.source }
+  return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source }
 }
 
 async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const { values, io } = ctx
-  const password = await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
-  if (!password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD')
-  const { incoming, outgoing, providerName, source } = await settingsFor(ctx, address)
+  const password = values.oauth ? undefined : await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
+  if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
+  const { incoming, outgoing, providerName, providerId, oauth2, source } = await settingsFor(ctx, address)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
     ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
   ]
-  const credentials = { kind: 'password' as const, password }
+  let credentials: Credentials
+  if (values.oauth) {
+    // The same flow as the wizard's: the URL to open, then the loopback redirect.
+    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2, providerId }, EXIT.verification)
+    io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
+    const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId }, EXIT.verification)
+    credentials = { kind: 'oauth2', sessionId: done.sessionId }
+  } else {
+    credentials = { kind: 'password', password: password! }
+  }
   const result = await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions }, EXIT.verification)
   const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
   const output: Record<string, unknown> = { verify: result }
@@ -218,7 +229,8 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
     return EXIT.verification
   }
   if (values['round-trip']) {
-    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: { kind: 'session' }, exceptions }, EXIT.verification)
+    const rtCredentials: Credentials = credentials.kind === 'oauth2' ? credentials : { kind: 'session' }
+    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: rtCredentials, exceptions }, EXIT.verification)
     output.roundTrip = rt
     lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
     if (!rt.ok) {
@@ -234,17 +246,20 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
         displayName: values.name ?? '',
         incoming: result.incoming.settings,
         outgoing: result.outgoing.settings,
-        authKind: 'password',
+        authKind: values.oauth ? 'oauth2' : 'password',
+        oauth2: values.oauth ? (oauth2 ?? undefined) : undefined,
         providerName,
         source: source as never,
         verifiedAt: new Date().toISOString()
       },
-      storePassword: !values['no-keychain']
+      storePassword: !values['no-keychain'] && !values.oauth
     }, EXIT.internal)
     output.account = saved.account
     output.keychain = saved.keychain
     lines.push(`Saved account ${saved.account.id}.`)
-    if (!values['no-keychain']) {
+    if (values.oauth) {
+      lines.push('The sign-in (refresh token) is kept in the system keychain.')
+    } else if (!values['no-keychain']) {
       lines.push(saved.keychain.stored ? `Password stored in the system keychain (service "${saved.keychain.service}").` : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`)
     }
   }
