@@ -3,15 +3,14 @@
 // cover the same renderer against the same services.
 import { test, expect, _electron as electron } from '@playwright/test'
 import { existsSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { join } from 'node:path'
 
+// From the package's path.txt: require('electron') would start a download when it is missing.
 function electronBinary(): string | undefined {
-  try {
-    const path = createRequire(import.meta.url)('electron') as unknown
-    return typeof path === 'string' && existsSync(path) ? path : undefined
-  } catch {
-    return undefined
-  }
+  const pathFile = join('node_modules', 'electron', 'path.txt')
+  if (!existsSync(pathFile)) return undefined
+  const binary = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join('node_modules', 'electron', 'dist'), readFileSync(pathFile, 'utf8'))
+  return existsSync(binary) ? binary : undefined
 }
 
 test('the built preload is one sandbox-safe CommonJS file', () => {
@@ -26,7 +25,7 @@ test('the Electron window opens the wizard with the API and no Node', async () =
   const reason = !binary ? 'the Electron runtime is not installed on this machine' : !process.env.DISPLAY ? 'no display' : ''
   if (reason) console.log(`skipping the Electron window test: ${reason}`)
   test.skip(Boolean(reason), reason)
-  const app = await electron.launch({ args: ['out/main/index.js'] })
+  const app = await electron.launch({ executablePath: binary, args: ['out/main/index.js'] })
   const page = await app.firstWindow()
   expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined')
   expect(await page.evaluate(() => typeof (globalThis as { process?: unknown }).process)).toBe('undefined')

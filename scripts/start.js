@@ -3,8 +3,8 @@
 // runtime cannot start (not downloaded, no display), serve it to the browser instead.
 // `npm start -- --browser` goes straight to browser mode.
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
 
 const args = process.argv.slice(2)
 const wantBrowser = args.includes('--browser')
@@ -20,13 +20,12 @@ if (!args.includes('--no-build')) {
 
 /** Why the Electron window cannot open here, or undefined when it can. */
 function electronUnavailable() {
-  let binary
-  try {
-    binary = createRequire(import.meta.url)('electron')
-  } catch {
-    return 'the Electron runtime is not installed (its download is not reachable from this machine)'
-  }
-  if (typeof binary !== 'string' || !existsSync(binary)) return 'the Electron runtime is not installed'
+  // Read the package's path.txt rather than require('electron'): requiring it starts a
+  // download when the runtime is missing, which hangs or fails on a closed network.
+  const dir = join('node_modules', 'electron')
+  const pathFile = join(dir, 'path.txt')
+  const binary = existsSync(pathFile) ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), readFileSync(pathFile, 'utf8')) : undefined
+  if (!binary || !existsSync(binary)) return 'the Electron runtime is not installed (its download is not reachable from this machine)'
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no graphical display'
   return undefined
 }
