@@ -13,6 +13,7 @@ import { roundTrip, verify, type Secret } from '../verify'
 import { credentialKey } from '../credentials/store'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
+import { writeFileAtomic } from '../files'
 import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
 import { OAuthService } from '../oauth'
@@ -171,7 +172,6 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       if (!hooks.chooseSavePath) fail('unsupported', { detail: 'this door downloads files instead' })
       const path = await hooks.chooseSavePath(req.file.fileName)
       if (!path) return { saved: false }
-      const { writeFileAtomic } = await import('../files')
       await writeFileAtomic(path, Buffer.from(req.file.content, req.file.encoding === 'base64' ? 'base64' : 'utf8'))
       return { saved: true, path }
     },
@@ -215,7 +215,6 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async openExternal(req) {
-      const { isAllowedExternalUrl } = await import('../../shared/external')
       if (!isAllowedExternalUrl(req.url, await oauth.allowedOrigins()) || !hooks.openExternal) return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }
