@@ -1,5 +1,8 @@
 // A wrong password: the diagnosis card in plain words, the way back to sign-in, then success.
+import { readFileSync } from 'node:fs'
 import { test, expect } from './fixtures'
+
+const catalog = JSON.parse(readFileSync('src/shared/locales/diagnosis/en.json', 'utf8'))
 import { acceptFound, chooseAndSignIn, enterAddress } from './steps'
 
 test('wrong password: diagnosis card, details, fix sign-in and succeed', async ({ wizard: page, world }) => {
@@ -9,7 +12,8 @@ test('wrong password: diagnosis card, details, fix sign-in and succeed', async (
   await chooseAndSignIn(page, 'IMAP', 'not-the-password')
 
   const card = page.locator('section.diagnosis')
-  await expect(card.getByRole('heading', { level: 2 })).toBeVisible()
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(catalog['auth-failed'].title)
+  await expect(card).toContainText(catalog['auth-failed'].todo)
   await expect(page.getByRole('status').filter({ hasText: 'The check found a problem' })).toBeVisible()
   await expect(card.getByRole('heading', { name: 'What happened' })).toBeVisible()
   await expect(card.getByRole('heading', { name: 'What you can do' })).toBeVisible()

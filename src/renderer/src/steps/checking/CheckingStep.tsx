@@ -81,6 +81,8 @@ export function CheckingStep(): React.JSX.Element {
     const off = onEvent('verify', (e) => {
       if (e.runId === runRef.current) setLive((m) => ({ ...m, [e.probe.id]: e.probe }))
     })
+    // Showing the last result or starting a check is what this effect is for.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (state.verify && !state.password) setLive(Object.fromEntries(state.verify.probes.map((p) => [p.id, p])))
     else void run(state)
     return () => {

@@ -27,8 +27,6 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
   }, [])
 
   useEffect(() => {
-    setFile(undefined)
-    setSavedTo('')
     if (!state.exportFormat) return
     let live = true
     void api.exportProfile({ accountId: account.id, format: state.exportFormat }).then((res) => {
@@ -58,7 +56,11 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
     <section className="export" aria-labelledby="export-title">
       <h2 id="export-title">{t('export.title')}</h2>
       <p>{t('export.intro')}</p>
-      <FormatPicker formats={formats} account={account} value={state.exportFormat} onChange={(id) => update({ exportFormat: id })} />
+      <FormatPicker formats={formats} account={account} value={state.exportFormat} onChange={(id) => {
+          setFile(undefined)
+          setSavedTo('')
+          update({ exportFormat: id })
+        }} />
       {error && <DiagnosisCard diagnosis={error} headingId="export-problem" />}
       {chosen && file && (
         <div className="export-result">

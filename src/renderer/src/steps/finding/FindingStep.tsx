@@ -41,6 +41,8 @@ export function FindingStep(): React.JSX.Element {
       if (e.runId !== runRef.current || e.kind !== 'source') return
       update((s) => ({ sources: { ...s.sources, [e.report.source]: e.report } }))
     })
+    // Starting the search is what this effect is for; its state is the progress shown.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     if (!fresh) start()
     return () => {
       off()
