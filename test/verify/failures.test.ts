@@ -404,7 +404,7 @@ describe('OAuth2', () => {
     expect(JSON.stringify(bad)).not.toContain('expired-token-xyz')
   })
 
-  it('IMAP and SMTP take the token through imapflow and nodemailer', async () => {
+  it('IMAP takes the token on the verified connection itself, no second connection', async () => {
     const host = 'both-oauth.fake.test'
     const tls = await w.cert([host])
     const seen: string[] = []
@@ -413,6 +413,6 @@ describe('OAuth2', () => {
     expect(r.incoming?.state).toBe('ok')
     expect(seen.join()).toContain(`auth=Bearer ${TOKEN}`)
     expect(JSON.stringify(r)).not.toContain(TOKEN)
-    expect(f.connections).toBe(2)
+    expect(f.connections).toBe(1)
   })
 })

@@ -1,17 +1,17 @@
-// IMAP: our own greeting, CAPABILITY and STARTTLS steps, then the sign-in with imapflow on
-// its own connection to the same address, held to the same certificate.
-import { ImapFlow, type ImapFlowOptions } from 'imapflow'
+// IMAP: our own greeting, CAPABILITY and STARTTLS steps and the sign-in, all on the probe's
+// own connection, so the certificate just checked is the one that carries the password and no
+// second connection repeats TCP, TLS and the greeting (imapflow would also add CAPABILITY, ID
+// and NAMESPACE round trips). imapflow stays for the round trip, where a full client is needed.
+import type { ImapFlowOptions } from 'imapflow'
 import { AppError, fail } from '../errors'
-import { registerSecret } from '../redact'
 import { classifyImapAuth, greetingProtocol, responseCode } from '../diagnosis/classify'
 import { netCode } from './connect'
+import { imapLogin, nextTag } from './imap-login'
 import { readReply, type LineSocket } from './lines'
 import type { ProbeRecorder } from './recorder'
 import type { Capabilities, Driver, LoginArgs } from './session'
 import { strictTlsOptions } from './tls'
 
-let tagCounter = 0
-const nextTag = (): string => `M${(++tagCounter).toString().padStart(3, '0')}`
 
 async function command(io: LineSocket, signal: AbortSignal, line: string): Promise<{ untagged: string[]; done: string }> {
   const tag = nextTag()
@@ -90,34 +90,6 @@ export function imapOptions(a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert'
     greetingTimeout: timing.greetingMs,
     socketTimeout: timing.authMs
   } as ImapFlowOptions
-}
-
-async function imapLogin(a: LoginArgs): Promise<string> {
-  const user = a.settings.username
-  let auth: ImapFlowOptions['auth']
-  if (a.secret.kind === 'password') auth = { user, pass: a.secret.password }
-  else if (a.secret.kind === 'oauth2') {
-    const accessToken = await a.secret.accessToken()
-    registerSecret(accessToken)
-    auth = { user, accessToken }
-  } else return 'no sign-in'
-  imapDriver.goodbye(a.io)
-  a.rec.line('i', `signing in with imapflow (new connection to ${a.ip})`)
-  // Not verifyOnly: that waits for LOGOUT's answer, a round trip that proves nothing more.
-  const client = new ImapFlow({ ...imapOptions(a, auth), disableAutoEnable: true } as ImapFlowOptions)
-  client.on('error', () => undefined)
-  const onAbort = (): void => void client.close()
-  a.signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    await client.connect()
-    return `signed in as ${user}`
-  } catch (err) {
-    if (a.signal.aborted) throw a.signal.reason
-    throw imapError(err, a.settings.security)
-  } finally {
-    a.signal.removeEventListener('abort', onAbort)
-    client.close()
-  }
 }
 
 /** An imapflow failure as a diagnosis. */

@@ -2,9 +2,9 @@
 // CAPA, STLS, and sign-in with SASL PLAIN, USER/PASS or XOAUTH2/OAUTHBEARER on the probe's
 // own connection, so the verified certificate is the one that carries the password.
 import { fail } from '../errors'
-import { registerSecret } from '../redact'
 import { classifyPop3Auth, greetingProtocol } from '../diagnosis/classify'
 import { readReply, type LineSocket } from './lines'
+import { HIDDEN, oauthPayload, plain } from './sasl'
 import type { Capabilities, Driver, LoginArgs } from './session'
 
 export async function pop3Command(io: LineSocket, signal: AbortSignal, line: string, shown?: string): Promise<string> {
@@ -55,7 +55,6 @@ export const pop3Driver: Driver = {
     await pop3Login(a.io, a, a.signal)
     if (a.after) await a.after(a.io, a.signal)
     const stat = await pop3Command(a.io, a.signal, 'STAT')
-    pop3Driver.goodbye(a.io)
     const m = /^\+OK\s+(\d+)\s+(\d+)/.exec(stat)
     return m ? `signed in; ${m[1]} messages` : 'signed in'
   },
@@ -68,32 +67,13 @@ export const pop3Driver: Driver = {
   }
 }
 
-function b64(s: string): string {
-  return Buffer.from(s, 'utf8').toString('base64')
-}
-
-/** XOAUTH2 initial response (Google and Microsoft's SASL mechanism). */
-export function xoauth2(user: string, token: string): string {
-  return b64(`user=${user}\x01auth=Bearer ${token}\x01\x01`)
-}
-
-/** OAUTHBEARER initial response (RFC 7628). */
-export function oauthBearer(user: string, token: string): string {
-  return b64(`n,a=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},\x01auth=Bearer ${token}\x01\x01`)
-}
-
 async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret' | 'caps'>, signal: AbortSignal): Promise<void> {
   const user = a.settings.username
   const mechs = a.caps.mechanisms.map((m) => m.toUpperCase())
   const refused = (reply: string): never => fail(classifyPop3Auth(reply), { serverSays: reply, detail: 'the server refused the sign-in' })
   if (a.secret.kind === 'oauth2') {
-    const token = await a.secret.accessToken()
-    registerSecret(token)
-    const useBearer = !mechs.includes('XOAUTH2') && mechs.includes('OAUTHBEARER')
-    const mech = useBearer ? 'OAUTHBEARER' : 'XOAUTH2'
-    const payload = useBearer ? oauthBearer(user, token) : xoauth2(user, token)
-    registerSecret(payload)
-    let reply = await pop3Command(io, signal, `AUTH ${mech} ${payload}`, `AUTH ${mech} ••••••`)
+    const { mech, payload } = await oauthPayload(user, a.secret.accessToken, a.caps.mechanisms)
+    let reply = await pop3Command(io, signal, `AUTH ${mech} ${payload}`, `AUTH ${mech} ${HIDDEN}`)
     // A refusal arrives as a challenge carrying JSON; the client answers with an empty line.
     if (/^\+( |$)/.test(reply)) reply = await pop3Command(io, signal, '', '(empty response to the error challenge)')
     if (!/^\+OK\b/i.test(reply)) refused(reply)
@@ -102,13 +82,13 @@ async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret
   if (a.secret.kind !== 'password') return
   const pass = a.secret.password
   if (mechs.includes('PLAIN')) {
-    const reply = await pop3Command(io, signal, `AUTH PLAIN ${b64(`\0${user}\0${pass}`)}`, 'AUTH PLAIN ••••••')
+    const reply = await pop3Command(io, signal, `AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
     if (!/^\+OK\b/i.test(reply)) refused(reply)
     return
   }
   const r1 = await pop3Command(io, signal, `USER ${user}`)
   if (!/^\+OK\b/i.test(r1)) refused(r1)
-  const r2 = await pop3Command(io, signal, `PASS ${pass}`, 'PASS ••••••')
+  const r2 = await pop3Command(io, signal, `PASS ${pass}`, `PASS ${HIDDEN}`)
   if (!/^\+OK\b/i.test(r2)) refused(r2)
 }
 

@@ -28,7 +28,7 @@ export interface Capabilities {
 
 export interface LoginArgs {
   settings: ServerSettings
-  /** The address the TCP step connected to; the library connects there too. */
+  /** The address the TCP step connected to (the round trip's libraries connect there too). */
   ip: string
   secret: Secret
   caps: Capabilities
@@ -48,7 +48,7 @@ export interface Driver {
   capabilities(io: LineSocket, signal: AbortSignal): Promise<Capabilities>
   /** Sends STARTTLS/STLS and reads the go-ahead; fails 'starttls-failed' otherwise. */
   startTls(io: LineSocket, signal: AbortSignal): Promise<void>
-  /** Signs in; returns a short info string. May use `io` (POP3) or a library connection. */
+  /** Signs in on `io`, the verified connection; returns a short info string. */
   login(args: LoginArgs): Promise<string>
   /** Ends the probe's own session politely (LOGOUT/QUIT), without waiting long. */
   goodbye(io: LineSocket): void
@@ -191,6 +191,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       return gate ? gate.run(key, go) : go()
     }
     await rec.step('auth', t.authMs, signal, login, (x) => x)
+    driver.goodbye(io)
     return { probe: rec.finish('ok'), ip, cert }
   } catch (err) {
     const raw = toDiagnosis(err)

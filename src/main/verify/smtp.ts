@@ -1,9 +1,11 @@
-// SMTP: our own greeting, EHLO and STARTTLS steps, then the sign-in (and, for the round trip,
-// the sending) with nodemailer on its own connection to the same address and certificate.
+// SMTP: our own greeting, EHLO, STARTTLS and sign-in, all on the probe's own connection, so
+// the certificate just checked carries the password. nodemailer stays for the round trip's
+// sending, on its own connection held to the same address and certificate.
 import { hostname } from 'node:os'
 import nodemailer from 'nodemailer'
 import { AppError, fail } from '../errors'
 import { registerSecret } from '../redact'
+import { b64, HIDDEN, oauthPayload, plain } from './sasl'
 import { classifySmtp, greetingProtocol, parseSmtpReply, type SmtpStage } from '../diagnosis/classify'
 import { netCode } from './connect'
 import { readReply, type LineSocket } from './lines'
@@ -18,7 +20,13 @@ export function ehloName(): string {
   return /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(h) ? h : '[127.0.0.1]'
 }
 
-async function reply(io: LineSocket, signal: AbortSignal): Promise<{ code: number; lines: string[]; text: string }> {
+interface SmtpAnswer {
+  code: number
+  lines: string[]
+  text: string
+}
+
+async function reply(io: LineSocket, signal: AbortSignal): Promise<SmtpAnswer> {
   const lines = await readReply(io, signal, (l) => !/^\d{3}-/.test(l))
   const last = lines[lines.length - 1]!
   if (!/^\d{3}( |$)/.test(last)) fail('protocol-error', { serverSays: last, detail: 'not an SMTP reply' })
@@ -105,22 +113,46 @@ export async function smtpTransport(
   } as Parameters<typeof nodemailer.createTransport>[0])
 }
 
+/**
+ * Signs in on the probe's own connection, after our EHLO on it: one round trip for PLAIN with
+ * its initial response (RFC 4954), where nodemailer, even handed this socket through its
+ * `connection` option, would wait for a greeting already read and send EHLO again.
+ */
 async function smtpLogin(a: LoginArgs): Promise<string> {
-  smtpDriver.goodbye(a.io)
-  a.rec.line('i', `signing in with nodemailer (new connection to ${a.ip})`)
-  const transport = await smtpTransport(a, a.secret)
-  const onAbort = (): void => transport.close()
-  a.signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    await transport.verify()
-    return `signed in as ${a.settings.username}`
-  } catch (err) {
-    if (a.signal.aborted) throw a.signal.reason
-    throw smtpError(err, 'auth', a.settings.security)
-  } finally {
-    a.signal.removeEventListener('abort', onAbort)
-    transport.close()
-  }
+  const { io, signal, settings } = a
+  const user = settings.username
+  const mechs = a.caps.mechanisms.map((m) => m.toUpperCase())
+  let r: SmtpAnswer
+  if (a.secret.kind === 'oauth2') {
+    const { mech, payload } = await oauthPayload(user, a.secret.accessToken, a.caps.mechanisms)
+    io.write(`AUTH ${mech} ${payload}`, `AUTH ${mech} ${HIDDEN}`)
+    r = await reply(io, signal)
+    // A refused token comes as a 334 challenge carrying the error; the answer is an empty line.
+    if (r.code === 334) {
+      io.write('', '(empty response to the error challenge)')
+      r = await reply(io, signal)
+    }
+  } else if (a.secret.kind === 'password') {
+    const pass = a.secret.password
+    // A server that lists no mechanism may still take PLAIN; its refusal is classified below.
+    if (mechs.includes('PLAIN') || !mechs.length) {
+      io.write(`AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
+      r = await reply(io, signal)
+    } else if (mechs.includes('LOGIN')) {
+      io.write('AUTH LOGIN')
+      r = await reply(io, signal)
+      const answers = [b64(user), b64(pass)]
+      registerSecret(answers[1])
+      for (let i = 0; r.code === 334 && i < answers.length; i++) {
+        io.write(answers[i]!, i === 1 ? HIDDEN : undefined)
+        r = await reply(io, signal)
+      }
+    } else {
+      return fail('auth-mechanism-unsupported', { detail: `no password sign-in the server accepts (offered: ${a.caps.mechanisms.join(' ')})` })
+    }
+  } else return 'no sign-in'
+  if (r.code !== 235) fail(classifySmtp(parseSmtpReply(r.text), 'auth'), { serverSays: r.text, detail: 'the server refused the sign-in' })
+  return `signed in as ${user}`
 }
 
 /** A nodemailer failure as a diagnosis. */
