@@ -37,3 +37,24 @@ test('reduced motion: the progress spinner does not spin', async ({ wizard: page
   const normal = await page.locator('#probe-spinner').evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
   expect(normal).toBeGreaterThan(0.1)
 })
+
+test.describe('at 800×600', () => {
+  test.use({ viewport: { width: 800, height: 600 } })
+  for (const lang of ['en', 'ar'] as const) {
+    test(`nothing scrolls sideways and axe finds nothing: ${lang}`, async ({ wizard: page, world }, info) => {
+      if (lang !== 'en') await page.locator('.language select').selectOption(lang)
+      const found: string[] = []
+      await walkAllSteps(page, world, async (step) => {
+        const overflow = await page.evaluate(() => {
+          const wide = (el: Element) => el.scrollWidth > el.clientWidth + 1
+          return { page: wide(document.documentElement), tables: [...document.querySelectorAll('.matrix-wrap')].filter(wide).length }
+        })
+        if (overflow.page || overflow.tables) found.push(`${step}: too wide ${JSON.stringify(overflow)}`)
+        const result = await new AxeBuilder({ page }).analyze()
+        for (const v of result.violations) found.push(`${step}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        await shot(page, info, `${lang}-800x600-${step}`)
+      })
+      expect(found).toEqual([])
+    })
+  }
+})
