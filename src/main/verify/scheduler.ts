@@ -81,11 +81,12 @@ export async function runRanked(
         if (winner > i) {
           const now = performance.now()
           const doneAt = okTimes(winner)
+          const allowance = graceFor(results[winner]!.probe, graceMs)
           let until = now
           for (let j = 0; j < winner; j++) {
             if (results[j]) continue
             const stuckAt = okTimes(j).length
-            until = Math.max(until, (doneAt[stuckAt] ?? doneAt[doneAt.length - 1] ?? now) + graceMs)
+            until = Math.max(until, (doneAt[stuckAt] ?? doneAt[doneAt.length - 1] ?? now) + allowance)
           }
           clearTimeout(grace)
           grace = setTimeout(() => settle(firstOk()), Math.max(0, until - now))
@@ -113,6 +114,16 @@ export async function runRanked(
   const outcomes = results.filter((r): r is ProbeOutcome => Boolean(r))
   const best = bestIndex !== undefined && bestIndex >= 0 ? results[bestIndex] : undefined
   return { best, outcomes, diagnosis: best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+}
+
+// Round trips of the winner's network a better-ranked server may fall behind by: on a slow
+// link (satellite, congested mobile) the fixed grace alone would be a few round trips only.
+const GRACE_RTTS = 4
+
+/** The grace period: `graceMs`, or more on a link whose round trip (the winner's TCP connect) is long. */
+export function graceFor(winner: Probe, graceMs: number): number {
+  const rtt = winner.steps.find((s) => s.name === 'tcp')?.ms ?? 0
+  return Math.max(graceMs, GRACE_RTTS * rtt)
 }
 
 /** The failure that got furthest (a refused password says more than a timeout elsewhere). */

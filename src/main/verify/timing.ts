@@ -7,9 +7,14 @@ export interface Timing {
   greetingMs: number
   /** One command and its reply (CAPABILITY, EHLO, CAPA, STARTTLS). */
   commandMs: number
-  /** The whole sign-in, including the library's own connection. */
+  /** The whole sign-in on the verified connection. */
   authMs: number
-  /** How long a verified lower-ranked probe waits for better-ranked ones still running. */
+  /**
+   * How far a better-ranked probe still running may fall behind a verified lower-ranked one,
+   * counted from when the winner passed the step it is stuck at (at least 4 round trips of
+   * the winner's link, see scheduler.ts). Servers answer a step within a round trip and some
+   * milliseconds of work, so a fifth of a second behind at one step means not coming soon.
+   */
   graceMs: number
   /** Happy eyeballs: delay before the next address is tried while one is still connecting. */
   eyeballsMs: number
@@ -24,7 +29,7 @@ export const DEFAULT_TIMING: Timing = {
   greetingMs: 6000,
   commandMs: 6000,
   authMs: 15000,
-  graceMs: 500,
+  graceMs: 200,
   eyeballsMs: 250,
   perHost: 2
 }
