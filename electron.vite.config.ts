@@ -30,6 +30,8 @@ export default defineConfig({
     resolve: { alias: { '@shared': resolve('src/shared') } },
     plugins: [react()],
     build: {
+      // The renderer ships to users: minify it (electron-vite leaves it readable by default).
+      minify: true,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } }
     }
   }

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs'
 import { test, expect } from './fixtures'
 
-const ui = JSON.parse(readFileSync('src/shared/locales/ui/ar.json', 'utf8'))
-const diagnosis = JSON.parse(readFileSync('src/shared/locales/diagnosis/ar.json', 'utf8'))
+const ui = JSON.parse(readFileSync('src/shared/locales/ar.json', 'utf8')).ui
+const diagnosis = JSON.parse(readFileSync('src/shared/locales/ar.json', 'utf8')).diagnosis
 
 test('Arabic: right to left through a failed and a successful check', async ({ wizard: page, world }) => {
   const { alice } = world.bench.users

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import { test, expect } from './fixtures'
 
-const catalog = JSON.parse(readFileSync('src/shared/locales/diagnosis/en.json', 'utf8'))
+const catalog = JSON.parse(readFileSync('src/shared/locales/en.json', 'utf8')).diagnosis
 import { acceptFound, chooseAndSignIn, enterAddress } from './steps'
 
 test('wrong password: diagnosis card, details, fix sign-in and succeed', async ({ wizard: page, world }) => {

@@ -2,8 +2,11 @@
 // replies the providers really send to the codes the catalog explains.
 import { describe, expect, it } from 'vitest'
 import { DiagnosisCode } from '../../src/shared/diagnosis'
-import en from '../../src/shared/locales/diagnosis/en.json'
-import ar from '../../src/shared/locales/diagnosis/ar.json'
+import enFile from '../../src/shared/locales/en.json'
+import arFile from '../../src/shared/locales/ar.json'
+
+const en = enFile.diagnosis
+const ar = arFile.diagnosis
 import { classifyImapAuth, classifyPop3Auth, classifySmtp, onlyOAuth, parseSmtpReply } from '../../src/main/diagnosis/classify'
 
 const params = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort()

@@ -1,6 +1,6 @@
 // English words for diagnosis codes, from the same locale file the wizard uses.
 import type { Diagnosis } from '../../shared/diagnosis'
-import en from '../../shared/locales/diagnosis/en.json'
+import locale from '../../shared/locales/en.json'
 
 type Entry = { title?: string; what?: string; todo?: string; admin?: string }
 
@@ -9,7 +9,7 @@ function fill(text: string | undefined, params: Record<string, string | number |
 }
 
 export function describeDiagnosis(d: Diagnosis): Required<Entry> {
-  const entry = ((en as Record<string, Entry>)[d.code] ?? {}) as Entry
+  const entry = ((locale.diagnosis as Record<string, Entry>)[d.code] ?? {}) as Entry
   const params = { host: d.host, port: d.port, protocol: d.protocol, ...(d.params ?? {}) }
   return {
     title: fill(entry.title, params) ?? d.code,

@@ -1,5 +1,6 @@
-// i18next with one JSON file per language and namespace (src/shared/locales/<ns>/<lng>.json).
-// Adding a language is adding those files: the list of languages is whatever the build finds.
+// i18next with one JSON file per language (src/shared/locales/<lng>.json), holding the
+// `ui` and `diagnosis` namespaces. Adding a language is adding that one file: the list of
+// languages is whatever the build finds.
 // English is bundled (the fallback); other languages load on demand.
 import i18next from 'i18next'
 import { initReactI18next } from 'react-i18next'
@@ -7,22 +8,12 @@ import { initReactI18next } from 'react-i18next'
 type Bundle = Record<string, unknown>
 const NAMESPACES = ['ui', 'diagnosis'] as const
 
-const eager = import.meta.glob<Bundle>('../../shared/locales/*/en.json', { eager: true, import: 'default' })
-const lazy = import.meta.glob<Bundle>(['../../shared/locales/*/*.json', '!../../shared/locales/*/en.json'], { import: 'default' })
+const eager = import.meta.glob<Record<string, Bundle>>('../../shared/locales/en.json', { eager: true, import: 'default' })
+const lazy = import.meta.glob<Record<string, Bundle>>(['../../shared/locales/*.json', '!../../shared/locales/en.json'], { import: 'default' })
 
-function parts(path: string): { ns: string; lng: string } {
-  const m = /locales\/([^/]+)\/([^/]+)\.json$/.exec(path)
-  return { ns: m?.[1] ?? '', lng: m?.[2] ?? '' }
-}
+const languageOf = (path: string): string => /locales\/([^/]+)\.json$/.exec(path)?.[1] ?? ''
 
-export const languages: string[] = [
-  ...new Set(
-    [...Object.keys(eager), ...Object.keys(lazy)]
-      .map(parts)
-      .filter((p) => p.ns === 'ui')
-      .map((p) => p.lng)
-  )
-].sort()
+export const languages: string[] = [...new Set([...Object.keys(eager), ...Object.keys(lazy)].map(languageOf))].sort()
 
 const STORAGE_KEY = 'mail-setup-language'
 
@@ -37,13 +28,10 @@ function pickLanguage(): string {
 }
 
 async function load(lng: string): Promise<void> {
-  const jobs = Object.entries(lazy)
-    .filter(([path]) => parts(path).lng === lng)
-    .map(async ([path, importer]) => {
-      const { ns } = parts(path)
-      if (!i18next.hasResourceBundle(lng, ns)) i18next.addResourceBundle(lng, ns, await importer(), true, true)
-    })
-  await Promise.all(jobs)
+  const entry = Object.entries(lazy).find(([path]) => languageOf(path) === lng)
+  if (!entry || i18next.hasResourceBundle(lng, 'ui')) return
+  const file = await entry[1]()
+  for (const ns of NAMESPACES) if (file[ns]) i18next.addResourceBundle(lng, ns, file[ns], true, true)
 }
 
 function applyToDocument(lng: string): void {
@@ -58,11 +46,7 @@ export async function setLanguage(lng: string): Promise<void> {
 }
 
 export async function initI18n(): Promise<void> {
-  const resources: Record<string, Record<string, Bundle>> = { en: {} }
-  for (const [path, bundle] of Object.entries(eager)) {
-    const { ns } = parts(path)
-    resources.en![ns] = bundle
-  }
+  const resources: Record<string, Record<string, Bundle>> = { en: Object.values(eager)[0] ?? {} }
   const lng = pickLanguage()
   i18next.on('languageChanged', applyToDocument)
   await i18next.use(initReactI18next).init({
