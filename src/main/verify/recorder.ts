@@ -15,10 +15,12 @@ export function plannedSteps(security: ServerSettings['security']): StepName[] {
   return ['dns', 'tcp', 'greeting', 'tls', 'certificate', 'capabilities', 'auth']
 }
 
-/** Printable form of raw protocol bytes: control characters and non-ASCII escaped. */
+/**
+ * Printable form of raw protocol bytes: control characters and non-ASCII escaped, except the
+ * redaction mask's bullet, which only our own stand-ins contain (server bytes are read as latin1).
+ */
 export function printable(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\u2021\u2023-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 export class ProbeRecorder {
