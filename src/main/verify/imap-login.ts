@@ -45,7 +45,6 @@ export type ImapArg = { quoted: string } | { literal: string }
 
 export function imapArg(value: string): ImapArg {
   if (value.includes('\0')) fail('auth-mechanism-unsupported', { detail: 'the user name or password contains a NUL character, which IMAP cannot carry' })
-  // eslint-disable-next-line no-control-regex
   if (/^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(value)) return { quoted: `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` }
   return { literal: value }
 }
