@@ -196,6 +196,17 @@ describe('IMAP sign-in on the verified connection', () => {
     noSecret(r, PASSWORD)
   })
 
+  it('a BYE and a hang-up instead of an answer is classified by its words (too many attempts)', async () => {
+    await fake('bye.fake.test', 993, async (c) => {
+      c.send('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready\r\n')
+      await c.line()
+      c.send('* BYE Too many login failures, try again later\r\n')
+      c.close()
+    })
+    const r = await imapProbe('bye.fake.test')
+    expect(r.diagnosis).toMatchObject({ code: 'too-many-attempts', serverSays: '* BYE Too many login failures, try again later' })
+  })
+
   it('XOAUTH2 without SASL-IR waits for the go-ahead; a refused token ends in oauth-token-refused', async () => {
     const payloads: string[] = []
     const host = 'xoauth-cont.fake.test'

@@ -26,7 +26,15 @@ interface Reply {
 async function next(io: LineSocket, tag: string, signal: AbortSignal): Promise<Reply> {
   const untagged: string[] = []
   for (let i = 0; i < MAX_LINES; i++) {
-    const line = await io.readLine(signal)
+    let line: string
+    try {
+      line = await io.readLine(signal)
+    } catch (err) {
+      // A server that says BYE and hangs up (too many attempts, shutting down) said why.
+      const bye = untagged.find((l) => /^\*\s+BYE\b/i.test(l))
+      if (bye && !signal.aborted) fail(classifyImapAuth(bye), { serverSays: bye, detail: 'the server ended the session' })
+      throw err
+    }
     if (line.startsWith(`${tag} `)) return { kind: 'tagged', text: line.slice(tag.length + 1), untagged }
     if (/^\+( |$)/.test(line)) return { kind: 'continue', text: line.slice(2), untagged }
     untagged.push(line)
