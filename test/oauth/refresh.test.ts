@@ -1,5 +1,6 @@
 // Access tokens that really expire (2 s at the authorization server): the app refreshes them,
-// keeps the rotated refresh token in the keychain, and picks the sign-in up again after a restart.
+// holds the refresh token in memory until the account is saved, then keeps the rotated one in
+// the keychain, and picks the sign-in up again after a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ImapFlow } from 'imapflow'
 import type { Browser } from 'playwright-core'
@@ -36,10 +37,16 @@ async function verifyWith(svc: OAuthService, sessionId: string): Promise<string[
   return r.probes.map((p) => `${p.settings.protocol}:${p.state}${p.diagnosis ? `:${p.diagnosis.code}` : ''}`).sort()
 }
 
+// The app's clock, moved ahead once the server has expired a token: the server counts whole
+// seconds, so it may expire a 2 s token up to a second before the app expects.
+let ahead = 0
+const appClock = (): number => Date.now() + ahead
+
 /** Waits until the authorization server itself says the token is no longer active. */
 async function untilExpired(token: string): Promise<void> {
   for (let i = 0; i < 100 && (await world.oauth.introspect(token)).active; i++) await new Promise((r) => setTimeout(r, 100))
   expect((await world.oauth.introspect(token)).active).toBe(false)
+  ahead += 2000
 }
 
 async function imapLogin(token: string): Promise<boolean> {
@@ -62,7 +69,7 @@ describe('refresh after expiry', () => {
   let sessionId: string
 
   it('signs in from the terminal flow: prints the URL and waits for the redirect', async () => {
-    svc = world.service()
+    svc = world.service({ now: appClock })
     const printed: string[] = []
     const done = await signInFromTerminal(svc, {
       address,
@@ -77,6 +84,19 @@ describe('refresh after expiry', () => {
     expect(done.username).toBe(address)
     sessionId = done.sessionId
     expect(await verifyWith(svc, sessionId)).toEqual(['imap:ok', 'smtp:ok'])
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+  })
+
+  it('before the account is saved, a refresh rotates the token in memory only; saving stores the current one', async () => {
+    const first = await svc.accessToken(sessionId, address)
+    await untilExpired(first)
+    const next = await svc.accessToken(sessionId, address)
+    expect(next).not.toBe(first)
+    expect(await imapLogin(next)).toBe(true)
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    expect(await svc.keep(address)).toEqual({ stored: true, service: world.config.keychainService })
+    // The stored one is the rotated token the server still honours (a used one is not).
+    expect((await world.oauth.introspect(await storedRefreshToken())).active).toBe(true)
   })
 
   it('refreshes an access token the mail server no longer takes, and keeps the rotated refresh token', async () => {
@@ -92,6 +112,8 @@ describe('refresh after expiry', () => {
     expect(await imapLogin(a!)).toBe(true)
     expect(await verifyWith(svc, sessionId)).toEqual(['imap:ok', 'smtp:ok'])
     expect(await storedRefreshToken()).not.toBe(firstRefresh)
+    expect((await world.oauth.introspect(await storedRefreshToken())).active).toBe(true)
+    expect((await world.oauth.introspect(firstRefresh)).active).toBe(false)
   })
 
   it('picks the sign-in up from the keychain after a restart', async () => {

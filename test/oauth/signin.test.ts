@@ -8,6 +8,7 @@ import type { Browser } from 'playwright-core'
 import { createHandlers, dispatch, type DoorHooks } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import { refreshTokenKey } from '../../src/main/oauth'
+import { createCredentialStore } from '../../src/main/credentials/store'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { EventName, EventPayload, Result } from '../../src/shared/api'
 import type { RoundTripResult, VerifyResult } from '../../src/shared/verify'
@@ -34,7 +35,7 @@ const servers = (address: string) => ({
   outgoing: [{ protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] }] satisfies ServerSettings[]
 })
 
-function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promise<boolean>) {
+function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promise<boolean>, services = createServices(world.config)) {
   const events: Array<EventPayload<'oauth'>> = []
   const hooks: DoorHooks = {
     door: kind,
@@ -44,7 +45,7 @@ function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promis
     },
     openExternal
   }
-  const handlers = createHandlers(createServices(world.config), hooks)
+  const handlers = createHandlers(services, hooks)
   const call = async <T>(name: string, req: unknown): Promise<T> => {
     const r = (await dispatch(handlers, name, req)) as Result<T>
     if (!r.ok) throw Object.assign(new Error(r.error.code), { diagnosis: r.error })
@@ -97,13 +98,73 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(pop.incoming?.state).toBe('ok')
     expect(pop.incoming?.authMechanisms).toEqual(expect.arrayContaining(['XOAUTH2', 'OAUTHBEARER']))
 
-    // The refresh token is in the keychain; no token leaks into what the renderer sees.
+    // Signed in and verified, but not saved: nothing in the keychain yet.
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    // Saving the account puts the refresh token there; no token leaks into what the renderer sees.
+    const saved = await call<{ account: { authKind: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
+      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      storePassword: false
+    })
+    expect(saved.keychain).toEqual({ stored: true, service: world.config.keychainService })
     const stored = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string }
     expect(stored.issuer).toBe(world.oauth.issuer)
-    expect(JSON.stringify(result)).not.toContain(stored.refreshToken)
+    expect((await world.oauth.introspect(stored.refreshToken)).active).toBe(true)
+    for (const seen of [result, pop, done, saved]) expect(JSON.stringify(seen)).not.toContain(stored.refreshToken)
     const auth = result.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c' && /AUTH/i.test(l.text))
     expect(auth.length).toBeGreaterThan(0)
     for (const line of auth) expect(line.text).not.toMatch(/[A-Za-z0-9+/=]{40,}/)
+
+    // After a restart (no sign-in in memory), saving again reports what the keychain holds.
+    const restarted = door('browser')
+    const again = await restarted.call<{ keychain: { stored: boolean; code?: string } }>('saveAccount', {
+      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      storePassword: false
+    })
+    expect(again.keychain).toMatchObject({ stored: true })
+    const never = await restarted.call<{ keychain: { stored: boolean; code?: string } }>('saveAccount', {
+      account: { address: 'nobody@example.test', displayName: '', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      storePassword: false
+    })
+    expect(never.keychain).toMatchObject({ stored: false, code: 'oauth-required' })
+  })
+
+  it('keeps nothing for a wizard abandoned after sign-in: the token lived in memory only', async () => {
+    const address = 'oscar@example.test'
+    const { call } = door('browser')
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-oscar', address, oauth2: world.oauth2 })
+    await signIn(await openPage(browser, begun.authorizeUrl), address)
+    await call('oauthComplete', { sessionId: begun.sessionId })
+    const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
+    const { incoming } = servers(address)
+    expect((await call<VerifyResult>('verify', { runId: 'v-oscar', address, incoming: [incoming[0]], outgoing: [], credentials })).incoming?.state).toBe('ok')
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    // The app closes without saving; the next start has no sign-in for this address.
+    const restarted = door('browser')
+    const after = await restarted.call<VerifyResult>('verify', { runId: 'v-oscar-2', address, incoming: [incoming[0]], outgoing: [], credentials })
+    expect(after.diagnosis?.code).toBe('oauth-required')
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+  })
+
+  it('keeps the account when the keychain fails on save, and says why; the sign-in still works this session', async () => {
+    const address = 'peggy@example.test'
+    const services = createServices(world.config)
+    // The keychain as on a system without keytar's native module.
+    services.credentials = createCredentialStore(world.config.keychainService, { load: () => Promise.reject(new Error('keytar.node: cannot open shared object file')) })
+    const { call } = door('browser', undefined, services)
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-peggy', address, oauth2: world.oauth2 })
+    await signIn(await openPage(browser, begun.authorizeUrl), address)
+    await call('oauthComplete', { sessionId: begun.sessionId })
+    const { incoming, outgoing } = servers(address)
+    const saved = await call<{ account: { id: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
+      account: { address, displayName: 'Peggy', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      storePassword: false
+    })
+    expect(saved.keychain).toEqual({ stored: false, code: 'keychain-unavailable', service: world.config.keychainService })
+    const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string }> }>('listAccounts', {})
+    expect(accounts.find((a) => a.id === saved.account.id)?.authKind).toBe('oauth2')
+    const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
+    expect((await call<VerifyResult>('verify', { runId: 'v-peggy', address, incoming: [incoming[0]], outgoing, credentials })).diagnosis).toBeUndefined()
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
   })
 
   it('does the send-then-fetch round trip with the token, as with a password', async () => {
@@ -223,6 +284,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(await call<{ cancelled: boolean }>('cancel', { runId: 'r-heidi' })).toEqual({ cancelled: true })
     expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
     expect(await refused(redirectUri)).toBe(true)
+    expect(await world.credentials.get(refreshTokenKey('heidi@example.test'))).toBeNull()
   })
 
   it('after access is revoked: the mail server refuses the token, then the refresh asks to sign in again', async () => {
@@ -232,6 +294,8 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const begun = await svc.begin({ address, oauth2: world.oauth2 })
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await svc.complete(begun.sessionId)
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    expect(await svc.keep(address)).toMatchObject({ stored: true })
     expect(await world.credentials.get(refreshTokenKey(address))).not.toBeNull()
     expect(await world.oauth.revokeAccess(address)).toBeGreaterThan(0)
 

@@ -139,6 +139,9 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
           keychain = await services.credentials.save(credentialKey(account.address, 'outgoing', account.outgoing.username), password)
         }
       }
+      // OAuth: the sign-in's refresh token reaches the keychain only now, with its account
+      // (storePassword is about passwords; without the refresh token the account cannot work).
+      if (account.authKind === 'oauth2') keychain = await oauth.keep(account.address)
       return { account: saved, keychain }
     },
 

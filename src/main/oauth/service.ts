@@ -1,7 +1,10 @@
 // OAuth2 sign-in sessions: begin (PKCE + state + loopback listener, authorize URL), the code
-// exchanged in main as soon as the browser comes back, the refresh token kept in the keychain,
-// access tokens in memory and refreshed shortly before they expire.
+// exchanged in main as soon as the browser comes back, access tokens in memory and refreshed
+// shortly before they expire. The refresh token stays in memory (like a typed password in
+// session-secrets.ts) until the account is saved: only then does it go to the keychain, so an
+// abandoned wizard leaves nothing behind.
 import { randomUUID } from 'node:crypto'
+import type { KeychainStatus } from '../../shared/account'
 import type { OAuth2Settings } from '../../shared/domain'
 import type { Config } from '../config'
 import type { CredentialStore } from '../credentials/store'
@@ -67,6 +70,10 @@ interface Session {
   refreshing?: Promise<string>
   /** Stops waiting for the browser (the sign-in then fails with oauth-cancelled). */
   stop?: () => void
+  /** Its account is saved: the keychain holds (and follows) this session's refresh token. */
+  saved?: boolean
+  /** When the sign-in finished, to pick an address's newest one. */
+  finished?: number
 }
 
 function parseGrant(raw: string | null): StoredGrant | undefined {
@@ -89,6 +96,7 @@ export function refreshTokenKey(address: string): string {
 export class OAuthService {
   private readonly sessions = new Map<string, Session>()
   private readonly learnedOrigins = new Set<string>()
+  private finishedCount = 0
   private table?: Promise<ProviderTable>
 
   constructor(private readonly deps: OAuthDeps) {}
@@ -163,8 +171,9 @@ export class OAuthService {
         signal: req.signal,
         now: this.deps.now
       })
+      // Kept in memory only; saveAccount calls keep() to put the refresh token in the keychain.
       session.tokens = tokens
-      if (tokens.refreshToken) await this.store(session, tokens.refreshToken)
+      session.finished = ++this.finishedCount
       emit('done')
       return { username: tokens.email }
     })
@@ -203,7 +212,7 @@ export class OAuthService {
     return true
   }
 
-  private async store(session: Session, refreshToken: string): Promise<void> {
+  private async store(session: Session, refreshToken: string): Promise<KeychainStatus> {
     const grant: StoredGrant = {
       v: 1,
       issuer: session.client.issuer,
@@ -215,7 +224,39 @@ export class OAuthService {
       refreshToken
     }
     // A keychain that is unavailable leaves the token in memory for this session only.
-    await this.deps.credentials.save(refreshTokenKey(session.address), JSON.stringify(grant))
+    return this.deps.credentials.save(refreshTokenKey(session.address), JSON.stringify(grant))
+  }
+
+  /** The newest finished sign-in for an address held in memory. */
+  private latest(address: string): Session | undefined {
+    let best: Session | undefined
+    for (const s of this.sessions.values()) if (s.address === address && s.tokens && (s.finished ?? 0) >= (best?.finished ?? -1)) best = s
+    return best
+  }
+
+  /**
+   * Called when an OAuth account for `address` is saved: writes the newest sign-in's refresh
+   * token to the keychain, and from then on keeps the keychain in step with its rotations.
+   * Without a sign-in in memory (saved again after a restart) it reports what the keychain holds.
+   */
+  async keep(address: string): Promise<KeychainStatus> {
+    const addr = address.toLowerCase()
+    const service = this.deps.credentials.service
+    const session = this.latest(addr)
+    if (!session) {
+      try {
+        const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(addr)))
+        return grant ? { stored: true, service } : { stored: false, code: 'oauth-required', service }
+      } catch (err) {
+        return { stored: false, code: err instanceof AppError ? err.diagnosis.code : 'keychain-unavailable', service }
+      }
+    }
+    // Only the newest sign-in follows the keychain; an older one must not overwrite it.
+    for (const s of this.sessions.values()) if (s.address === addr) s.saved = s === session
+    const refreshToken = session.tokens?.refreshToken
+    // A server that gave no refresh token: nothing to keep, the user signs in again next time.
+    if (!refreshToken) return { stored: false, service }
+    return this.store(session, refreshToken)
   }
 
   /** A session for an address from the keychain, after a restart. */
@@ -227,7 +268,9 @@ export class OAuthService {
       id: randomUUID(),
       address,
       client: { providerName: new URL(grant.issuer).hostname, issuer: grant.issuer, clientId: grant.clientId, scope: grant.scope, tokenEndpoint: grant.tokenEndpoint, extraAuthParams: {}, refreshWithScope: grant.refreshWithScope === true },
-      tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken }
+      tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken },
+      saved: true,
+      finished: 0
     }
     this.sessions.set(session.id, session)
     return session
@@ -237,7 +280,7 @@ export class OAuthService {
     const addr = address.toLowerCase()
     const byId = this.sessions.get(sessionId)
     if (byId && byId.address !== addr) fail('oauth-required', { detail: 'the sign-in belongs to another address' })
-    const session = byId ?? [...this.sessions.values()].find((s) => s.address === addr && s.tokens) ?? (await this.restore(addr))
+    const session = byId ?? this.latest(addr) ?? (await this.restore(addr))
     if (!session) return fail('oauth-required', { detail: 'no sign-in for this address' })
     if (!session.tokens && session.outcome) await session.outcome
     return session
@@ -267,15 +310,16 @@ export class OAuthService {
       })
     } catch (err) {
       if (err instanceof AppError && err.diagnosis.code === 'oauth-token-expired') {
-        // The grant is gone for good: forget it everywhere so the next step asks to sign in.
+        // The grant is gone for good: forget it so the next step asks to sign in; the keychain
+        // entry too when it is this session's (an unsaved sign-in never wrote one).
         this.sessions.delete(session.id)
-        await this.deps.credentials.remove(refreshTokenKey(session.address))
+        if (session.saved) await this.deps.credentials.remove(refreshTokenKey(session.address))
       }
       throw err
     }
     const rotated = next.refreshToken && next.refreshToken !== refreshToken
     session.tokens = { ...next, refreshToken: next.refreshToken ?? refreshToken, email: next.email ?? session.tokens?.email }
-    if (rotated) await this.store(session, next.refreshToken!)
+    if (rotated && session.saved) await this.store(session, next.refreshToken!)
     return next.accessToken
   }
 
@@ -290,10 +334,20 @@ export class OAuthService {
    */
   async forget(address: string, everywhere = false): Promise<void> {
     const addr = address.toLowerCase()
-    for (const [id, s] of this.sessions) if (s.address === addr) this.sessions.delete(id)
+    // Grants held in memory too: a sign-in whose keychain write failed is still withdrawn.
+    const grants: Array<Pick<StoredGrant, 'refreshToken' | 'clientId' | 'revocationEndpoint'>> = []
+    for (const [id, s] of this.sessions) {
+      if (s.address !== addr) continue
+      this.sessions.delete(id)
+      if (s.tokens?.refreshToken) grants.push({ ...s.client, refreshToken: s.tokens.refreshToken })
+    }
     if (!everywhere) return
-    const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(addr)).catch(() => null))
-    if (grant?.revocationEndpoint) {
+    const stored = parseGrant(await this.deps.credentials.get(refreshTokenKey(addr)).catch(() => null))
+    if (stored) grants.push(stored)
+    const seen = new Set<string>()
+    for (const grant of grants) {
+      if (!grant.revocationEndpoint || seen.has(grant.refreshToken)) continue
+      seen.add(grant.refreshToken)
       await requestJson(grant.revocationEndpoint, { token: grant.refreshToken, token_type_hint: 'refresh_token', client_id: grant.clientId }, {
         dns: this.deps.dns,
         ca: this.deps.ca,
