@@ -46,6 +46,8 @@ export const DiagnosisCode = z.enum([
   'oauth-token-expired',
   'oauth-token-refused',
   'oauth-server-error',
+  // no OAuth client id for the provider: an administrator must register the app
+  'oauth-client-missing',
   // keychain and files
   'keychain-unavailable',
   'keychain-locked',

@@ -77,7 +77,7 @@ describe('provider table', () => {
       resolveClient(table, { oauth2: ispdbOAuth2('office365.com.xml') })
       expect.unreachable()
     } catch (err) {
-      expect((err as AppError).diagnosis.code).toBe('unsupported')
+      expect((err as AppError).diagnosis.code).toBe('oauth-client-missing')
       expect((err as AppError).diagnosis.params?.provider).toBe('Microsoft')
     }
   })
@@ -130,7 +130,7 @@ describe('provider table', () => {
 
   it('needs the policy to name a client id for an issuer autoconfig names', async () => {
     const plain = await loadProviderTable({ resourcesDir })
-    expect(codeOf(() => resolveClient(plain, { oauth2: { issuer: 'id.example.org', scope: 'mail' } }))).toBe('unsupported')
+    expect(codeOf(() => resolveClient(plain, { oauth2: { issuer: 'id.example.org', scope: 'mail' } }))).toBe('oauth-client-missing')
     const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'id.example.org': { clientId: 'ex-id' } } } }) })
     const c = resolveClient(table, { oauth2: { issuer: 'id.example.org', scope: 'mail offline_access' } })
     expect(c).toMatchObject({ issuer: 'https://id.example.org', clientId: 'ex-id', scope: 'mail offline_access' })

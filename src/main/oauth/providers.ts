@@ -149,7 +149,7 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
 }
 
 function noClientId(provider: string): never {
-  return fail('unsupported', {
+  return fail('oauth-client-missing', {
     protocol: 'oauth',
     params: { provider },
     detail: `no OAuth client id is configured for ${provider}; an administrator can set one in the policy file (oauth.providers / oauth.issuers)`
