@@ -11,6 +11,10 @@ test('manual edit: IMAP on 143 with STARTTLS offered by the port, re-checked', a
 
   await page.getByRole('button', { name: 'Enter settings manually' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Enter settings manually' })).toBeFocused()
+  // The progress shows settings typed by hand, not a search that is not happening.
+  const stepper = page.getByRole('navigation', { name: 'Steps' })
+  await expect(stepper.locator('[aria-current="step"]')).toHaveText(/Settings by hand/)
+  await expect(stepper.getByText('Finding settings')).toHaveCount(0)
   const incoming = page.getByRole('group', { name: 'Incoming mail server' })
   // Prefilled with what was just checked.
   await expect(incoming.getByLabel('Server name')).toHaveValue('mail.bench.test')
@@ -34,6 +38,8 @@ test('manual edit: IMAP on 143 with STARTTLS offered by the port, re-checked', a
 
   await page.getByRole('button', { name: 'Check these settings' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Checking your settings' })).toBeFocused()
+  await expect(stepper.locator('[aria-current="step"]')).toHaveText(/Checking/)
+  await expect(stepper.locator('li.past').filter({ hasText: 'Settings by hand' })).toHaveCount(1)
   await expectAllGood(page)
   const row = page.locator('tr[data-probe="imap.bench.test:143"]')
   await expect(row).toContainText('STARTTLS')
@@ -52,6 +58,7 @@ test('no settings found: manual entry straight from the search', async ({ wizard
   await enterAddress(page, 'someone@nowhere.invalid')
   await expect(page.getByRole('status').filter({ hasText: 'No settings were found.' })).toBeVisible()
   await page.getByRole('main').getByRole('button', { name: 'Enter settings manually' }).click()
+  await expect(page.getByRole('navigation', { name: 'Steps' }).locator('[aria-current="step"]')).toHaveText(/Settings by hand/)
   const incoming = page.getByRole('group', { name: 'Incoming mail server' })
   await expect(incoming.getByLabel('Server name')).toHaveValue('imap.nowhere.invalid')
   await expect(incoming.getByLabel('Port')).toHaveValue('993')

@@ -18,7 +18,7 @@ function Cell({ step, stopped }: { step: ProbeStep | undefined; stopped: boolean
         {ICON[state]}
       </span>
       <span className="visually-hidden">{t(`stepState.${state}`)}</span>
-      {step?.ms !== undefined && state !== 'pending' && <span className="ms">{formatMs(step.ms)}</span>}
+      {step?.ms !== undefined && state !== 'pending' && <bdi className="ms">{formatMs(step.ms)}</bdi>}
     </td>
   )
 }
@@ -52,7 +52,7 @@ function Table({ role, probes }: { role: Probe['role']; probes: Probe[] }): Reac
             ))}
             <td className={`cell total ${p.state}`}>
               <span>{t(`probeState.${p.state}`)}</span>
-              {p.state !== 'running' && <span className="ms">{formatMs(p.ms)}</span>}
+              {p.state !== 'running' && <bdi className="ms">{formatMs(p.ms)}</bdi>}
             </td>
           </tr>
         ))}

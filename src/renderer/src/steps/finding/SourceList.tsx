@@ -31,7 +31,7 @@ export function SourceList({ sources }: { sources: Record<string, SourceReport> 
               {t(`sourceState.${r.state}`, { count: r.candidates ?? 0 })}
               {r.reason && <> ({t(`sourceReason.${r.reason}`, { defaultValue: r.reason })})</>}
             </span>
-            {r.ms !== undefined && r.state !== 'started' && <span className="ms">{formatMs(r.ms)}</span>}
+            {r.ms !== undefined && r.state !== 'started' && <bdi className="ms">{formatMs(r.ms)}</bdi>}
             {r.detail && (
               <span className="detail">
                 <Ltr>{r.detail}</Ltr>
