@@ -1,6 +1,8 @@
 // Misbehaving servers no real one imitates, as real sockets: a TLS front with a certificate
-// for another host (relaying to the bench's Dovecot), and a server that accepts and stays silent.
+// for another host (relaying to the bench's Dovecot), a server that accepts and stays silent,
+// and an SMTP server that offers no encryption at all.
 import { createServer, type Server, type Socket } from 'node:net'
+import { SMTPServer } from 'smtp-server'
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls'
 import { X509Certificate } from 'node:crypto'
 import type { Bench } from '../test/bench/index'
@@ -53,4 +55,52 @@ export async function silentServer(bench: Bench, host: string, port: number): Pr
   await new Promise<void>((resolve) => server.listen(port, address, resolve))
   bench.dns.set(host, 'A', [address])
   return { host, address, close: closer(server, sockets) }
+}
+
+export interface PlaintextSmtp extends Fake {
+  /** Connections the server accepted (the app did talk to it). */
+  connections: number
+  /** Every sign-in attempt that reached the server, with the password as it crossed the wire. */
+  logins: Array<{ port: number; username: string; password: string }>
+}
+
+/**
+ * `host` resolves to an SMTP server on each of `ports` that never offers STARTTLS and takes
+ * AUTH PLAIN/LOGIN over the bare connection, accepting `user`'s password.
+ */
+export async function plaintextSmtp(bench: Bench, host: string, user: { address: string; password: string }, ports: number[]): Promise<PlaintextSmtp> {
+  const address = allocLoopback()
+  const fake: PlaintextSmtp = { host, address, connections: 0, logins: [], close: async () => undefined }
+  const servers = ports.map(
+    (port) =>
+      new SMTPServer({
+        secure: false,
+        disabledCommands: ['STARTTLS'],
+        allowInsecureAuth: true,
+        authMethods: ['PLAIN', 'LOGIN'],
+        logger: false,
+        banner: 'plaintext-only test server',
+        onConnect(_session, callback) {
+          fake.connections++
+          callback()
+        },
+        onAuth(auth, _session, callback) {
+          fake.logins.push({ port, username: auth.username ?? '', password: auth.password ?? '' })
+          if (auth.username === user.address && auth.password === user.password) return callback(null, { user: auth.username })
+          callback(new Error('Invalid username or password'))
+        }
+      })
+  )
+  for (const [i, server] of servers.entries()) {
+    server.on('error', () => undefined)
+    await new Promise<void>((resolve, reject) => {
+      server.server.once('error', reject)
+      server.listen(ports[i], address, () => resolve())
+    })
+  }
+  bench.dns.set(host, 'A', [address])
+  fake.close = async () => {
+    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))))
+  }
+  return fake
 }

@@ -12,9 +12,10 @@ import { useWizard } from '../../wizard'
 import { ProbeMatrix } from './ProbeMatrix'
 import { ProbeDetails } from './ProbeDetails'
 import { TrustOffer } from './TrustOffer'
+import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
-import { credentialsFor, hasCertProblem, orderProbes, SIGN_IN_CODES, signedIn, succeeded } from './run'
+import { credentialsFor, hasCertProblem, orderProbes, refusedPlaintext, SIGN_IN_CODES, signedIn, succeeded } from './run'
 
 type Phase = '' | 'discovering' | 'checking'
 
@@ -98,6 +99,8 @@ export function CheckingStep(): React.JSX.Element {
   const ok = succeeded(result)
   const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? ({ code: 'internal', userFixable: false } as Diagnosis) : undefined)
   const certProbes = probes.filter(hasCertProblem)
+  // Offered only when nothing encrypted worked: a working encrypted server needs no exception.
+  const plainProbes = ok ? [] : probes.filter(refusedPlaintext)
   const cancelled = diagnosis?.code === 'cancelled'
 
   let status: string
@@ -127,6 +130,7 @@ export function CheckingStep(): React.JSX.Element {
         <section className="result good" aria-labelledby="ok-title">
           <h2 id="ok-title">{signedIn(result) ? t('checking.okTitle') : t('checking.connectedTitle')}</h2>
           <p>{signedIn(result) ? t('checking.okText') : t('checking.connectedText')}</p>
+          <PlaintextAllowed probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} onWithdraw={(exceptions) => recheck({ exceptions })} />
           {signedIn(result) && result?.incoming && result.outgoing && <RoundTrip incoming={result.incoming.settings} outgoing={result.outgoing.settings} />}
         </section>
       )}
@@ -143,6 +147,7 @@ export function CheckingStep(): React.JSX.Element {
         </DiagnosisCard>
       )}
       {!phase && certProbes.map((p) => <TrustOffer key={p.id} probe={p} onTrust={(exceptions) => recheck({ exceptions })} />)}
+      {!phase && plainProbes.map((p) => <PlaintextOffer key={p.id} probe={p} onAllow={(exceptions) => recheck({ exceptions })} />)}
       {probes.length > 0 && !phase && (
         <button type="button" className="link-button" aria-expanded={details} aria-controls="details" onClick={() => setDetails(!details)}>
           {details ? t('checking.hideDetails') : t('checking.showDetails')}

@@ -4,6 +4,7 @@ import type { HostException, Probe } from '../../../../shared/verify'
 import { Ltr } from '../../components/Ltr'
 import { useWizard } from '../../wizard'
 import { CertificatePanel } from './CertificatePanel'
+import { withException } from './run'
 
 /** An explicit, per-host choice to trust one certificate, with its fingerprint in view. */
 export function TrustOffer({ probe, onTrust }: { probe: Probe; onTrust: (exceptions: HostException[]) => void }): React.JSX.Element | null {
@@ -17,9 +18,7 @@ export function TrustOffer({ probe, onTrust }: { probe: Probe; onTrust: (excepti
   const where = `${host}:${port}`
 
   function trust(): void {
-    const others = state.exceptions.filter((e) => !(e.host === host && e.port === port))
-    const current = state.exceptions.find((e) => e.host === host && e.port === port)
-    onTrust([...others, { ...current, host, port, fingerprint256: cert!.fingerprint256 }])
+    onTrust(withException(state.exceptions, host, port, { fingerprint256: cert!.fingerprint256 }))
   }
 
   return (

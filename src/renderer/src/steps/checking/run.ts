@@ -1,5 +1,5 @@
 // Pure helpers for the checking step.
-import type { Credentials, Probe, VerifyResult } from '../../../../shared/verify'
+import type { Credentials, HostException, Probe, VerifyResult } from '../../../../shared/verify'
 import type { DiagnosisCode } from '../../../../shared/diagnosis'
 import type { WizardState } from '../../state'
 
@@ -39,4 +39,19 @@ export function orderProbes(probes: Record<string, Probe>): Probe[] {
 
 export function hasCertProblem(p: Probe): boolean {
   return Boolean(p.certificate && p.diagnosis && CERT_CODES.includes(p.diagnosis.code))
+}
+
+export function refusedPlaintext(p: Probe): boolean {
+  return p.diagnosis?.code === 'plaintext-refused' && p.settings.security === 'plain'
+}
+
+/** Whether the server said it can encrypt (IMAP/SMTP STARTTLS, POP3 STLS). */
+export function offersStartTls(p: Probe): boolean {
+  return Boolean(p.capabilities?.some((c) => /^(STARTTLS|STLS)$/i.test(c)))
+}
+
+/** The exceptions with one host:port's entry extended by `grant` (other grants for it kept). */
+export function withException(list: HostException[], host: string, port: number, grant: Omit<HostException, 'host' | 'port'>): HostException[] {
+  const same = (e: HostException): boolean => e.host === host && e.port === port
+  return [...list.filter((e) => !same(e)), { ...list.find(same), host, port, ...grant }]
 }
