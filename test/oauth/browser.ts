@@ -28,12 +28,18 @@ export async function openPage(browser: Browser, url: string): Promise<Page> {
 
 /** Types on the sign-in page, accepts the consent page; returns the text the app's redirect page shows. */
 export async function signIn(page: Page, login: string, password = 'any password'): Promise<string> {
+  return (await signInRedirect(page, login, password)).text
+}
+
+/** As signIn, also giving the redirect URL the browser brought back (it carries the code). */
+export async function signInRedirect(page: Page, login: string, password = 'any password'): Promise<{ text: string; redirectUrl: string }> {
   await page.fill('input[name=login]', login)
   await page.fill('input[name=password]', password)
   await page.click('button[type=submit]')
   await page.click('button:has-text("Continue")')
   await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback/)
+  const redirectUrl = page.url()
   const text = (await page.textContent('body')) ?? ''
   await page.context().close()
-  return text
+  return { text, redirectUrl }
 }

@@ -205,6 +205,8 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const { values, io } = ctx
   const password = values.oauth ? undefined : await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
   if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
+  // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.
+  if (values.oauth && values['no-keychain']) throw new UsageError('--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing')
   const { incoming, outgoing, providerName, providerId, oauth2, source } = await settingsFor(ctx, address)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
@@ -258,11 +260,13 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
     output.keychain = saved.keychain
     lines.push(`Saved account ${saved.account.id}.`)
     if (values.oauth) {
-      lines.push('The sign-in (refresh token) is kept in the system keychain.')
+      const k = saved.keychain
+      lines.push(k.stored ? `The sign-in (refresh token) is kept in the system keychain (service "${k.service}").` : `The sign-in is NOT kept in the keychain (${k.code ?? 'no refresh token given'}); the account is saved, sign in again next time.`)
     } else if (!values['no-keychain']) {
       lines.push(saved.keychain.stored ? `Password stored in the system keychain (service "${saved.keychain.service}").` : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`)
     }
   }
+  if (values['no-save'] && values.oauth) lines.push('Not saved: the sign-in is forgotten when this command ends.')
   ctx.report(ctx.json ? output : lines.join('\n'))
   return EXIT.ok
 }

@@ -1,0 +1,171 @@
+// `mail-setup verify <address> --oauth` as a user runs it: a real CLI process whose discovery
+// finds an autoconfig file with an `oAuth2` element naming the test authorization server, which
+// prints the sign-in URL, waits for Chromium to come back to its loopback listener, verifies the
+// OAuth-only Dovecot and SMTP server with the token, and keeps the refresh token in the real
+// keychain only when it saves the account.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { refreshTokenKey } from '../../src/main/oauth'
+import { launchBrowser, openPage, signInRedirect } from './browser'
+import { startOAuthWorld, type OAuthWorld } from './setup'
+
+const bench = inject('bench')
+const root = new URL('../../', import.meta.url).pathname
+const DOMAIN = 'oauth-cli.test'
+let world: OAuthWorld
+let browser: Browser
+let dir: string
+let env: NodeJS.ProcessEnv
+
+/** The domain's autoconfig file, as an ISP publishes it: OAuth2 servers and the issuer. */
+function autoconfig(mailHost: string, issuer: string, scope: string): string {
+  const server = (kind: 'incoming' | 'outgoing', type: string, port: number): string => `    <${kind}Server type="${type}">
+      <hostname>${mailHost}</hostname>
+      <port>${port}</port>
+      <socketType>SSL</socketType>
+      <authentication>OAuth2</authentication>
+      <username>%EMAILADDRESS%</username>
+    </${kind}Server>`
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<clientConfig version="1.1">
+  <emailProvider id="${DOMAIN}">
+    <domain>${DOMAIN}</domain>
+    <displayName>OAuth CLI Test</displayName>
+${server('incoming', 'imap', 993)}
+${server('outgoing', 'smtp', 465)}
+  </emailProvider>
+  <oAuth2>
+    <issuer>${issuer}</issuer>
+    <scope>${scope}</scope>
+  </oAuth2>
+</clientConfig>
+`
+}
+
+beforeAll(async () => {
+  world = await startOAuthWorld()
+  browser = await launchBrowser()
+  dir = mkdtempSync(join(tmpdir(), 'oauth-cli-'))
+  const ispDir = join(dir, 'isp')
+  mkdirSync(ispDir)
+  writeFileSync(join(ispDir, `${DOMAIN}.xml`), autoconfig(world.mailHost, world.oauth.issuer, world.oauth.scope))
+  const caFile = join(dir, 'oauth-ca.pem')
+  writeFileSync(caFile, world.pki.caPem)
+  env = {
+    ...process.env,
+    ...bench.env,
+    MAIL_SETUP_ISP_DIRS: ispDir,
+    MAIL_SETUP_EXTRA_CA: `${bench.env.MAIL_SETUP_EXTRA_CA}:${caFile}`,
+    // The administrator's policy names the app's client id at this issuer.
+    MAIL_SETUP_POLICY: world.config.policyFile!,
+    MAIL_SETUP_KEYCHAIN_SERVICE: world.config.keychainService,
+    MAIL_SETUP_USER_DATA: join(dir, 'user-data')
+  }
+  delete env.MAIL_SETUP_PASSWORD
+})
+afterAll(async () => {
+  await browser?.close()
+  await world?.stop()
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+  /** The sign-in URL the CLI printed. */
+  url: string
+  /** Where the browser came back to (carries the authorization code). */
+  redirectUrl: string
+}
+
+/** Runs the CLI; signs in as `login` in Chromium as soon as it prints the URL. */
+function cliSigningIn(args: string[], login: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], { env, cwd: root })
+    let stdout = ''
+    let stderr = ''
+    let url = ''
+    let browsing: Promise<string> | undefined
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString()
+      const found = /https:\/\/\S+\/auth\?\S+/.exec(stderr)
+      if (found && !browsing) {
+        url = found[0]
+        browsing = openPage(browser, url).then((page) => signInRedirect(page, login)).then((r) => r.redirectUrl)
+        // A failed sign-in shows in the result; keep the process from an unhandled rejection.
+        browsing.catch(() => undefined)
+      }
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      void (browsing ?? Promise.resolve('')).then(
+        (redirectUrl) => resolve({ code: code ?? -1, stdout, stderr, url, redirectUrl }),
+        (err: unknown) => reject(new Error(`browser sign-in failed: ${String(err)}\n${stderr}`))
+      )
+    })
+    child.stdin.end()
+  })
+}
+
+/** Long opaque strings (tokens, codes) in what the CLI printed, other than the URL it had to show. */
+function tokenLike(run: Run): string[] {
+  const printed = (run.stdout + run.stderr).replace(run.url, '')
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+  return (printed.match(/[A-Za-z0-9_+-]{32,}/g) ?? []).filter((s) => !uuid.test(s))
+}
+
+describe('mail-setup verify --oauth', () => {
+  it('prints the URL, waits for the browser, verifies IMAP and SMTP with the token and saves the sign-in', async () => {
+    const address = `alice@${DOMAIN}`
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    const run = await cliSigningIn(['verify', address, '--oauth', '--offline', '--transcript', '--name', 'Alice'], address)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stderr).toContain('Open this address in your browser to sign in')
+    const url = new URL(run.url)
+    expect(url.origin).toBe(world.oauth.issuer)
+    expect(url.searchParams.get('client_id')).toBe(world.oauth.clientId)
+    expect(url.searchParams.get('code_challenge_method')).toBe('S256')
+    expect(run.stdout).toMatch(/Incoming: verified IMAP/)
+    expect(run.stdout).toMatch(/Outgoing: verified SMTP/)
+    expect(run.stdout).toContain(`The sign-in (refresh token) is kept in the system keychain (service "${world.config.keychainService}")`)
+    expect(world.smtp.accepted).toContain(address)
+
+    // The refresh token is in the keychain after the save, and the server still honours it.
+    const grant = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string; clientId: string }
+    expect(grant).toMatchObject({ issuer: world.oauth.issuer, clientId: world.oauth.clientId })
+    expect((await world.oauth.introspect(grant.refreshToken)).active).toBe(true)
+
+    // Nothing secret was printed: not the refresh token, not the code, no access token.
+    const code = new URL(run.redirectUrl).searchParams.get('code')
+    expect(code).toBeTruthy()
+    for (const secret of [grant.refreshToken, code!]) {
+      expect(run.stdout).not.toContain(secret)
+      expect(run.stderr).not.toContain(secret)
+    }
+    expect(tokenLike(run)).toEqual([])
+  })
+
+  it('refuses --no-keychain with --oauth before opening any sign-in (the sign-in is the keychain entry)', async () => {
+    const run = await cliSigningIn(['verify', `carol@${DOMAIN}`, '--oauth', '--offline', '--no-keychain'], `carol@${DOMAIN}`)
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('--no-save')
+    expect(run.url).toBe('')
+  })
+
+  it('with --no-save verifies but leaves nothing in the keychain', async () => {
+    const address = `bob@${DOMAIN}`
+    const run = await cliSigningIn(['verify', address, '--oauth', '--offline', '--no-save'], address)
+    expect(run.code, run.stderr).toBe(0)
+    expect(run.stdout).toMatch(/Incoming: verified IMAP/)
+    expect(run.stdout).toMatch(/Outgoing: verified SMTP/)
+    expect(run.stdout).toContain('Not saved: the sign-in is forgotten')
+    expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
+    expect(tokenLike(run)).toEqual([])
+  })
+})
