@@ -56,12 +56,22 @@ export function redactSaslContinuation(): string {
   return MASK
 }
 
-/** Deep-redacts a JSON-able value: secret-named keys masked, every string redacted. */
+/** Keys whose values are free text that may quote a server or a client (and so a secret). */
+const FREE_TEXT_KEYS = new Set(['text', 'serverSays', 'detail', 'info', 'message'])
+const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
+
+/**
+ * Deep-redacts a JSON-able value: secret-named keys masked, free-text fields redacted.
+ * Structured fields (codes, hosts, usernames, enums) are left alone: a short password that
+ * happens to be a common word must not turn `cert-wrong-host` or a host name into a mask.
+ */
 export function redactValue<T>(value: T): T {
-  const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
   const walk = (v: unknown, key?: string): unknown => {
-    if (typeof v === 'string') return key && SECRET_KEYS.test(key) ? MASK : redact(v)
-    if (Array.isArray(v)) return v.map((x) => walk(x))
+    if (typeof v === 'string') {
+      if (key && SECRET_KEYS.test(key)) return MASK
+      return key && FREE_TEXT_KEYS.has(key) ? redact(v) : v
+    }
+    if (Array.isArray(v)) return v.map((x) => walk(x, key))
     if (v && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, k)]))
     }
