@@ -12,11 +12,16 @@ export interface World {
   stop(): Promise<void>
 }
 
-export async function startWorld(rendererDir: string, extraEnv: Record<string, string> = {}): Promise<World> {
+/** More servers beside the bench (started after it, stopped before it), with the env they need. */
+export type Extra = (bench: Bench) => Promise<{ env: Record<string, string>; stop(): Promise<void> }>
+
+export async function startWorld(rendererDir: string, extraEnv: Record<string, string> = {}, extra?: Extra): Promise<World> {
   const bench = await startBench()
+  let more: Awaited<ReturnType<Extra>> | undefined
   try {
+    more = await extra?.(bench)
     // No internet here: the online ISPDB is pointed at nothing so it fails at once.
-    const env = { ...process.env, MAIL_SETUP_ISPDB_URL: 'http://127.0.0.1:9/', MAIL_SETUP_DEADLINE_MS: '4000', ...bench.env, ...extraEnv }
+    const env = { ...process.env, MAIL_SETUP_ISPDB_URL: 'http://127.0.0.1:9/', MAIL_SETUP_DEADLINE_MS: '4000', ...bench.env, ...extraEnv, ...more?.env }
     const services = createServices(loadConfig(env))
     const server = await startBrowserServer({ services, rendererDir, version: 'e2e' })
     return {
@@ -24,10 +29,12 @@ export async function startWorld(rendererDir: string, extraEnv: Record<string, s
       url: server.url,
       async stop() {
         await server.close()
+        await more?.stop()
         await bench.stop()
       }
     }
   } catch (err) {
+    await more?.stop()
     await bench.stop()
     throw err
   }

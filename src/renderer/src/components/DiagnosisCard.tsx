@@ -1,11 +1,23 @@
-import type { ReactNode } from 'react'
+import { useEffect, useRef, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Diagnosis } from '../../../shared/diagnosis'
 import { Ltr } from './Ltr'
 
 /** What happened, what to do and what to ask an admin, from the diagnosis catalog. */
-export function DiagnosisCard({ diagnosis, children, headingId }: { diagnosis: Diagnosis; children?: ReactNode; headingId?: string }): React.JSX.Element {
+interface Props {
+  diagnosis: Diagnosis
+  children?: ReactNode
+  headingId?: string
+  /** Move focus to the card's heading when it appears (it replaced the control that had focus). */
+  focus?: boolean
+}
+
+export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props): React.JSX.Element {
   const { t } = useTranslation()
+  const heading = useRef<HTMLHeadingElement>(null)
+  useEffect(() => {
+    if (focus) heading.current?.focus()
+  }, [focus])
   const params: Record<string, string> = {
     host: diagnosis.host ?? '',
     port: diagnosis.port !== undefined ? String(diagnosis.port) : '',
@@ -17,7 +29,9 @@ export function DiagnosisCard({ diagnosis, children, headingId }: { diagnosis: D
   const admin = text('admin')
   return (
     <section className={`diagnosis ${diagnosis.userFixable ? 'fixable' : 'not-fixable'}`} aria-labelledby={headingId ?? 'diagnosis-title'}>
-      <h2 id={headingId ?? 'diagnosis-title'}>{text('title')}</h2>
+      <h2 id={headingId ?? 'diagnosis-title'} ref={heading} tabIndex={focus ? -1 : undefined}>
+        {text('title')}
+      </h2>
       {diagnosis.host && (
         <p className="where">
           <Ltr>

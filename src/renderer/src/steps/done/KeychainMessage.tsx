@@ -2,13 +2,13 @@ import { useTranslation } from 'react-i18next'
 import type { KeychainStatus } from '../../../../shared/account'
 import { Ltr } from '../../components/Ltr'
 
-/** Where the password went, or, clearly, why it was not kept. */
+/** Where the password (or the browser sign-in's refresh token) went, or, clearly, why it was not kept. */
 export function KeychainMessage({ status, oauth }: { status: KeychainStatus; oauth: boolean }): React.JSX.Element {
   const { t } = useTranslation()
   if (status.stored) {
     return (
       <p className="note success">
-        {t('done.keychain.stored')} <Ltr>{status.service ?? ''}</Ltr>
+        {t(oauth ? 'done.keychain.oauthStored' : 'done.keychain.stored')} <Ltr>{status.service ?? ''}</Ltr>
       </p>
     )
   }

@@ -7,7 +7,7 @@ import { onEvent } from '../../events'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
-import type { ProviderKind } from './hints'
+import { oauthProviderId, oauthProviderName, type ProviderKind } from './hints'
 
 /** "Sign in with …" in the system browser (a new tab in browser mode) instead of a password. */
 export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: ProviderKind }): React.JSX.Element {
@@ -15,9 +15,10 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
   const { state, update } = useWizard()
   const [busy, setBusy] = useState<string>()
   const [phase, setPhase] = useState('')
+  const [link, setLink] = useState<string>()
   const [error, setError] = useState<Diagnosis>()
   const session = useRef<string | undefined>(undefined)
-  const provider = candidate.providerName ?? (kind === 'gmail' ? 'Google' : 'Microsoft')
+  const provider = oauthProviderName(candidate, kind)
 
   useEffect(
     () =>
@@ -30,16 +31,23 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
   async function signIn(): Promise<void> {
     const runId = newRunId()
     setBusy(runId)
+    setPhase('')
     setError(undefined)
-    const begun = await api.oauthBegin({ runId, address: state.address, oauth2: candidate.oauth2, providerId: candidate.providerId })
+    const providerId = oauthProviderId(kind) ?? candidate.providerId
+    const begun = await api.oauthBegin({ runId, address: state.address, oauth2: candidate.oauth2, providerId })
     if (!begun.ok) {
       setBusy(undefined)
       return setError(begun.error)
     }
     session.current = begun.value.sessionId
-    if (!begun.value.openedByMain) window.open(begun.value.authorizeUrl, '_blank', 'noopener')
+    if (!begun.value.openedByMain) {
+      window.open(begun.value.authorizeUrl, '_blank', 'noopener')
+      // A blocked pop-up must not strand the user: the same page as a link.
+      setLink(begun.value.authorizeUrl)
+    }
     const done = await api.oauthComplete({ sessionId: begun.value.sessionId })
     setBusy(undefined)
+    setLink(undefined)
     if (!done.ok) return setError(done.error)
     update({ oauthSessionId: done.value.sessionId, username: done.value.username ?? state.username, password: '' })
   }
@@ -54,14 +62,29 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
       </div>
     )
   }
+  // No client id in this build (nor from the policy file): the button cannot work, the card says why.
+  if (error?.code === 'oauth-client-missing') {
+    return (
+      <div className="oauth no-registration">
+        <DiagnosisCard diagnosis={{ ...error, params: { provider, ...error.params } }} headingId="oauth-error" focus />
+      </div>
+    )
+  }
   return (
     <div className="oauth">
       <button type="button" className="primary" disabled={Boolean(busy)} onClick={() => void signIn()}>
         {t('signin.oauth.button', { provider })}
       </button>
       <p role="status" className="hint">
-        {busy ? t(`signin.oauth.${phase || 'waiting'}`) : t('signin.oauth.or')}
+        {busy ? t(`signin.oauth.${phase || 'waiting'}`) : t('signin.oauth.or', { provider })}
       </p>
+      {busy && link && phase !== 'exchanging' && (
+        <p className="hint">
+          <a href={link} target="_blank" rel="noopener noreferrer">
+            {t('signin.oauth.openLink')}
+          </a>
+        </p>
+      )}
       {busy && (
         <button type="button" className="secondary" onClick={() => void api.cancel({ runId: busy })}>
           {t('common.cancel')}

@@ -5,7 +5,7 @@ import { StepActions } from '../../components/StepActions'
 import { Ltr } from '../../components/Ltr'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
-import { providerKind } from './hints'
+import { offersOAuth, providerKind } from './hints'
 import { ProviderHint } from './ProviderHint'
 import { OAuthButton } from './OAuthButton'
 
@@ -16,7 +16,7 @@ export function SignInStep(): React.JSX.Element {
   const [problem, setProblem] = useState('')
   const candidate = state.manual ? undefined : selectedCandidate(state)
   const kind = providerKind(candidate)
-  const oauthOffered = Boolean(candidate?.oauth2)
+  const oauthOffered = offersOAuth(candidate)
   const username = state.username ?? defaultUsername(state)
   const given = state.passwordGivenFor === state.address
 

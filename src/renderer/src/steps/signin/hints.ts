@@ -29,3 +29,28 @@ export const APP_PASSWORD_HELP: Partial<Record<Exclude<ProviderKind, undefined>,
 export function needsBrowserSignIn(kind: ProviderKind): boolean {
   return kind === 'microsoft365' || kind === 'outlook'
 }
+
+/** The sign-in table's id (resources/oauth-providers.json) for providers known by name. */
+export function oauthProviderId(kind: ProviderKind): string | undefined {
+  if (kind === 'gmail') return 'google'
+  if (kind === 'microsoft365' || kind === 'outlook') return 'microsoft'
+  return undefined
+}
+
+/** Whether "Sign in with …" applies: the settings name an OAuth issuer, or the provider is one the app knows. */
+export function offersOAuth(c: Candidate | undefined): boolean {
+  return Boolean(c && (c.oauth2 || oauthProviderId(providerKind(c))))
+}
+
+/** The name on the button: the company whose page opens. */
+export function oauthProviderName(c: Candidate, kind: ProviderKind): string {
+  const id = oauthProviderId(kind)
+  if (id === 'google') return 'Google'
+  if (id === 'microsoft') return 'Microsoft'
+  if (c.providerName) return c.providerName
+  try {
+    return new URL(/^[a-z]+:\/\//i.test(c.oauth2?.issuer ?? '') ? c.oauth2!.issuer : `https://${c.oauth2?.issuer ?? ''}`).hostname
+  } catch {
+    return c.oauth2?.issuer ?? ''
+  }
+}
