@@ -50,6 +50,16 @@ test.describe('at 800×600', () => {
           return { page: wide(document.documentElement), tables: [...document.querySelectorAll('.matrix-wrap')].filter(wide).length }
         })
         if (overflow.page || overflow.tables) found.push(`${step}: too wide ${JSON.stringify(overflow)}`)
+        // A time is one unit of reading: its number and unit never split over two lines.
+        const split = await page.evaluate(
+          () =>
+            [...document.querySelectorAll('.ms')].filter((el) => {
+              const range = document.createRange()
+              range.selectNodeContents(el)
+              return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1
+            }).length
+        )
+        if (split) found.push(`${step}: ${split} times split over two lines`)
         const result = await new AxeBuilder({ page }).analyze()
         for (const v of result.violations) found.push(`${step}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
         await shot(page, info, `${lang}-800x600-${step}`)
