@@ -1,7 +1,8 @@
 // axe on every step, in English and Arabic, light and dark; a screenshot of each as an artefact.
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect, shot } from './fixtures'
-import { walkAllSteps } from './walk'
+import { walkAllSteps, walkPlaintextOffer } from './walk'
+import { plaintextSmtp } from './fakes'
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
@@ -19,6 +20,28 @@ for (const lang of ['en', 'ar'] as const) {
         await shot(page, info, `${lang}-${theme}-${step}`)
       })
       expect(found).toEqual([])
+    })
+  }
+}
+
+for (const lang of ['en', 'ar'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds nothing on the unencrypted sign-in offer: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+      const fake = await plaintextSmtp(world.bench, `smtp-${lang}-${theme}.plaintext.bench.test`, world.bench.users.alice, [587])
+      try {
+        await page.emulateMedia({ colorScheme: theme })
+        if (lang !== 'en') await page.locator('.language select').selectOption(lang)
+        await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+        const found: string[] = []
+        await walkPlaintextOffer(page, world, fake.host, async (step) => {
+          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+          for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+          await shot(page, info, `${lang}-${theme}-${step}`)
+        })
+        expect(found).toEqual([])
+      } finally {
+        await fake.close()
+      }
     })
   }
 }

@@ -83,3 +83,30 @@ export async function walkAllSteps(page: Page, world: World, visit: Visit): Prom
   await expect(page.locator('section.probe-details').first()).toBeVisible()
   await visit('8-helpdesk-checking')
 }
+
+/**
+ * Address → manual settings with an outgoing server that offers no encryption → the offer to
+ * allow an unencrypted sign-in → allowed and passing. `visit` runs at both states.
+ */
+export async function walkPlaintextOffer(page: Page, world: World, host: string, visit: Visit): Promise<void> {
+  const { alice } = world.bench.users
+  await page.locator('#address').fill(alice.address)
+  await next(page, 'finding')
+  await expect(page.locator('input[name="candidate"]').first()).toBeVisible()
+  await page.locator('.stepper button.manual-link').click()
+  await expect(heading(page)).toBeFocused()
+  await page.locator('#outgoing-host').fill(host)
+  await page.locator('#outgoing-port').fill('587')
+  await page.locator('#outgoing-security').selectOption('plain')
+  await next(page, 'signin')
+  await page.locator('#password').fill(alice.password)
+  await next(page, 'checking')
+  const offer = page.locator('section.plaintext')
+  await expect(offer).toBeVisible()
+  await visit('plaintext-offer')
+  await offer.getByRole('checkbox').check()
+  await offer.getByRole('button').click()
+  await expect(page.locator('.plaintext-allowed')).toBeVisible()
+  await expect(page.locator('section.result.good')).toBeVisible()
+  await visit('plaintext-allowed')
+}

@@ -28,11 +28,13 @@ export function PlaintextOffer({ probe, onAllow }: { probe: Probe; onAllow: (exc
       {offersStartTls(probe) && <p>{t('plaintext.starttls')}</p>}
       <div className="check">
         <input id={`${id}-sure`} type="checkbox" checked={sure} aria-describedby={`${id}-warning`} onChange={(e) => setSure(e.target.checked)} />
-        <label htmlFor={`${id}-sure`}>{t('plaintext.confirm', { host: where })}</label>
+        <label htmlFor={`${id}-sure`}>
+          <Trans i18nKey="plaintext.confirm" values={{ host: where }} components={{ host: <bdi dir="ltr" /> }} />
+        </label>
       </div>
       <div className="actions">
         <button type="button" className="secondary" disabled={!sure} onClick={() => onAllow(withException(state.exceptions, host, port, { allowPlaintext: true }))}>
-          {t('plaintext.button', { host: where })}
+          <Trans i18nKey="plaintext.button" values={{ host: where }} components={{ host: <bdi dir="ltr" /> }} />
         </button>
       </div>
     </section>

@@ -1,5 +1,5 @@
 import { useId, useState } from 'react'
-import { useTranslation } from 'react-i18next'
+import { Trans, useTranslation } from 'react-i18next'
 import type { HostException, Probe } from '../../../../shared/verify'
 import { Ltr } from '../../components/Ltr'
 import { useWizard } from '../../wizard'
@@ -30,11 +30,13 @@ export function TrustOffer({ probe, onTrust }: { probe: Probe; onTrust: (excepti
       <p className="warn-text">{t('trustCert.warning')}</p>
       <div className="check">
         <input id={`${id}-sure`} type="checkbox" checked={sure} onChange={(e) => setSure(e.target.checked)} />
-        <label htmlFor={`${id}-sure`}>{t('trustCert.confirm', { host: where })}</label>
+        <label htmlFor={`${id}-sure`}>
+          <Trans i18nKey="trustCert.confirm" values={{ host: where }} components={{ host: <bdi dir="ltr" /> }} />
+        </label>
       </div>
       <div className="actions">
         <button type="button" className="secondary" disabled={!sure} onClick={trust}>
-          {t('trustCert.button', { host: where })}
+          <Trans i18nKey="trustCert.button" values={{ host: where }} components={{ host: <bdi dir="ltr" /> }} />
         </button>
       </div>
     </section>
