@@ -10,7 +10,7 @@ import { useWizard } from '../../wizard'
 import { oauthProviderId, oauthProviderName, type ProviderKind } from './hints'
 
 /** "Sign in with …" in the system browser (a new tab in browser mode) instead of a password. */
-export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: ProviderKind }): React.JSX.Element {
+export function OAuthButton({ candidate, kind, onStart }: { candidate: Candidate; kind: ProviderKind; onStart?: () => void }): React.JSX.Element {
   const { t } = useTranslation()
   const { state, update } = useWizard()
   const [busy, setBusy] = useState<string>()
@@ -30,6 +30,7 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
 
   async function signIn(): Promise<void> {
     const runId = newRunId()
+    onStart?.()
     setBusy(runId)
     setPhase('')
     setError(undefined)
@@ -72,9 +73,16 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
   }
   return (
     <div className="oauth">
-      <button type="button" className="primary" disabled={Boolean(busy)} onClick={() => void signIn()}>
-        {t('signin.oauth.button', { provider })}
-      </button>
+      <div className="oauth-row">
+        <button type="button" className="primary" disabled={Boolean(busy)} onClick={() => void signIn()}>
+          {t('signin.oauth.button', { provider })}
+        </button>
+        {busy && (
+          <button type="button" className="secondary" onClick={() => void api.cancel({ runId: busy })}>
+            {t('common.cancel')}
+          </button>
+        )}
+      </div>
       <p role="status" className="hint">
         {busy ? t(`signin.oauth.${phase || 'waiting'}`) : t('signin.oauth.or', { provider })}
       </p>
@@ -84,11 +92,6 @@ export function OAuthButton({ candidate, kind }: { candidate: Candidate; kind: P
             {t('signin.oauth.openLink')}
           </a>
         </p>
-      )}
-      {busy && (
-        <button type="button" className="secondary" onClick={() => void api.cancel({ runId: busy })}>
-          {t('common.cancel')}
-        </button>
       )}
       {error && <DiagnosisCard diagnosis={error} headingId="oauth-error" />}
     </div>

@@ -5,7 +5,7 @@ import { StepActions } from '../../components/StepActions'
 import { Ltr } from '../../components/Ltr'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
-import { offersOAuth, providerKind } from './hints'
+import { oauthProviderName, offersOAuth, onlyOAuth, providerKind } from './hints'
 import { ProviderHint } from './ProviderHint'
 import { OAuthButton } from './OAuthButton'
 
@@ -17,11 +17,13 @@ export function SignInStep(): React.JSX.Element {
   const candidate = state.manual ? undefined : selectedCandidate(state)
   const kind = providerKind(candidate)
   const oauthOffered = offersOAuth(candidate)
+  const oauthOnly = Boolean(oauthOffered && candidate && onlyOAuth(candidate, state.protocol))
   const username = state.username ?? defaultUsername(state)
   const given = state.passwordGivenFor === state.address
 
   function submit(e: React.FormEvent): void {
     e.preventDefault()
+    if (oauthOnly && !state.oauthSessionId) return setProblem('oauth')
     if (!username.trim()) return setProblem('username')
     if (!state.password && !given && !state.oauthSessionId) return setProblem('password')
     setProblem('')
@@ -35,8 +37,13 @@ export function SignInStep(): React.JSX.Element {
         {t('signin.intro')} <Ltr>{state.address}</Ltr>
       </p>
       <ProviderHint kind={kind} />
-      {oauthOffered && candidate && <OAuthButton candidate={candidate} kind={kind} />}
-      {state.oauthSessionId ? null : (
+      {oauthOffered && candidate && <OAuthButton candidate={candidate} kind={kind} onStart={() => setProblem('')} />}
+      {problem === 'oauth' && candidate && !state.oauthSessionId && (
+        <p className="problem" role="alert">
+          {t('signin.oauth.first', { provider: oauthProviderName(candidate, kind) })}
+        </p>
+      )}
+      {state.oauthSessionId || oauthOnly ? null : (
         <>
           <div className="field">
             <label htmlFor="username">{t('signin.username')}</label>

@@ -1,5 +1,5 @@
 // Which provider-specific advice applies, from the provider id, name or server host names.
-import type { Candidate } from '../../../../shared/domain'
+import type { Candidate, IncomingProtocol } from '../../../../shared/domain'
 
 export type ProviderKind = 'gmail' | 'yahoo' | 'icloud' | 'aol' | 'microsoft365' | 'outlook' | undefined
 
@@ -53,4 +53,10 @@ export function oauthProviderName(c: Candidate, kind: ProviderKind): string {
   } catch {
     return c.oauth2?.issuer ?? ''
   }
+}
+
+/** Every server the check will use accepts only OAuth2: the button replaces the password. */
+export function onlyOAuth(c: Candidate, protocol: IncomingProtocol): boolean {
+  const entries = [...c.incoming.filter((e) => e.protocol === protocol), ...c.outgoing]
+  return entries.length > 0 && entries.every((e) => e.auth.length > 0 && e.auth.every((a) => a === 'oauth2'))
 }
