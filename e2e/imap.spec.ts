@@ -12,7 +12,7 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   // The matrix shows the IMAP row that worked, with times.
   const imapRow = page.locator('tr[data-probe="mail.bench.test:993"]')
   await expect(imapRow).toContainText('Works')
-  await expect(imapRow).toContainText(/\d+ ms/)
+  await expect(imapRow).toContainText(/\d+\s+ms/) // a no-break space keeps number and unit together
   await expect(page.locator('table.matrix caption')).toHaveText(['Incoming mail', 'Outgoing mail'])
   await expect(page.locator('tr[data-probe$=":995"]')).toHaveCount(0)
 
