@@ -3,16 +3,17 @@
 export class Runs {
   private readonly controllers = new Map<string, AbortController>()
 
-  start(runId: string, deadlineMs?: number): AbortSignal {
+  /** A new run under `runId`; one still running under the same id is aborted. */
+  start(runId: string): AbortSignal {
     this.controllers.get(runId)?.abort()
     const controller = new AbortController()
     this.controllers.set(runId, controller)
-    if (!deadlineMs) return controller.signal
-    return AbortSignal.any([controller.signal, AbortSignal.timeout(deadlineMs)])
+    return controller.signal
   }
 
-  end(runId: string): void {
-    this.controllers.delete(runId)
+  /** Ends the run `signal` belongs to; a newer run under the same id stays cancellable. */
+  end(runId: string, signal: AbortSignal): void {
+    if (this.controllers.get(runId)?.signal === signal) this.controllers.delete(runId)
   }
 
   cancel(runId: string): boolean {

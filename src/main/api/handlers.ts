@@ -55,12 +55,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     }
   }
 
-  async function withRun<T>(runId: string, deadlineMs: number | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
-    const signal = runs.start(runId, deadlineMs)
+  async function withRun<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = runs.start(runId)
     try {
       return await fn(signal)
     } finally {
-      runs.end(runId)
+      runs.end(runId, signal)
     }
   }
 
@@ -79,7 +79,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async discover(req) {
       const { address } = normalizeAddress(req.address)
       const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
-      return withRun(req.runId, undefined, (signal) =>
+      return withRun(req.runId, (signal) =>
         discover(address, {
           config,
           dns: services.dns,
@@ -100,7 +100,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async verify(req) {
       const { address } = normalizeAddress(req.address)
       const secret = secretFor(address, req.credentials)
-      const result = await withRun(req.runId, undefined, (signal) =>
+      const result = await withRun(req.runId, (signal) =>
         verify(
           { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
           { dns: services.dns, ca: services.ca, signal, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
@@ -112,7 +112,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async roundTrip(req) {
       const { address } = normalizeAddress(req.address)
       const secret = secretFor(address, req.credentials)
-      return withRun(req.runId, undefined, (signal) =>
+      return withRun(req.runId, (signal) =>
         roundTrip(
           { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
           { dns: services.dns, ca: services.ca, signal, onStage: (stage) => hooks.emit('roundTrip', { runId: req.runId, stage }) }
@@ -197,10 +197,10 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
           onState: (state, sessionId) => hooks.emit('oauth', { sessionId, state })
         })
       } catch (err) {
-        runs.end(req.runId)
+        runs.end(req.runId, signal)
         throw err
       }
-      void begun.settled.then(() => runs.end(req.runId))
+      void begun.settled.then(() => runs.end(req.runId, signal))
       // Browser mode: the renderer opens a new tab itself. The window opens the system browser.
       let openedByMain = false
       if (hooks.door === 'window' && hooks.openExternal) {
