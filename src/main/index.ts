@@ -5,12 +5,12 @@ import { join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { loadConfig } from './config'
 import { createServices } from './services'
-import { createHandlers, dispatch, type DoorHooks } from './api/handlers'
+import { createHandlers, dispatch } from './api/handlers'
 import { OPERATION_NAMES } from '../shared/api-names'
-import { eventChannel, operationChannel } from '../shared/ipc-channels'
-import { isAllowedExternalUrl } from '../shared/external'
+import { operationChannel } from '../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { isTrustedSenderUrl, windowOptions } from './window/options'
+import { windowHooks } from './window/hooks'
 import { APP_VERSION } from './version'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -37,23 +37,7 @@ function createWindow(): void {
 }
 
 function registerApi(): void {
-  const hooks: DoorHooks = {
-    door: 'window',
-    version: APP_VERSION,
-    emit(event, payload) {
-      mainWindow?.webContents.send(eventChannel(event), payload)
-    },
-    async chooseSavePath(defaultName) {
-      if (!mainWindow) return undefined
-      const result = await dialog.showSaveDialog(mainWindow, { defaultPath: defaultName })
-      return result.canceled ? undefined : result.filePath
-    },
-    async openExternal(url) {
-      if (!isAllowedExternalUrl(url)) return false
-      await shell.openExternal(url)
-      return true
-    }
-  }
+  const hooks = windowHooks({ version: APP_VERSION, window: () => mainWindow, dialog, shell })
   const handlers = createHandlers(createServices(loadConfig(process.env)), hooks)
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(operationChannel(name), async (event, request: unknown) => {
