@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, expect } from './fixtures'
-import { toChecked } from './steps'
+import { acceptFound, enterAddress, expectAllGood, toChecked } from './steps'
 
 test('IMAP: address to done, test message, keychain, export with preview, QR and download', async ({ wizard: page, world }) => {
   const { alice } = world.bench.users
@@ -60,4 +60,33 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   await expect(page.getByText('All checks passed.')).toBeVisible()
   await page.goForward()
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is ready' })).toBeVisible()
+})
+
+test('a typed password that was never sent is dropped on leaving the sign-in step; the username edit stays', async ({ wizard: page, world }) => {
+  const { alice } = world.bench.users
+  await enterAddress(page, alice.address)
+  await acceptFound(page)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused()
+  const password = page.getByLabel('Password', { exact: true })
+  const username = page.getByLabel('Username')
+  await username.fill(`${alice.address} `)
+  await password.fill('typed but never sent')
+
+  // Back by button, then by the browser: neither brings the password back.
+  await page.getByRole('button', { name: 'Back' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'How should your mail be kept?' })).toBeFocused()
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(password).toHaveValue('')
+  await expect(username).toHaveValue(`${alice.address} `)
+  await password.fill('typed again, never sent')
+  await page.goBack()
+  await expect(page.getByRole('heading', { level: 1, name: 'How should your mail be kept?' })).toBeFocused()
+  await page.goForward()
+  await expect(password).toHaveValue('')
+
+  // What is typed now is sent and works.
+  await password.fill(alice.password)
+  await page.getByRole('button', { name: 'Check settings' }).click()
+  await expectAllGood(page)
 })

@@ -30,6 +30,14 @@ function apply(s: WizardState, patch: Patch | undefined): WizardState {
   return { ...s, ...(typeof patch === 'function' ? patch(s) : patch) }
 }
 
+/**
+ * Enters a step. A typed password is needed only by the check that follows the sign-in (or
+ * helpdesk) form; going anywhere else drops it, so it never waits in the renderer's state.
+ */
+function enter(s: WizardState, step: StepId, trail: StepId[]): WizardState {
+  return { ...s, step, trail, ...(step === 'checking' ? {} : { password: '' }) }
+}
+
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
   const [state, setState] = useState<WizardState>(initialState)
@@ -40,7 +48,7 @@ export function App(): React.JSX.Element {
     setState((s) => {
       const next = apply(s, patch)
       if (next.step === step) return next
-      return { ...next, step, trail: [...next.trail, next.step] }
+      return enter(next, step, [...next.trail, next.step])
     })
     history.pushState({ step }, '')
   }, [])
@@ -54,9 +62,9 @@ export function App(): React.JSX.Element {
       navigation.moved = true
       setState((s) => {
         const at = s.trail.lastIndexOf(target)
-        if (at >= 0) return { ...s, step: target, trail: s.trail.slice(0, at) }
+        if (at >= 0) return enter(s, target, s.trail.slice(0, at))
         if (target === s.step) return s
-        return { ...s, step: target, trail: [...s.trail, s.step] }
+        return enter(s, target, [...s.trail, s.step])
       })
     }
     window.addEventListener('popstate', onPop)

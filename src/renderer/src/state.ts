@@ -1,7 +1,7 @@
 // The wizard's state: everything the user entered and everything the main side answered.
 // Kept in one object so moving back and forward between steps never loses anything.
-// The password is held only while the user is on the sign-in step; once sent to the main
-// side it is cleared here and later checks ask for the session's copy.
+// The password is held only until the check that sends it (App drops it on entering any
+// other step); once sent to the main side it is cleared here and later checks use the session's copy.
 import type { Account, ExportFormatId, KeychainStatus } from '../../shared/account'
 import type { Candidate, DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport } from '../../shared/domain'
 import type { HostException, VerifyResult } from '../../shared/verify'
