@@ -84,11 +84,6 @@ export function FindingStep(): React.JSX.Element {
         {running && <span className="spinner" aria-hidden="true" />}
         {status}
       </p>
-      {chosen?.providerName && !running && (
-        <p className="provider">
-          {t('finding.provider')} <strong>{chosen.providerName}</strong>
-        </p>
-      )}
       <SourceList sources={state.sources} />
       {state.discoveryError && state.discoveryError.code !== 'cancelled' && <DiagnosisCard diagnosis={state.discoveryError} />}
       {!running && candidates.length > 0 && <CandidateList />}
