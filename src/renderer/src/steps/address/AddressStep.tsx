@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { parseAddress } from '../../../../shared/address'
 import { StepHeading, navigation } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
+import { AddressField } from '../../components/AddressField'
 import { useWizard } from '../../wizard'
 import { initialState } from '../../state'
 
@@ -12,7 +13,6 @@ export function AddressStep(): React.JSX.Element {
   const [touched, setTouched] = useState(false)
   const addressRef = useRef<HTMLInputElement>(null)
   const parsed = parseAddress(state.address)
-  const showProblem = touched && !parsed.ok
 
   // On first start the address field has focus so the user can type at once.
   useEffect(() => {
@@ -36,33 +36,15 @@ export function AddressStep(): React.JSX.Element {
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('address.title')}</StepHeading>
       <p className="lead">{t('address.intro')}</p>
-      <div className="field">
-        <label htmlFor="address">{t('address.address')}</label>
-        <input
-          ref={addressRef}
-          id="address"
-          type="text"
-          inputMode="email"
-          autoComplete="email"
-          spellCheck={false}
-          autoCapitalize="off"
-          dir="ltr"
-          value={state.address}
-          aria-invalid={showProblem}
-          aria-describedby={showProblem ? 'address-problem' : 'address-hint'}
-          onChange={(e) => update({ address: e.target.value })}
-          onBlur={() => state.address && setTouched(true)}
-        />
-        {showProblem ? (
-          <p id="address-problem" className="problem" role="alert">
-            {t(`address.problem.${parsed.problem}`)}
-          </p>
-        ) : (
-          <p id="address-hint" className="hint">
-            {t('address.addressHint')}
-          </p>
-        )}
-      </div>
+      <AddressField
+        id="address"
+        inputRef={addressRef}
+        value={state.address}
+        problem={touched && !parsed.ok ? parsed.problem : undefined}
+        hint={t('address.addressHint')}
+        onChange={(address) => update({ address })}
+        onBlur={() => state.address && setTouched(true)}
+      />
       <div className="field">
         <label htmlFor="name">{t('address.name')}</label>
         <input

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { parseAddress } from '../../../../shared/address'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
+import { AddressField } from '../../components/AddressField'
 import { initialState, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
 import { ServerFields } from '../manual/ServerFields'
@@ -45,31 +46,16 @@ export function TroubleshootStep(): React.JSX.Element {
     })
   }
 
-  const showProblem = tried && !parsed.ok
   return (
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('helpdesk.title')}</StepHeading>
       <p className="lead">{t('helpdesk.intro')}</p>
-      <div className="field">
-        <label htmlFor="hd-address">{t('address.address')}</label>
-        <input
-          id="hd-address"
-          type="text"
-          inputMode="email"
-          dir="ltr"
-          spellCheck={false}
-          autoCapitalize="off"
-          value={state.address}
-          aria-invalid={showProblem}
-          aria-describedby={showProblem ? 'hd-address-problem' : undefined}
-          onChange={(e) => update({ address: e.target.value })}
-        />
-        {showProblem && !parsed.ok && (
-          <p id="hd-address-problem" className="problem">
-            {t(`address.problem.${parsed.problem}`)}
-          </p>
-        )}
-      </div>
+      <AddressField
+        id="hd-address"
+        value={state.address}
+        problem={tried && !parsed.ok ? parsed.problem : undefined}
+        onChange={(address) => update({ address })}
+      />
       <div className="field">
         <label htmlFor="hd-password">{t('helpdesk.password')}</label>
         <input
