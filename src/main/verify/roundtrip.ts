@@ -8,7 +8,7 @@ import type { ServerSettings } from '../../shared/domain'
 import type { RoundTripResult } from '../../shared/verify'
 import { AppError, fail, toDiagnosis } from '../errors'
 import { isUserFixable } from '../diagnosis/fixable'
-import { registerSecret } from '../redact'
+import { redactValue, registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import type { RoundTripContext, RoundTripInput } from './index'
 import { imapError, imapOptions } from './imap'
@@ -85,7 +85,8 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
   } catch (err) {
     stage('failed')
     const d = toDiagnosis(err)
-    const diagnosis: Diagnosis = ctx.signal.aborted ? { code: 'cancelled', userFixable: false } : { ...d, userFixable: isUserFixable(d.code) }
+    // The failure may quote a server (serverSays, detail): redacted like a probe's diagnosis.
+    const diagnosis: Diagnosis = ctx.signal.aborted ? { code: 'cancelled', userFixable: false } : redactValue({ ...d, userFixable: isUserFixable(d.code) })
     return { ok: false, messageId, diagnosis }
   }
 }
