@@ -5,7 +5,6 @@ import { getDomain } from 'tldts'
 import { inDomain } from '../../net/http'
 import { fileDraft } from '../autoconfig'
 import { providerDraft } from '../builtin'
-import type { Fetched } from '../fetch'
 import { found, nothing, type Draft, type MxInfo, type Source, type SourceContext } from '../types'
 import { fetchBoth } from './autoconfig-web'
 import { fetchIspdb } from './ispdb'
@@ -41,7 +40,7 @@ async function forName(ctx: SourceContext, name: string, mxHost: string): Promis
   const [local, ispdb, web] = await Promise.all([readLocal(ctx, name), fetchIspdb(ctx, name), fetchBoth(ctx, 'https', name)])
   const drafts: Draft[] = []
   for (const r of local) if ('file' in r) drafts.push(fileDraft(r.file, 'mx', confirm))
-  for (const r of [ispdb, ...web] as Fetched[]) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
+  for (const r of [ispdb, ...web]) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
   return drafts
 }
 
@@ -52,11 +51,11 @@ export const mxSource: Source = {
   async run(ctx) {
     const mx = await ctx.mx()
     if (!mx.host) return nothing(mx.reason ?? 'no-mx', `no MX for ${ctx.addr.asciiDomain}`)
-    if (inDomain(mx.host, ctx.addr.asciiDomain) && mxDomains(mx.host, ctx.addr.asciiDomain).every((n) => inDomain(n, ctx.addr.asciiDomain))) {
+    const names = mxDomains(mx.host, ctx.addr.asciiDomain)
+    if (inDomain(mx.host, ctx.addr.asciiDomain) && names.every((n) => inDomain(n, ctx.addr.asciiDomain))) {
       // The MX lives in the domain itself: the other sources already ask there.
       return nothing('mx-in-domain', `MX ${mx.host}`)
     }
-    const names = mxDomains(mx.host, ctx.addr.asciiDomain)
     const results = await Promise.all(names.map((n) => forName(ctx, n, mx.host!)))
     return found(results.flat(), `MX ${mx.host} → ${names.join(', ')}`)
   }
