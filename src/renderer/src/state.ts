@@ -95,13 +95,18 @@ function withUser(entry: ServerSettings, username: string): ServerSettings {
   return username ? { ...entry, username } : entry
 }
 
+/** The POP options chosen on the protocol step, as the settings carry them. */
+export function pop3Options(s: WizardState): NonNullable<ServerSettings['pop3']> {
+  return { leaveOnServer: s.leaveOnServer, ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {}) }
+}
+
 /** The incoming and outgoing entries the next check will try, best first. */
 export function plannedSettings(s: WizardState): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
   const user = s.username?.trim() ?? ''
   if (s.manual) return { incoming: [withUser(s.manual.incoming, user)], outgoing: [withUser(s.manual.outgoing, user)] }
   const c = selectedCandidate(s)
   if (!c) return { incoming: [], outgoing: [] }
-  const pop3 = { leaveOnServer: s.leaveOnServer, ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {}) }
+  const pop3 = pop3Options(s)
   // Helpdesk checks try everything the provider offers; users check only what they chose.
   const incoming = c.incoming
     .filter((e) => s.helpdesk || e.protocol === s.protocol)

@@ -2,9 +2,9 @@ import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
-import type { DraftServer } from '../../state'
+import { pop3Options, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
-import { draftProblems, fromDraft, initialDraft } from './draft'
+import { draftProblems, focusFirstInvalid, fromDraft, initialDraft } from './draft'
 import { ServerFields } from './ServerFields'
 
 export function ManualStep(): React.JSX.Element {
@@ -13,7 +13,8 @@ export function ManualStep(): React.JSX.Element {
   const [tried, setTried] = useState(false)
   const draft = initialDraft(state)
   const problems = { incoming: draftProblems(draft.incoming), outgoing: draftProblems(draft.outgoing) }
-  const needPassword = !state.password && state.passwordGivenFor !== state.address && !state.oauthSessionId
+  // A password typed on the sign-in step is dropped on the way here; what counts is the session's.
+  const needPassword = state.passwordGivenFor !== state.address && !state.oauthSessionId
 
   function set(role: 'incoming' | 'outgoing', value: DraftServer): void {
     update({ manualDraft: { ...draft, [role]: value } })
@@ -23,12 +24,10 @@ export function ManualStep(): React.JSX.Element {
     e.preventDefault()
     if (problems.incoming.length + problems.outgoing.length > 0) {
       setTried(true)
-      const first = document.querySelector<HTMLElement>('[aria-invalid="true"]')
-      requestAnimationFrame(() => (document.querySelector<HTMLElement>('[aria-invalid="true"]') ?? first)?.focus())
+      focusFirstInvalid()
       return
     }
-    const pop3 = { leaveOnServer: state.leaveOnServer, ...(state.leaveOnServer && state.deleteAfterDays ? { daysToLeave: state.daysToLeave } : {}) }
-    const manual = { incoming: fromDraft(draft.incoming, pop3), outgoing: fromDraft(draft.outgoing) }
+    const manual = { incoming: fromDraft(draft.incoming, pop3Options(state)), outgoing: fromDraft(draft.outgoing) }
     const protocol = manual.incoming.protocol === 'pop3' ? 'pop3' : 'imap'
     const patch = { manual, manualDraft: draft, protocol, username: undefined, verify: undefined, verifyError: undefined } as const
     // Without a password yet, sign in first; otherwise check straight away.

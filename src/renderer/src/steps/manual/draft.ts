@@ -66,3 +66,8 @@ export function fromDraft(d: DraftServer, pop3?: ServerSettings['pop3']): Server
     ...(d.protocol === 'pop3' && pop3 ? { pop3 } : {})
   }
 }
+
+/** After a refused submit: focus the first field marked invalid, once the render has marked it. */
+export function focusFirstInvalid(): void {
+  requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+}

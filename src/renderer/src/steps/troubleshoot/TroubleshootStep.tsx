@@ -7,7 +7,7 @@ import { AddressField } from '../../components/AddressField'
 import { initialState, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
 import { ServerFields } from '../manual/ServerFields'
-import { draftProblems, fromDraft, initialDraft } from '../manual/draft'
+import { draftProblems, focusFirstInvalid, fromDraft, initialDraft } from '../manual/draft'
 
 /**
  * For helpdesk staff: an address (and optionally the settings the user has) straight into
@@ -30,7 +30,7 @@ export function TroubleshootStep(): React.JSX.Element {
     e.preventDefault()
     setTried(true)
     if (!parsed.ok || (given && problems.incoming.length + problems.outgoing.length > 0)) {
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
+      focusFirstInvalid()
       return
     }
     const address = parsed.address
