@@ -7,7 +7,7 @@ import { parseAddress } from '../../../shared/address'
 import type { AuthMethod, Security, ServerSettings } from '../../../shared/domain'
 import { HttpError, httpRequest, inDomain, statusReason } from '../../net/http'
 import { XmlError, childText, kid, kids, parseXml } from '../../xml'
-import { XML_TYPES } from '../fetch'
+import { MAX_CONFIG_BYTES, XML_TYPES } from '../fetch'
 import { failed, found, nothing, type Addr, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
 
 const MAX_REDIRECTS = 3
@@ -117,7 +117,7 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
       ca: ctx.ca,
       signal: ctx.signal,
       timeoutMs: ctx.timeoutMs,
-      maxBytes: 256 * 1024,
+      maxBytes: MAX_CONFIG_BYTES,
       // A redirected POST would need a fresh decision about the password: not followed.
       maxRedirects: 0,
       domain: home
@@ -164,6 +164,7 @@ async function viaSrv(run: Run, domain: string, address: string): Promise<Attemp
 async function firstInOrder(attempts: Array<Promise<Attempt>>): Promise<Attempt[]> {
   const settled: Array<Attempt | undefined> = attempts.map(() => undefined)
   return new Promise((resolve) => {
+    // A success is taken once every attempt before it has failed; all failed, all are returned.
     const check = (): void => {
       for (const a of settled) {
         if (!a) return
@@ -174,9 +175,6 @@ async function firstInOrder(attempts: Array<Promise<Attempt>>): Promise<Attempt[
     attempts.forEach((p, i) =>
       p.then((a) => {
         settled[i] = a
-        // A success is taken once every attempt before it has failed.
-        const firstOk = settled.findIndex((x) => x?.ok)
-        if (firstOk >= 0 && settled.slice(0, firstOk).every((x) => x && !x.ok)) return resolve(settled.filter((x): x is Attempt => !!x))
         check()
       })
     )
