@@ -90,6 +90,10 @@ describe('AccountStore', () => {
     expect(listed.accounts).toEqual([good])
     expect(listed.problem).toMatchObject({ code: 'accounts-file-corrupt', params: { reason: 'invalid-entries', invalid: '1' } })
     expect(await readFile(listed.problem?.params?.keptAs ?? '', 'utf8')).toBe(text)
+    // Reading the same file again reports the same copy instead of making another.
+    expect(await store.get('good')).toEqual(good)
+    expect((await store.list()).problem).toEqual(listed.problem)
+    expect((await readdir(dir)).filter((n) => n.includes('.corrupt-'))).toHaveLength(1)
   })
 
   it('reads but never overwrites a file from a newer version', async () => {

@@ -21,6 +21,8 @@ interface Loaded {
 export class AccountStore {
   private queue: Promise<unknown> = Promise.resolve()
   private problem: Diagnosis | undefined
+  /** The partly broken text already copied aside: every later read would copy it again. */
+  private copied: string | undefined
 
   constructor(readonly dir: string) {}
 
@@ -118,10 +120,11 @@ export class AccountStore {
     if (!Array.isArray(accounts)) return this.setAside('no-accounts-array')
 
     const { accounts: good, invalid } = this.valid(accounts)
-    if (invalid > 0) {
+    if (invalid > 0 && this.copied !== text) {
       // Keep the readable entries; keep the whole original file aside for whoever wants the rest.
       const aside = await this.asideName()
       await copyFile(this.path, aside)
+      this.copied = text
       this.problem = this.corrupt('invalid-entries', aside, { invalid: String(invalid) })
     }
     return { accounts: good, writable: true }
