@@ -8,7 +8,7 @@ import { createServices } from '../services'
 import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../api/handlers'
 import type { OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
-import type { OAuth2Settings, ServerSettings } from '../../shared/domain'
+import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
 import type { Credentials, HostException } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
 import { writeFileAtomic } from '../files'
@@ -123,18 +123,23 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      if (json) io.stdout(`${JSON.stringify({ ok: false, command, error: { code: 'usage', detail: err.message }, exitCode: EXIT.usage }, null, 2)}\n`)
+      if (json) jsonFailure(io, command, { code: 'usage', detail: err.message }, EXIT.usage)
       io.stderr(`${err.message}\n\n${USAGE}\n`)
       return EXIT.usage
     }
     if (err instanceof Failure) {
-      if (json) io.stdout(`${JSON.stringify({ ok: false, command, error: err.diagnosis, exitCode: err.exitCode }, null, 2)}\n`)
+      if (json) jsonFailure(io, command, err.diagnosis, err.exitCode)
       else io.stderr(`${formatDiagnosis(err.diagnosis)}\n`)
       return err.exitCode
     }
     io.stderr(`internal error: ${(err as Error).message}\n`)
     return EXIT.internal
   }
+}
+
+/** The --json answer for a failed command: what was done so far, the diagnosis, the exit code. */
+function jsonFailure(io: Io, command: string | undefined, error: unknown, exitCode: number, result?: unknown): void {
+  io.stdout(`${JSON.stringify({ ok: false, command, ...(result === undefined ? {} : { result }), error, exitCode }, null, 2)}\n`)
 }
 
 interface Ctx {
@@ -178,7 +183,7 @@ async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request
 async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
   const result = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
   if (!result.candidates.length) {
-    if (ctx.json) ctx.io.stdout(`${JSON.stringify({ ok: false, command: 'discover', result, error: { code: 'no-settings-found', userFixable: false }, exitCode: EXIT.discovery }, null, 2)}\n`)
+    if (ctx.json) jsonFailure(ctx.io, 'discover', { code: 'no-settings-found', userFixable: false }, EXIT.discovery, result)
     else ctx.io.stderr(`${formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
     return EXIT.discovery
   }
@@ -187,7 +192,7 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
 }
 
 /** Manual settings from flags, or the best discovered candidate's lists. */
-async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: string }> {
+async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: SourceId }> {
   const { values } = ctx
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
@@ -226,7 +231,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
   const output: Record<string, unknown> = { verify: result }
   if (!result.incoming || !result.outgoing) {
-    if (ctx.json) io.stdout(`${JSON.stringify({ ok: false, command: 'verify', result: output, error: result.diagnosis, exitCode: EXIT.verification }, null, 2)}\n`)
+    if (ctx.json) jsonFailure(io, 'verify', result.diagnosis, EXIT.verification, output)
     else io.stderr(`${lines.join('\n')}\n`)
     return EXIT.verification
   }
@@ -236,7 +241,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
     output.roundTrip = rt
     lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
     if (!rt.ok) {
-      if (ctx.json) io.stdout(`${JSON.stringify({ ok: false, command: 'verify', result: output, error: rt.diagnosis, exitCode: EXIT.verification }, null, 2)}\n`)
+      if (ctx.json) jsonFailure(io, 'verify', rt.diagnosis, EXIT.verification, output)
       else io.stderr(`${lines.join('\n')}\n`)
       return EXIT.verification
     }
@@ -251,7 +256,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
         authKind: values.oauth ? 'oauth2' : 'password',
         oauth2: values.oauth ? (oauth2 ?? undefined) : undefined,
         providerName,
-        source: source as never,
+        source,
         verifiedAt: new Date().toISOString()
       },
       storePassword: !values['no-keychain'] && !values.oauth
