@@ -41,7 +41,7 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   const preview = page.locator('pre.preview')
   await expect(preview).toContainText('mail.bench.test')
   expect(await preview.textContent()).not.toContain(alice.password)
-  await expect(page.getByRole('heading', { name: /How to open this in/ })).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'How to use this file' })).toBeVisible()
   const download = page.waitForEvent('download')
   await page.getByRole('button', { name: /^Download/ }).click()
   const file = await download

@@ -74,7 +74,7 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
           <p role="status" className="hint">
             {savedTo}
           </p>
-          <h3>{t('export.howtoTitle', { name: chosen.name })}</h3>
+          <h3>{t('export.howtoTitle')}</h3>
           <p className="howto">{t(`export.howto.${chosen.id}`, { file: file.fileName, defaultValue: t('export.howto.default', { file: file.fileName }) })}</p>
         </div>
       )}
