@@ -31,6 +31,11 @@ function list(value: string | undefined, sep = /[,\s]+/): string[] {
   return (value ?? '').split(sep).map((s) => s.trim()).filter(Boolean)
 }
 
+/** A list of paths: `:` or `;` between them, but only `;` on Windows, where `C:\` has a colon. */
+export function pathList(value: string | undefined, platform: NodeJS.Platform = process.platform): string[] {
+  return list(value, platform === 'win32' ? /;/ : /[:;]/)
+}
+
 function defaultUserDataDir(env: NodeJS.ProcessEnv): string {
   if (process.platform === 'win32') return join(env.APPDATA ?? homedir(), 'Mail Setup')
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Mail Setup')
@@ -42,11 +47,11 @@ export function loadConfig(
   overrides: Partial<Config> = {},
   resourcesDir = defaultResourcesDir()
 ): Config {
-  const caFiles = list(env.MAIL_SETUP_EXTRA_CA, /[:;]/)
+  const caFiles = pathList(env.MAIL_SETUP_EXTRA_CA)
   const base: Config = {
     dnsServers: list(env.MAIL_SETUP_DNS),
     extraCaPem: caFiles.map((f) => readFileSync(f, 'utf8')),
-    ispDirs: list(env.MAIL_SETUP_ISP_DIRS, /[:;]/),
+    ispDirs: pathList(env.MAIL_SETUP_ISP_DIRS),
     ispdbBaseUrl: env.MAIL_SETUP_ISPDB_URL ?? 'https://autoconfig.thunderbird.net/v1.1/',
     offline: env.MAIL_SETUP_OFFLINE === '1',
     discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
