@@ -48,14 +48,6 @@ export function redact(text: string): string {
   return out
 }
 
-/**
- * Redacts a client line of a SASL exchange: after AUTH/AUTHENTICATE, every continuation
- * line the client sends is a credential, whatever it looks like.
- */
-export function redactSaslContinuation(): string {
-  return MASK
-}
-
 /** Keys whose values are free text that may quote a server or a client (and so a secret). */
 const FREE_TEXT_KEYS = new Set(['text', 'serverSays', 'detail', 'info', 'message'])
 const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i

@@ -1,5 +1,5 @@
 // The helpdesk's diagnostic report: what was tried, what answered, what failed, in plain
-// text, redacted. (The wizard work may extend it.)
+// text, redacted.
 import type { DiscoveryResult } from '../shared/domain'
 import type { VerifyResult } from '../shared/verify'
 import { redact } from './redact'

@@ -148,6 +148,3 @@ export type MailSetupApi = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const namesMatch: Same<(typeof OPERATION_NAMES)[number], OperationName> & Same<(typeof EVENT_NAMES)[number], EventName> = true
 void namesMatch
-
-export const operationNames: readonly OperationName[] = OPERATION_NAMES
-export const eventNames: readonly EventName[] = EVENT_NAMES
