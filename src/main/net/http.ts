@@ -4,7 +4,7 @@
 // domain. Status codes are returned, not thrown; transport problems throw HttpError.
 import http from 'node:http'
 import https from 'node:https'
-import type { LookupFunction } from 'node:net'
+import { isIP, type LookupFunction } from 'node:net'
 
 export type HttpReason =
   | 'timeout'
@@ -107,9 +107,10 @@ interface Hop {
 function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, maxBytes: number): Promise<Hop> {
   return new Promise<Hop>((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http
+    const host = url.hostname.replace(/^\[|\]$/g, '')
     const options: https.RequestOptions = {
       method,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
+      host,
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
@@ -119,7 +120,8 @@ function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<stri
     }
     if (url.protocol === 'https:') {
       options.ca = req.ca && req.ca.length ? req.ca : undefined
-      options.servername = url.hostname
+      // SNI carries names only (RFC 6066); an address literal is checked against the certificate's IPs.
+      options.servername = isIP(host) ? undefined : host
       options.rejectUnauthorized = true
     }
     const r = mod.request(options, (res) => {
