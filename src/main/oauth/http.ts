@@ -1,7 +1,7 @@
-// HTTPS requests to authorization servers: resolved through the app's DNS, verified against
-// the app's trust store, no redirects, a deadline, a size cap, and typed failures.
-import { request } from 'node:https'
+// HTTPS requests to authorization servers, over the app's one bounded HTTP client (its DNS,
+// its trust store, a deadline, a size cap), without redirects, failures as OAuth diagnoses.
 import type { Dns } from '../net/dns'
+import { HttpError, httpRequest } from '../net/http'
 import { AppError, fail } from '../errors'
 import type { DiagnosisCode } from '../../shared/diagnosis'
 
@@ -42,8 +42,7 @@ const TLS_CODES: Record<string, DiagnosisCode> = {
   ERR_TLS_CERT_ALTNAME_INVALID: 'cert-wrong-host'
 }
 
-function networkCode(err: NodeJS.ErrnoException): DiagnosisCode {
-  const code = err.code ?? ''
+function networkCode(code: string): DiagnosisCode {
   if (TLS_CODES[code]) return TLS_CODES[code]
   if (code === 'ECONNREFUSED') return 'connection-refused'
   if (code === 'ENOTFOUND' || code === 'ENODATA') return 'dns-not-found'
@@ -53,66 +52,41 @@ function networkCode(err: NodeJS.ErrnoException): DiagnosisCode {
 }
 
 /** GET (no form) or POST an urlencoded form; answers JSON (or null when the body is not JSON). */
-export function requestJson(url: string, form: Record<string, string> | undefined, deps: HttpDeps): Promise<JsonResponse> {
+export async function requestJson(url: string, form: Record<string, string> | undefined, deps: HttpDeps): Promise<JsonResponse> {
   const target = requireHttps(url, 'OAuth endpoint')
-  const timeout = AbortSignal.timeout(deps.timeoutMs ?? 15_000)
-  const signal = deps.signal ? AbortSignal.any([deps.signal, timeout]) : timeout
   const body = form ? new URLSearchParams(form).toString() : undefined
   const where = { protocol: 'oauth' as const, host: target.hostname, port: Number(target.port) || 443 }
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(abortError(deps.signal, where))
-    const req = request(
-      target,
-      {
-        method: form ? 'POST' : 'GET',
-        ca: deps.ca,
-        lookup: deps.dns.lookupFn,
-        signal,
-        headers: {
-          accept: 'application/json',
-          ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) } : {})
-        }
-      },
-      (res) => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length
-          if (size > MAX_BYTES) {
-            req.destroy()
-            reject(new AppError({ code: 'oauth-server-error', ...where, detail: 'answer too large' }))
-            return
-          }
-          chunks.push(chunk)
-        })
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8')
-          let json: unknown = null
-          try {
-            json = JSON.parse(text)
-          } catch {
-            // not JSON: callers treat null as a malformed answer
-          }
-          resolve({ status: res.statusCode ?? 0, json })
-        })
-        res.on('error', (err) => reject(toAppError(err, deps.signal, where)))
-      }
-    )
-    req.on('error', (err) => reject(toAppError(err, deps.signal, where)))
-    req.end(body)
-  })
+  let res
+  try {
+    res = await httpRequest({
+      url: target.href,
+      method: form ? 'POST' : 'GET',
+      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body,
+      lookup: deps.dns.lookupFn,
+      ca: deps.ca,
+      signal: deps.signal,
+      timeoutMs: deps.timeoutMs ?? 15_000,
+      maxBytes: MAX_BYTES,
+      // An authorization server answers where it was asked; a redirect is returned, not followed.
+      maxRedirects: 0
+    })
+  } catch (err) {
+    throw toAppError(err, where)
+  }
+  let json: unknown = null
+  try {
+    json = JSON.parse(res.body.toString('utf8'))
+  } catch {
+    // not JSON: callers treat null as a malformed answer
+  }
+  return { status: res.status, json }
 }
 
-type Where = { protocol: 'oauth'; host: string; port: number }
-
-function abortError(user: AbortSignal | undefined, where: Where): AppError {
-  if (user?.aborted) return new AppError({ code: 'oauth-cancelled', ...where, detail: 'cancelled' })
-  return new AppError({ code: 'timeout', ...where, detail: 'the authorization server did not answer in time' })
-}
-
-function toAppError(err: unknown, user: AbortSignal | undefined, where: Where): AppError {
-  if (err instanceof AppError) return err
-  const e = err as NodeJS.ErrnoException
-  if (e?.name === 'AbortError' || e?.name === 'TimeoutError') return abortError(user, where)
-  return new AppError({ code: networkCode(e), ...where, detail: `${e?.code ?? ''} ${e?.message ?? ''}`.trim().slice(0, 300) })
+function toAppError(err: unknown, where: { protocol: 'oauth'; host: string; port: number }): AppError {
+  if (!(err instanceof HttpError)) return new AppError({ code: 'oauth-server-error', ...where, detail: String((err as Error)?.message ?? err).slice(0, 300) })
+  if (err.reason === 'aborted') return new AppError({ code: 'oauth-cancelled', ...where, detail: 'cancelled' })
+  if (err.reason === 'timeout') return new AppError({ code: 'timeout', ...where, detail: 'the authorization server did not answer in time' })
+  if (err.reason === 'too-large') return new AppError({ code: 'oauth-server-error', ...where, detail: 'answer too large' })
+  return new AppError({ code: networkCode(err.code ?? ''), ...where, detail: err.message.slice(0, 300) })
 }
