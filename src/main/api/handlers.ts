@@ -155,7 +155,11 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       let keychain
       if (account && req.removeSecret) {
         keychain = await services.credentials.remove(credentialKey(account.address, 'incoming', account.incoming.username))
-        await services.credentials.remove(credentialKey(account.address, 'outgoing', account.outgoing.username))
+        // saveAccount writes an outgoing entry only when the usernames differ; a second delete
+        // of nothing would cost a keychain probe (write and delete) for no answer.
+        if (account.outgoing.username !== account.incoming.username) {
+          await services.credentials.remove(credentialKey(account.address, 'outgoing', account.outgoing.username))
+        }
         if (account.authKind === 'oauth2') await oauth.forget(account.address, true)
       }
       return { removed, keychain }
