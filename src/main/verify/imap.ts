@@ -12,7 +12,6 @@ import type { ProbeRecorder } from './recorder'
 import type { Capabilities, Driver, LoginArgs } from './session'
 import { strictTlsOptions } from './tls'
 
-
 async function command(io: LineSocket, signal: AbortSignal, line: string): Promise<{ untagged: string[]; done: string }> {
   const tag = nextTag()
   io.write(`${tag} ${line}`)
@@ -73,13 +72,14 @@ export const imapDriver: Driver = {
 /** imapflow options for the verified server: same address, same trust, our deadlines. */
 export function imapOptions(a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>, auth: ImapFlowOptions['auth']): ImapFlowOptions {
   const { settings, timing } = a
+  const tls = strictTlsOptions(settings.host, a.ca, a.cert)
   return {
     host: a.ip,
     port: settings.port,
     secure: settings.security === 'tls',
     doSTARTTLS: settings.security === 'starttls',
-    servername: strictTlsOptions(settings.host, a.ca, a.cert).servername,
-    tls: strictTlsOptions(settings.host, a.ca, a.cert),
+    servername: tls.servername,
+    tls,
     auth,
     logger: imapLogger(a.rec),
     logRaw: true,
