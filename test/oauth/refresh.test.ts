@@ -6,9 +6,9 @@ import { ImapFlow } from 'imapflow'
 import type { Browser } from 'playwright-core'
 import { createDns } from '../../src/main/net/dns'
 import { verify } from '../../src/main/verify'
-import { refreshTokenKey, signInFromTerminal, type OAuthService } from '../../src/main/oauth'
+import { refreshTokenKey, type OAuthService } from '../../src/main/oauth'
 import { requestTokens } from '../../src/main/oauth/tokens'
-import type { ServerSettings } from '../../src/shared/domain'
+import type { OAuth2Settings, ServerSettings } from '../../src/shared/domain'
 import { launchBrowser, openPage, signIn } from './browser'
 import { startOAuthWorld, type OAuthWorld } from './setup'
 
@@ -25,6 +25,13 @@ afterAll(async () => {
   await browser?.close()
   await world?.stop()
 })
+
+/** The terminal's way in (as `verify --oauth` does through the API): show the URL, wait for the redirect. */
+async function signInFromTerminal(oauth: OAuthService, opts: { address: string; oauth2?: OAuth2Settings; print(url: string): void }) {
+  const begun = await oauth.begin({ address: opts.address, oauth2: opts.oauth2 })
+  opts.print(begun.authorizeUrl)
+  return oauth.complete(begun.sessionId)
+}
 
 const imap = (): ServerSettings => ({ protocol: 'imap', host: world.mailHost, port: 993, security: 'tls', username: address, auth: ['oauth2'] })
 const smtp = (): ServerSettings => ({ protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] })
