@@ -1,6 +1,6 @@
 // Runtime configuration, read once from the environment (and CLI flags), passed to services.
 // Defaults use the system resolver and trust store; tests point these at the bench.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 
@@ -66,13 +66,9 @@ export function loadConfig(
 /** `resources/` of the source tree or of the packaged app (out/main/../../resources). */
 export function defaultResourcesDir(): string {
   const here = new URL('.', import.meta.url).pathname
+  // Probing for the file, not reading it: discovery reads (and validates) it when it needs it.
   for (const candidate of [join(here, '..', '..', 'resources'), join(here, '..', 'resources'), join(process.cwd(), 'resources')]) {
-    try {
-      readFileSync(join(candidate, 'providers.json'))
-      return candidate
-    } catch {
-      // try the next layout
-    }
+    if (existsSync(join(candidate, 'providers.json'))) return candidate
   }
   return join(process.cwd(), 'resources')
 }
