@@ -36,20 +36,31 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/(\/\/[^/\s:@]+:)[^@/\s]+@/g, `$1${MASK}@`]
 ]
 
-/** Redacts one line or block of text. */
-export function redact(text: string): string {
+/**
+ * Masks only the registered secret values. For our own summaries (a step's info such as
+ * "AUTH PLAIN LOGIN"), where the protocol-shape patterns would mask harmless words.
+ */
+export function redactSecrets(text: string): string {
   let out = text
   for (const secret of knownSecrets) {
     for (const v of variants(secret)) {
       if (v.length >= 3) out = out.split(v).join(MASK)
     }
   }
+  return out
+}
+
+/** Redacts one line or block of text: registered secrets, then credentials by protocol shape. */
+export function redact(text: string): string {
+  let out = redactSecrets(text)
   for (const [re, rep] of PATTERNS) out = out.replace(re, rep)
   return out
 }
 
 /** Keys whose values are free text that may quote a server or a client (and so a secret). */
-const FREE_TEXT_KEYS = new Set(['text', 'serverSays', 'detail', 'info', 'message'])
+const FREE_TEXT_KEYS = new Set(['text', 'serverSays', 'detail', 'message'])
+/** Keys of our own summaries: only registered secret values are masked there. */
+const SUMMARY_KEYS = new Set(['info'])
 const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
 
 /**
@@ -61,7 +72,8 @@ export function redactValue<T>(value: T): T {
   const walk = (v: unknown, key?: string): unknown => {
     if (typeof v === 'string') {
       if (key && SECRET_KEYS.test(key)) return MASK
-      return key && FREE_TEXT_KEYS.has(key) ? redact(v) : v
+      if (key && FREE_TEXT_KEYS.has(key)) return redact(v)
+      return key && SUMMARY_KEYS.has(key) ? redactSecrets(v) : v
     }
     if (Array.isArray(v)) return v.map((x) => walk(x, key))
     if (v && typeof v === 'object') {

@@ -4,7 +4,7 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { ServerSettings } from '../../shared/domain'
 import type { Probe, ProbeStep, StepName } from '../../shared/verify'
 import { AppError, toDiagnosis } from '../errors'
-import { redact } from '../redact'
+import { redact, redactSecrets } from '../redact'
 
 const MAX_TRANSCRIPT = 2000
 const MAX_TEXT = 2000
@@ -74,7 +74,7 @@ export class ProbeRecorder {
   setStep(name: StepName, state: ProbeStep['state'], info?: string, ms?: number): void {
     const step = this.stepOf(name)
     step.state = state
-    if (info !== undefined) step.info = redact(info).slice(0, 1000)
+    if (info !== undefined) step.info = redactSecrets(info).slice(0, 1000)
     if (ms !== undefined) step.ms = Math.round(ms * 10) / 10
     this.changed()
   }
