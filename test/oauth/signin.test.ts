@@ -110,6 +110,13 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(stored.issuer).toBe(world.oauth.issuer)
     expect((await world.oauth.introspect(stored.refreshToken)).active).toBe(true)
     for (const seen of [result, pop, done, saved]) expect(JSON.stringify(seen)).not.toContain(stored.refreshToken)
+    // Saved without an oAuth2 block (a provider known only by id), the account still records its sign-in.
+    const bare = await call<{ account: { oauth2?: { issuer: string; scope: string } } }>('saveAccount', {
+      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2' },
+      storePassword: false
+    })
+    expect(bare.account.oauth2?.issuer).toBe(stored.issuer)
+    expect(bare.account.oauth2?.scope).toBeTruthy()
     const auth = result.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c' && /AUTH/i.test(l.text))
     expect(auth.length).toBeGreaterThan(0)
     for (const line of auth) expect(line.text).not.toMatch(/[A-Za-z0-9+/=]{40,}/)

@@ -125,6 +125,9 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       const existing = req.account.id ? await services.accounts.get(req.account.id) : undefined
       const account: Account = {
         ...req.account,
+        // A sign-in started from the provider table (no autoconfig oAuth2 element) still
+        // records its issuer and scope, so the account can be re-checked and exported later.
+        oauth2: req.account.oauth2 ?? (req.account.authKind === 'oauth2' ? oauth.settingsOf(req.account.address) : undefined),
         id: existing?.id ?? req.account.id ?? randomUUID(),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now

@@ -239,6 +239,12 @@ export class OAuthService {
    * token to the keychain, and from then on keeps the keychain in step with its rotations.
    * Without a sign-in in memory (saved again after a restart) it reports what the keychain holds.
    */
+  /** The issuer and scope of the address's newest sign-in, so a saved account records how it signs in. */
+  settingsOf(address: string): { issuer: string; scope: string; providerId?: string } | undefined {
+    const client = this.latest(address.toLowerCase())?.client
+    return client ? { issuer: client.issuer, scope: client.scope, providerId: client.providerId } : undefined
+  }
+
   async keep(address: string): Promise<KeychainStatus> {
     const addr = address.toLowerCase()
     const service = this.deps.credentials.service
