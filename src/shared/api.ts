@@ -29,7 +29,12 @@ export const operations = {
       runId,
       address,
       offline: z.boolean().optional(),
-      deadlineMs: z.number().int().min(100).max(120_000).optional()
+      deadlineMs: z.number().int().min(100).max(120_000).optional(),
+      /**
+       * For Exchange Autodiscover only, which may ask for the mailbox's credentials: sent
+       * over HTTPS within the address's domain, never to any other source.
+       */
+      credentials: Credentials.optional()
     }),
     response: DiscoveryResult
   },

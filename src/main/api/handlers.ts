@@ -55,6 +55,15 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     }
   }
 
+  /** The password Autodiscover may use, when the caller gave one (or one was given this session). */
+  function discoveryPassword(address: string, credentials: Credentials | undefined): string | undefined {
+    if (credentials?.kind === 'password') {
+      services.secrets.setPassword(address, credentials.password)
+      return credentials.password
+    }
+    return credentials?.kind === 'session' ? services.secrets.getPassword(address) : undefined
+  }
+
   async function withRun<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = runs.start(runId)
     try {
@@ -87,6 +96,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
           signal,
           deadlineMs,
           offline: req.offline ?? config.offline,
+          password: discoveryPassword(address, req.credentials),
           onReport: (report) => hooks.emit('discovery', { kind: 'source', runId: req.runId, report }),
           onCandidate: (candidate) => hooks.emit('discovery', { kind: 'candidate', runId: req.runId, candidate })
         })

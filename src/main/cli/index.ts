@@ -192,12 +192,14 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
 }
 
 /** Manual settings from flags, or the best discovered candidate's lists. */
-async function settingsFor(ctx: Ctx, address: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: SourceId }> {
+async function settingsFor(ctx: Ctx, address: string, password?: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: SourceId }> {
   const { values } = ctx
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
-  const found = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
+  // Exchange Autodiscover may need the password (sent only over HTTPS within the domain).
+  const credentials = password ? { kind: 'password' as const, password } : undefined
+  const found = await call(ctx, 'discover', { runId: 'cli', address, credentials }, EXIT.discovery)
   const best = found.candidates.find((c) => c.trust.level === 'trusted') ?? found.candidates[0]
   if (!best) throw new Failure(EXIT.discovery, { code: 'no-settings-found', userFixable: false, detail: 'give --incoming and --outgoing' })
   const wanted = values.pop ? 'pop3' : 'imap'
@@ -212,7 +214,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
   // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.
   if (values.oauth && values['no-keychain']) throw new UsageError('--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing')
-  const { incoming, outgoing, providerName, providerId, oauth2, source } = await settingsFor(ctx, address)
+  const { incoming, outgoing, providerName, providerId, oauth2, source } = await settingsFor(ctx, address, password)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
     ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
