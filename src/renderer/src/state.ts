@@ -51,6 +51,8 @@ export interface WizardState {
   password: string
   /** The main side holds a password for this address from this session. */
   passwordGivenFor?: string
+  /** Where that password was given: on the sign-in step, or to Exchange Autodiscover while finding settings. */
+  passwordGivenOn?: 'signin' | 'finding'
   oauthSessionId?: string
   manual?: ManualSettings
   manualDraft?: ManualDraft

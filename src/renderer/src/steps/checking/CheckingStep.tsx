@@ -68,7 +68,7 @@ export function CheckingStep(): React.JSX.Element {
     setPhase('checking')
     const credentials = credentialsFor(cur)
     // The password goes to the main side once; from now on checks use the session's copy.
-    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: cur.address })
+    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: cur.address, passwordGivenOn: 'signin' })
     const res = await api.verify({ runId: id, address: cur.address, ...plan, credentials, exceptions: cur.exceptions })
     if (runRef.current !== id) return
     runRef.current = undefined

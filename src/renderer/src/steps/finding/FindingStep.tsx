@@ -10,20 +10,30 @@ import { newRunId, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 import { SourceList } from './SourceList'
 import { CandidateList } from './CandidateList'
+import { ExchangeSignIn } from './ExchangeSignIn'
+import type { Credentials } from '../../../../shared/verify'
+
+/** Autodiscover's reason code when the Exchange server wants the mailbox's sign-in first. */
+const NEEDS_SIGN_IN = 'http-401'
 
 export function FindingStep(): React.JSX.Element {
   const { t } = useTranslation()
   const { state, update, go } = useWizard()
   const [runId, setRunId] = useState<string>()
   const runRef = useRef<string | undefined>(undefined)
+  // Whether the last search sent a password to Autodiscover (a 401 then means it was refused).
+  const [sentPassword, setSentPassword] = useState(false)
   const fresh = state.discoveredFor === state.address && (state.discovery || state.discoveryError)
 
-  function start(): void {
+  function start(credentials?: Credentials): void {
     const id = newRunId()
     runRef.current = id
     setRunId(id)
-    update({ sources: {}, discovery: undefined, discoveryError: undefined, candidateId: undefined, confirmed: [], manual: undefined, verify: undefined })
-    void api.discover({ runId: id, address: state.address }).then((res) => {
+    setSentPassword(credentials?.kind === 'password')
+    // Main keeps a password given here for this address, so later checks use {kind:'session'}.
+    const given = credentials?.kind === 'password' ? { passwordGivenFor: state.address, passwordGivenOn: 'finding' as const } : {}
+    update({ sources: {}, discovery: undefined, discoveryError: undefined, candidateId: undefined, confirmed: [], manual: undefined, verify: undefined, ...given })
+    void api.discover({ runId: id, address: state.address, ...(credentials ? { credentials } : {}) }).then((res) => {
       if (runRef.current !== id) return
       runRef.current = undefined
       setRunId(undefined)
@@ -59,6 +69,8 @@ export function FindingStep(): React.JSX.Element {
   const chosen = selectedCandidate(state)
   const needsConfirm = chosen?.trust.level === 'confirm' && !state.confirmed.includes(chosen.id)
   const domain = state.address.split('@').pop() ?? ''
+  const autodiscover = state.sources.autodiscover
+  const needsSignIn = !running && !state.discoveryError && autodiscover?.reason === NEEDS_SIGN_IN && autodiscover.state !== 'found'
 
   let status: string
   if (running) status = t('finding.searching', { domain })
@@ -86,6 +98,13 @@ export function FindingStep(): React.JSX.Element {
       </p>
       <SourceList sources={state.sources} />
       {state.discoveryError && state.discoveryError.code !== 'cancelled' && <DiagnosisCard diagnosis={state.discoveryError} />}
+      {needsSignIn && (
+        <ExchangeSignIn
+          domain={domain}
+          refused={sentPassword}
+          onSend={(password) => start({ kind: 'password', password })}
+        />
+      )}
       {!running && candidates.length > 0 && <CandidateList />}
       {!running && !chosen && !state.discoveryError && <p>{t('finding.nothingHelp')}</p>}
       <StepActions>
@@ -95,7 +114,7 @@ export function FindingStep(): React.JSX.Element {
           </button>
         ) : (
           <>
-            <button type="button" className="secondary" onClick={start}>
+            <button type="button" className="secondary" onClick={() => start()}>
               {t('finding.again')}
             </button>
             {chosen ? (

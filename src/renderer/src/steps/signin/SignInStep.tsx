@@ -83,7 +83,7 @@ export function SignInStep(): React.JSX.Element {
               </button>
             </div>
             <p id="password-hint" className={problem === 'password' ? 'problem' : 'hint'} role={problem === 'password' ? 'alert' : undefined}>
-              {problem === 'password' ? t('signin.passwordMissing') : given ? t('signin.passwordGiven') : t('signin.passwordHint')}
+              {problem === 'password' ? t('signin.passwordMissing') : given ? t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven') : t('signin.passwordHint')}
             </p>
           </div>
         </>
