@@ -9,6 +9,7 @@ import type { Bench } from '../test/bench/index'
 import { allocLoopback } from '../test/bench/addresses'
 import { startOAuthServer, type OAuthServer } from '../test/bench/oauth-server'
 import { startOAuthDovecot, startOAuthSmtp, type OAuthSmtp } from '../test/oauth/mail-servers'
+import { oauthAutoconfig } from '../test/oauth/autoconfig'
 import type { Extra } from './world'
 
 export const OAUTH_DOMAIN = 'oauth.bench.test'
@@ -19,31 +20,6 @@ export interface OAuthParts {
   smtp: OAuthSmtp
   /** The Dovecot's log: it names the mechanism each login used. */
   dovecotLog: string
-}
-
-function autoconfig(issuer: string, scope: string): string {
-  const server = (kind: 'incoming' | 'outgoing', type: string, port: number): string => `    <${kind}Server type="${type}">
-      <hostname>${OAUTH_MAIL_HOST}</hostname>
-      <port>${port}</port>
-      <socketType>SSL</socketType>
-      <authentication>OAuth2</authentication>
-      <username>%EMAILADDRESS%</username>
-    </${kind}Server>`
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<clientConfig version="1.1">
-  <emailProvider id="${OAUTH_DOMAIN}">
-    <domain>${OAUTH_DOMAIN}</domain>
-    <displayName>OAuth Bench Mail</displayName>
-${server('incoming', 'imap', 993)}
-${server('incoming', 'pop3', 995)}
-${server('outgoing', 'smtp', 465)}
-  </emailProvider>
-  <oAuth2>
-    <issuer>${issuer}</issuer>
-    <scope>${scope}</scope>
-  </oAuth2>
-</clientConfig>
-`
 }
 
 /** Starts the pieces; `parts` is filled in once they run. */
@@ -64,7 +40,7 @@ export function oauthExtra(parts: Partial<OAuthParts>): Extra {
       const smtp = await startOAuthSmtp({ address: mailIp, cert: cert.certPem, key: cert.keyPem, oauth, dovecot })
       stops.push(() => smtp.stop())
       bench.dns.set(OAUTH_MAIL_HOST, 'A', [mailIp])
-      await writeFile(join(bench.ispDir, `${OAUTH_DOMAIN}.xml`), autoconfig(oauth.issuer, oauth.scope))
+      await writeFile(join(bench.ispDir, `${OAUTH_DOMAIN}.xml`), oauthAutoconfig({ domain: OAUTH_DOMAIN, displayName: 'OAuth Bench Mail', mailHost: OAUTH_MAIL_HOST, issuer: oauth.issuer, scope: oauth.scope, servers: [['imap', 993], ['pop3', 995], ['smtp', 465]] }))
       const dir = await mkdtemp(join(tmpdir(), 'e2e-oauth-policy-'))
       stops.push(() => rm(dir, { recursive: true, force: true }))
       const policy = join(dir, 'policy.json')

@@ -12,6 +12,7 @@ import type { Browser } from 'playwright-core'
 import { refreshTokenKey } from '../../src/main/oauth'
 import { launchBrowser, openPage, signInRedirect } from './browser'
 import { startOAuthWorld, type OAuthWorld } from './setup'
+import { oauthAutoconfig } from './autoconfig'
 
 const bench = inject('bench')
 const root = new URL('../../', import.meta.url).pathname
@@ -21,38 +22,13 @@ let browser: Browser
 let dir: string
 let env: NodeJS.ProcessEnv
 
-/** The domain's autoconfig file, as an ISP publishes it: OAuth2 servers and the issuer. */
-function autoconfig(mailHost: string, issuer: string, scope: string): string {
-  const server = (kind: 'incoming' | 'outgoing', type: string, port: number): string => `    <${kind}Server type="${type}">
-      <hostname>${mailHost}</hostname>
-      <port>${port}</port>
-      <socketType>SSL</socketType>
-      <authentication>OAuth2</authentication>
-      <username>%EMAILADDRESS%</username>
-    </${kind}Server>`
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<clientConfig version="1.1">
-  <emailProvider id="${DOMAIN}">
-    <domain>${DOMAIN}</domain>
-    <displayName>OAuth CLI Test</displayName>
-${server('incoming', 'imap', 993)}
-${server('outgoing', 'smtp', 465)}
-  </emailProvider>
-  <oAuth2>
-    <issuer>${issuer}</issuer>
-    <scope>${scope}</scope>
-  </oAuth2>
-</clientConfig>
-`
-}
-
 beforeAll(async () => {
   world = await startOAuthWorld()
   browser = await launchBrowser()
   dir = mkdtempSync(join(tmpdir(), 'oauth-cli-'))
   const ispDir = join(dir, 'isp')
   mkdirSync(ispDir)
-  writeFileSync(join(ispDir, `${DOMAIN}.xml`), autoconfig(world.mailHost, world.oauth.issuer, world.oauth.scope))
+  writeFileSync(join(ispDir, `${DOMAIN}.xml`), oauthAutoconfig({ domain: DOMAIN, displayName: 'OAuth CLI Test', mailHost: world.mailHost, issuer: world.oauth.issuer, scope: world.oauth.scope, servers: [['imap', 993], ['smtp', 465]] }))
   const caFile = join(dir, 'oauth-ca.pem')
   writeFileSync(caFile, world.pki.caPem)
   env = {
