@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { Ltr } from '../../components/Ltr'
+import { PasswordInput } from '../../components/PasswordInput'
 
 /**
  * An optional offer when the organisation's Exchange Autodiscover asked for sign-in (HTTP 401).
@@ -9,7 +10,6 @@ import { Ltr } from '../../components/Ltr'
 export function ExchangeSignIn({ domain, refused, onSend }: { domain: string; refused: boolean; onSend(password: string): void }): React.JSX.Element {
   const { t } = useTranslation()
   const [password, setPassword] = useState('')
-  const [show, setShow] = useState(false)
   const [missing, setMissing] = useState(false)
 
   function submit(e: React.FormEvent): void {
@@ -28,23 +28,7 @@ export function ExchangeSignIn({ domain, refused, onSend }: { domain: string; re
       <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="exchange-password">{t('finding.exchange.password')}</label>
-          <div className="password-row">
-            <input
-              id="exchange-password"
-              type={show ? 'text' : 'password'}
-              autoComplete="current-password"
-              spellCheck={false}
-              autoCapitalize="off"
-              dir="ltr"
-              value={password}
-              aria-invalid={missing}
-              aria-describedby="exchange-hint"
-              onChange={(e) => setPassword(e.target.value)}
-            />
-            <button type="button" className="secondary" aria-pressed={show} aria-controls="exchange-password" onClick={() => setShow(!show)}>
-              {show ? t('signin.hide') : t('signin.show')}
-            </button>
-          </div>
+          <PasswordInput id="exchange-password" value={password} onChange={setPassword} invalid={missing} describedBy="exchange-hint" />
           <p id="exchange-hint" className={missing || refused ? 'problem' : 'hint'} role={missing ? 'alert' : undefined}>
             {missing ? (
               t('signin.passwordMissing')

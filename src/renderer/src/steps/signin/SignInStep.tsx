@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { Ltr } from '../../components/Ltr'
+import { PasswordInput } from '../../components/PasswordInput'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 import { oauthProviderName, offersOAuth, onlyOAuth, providerKind } from './hints'
@@ -12,7 +13,6 @@ import { OAuthButton } from './OAuthButton'
 export function SignInStep(): React.JSX.Element {
   const { t } = useTranslation()
   const { state, update, go } = useWizard()
-  const [show, setShow] = useState(false)
   const [problem, setProblem] = useState('')
   const candidate = state.manual ? undefined : selectedCandidate(state)
   const kind = providerKind(candidate)
@@ -65,23 +65,7 @@ export function SignInStep(): React.JSX.Element {
           </div>
           <div className="field">
             <label htmlFor="password">{t('signin.password')}</label>
-            <div className="password-row">
-              <input
-                id="password"
-                type={show ? 'text' : 'password'}
-                autoComplete="current-password"
-                spellCheck={false}
-                autoCapitalize="off"
-                dir="ltr"
-                value={state.password}
-                aria-invalid={problem === 'password'}
-                aria-describedby="password-hint"
-                onChange={(e) => update({ password: e.target.value })}
-              />
-              <button type="button" className="secondary" aria-pressed={show} aria-controls="password" onClick={() => setShow(!show)}>
-                {show ? t('signin.hide') : t('signin.show')}
-              </button>
-            </div>
+            <PasswordInput id="password" value={state.password} onChange={(password) => update({ password })} invalid={problem === 'password'} describedBy="password-hint" />
             <p id="password-hint" className={problem === 'password' ? 'problem' : 'hint'} role={problem === 'password' ? 'alert' : undefined}>
               {problem === 'password' ? t('signin.passwordMissing') : given ? t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven') : t('signin.passwordHint')}
             </p>
