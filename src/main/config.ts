@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { findPolicyFile } from './policy-location'
 
 export interface Config {
   /** DNS servers as "ip" or "ip:port"; empty means the system resolver. */
@@ -21,7 +22,7 @@ export interface Config {
   userDataDir: string
   /** Keychain service name under which passwords are stored. */
   keychainService: string
-  /** Optional admin policy file (OAuth client ids and similar). */
+  /** Optional admin policy file (OAuth client ids and similar); see policy-location.ts. */
   policyFile?: string
   /** Folder of files shipped with the app (providers.json, isp/). */
   resourcesDir: string
@@ -57,7 +58,7 @@ export function loadConfig(
     discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
     userDataDir: env.MAIL_SETUP_USER_DATA ?? defaultUserDataDir(env),
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
-    policyFile: env.MAIL_SETUP_POLICY || undefined,
+    policyFile: findPolicyFile(env)?.file,
     resourcesDir
   }
   return { ...base, ...overrides }
