@@ -5,6 +5,10 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
+      // keytar is an optional dependency (a failed native build must not fail npm install), so
+      // it is not in `dependencies`, which is all electron-vite externalizes by itself; bundled,
+      // a missing keytar would fail the build instead of being reported when the keychain is used.
+      externalizeDeps: { include: ['keytar'] },
       rollupOptions: {
         // The Electron entry, the browser-mode server and the CLI share every service.
         input: {

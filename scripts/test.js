@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { ensureKeytar } from './keytar.js'
 import { runInSession } from './session.js'
 
 const here = fileURLToPath(import.meta.url)
@@ -24,17 +25,17 @@ export const PACKAGES = [
   'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown'
 ]
 
-function missingPackages() {
-  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...PACKAGES], { encoding: 'utf8' })
+function missingPackages(packages) {
+  const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages], { encoding: 'utf8' })
   const installed = new Set(
     (r.stdout ?? '').split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0].split(':')[0])
   )
-  return PACKAGES.filter((p) => !installed.has(p))
+  return packages.filter((p) => !installed.has(p))
 }
 
 /** Installs what is missing when root; otherwise names it and exits. */
-function ensurePackages() {
-  const missing = missingPackages()
+function ensurePackages(packages = PACKAGES) {
+  const missing = missingPackages(packages)
   if (!missing.length) return
   if (process.getuid?.() !== 0) {
     console.error(`Missing Debian packages: ${missing.join(' ')}`)
@@ -133,6 +134,11 @@ async function main() {
   const mode = argv[0] === 'unit' || argv[0] === 'e2e' ? argv[0] : 'all'
   const args = mode === 'all' ? argv : argv.slice(1)
   ensurePackages()
+  const keytar = ensureKeytar(root, { isRoot: process.getuid?.() === 0, installPackages: ensurePackages })
+  if (keytar) {
+    console.error(keytar)
+    process.exit(2)
+  }
   if (mode !== 'unit' && existsSync(join(root, 'playwright.config.ts'))) build()
 
   const resultDir = mkdtempSync(join(tmpdir(), 'mail-setup-results-'))
