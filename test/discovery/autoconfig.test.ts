@@ -9,7 +9,8 @@ import { XmlError, parseXml } from '../../src/main/xml'
 import { ServerSettings } from '../../src/shared/domain'
 import { parseAddress } from '../../src/shared/address'
 
-const CORPUS = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'ispdb')
+// Mozilla's ISPDB as shipped with the app (resources/ispdb, MPL-2.0).
+const CORPUS = resolve(import.meta.dirname, '..', '..', 'resources', 'ispdb')
 const read = (f: string): string => readFileSync(join(CORPUS, f), 'utf8')
 
 describe('the ISPDB corpus', () => {

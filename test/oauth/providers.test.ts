@@ -22,7 +22,7 @@ function policy(content: unknown): string {
 
 /** The `oAuth2` element of a real ISPDB file. */
 function ispdbOAuth2(file: string): OAuth2Settings {
-  const xml = readFileSync(join('/work/shared/corpus/ispdb', file), 'utf8')
+  const xml = readFileSync(join(resourcesDir, 'ispdb', file), 'utf8')
   const tag = (t: string): string | undefined => new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml)?.[1]?.trim()
   return { issuer: tag('issuer')!, scope: tag('scope')!, authURL: tag('authURL'), tokenURL: tag('tokenURL') }
 }
