@@ -1,8 +1,10 @@
 // The helpdesk's diagnostic report: what was tried, what answered, what failed, in plain
-// text, redacted.
+// text, redacted, then escaped for a text file (each line on its own, so a server's line break
+// or control sequence cannot make a line of its own when the file is shown).
 import type { DiscoveryResult } from '../shared/domain'
 import type { VerifyResult } from '../shared/verify'
 import { redact } from './redact'
+import { forText } from '../shared/escape'
 
 export function diagnosticReport(
   input: { address: string; discovery?: DiscoveryResult; verify?: VerifyResult },
@@ -33,5 +35,5 @@ export function diagnosticReport(
     }
   }
   const safeName = input.address.replace(/[^A-Za-z0-9@._-]/g, '_')
-  return { text: redact(lines.join('\n')), fileName: `mail-setup-report-${safeName}.txt` }
+  return { text: lines.map((l) => forText(redact(l))).join('\n'), fileName: `mail-setup-report-${safeName}.txt` }
 }

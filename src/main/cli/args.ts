@@ -3,6 +3,7 @@
 // overrides, `user@` sets the username (URL-encoded).
 import type { Protocol, Security, ServerSettings } from '../../shared/domain'
 import { toAsciiDomain } from '../../shared/address'
+import { quoteArg } from '../../shared/escape'
 
 const SCHEMES: Record<string, { protocol: Protocol; security: Security; port: number }> = {
   imaps: { protocol: 'imap', security: 'tls', port: 993 },
@@ -22,15 +23,15 @@ export function parseServerUrl(value: string, defaultUser: string, role: 'incomi
   try {
     url = new URL(value)
   } catch {
-    throw new UsageError(`--${role} must look like imaps://host:993 or smtp://host:587, not "${value}"`)
+    throw new UsageError(`--${role} must look like imaps://host:993 or smtp://host:587, not ${quoteArg(value)}`)
   }
   const scheme = SCHEMES[url.protocol.replace(/:$/, '')]
-  if (!scheme) throw new UsageError(`unknown scheme in "${value}" (use imaps, imap, pop3s, pop3, smtps or smtp)`)
+  if (!scheme) throw new UsageError(`unknown scheme in ${quoteArg(value)} (use imaps, imap, pop3s, pop3, smtps or smtp)`)
   if ((role === 'incoming') !== (scheme.protocol !== 'smtp')) {
     throw new UsageError(`--${role} cannot be ${scheme.protocol.toUpperCase()}`)
   }
   const security = url.searchParams.get('security') ?? scheme.security
-  if (!['tls', 'starttls', 'plain'].includes(security)) throw new UsageError(`unknown security "${security}"`)
+  if (!['tls', 'starttls', 'plain'].includes(security)) throw new UsageError(`unknown security ${quoteArg(security)}`)
   const host = toAsciiDomain(url.hostname) ?? url.hostname
   return {
     protocol: scheme.protocol,
@@ -45,12 +46,12 @@ export function parseServerUrl(value: string, defaultUser: string, role: 'incomi
 /** `host:port=SHA256FINGERPRINT` for --trust-cert. */
 export function parseTrust(value: string): { host: string; port: number; fingerprint256: string } {
   const m = /^([^:=\s]+):(\d+)=([0-9A-Fa-f:]{64,95})$/.exec(value)
-  if (!m) throw new UsageError(`--trust-cert must be host:port=SHA256-fingerprint, not "${value}"`)
+  if (!m) throw new UsageError(`--trust-cert must be host:port=SHA256-fingerprint, not ${quoteArg(value)}`)
   return { host: m[1]!, port: Number(m[2]), fingerprint256: m[3]!.toUpperCase() }
 }
 
 export function parseHostPort(value: string, flag: string): { host: string; port: number } {
   const m = /^([^:\s]+):(\d+)$/.exec(value)
-  if (!m) throw new UsageError(`${flag} must be host:port, not "${value}"`)
+  if (!m) throw new UsageError(`${flag} must be host:port, not ${quoteArg(value)}`)
   return { host: m[1]!, port: Number(m[2]) }
 }

@@ -16,6 +16,8 @@ import { APP_VERSION } from '../version'
 import { UsageError, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
 import { readPassword } from './password'
+import { clipMessage, safeStreams } from './streams'
+import { quoteArg } from '../../shared/escape'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5 } as const
 
@@ -75,13 +77,17 @@ class Failure extends Error {
   }
 }
 
-export async function runCli(argv: string[], io: Io): Promise<number> {
+export async function runCli(argv: string[], rawIo: Io): Promise<number> {
+  // Every byte written goes through the terminal (or JSON) escaping of streams.ts.
+  const io = safeStreams(rawIo, argv.includes('--json'))
   let values: Values
   let positionals: string[]
   try {
     ;({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }))
   } catch (err) {
-    io.stderr(`${(err as Error).message}\n\n${USAGE}\n`)
+    const message = clipMessage((err as Error).message)
+    if (argv.includes('--json')) jsonFailure(io, undefined, { code: 'usage', detail: message }, EXIT.usage)
+    io.stderr(`${message}\n\n${USAGE}\n`)
     return EXIT.usage
   }
   if (values.version) {
@@ -119,12 +125,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       case 'accounts':
         return await accountsCommand(ctx)
       default:
-        throw new UsageError(`unknown command "${command}"`)
+        throw new UsageError(`unknown command ${quoteArg(command)}`)
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      if (json) jsonFailure(io, command, { code: 'usage', detail: err.message }, EXIT.usage)
-      io.stderr(`${err.message}\n\n${USAGE}\n`)
+      const message = clipMessage(err.message)
+      if (json) jsonFailure(io, command, { code: 'usage', detail: message }, EXIT.usage)
+      io.stderr(`${message}\n\n${USAGE}\n`)
       return EXIT.usage
     }
     if (err instanceof Failure) {
@@ -132,7 +139,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       else io.stderr(`${formatDiagnosis(err.diagnosis)}\n`)
       return err.exitCode
     }
-    io.stderr(`internal error: ${(err as Error).message}\n`)
+    io.stderr(`internal error: ${clipMessage((err as Error).message)}\n`)
     return EXIT.internal
   }
 }
@@ -170,7 +177,7 @@ function cliConfig(values: Values, env: NodeJS.ProcessEnv): Config {
 function requireAddress(value: string | undefined): string {
   if (!value) throw new UsageError('an email address is required')
   const parsed = parseAddress(value)
-  if (!parsed.ok) throw new UsageError(`"${value}" is not a valid email address (${parsed.problem})`)
+  if (!parsed.ok) throw new UsageError(`${quoteArg(value)} is not a valid email address (${parsed.problem})`)
   return parsed.address
 }
 
@@ -289,7 +296,7 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
   if (!values.format) throw new UsageError('--format is required (see --list-formats)')
   const { formats } = await call(ctx, 'listFormats', {}, EXIT.export)
   const format = formats.find((f) => f.id === values.format)
-  if (!format) throw new UsageError(`unknown format "${values.format}" (see --list-formats)`)
+  if (!format) throw new UsageError(`unknown format ${quoteArg(values.format)} (see --list-formats)`)
   let accountId: string
   if (values.incoming || values.outgoing) {
     if (!values.incoming || !values.outgoing) throw new UsageError('give both --incoming and --outgoing')

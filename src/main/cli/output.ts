@@ -1,34 +1,38 @@
 // Human-readable CLI output. JSON output is the API's own values (see docs/cli.md).
+// Every value shown here may hold a server's words (replies, certificate names, autoconfig
+// fields, usernames), so each line is built with `term`, which escapes every interpolated
+// value for the terminal; the template text is our own layout.
 import type { Candidate, DiscoveryResult, ServerSettings, SourceReport } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { Probe, VerifyResult } from '../../shared/verify'
+import { term } from '../../shared/escape'
 import { describeDiagnosis } from './catalog'
 
 const SECURITY: Record<string, string> = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' }
 
 export function formatServer(s: ServerSettings): string {
   const proto = s.protocol === 'pop3' ? 'POP3' : s.protocol.toUpperCase()
-  return `${proto.padEnd(4)}  ${`${s.host}:${s.port}`.padEnd(32)} ${SECURITY[s.security]!.padEnd(8)}  user ${s.username}  auth ${s.auth.join(',')}`
+  return term`${proto.padEnd(4)}  ${`${s.host}:${s.port}`.padEnd(32)} ${(SECURITY[s.security] ?? s.security).padEnd(8)}  user ${s.username}  auth ${s.auth.join(',')}`
 }
 
 export function formatSource(r: SourceReport): string {
   const extra = [r.reason, r.detail].filter(Boolean).join(': ')
   const count = r.candidates ? ` (${r.candidates})` : ''
-  return `${r.source.padEnd(17)} ${r.state}${count}${extra ? ` — ${extra}` : ''}${r.ms !== undefined ? `  ${Math.round(r.ms)} ms` : ''}`
+  const ms = r.ms !== undefined ? `  ${Math.round(r.ms)} ms` : ''
+  return term`${r.source.padEnd(17)} ${r.state}${count}` + (extra ? term` — ${extra}` : '') + ms
 }
 
 export function formatCandidate(c: Candidate, index: number): string {
-  const lines = [
-    `${index + 1}. ${c.providerName ?? c.providerId ?? c.id} — from ${c.source}, ${c.trust.level === 'trusted' ? 'trusted' : 'NEEDS CONFIRMATION'} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''})`
-  ]
+  const trust = c.trust.level === 'trusted' ? 'trusted' : 'NEEDS CONFIRMATION'
+  const lines = [term`${index + 1}. ${c.providerName ?? c.providerId ?? c.id} — from ${c.source}, ${trust} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''})`]
   for (const s of c.incoming) lines.push(`     incoming  ${formatServer(s)}`)
   for (const s of c.outgoing) lines.push(`     outgoing  ${formatServer(s)}`)
-  if (c.oauth2) lines.push(`     OAuth2 issuer ${c.oauth2.issuer}, scope ${c.oauth2.scope}`)
+  if (c.oauth2) lines.push(term`     OAuth2 issuer ${c.oauth2.issuer}, scope ${c.oauth2.scope}`)
   return lines.join('\n')
 }
 
 export function formatDiscovery(result: DiscoveryResult): string {
-  const out = [`Settings for ${result.address}: ${result.candidates.length} candidate(s) in ${Math.round(result.ms)} ms`, '']
+  const out = [term`Settings for ${result.address}: ${result.candidates.length} candidate(s) in ${Math.round(result.ms)} ms`, '']
   result.candidates.forEach((c, i) => out.push(formatCandidate(c, i)))
   out.push('', 'Sources:')
   for (const r of result.sources) out.push(`  ${formatSource(r)}`)
@@ -37,12 +41,12 @@ export function formatDiscovery(result: DiscoveryResult): string {
 
 export function formatDiagnosis(d: Diagnosis): string {
   const text = describeDiagnosis(d)
-  const out = [`${text.title} [${d.code}]`]
-  if (text.what) out.push(`  What happened: ${text.what}`)
-  if (d.serverSays) out.push(`  The server said: ${d.serverSays}`)
-  if (text.todo) out.push(`  What you can do: ${text.todo}`)
-  if (text.admin) out.push(`  What to ask your administrator: ${text.admin}`)
-  if (d.detail && d.detail !== d.code) out.push(`  Detail: ${d.detail}`)
+  const out = [term`${text.title} [${d.code}]`]
+  if (text.what) out.push(term`  What happened: ${text.what}`)
+  if (d.serverSays) out.push(term`  The server said: ${d.serverSays}`)
+  if (text.todo) out.push(term`  What you can do: ${text.todo}`)
+  if (text.admin) out.push(term`  What to ask your administrator: ${text.admin}`)
+  if (d.detail && d.detail !== d.code) out.push(term`  Detail: ${d.detail}`)
   return out.join('\n')
 }
 
@@ -51,12 +55,12 @@ export function formatProbe(p: Probe, transcript: boolean): string {
     .filter((s) => s.state !== 'pending')
     .map((s) => `${s.name} ${s.state === 'ok' ? 'ok' : s.state}${s.ms !== undefined ? ` ${Math.round(s.ms)}ms` : ''}`)
     .join(', ')
-  const lines = [`${p.role.padEnd(8)}  ${formatServer(p.settings)}\n          ${p.state.toUpperCase()} in ${Math.round(p.ms)} ms: ${steps}${p.diagnosis ? ` [${p.diagnosis.code}]` : ''}`]
+  const lines = [term`${p.role.padEnd(8)}  ` + formatServer(p.settings) + term`\n          ${p.state.toUpperCase()} in ${Math.round(p.ms)} ms: ${steps}${p.diagnosis ? ` [${p.diagnosis.code}]` : ''}`]
   if (p.certificate) {
     const c = p.certificate
-    lines.push(`          certificate: ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}; host ${c.hostMatches ? 'matches' : 'DOES NOT match'}; SHA-256 ${c.fingerprint256}`)
+    lines.push(term`          certificate: ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}; host ${c.hostMatches ? 'matches' : 'DOES NOT match'}; SHA-256 ${c.fingerprint256}`)
   }
-  if (transcript) for (const t of p.transcript) lines.push(`          ${String(Math.round(t.t)).padStart(6)} ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`)
+  if (transcript) for (const t of p.transcript) lines.push(term`          ${String(Math.round(t.t)).padStart(6)} ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`)
   return lines.join('\n')
 }
 

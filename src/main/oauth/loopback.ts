@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { AppError } from '../errors'
 import { redact } from '../redact'
+import { forHtml } from '../../shared/escape'
 import { sameState } from './pkce'
 
 export const CALLBACK_PATH = '/oauth/callback'
@@ -26,8 +27,8 @@ export interface RedirectOptions {
 }
 
 const PAGE = (title: string, text: string): string =>
-  `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title>` +
-  `<body style="font:16px system-ui,sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body></html>`
+  `<!doctype html><html lang="en"><meta charset="utf-8"><title>${forHtml(title)}</title>` +
+  `<body style="font:16px system-ui,sans-serif;margin:3em"><h1>${forHtml(title)}</h1><p>${forHtml(text)}</p></body></html>`
 
 function answer(res: ServerResponse, status: number, title: string, text: string): void {
   res.writeHead(status, {
