@@ -57,7 +57,9 @@ export const SourceId = z.enum([
   'srv',
   'autodiscover',
   'guess',
-  'manual'
+  'manual',
+  /** draft-ietf-mailmaint-pacc: a JSON file whose SHA-256 the domain publishes in DNS. */
+  'pacc'
 ])
 export type SourceId = z.infer<typeof SourceId>
 
@@ -75,7 +77,9 @@ export const TrustReason = z.enum([
   'redirect-other-domain',
   'srv-other-domain',
   'mx-other-domain',
-  'guess'
+  'guess',
+  /** PACC: the file's SHA-256 matches the digest the domain publishes in a TXT record. */
+  'pacc-digest'
 ])
 export type TrustReason = z.infer<typeof TrustReason>
 
@@ -96,6 +100,19 @@ export const OAuth2Settings = z.object({
 })
 export type OAuth2Settings = z.infer<typeof OAuth2Settings>
 
+const httpsUrl = z.string().max(2048).regex(/^https:\/\/[^\s]+$/, 'https URL')
+
+/**
+ * Services beside mail that a source named (PACC `protocols`, autoconfig 1.2 root-level
+ * entries, JMAP incoming servers): shown, and carried into exports whose clients use them.
+ */
+export const ExtraServices = z.object({
+  jmap: httpsUrl.optional(),
+  caldav: httpsUrl.optional(),
+  carddav: httpsUrl.optional()
+})
+export type ExtraServices = z.infer<typeof ExtraServices>
+
 /** A set of server settings found by one source, ranked against the others. */
 export const Candidate = z.object({
   id: z.string().max(200),
@@ -110,7 +127,10 @@ export const Candidate = z.object({
   /** SMTP entries in order of preference. */
   outgoing: z.array(ServerSettings).max(32),
   oauth2: OAuth2Settings.optional(),
-  documentationUrl: z.string().max(2048).optional()
+  documentationUrl: z.string().max(2048).optional(),
+  /** The provider's logo (PACC `info.provider.logo`), https only. */
+  logoUrl: httpsUrl.optional(),
+  services: ExtraServices.optional()
 })
 export type Candidate = z.infer<typeof Candidate>
 

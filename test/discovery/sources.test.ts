@@ -2,7 +2,7 @@
 // orchestrator ranks them: builtin/local > HTTPS autoconfig/ISPDB > SRV > Autodiscover >
 // MX-derived > plain HTTP > guess, trusted before confirm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { autoconfigXml, autodiscoverXml, startWorld, writeLocal, xmlReply, type World } from './world'
+import { autoconfigXml, autodiscoverXml, publishPacc, startWorld, writeLocal, xmlReply, type World } from './world'
 
 const D = 'good.example'
 let world: World
@@ -14,6 +14,7 @@ beforeAll(async () => {
   await writeLocal(world, D, autoconfigXml({ domain: D, imap: `local.${D}`, smtp: `local.${D}` }))
   world.serve('https', `autoconfig.${D}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: D, imap: `https.${D}`, smtp: `https.${D}` })))
   world.serve('http', `autoconfig.${D}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: D, imap: `http.${D}`, smtp: `http.${D}` })))
+  publishPacc(world, D, { protocols: { imap: { host: `pacc.${D}` }, submit: { host: `pacc.${D}` } }, authentication: { password: true } })
   world.serve('https', 'ispdb.world.example', `/v1.1/${D}`, xmlReply(autoconfigXml({ domain: D, imap: `ispdb.${D}`, smtp: `ispdb.${D}` })))
   world.dns.set(`_imaps._tcp.${D}`, 'SRV', [{ target: `srv.${D}`, port: 993, priority: 0, weight: 1 }])
   world.dns.set(`_submission._tcp.${D}`, 'SRV', [{ target: `srv.${D}`, port: 587, priority: 0, weight: 1 }])
@@ -36,6 +37,7 @@ describe('every source', () => {
       builtin: 'nothing',
       'local-file': 'found',
       'autoconfig-https': 'found',
+      pacc: 'found',
       ispdb: 'found',
       srv: 'found',
       autodiscover: 'found',
@@ -46,6 +48,7 @@ describe('every source', () => {
     const order = run.result.candidates.map((c) => `${c.source}:${c.incoming[0]?.host}:${c.trust.level}:${c.trust.reason}`)
     expect(order).toEqual([
       `local-file:local.${D}:trusted:local-file`,
+      `pacc:pacc.${D}:trusted:pacc-digest`,
       `autoconfig-https:https.${D}:trusted:https-in-domain`,
       `ispdb:ispdb.${D}:trusted:ispdb`,
       `srv:srv.${D}:trusted:srv-in-domain`,
@@ -139,7 +142,7 @@ describe('built-in providers', () => {
     const queries = world.dns.queries.length
     const run = await world.run('u@offline.example', { offline: true })
     expect(run.report('local-file')!.state).toBe('found')
-    for (const s of ['autoconfig-https', 'autoconfig-http', 'ispdb', 'mx', 'srv', 'autodiscover', 'guess'] as const) {
+    for (const s of ['autoconfig-https', 'autoconfig-http', 'pacc', 'ispdb', 'mx', 'srv', 'autodiscover', 'guess'] as const) {
       expect(run.report(s)).toMatchObject({ state: 'skipped', reason: 'offline' })
     }
     expect(world.log.length).toBe(before)

@@ -2,6 +2,7 @@
 // HTTPS (443) and one HTTP (80) server on a fresh loopback address with a bench-CA
 // certificate for every test domain, and a silent host that accepts and never answers.
 // Every request is logged (method, URL, headers, body) so tests can assert what was sent.
+import { createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import https from 'node:https'
@@ -207,4 +208,14 @@ export function autodiscoverXml(protocols: Array<Record<string, string>>): strin
 
 export async function writeLocal(world: World, domain: string, xml: string): Promise<void> {
   await writeFile(join(world.ispDir, `${domain}.xml`), xml)
+}
+
+/** Serves a PACC document for `domain` and publishes its digest (or `digest`) at _ua-auto-config. */
+export function publishPacc(world: World, domain: string, doc: unknown, opts: { txt?: Array<string | string[]> } = {}): Buffer {
+  const body = Buffer.from(JSON.stringify(doc, null, 2))
+  const d = createHash('sha256').update(body).digest('base64')
+  world.host(`ua-auto-config.${domain}`)
+  world.serve('https', `ua-auto-config.${domain}`, '/.well-known/user-agent-configuration.json', { status: 200, type: 'application/json', body })
+  world.dns.set(`_ua-auto-config.${domain}`, 'TXT', opts.txt ?? [`v=UAAC1; a=sha256; d=${d}`])
+  return body
 }

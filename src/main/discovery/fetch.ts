@@ -25,23 +25,28 @@ export function httpFailure(url: string, err: unknown): Fetched {
   return miss(url, 'internal', `${url}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500))
 }
 
+/** One GET through the source's resolver, trust store, signal and budget. */
+export function sourceGet(ctx: SourceContext, url: string, o: { accept: string; maxBytes: number; maxRedirects: number; domain?: string; timeoutMs?: number }): Promise<HttpResponse> {
+  return httpRequest({
+    url,
+    lookup: ctx.dns.lookupFn,
+    ca: ctx.ca,
+    signal: ctx.signal,
+    timeoutMs: o.timeoutMs ?? ctx.timeoutMs,
+    maxBytes: o.maxBytes,
+    maxRedirects: o.maxRedirects,
+    domain: o.domain,
+    headers: { accept: o.accept }
+  })
+}
+
 export async function fetchAutoconfig(
   ctx: SourceContext,
   url: string,
   opts: { domain?: string; timeoutMs?: number } = {}
 ): Promise<Fetched> {
   try {
-    const res = await httpRequest({
-      url,
-      lookup: ctx.dns.lookupFn,
-      ca: ctx.ca,
-      signal: ctx.signal,
-      timeoutMs: opts.timeoutMs ?? ctx.timeoutMs,
-      maxBytes: MAX_CONFIG_BYTES,
-      maxRedirects: 5,
-      domain: opts.domain,
-      headers: { accept: 'text/xml, application/xml' }
-    })
+    const res = await sourceGet(ctx, url, { accept: 'text/xml, application/xml', maxBytes: MAX_CONFIG_BYTES, maxRedirects: 5, domain: opts.domain, timeoutMs: opts.timeoutMs })
     if (res.status !== 200) return miss(url, statusReason(res.status), `${url}: HTTP ${res.status}`)
     if (!XML_TYPES.has(res.contentType)) {
       return miss(url, 'bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)

@@ -15,6 +15,7 @@ import { guessSource } from './sources/guess'
 import { ispdbSource } from './sources/ispdb'
 import { localSource } from './sources/local'
 import { lookupMx, mxSource } from './sources/mx'
+import { paccSource } from './sources/pacc'
 import { srvSource } from './sources/srv'
 import type { Addr, Draft, MxInfo, Source, SourceContext, SourceOutcome } from './types'
 
@@ -40,6 +41,7 @@ export const SOURCES: Source[] = [
   builtinSource,
   localSource,
   autoconfigHttpsSource,
+  paccSource,
   ispdbSource,
   srvSource,
   autodiscoverSource,
@@ -55,6 +57,8 @@ export const SOURCE_RANK: Record<SourceId, number> = {
   'local-file': 91,
   builtin: 90,
   // The domain's own answer edges out the shared database.
+  // PACC's file is vouched for by a digest in the domain's own DNS.
+  pacc: 72,
   'autoconfig-https': 71,
   ispdb: 70,
   srv: 50,

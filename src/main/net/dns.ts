@@ -12,6 +12,8 @@ export interface Dns {
     name: string,
     signal?: AbortSignal
   ): Promise<Array<{ name: string; port: number; priority: number; weight: number }>>
+  /** TXT records, each as its character-strings (RFC 1035 §3.3.14: join them without a separator). */
+  resolveTxt(name: string, signal?: AbortSignal): Promise<string[][]>
   /** A then AAAA (both asked at once); addresses in happy-eyeballs order (v6, v4, v6, …). */
   lookupAll(host: string, signal?: AbortSignal): Promise<Array<{ address: string; family: 4 | 6 }>>
   /** A `lookup` for net/tls/https options, resolving through this resolver. */
@@ -54,6 +56,7 @@ export function createDns(config: Pick<Config, 'dnsServers'>, timeoutMs = 2500):
     resolve6: (h, s) => run((r) => r.resolve6(h), s),
     resolveMx: (d, s) => run((r) => r.resolveMx(d), s),
     resolveSrv: (n, s) => run((r) => r.resolveSrv(n), s),
+    resolveTxt: (n, s) => run((r) => r.resolveTxt(n), s),
     async lookupAll(host, signal) {
       const literal = isIp(host.replace(/^\[|\]$/g, ''))
       if (literal) return [{ address: host.replace(/^\[|\]$/g, ''), family: literal }]
