@@ -10,6 +10,8 @@ export interface Config {
   dnsServers: string[]
   /** Extra trusted CA certificates (PEM), added to the system store. */
   extraCaPem: string[]
+  /** The variables that say where the OS store and Node's extra CAs are (net/trust.ts reads them once). */
+  trustEnv: Pick<NodeJS.ProcessEnv, 'NODE_EXTRA_CA_CERTS' | 'MAIL_SETUP_SYSTEM_CA' | 'SSL_CERT_FILE'>
   /** Admin and user folders of autoconfig files, searched after the shipped ones. */
   ispDirs: string[]
   /** Base URL of the online ISPDB; the domain is appended. */
@@ -52,6 +54,7 @@ export function loadConfig(
   const base: Config = {
     dnsServers: list(env.MAIL_SETUP_DNS),
     extraCaPem: caFiles.map((f) => readFileSync(f, 'utf8')),
+    trustEnv: { NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS, MAIL_SETUP_SYSTEM_CA: env.MAIL_SETUP_SYSTEM_CA, SSL_CERT_FILE: env.SSL_CERT_FILE },
     ispDirs: pathList(env.MAIL_SETUP_ISP_DIRS),
     ispdbBaseUrl: env.MAIL_SETUP_ISPDB_URL ?? 'https://autoconfig.thunderbird.net/v1.1/',
     offline: env.MAIL_SETUP_OFFLINE === '1',

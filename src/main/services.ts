@@ -1,7 +1,7 @@
 // Builds the services every door shares, from one Config. Nothing here imports Electron.
-import { rootCertificates } from 'node:tls'
 import type { Config } from './config'
 import { createDns, type Dns } from './net/dns'
+import { buildTrustStore, registerStore } from './net/trust'
 import { AccountStore } from './accounts/store'
 import { createCredentialStore, type CredentialStore } from './credentials/store'
 import { SessionSecrets } from './session-secrets'
@@ -9,7 +9,7 @@ import { SessionSecrets } from './session-secrets'
 export interface Services {
   config: Config
   dns: Dns
-  /** Trust store for every TLS connection: the system's plus the configured extras. */
+  /** Trust store for every TLS connection: the OS store, NODE_EXTRA_CA_CERTS, MAIL_SETUP_EXTRA_CA and Node's list, built once. */
   ca: string[]
   accounts: AccountStore
   credentials: CredentialStore
@@ -20,7 +20,7 @@ export function createServices(config: Config): Services {
   return {
     config,
     dns: createDns(config),
-    ca: [...rootCertificates, ...config.extraCaPem],
+    ca: registerStore(buildTrustStore(config.trustEnv ?? {}, config.extraCaPem)),
     accounts: new AccountStore(config.userDataDir),
     credentials: createCredentialStore(config.keychainService),
     secrets: new SessionSecrets()

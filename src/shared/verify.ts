@@ -30,7 +30,9 @@ export const CertificateInfo = z.object({
   chainTrusted: z.boolean(),
   selfSigned: z.boolean(),
   /** True when the user chose to trust this exact certificate for this host. */
-  trustedByUser: z.boolean().optional()
+  trustedByUser: z.boolean().optional(),
+  /** Which trust store holds the CA that vouched for the chain (net/trust.ts). */
+  trustStore: z.enum(['system', 'node-extra', 'app-extra', 'bundled']).optional()
 })
 export type CertificateInfo = z.infer<typeof CertificateInfo>
 

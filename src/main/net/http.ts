@@ -5,6 +5,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
+import { secureContextFor } from './trust'
 
 export type HttpReason =
   | 'timeout'
@@ -119,7 +120,8 @@ function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<stri
       signal
     }
     if (url.protocol === 'https:') {
-      options.ca = req.ca && req.ca.length ? req.ca : undefined
+      // The shared context: a new one per request would parse every root again.
+      if (req.ca && req.ca.length) (options as https.RequestOptions & { secureContext: unknown }).secureContext = secureContextFor(req.ca)
       // SNI carries names only (RFC 6066); an address literal is checked against the certificate's IPs.
       options.servername = isIP(host) ? undefined : host
       options.rejectUnauthorized = true

@@ -110,7 +110,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
   const certStep = async (sock: TLSSocket): Promise<void> => {
     const check = async (): Promise<CertificateCheck> => {
       try {
-        return checkCertificate(sock, settings.host, input.exception)
+        return checkCertificate(sock, settings.host, input.exception, new Date(), input.ca)
       } catch (err) {
         // The certificate is evidence even when (especially when) it is refused.
         const info = (err as { certificate?: CertificateInfo }).certificate

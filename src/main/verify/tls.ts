@@ -2,25 +2,17 @@
 // options the mail libraries get for their own connection.
 import { X509Certificate } from 'node:crypto'
 import { isIP, type Socket } from 'node:net'
-import { checkServerIdentity, connect, createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls'
+import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls'
 import type { Duplex } from 'node:stream'
 import type { CertificateInfo, HostException } from '../../shared/verify'
 import { AppError } from '../errors'
+import { secureContextFor, storeOf } from '../net/trust'
+
+export { secureContextFor } from '../net/trust'
 
 export function serverName(host: string): string | undefined {
   const bare = host.replace(/^\[|\]$/g, '')
   return isIP(bare) ? undefined : bare
-}
-
-// Parsing the whole trust store costs milliseconds of CPU per connection; build it once per list.
-const contexts = new WeakMap<string[], SecureContext>()
-export function secureContextFor(ca: string[]): SecureContext {
-  let ctx = contexts.get(ca)
-  if (!ctx) {
-    ctx = createSecureContext({ ca, minVersion: 'TLSv1.2' })
-    contexts.set(ca, ctx)
-  }
-  return ctx
 }
 
 /**
@@ -80,7 +72,7 @@ function pemOf(cert: PeerCertificate): string {
  * not-yet-valid certificate is never let through: a fingerprint vouches for identity, not for
  * a key its owner has stopped looking after.
  */
-export function checkCertificate(socket: TLSSocket, host: string, exception: HostException | undefined, now = new Date()): CertificateCheck {
+export function checkCertificate(socket: TLSSocket, host: string, exception: HostException | undefined, now = new Date(), ca?: string[]): CertificateCheck {
   const cert = socket.getPeerCertificate(true)
   if (!cert || !cert.raw) throw new AppError({ code: 'tls-failed', detail: 'the server sent no certificate' })
   const code = String(socket.authorizationError ?? '')
@@ -102,6 +94,8 @@ export function checkCertificate(socket: TLSSocket, host: string, exception: Hos
     chainTrusted,
     selfSigned
   }
+  const vouched = socket.authorized && ca ? storeOf(ca)?.vouchedBy(cert) : undefined
+  if (vouched) info.trustStore = vouched
   const params = { host: name, fingerprint: cert.fingerprint256, validTo: info.validTo, issuer: info.issuer }
   const problem = (c: 'cert-expired' | 'cert-not-yet-valid' | 'cert-self-signed' | 'cert-wrong-host' | 'cert-untrusted', detail: string): never => {
     throw Object.assign(new AppError({ code: c, host: name, params, detail }), { certificate: info })

@@ -47,6 +47,12 @@ export function CertificatePanel({ cert, host }: { cert: CertificateInfo; host: 
       <dd className={cert.chainTrusted ? 'good-text' : 'bad-text'}>{yes(cert.chainTrusted)}</dd>
       <dt>{t('cert.selfSigned')}</dt>
       <dd>{yes(cert.selfSigned)}</dd>
+      {cert.trustStore && (
+        <>
+          <dt>{t('cert.vouchedBy')}</dt>
+          <dd data-trust-store={cert.trustStore}>{t(`cert.store.${cert.trustStore}`)}</dd>
+        </>
+      )}
       {cert.trustedByUser && (
         <>
           <dt>{t('cert.trustedByUser')}</dt>

@@ -1,0 +1,131 @@
+// The trust store: what the operating system trusts, plus NODE_EXTRA_CA_CERTS, plus the app's
+// own MAIL_SETUP_EXTRA_CA, plus Node's bundled Mozilla list. Built once per process (parsing
+// ~150 roots into a TLS context costs milliseconds of CPU), shared by every TLS connection, and
+// able to say which of those stores vouched for a server's certificate.
+//
+// What each platform gets:
+// - Linux: the distribution's bundle (the first of the usual files that exists, or the file
+//   SSL_CERT_FILE names; MAIL_SETUP_SYSTEM_CA overrides both, for tests and unusual layouts).
+// - macOS and Windows: the system stores through tls.getCACertificates('system') where the
+//   runtime has it (Node 22.15+/23.5+, so current Electron); Node 20 has no such API, and there
+//   these platforms get Node's bundled list plus the two variables only.
+import { X509Certificate } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import * as tls from 'node:tls'
+import type { DetailedPeerCertificate, SecureContext } from 'node:tls'
+
+export type TrustStoreName = 'system' | 'node-extra' | 'app-extra' | 'bundled'
+
+export interface TrustStore {
+  /** Every trusted CA, PEM, each once. */
+  pems: string[]
+  /** Where each CA came from, by SHA-256 fingerprint (colon hex, as Node prints it). */
+  origins: Map<string, TrustStoreName>
+  /** Which store a verified chain ends in. */
+  vouchedBy(cert: DetailedPeerCertificate): TrustStoreName | undefined
+}
+
+export const LINUX_BUNDLES = [
+  '/etc/ssl/certs/ca-certificates.crt',
+  '/etc/pki/tls/certs/ca-bundle.crt',
+  '/etc/ssl/ca-bundle.pem',
+  '/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem',
+  '/etc/ssl/cert.pem'
+]
+
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
+
+export function splitPem(text: string): string[] {
+  return text.match(PEM_BLOCK) ?? []
+}
+
+function readPemFile(file: string | undefined): string[] {
+  if (!file) return []
+  try {
+    return splitPem(readFileSync(file, 'utf8'))
+  } catch {
+    return []
+  }
+}
+
+/** The OS store's certificates (see the header for what each platform gets). */
+export function systemCertificates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string[] {
+  if (env.MAIL_SETUP_SYSTEM_CA !== undefined) return readPemFile(env.MAIL_SETUP_SYSTEM_CA)
+  const api = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates
+  if (platform !== 'linux' && typeof api === 'function') {
+    try {
+      return api('system')
+    } catch {
+      return []
+    }
+  }
+  if (platform === 'win32' || platform === 'darwin') return []
+  const file = env.SSL_CERT_FILE && existsSync(env.SSL_CERT_FILE) ? env.SSL_CERT_FILE : LINUX_BUNDLES.find((f) => existsSync(f))
+  return readPemFile(file)
+}
+
+function fingerprintOf(pem: string): string | undefined {
+  try {
+    return new X509Certificate(pem).fingerprint256
+  } catch {
+    return undefined // not a certificate we can use; OpenSSL would skip it too
+  }
+}
+
+/**
+ * Builds the store. Order matters only for the origin named: a root in several stores is
+ * credited to the first (app-extra, node-extra, system, bundled), the most specific reason.
+ */
+export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], platform: NodeJS.Platform = process.platform): TrustStore {
+  const sources: Array<[TrustStoreName, string[]]> = [
+    ['app-extra', appExtraPem.flatMap(splitPem)],
+    ['node-extra', readPemFile(env.NODE_EXTRA_CA_CERTS)],
+    ['system', systemCertificates(env, platform)],
+    ['bundled', [...tls.rootCertificates]]
+  ]
+  const pems: string[] = []
+  const origins = new Map<string, TrustStoreName>()
+  for (const [name, list] of sources) {
+    for (const pem of list) {
+      const fp = fingerprintOf(pem)
+      if (!fp || origins.has(fp)) continue
+      origins.set(fp, name)
+      pems.push(pem)
+    }
+  }
+  return {
+    pems,
+    origins,
+    vouchedBy(cert) {
+      // Node completes the peer chain with the trust anchor from the store it verified against.
+      const seen = new Set<string>()
+      let found: TrustStoreName | undefined
+      for (let c: DetailedPeerCertificate | undefined = cert; c && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+        seen.add(c.fingerprint256)
+        found = origins.get(c.fingerprint256) ?? found
+      }
+      return found
+    }
+  }
+}
+
+// One TLS context per CA list for the life of the process (the list is built once at start-up).
+const contexts = new WeakMap<string[], SecureContext>()
+export function secureContextFor(ca: string[]): SecureContext {
+  let ctx = contexts.get(ca)
+  if (!ctx) {
+    ctx = tls.createSecureContext({ ca, minVersion: 'TLSv1.2' })
+    contexts.set(ca, ctx)
+  }
+  return ctx
+}
+
+// The store each CA list was built from, so the certificate step can name it.
+const stores = new WeakMap<string[], TrustStore>()
+export function registerStore(store: TrustStore): string[] {
+  stores.set(store.pems, store)
+  return store.pems
+}
+export function storeOf(ca: string[]): TrustStore | undefined {
+  return stores.get(ca)
+}
