@@ -4,6 +4,7 @@
 import type { Protocol, Security, ServerSettings } from '../../shared/domain'
 import { toAsciiDomain } from '../../shared/address'
 import { quoteArg } from '../../shared/escape'
+import { DnsServerError, parseDnsServers } from '../net/dns-servers'
 
 const SCHEMES: Record<string, { protocol: Protocol; security: Security; port: number }> = {
   imaps: { protocol: 'imap', security: 'tls', port: 993 },
@@ -54,4 +55,14 @@ export function parseHostPort(value: string, flag: string): { host: string; port
   const m = /^([^:\s]+):(\d+)$/.exec(value)
   if (!m) throw new UsageError(`${flag} must be host:port, not ${quoteArg(value)}`)
   return { host: m[1]!, port: Number(m[2]) }
+}
+
+/** `--dns` (or MAIL_SETUP_DNS): strictly an IP literal with an optional port 1–65535. */
+export function parseDnsFlag(values: string[], flag: string): string[] {
+  try {
+    return parseDnsServers(values)
+  } catch (err) {
+    if (err instanceof DnsServerError) throw new UsageError(`${flag} ${quoteArg(err.value)}: ${err.message}`)
+    throw err
+  }
 }

@@ -13,7 +13,7 @@ import type { Credentials, HostException } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
 import { writeFileAtomic } from '../files'
 import { APP_VERSION } from '../version'
-import { UsageError, parseHostPort, parseServerUrl, parseTrust } from './args'
+import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
 import { readPassword } from './password'
 import { clipMessage, safeStreams } from './streams'
@@ -162,10 +162,8 @@ function cliConfig(values: Values, env: NodeJS.ProcessEnv): Config {
   const base = loadConfig(env)
   if (values.offline) overrides.offline = true
   if (values['isp-dir']?.length) overrides.ispDirs = [...base.ispDirs, ...values['isp-dir']]
-  if (values.dns) {
-    if (!/^[0-9a-fA-F.:[\]]+$/.test(values.dns)) throw new UsageError('--dns must be IP or IP:PORT')
-    overrides.dnsServers = [values.dns]
-  }
+  if (values.dns !== undefined) overrides.dnsServers = parseDnsFlag([values.dns], '--dns')
+  else parseDnsFlag(base.dnsServers, 'MAIL_SETUP_DNS')
   if (values.deadline !== undefined) {
     const seconds = Number(values.deadline)
     if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--deadline must be a number of seconds between 0 and 120')

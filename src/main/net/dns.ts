@@ -3,6 +3,8 @@
 import { Resolver } from 'node:dns/promises'
 import type { LookupFunction } from 'node:net'
 import type { Config } from '../config'
+import { AppError } from '../errors'
+import { DnsServerError, parseDnsServers } from './dns-servers'
 
 export interface Dns {
   resolve4(host: string, signal?: AbortSignal): Promise<string[]>
@@ -27,9 +29,19 @@ export function isNotFound(err: unknown): boolean {
 }
 
 export function createDns(config: Pick<Config, 'dnsServers'>, timeoutMs = 2500): Dns {
+  // A bad setting fails each lookup as a value; handing it to setServers could abort the process.
+  let servers: string[] = []
+  let bad: DnsServerError | undefined
+  try {
+    servers = parseDnsServers(config.dnsServers)
+  } catch (err) {
+    if (!(err instanceof DnsServerError)) throw err
+    bad = err
+  }
   const make = (): Resolver => {
+    if (bad) throw new AppError({ code: 'dns-failed', protocol: 'dns', detail: bad.message })
     const r = new Resolver({ timeout: timeoutMs, tries: 2 })
-    if (config.dnsServers.length) r.setServers(config.dnsServers)
+    if (servers.length) r.setServers(servers)
     return r
   }
 
