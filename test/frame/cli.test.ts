@@ -1,29 +1,16 @@
 // The CLI as a user runs it: a real process, real bench servers, real keychain.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
+import { cliProcess, type CliRun } from './cli-process'
 
 const bench = inject('bench')
-const root = new URL('../../', import.meta.url).pathname
 let env: NodeJS.ProcessEnv
 
-function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], {
-      env: { ...env, ...opts.env },
-      cwd: root
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    child.stdin.end(opts.stdin ?? '')
-  })
+function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
+  return cliProcess(args, { env: { ...env, ...opts.env }, stdin: opts.stdin })
 }
 
 beforeAll(() => {

@@ -10,24 +10,12 @@ import { join } from 'node:path'
 import { parseDnsServer } from '../../src/main/net/dns-servers'
 import { createDns } from '../../src/main/net/dns'
 import { runCli } from '../../src/main/cli'
+import { ROOT as root, cliProcess, type CliRun } from './cli-process'
 
-const root = new URL('../../', import.meta.url).pathname
 const BAD = ['127.0.0.1:0', 'abc', '999.1.1.1', '1.2.3.4:99999', '1.2.3.4:', '1.2.3.4:+53', '[::1]:0', '[nope]:53', '::1:53:x', '1.2.3.4:53:53', '']
 
-function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], {
-      env: { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')), ...env },
-      cwd: root
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }))
-    child.stdin.end()
-  })
+function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return cliProcess(args, { env: { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')), ...env } })
 }
 
 describe('parseDnsServer', () => {

@@ -13,7 +13,7 @@ import { roundTrip, verify, type Secret } from '../verify'
 import { credentialKey } from '../credentials/store'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
-import { writeFileAtomic } from '../files'
+import { writeUserFile } from '../files'
 import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
 import { OAuthService } from '../oauth'
@@ -192,7 +192,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       if (!hooks.chooseSavePath) fail('unsupported', { detail: 'this door downloads files instead' })
       const path = await hooks.chooseSavePath(req.file.fileName)
       if (!path) return { saved: false }
-      await writeFileAtomic(path, Buffer.from(req.file.content, req.file.encoding === 'base64' ? 'base64' : 'utf8'))
+      await writeUserFile(path, Buffer.from(req.file.content, req.file.encoding === 'base64' ? 'base64' : 'utf8'))
       return { saved: true, path }
     },
 

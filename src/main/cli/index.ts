@@ -11,7 +11,8 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
 import type { Credentials, HostException } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
-import { writeFileAtomic } from '../files'
+import { writeUserFile } from '../files'
+import { AppError } from '../errors'
 import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
@@ -319,7 +320,10 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
   const file = await call(ctx, 'exportProfile', { accountId, format: format.id }, EXIT.export)
   const data = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8')
   if (values.out) {
-    await writeFileAtomic(values.out, data)
+    // Refusals (a device, FIFO or folder at the path, a missing or read-only folder) are export failures.
+    await writeUserFile(values.out, data).catch((err: unknown) => {
+      throw err instanceof AppError ? new Failure(EXIT.export, err.diagnosis) : err
+    })
     if (ctx.json) ctx.report({ path: values.out, fileName: file.fileName, mimeType: file.mimeType, bytes: data.length })
     else io.stderr(`Wrote ${data.length} bytes to ${values.out}\n`)
   } else if (ctx.json) {
