@@ -105,6 +105,16 @@ export const operations = {
     }),
     response: z.object({ text: z.string(), fileName: z.string() })
   },
+  /** Whether browser sign-in can work for these settings: a client ID exists (shipped or from policy). */
+  oauthAvailability: {
+    request: z.object({ oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
+    response: z.object({
+      available: z.boolean(),
+      via: z.enum(['shipped', 'policy']).optional(),
+      providerName: z.string(),
+      providerId: z.string().optional()
+    })
+  },
   oauthBegin: {
     request: z.object({ runId, address, oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
     response: z.object({ sessionId: z.string(), authorizeUrl: z.string(), openedByMain: z.boolean() })

@@ -200,6 +200,10 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       return diagnosticReport(req, { version: hooks.version })
     },
 
+    async oauthAvailability(req) {
+      return oauth.availability(req)
+    },
+
     async oauthBegin(req) {
       const { address } = normalizeAddress(req.address)
       // The run lives until the browser comes back, so cancel({runId}) stops the wait.

@@ -4,3 +4,4 @@ export { loadProviderTable, resolveClient, findProvider, configuredOrigins, type
 export { fetchMetadata, issuerUrl, metadataUrls } from './metadata'
 export { pkcePair, s256 } from './pkce'
 export { CALLBACK_PATH } from './loopback'
+export { oauthAvailability, type OAuthAvailability } from './availability'

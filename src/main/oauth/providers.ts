@@ -8,6 +8,7 @@ import type { OAuth2Settings } from '../../shared/domain'
 import type { Config } from '../config'
 import { fail } from '../errors'
 import { issuerUrl } from './metadata'
+import { oauthAvailability } from './availability'
 
 const httpsUrl = z.string().url().max(2048).refine((u) => u.startsWith('https://'), 'https only')
 const tenant = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/)
@@ -86,7 +87,7 @@ export interface ClientSettings {
   refreshWithScope: boolean
 }
 
-const hostOf = (s: string): string => {
+export const hostOf = (s: string): string => {
   try {
     return new URL(/^[a-z]+:\/\//i.test(s) ? s : `https://${s}`).hostname.toLowerCase()
   } catch {
@@ -111,12 +112,13 @@ function tenantFromUrl(url: string | undefined): string | undefined {
 }
 
 export function resolveClient(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ClientSettings {
-  const known = findProvider(table, req)
+  const availability = oauthAvailability(table, req)
+  const { known } = availability
   if (known) {
     const o = table.policy.providers[known.id] ?? {}
     const t = o.tenant ?? tenantFromUrl(req.oauth2?.authURL) ?? known.tenant ?? 'common'
     const fill = (u: string): string => u.replace('{tenant}', encodeURIComponent(t))
-    const id = o.clientId ?? known.clientId
+    const id = availability.clientId
     if (!id) noClientId(known.name)
     const authorizationEndpoint = fill(known.authorizationEndpoint)
     return {
@@ -135,12 +137,12 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
   if (!req.oauth2) return fail('oauth-required', { userFixable: false, detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
   const issuer = issuerUrl(req.oauth2.issuer)
   const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
-  if (!o?.clientId) noClientId(new URL(issuer).hostname)
+  if (!availability.clientId) noClientId(new URL(issuer).hostname)
   return {
     providerName: new URL(issuer).hostname,
     issuer,
-    clientId: o.clientId,
-    scope: o.scope ?? req.oauth2.scope,
+    clientId: availability.clientId,
+    scope: o?.scope ?? req.oauth2.scope,
     authorizationEndpoint: req.oauth2.authURL,
     tokenEndpoint: req.oauth2.tokenURL,
     extraAuthParams: {},

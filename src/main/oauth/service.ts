@@ -18,6 +18,7 @@ import { fetchMetadata } from './metadata'
 import { pkcePair, randomToken } from './pkce'
 import { configuredOrigins, loadProviderTable, resolveClient, type ClientSettings, type ProviderTable } from './providers'
 import { requestTokens, type TokenSet } from './tokens'
+import { oauthAvailability, type OAuthAvailability, type OAuthRequest } from './availability'
 
 export type OAuthState = 'waiting' | 'exchanging' | 'done' | 'failed'
 
@@ -108,6 +109,12 @@ export class OAuthService {
   providers(): Promise<ProviderTable> {
     this.table ??= loadProviderTable(this.deps.config)
     return this.table
+  }
+
+  /** Whether "Sign in with …" can work for these settings (see availability.ts); nothing secret in it. */
+  async availability(req: OAuthRequest): Promise<Omit<OAuthAvailability, 'clientId' | 'known'>> {
+    const { available, via, providerName, providerId } = oauthAvailability(await this.providers(), req)
+    return { available, providerName, ...(via ? { via } : {}), ...(providerId ? { providerId } : {}) }
   }
 
   /** Origins whose sign-in pages may be opened in the system browser. */
