@@ -1,5 +1,7 @@
-// A wrong password: the diagnosis card in plain words, the way back to sign-in, then success.
+// A wrong password: the diagnosis card in plain words, the way back to sign-in with the password
+// field in focus and the refused password never sent again, then success.
 import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { test, expect } from './fixtures'
 
 const catalog = JSON.parse(readFileSync('src/shared/locales/en.json', 'utf8')).diagnosis
@@ -27,12 +29,24 @@ test('wrong password: diagnosis card, details, fix sign-in and succeed', async (
   expect(text).toMatch(/LOGIN|AUTH/)
   expect(text).not.toContain('not-the-password')
 
+  const failedLogins = async (): Promise<number> => (await readFile(world.bench.dovecot.log, 'utf8')).split('\n').filter((l) => /imap-login.*auth failed/.test(l)).length
+  await expect.poll(failedLogins).toBeGreaterThan(0)
+  const refusedOnce = await failedLogins()
+
   await page.getByRole('button', { name: 'Change username or password' }).click()
-  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused()
-  // The password was sent once and is not echoed back into the page.
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
+  // The field most likely wrong has focus, and the page says which username form was refused.
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
+  await expect(page.locator('.refusal')).toContainText(`The server refused the sign-in with the username ${alice.address}`)
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
-  await expect(page.getByText(/already in use for this check/)).toBeVisible()
+  await expect(page.getByText(/already in use for this check/)).toHaveCount(0)
   await expect(page.getByLabel('Username')).toHaveValue(alice.address)
+  // An empty field and Check never re-send the refused password: the page asks for it instead.
+  await page.getByRole('button', { name: 'Check settings' }).click()
+  await expect(page.getByRole('alert')).toHaveText('Type the password again. The refused one is not sent a second time.')
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
+  await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
+  expect(await failedLogins()).toBe(refusedOnce)
 
   await page.getByLabel('Password', { exact: true }).fill(alice.password)
   await page.getByRole('button', { name: 'Show password' }).click()

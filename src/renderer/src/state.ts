@@ -5,7 +5,7 @@
 import type { Account, ExportFormatId, KeychainStatus } from '../../shared/account'
 import type { Candidate, DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport } from '../../shared/domain'
 import type { HostException, VerifyResult } from '../../shared/verify'
-import type { Diagnosis } from '../../shared/diagnosis'
+import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 
 export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot'
 
@@ -26,6 +26,13 @@ export interface DraftServer {
 export interface ManualDraft {
   incoming: DraftServer
   outgoing: DraftServer
+}
+
+/** A sign-in the server refused: the username form tried, and which field is most likely wrong. */
+export interface Refusal {
+  username: string
+  code: DiagnosisCode
+  field?: 'username' | 'password'
 }
 
 export interface WizardState {
@@ -54,6 +61,13 @@ export interface WizardState {
   /** Where that password was given: on the sign-in step, or to Exchange Autodiscover while finding settings. */
   passwordGivenOn?: 'signin' | 'finding'
   oauthSessionId?: string
+  /** The last check's sign-in was refused: its password is not used again unless typed again. */
+  refusal?: Refusal
+  /**
+   * Browser sign-in is needed but this build cannot do it (no client ID): the found settings are
+   * saved unchecked, for mail programs that sign in themselves.
+   */
+  settingsOnly?: boolean
   manual?: ManualSettings
   manualDraft?: ManualDraft
   exceptions: HostException[]

@@ -15,7 +15,7 @@ import { TrustOffer } from './TrustOffer'
 import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
-import { credentialsFor, hasCertProblem, orderProbes, refusedPlaintext, SIGN_IN_CODES, signedIn, succeeded } from './run'
+import { afterSignIn, credentialsFor, hasCertProblem, orderProbes, refusedPlaintext, SIGN_IN_CODES, signedIn, succeeded } from './run'
 
 type Phase = '' | 'discovering' | 'checking'
 
@@ -75,7 +75,7 @@ export function CheckingStep(): React.JSX.Element {
     setPhase('')
     if (!res.ok) return fail(res.error)
     setLive(Object.fromEntries(res.value.probes.map((p) => [p.id, p])))
-    update({ verify: res.value })
+    update({ verify: res.value, ...afterSignIn(res.value, credentials) })
   }
 
   useEffect(() => {

@@ -1,7 +1,7 @@
 // Pure helpers for the checking step.
 import type { Credentials, HostException, Probe, VerifyResult } from '../../../../shared/verify'
 import type { DiagnosisCode } from '../../../../shared/diagnosis'
-import type { WizardState } from '../../state'
+import type { Refusal, WizardState } from '../../state'
 
 export function credentialsFor(s: WizardState): Credentials {
   if (s.oauthSessionId) return { kind: 'oauth2', sessionId: s.oauthSessionId }
@@ -54,4 +54,19 @@ export function offersStartTls(p: Probe): boolean {
 export function withException(list: HostException[], host: string, port: number, grant: Omit<HostException, 'host' | 'port'>): HostException[] {
   const same = (e: HostException): boolean => e.host === host && e.port === port
   return [...list.filter((e) => !same(e)), { ...list.find(same), host, port, ...grant }]
+}
+
+/** Codes that mean the server refused this password (not that sign-in could not be tried). */
+const REFUSED: DiagnosisCode[] = ['auth-failed', 'app-password-required', 'password-auth-disabled']
+
+/**
+ * After a check: a refused password is dropped from the wizard's session (an empty field and
+ * Check then asks for it instead of sending it again), and the username form tried is kept to show.
+ */
+export function afterSignIn(r: VerifyResult, sent: Credentials): Pick<WizardState, 'refusal'> & Partial<Pick<WizardState, 'passwordGivenFor'>> {
+  const code = r.diagnosis?.code
+  if (!code || !REFUSED.includes(code) || (sent.kind !== 'password' && sent.kind !== 'session')) return { refusal: undefined }
+  const refused = r.probes.find((p) => p.steps.some((s) => s.name === 'auth' && s.state === 'failed')) ?? r.incoming ?? r.outgoing
+  const refusal: Refusal = { username: refused?.settings.username ?? '', code }
+  return { refusal, passwordGivenFor: undefined }
 }

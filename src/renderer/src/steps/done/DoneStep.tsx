@@ -5,7 +5,7 @@ import { api } from '../../api'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
-import { selectedCandidate } from '../../state'
+import { plannedSettings, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 import { SettingsCard } from './SettingsCard'
 import { KeychainMessage } from './KeychainMessage'
@@ -16,9 +16,12 @@ export function DoneStep(): React.JSX.Element {
   const { state, update } = useWizard()
   const [error, setError] = useState<Diagnosis>()
   const saving = useRef(false)
-  const incoming = state.verify?.incoming?.settings
-  const outgoing = state.verify?.outgoing?.settings
-  const key = JSON.stringify([incoming, outgoing, state.name, state.oauthSessionId ?? ''])
+  // Unchecked settings only when browser sign-in is needed and this build cannot do it.
+  const planned = !state.verify && state.settingsOnly ? plannedSettings(state) : undefined
+  const incoming = state.verify?.incoming?.settings ?? planned?.incoming[0]
+  const outgoing = state.verify?.outgoing?.settings ?? planned?.outgoing[0]
+  const unchecked = Boolean(planned)
+  const key = JSON.stringify([incoming, outgoing, state.name, state.oauthSessionId ?? '', unchecked])
   const saved = Boolean(state.account && incoming && outgoing && state.accountFor === key)
 
   // Save once per verified result; coming back to this step does not save again.
@@ -26,7 +29,7 @@ export function DoneStep(): React.JSX.Element {
     if (saved || saving.current || !incoming || !outgoing) return
     saving.current = true
     const candidate = state.manual ? undefined : selectedCandidate(state)
-    const oauth = Boolean(state.oauthSessionId)
+    const oauth = Boolean(state.oauthSessionId) || unchecked
     void api
       .saveAccount({
         account: {
@@ -39,7 +42,7 @@ export function DoneStep(): React.JSX.Element {
           ...(oauth && candidate?.oauth2 ? { oauth2: { ...candidate.oauth2, providerId: candidate.providerId } } : {}),
           source: state.manual ? 'manual' : candidate?.source,
           providerName: candidate?.providerName,
-          verifiedAt: new Date().toISOString()
+          ...(unchecked ? {} : { verifiedAt: new Date().toISOString() })
         },
         storePassword: !oauth
       })
@@ -48,7 +51,7 @@ export function DoneStep(): React.JSX.Element {
         if (res.ok) update({ account: res.value.account, keychain: res.value.keychain, accountFor: key })
         else setError(res.error)
       })
-  }, [saved, key, incoming, outgoing, state, update])
+  }, [saved, key, incoming, outgoing, unchecked, state, update])
 
   if (!incoming || !outgoing) {
     return (
@@ -62,12 +65,13 @@ export function DoneStep(): React.JSX.Element {
 
   return (
     <>
-      <StepHeading>{t('done.title')}</StepHeading>
-      <p className="lead">{t('done.intro', { address: state.address })}</p>
+      <StepHeading>{unchecked ? t('done.settingsOnlyTitle') : t('done.title')}</StepHeading>
+      <p className="lead">{t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: state.address })}</p>
       <SettingsCard incoming={incoming} outgoing={outgoing} />
       <div role="status" aria-live="polite">
         {!saved && !error && <p className="hint">{t('done.saving')}</p>}
-        {saved && state.keychain && <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />}
+        {saved && unchecked && <p className="note">{t('done.keychain.settingsOnly')}</p>}
+        {saved && !unchecked && state.keychain && <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />}
       </div>
       {error && <DiagnosisCard diagnosis={error} headingId="save-problem" />}
       {saved && state.account && <ExportPanel account={state.account} />}

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
@@ -6,9 +6,12 @@ import { Ltr } from '../../components/Ltr'
 import { PasswordInput } from '../../components/PasswordInput'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
-import { oauthProviderName, offersOAuth, onlyOAuth, providerKind } from './hints'
+import { APP_PASSWORD_PAGE, passwordsCannotWork, providerKind } from './hints'
+import { useBrowserSignIn } from './availability'
 import { ProviderHint } from './ProviderHint'
 import { OAuthButton } from './OAuthButton'
+import { NoBrowserSignIn } from './NoBrowserSignIn'
+import { RefusalNote, likelyWrongField } from './RefusalNote'
 
 export function SignInStep(): React.JSX.Element {
   const { t } = useTranslation()
@@ -16,38 +19,70 @@ export function SignInStep(): React.JSX.Element {
   const [problem, setProblem] = useState('')
   const candidate = state.manual ? undefined : selectedCandidate(state)
   const kind = providerKind(candidate)
-  const oauthOffered = offersOAuth(candidate)
-  const oauthOnly = Boolean(oauthOffered && candidate && onlyOAuth(candidate, state.protocol))
+  const browser = useBrowserSignIn(candidate, kind)
+  // Where passwords cannot work, no password field: the browser sign-in or, without one, the settings alone.
+  const noPasswords = passwordsCannotWork(candidate, kind, state.protocol)
+  const oauthOnly = noPasswords && browser.state === 'available'
+  const settingsOnly = noPasswords && browser.state === 'unavailable'
+  const appPassword = Boolean(kind && APP_PASSWORD_PAGE[kind]) && browser.state !== 'available'
   const username = state.username ?? defaultUsername(state)
   const given = state.passwordGivenFor === state.address
+  const usernameRef = useRef<HTMLInputElement>(null)
+
+  // After a refusal, the field most likely wrong gets focus (after the heading took it).
+  useEffect(() => {
+    if (!state.refusal) return
+    const field = likelyWrongField(state.refusal)
+    if (field === 'username') usernameRef.current?.focus()
+    else document.getElementById('password')?.focus()
+    // Only when the step appears.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   function submit(e: React.FormEvent): void {
     e.preventDefault()
+    if (settingsOnly) {
+      return go('done', { settingsOnly: true, verify: undefined, verifyError: undefined })
+    }
     if (oauthOnly && !state.oauthSessionId) return setProblem('oauth')
+    if (browser.state === 'asking') return
     if (!username.trim()) return setProblem('username')
-    if (!state.password && !given && !state.oauthSessionId) return setProblem('password')
+    if (!state.password && !given && !state.oauthSessionId) {
+      setProblem('password')
+      document.getElementById('password')?.focus()
+      return
+    }
     setProblem('')
-    go('checking', { username: state.username?.trim(), verify: undefined, verifyError: undefined })
+    go('checking', { username: state.username?.trim(), verify: undefined, verifyError: undefined, settingsOnly: undefined })
   }
+
+  let passwordHint: string
+  if (problem === 'password') passwordHint = state.refusal ? t('signin.retry.passwordMissing') : t('signin.passwordMissing')
+  else if (given) passwordHint = t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven')
+  else if (state.refusal) passwordHint = t('signin.retry.passwordHint')
+  else passwordHint = appPassword ? t('signin.appPassword.hint') : t('signin.passwordHint')
 
   return (
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('signin.title')}</StepHeading>
       <p className="lead">
-        {t('signin.intro')} <Ltr>{state.address}</Ltr>
+        {settingsOnly ? t('signin.noBrowser.lead') : t('signin.intro')} <Ltr>{state.address}</Ltr>
       </p>
-      <ProviderHint kind={kind} />
-      {oauthOffered && candidate && <OAuthButton candidate={candidate} kind={kind} onStart={() => setProblem('')} />}
-      {problem === 'oauth' && candidate && !state.oauthSessionId && (
+      {state.refusal && !settingsOnly && <RefusalNote refusal={state.refusal} />}
+      <ProviderHint kind={kind} browser={browser} />
+      {settingsOnly && <NoBrowserSignIn provider={browser.provider} />}
+      {browser.state === 'available' && candidate && <OAuthButton candidate={candidate} kind={kind} onStart={() => setProblem('')} />}
+      {problem === 'oauth' && !state.oauthSessionId && (
         <p className="problem" role="alert">
-          {t('signin.oauth.first', { provider: oauthProviderName(candidate, kind) })}
+          {t('signin.oauth.first', { provider: browser.provider })}
         </p>
       )}
-      {state.oauthSessionId || oauthOnly ? null : (
+      {state.oauthSessionId || noPasswords ? null : (
         <>
           <div className="field">
             <label htmlFor="username">{t('signin.username')}</label>
             <input
+              ref={usernameRef}
               id="username"
               type="text"
               autoComplete="username"
@@ -64,17 +99,17 @@ export function SignInStep(): React.JSX.Element {
             </p>
           </div>
           <div className="field">
-            <label htmlFor="password">{t('signin.password')}</label>
+            <label htmlFor="password">{appPassword ? t('signin.appPassword.label') : t('signin.password')}</label>
             <PasswordInput id="password" value={state.password} onChange={(password) => update({ password })} invalid={problem === 'password'} describedBy="password-hint" />
             <p id="password-hint" className={problem === 'password' ? 'problem' : 'hint'} role={problem === 'password' ? 'alert' : undefined}>
-              {problem === 'password' ? t('signin.passwordMissing') : given ? t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven') : t('signin.passwordHint')}
+              {passwordHint}
             </p>
           </div>
         </>
       )}
       <StepActions>
         <button type="submit" className="primary">
-          {t('signin.check')}
+          {settingsOnly ? t('signin.noBrowser.continue') : t('signin.check')}
         </button>
       </StepActions>
     </form>

@@ -19,13 +19,15 @@ export function providerKind(c: Candidate | undefined): ProviderKind {
   return undefined
 }
 
-export const APP_PASSWORD_HELP: Partial<Record<Exclude<ProviderKind, undefined>, string>> = {
-  gmail: 'https://support.google.com/accounts/answer/185833',
-  yahoo: 'https://help.yahoo.com/kb/SLN15241.html',
-  icloud: 'https://support.apple.com/102654',
-  aol: 'https://help.aol.com/articles/Create-and-manage-app-password'
+/** The provider's own page where an app password is created (signed in to the account). */
+export const APP_PASSWORD_PAGE: Partial<Record<Exclude<ProviderKind, undefined>, string>> = {
+  gmail: 'https://myaccount.google.com/apppasswords',
+  yahoo: 'https://login.yahoo.com/account/security/app-passwords',
+  icloud: 'https://account.apple.com/account/manage',
+  aol: 'https://login.aol.com/account/security/app-passwords'
 }
 
+/** Providers that take no password at all from mail programs: browser sign-in or nothing. */
 export function needsBrowserSignIn(kind: ProviderKind): boolean {
   return kind === 'microsoft365' || kind === 'outlook'
 }
@@ -53,6 +55,11 @@ export function oauthProviderName(c: Candidate, kind: ProviderKind): string {
   } catch {
     return c.oauth2?.issuer ?? ''
   }
+}
+
+/** Passwords cannot work here: the provider or every server the check would use takes only OAuth2. */
+export function passwordsCannotWork(c: Candidate | undefined, kind: ProviderKind, protocol: IncomingProtocol): boolean {
+  return Boolean(c && (needsBrowserSignIn(kind) || onlyOAuth(c, protocol)))
 }
 
 /** Every server the check will use accepts only OAuth2: the button replaces the password. */

@@ -1,0 +1,37 @@
+// Asks the main side whether browser sign-in can work for the chosen settings (a client ID
+// exists, shipped or from policy). The wizard offers "Sign in with …" only on a yes.
+import { useEffect, useState } from 'react'
+import type { Candidate } from '../../../../shared/domain'
+import { api } from '../../api'
+import { oauthProviderId, oauthProviderName, offersOAuth, type ProviderKind } from './hints'
+
+export interface BrowserSignIn {
+  /** 'none': these settings name no browser sign-in at all. */
+  state: 'none' | 'asking' | 'available' | 'unavailable'
+  /** The company whose page would open. */
+  provider: string
+}
+
+export function useBrowserSignIn(candidate: Candidate | undefined, kind: ProviderKind): BrowserSignIn {
+  const offered = offersOAuth(candidate)
+  const fallback = candidate && offered ? oauthProviderName(candidate, kind) : ''
+  const [answer, setAnswer] = useState<{ for: string; available: boolean; provider: string }>()
+  const key = candidate ? `${candidate.id}|${kind ?? ''}` : ''
+
+  useEffect(() => {
+    if (!candidate || !offered) return
+    let live = true
+    void api.oauthAvailability({ oauth2: candidate.oauth2, providerId: oauthProviderId(kind) ?? candidate.providerId }).then((res) => {
+      if (!live) return
+      // An answer that did not come is read as "not available": never a button that cannot work.
+      setAnswer({ for: key, available: res.ok && res.value.available, provider: res.ok ? res.value.providerName || fallback : fallback })
+    })
+    return () => {
+      live = false
+    }
+  }, [candidate, offered, kind, key, fallback])
+
+  if (!offered) return { state: 'none', provider: '' }
+  if (answer?.for !== key) return { state: 'asking', provider: fallback }
+  return { state: answer.available ? 'available' : 'unavailable', provider: fallback || answer.provider }
+}
