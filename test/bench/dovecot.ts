@@ -21,7 +21,9 @@ export interface DovecotOptions {
   hostname: string
   certFile: string
   keyFile: string
-  users: Array<{ address: string; password: string }>
+  /** `logins`: more names that sign in as this user with its password (a server that also
+   * takes the local part, for accounts whose outgoing username differs from the incoming). */
+  users: Array<{ address: string; password: string; logins?: string[] }>
   relay: { host: string; port: number }
 }
 
@@ -131,7 +133,8 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   await mkdir(paths.state, { recursive: true })
   await mkdir(paths.mail, { recursive: true })
   await chown(paths.mail, MAIL_UID, MAIL_GID)
-  await writeFile(paths.users, o.users.map((u) => `${u.address}:{PLAIN}${u.password}::::::\n`).join(''), { mode: 0o600 })
+  const lines = o.users.flatMap((u) => [u.address, ...(u.logins ?? [])].map((name) => `${name}:{PLAIN}${u.password}::::::\n`))
+  await writeFile(paths.users, lines.join(''), { mode: 0o600 })
   // Dovecot's auth process runs as the `dovecot` user and must read the users file.
   const authUser = await systemUid('dovecot')
   if (authUser !== undefined) await chown(paths.users, authUser, 0)

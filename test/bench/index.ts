@@ -29,6 +29,8 @@ export interface BenchUser {
   /** Also the login name. */
   address: string
   password: string
+  /** Another login name with the same password (alice's SMTP username in two-username accounts). */
+  login?: string
 }
 
 export interface MailboxMessage {
@@ -167,8 +169,8 @@ export async function startBench(): Promise<Bench> {
       }
     })
 
-    const users = {
-      alice: { address: `alice@${BENCH_DOMAIN}`, password: secret() },
+    const users: { alice: BenchUser; bob: BenchUser } = {
+      alice: { address: `alice@${BENCH_DOMAIN}`, password: secret(), login: 'alice' },
       bob: { address: `bob@${BENCH_DOMAIN}`, password: secret() }
     }
     let dovecotConf = ''
@@ -180,7 +182,7 @@ export async function startBench(): Promise<Bench> {
       hostname: MAIL_HOST,
       certFile: serverCert.certFile,
       keyFile: serverCert.keyFile,
-      users: Object.values(users),
+      users: Object.values(users).map((u) => ({ ...u, logins: u.login ? [u.login] : [] })),
       relay: { host: sink.host, port: sink.port }
     })
     dovecotConf = dovecot.conf

@@ -1,13 +1,14 @@
 // Terminal clients, each checked by its own parser: msmtp --pretend, mbsync's config check,
 // fetchmail --configdump, mutt -Q; aerc and Claws Mail by their parsing rules. Password
 // commands are run for real against the bench's keyring: they must print the password
-// stored under the account's key, and a hostile name must never run as a command.
+// saveAccount's own writer (savePassword) stored, and a hostile name must never run as a command.
 import { randomBytes } from 'node:crypto'
 import { readdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Account } from '../../src/shared/account'
+import { accountEntries, entryFor, removePasswords, savePassword } from '../../src/main/credentials/entries'
 import { createCredentialStore } from '../../src/main/credentials/store'
-import { displayName, keyFor, urlUser, type ExportOptions } from '../../src/main/export/common'
+import { displayName, urlUser, type ExportOptions } from '../../src/main/export/common'
 import { hostileAccount, imapAccount, popAccount } from './fixtures'
 import { mailboxName, readClaws, readGoIni } from './readers'
 import { run, saved, tempDir, text } from './tools'
@@ -16,22 +17,20 @@ const opts: ExportOptions = { keychainService: `Mail Setup Export ${randomBytes(
 const store = createCredentialStore(opts.keychainService, { timeoutMs: 15_000 })
 const secrets = new Map<string, string>()
 
-/** Stores a distinct password for each account's incoming and outgoing key. */
+/** Stores each account's password the way saveAccount does (credentials/entries.ts). */
 beforeAll(async () => {
   for (const account of [imapAccount, popAccount, hostileAccount]) {
-    for (const role of ['incoming', 'outgoing'] as const) {
-      const key = keyFor(account, role)
-      const secret = `${role}-${randomBytes(6).toString('hex')} $'"\\`
-      expect((await store.save(key, secret)).stored).toBe(true)
-      secrets.set(key, secret)
-    }
+    const secret = `pw-${randomBytes(6).toString('hex')} $'"\\`
+    expect((await savePassword(store, account, secret)).stored).toBe(true)
+    for (const entry of accountEntries(account)) secrets.set(entry.key, secret)
   }
 })
 afterAll(async () => {
-  for (const key of secrets.keys()) await store.remove(key)
+  for (const account of [imapAccount, popAccount, hostileAccount]) await removePasswords(store, account)
 })
 
-const secretOf = (account: Account, role: 'incoming' | 'outgoing') => secrets.get(keyFor(account, role))
+// Accounts with the same address and username share an entry: the last save wins, as in the app.
+const secretOf = (account: Account) => secrets.get(entryFor(account, 'incoming').key)
 
 /** Runs a password command the way the clients do (sh -c) in an empty folder. */
 async function runCommand(command: string): Promise<{ stdout: string; cwdFiles: string[] }> {
@@ -67,7 +66,7 @@ describe('msmtp', () => {
       from: account.address
     })
     const cmd = await runCommand(conf.passwordeval!)
-    expect(cmd.stdout).toBe(secretOf(account, 'outgoing'))
+    expect(cmd.stdout).toBe(secretOf(account))
     expect(cmd.cwdFiles).toEqual([])
   })
 })
@@ -136,8 +135,8 @@ describe('mutt', () => {
     expect(q.from).toBe(account.address)
     expect(q.ssl_force_tls).toBe('yes')
     expect(q[imap ? 'imap_user' : 'pop_user']).toBe(account.incoming.username)
-    expect(q[imap ? 'imap_pass' : 'pop_pass']).toBe(secretOf(account, 'incoming'))
-    expect(q.smtp_pass).toBe(secretOf(account, 'outgoing'))
+    expect(q[imap ? 'imap_pass' : 'pop_pass']).toBe(secretOf(account))
+    expect(q.smtp_pass).toBe(secretOf(account))
     const inc = account.incoming
     const scheme = imap ? (inc.security === 'tls' ? 'imaps' : 'imap') : inc.security === 'tls' ? 'pops' : 'pop'
     const mailbox = imap ? q.folder : q.spoolfile
@@ -164,11 +163,11 @@ describe('aerc', () => {
     const outgoing = new URL(s.outgoing!)
     expect(outgoing.protocol).toBe(account.outgoing.security === 'tls' ? 'smtps+plain:' : 'smtp+plain:')
     expect(decodeURIComponent(outgoing.username)).toBe(account.outgoing.username)
-    expect(s['smtp-starttls']).toBe(account.outgoing.security === 'starttls' ? 'true' : undefined)
+    expect(s['smtp-starttls']).toBe(account.outgoing.security === 'starttls' ? 'yes' : undefined)
     expect(mailboxName(s.from!)).toBe(displayName(account))
-    for (const [field, role] of [['source-cred-cmd', 'incoming'], ['outgoing-cred-cmd', 'outgoing']] as const) {
+    for (const field of ['source-cred-cmd', 'outgoing-cred-cmd'] as const) {
       const cmd = await runCommand(s[field]!)
-      expect(cmd.stdout).toBe(secretOf(account, role))
+      expect(cmd.stdout).toBe(secretOf(account))
       expect(cmd.cwdFiles).toEqual([])
     }
   })

@@ -72,10 +72,10 @@ async function tree(path: string): Promise<Node> {
 
 describe('K-9 / Thunderbird for Android settings (.k9s)', () => {
   it.each([
-    ['IMAP', imapAccount, 'IMAP', 'PLAIN', 'ON_DELETE'],
+    ['IMAP', imapAccount, 'IMAP', 'PLAIN', 'DELETE'],
     ['POP3', popAccount, 'POP3', 'PLAIN', 'NEVER'],
-    ['OAuth2', oauthAccount, 'IMAP', 'XOAUTH2', 'ON_DELETE'],
-    ['hostile', hostileAccount, 'IMAP', 'PLAIN', 'ON_DELETE']
+    ['OAuth2', oauthAccount, 'IMAP', 'XOAUTH2', 'DELETE'],
+    ['hostile', hostileAccount, 'IMAP', 'PLAIN', 'DELETE']
   ] as const)('%s: the structure the importer reads', async (_n, account, type, auth, deletePolicy) => {
     const root = await tree(await xmllint(account, 'k9s'))
     expect(root.tag).toBe('k9settings')

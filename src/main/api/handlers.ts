@@ -10,7 +10,7 @@ import type { Services } from '../services'
 import { Runs } from '../runs'
 import { discover } from '../discovery'
 import { roundTrip, verify, type Secret } from '../verify'
-import { credentialKey } from '../credentials/store'
+import { removePasswords, savePassword } from '../credentials/entries'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
 import { writeUserFile } from '../files'
@@ -147,10 +147,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       let keychain: Response<'saveAccount'>['keychain'] = { stored: false, service: config.keychainService }
       const password = services.secrets.getPassword(account.address)
       if (req.storePassword && account.authKind === 'password' && password) {
-        keychain = await services.credentials.save(credentialKey(account.address, 'incoming', account.incoming.username), password)
-        if (keychain.stored && account.outgoing.username !== account.incoming.username) {
-          keychain = await services.credentials.save(credentialKey(account.address, 'outgoing', account.outgoing.username), password)
-        }
+        keychain = await savePassword(services.credentials, account, password)
       }
       // OAuth: the sign-in's refresh token reaches the keychain only now, with its account
       // (storePassword is about passwords; without the refresh token the account cannot work).
@@ -167,12 +164,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       const removed = await services.accounts.remove(req.id)
       let keychain
       if (account && req.removeSecret) {
-        keychain = await services.credentials.remove(credentialKey(account.address, 'incoming', account.incoming.username))
-        // saveAccount writes an outgoing entry only when the usernames differ; a second delete
-        // of nothing would cost a keychain probe (write and delete) for no answer.
-        if (account.outgoing.username !== account.incoming.username) {
-          await services.credentials.remove(credentialKey(account.address, 'outgoing', account.outgoing.username))
-        }
+        keychain = await removePasswords(services.credentials, account)
         if (account.authKind === 'oauth2') await oauth.forget(account.address, true)
       }
       return { removed, keychain }

@@ -6,8 +6,6 @@ import { AppError } from '../errors'
 import { registerSecret } from '../redact'
 import { classifyKeychainError, type KeychainCode } from './classify'
 
-export type SecretRole = 'incoming' | 'outgoing' | 'oauth-refresh'
-
 export interface CredentialStore {
   readonly service: string
   /** Saves or replaces the secret. `stored: false` comes with a keychain code. */
@@ -22,11 +20,6 @@ export interface CredentialStore {
   remove(key: string): Promise<KeychainStatus>
   /** Whether the keychain accepts a write now (writes and deletes a probe entry). */
   status(): Promise<KeychainStatus>
-}
-
-/** The keychain account key for an address, role and username (documented in docs/formats.md). */
-export function credentialKey(address: string, role: SecretRole, username: string): string {
-  return `${role}:${username.toLowerCase()}@${address.toLowerCase()}`
 }
 
 /** The part of keytar this store uses. */

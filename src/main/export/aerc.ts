@@ -45,8 +45,9 @@ export const aerc: Exporter = {
       `outgoing = ${aercValue(outgoing)}`
     ]
     if (outAuth) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(secretCommand(opts, keyFor(account, 'outgoing'))))}`)
-    // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS.
-    if (out.security === 'starttls') lines.push('smtp-starttls = true')
+    // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS, and only the
+    // word `yes` turns it on (anything else, `true` included, means no).
+    if (out.security === 'starttls') lines.push('smtp-starttls = yes')
     lines.push(`from = ${aercValue(mailbox(displayName(account), account.address))}`, 'default = INBOX', 'copy-to = Sent', '')
     return { content: lines.join('\n') }
   }

@@ -62,6 +62,15 @@ function rows(title: string, s: ServerSettings): string[] {
   return out
 }
 
+function secretLines(account: Account, opts: ExportOptions): string[] {
+  const incoming = keyFor(account, 'incoming')
+  const outgoing = keyFor(account, 'outgoing')
+  const what = account.authKind === 'oauth2' ? 'The sign-in (refresh token) is' : 'The password is'
+  const lines = [`${what} kept in the system keychain under the service ${mdText(opts.keychainService)},`]
+  if (outgoing === incoming) return [...lines, `entry ${mdText(incoming)}.`]
+  return [...lines, `entry ${mdText(incoming)} (incoming) and ${mdText(outgoing)} (outgoing).`]
+}
+
 export const cardJson: Exporter = {
   info: {
     id: 'card-json',
@@ -97,8 +106,7 @@ export const cardMarkdown: Exporter = {
       '',
       ...rows('Outgoing', account.outgoing),
       '',
-      `The secret is kept in the system keychain under the service ${mdText(opts.keychainService)},`,
-      `entry ${mdText(keyFor(account, 'incoming'))}.`,
+      ...secretLines(account, opts),
       ''
     ]
     return { content: lines.join('\n') }

@@ -5,7 +5,7 @@ import { domainToASCII } from 'node:url'
 import type { Account, ExportFormatInfo } from '../../shared/account'
 import type { AuthMethod, ServerSettings } from '../../shared/domain'
 import { fail } from '../errors'
-import { credentialKey, type SecretRole } from '../credentials/store'
+import { entryFor, type SignInRole } from '../credentials/entries'
 
 export interface ExportOptions {
   keychainService: string
@@ -99,9 +99,9 @@ export function needsAuth(account: Account, server: ServerSettings): boolean {
   return first !== undefined && first !== 'none' && first !== 'client-ip'
 }
 
-export function keyFor(account: Account, role: Exclude<SecretRole, 'oauth-refresh'>): string {
-  const server = role === 'incoming' ? account.incoming : account.outgoing
-  return credentialKey(account.address, role, server.username)
+/** The keychain entry a direction reads its secret from (credentials/entries.ts decides). */
+export function keyFor(account: Account, role: SignInRole): string {
+  return entryFor(account, role).key
 }
 
 /**

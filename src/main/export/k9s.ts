@@ -39,7 +39,9 @@ export const k9s: Exporter = {
   },
   render(account) {
     const pop = account.incoming.protocol === 'pop3'
-    const deletePolicy = pop ? (account.incoming.pop3?.leaveOnServer === false ? 'ON_DELETE' : 'NEVER') : 'ON_DELETE'
+    // The app's DeletePolicy names are NEVER and DELETE (delete on the server when deleted on
+    // the phone); any other value falls back to NEVER on import.
+    const deletePolicy = pop ? (account.incoming.pop3?.leaveOnServer === false ? 'DELETE' : 'NEVER') : 'DELETE'
     const name = displayName(account)
     const lines = [
       "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>",

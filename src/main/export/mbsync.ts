@@ -28,7 +28,10 @@ export const mbsync: Exporter = {
     const name = slug(account.address)
     const ssl = inc.security === 'tls' ? 'IMAPS' : inc.security === 'starttls' ? 'STARTTLS' : 'None'
     const lines = [
-      `# Mail Setup: ${name}. Use with: mbsync -c <this file> ${name}  (or append to ~/.mbsyncrc)`,
+      // isync opens the Maildir root before it creates any folder in it, so the first run
+      // makes the root (Create Near then makes INBOX and every other folder below it).
+      `# Mail Setup: ${name}. Use with: mkdir -p ~/Mail/${name} && mbsync -c <this file> ${name}`,
+      `# (or append to ~/.mbsyncrc, run the mkdir once, then: mbsync ${name})`,
       `IMAPAccount ${name}`,
       `Host ${inc.host}`,
       `Port ${inc.port}`,

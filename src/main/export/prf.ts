@@ -1,6 +1,8 @@
 // Outlook (classic, Windows) profile file, imported with `outlook.exe /importprf <file>`.
-// It appends the account to the profile named "Outlook" (created if missing) and never
-// overwrites an existing profile. Without a password; Outlook asks on first connect.
+// ModifyDefaultProfileIfPresent=TRUE adds the account to the default profile, whatever its
+// name, so it shows up where the user already works; only with no profile at all does Outlook
+// create one named "Outlook" (and make it the default). OverwriteProfile=Append keeps every
+// account already there. Without a password; Outlook asks on first connect.
 // Written as UTF-16LE with a BOM when a value is not ASCII (Windows reads ANSI otherwise).
 import type { Account } from '../../shared/account'
 import { displayName, isAscii, needsAuth, oneLine, type Exporter } from './common'

@@ -8,7 +8,7 @@ import type { KeychainStatus } from '../../shared/account'
 import type { OAuth2Settings } from '../../shared/domain'
 import type { Config } from '../config'
 import type { CredentialStore } from '../credentials/store'
-import { credentialKey } from '../credentials/store'
+import { refreshTokenKey } from '../credentials/entries'
 import type { Dns } from '../net/dns'
 import { AppError, fail } from '../errors'
 import { registerSecret } from '../redact'
@@ -89,10 +89,7 @@ function parseGrant(raw: string | null): StoredGrant | undefined {
   }
 }
 
-/** The keychain entry for an address's refresh token. */
-export function refreshTokenKey(address: string): string {
-  return credentialKey(address, 'oauth-refresh', address)
-}
+export { refreshTokenKey }
 
 export class OAuthService {
   private readonly sessions = new Map<string, Session>()

@@ -1,0 +1,113 @@
+// What the real-client tests share: an account verified and saved by the app itself (the CLI's
+// `verify`, so the keychain holds exactly what the save path wrote), its exports written the
+// way `mail-setup export --out` writes them, and a way to run a client with the bench's names.
+import { randomBytes } from 'node:crypto'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { Readable } from 'node:stream'
+import { expect } from 'vitest'
+import { runCli } from '../../src/main/cli/index'
+import type { Account, ExportFormatId } from '../../src/shared/account'
+import { readMailbox, type BenchInfo } from '../bench'
+import { run, tempDir, type RunResult } from '../export/tools'
+
+export interface Verified {
+  account: Account
+  env: NodeJS.ProcessEnv
+  /** Writes the account's export, as `mail-setup export --format F --out FILE` does. */
+  exportTo(format: ExportFormatId, dir: string): Promise<string>
+}
+
+export interface VerifyOptions {
+  /** Incoming and outgoing server URLs in the CLI's syntax (docs/cli.md). */
+  incoming: string
+  outgoing: string
+  pop?: boolean
+  name?: string
+}
+
+async function cli(argv: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = ''
+  let stderr = ''
+  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdin: Readable.from([stdin]), env })
+  return { code, stdout, stderr }
+}
+
+/**
+ * Verifies and saves an account for the bench's alice through the CLI: the app probes both
+ * servers, saves the account and stores the password in the real keyring its own way.
+ */
+export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promise<Verified> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...bench.env,
+    // One account list per account, so `export` finds this one.
+    MAIL_SETUP_USER_DATA: await tempDir('client-user-data-'),
+    MAIL_SETUP_OFFLINE: '1'
+  }
+  delete env.MAIL_SETUP_PASSWORD
+  const args = ['verify', bench.users.alice.address, '--password-stdin', '--incoming', o.incoming, '--outgoing', o.outgoing, '--name', o.name ?? 'Alice Client', '--json']
+  const r = await cli(args, env, bench.users.alice.password)
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
+  const doc = JSON.parse(r.stdout) as { result: { account: Account; keychain: { stored: boolean } } }
+  expect(doc.result.keychain.stored).toBe(true)
+  return {
+    account: doc.result.account,
+    env,
+    async exportTo(format, dir) {
+      const listed = await cli(['export', '--list-formats', '--json'], env)
+      const info = (JSON.parse(listed.stdout) as { result: Array<{ id: string; fileName: string }> }).result.find((f) => f.id === format)!
+      const out = join(dir, info.fileName)
+      const e = await cli(['export', bench.users.alice.address, '--format', format, '--out', out], env)
+      expect(e.stderr).toMatch(/^Wrote \d+ bytes/)
+      expect(e.code).toBe(0)
+      return out
+    }
+  }
+}
+
+/** A hosts file naming the bench's servers, for clients that resolve through /etc/hosts. */
+export async function benchHostsFile(bench: BenchInfo): Promise<string> {
+  const dir = await tempDir('bench-hosts-')
+  const file = join(dir, 'hosts')
+  await writeFile(file, `127.0.0.1 localhost\n${Object.entries(bench.hosts).map(([name, ip]) => `${ip} ${name}`).join('\n')}\n`)
+  return file
+}
+
+/** Runs a client in its own mount namespace where /etc/hosts names the bench. */
+export function withBenchHosts(hostsFile: string, cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<RunResult> {
+  const script = 'mount --bind "$0" /etc/hosts && exec "$@"'
+  return run('unshare', ['--mount', 'sh', '-c', script, hostsFile, cmd, ...args], options)
+}
+
+/** A fresh empty HOME for one client run. */
+export async function emptyHome(prefix: string): Promise<string> {
+  const home = await tempDir(`${prefix}-home-`)
+  await mkdir(home, { recursive: true })
+  return home
+}
+
+/** Waits until `user`'s mailbox on the bench holds a message with this subject. */
+export async function arrived(bench: BenchInfo, user: string, subject: string): Promise<void> {
+  // Delivery runs through the relay sink into Dovecot; bounded by the test's own timeout.
+  for (;;) {
+    if ((await readMailbox(bench.mailRoot, user)).some((m) => m.subject === subject)) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** Subjects of the messages in a Maildir folder (new and cur). */
+export async function maildirSubjects(folder: string): Promise<string[]> {
+  const out: string[] = []
+  for (const sub of ['new', 'cur']) {
+    for (const f of await readdir(join(folder, sub)).catch(() => [] as string[])) {
+      const raw = await readFile(join(folder, sub, f), 'utf8')
+      const m = /^Subject: (.*)$/m.exec(raw.split(/\r?\n\r?\n/)[0] ?? '')
+      if (m) out.push(m[1]!.trim())
+    }
+  }
+  return out
+}
+
+export const uniqueSubject = (label: string): string => `${label} ${randomBytes(4).toString('hex')}`
