@@ -1,5 +1,6 @@
 // Hardened XML reading for files that come from the network or from disk (autoconfig,
-// Autodiscover). No DTDs, so no entities beyond the five predefined ones; size, depth
+// Autodiscover). No DTDs, so no entities beyond the five predefined ones, decoded once (see
+// decodeRefs); size, depth
 // and time are capped. Every element is returned as arrays so repeats keep their order.
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 
@@ -47,7 +48,11 @@ export function parseXml(input: string | Buffer, limits: XmlLimits = {}): XmlEle
     parseAttributeValue: false,
     trimValues: true,
     textNodeName: '#text',
-    processEntities: { enabled: true, maxEntityCount: 0 } as never,
+    // Entities are decoded once, by decodeRefs: the parser decoding &amp; first made
+    // `&amp;#10;` a line feed on the second pass.
+    processEntities: false,
+    tagValueProcessor: (_name: string, value: string) => decodeRefs(value),
+    attributeValueProcessor: (_name: string, value: string) => decodeRefs(value),
     htmlEntities: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
@@ -77,17 +82,21 @@ export function kid(el: XmlElement | undefined, name: string): XmlElement | unde
   return kids(el, name)[0]
 }
 
-// The parser decodes the five predefined entities; numeric references are decoded here.
+const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+
+// The five predefined entities and numeric references, in one pass: what one decodes is never
+// read again, so `&amp;#10;` stays the text "&#10;".
 function decodeRefs(s: string): string {
-  return s.replace(/&#(x[0-9a-f]{1,6}|[0-9]{1,7});/gi, (m, n: string) => {
-    const code = n[0] === 'x' || n[0] === 'X' ? parseInt(n.slice(1), 16) : parseInt(n, 10)
+  return s.replace(/&(?:#(x[0-9a-f]{1,6}|[0-9]{1,7})|(amp|lt|gt|quot|apos));/gi, (m, n: string | undefined, name: string | undefined) => {
+    if (name) return PREDEFINED[name] ?? m
+    const code = n![0] === 'x' || n![0] === 'X' ? parseInt(n!.slice(1), 16) : parseInt(n!, 10)
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
   })
 }
 
 export function textOf(el: XmlElement | undefined): string | undefined {
   const t = el?.['#text']
-  return typeof t === 'string' ? decodeRefs(t) : undefined
+  return typeof t === 'string' ? t : undefined
 }
 
 /** Text of the first child named `name`, trimmed; undefined when absent or empty. */
@@ -98,5 +107,5 @@ export function childText(el: XmlElement | undefined, name: string): string | un
 
 export function attrOf(el: XmlElement | undefined, name: string): string | undefined {
   const v = el?.[`@${name}`]
-  return typeof v === 'string' ? decodeRefs(v) : undefined
+  return typeof v === 'string' ? v : undefined
 }

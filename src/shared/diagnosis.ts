@@ -26,6 +26,8 @@ export const DiagnosisCode = z.enum([
   // protocol
   'protocol-error',
   'not-this-protocol',
+  // a user name (or command) with a line break or other control character: never sent
+  'unsafe-characters',
   // authentication
   'auth-failed',
   'password-auth-disabled',

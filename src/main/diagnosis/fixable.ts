@@ -19,6 +19,8 @@ const USER_FIXABLE = new Set<DiagnosisCode>([
   // a wrong port or a plain connection: the user picks the other setting
   'not-this-protocol',
   'plaintext-refused',
+  // a user name typed or found with a line break: the user types it again
+  'unsafe-characters',
   'keychain-denied',
   'file-write-failed'
 ])

@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { AppError, fail } from '../errors'
 import type { ProbeRecorder } from './recorder'
 import { MAX_BYTES, MAX_LINE } from './timing'
+import { checkLine } from './arguments'
 
 export class LineSocket {
   private buf: Buffer = Buffer.alloc(0)
@@ -95,6 +96,7 @@ export class LineSocket {
   /** Sends one line; `shown` replaces it in the transcript (still redacted) when it carries a secret. */
   write(line: string, shown?: string): void {
     if (this.failure) throw this.failure
+    checkLine(line)
     this.rec.line('c', shown ?? line)
     this.socket.write(`${line}\r\n`)
   }

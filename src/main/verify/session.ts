@@ -16,6 +16,7 @@ import { ProbeRecorder } from './recorder'
 import { checkCertificate, handshake, type CertificateCheck } from './tls'
 import type { Timing } from './timing'
 import type { Secret } from './secret'
+import { checkUsername } from './arguments'
 
 export interface Capabilities {
   list: string[]
@@ -217,6 +218,7 @@ function summary(c: Capabilities): string {
 
 /** The security rules, before a single credential byte is sent. */
 function checkAuthAllowed(settings: ServerSettings, secret: Secret, caps: Capabilities, exception?: HostException): void {
+  checkUsername(settings.username)
   if (settings.security === 'plain' && !exception?.allowPlaintext) {
     fail('plaintext-refused', {
       detail: caps.starttls ? 'the connection is not encrypted; the server offers STARTTLS' : 'the connection is not encrypted'
