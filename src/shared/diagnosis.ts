@@ -6,6 +6,8 @@ export const DiagnosisCode = z.enum([
   // address and discovery
   'address-invalid',
   'no-settings-found',
+  // nothing published, and no guessed host answered on any mail port
+  'no-mail-service',
   // network
   'dns-not-found',
   'dns-failed',
@@ -15,6 +17,8 @@ export const DiagnosisCode = z.enum([
   'network-unreachable',
   // TLS and certificates
   'tls-failed',
+  // the connection ended in the middle of the TLS handshake
+  'tls-interrupted',
   'cert-expired',
   'cert-not-yet-valid',
   'cert-self-signed',
@@ -36,6 +40,10 @@ export const DiagnosisCode = z.enum([
   'protocol-disabled',
   'auth-mechanism-unsupported',
   'too-many-attempts',
+  // the server asked to slow down: no further sign-in is tried in this check
+  'rate-limited',
+  // the server says the account is locked or disabled
+  'account-locked',
   'server-busy',
   // sending
   'send-as-denied',

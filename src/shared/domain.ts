@@ -43,7 +43,13 @@ export const ServerSettings = z.object({
   security: Security,
   username: z.string().min(1).max(320),
   auth: z.array(AuthMethod).min(1).max(8),
-  pop3: Pop3Options.optional()
+  pop3: Pop3Options.optional(),
+  /**
+   * Nobody named the user name (guessing, SRV, settings given without one): it is the address,
+   * and the sign-in may also try the local part (verify/username-forms.ts). Never set on a
+   * user name the user typed or a trusted configuration named.
+   */
+  usernameGuessed: z.boolean().optional()
 })
 export type ServerSettings = z.infer<typeof ServerSettings>
 

@@ -45,6 +45,10 @@ export const TranscriptLine = z.object({
 })
 export type TranscriptLine = z.infer<typeof TranscriptLine>
 
+/** Which form of the user name the server took: the one given, the address, its local part, Exchange's DOMAIN\\user. */
+export const UsernameForm = z.enum(['given', 'address', 'local-part', 'exchange-domain-user'])
+export type UsernameForm = z.infer<typeof UsernameForm>
+
 export const ProbeState = z.enum(['running', 'ok', 'failed', 'cancelled', 'skipped'])
 
 export const Probe = z.object({
@@ -58,6 +62,8 @@ export const Probe = z.object({
   authMechanisms: z.array(z.string().max(100)).max(64).optional(),
   capabilities: z.array(z.string().max(200)).max(200).optional(),
   diagnosis: Diagnosis.optional(),
+  /** The user name form the server took on a password sign-in (settings.username holds it). */
+  usernameForm: UsernameForm.optional(),
   transcript: z.array(TranscriptLine).max(2000),
   ms: z.number().min(0)
 })

@@ -35,7 +35,7 @@ describe('classifier', () => {
     ['554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied', 'data', 'send-as-denied'],
     ['550 5.7.1 Relaying denied', 'rcpt', 'relay-denied'],
     ['421 4.7.0 Try again later, closing connection.', 'auth', 'server-busy'],
-    ['454 4.7.0 Too many login attempts, please try again later.', 'auth', 'too-many-attempts'],
+    ['454 4.7.0 Too many login attempts, please try again later.', 'auth', 'rate-limited'],
     ['504 5.5.4 Unrecognized authentication type', 'auth', 'auth-mechanism-unsupported'],
     ['530 5.7.0 Must issue a STARTTLS command first', 'auth', 'plaintext-refused']
   ]
@@ -53,6 +53,15 @@ describe('classifier', () => {
     expect(classifyPop3Auth('-ERR [AUTH] Invalid credentials')).toBe('auth-failed')
     expect(classifyPop3Auth('-ERR [IN-USE] Mailbox locked')).toBe('server-busy')
     expect(classifyPop3Auth('-ERR [SYS/TEMP] Try later')).toBe('server-busy')
+  })
+
+  it('"slow down" and "locked" answers, which end every further attempt', () => {
+    expect(classifyImapAuth('A1 NO [LIMIT] Too many failed logins')).toBe('rate-limited')
+    expect(classifyImapAuth('A1 NO [AUTHENTICATIONFAILED] Your account has been locked')).toBe('account-locked')
+    expect(classifyPop3Auth('-ERR [LOGIN-DELAY] wait before logging in again')).toBe('rate-limited')
+    expect(classifyPop3Auth('-ERR [AUTH] Account is disabled')).toBe('account-locked')
+    expect(classifySmtp(parseSmtpReply('450 4.7.1 Error: too many AUTH commands from unknown[127.0.0.1]'), 'auth')).toBe('rate-limited')
+    expect(classifySmtp(parseSmtpReply('535 5.7.8 Error: authentication failed: account locked out'), 'auth')).toBe('account-locked')
   })
 
   it('OAuth-only mechanism lists', () => {

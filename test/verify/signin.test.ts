@@ -204,7 +204,7 @@ describe('IMAP sign-in on the verified connection', () => {
       c.close()
     })
     const r = await imapProbe('bye.fake.test')
-    expect(r.diagnosis).toMatchObject({ code: 'too-many-attempts', serverSays: '* BYE Too many login failures, try again later' })
+    expect(r.diagnosis).toMatchObject({ code: 'rate-limited', serverSays: '* BYE Too many login failures, try again later' })
   })
 
   it('XOAUTH2 without SASL-IR waits for the go-ahead; a refused token ends in oauth-token-refused', async () => {

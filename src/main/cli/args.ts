@@ -40,6 +40,8 @@ export function parseServerUrl(value: string, defaultUser: string, role: 'incomi
     port: url.port ? Number(url.port) : scheme.port,
     security: security as Security,
     username: url.username ? decodeURIComponent(url.username) : defaultUser,
+    // No user name in the URL: the sign-in may try the address's local part too.
+    ...(url.username ? {} : { usernameGuessed: true }),
     auth: ['password-cleartext']
   }
 }

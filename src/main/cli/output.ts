@@ -64,12 +64,15 @@ export function formatProbe(p: Probe, transcript: boolean): string {
   return lines.join('\n')
 }
 
+const FORM_WORDS: Record<string, string> = { address: 'full address as user name', 'local-part': 'part before the @ as user name', 'exchange-domain-user': 'DOMAIN\\user form of the user name' }
+
 export function formatVerify(result: VerifyResult, transcript: boolean): string {
   const out: string[] = []
   for (const p of result.probes) out.push(formatProbe(p, transcript))
   out.push('')
-  out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}` : 'NOT verified'}`)
-  out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}` : 'NOT verified'}`)
+  const form = (p: Probe): string => (p.usernameForm && p.usernameForm !== 'given' ? ` (the server wanted the ${FORM_WORDS[p.usernameForm]})` : '')
+  out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}${form(result.incoming)}` : 'NOT verified'}`)
+  out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}${form(result.outgoing)}` : 'NOT verified'}`)
   if (result.diagnosis) out.push('', formatDiagnosis(result.diagnosis))
   return out.join('\n')
 }

@@ -22,9 +22,22 @@ export function responseCode(text: string): string | undefined {
   return m?.[1]?.toUpperCase()
 }
 
+/**
+ * Words that mean "stop trying": the account is locked, or the server wants the client to slow
+ * down. No further sign-in goes to that server in the same check (verify/signin-gate.ts).
+ */
+export function slowDownOrLocked(text: string): 'account-locked' | 'rate-limited' | undefined {
+  if (/account (is |has been |was )?(temporarily )?(locked|suspended|blocked)|locked out|user (is )?(locked|disabled)|account (is )?disabled/i.test(text)) return 'account-locked'
+  if (/slow down|rate[ -]?limit|too (many|often|frequent)[^.\n]*(log ?ins?|auth|sign[ -]?ins?|attempts|commands)|try again (in|after) \d+|login[ -]delay/i.test(text)) return 'rate-limited'
+  return undefined
+}
+
 /** An IMAP tagged NO/BAD (or untagged BYE) to a sign-in. */
 export function classifyImapAuth(reply: string, code?: string): DiagnosisCode {
   const rc = (code ?? responseCode(reply) ?? '').toUpperCase()
+  // CONTACTADMIN is about the protocol being off for the mailbox, whatever the words say.
+  const stop = rc === 'CONTACTADMIN' ? undefined : slowDownOrLocked(reply)
+  if (stop) return stop
   switch (rc) {
     case 'AUTHENTICATIONFAILED':
     case 'AUTHORIZATIONFAILED':
@@ -39,7 +52,7 @@ export function classifyImapAuth(reply: string, code?: string): DiagnosisCode {
     case 'PRIVACYREQUIRED':
       return 'plaintext-refused'
     case 'LIMIT':
-      return 'too-many-attempts'
+      return 'rate-limited'
   }
   // Gmail answers with [ALERT] and words; Microsoft with plain words.
   if (/application-specific password|app password|InvalidSecondFactor/i.test(reply)) return 'app-password-required'
@@ -54,6 +67,8 @@ export function classifyImapAuth(reply: string, code?: string): DiagnosisCode {
 /** A POP3 -ERR to USER/PASS/AUTH (RFC 2449 and RFC 3206 response codes). */
 export function classifyPop3Auth(reply: string): DiagnosisCode {
   const rc = responseCode(reply) ?? ''
+  const stop = slowDownOrLocked(reply)
+  if (stop) return stop
   switch (rc) {
     case 'AUTH':
       return /application-specific password|app password/i.test(reply) ? 'app-password-required' : 'auth-failed'
@@ -61,7 +76,7 @@ export function classifyPop3Auth(reply: string): DiagnosisCode {
     case 'SYS/TEMP':
       return 'server-busy'
     case 'LOGIN-DELAY':
-      return 'too-many-attempts'
+      return 'rate-limited'
     case 'SYS/PERM':
       return 'protocol-disabled'
   }
@@ -97,6 +112,10 @@ export function classifySmtp(reply: SmtpReply, stage: SmtpStage): DiagnosisCode 
   if (enhanced === '5.7.9') return 'app-password-required'
   if (enhanced === '5.7.14' || (code === 534 && /web browser/i.test(text))) return 'password-auth-disabled'
   if (/SendAsDenied|SendAs permission|not (owned|authorized).*(sender|address)|Sender address rejected/i.test(text) || enhanced === '5.7.60') return 'send-as-denied'
+  if (stage === 'auth' && code >= 400) {
+    const stop = slowDownOrLocked(text)
+    if (stop) return stop
+  }
   if (code === 421 || code === 454 || code === 451 || enhanced === '4.7.0') {
     if (/too many|rate limit|try again later.*login|login attempts/i.test(text)) return 'too-many-attempts'
     if (stage === 'starttls') return 'starttls-failed'

@@ -16,6 +16,7 @@ const USER_FIXABLE = new Set<DiagnosisCode>([
   'cert-wrong-host',
   'cert-not-yet-valid',
   'too-many-attempts',
+  'rate-limited',
   // a wrong port or a plain connection: the user picks the other setting
   'not-this-protocol',
   'plaintext-refused',

@@ -5,7 +5,8 @@ import type { ServerSettings } from '../../shared/domain'
 import type { Dns } from '../net/dns'
 import { registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
-import { LoginGate, runProbe, type ProbeOutcome } from './session'
+import { runProbe, type ProbeOutcome } from './session'
+import { SignInGate } from './signin-gate'
 import { HostLimiter, runRanked } from './scheduler'
 import { timingWith, type Timing } from './timing'
 import { runRoundTrip } from './roundtrip'
@@ -36,7 +37,7 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
   if (input.secret.kind === 'password') registerSecret(input.secret.password)
   const timing = timingWith(ctx.timing)
   const limiter = new HostLimiter(timing.perHost)
-  const gate = new LoginGate()
+  const gate = new SignInGate()
   const all: ProbeOutcome[] = []
 
   const side = (role: Probe['role'], list: ServerSettings[]) => {
@@ -72,7 +73,8 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
             timing,
             signal,
             onProbe,
-            gate
+            gate,
+            address: input.address
           })
         } finally {
           release?.()

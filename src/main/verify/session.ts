@@ -3,11 +3,13 @@
 // module enforces the order and the security rules the same way for all three.
 import type { Socket } from 'node:net'
 import type { Diagnosis } from '../../shared/diagnosis'
+import { SignInGate } from './signin-gate'
+import { usernameForms } from './username-forms'
 import type { ServerSettings } from '../../shared/domain'
 import type { TLSSocket } from 'node:tls'
 import type { CertificateInfo, HostException, Probe } from '../../shared/verify'
 import type { Dns } from '../net/dns'
-import { AppError, fail, toDiagnosis } from '../errors'
+import { fail, toDiagnosis } from '../errors'
 import { isUserFixable } from '../diagnosis/fixable'
 import { offersOAuth, onlyOAuth } from '../diagnosis/classify'
 import { connectTcp, resolveHost } from './connect'
@@ -55,32 +57,6 @@ export interface Driver {
   goodbye(io: LineSocket): void
 }
 
-/** Serialises sign-ins per host and user, and remembers a refusal so no other port repeats it. */
-export class LoginGate {
-  private readonly chains = new Map<string, Promise<unknown>>()
-  private readonly refusals = new Map<string, Diagnosis>()
-
-  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const before = this.chains.get(key) ?? Promise.resolve()
-    const mine = before.catch(() => undefined).then(async () => {
-      const refused = this.refusals.get(key)
-      if (refused) throw new AppError({ ...refused, detail: `not retried: ${refused.detail ?? refused.code}` })
-      try {
-        return await fn()
-      } catch (err) {
-        const d = toDiagnosis(err)
-        if (REMEMBERED.has(d.code)) this.refusals.set(key, d)
-        throw err
-      }
-    })
-    this.chains.set(key, mine)
-    return mine
-  }
-}
-
-// Answers about the account itself, the same on every port of the host.
-const REMEMBERED = new Set(['auth-failed', 'password-auth-disabled', 'app-password-required', 'too-many-attempts'])
-
 export interface ProbeInput {
   id: string
   role: Probe['role']
@@ -92,7 +68,10 @@ export interface ProbeInput {
   timing: Timing
   signal: AbortSignal
   onProbe(probe: Probe): void
-  gate?: LoginGate
+  /** The check's lockout bookkeeping; without it (the round trip) only the given user name is used. */
+  gate?: SignInGate
+  /** The address being set up: the source of the other user name forms. */
+  address?: string
   after?: LoginArgs['after']
 }
 
@@ -136,17 +115,18 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     ip = raw.remoteAddress
     rec.line('i', `connected to ${ip} port ${settings.port}`)
     let caps: Capabilities
+    let greeting = ''
     if (settings.security === 'tls') {
       const sock = await rec.step('tls', t.tlsMs, signal, (s) => handshake(raw, settings.host, input.ca, s), (x) => x.getProtocol() ?? '')
       await certStep(sock)
       io = new LineSocket(sock, rec)
       const conn = io
-      await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(conn, s))
+      greeting = await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(conn, s))
       caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(conn, s), summary)
     } else {
       io = new LineSocket(raw, rec)
       const plain = io
-      await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(plain, s))
+      greeting = await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(plain, s))
       if (settings.security === 'starttls') {
         const sock = await rec.step('tls', t.tlsMs + t.commandMs, signal, async (s) => {
           const before = await driver.capabilities(plain, s)
@@ -186,10 +166,16 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     const args: LoginArgs = { settings, ip: ip!, secret, caps, ca: input.ca, cert, io: session, rec, timing: t, signal, after: input.after }
     const login = async (s: AbortSignal): Promise<string> => {
       checkAuthAllowed(settings, secret, caps, input.exception)
-      const gate = input.gate
-      const key = `${settings.protocol === 'smtp' ? 'smtp' : 'in'}|${settings.host.toLowerCase()}|${settings.username}`
-      const go = (): Promise<string> => driver.login({ ...args, signal: s })
-      return gate ? gate.run(key, go) : go()
+      const forms = secret.kind === 'password' ? usernameForms(settings, input.address, greeting) : usernameForms(settings, undefined)
+      const attempt = (username: string): Promise<string> => driver.login({ ...args, settings: { ...settings, username }, signal: s })
+      if (!input.gate) return attempt(settings.username)
+      const server = { protocol: settings.protocol, ip, fingerprint: cert?.info.fingerprint256, host: settings.host }
+      const done = await input.gate.signIn(server, forms, attempt)
+      // The form that worked is what the account, the exports and the card carry from now on.
+      const { usernameGuessed: _guessed, ...proven } = settings
+      rec.probe.settings = { ...proven, username: done.form.username }
+      if (secret.kind === 'password') rec.probe.usernameForm = done.form.form
+      return done.info
     }
     await rec.step('auth', t.authMs, signal, login, (x) => x)
     driver.goodbye(io)
@@ -203,7 +189,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       protocol: d.protocol ?? settings.protocol,
       host: d.host ?? settings.host,
       port: d.port ?? settings.port,
-      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), ...(d.params ?? {}) },
+      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), usernames: settings.username, ...(d.params ?? {}) },
       userFixable: isUserFixable(d.code)
     }
     return { probe: rec.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip, cert }

@@ -43,6 +43,7 @@ export const guessSource: Source = {
           port,
           security,
           username: ctx.addr.address,
+          usernameGuessed: true,
           auth: ['password-cleartext'],
           ...(step.protocol === 'pop3' ? { pop3: { leaveOnServer: true } } : {})
         })

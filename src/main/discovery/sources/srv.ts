@@ -63,7 +63,9 @@ export const srvSource: Source = {
             host,
             port: r.port,
             security: a.svc.security,
+            // RFC 6186 names no user name: the sign-in tries the address, then its local part.
             username: ctx.addr.address,
+            usernameGuessed: true,
             auth: ['password-cleartext'],
             ...(a.svc.protocol === 'pop3' ? { pop3: { leaveOnServer: true } } : {})
           },

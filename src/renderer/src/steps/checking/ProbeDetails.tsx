@@ -29,6 +29,9 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
               {t(`step.${s.name}`)}: <Ltr>{s.info}</Ltr>
             </li>
           ))}
+        {probe.usernameForm && (
+          <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: probe.settings.username })}</li>
+        )}
         {probe.authMechanisms && probe.authMechanisms.length > 0 && (
           <li>
             {t('checking.mechanisms')}: <Ltr>{probe.authMechanisms.join(' ')}</Ltr>

@@ -16,6 +16,8 @@ export const SIGN_IN_CODES: DiagnosisCode[] = [
   'app-password-required',
   'auth-mechanism-unsupported',
   'too-many-attempts',
+  'rate-limited',
+  'account-locked',
   'oauth-required',
   'password-auth-disabled',
   'oauth-token-expired',
