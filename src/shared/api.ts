@@ -110,7 +110,7 @@ export const operations = {
     request: z.object({ oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
     response: z.object({
       available: z.boolean(),
-      via: z.enum(['shipped', 'policy']).optional(),
+      via: z.enum(['shipped', 'policy', 'registration']).optional(),
       providerName: z.string(),
       providerId: z.string().optional()
     })

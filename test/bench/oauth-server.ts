@@ -19,6 +19,8 @@ export interface OAuthServerOptions {
   clientId?: string
   /** Maps a login name typed on the sign-in page to the account's email address. */
   emailFor?: (login: string) => string
+  /** Open dynamic client registration (RFC 7591), as draft-ietf-mailmaint-oauth-public asks. */
+  registration?: boolean
 }
 
 export interface OAuthServer {
@@ -31,6 +33,8 @@ export interface OAuthServer {
   /** Scope the app asks for (openid email offline_access plus the mail resource scope). */
   scope: string
   introspect(token: string): Promise<{ active: boolean; email?: string; scope?: string }>
+  /** Clients registered through RFC 7591, in order. */
+  registered: Array<{ clientId: string; applicationType?: string; authMethod?: string; redirectUris: string[] }>
   /** Revokes a token through the revocation endpoint as the app would. */
   revoke(token: string): Promise<void>
   /** Withdraws everything granted to the app for a login, as a user or admin revoking access does. */
@@ -39,6 +43,8 @@ export interface OAuthServer {
 }
 
 const RESOURCE = 'urn:mail-setup:mail'
+/** The semantic mail scope of draft-ietf-mailmaint-oauth-public. */
+const MAIL_SCOPE = 'urn:ietf:params:oauth:scope:mail'
 
 export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthServer> {
   const clientId = opts.clientId ?? 'mail-setup-test'
@@ -73,16 +79,17 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
       claims: async () => ({ sub, email: emailFor(sub), email_verified: true })
     }),
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
-    scopes: ['openid', 'email', 'offline_access', 'mail'],
+    scopes: ['openid', 'email', 'offline_access', 'mail', MAIL_SCOPE],
     features: {
       devInteractions: { enabled: true },
       introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true },
+      registration: { enabled: opts.registration === true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: 'mail', accessTokenFormat: 'opaque', accessTokenTTL: ttl })
+        getResourceServerInfo: () => ({ scope: `mail ${MAIL_SCOPE}`, accessTokenFormat: 'opaque', accessTokenTTL: ttl })
       }
     },
     // The app is a public native client: always give it a refresh token (without prompt=consent).
@@ -105,6 +112,11 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   provider.on('grant.saved', (g) => {
     const grant = g as { jti: string; accountId: string }
     grants.push({ id: grant.jti, accountId: grant.accountId })
+  })
+  const registered: OAuthServer['registered'] = []
+  provider.on('registration_create.success', (_ctx, c) => {
+    const client = c as { clientId: string; applicationType?: string; tokenEndpointAuthMethod?: string; redirectUris?: string[] }
+    registered.push({ clientId: client.clientId, applicationType: client.applicationType, authMethod: client.tokenEndpointAuthMethod, redirectUris: client.redirectUris ?? [] })
   })
   const callback = provider.callback()
   https.on('request', callback)
@@ -138,6 +150,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     resourceClient,
     dovecotIntrospectionUrl,
     scope: 'openid email offline_access mail',
+    registered,
     async introspect(token) {
       const res = await post('/token/introspection', { token }, resourceClient)
       if (res.status !== 200) throw new Error(`introspection answered ${res.status}`)

@@ -128,9 +128,10 @@ describe('provider table', () => {
     expect(c.extraAuthParams).toMatchObject({ access_type: 'offline' })
   })
 
-  it('needs the policy to name a client id for an issuer autoconfig names', async () => {
+  it('takes the client id for an issuer autoconfig names from the policy, else leaves it to registration', async () => {
     const plain = await loadProviderTable({ resourcesDir })
-    expect(codeOf(() => resolveClient(plain, { oauth2: { issuer: 'id.example.org', scope: 'mail' } }))).toBe('oauth-client-missing')
+    // Empty: the service registers one where the issuer offers RFC 7591, else answers oauth-client-missing.
+    expect(resolveClient(plain, { oauth2: { issuer: 'id.example.org', scope: 'mail' } }).clientId).toBe('')
     const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'id.example.org': { clientId: 'ex-id' } } } }) })
     const c = resolveClient(table, { oauth2: { issuer: 'id.example.org', scope: 'mail offline_access' } })
     expect(c).toMatchObject({ issuer: 'https://id.example.org', clientId: 'ex-id', scope: 'mail offline_access' })

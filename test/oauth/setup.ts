@@ -44,15 +44,16 @@ export interface OAuthWorld {
   stop(): Promise<void>
 }
 
-export async function startOAuthWorld(opts: { accessTokenTtl?: number } = {}): Promise<OAuthWorld> {
+/** `registration`: the server offers RFC 7591 registration and no client ID is configured. */
+export async function startOAuthWorld(opts: { accessTokenTtl?: number; registration?: boolean } = {}): Promise<OAuthWorld> {
   const oauthHost = allocLoopback()
   const mailHost = allocLoopback()
   const pki = await makeTestPki([oauthHost, mailHost])
-  const oauth = await startOAuthServer({ host: oauthHost, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, accessTokenTtl: opts.accessTokenTtl })
+  const oauth = await startOAuthServer({ host: oauthHost, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, accessTokenTtl: opts.accessTokenTtl, registration: opts.registration })
   const dovecot = await startOAuthDovecot({ address: mailHost, certFile: pki.certFile, keyFile: pki.keyFile, oauth })
   const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth, dovecot })
   const policyFile = join(mkdtempSync(join(tmpdir(), 'oauth-policy-')), 'policy.json')
-  writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: { [oauth.issuer]: { clientId: oauth.clientId } } } }))
+  writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: opts.registration ? {} : { [oauth.issuer]: { clientId: oauth.clientId } } } }))
   const config = loadConfig({}, {
     policyFile,
     keychainService: 'Mail Setup OAuth Test',

@@ -28,6 +28,14 @@ export function refreshTokenKey(address: string): string {
   return credentialKey(address, 'oauth-refresh', address)
 }
 
+/**
+ * The entry for the client ID Mail Setup registered at an OAuth issuer (RFC 7591): one per
+ * issuer, shared by every address that signs in there.
+ */
+export function oauthClientKey(issuer: string): string {
+  return `oauth-client:${issuer.replace(/\/$/, '')}`
+}
+
 /** True when outgoing signs in with another username, so its password has its own entry. */
 function separateOutgoing(account: Signed): boolean {
   return account.outgoing.username.toLowerCase() !== account.incoming.username.toLowerCase()

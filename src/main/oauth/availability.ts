@@ -1,7 +1,7 @@
 // Whether this build can sign in with a provider in the browser: the one place that decides
 // "a client ID exists". The wizard offers "Sign in with …" only when this says so, and
 // resolveClient takes its client ID from here, so the offer and the sign-in never disagree.
-// A later way to get a client ID (e.g. dynamic client registration) is added here.
+// Dynamic client registration needs the issuer's metadata, so OAuthService.availability adds it.
 import type { OAuth2Settings } from '../../shared/domain'
 import { issuerUrl } from './metadata'
 import { findProvider, hostOf, type ProviderEntry, type ProviderTable } from './providers'
@@ -13,8 +13,12 @@ export interface OAuthRequest {
 
 export interface OAuthAvailability {
   available: boolean
-  /** Where the client ID comes from: shipped with this build, or the administrator's policy file. */
-  via?: 'shipped' | 'policy'
+  /**
+   * Where the client ID comes from: shipped with this build, the administrator's policy file,
+   * or registration at the issuer (RFC 7591; decided by OAuthService.availability, which asks
+   * the issuer's metadata).
+   */
+  via?: 'shipped' | 'policy' | 'registration'
   /** The company whose sign-in page would open (a known provider's name, else the issuer's host). */
   providerName: string
   providerId?: string

@@ -52,16 +52,25 @@ function networkCode(code: string): DiagnosisCode {
 }
 
 /** GET (no form) or POST an urlencoded form; answers JSON (or null when the body is not JSON). */
-export async function requestJson(url: string, form: Record<string, string> | undefined, deps: HttpDeps): Promise<JsonResponse> {
-  const target = requireHttps(url, 'OAuth endpoint')
+export function requestJson(url: string, form: Record<string, string> | undefined, deps: HttpDeps): Promise<JsonResponse> {
   const body = form ? new URLSearchParams(form).toString() : undefined
+  return send(url, body, body ? 'application/x-www-form-urlencoded' : undefined, deps)
+}
+
+/** POST a JSON document (RFC 7591 registration); answers as requestJson. */
+export function postJson(url: string, doc: unknown, deps: HttpDeps): Promise<JsonResponse> {
+  return send(url, JSON.stringify(doc), 'application/json', deps)
+}
+
+async function send(url: string, body: string | undefined, type: string | undefined, deps: HttpDeps): Promise<JsonResponse> {
+  const target = requireHttps(url, 'OAuth endpoint')
   const where = { protocol: 'oauth' as const, host: target.hostname, port: Number(target.port) || 443 }
   let res
   try {
     res = await httpRequest({
       url: target.href,
-      method: form ? 'POST' : 'GET',
-      headers: { accept: 'application/json', ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      method: body !== undefined ? 'POST' : 'GET',
+      headers: { accept: 'application/json', ...(type ? { 'content-type': type } : {}) },
       body,
       lookup: deps.dns.lookupFn,
       ca: deps.ca,

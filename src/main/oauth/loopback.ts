@@ -22,6 +22,8 @@ export interface RedirectOptions {
   state: string
   /** When the server sends `iss`, it must be this issuer. */
   issuer?: string
+  /** The server's metadata promises `iss` (RFC 9207 §2.4): an answer without it is refused. */
+  requireIss?: boolean
   timeoutMs: number
   signal?: AbortSignal
 }
@@ -73,9 +75,9 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
       return finish(new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: p.get('state') ? 'state differs' : 'state missing' }))
     }
     const iss = p.get('iss')
-    if (iss && opts.issuer && iss.replace(/\/$/, '') !== opts.issuer.replace(/\/$/, '')) {
+    if ((iss && opts.issuer && iss.replace(/\/$/, '') !== opts.issuer.replace(/\/$/, '')) || (!iss && opts.requireIss)) {
       answer(res, 400, 'Sign-in not accepted', 'This answer came from another sign-in server. Start the sign-in again from Mail Setup.')
-      return finish(new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: 'issuer differs' }))
+      return finish(new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: iss ? 'issuer differs' : 'issuer missing' }))
     }
     const error = p.get('error')
     if (error) {

@@ -9,7 +9,12 @@ export const AuthServerMetadata = z.object({
   authorization_endpoint: z.string().url().max(2048),
   token_endpoint: z.string().url().max(2048),
   revocation_endpoint: z.string().url().max(2048).optional(),
-  code_challenge_methods_supported: z.array(z.string().max(50)).max(20).optional()
+  code_challenge_methods_supported: z.array(z.string().max(50)).max(20).optional(),
+  /** RFC 7591: where an open public client registers itself. */
+  registration_endpoint: z.string().url().max(2048).optional(),
+  scopes_supported: z.array(z.string().max(200)).max(200).optional(),
+  /** RFC 9207: the server puts `iss` in every authorization response. */
+  authorization_response_iss_parameter_supported: z.boolean().optional()
 })
 export type AuthServerMetadata = z.infer<typeof AuthServerMetadata>
 
@@ -57,6 +62,7 @@ function checkMetadata(meta: AuthServerMetadata, issuer: string): AuthServerMeta
   requireHttps(meta.authorization_endpoint, 'authorization endpoint')
   requireHttps(meta.token_endpoint, 'token endpoint')
   if (meta.revocation_endpoint) requireHttps(meta.revocation_endpoint, 'revocation endpoint')
+  if (meta.registration_endpoint) requireHttps(meta.registration_endpoint, 'registration endpoint')
   const methods = meta.code_challenge_methods_supported
   if (methods && !methods.includes('S256')) {
     fail('unsupported', { protocol: 'oauth', detail: 'the authorization server does not offer PKCE S256' })

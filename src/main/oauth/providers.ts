@@ -73,7 +73,7 @@ export async function loadProviderTable(config: Pick<Config, 'resourcesDir' | 'p
   return { providers: file.providers, policy }
 }
 
-/** What a sign-in needs; endpoints absent means "ask the issuer's metadata". */
+/** What a sign-in needs; endpoints absent means "ask the issuer's metadata", an empty client ID "register one". */
 export interface ClientSettings {
   providerId?: string
   providerName: string
@@ -137,11 +137,11 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
   if (!req.oauth2) return fail('oauth-required', { userFixable: false, detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
   const issuer = issuerUrl(req.oauth2.issuer)
   const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
-  if (!availability.clientId) noClientId(new URL(issuer).hostname)
   return {
     providerName: new URL(issuer).hostname,
     issuer,
-    clientId: availability.clientId,
+    // Empty: none configured; the service registers one where the issuer allows (RFC 7591).
+    clientId: availability.clientId ?? '',
     scope: o?.scope ?? req.oauth2.scope,
     authorizationEndpoint: req.oauth2.authURL,
     tokenEndpoint: req.oauth2.tokenURL,
@@ -150,7 +150,7 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
   }
 }
 
-function noClientId(provider: string): never {
+export function noClientId(provider: string): never {
   return fail('oauth-client-missing', {
     protocol: 'oauth',
     params: { provider },

@@ -16,11 +16,14 @@ import { requestJson, requireHttps } from './http'
 import { startRedirectListener } from './loopback'
 import { fetchMetadata } from './metadata'
 import { pkcePair, randomToken } from './pkce'
-import { configuredOrigins, loadProviderTable, resolveClient, type ClientSettings, type ProviderTable } from './providers'
+import { configuredOrigins, loadProviderTable, noClientId, resolveClient, type ClientSettings, type ProviderTable } from './providers'
+import { chooseScope, registeredClientId } from './registration'
 import { requestTokens, type TokenSet } from './tokens'
 import { oauthAvailability, type OAuthAvailability, type OAuthRequest } from './availability'
 
 export type OAuthState = 'waiting' | 'exchanging' | 'done' | 'failed'
+
+type Endpoints = ClientSettings & { authorizationEndpoint: string; tokenEndpoint: string; requireIss?: boolean }
 
 export interface OAuthDeps {
   config: Pick<Config, 'resourcesDir' | 'policyFile'>
@@ -94,6 +97,9 @@ export { refreshTokenKey }
 export class OAuthService {
   private readonly sessions = new Map<string, Session>()
   private readonly learnedOrigins = new Set<string>()
+  /** Client IDs registered at issuers this session (the keychain keeps them across runs). */
+  private readonly registrations = new Map<string, string>()
+  private readonly registrable = new Map<string, Promise<boolean>>()
   private finishedCount = 0
   private table?: Promise<ProviderTable>
 
@@ -109,9 +115,28 @@ export class OAuthService {
   }
 
   /** Whether "Sign in with …" can work for these settings (see availability.ts); nothing secret in it. */
-  async availability(req: OAuthRequest): Promise<Omit<OAuthAvailability, 'clientId' | 'known'>> {
-    const { available, via, providerName, providerId } = oauthAvailability(await this.providers(), req)
+  async availability(req: OAuthRequest, signal?: AbortSignal): Promise<Omit<OAuthAvailability, 'clientId' | 'known'>> {
+    const { available, via, providerName, providerId, known } = oauthAvailability(await this.providers(), req)
+    if (!available && !known && req.oauth2 && (await this.canRegister(req.oauth2.issuer, signal))) {
+      // An open public client can get its own client ID there (RFC 7591).
+      return { available: true, via: 'registration', providerName }
+    }
     return { available, providerName, ...(via ? { via } : {}), ...(providerId ? { providerId } : {}) }
+  }
+
+  /** Whether the issuer's metadata offers registration (asked once per issuer and session). */
+  private canRegister(issuer: string, signal?: AbortSignal): Promise<boolean> {
+    let answer = this.registrable.get(issuer)
+    if (!answer) {
+      answer = fetchMetadata(issuer, { dns: this.deps.dns, ca: this.deps.ca, signal, timeoutMs: 5000 }).then(
+        (m) => Boolean(m.registration_endpoint),
+        () => false
+      )
+      this.registrable.set(issuer, answer)
+      // A failed look-up is asked again next time (the network may be back).
+      void answer.then((yes) => yes || this.registrable.delete(issuer))
+    }
+    return answer
   }
 
   /** Origins whose sign-in pages may be opened in the system browser. */
@@ -121,23 +146,38 @@ export class OAuthService {
     return [...(table ? configuredOrigins(table) : []), ...this.learnedOrigins]
   }
 
-  private async endpoints(client: ClientSettings, signal?: AbortSignal): Promise<ClientSettings & { authorizationEndpoint: string; tokenEndpoint: string }> {
+  private async endpoints(client: ClientSettings, signal?: AbortSignal): Promise<Endpoints> {
     if (client.authorizationEndpoint && client.tokenEndpoint && client.providerId) {
       return { ...client, authorizationEndpoint: client.authorizationEndpoint, tokenEndpoint: client.tokenEndpoint }
     }
-    // An issuer autoconfig named: its own metadata first (RFC 8414), the file's URLs as fallback.
+    // An issuer autoconfig or PACC named: its own metadata first (RFC 8414), the file's URLs as fallback.
     let meta
     try {
       meta = await fetchMetadata(client.issuer, { dns: this.deps.dns, ca: this.deps.ca, signal })
     } catch (err) {
-      if (!(client.authorizationEndpoint && client.tokenEndpoint) || !(err instanceof AppError) || err.diagnosis.code !== 'oauth-server-error') throw err
+      if (!(client.authorizationEndpoint && client.tokenEndpoint && client.clientId) || !(err instanceof AppError) || err.diagnosis.code !== 'oauth-server-error') throw err
     }
     const authorizationEndpoint = meta?.authorization_endpoint ?? client.authorizationEndpoint!
     const tokenEndpoint = meta?.token_endpoint ?? client.tokenEndpoint!
     requireHttps(authorizationEndpoint, 'authorization endpoint')
     requireHttps(tokenEndpoint, 'token endpoint')
+    let { clientId, scope } = client
+    if (!clientId) {
+      // No client ID configured: an open public client registers itself (draft-ietf-mailmaint-oauth-public).
+      if (!meta?.registration_endpoint) noClientId(new URL(client.issuer).hostname)
+      clientId = (await registeredClientId(client.issuer, meta.registration_endpoint, { dns: this.deps.dns, ca: this.deps.ca, signal, credentials: this.deps.credentials, memory: this.registrations })).clientId
+      scope = chooseScope(scope, meta)
+    } else if (!scope.trim()) scope = chooseScope(scope, meta)
     this.learnedOrigins.add(new URL(authorizationEndpoint).origin)
-    return { ...client, authorizationEndpoint, tokenEndpoint, revocationEndpoint: meta?.revocation_endpoint }
+    return {
+      ...client,
+      clientId,
+      scope,
+      authorizationEndpoint,
+      tokenEndpoint,
+      revocationEndpoint: meta?.revocation_endpoint,
+      requireIss: meta?.authorization_response_iss_parameter_supported === true
+    }
   }
 
   async begin(req: BeginRequest): Promise<Begun> {
@@ -147,6 +187,7 @@ export class OAuthService {
     const listener = await startRedirectListener({
       state,
       issuer: client.providerId ? undefined : client.issuer,
+      requireIss: client.requireIss,
       timeoutMs: req.timeoutMs ?? this.deps.redirectTimeoutMs ?? 5 * 60_000,
       signal: req.signal
     })
