@@ -1,8 +1,9 @@
 // Runtime configuration, read once from the environment (and CLI flags), passed to services.
 // Defaults use the system resolver and trust store; tests point these at the bench.
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { findPolicyFile } from './policy-location'
 
 export interface Config {
@@ -67,12 +68,14 @@ export function loadConfig(
   return { ...base, ...overrides }
 }
 
-/** `resources/` of the source tree or of the packaged app (out/main/../../resources). */
-export function defaultResourcesDir(): string {
-  const here = new URL('.', import.meta.url).pathname
-  // Probing for the file, not reading it: discovery reads (and validates) it when it needs it.
-  for (const candidate of [join(here, '..', '..', 'resources'), join(here, '..', 'resources'), join(process.cwd(), 'resources')]) {
-    if (existsSync(join(candidate, 'providers.json'))) return candidate
-  }
-  return join(process.cwd(), 'resources')
+/**
+ * `resources/` found from this code's own file, never through the current folder (a planted
+ * `./resources/providers.json` would become a trusted provider table). The code runs from
+ * `src/main/` (tests), `out/main/` (the built entries) or `out/main/chunks/` (code the build
+ * shares between entries), two or three levels below the app's root, in a clone and inside a
+ * packaged app.asar alike.
+ */
+export function defaultResourcesDir(moduleUrl: string = import.meta.url): string {
+  const here = dirname(fileURLToPath(moduleUrl))
+  return join(here, ...(basename(here) === 'chunks' ? ['..', '..', '..'] : ['..', '..']), 'resources')
 }
