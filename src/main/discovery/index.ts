@@ -12,8 +12,9 @@ import { builtinSource, loadProviderTable } from './builtin'
 import { autodiscoverSource } from './sources/autodiscover'
 import { autoconfigHttpSource, autoconfigHttpsSource } from './sources/autoconfig-web'
 import { guessSource } from './sources/guess'
-import { ispdbSource } from './sources/ispdb'
-import { localSource } from './sources/local'
+import { folderLookup } from './folder-index'
+import { ispdbSource, shippedIspdbDir } from './sources/ispdb'
+import { ispDirs, localSource } from './sources/local'
 import { lookupMx, mxSource } from './sources/mx'
 import { paccSource } from './sources/pacc'
 import { srvSource } from './sources/srv'
@@ -91,6 +92,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   // Every source and every request below listens on this one signal.
   setMaxListeners(0, signal)
   let mx: Promise<MxInfo> | undefined
+  const localFiles = folderLookup(ispDirs(opts.config))
+  const ispdbFiles = folderLookup([shippedIspdbDir(opts.config)])
   const base: Omit<SourceContext, 'signal' | 'timeoutMs'> = {
     addr,
     config: opts.config,
@@ -99,7 +102,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     offline: opts.offline,
     password: opts.password,
     providers: loadProviderTable(opts.config.resourcesDir),
-    mx: () => (mx ??= opts.offline ? Promise.resolve({ reason: 'offline' }) : lookupMx({ dns: opts.dns, signal, addr }))
+    mx: () => (mx ??= opts.offline ? Promise.resolve({ reason: 'offline' }) : lookupMx({ dns: opts.dns, signal, addr })),
+    folderFiles: (folders, domain) => (folders === 'local' ? localFiles : ispdbFiles)(domain)
   }
 
   const reports = new Map<SourceId, SourceReport>()

@@ -35,6 +35,12 @@ export interface SourceContext {
   providers: ProviderTable
   /** MX of the address's domain, asked once and shared by every source. */
   mx(): Promise<MxInfo>
+  /**
+   * Autoconfig files naming a domain, by every <domain> element (folder-index.ts): `local` is
+   * the shipped isp/ folder, the admin folders and --isp-dir; `ispdb` the shipped ISPDB copy.
+   * Each folder is indexed once per run.
+   */
+  folderFiles(folders: 'local' | 'ispdb', domain: string): Promise<string[]>
 }
 
 export type SourceOutcome =

@@ -1,24 +1,25 @@
-// Local autoconfig files: <dir>/<domain>.xml in the shipped resources/isp folder, then the
-// admin folders and --isp-dir folders. Every file found becomes a candidate.
+// Local autoconfig files: the shipped resources/isp folder, then the admin folders and
+// --isp-dir folders, each indexed by every <domain> its files name (folder-index.ts). Every
+// file found becomes a candidate.
 import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Config } from '../../config'
 import { XmlError } from '../../xml'
 import { AutoconfigError, fileDraft, parseAutoconfig, type AutoconfigFile } from '../autoconfig'
 import { MAX_CONFIG_BYTES } from '../fetch'
 import { failed, found, nothing, type Source, type SourceContext } from '../types'
 
-export function ispDirs(ctx: SourceContext): string[] {
-  return [join(ctx.config.resourcesDir, 'isp'), ...ctx.config.ispDirs]
+export function ispDirs(config: Pick<Config, 'resourcesDir' | 'ispDirs'>): string[] {
+  return [join(config.resourcesDir, 'isp'), ...config.ispDirs]
 }
 
 export type LocalRead = { file: AutoconfigFile; path: string } | { error: string; path: string; detail: string }
 
-/** Reads `<dir>/<domain>.xml` from every folder; missing files are left out. */
-export async function readLocal(ctx: SourceContext, domain: string): Promise<LocalRead[]> {
+/** Reads the files of `folders` that name `domain`; a file gone since the index is left out. */
+export async function readLocal(ctx: SourceContext, domain: string, folders: 'local' | 'ispdb' = 'local'): Promise<LocalRead[]> {
   if (!/^[a-z0-9.-]+$/.test(domain) || domain.includes('..')) return []
   const out: LocalRead[] = []
-  for (const dir of ispDirs(ctx)) {
-    const path = join(dir, `${domain}.xml`)
+  for (const path of await ctx.folderFiles(folders, domain)) {
     try {
       const info = await stat(path)
       if (!info.isFile()) continue
@@ -37,13 +38,18 @@ export async function readLocal(ctx: SourceContext, domain: string): Promise<Loc
   return out
 }
 
+/** The reads that gave a file (not the failures). */
+export function readFiles(reads: LocalRead[]): Array<Extract<LocalRead, { file: AutoconfigFile }>> {
+  return reads.filter((r): r is Extract<LocalRead, { file: AutoconfigFile }> => 'file' in r)
+}
+
 export const localSource: Source = {
   id: 'local-file',
   network: false,
   timeoutMs: 2000,
   async run(ctx) {
     const reads = await readLocal(ctx, ctx.addr.asciiDomain)
-    const files = reads.filter((r): r is Extract<LocalRead, { file: AutoconfigFile }> => 'file' in r)
+    const files = readFiles(reads)
     const drafts = files
       .filter((r) => r.file.incoming.length || r.file.outgoing.length)
       .map((r) => fileDraft(r.file, 'local-file', { level: 'trusted', reason: 'local-file', subject: r.path }))
@@ -51,6 +57,6 @@ export const localSource: Source = {
     const bad = reads.find((r) => 'error' in r)
     if (bad && 'error' in bad) return failed(bad.error, bad.detail)
     if (files.length) return nothing('no-servers', files.map((f) => f.path).join(', '))
-    return nothing('no-file', `no ${ctx.addr.asciiDomain}.xml in ${ispDirs(ctx).join(', ')}`)
+    return nothing('no-file', `no file names ${ctx.addr.asciiDomain} in ${ispDirs(ctx.config).join(', ')}`)
   }
 }

@@ -7,7 +7,7 @@ import { fileDraft } from '../autoconfig'
 import { providerDraft } from '../builtin'
 import { found, nothing, type Draft, type MxInfo, type Source, type SourceContext } from '../types'
 import { fetchBoth } from './autoconfig-web'
-import { fetchIspdb } from './ispdb'
+import { fetchIspdb, shippedIspdb } from './ispdb'
 import { readLocal } from './local'
 
 /** Names to look up for an MX host, parent first; the address's own domain is left out. */
@@ -37,10 +37,18 @@ async function forName(ctx: SourceContext, name: string, mxHost: string): Promis
   const confirm: Draft['trust'] = { level: 'confirm', reason: 'mx-other-domain', subject: mxHost }
   const known = ctx.providers.byDomain(name)
   if (known) return [providerDraft(known, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mxHost }, 'mx')]
-  const [local, ispdb, web] = await Promise.all([readLocal(ctx, name), fetchIspdb(ctx, name), fetchBoth(ctx, 'https', name)])
+  // The online ISPDB only for a name its shipped copy does not cover.
+  const ispdb = async (): Promise<Draft[]> => {
+    const shipped = await shippedIspdb(ctx, name, confirm)
+    if (shipped.drafts.length) return shipped.drafts.map((d) => ({ ...d, source: 'mx' }))
+    const r = await fetchIspdb(ctx, name)
+    return r.ok ? [fileDraft(r.file, 'mx', confirm)] : []
+  }
+  const [local, fromIspdb, web] = await Promise.all([readLocal(ctx, name), ispdb(), fetchBoth(ctx, 'https', name)])
   const drafts: Draft[] = []
   for (const r of local) if ('file' in r) drafts.push(fileDraft(r.file, 'mx', confirm))
-  for (const r of [ispdb, ...web]) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
+  drafts.push(...fromIspdb)
+  for (const r of web) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
   return drafts
 }
 
