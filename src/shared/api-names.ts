@@ -13,6 +13,7 @@ export const OPERATION_NAMES = [
   'exportProfile',
   'saveExport',
   'diagnosticReport',
+  'checkDomain',
   'oauthAvailability',
   'oauthBegin',
   'oauthComplete',

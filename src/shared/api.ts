@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { EVENT_NAMES, OPERATION_NAMES } from './api-names'
 import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus } from './account'
 import { Diagnosis } from './diagnosis'
+import { DomainHealth, PublishFiles, RecheckRow } from './domain-health'
 import { DiscoveryResult, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
 
@@ -104,6 +105,20 @@ export const operations = {
       verify: VerifyResult.optional()
     }),
     response: z.object({ text: z.string(), fileName: z.string() })
+  },
+  /**
+   * The domain check for IT teams: every source, every named server (no sign-in), findings;
+   * with confirmed servers, what to publish for them and whether what is live names them.
+   */
+  checkDomain: {
+    request: z.object({
+      runId,
+      domain: z.string().min(1).max(253),
+      deadlineMs: z.number().int().min(100).max(120_000).optional(),
+      servers: z.array(ServerSettings).max(16).optional(),
+      username: z.enum(['address', 'local']).default('address')
+    }),
+    response: z.object({ health: DomainHealth, publish: PublishFiles.optional(), recheck: z.array(RecheckRow).optional() })
   },
   /** Whether browser sign-in can work for these settings: a client ID exists (shipped or from policy). */
   oauthAvailability: {

@@ -13,6 +13,7 @@ import { roundTrip, verify, type Secret } from '../verify'
 import { removePasswords, savePassword } from '../credentials/entries'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
+import { domainCheck } from '../domain'
 import { writeUserFile } from '../files'
 import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
@@ -190,6 +191,11 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async diagnosticReport(req) {
       return diagnosticReport(req, { version: hooks.version })
+    },
+
+    async checkDomain(req) {
+      const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
+      return withRun(req.runId, (signal) => domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs }))
     },
 
     async oauthAvailability(req) {

@@ -19,6 +19,7 @@ import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './
 import { readPassword } from './password'
 import { clipMessage, safeStreams } from './streams'
 import { quoteArg } from '../../shared/escape'
+import { domainCommand, parseServerFlag, requireDomain } from './domain'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5 } as const
 
@@ -31,6 +32,7 @@ const USAGE = `Usage:
   mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
   mail-setup export --list-formats
   mail-setup accounts [--json]
+  mail-setup domain <domain> [--server URL]... [--publish DIR] [--recheck] [--username-form address|local] [--json]
 
 The password comes from --password-stdin or the MAIL_SETUP_PASSWORD environment variable,
 never from an argument. Server URLs: imaps://host:993, imap://host:143 (STARTTLS),
@@ -60,7 +62,11 @@ const OPTIONS = {
   'list-formats': { type: 'boolean' },
   oauth: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
-  version: { type: 'boolean' }
+  version: { type: 'boolean' },
+  server: { type: 'string', multiple: true },
+  publish: { type: 'string' },
+  recheck: { type: 'boolean' },
+  'username-form': { type: 'string' }
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -125,6 +131,12 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
         return await exportCommand(ctx, addressArg)
       case 'accounts':
         return await accountsCommand(ctx)
+      case 'domain':
+        return await domainCommand(
+          requireDomain(addressArg),
+          { servers: (values.server ?? []).map(parseServerFlag), usernameForm: values['username-form'], publish: values.publish, recheck: Boolean(values.recheck) },
+          { check: (request) => call(ctx, 'checkDomain', request, EXIT.discovery), report, stderr: io.stderr, json }
+        )
       default:
         throw new UsageError(`unknown command ${quoteArg(command)}`)
     }

@@ -26,7 +26,7 @@ export function httpFailure(url: string, err: unknown): Fetched {
 }
 
 /** One GET through the source's resolver, trust store, signal and budget. */
-export function sourceGet(ctx: SourceContext, url: string, o: { accept: string; maxBytes: number; maxRedirects: number; domain?: string; timeoutMs?: number }): Promise<HttpResponse> {
+export function sourceGet(ctx: Pick<SourceContext, 'dns' | 'ca' | 'signal' | 'timeoutMs'>, url: string, o: { accept: string; maxBytes: number; maxRedirects: number; domain?: string; timeoutMs?: number }): Promise<HttpResponse> {
   return httpRequest({
     url,
     lookup: ctx.dns.lookupFn,
@@ -41,7 +41,7 @@ export function sourceGet(ctx: SourceContext, url: string, o: { accept: string; 
 }
 
 export async function fetchAutoconfig(
-  ctx: SourceContext,
+  ctx: Pick<SourceContext, 'addr' | 'dns' | 'ca' | 'signal' | 'timeoutMs'>,
   url: string,
   opts: { domain?: string; timeoutMs?: number } = {}
 ): Promise<Fetched> {

@@ -25,18 +25,26 @@ function username(account: Account, server: ServerSettings): string {
 }
 
 function methods(account: Account, server: ServerSettings): string[] {
-  const list = account.authKind === 'oauth2' ? ['oauth2' as const, ...server.auth.filter((m) => m !== 'oauth2')] : server.auth
-  return [...new Set(list.map((m) => AUTH[m]))]
+  return autoconfigMethods(account.authKind === 'oauth2' ? ['oauth2', ...server.auth.filter((m) => m !== 'oauth2')] : server.auth)
 }
 
-function server(tag: 'incomingServer' | 'outgoingServer', account: Account, s: ServerSettings): string[] {
+/** One server entry; `user` is the username as written (a placeholder or a fixed name). */
+export interface AutoconfigServer {
+  settings: ServerSettings
+  user: string
+  methods: string[]
+}
+
+function server(e: AutoconfigServer): string[] {
+  const s = e.settings
+  const tag = s.protocol === 'smtp' ? 'outgoingServer' : 'incomingServer'
   const lines = [
     `    <${tag} type="${s.protocol}">`,
     `      <hostname>${x(s.host)}</hostname>`,
     `      <port>${s.port}</port>`,
     `      <socketType>${SOCKET[s.security]}</socketType>`,
-    `      <username>${x(username(account, s))}</username>`,
-    ...methods(account, s).map((m) => `      <authentication>${m}</authentication>`)
+    `      <username>${x(e.user)}</username>`,
+    ...e.methods.map((m) => `      <authentication>${m}</authentication>`)
   ]
   if (s.protocol === 'pop3' && s.pop3) {
     lines.push('      <pop3>', `        <leaveMessagesOnServer>${s.pop3.leaveOnServer}</leaveMessagesOnServer>`)
@@ -45,6 +53,30 @@ function server(tag: 'incomingServer' | 'outgoingServer', account: Account, s: S
   }
   lines.push(`    </${tag}>`)
   return lines
+}
+
+/** The autoconfig method names for a list of our methods, each once. */
+export function autoconfigMethods(list: AuthMethod[]): string[] {
+  return [...new Set(list.map((m) => AUTH[m]))]
+}
+
+/**
+ * A whole config-v1.1 document for `domain` (ASCII form): the export writes one for an
+ * account, the domain check (domain/publish.ts) one for every server an admin confirms.
+ */
+export function autoconfigDocument(domain: string, name: string, servers: AutoconfigServer[]): string[] {
+  const incoming = servers.filter((e) => e.settings.protocol !== 'smtp')
+  const outgoing = servers.filter((e) => e.settings.protocol === 'smtp')
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<clientConfig version="1.1">',
+    `  <emailProvider id="${x(domain)}">`,
+    `    <domain>${x(domain)}</domain>`,
+    `    <displayName>${x(name)}</displayName>`,
+    `    <displayShortName>${x(name)}</displayShortName>`,
+    ...[...incoming, ...outgoing].flatMap(server),
+    '  </emailProvider>'
+  ]
 }
 
 export const autoconfig: Exporter = {
@@ -59,17 +91,8 @@ export const autoconfig: Exporter = {
   render(account) {
     const domain = asciiDomain(domainOf(account.address))
     const name = account.providerName ?? domain
-    const lines = [
-      '<?xml version="1.0" encoding="UTF-8"?>',
-      '<clientConfig version="1.1">',
-      `  <emailProvider id="${x(domain)}">`,
-      `    <domain>${x(domain)}</domain>`,
-      `    <displayName>${x(name)}</displayName>`,
-      `    <displayShortName>${x(name)}</displayShortName>`,
-      ...server('incomingServer', account, account.incoming),
-      ...server('outgoingServer', account, account.outgoing),
-      '  </emailProvider>'
-    ]
+    const entry = (s: ServerSettings): AutoconfigServer => ({ settings: s, user: username(account, s), methods: methods(account, s) })
+    const lines = autoconfigDocument(domain, name, [entry(account.incoming), entry(account.outgoing)])
     if (account.authKind === 'oauth2' && account.oauth2) {
       const o = account.oauth2
       lines.push('  <oAuth2>', `    <issuer>${x(o.issuer)}</issuer>`, `    <scope>${x(o.scope)}</scope>`)

@@ -7,7 +7,13 @@ import { displayName, xmlEscape as x, type Exporter } from './common'
 const TYPE = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
 const ENCRYPTION = { tls: 'SSL', starttls: 'TLS', plain: 'None' } as const
 
-function protocol(s: ServerSettings, sameLogin: boolean): string[] {
+/** One Protocol entry; without a login name Outlook signs in with the email address. */
+export interface PoxServer {
+  settings: ServerSettings
+  loginName?: string
+}
+
+function protocol({ settings: s, loginName }: PoxServer, sameLogin: boolean): string[] {
   const spa = s.auth[0] === 'ntlm' || s.auth[0] === 'gssapi'
   const authRequired = !s.auth.every((m) => m === 'none' || m === 'client-ip')
   const lines = [
@@ -16,7 +22,7 @@ function protocol(s: ServerSettings, sameLogin: boolean): string[] {
     `        <Server>${x(s.host)}</Server>`,
     `        <Port>${s.port}</Port>`,
     '        <DomainRequired>off</DomainRequired>',
-    `        <LoginName>${x(s.username)}</LoginName>`,
+    ...(loginName === undefined ? [] : [`        <LoginName>${x(loginName)}</LoginName>`]),
     `        <SPA>${spa ? 'on' : 'off'}</SPA>`,
     `        <SSL>${s.security === 'plain' ? 'off' : 'on'}</SSL>`,
     `        <Encryption>${ENCRYPTION[s.security]}</Encryption>`,
@@ -37,25 +43,29 @@ export const autodiscoverPox: Exporter = {
     supports: { imap: true, pop3: true, oauth2: false }
   },
   render(account) {
-    const name = displayName(account)
     const same = account.incoming.username === account.outgoing.username
-    const lines = [
-      '<?xml version="1.0" encoding="utf-8"?>',
-      '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">',
-      '  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">',
-      '    <User>',
-      `      <DisplayName>${x(name)}</DisplayName>`,
-      '    </User>',
-      '    <Account>',
-      '      <AccountType>email</AccountType>',
-      '      <Action>settings</Action>',
-      ...protocol(account.incoming, same),
-      ...protocol(account.outgoing, same),
-      '    </Account>',
-      '  </Response>',
-      '</Autodiscover>',
-      ''
-    ]
-    return { content: lines.join('\n') }
+    const entry = (s: ServerSettings): PoxServer => ({ settings: s, loginName: s.username })
+    return { content: poxDocument(displayName(account), [entry(account.incoming), entry(account.outgoing)], same) }
   }
+}
+
+/** A whole POX response: the export writes one for an account, the domain check one for a domain. */
+export function poxDocument(name: string, servers: PoxServer[], sameLogin: boolean): string {
+  const lines = [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">',
+    '  <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">',
+    '    <User>',
+    `      <DisplayName>${x(name)}</DisplayName>`,
+    '    </User>',
+    '    <Account>',
+    '      <AccountType>email</AccountType>',
+    '      <Action>settings</Action>',
+    ...servers.flatMap((e) => protocol(e, sameLogin)),
+    '    </Account>',
+    '  </Response>',
+    '</Autodiscover>',
+    ''
+  ]
+  return lines.join('\n')
 }

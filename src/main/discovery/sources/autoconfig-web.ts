@@ -13,7 +13,7 @@ export function autoconfigUrls(scheme: 'https' | 'http', domain: string, address
   ]
 }
 
-function trustOf(scheme: 'https' | 'http', f: Extract<Fetched, { ok: true }>): Draft['trust'] {
+export function trustOf(scheme: 'https' | 'http', f: Extract<Fetched, { ok: true }>): Draft['trust'] {
   if (scheme === 'http' || f.res.leftHttps) return { level: 'confirm', reason: 'plain-http', subject: f.res.url }
   if (f.res.leftDomain) return { level: 'confirm', reason: 'redirect-other-domain', subject: f.res.url }
   return { level: 'trusted', reason: 'https-in-domain', subject: f.res.url }
