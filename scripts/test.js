@@ -22,7 +22,8 @@ const bin = (name) => join(root, 'node_modules', '.bin', name)
 export const PACKAGES = [
   'chromium', 'xvfb', 'xauth', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-lmtpd',
   'gnome-keyring', 'libsecret-1-dev', 'libsecret-tools', 'dbus', 'dbus-x11', 'libxml2-utils', 'msmtp', 'isync',
-  'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown', 'bind9-utils'
+  'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown', 'bind9-utils',
+  'thunderbird'
 ]
 
 function missingPackages(packages) {

@@ -68,10 +68,10 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
 }
 
 /** A hosts file naming the bench's servers, for clients that resolve through /etc/hosts. */
-export async function benchHostsFile(bench: BenchInfo): Promise<string> {
+export async function benchHostsFile(bench: BenchInfo, more: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir('bench-hosts-')
   const file = join(dir, 'hosts')
-  await writeFile(file, `127.0.0.1 localhost\n${Object.entries(bench.hosts).map(([name, ip]) => `${ip} ${name}`).join('\n')}\n`)
+  await writeFile(file, `127.0.0.1 localhost\n${Object.entries({ ...bench.hosts, ...more }).map(([name, ip]) => `${ip} ${name}`).join('\n')}\n`)
   return file
 }
 
