@@ -48,7 +48,7 @@ describe('AccountStore', () => {
   })
 
   it('serialises concurrent writers: none is lost', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.upsert(account({ id: `c${i}` }))))
+    await Promise.all(Array.from({ length: 20 }, (_, i) => store.upsert(account({ id: `c${i}`, address: `c${i}@example.com` }))))
     expect((await store.list()).accounts).toHaveLength(20)
     expect((await onDisk()).accounts).toHaveLength(20)
   })

@@ -12,8 +12,12 @@ export interface CliRun {
 }
 
 export function cliProcess(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }): Promise<CliRun> {
+  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli/index.ts'), ...args], opts)
+}
+
+function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli/index.ts'), ...args], { env: opts.env, cwd: opts.cwd ?? ROOT })
+    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd ?? ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -22,4 +26,27 @@ export function cliProcess(args: string[], opts: { env: NodeJS.ProcessEnv; stdin
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }))
     child.stdin.end(opts.stdin ?? '')
   })
+}
+
+let bundled: Promise<string> | undefined
+
+/**
+ * The CLI bundled into one file, as `npm run build` ships it (out/main/cli.js), for tests that
+ * start many processes at once: loading one file costs a fraction of tsx compiling each module.
+ * Built once per test worker beside node_modules, so its packages resolve as in the app.
+ */
+export function bundledCli(): Promise<string> {
+  bundled ??= (async () => {
+    const { build } = await import('esbuild')
+    const outfile = join(ROOT, 'node_modules', '.cache', 'mail-setup-tests', `cli-${process.pid}.mjs`)
+    await build({ entryPoints: [join(ROOT, 'src/main/cli/index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' })
+    return outfile
+  })()
+  return bundled
+}
+
+/** Runs the bundled CLI (see bundledCli) as a process. */
+export async function bundledCliProcess(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string }): Promise<CliRun> {
+  const file = await bundledCli()
+  return run(process.execPath, [file, ...args], { ...opts, env: { ...opts.env, MAIL_SETUP_CLI_MAIN: '1' } })
 }

@@ -1,12 +1,14 @@
 // The accounts list: `accounts.json` in the user-data folder, `{ version: 1, accounts: [...] }`.
 // No secrets (those are in the keychain). Writes are atomic; a file we cannot read is moved
 // aside and reported, never silently replaced; a file from a newer version is left alone.
-import { copyFile, readFile, rename, stat } from 'node:fs/promises'
+import { isDeepStrictEqual } from 'node:util'
+import { copyFile, mkdir, readFile, rename, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { Account } from '../../shared/account'
 import type { Diagnosis } from '../../shared/diagnosis'
 import { AppError } from '../errors'
 import { writeFileAtomic } from '../files'
+import { withFileLock } from './lock'
 
 export const ACCOUNTS_FILE = 'accounts.json'
 export const ACCOUNTS_VERSION = 1
@@ -16,6 +18,24 @@ interface Loaded {
   accounts: Account[]
   /** False when the file belongs to a newer version of the app. */
   writable: boolean
+}
+
+/** One mailbox set up for one kind of client access: the address and the incoming protocol. */
+function sameAccount(a: Account, b: Account): boolean {
+  return a.address.toLowerCase() === b.address.toLowerCase() && a.incoming.protocol === b.incoming.protocol
+}
+
+/** `next` in place of `prev`: its id and creation kept, and what `next` leaves out kept too. */
+function merged(prev: Account, next: Account): Account {
+  const sameServers = isDeepStrictEqual(prev.incoming, next.incoming) && isDeepStrictEqual(prev.outgoing, next.outgoing)
+  return {
+    ...next,
+    id: prev.id,
+    createdAt: prev.createdAt,
+    displayName: next.displayName || prev.displayName,
+    // Unverified settings identical to verified ones are still verified.
+    verifiedAt: next.verifiedAt ?? (sameServers ? prev.verifiedAt : undefined)
+  }
 }
 
 export class AccountStore {
@@ -50,10 +70,13 @@ export class AccountStore {
     return this.serial(async () => {
       const loaded = await this.load()
       this.requireWritable(loaded)
-      const exists = loaded.accounts.some((a) => a.id === parsed.data.id)
-      const next = exists ? loaded.accounts.map((a) => (a.id === parsed.data.id ? parsed.data : a)) : [...loaded.accounts, parsed.data]
+      // The same account saved again (a re-check, an export with manual settings) replaces
+      // the one on file, found by id or by address and incoming protocol, instead of adding a copy.
+      const existing = loaded.accounts.find((a) => a.id === parsed.data.id) ?? loaded.accounts.find((a) => sameAccount(a, parsed.data))
+      const saved = existing ? merged(existing, parsed.data) : parsed.data
+      const next = existing ? loaded.accounts.map((a) => (a === existing ? saved : a)) : [...loaded.accounts, saved]
       await this.write(next)
-      return parsed.data
+      return saved
     })
   }
 
@@ -67,9 +90,13 @@ export class AccountStore {
     })
   }
 
-  /** One read-modify-write at a time within this process. */
+  /** One read-modify-write at a time: within this process (the queue) and across processes (the lock file). */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn)
+    const locked = async (): Promise<T> => {
+      await mkdir(this.dir, { recursive: true })
+      return withFileLock(this.path, fn)
+    }
+    const run = this.queue.then(locked, locked)
     this.queue = run.catch(() => undefined)
     return run
   }
