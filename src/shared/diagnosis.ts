@@ -8,6 +8,8 @@ export const DiagnosisCode = z.enum([
   'no-settings-found',
   // nothing published, and no guessed host answered on any mail port
   'no-mail-service',
+  // only settings nothing vouches for (plain HTTP, another domain, a guess): consent first
+  'settings-unconfirmed',
   // network
   'dns-not-found',
   'dns-failed',

@@ -1,6 +1,6 @@
 // The `mail-setup` command line: the same API as the wizard, for helpdesks and scripts.
 // Exit codes (docs/cli.md): 0 ok, 1 internal error, 2 usage, 3 discovery failed,
-// 4 verification failed, 5 export failed.
+// 4 verification failed, 5 export failed, 6 only settings nothing vouches for (no consent).
 import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { loadConfig, type Config } from '../config'
@@ -18,16 +18,18 @@ import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } f
 import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
 import { readPassword } from './password'
 import { clipMessage, safeStreams } from './streams'
-import { quoteArg } from '../../shared/escape'
+import { quoteArg, term } from '../../shared/escape'
 import { domainCommand, parseServerFlag, requireDomain } from './domain'
+import { autodiscoverAsks, chooseCandidate } from './consent'
 
-export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5 } as const
+export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
 
 const USAGE = `Usage:
   mail-setup discover <address> [--json] [--offline] [--isp-dir DIR]... [--dns IP:PORT] [--deadline SECONDS]
   mail-setup verify <address> [--password-stdin] [--pop] [--incoming URL] [--outgoing URL]
                     [--trust-cert HOST:PORT=SHA256] [--allow-plaintext HOST:PORT] [--round-trip]
-                    [--no-save] [--no-keychain] [--name NAME] [--transcript] [--json] (+ discover options)
+                    [--no-save] [--no-keychain] [--name NAME] [--transcript] [--json] [--accept-untrusted]
+                    (+ discover options)
   mail-setup verify <address> --oauth [...]   (signs in through the browser: prints the URL and waits)
   mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
   mail-setup export --list-formats
@@ -54,6 +56,7 @@ const OPTIONS = {
   'allow-plaintext': { type: 'string', multiple: true },
   'round-trip': { type: 'boolean' },
   'no-save': { type: 'boolean' },
+  'accept-untrusted': { type: 'boolean' },
   'no-keychain': { type: 'boolean' },
   name: { type: 'string' },
   transcript: { type: 'boolean' },
@@ -215,11 +218,13 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
-  // Exchange Autodiscover may need the password (sent only over HTTPS within the domain).
-  const credentials = password ? { kind: 'password' as const, password } : undefined
-  const found = await call(ctx, 'discover', { runId: 'cli', address, credentials }, EXIT.discovery)
-  const best = found.candidates.find((c) => c.trust.level === 'trusted') ?? found.candidates[0]
+  // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).
+  let found = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
+  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } }, EXIT.discovery)
+  const { candidate: best, unconfirmed } = chooseCandidate(found)
   if (!best) throw new Failure(EXIT.discovery, { code: 'no-settings-found', userFixable: false, detail: 'give --incoming and --outgoing' })
+  if (unconfirmed && !values['accept-untrusted']) throw new Failure(EXIT.unconfirmed, unconfirmed)
+  if (unconfirmed) ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`)
   const wanted = values.pop ? 'pop3' : 'imap'
   const incoming = incomingFlag ?? best.incoming.filter((s) => s.protocol === wanted)
   if (!incoming.length) throw new Failure(EXIT.discovery, { code: 'not-this-protocol', userFixable: true, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` })

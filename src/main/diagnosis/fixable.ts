@@ -3,6 +3,7 @@ import type { DiagnosisCode } from '../../shared/diagnosis'
 // Codes the user can resolve alone; everything else needs the provider, an admin or us.
 const USER_FIXABLE = new Set<DiagnosisCode>([
   'address-invalid',
+  'settings-unconfirmed',
   'auth-failed',
   'app-password-required',
   'oauth-required',

@@ -1,8 +1,8 @@
 // Exchange Autodiscover (POX). Microsoft's order: POST https://D/autodiscover/autodiscover.xml,
 // POST https://autodiscover.D/..., GET http://autodiscover.D/... for a redirect to HTTPS, then
-// SRV _autodiscover._tcp.D. All start at once; the first success in that order wins. The
-// password goes only over HTTPS to hosts inside the address's domain; elsewhere we POST
-// without it. redirectAddr / redirectUrl are followed up to MAX_REDIRECTS times.
+// SRV _autodiscover._tcp.D. All start at once; the first success in that order wins. Every
+// POST goes without the password; it is sent again with it only when an HTTPS host inside the
+// address's domain answered 401 (never up front, never to a server that did not ask). redirectAddr / redirectUrl are followed up to MAX_REDIRECTS times.
 import { parseAddress } from '../../../shared/address'
 import type { AuthMethod, Security, ServerSettings } from '../../../shared/domain'
 import { HttpError, httpRequest, inDomain, statusReason } from '../../net/http'
@@ -104,14 +104,12 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
   } catch {
     return miss('bad-url', `${url}: not a URL`)
   }
-  const withPassword = !!ctx.password && inDomain(host, home)
   const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml, application/xml' }
-  if (withPassword) headers.authorization = `Basic ${Buffer.from(`${ctx.addr.address}:${ctx.password}`, 'utf8').toString('base64')}`
-  try {
-    const res = await httpRequest({
+  const send = (authorization?: string): ReturnType<typeof httpRequest> =>
+    httpRequest({
       url,
       method: 'POST',
-      headers,
+      headers: authorization ? { ...headers, authorization } : headers,
       body: autodiscoverBody(address),
       lookup: ctx.dns.lookupFn,
       ca: ctx.ca,
@@ -122,6 +120,12 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
       maxRedirects: 0,
       domain: home
     })
+  try {
+    let res = await send()
+    // The password goes only where it was asked for: an HTTPS 401 from a host within the domain.
+    if (res.status === 401 && ctx.password && inDomain(host, home)) {
+      res = await send(`Basic ${Buffer.from(`${ctx.addr.address}:${ctx.password}`, 'utf8').toString('base64')}`)
+    }
     if (res.status !== 200) return miss(statusReason(res.status), `${url}: HTTP ${res.status}`)
     if (!XML_TYPES.has(res.contentType)) return miss('bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
     return { ok: true, answer: parseAutodiscover(res.body, ctx.addr), url }
@@ -208,7 +212,8 @@ export const autodiscoverSource: Source = {
       const hit = pending.find((a): a is Extract<Attempt, { ok: true }> => a.ok)
       if (!hit) {
         const misses = pending.filter((a): a is Extract<Attempt, { ok: false }> => !a.ok)
-        const worst = misses.find((m) => m.state === 'failed') ?? misses.find((m) => m.reason !== 'nxdomain' && m.reason !== 'no-srv') ?? misses[0]
+        // A sign-in request comes first: it is the one answer the user can act on (give the password).
+        const worst = misses.find((m) => m.reason === 'http-401') ?? misses.find((m) => m.state === 'failed') ?? misses.find((m) => m.reason !== 'nxdomain' && m.reason !== 'no-srv') ?? misses[0]
         const detail = misses.map((m) => m.detail).join('; ').slice(0, 2000)
         return worst ? { state: worst.state, reason: worst.reason, detail } : nothing('no-answer')
       }
