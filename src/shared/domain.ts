@@ -19,7 +19,11 @@ export const AuthMethod = z.enum([
   'ntlm',
   'gssapi',
   'client-ip',
-  'none'
+  'none',
+  /** SASL SCRAM-SHA-256 (RFC 7677), as autoconfig 1.2 names it with system="sasl". */
+  'scram-sha-256',
+  /** SCRAM-SHA-256 with TLS channel binding. */
+  'scram-sha-256-plus'
 ])
 export type AuthMethod = z.infer<typeof AuthMethod>
 

@@ -25,6 +25,8 @@ export interface DovecotOptions {
    * takes the local part, for accounts whose outgoing username differs from the incoming). */
   users: Array<{ address: string; password: string; logins?: string[] }>
   relay: { host: string; port: number }
+  /** SASL mechanisms offered (default "plain login"; "scram-sha-256" for a SCRAM-only server). */
+  authMechanisms?: string
 }
 
 export interface Dovecot {
@@ -48,7 +50,7 @@ ssl = required
 ssl_cert = <${o.certFile}
 ssl_key = <${o.keyFile}
 disable_plaintext_auth = yes
-auth_mechanisms = plain login
+auth_mechanisms = ${o.authMechanisms ?? 'plain login'}
 auth_failure_delay = 0
 auth_verbose = yes
 mail_location = maildir:~/Maildir

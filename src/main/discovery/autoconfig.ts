@@ -3,21 +3,27 @@
 // %EMAILADDRESS without its closing % is tolerated, and <oAuth2> is kept.
 // Stable export for other services: parseAutoconfig(xml, address).
 import { parseAddress, toAsciiDomain } from '../../shared/address'
-import { AuthMethod, OAuth2Settings, ServerSettings, type Protocol, type Security } from '../../shared/domain'
+import { AuthMethod, OAuth2Settings, ServerSettings, type ExtraServices, type Protocol, type Security } from '../../shared/domain'
 import { attrOf, childText, kid, kids, parseXml, type XmlElement, type XmlLimits } from '../xml'
 import type { Trust } from '../../shared/domain'
 import type { Addr, Draft } from './types'
 
 export interface AutoconfigFile {
+  /** The clientConfig version attribute ("1.1", "1.2"); newer files are read the same way. */
+  version?: string
   providerId?: string
   displayName?: string
   displayShortName?: string
   domains: string[]
+  /** Autoconfig 1.2 `<domain purpose="mx">`: the file applies to addresses whose MX lies in these. */
+  mxDomains: string[]
   /** IMAP/POP3 entries, placeholders expanded, in the file's order. */
   incoming: ServerSettings[]
   outgoing: ServerSettings[]
   oauth2?: OAuth2Settings
   documentationUrl?: string
+  /** JMAP incoming server, root-level CalDAV and CardDAV entries (https URLs). */
+  services: ExtraServices
   /** Server entries left out, e.g. 'incoming:ews' or 'outgoing:smtp:bad-host'. */
   skipped: string[]
 }
@@ -41,7 +47,31 @@ const AUTH: Record<string, AuthMethod> = {
   none: 'none',
   'client-ip-address': 'client-ip',
   // SMTP after POP sends no AUTH command at all.
-  'smtp-after-pop': 'none'
+  'smtp-after-pop': 'none',
+  oauth: 'oauth2'
+}
+
+/** Autoconfig 1.2 `<authentication system="sasl">`: SASL mechanism names (RFC 4422). */
+const SASL_AUTH: Record<string, AuthMethod> = {
+  'SCRAM-SHA-256': 'scram-sha-256',
+  'SCRAM-SHA-256-PLUS': 'scram-sha-256-plus',
+  PLAIN: 'password-cleartext',
+  LOGIN: 'password-cleartext',
+  'CRAM-MD5': 'password-encrypted',
+  XOAUTH2: 'oauth2',
+  OAUTHBEARER: 'oauth2',
+  GSSAPI: 'gssapi',
+  NTLM: 'ntlm'
+}
+
+/** One <authentication> element; undefined for what this app cannot use (must-ignore). */
+function authOf(el: XmlElement): AuthMethod | undefined {
+  const text = (el['#text'] as string | undefined)?.trim() ?? ''
+  const system = attrOf(el, 'system')?.toLowerCase()
+  if (system === 'sasl') return SASL_AUTH[text.toUpperCase()]
+  // "http" names HTTP schemes (JMAP, DAV); any other system is a later version's.
+  if (system) return undefined
+  return AUTH[text.toLowerCase()]
 }
 
 const SOCKET: Record<string, Security> = { ssl: 'tls', tls: 'tls', starttls: 'starttls', plain: 'plain' }
@@ -77,7 +107,7 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
   if (!security) return 'bad-socket'
   const auth: AuthMethod[] = []
   for (const a of kids(el, 'authentication')) {
-    const m = AUTH[(a['#text'] as string | undefined)?.trim().toLowerCase() ?? '']
+    const m = authOf(a)
     if (m && !auth.includes(m)) auth.push(m)
   }
   const username = expandPlaceholders(childText(el, 'username') ?? '%EMAILADDRESS%', addr)
@@ -98,6 +128,18 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
   }
   const parsed = ServerSettings.safeParse(entry)
   return parsed.success ? parsed.data : 'invalid'
+}
+
+/** The https URL of a JMAP, CalDAV or CardDAV entry (1.1 files used serverURL). */
+function serviceUrl(el: XmlElement, addr: Addr): string | undefined {
+  const raw = childText(el, 'url') ?? childText(el, 'serverURL')
+  if (!raw || raw.length > 2048) return undefined
+  try {
+    const u = new URL(expandPlaceholders(raw, addr, true))
+    return u.protocol === 'https:' && !u.username && !u.password ? u.href : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function readOAuth2(el: XmlElement | undefined): OAuth2Settings | undefined {
@@ -126,17 +168,26 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
     const t = childText(provider, n)
     return t === undefined ? undefined : expandPlaceholders(t, addr)
   }
+  const domains = kids(provider, 'domain').map((d) => ({ purpose: attrOf(d, 'purpose')?.toLowerCase(), name: String(d['#text'] ?? '').trim().toLowerCase() })).filter((d) => d.name)
   const out: AutoconfigFile = {
+    version: attrOf(root, 'version'),
     providerId: attrOf(provider, 'id'),
     displayName: named('displayName'),
     displayShortName: named('displayShortName'),
-    domains: kids(provider, 'domain').map((d) => String(d['#text'] ?? '').trim().toLowerCase()).filter(Boolean),
+    // A purpose this version does not know makes the entry mean something else: left out.
+    domains: domains.filter((d) => !d.purpose).map((d) => d.name),
+    mxDomains: domains.filter((d) => d.purpose === 'mx').map((d) => d.name),
     incoming: [],
     outgoing: [],
+    services: {},
     skipped: []
   }
   for (const el of kids(provider, 'incomingServer')) {
     const type = attrOf(el, 'type')?.toLowerCase() ?? ''
+    if (type === 'jmap') {
+      out.services.jmap ??= serviceUrl(el, addr)
+      continue
+    }
     if (type !== 'imap' && type !== 'pop3') {
       out.skipped.push(`incoming:${type || 'none'}`)
       continue
@@ -155,6 +206,10 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
     if (typeof s === 'string') out.skipped.push(`outgoing:smtp:${s}`)
     else out.outgoing.push(s)
   }
+  // Root-level entries (1.2 spells it addressbook; files in the wild addressBook).
+  for (const [tag, type, key] of [['calendar', 'caldav', 'caldav'], ['addressbook', 'carddav', 'carddav'], ['addressBook', 'carddav', 'carddav']] as const) {
+    for (const el of kids(root, tag)) if (attrOf(el, 'type')?.toLowerCase() === type) out.services[key] ??= serviceUrl(el, addr)
+  }
   out.oauth2 = readOAuth2(kid(root, 'oAuth2') ?? kid(provider, 'oAuth2'))
   const doc = attrOf(kid(provider, 'documentation'), 'url')
   if (doc && doc.length <= 2048) out.documentationUrl = expandPlaceholders(doc, addr, true)
@@ -171,6 +226,7 @@ export function fileDraft(file: AutoconfigFile, source: Draft['source'], trust: 
     incoming: file.incoming.slice(0, 32),
     outgoing: file.outgoing.slice(0, 32),
     oauth2: file.oauth2,
-    documentationUrl: file.documentationUrl
+    documentationUrl: file.documentationUrl,
+    services: Object.keys(file.services).length ? file.services : undefined
   }
 }

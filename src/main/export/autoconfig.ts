@@ -12,8 +12,13 @@ const AUTH: Record<AuthMethod, string> = {
   ntlm: 'NTLM',
   gssapi: 'GSSAPI',
   'client-ip': 'client-IP-address',
-  none: 'none'
+  none: 'none',
+  // Autoconfig 1.2 names SASL mechanisms with system="sasl" (see line()).
+  'scram-sha-256': 'SCRAM-SHA-256',
+  'scram-sha-256-plus': 'SCRAM-SHA-256-PLUS'
 }
+const SASL = new Set(['SCRAM-SHA-256', 'SCRAM-SHA-256-PLUS'])
+const line = (m: string): string => `      <authentication${SASL.has(m) ? ' system="sasl"' : ''}>${m}</authentication>`
 const SOCKET = { tls: 'SSL', starttls: 'STARTTLS', plain: 'plain' } as const
 
 function username(account: Account, server: ServerSettings): string {
@@ -44,7 +49,7 @@ function server(e: AutoconfigServer): string[] {
     `      <port>${s.port}</port>`,
     `      <socketType>${SOCKET[s.security]}</socketType>`,
     `      <username>${x(e.user)}</username>`,
-    ...e.methods.map((m) => `      <authentication>${m}</authentication>`)
+    ...e.methods.map(line)
   ]
   if (s.protocol === 'pop3' && s.pop3) {
     lines.push('      <pop3>', `        <leaveMessagesOnServer>${s.pop3.leaveOnServer}</leaveMessagesOnServer>`)

@@ -6,7 +6,7 @@ import { fail } from '../errors'
 import { classifyImapAuth } from '../diagnosis/classify'
 import { registerSecret } from '../redact'
 import type { LineSocket } from './lines'
-import { b64, HIDDEN, oauthPayload, plain } from './sasl'
+import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
 import type { LoginArgs } from './session'
 
 let tagCounter = 0
@@ -129,7 +129,25 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
     registerSecret(pass)
     // Exchange's user\\mailbox form works with LOGIN only (imapflow does the same).
     const wantLogin = /[\\/]/.test(user) && !caps.passwordCommandDisabled
-    if (mechs.includes('PLAIN') && !wantLogin) {
+    const scram = scramMechanism(settings.auth, caps.mechanisms)
+    if (scram) {
+      let last!: Reply
+      const step = (r: Reply): SaslStep => ((last = r).kind === 'continue' ? { kind: 'challenge', data: r.text } : { kind: 'done', ok: /^OK\b/i.test(r.text), text: r.text })
+      await scramSha256(user, pass, {
+        async start(mech, initial) {
+          if (saslIr) io.write(`${tag} AUTHENTICATE ${mech} ${initial}`)
+          else {
+            io.write(`${tag} AUTHENTICATE ${mech}`)
+            const go = await next(io, tag, signal)
+            if (go.kind === 'tagged') return step(go)
+            io.write(initial)
+          }
+          return step(await next(io, tag, signal))
+        },
+        respond: async (data, shown) => (io.write(data, shown), step(await next(io, tag, signal)))
+      })
+      reply = last
+    } else if (mechs.includes('PLAIN') && !wantLogin) {
       const payload = plain(user, pass)
       if (saslIr) {
         io.write(`${tag} AUTHENTICATE PLAIN ${payload}`, `${tag} AUTHENTICATE PLAIN ${HIDDEN}`)

@@ -4,7 +4,7 @@
 import { fail } from '../errors'
 import { classifyPop3Auth, greetingProtocol } from '../diagnosis/classify'
 import { readReply, type LineSocket } from './lines'
-import { HIDDEN, oauthPayload, plain } from './sasl'
+import { HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
 import type { Capabilities, Driver, LoginArgs } from './session'
 
 export async function pop3Command(io: LineSocket, signal: AbortSignal, line: string, shown?: string): Promise<string> {
@@ -81,6 +81,15 @@ async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret
   }
   if (a.secret.kind !== 'password') return
   const pass = a.secret.password
+  if (scramMechanism(a.settings.auth, a.caps.mechanisms)) {
+    const step = (line: string): SaslStep => (/^\+( |$)/.test(line) ? { kind: 'challenge', data: line.slice(2).trim() } : { kind: 'done', ok: /^\+OK\b/i.test(line), text: line })
+    const done = await scramSha256(user, pass, {
+      start: async (mech, initial) => step(await pop3Command(io, signal, `AUTH ${mech} ${initial}`)),
+      respond: async (data, shown) => step(await pop3Command(io, signal, data, shown))
+    })
+    if (!done.ok) refused(done.text)
+    return
+  }
   if (mechs.includes('PLAIN')) {
     const reply = await pop3Command(io, signal, `AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
     if (!/^\+OK\b/i.test(reply)) refused(reply)

@@ -12,6 +12,7 @@ import type { Dns } from '../net/dns'
 import { fail, toDiagnosis } from '../errors'
 import { isUserFixable } from '../diagnosis/fixable'
 import { offersOAuth, onlyOAuth } from '../diagnosis/classify'
+import { scramMechanism } from './sasl'
 import { connectTcp, resolveHost } from './connect'
 import { LineSocket } from './lines'
 import { ProbeRecorder } from './recorder'
@@ -214,7 +215,8 @@ function checkAuthAllowed(settings: ServerSettings, secret: Secret, caps: Capabi
     if (onlyOAuth(caps.mechanisms)) {
       fail('oauth-required', { detail: `the server offers only ${caps.mechanisms.join(', ')} for sign-in` })
     }
-    if (caps.passwordCommandDisabled && !caps.mechanisms.some((m) => /^(PLAIN|LOGIN)$/i.test(m))) {
+    const saslPassword = caps.mechanisms.some((m) => /^(PLAIN|LOGIN)$/i.test(m)) || scramMechanism(settings.auth, caps.mechanisms)
+    if (caps.passwordCommandDisabled && !saslPassword) {
       fail(offersOAuth(caps.mechanisms) ? 'oauth-required' : 'auth-mechanism-unsupported', {
         detail: 'the server does not accept a password here'
       })

@@ -5,7 +5,7 @@ import { hostname } from 'node:os'
 import nodemailer from 'nodemailer'
 import { AppError, fail } from '../errors'
 import { registerSecret } from '../redact'
-import { b64, HIDDEN, oauthPayload, plain } from './sasl'
+import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
 import { classifySmtp, greetingProtocol, parseSmtpReply, type SmtpStage } from '../diagnosis/classify'
 import { netCode } from './connect'
 import { readReply, type LineSocket } from './lines'
@@ -134,8 +134,17 @@ async function smtpLogin(a: LoginArgs): Promise<string> {
     }
   } else if (a.secret.kind === 'password') {
     const pass = a.secret.password
-    // A server that lists no mechanism may still take PLAIN; its refusal is classified below.
-    if (mechs.includes('PLAIN') || !mechs.length) {
+    const scram = scramMechanism(settings.auth, a.caps.mechanisms)
+    if (scram) {
+      let last!: SmtpAnswer
+      const step = (ans: SmtpAnswer): SaslStep => ((last = ans).code === 334 ? { kind: 'challenge', data: ans.text.slice(4).trim() } : { kind: 'done', ok: ans.code === 235, text: ans.text })
+      await scramSha256(user, pass, {
+        start: async (mech, initial) => (io.write(`AUTH ${mech} ${initial}`), step(await reply(io, signal))),
+        respond: async (data, shown) => (io.write(data, shown), step(await reply(io, signal)))
+      })
+      r = last
+    } else if (mechs.includes('PLAIN') || !mechs.length) {
+      // A server that lists no mechanism may still take PLAIN; its refusal is classified below.
       io.write(`AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
       r = await reply(io, signal)
     } else if (mechs.includes('LOGIN')) {

@@ -3,7 +3,7 @@
 // HTTPS autoconfig. A known provider is trusted; anything else is another domain to confirm.
 import { getDomain } from 'tldts'
 import { inDomain } from '../../net/http'
-import { fileDraft } from '../autoconfig'
+import { fileDraft, type AutoconfigFile } from '../autoconfig'
 import { providerDraft } from '../builtin'
 import { found, nothing, type Draft, type MxInfo, type Source, type SourceContext } from '../types'
 import { fetchBoth } from './autoconfig-web'
@@ -33,6 +33,11 @@ export async function lookupMx(ctx: Pick<SourceContext, 'dns' | 'signal' | 'addr
   }
 }
 
+/** Autoconfig 1.2: a file naming `<domain purpose="mx">` applies only to MX hosts within those. */
+export function appliesToMx(file: Pick<AutoconfigFile, 'mxDomains'>, mxHost: string): boolean {
+  return !file.mxDomains.length || file.mxDomains.some((d) => inDomain(mxHost, d))
+}
+
 async function forName(ctx: SourceContext, name: string, mxHost: string): Promise<Draft[]> {
   const confirm: Draft['trust'] = { level: 'confirm', reason: 'mx-other-domain', subject: mxHost }
   const known = ctx.providers.byDomain(name)
@@ -46,9 +51,9 @@ async function forName(ctx: SourceContext, name: string, mxHost: string): Promis
   }
   const [local, fromIspdb, web] = await Promise.all([readLocal(ctx, name), ispdb(), fetchBoth(ctx, 'https', name)])
   const drafts: Draft[] = []
-  for (const r of local) if ('file' in r) drafts.push(fileDraft(r.file, 'mx', confirm))
+  for (const r of local) if ('file' in r && appliesToMx(r.file, mxHost)) drafts.push(fileDraft(r.file, 'mx', confirm))
   drafts.push(...fromIspdb)
-  for (const r of web) if (r.ok) drafts.push(fileDraft(r.file, 'mx', confirm))
+  for (const r of web) if (r.ok && appliesToMx(r.file, mxHost)) drafts.push(fileDraft(r.file, 'mx', confirm))
   return drafts
 }
 
