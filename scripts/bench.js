@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runInSession } from './session.js'
+import { unpackDebs } from './debs.js'
 
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 const dir = join(root, 'bench')
@@ -21,6 +22,13 @@ if (filters.length) files = files.filter((f) => filters.some((x) => f.includes(x
 if (!files.length) {
   console.log('no bench/*.bench.ts files to run')
   process.exit(0)
+}
+
+// The bench's second implementation runs Cyrus from its unpacked packages.
+const unpackError = unpackDebs()
+if (unpackError) {
+  console.error(unpackError)
+  process.exit(2)
 }
 
 const failed = []

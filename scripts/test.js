@@ -14,6 +14,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ensureKeytar } from './keytar.js'
 import { runInSession } from './session.js'
+import { missingUnpacked, unpackDebs, UNPACKED } from './debs.js'
 
 const here = fileURLToPath(import.meta.url)
 const root = join(here, '..', '..')
@@ -23,8 +24,16 @@ export const PACKAGES = [
   'chromium', 'xvfb', 'xauth', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-lmtpd',
   'gnome-keyring', 'libsecret-1-dev', 'libsecret-tools', 'dbus', 'dbus-x11', 'libxml2-utils', 'msmtp', 'isync',
   'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown', 'bind9-utils',
-  'thunderbird'
+  'thunderbird',
+  // the second implementation of the bench (test/bench/second.ts); cyrus-imapd and cyrus-pop3d
+  // are unpacked by scripts/debs.js, as they conflict with Dovecot's packages
+  'cyrus-common', 'postfix', 'sasl2-bin', 'libsasl2-modules', 'util-linux', 'python3'
 ]
+
+/** Services the packages' scripts may have started: the bench runs its own instances. */
+function stopPackagedServices() {
+  for (const svc of ['postfix', 'cyrus-imapd']) spawnSync('invoke-rc.d', [svc, 'stop'], { stdio: 'ignore' })
+}
 
 function missingPackages(packages) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages], { encoding: 'utf8' })
@@ -51,6 +60,18 @@ function ensurePackages(packages = PACKAGES) {
       console.error(`apt-get ${args[0]} failed`)
       process.exit(2)
     }
+  }
+  stopPackagedServices()
+}
+
+/** cyrus-imapd and cyrus-pop3d, unpacked (scripts/debs.js): apt-get download works without root. */
+function ensureUnpacked() {
+  if (!missingUnpacked().length) return
+  console.log(`Unpacking Debian packages: ${UNPACKED.join(' ')}`)
+  const err = unpackDebs()
+  if (err) {
+    console.error(err)
+    process.exit(2)
   }
 }
 
@@ -135,6 +156,7 @@ async function main() {
   const mode = argv[0] === 'unit' || argv[0] === 'e2e' ? argv[0] : 'all'
   const args = mode === 'all' ? argv : argv.slice(1)
   ensurePackages()
+  ensureUnpacked()
   const keytar = ensureKeytar(root, { isRoot: process.getuid?.() === 0, installPackages: ensurePackages })
   if (keytar) {
     console.error(keytar)

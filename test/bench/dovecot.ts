@@ -111,7 +111,7 @@ async function systemUid(name: string): Promise<number | undefined> {
 
 /** Whether something listens on ip:port, read from /proc/net/tcp: a test connection would
  * spawn a login process, and stopping Dovecot while that one starts up costs 5 s. */
-async function listening(ip: string, port: number): Promise<boolean> {
+export async function listening(ip: string, port: number): Promise<boolean> {
   const hexIp = ip.split('.').reverse().map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase()
   const local = `${hexIp}:${port.toString(16).toUpperCase().padStart(4, '0')}`
   const table = await readFile('/proc/net/tcp', 'utf8')

@@ -12,6 +12,7 @@ import { PORTS, startDovecot } from './dovecot'
 import { writeIspDir } from './isp'
 import { KEYRING_CONTROL_ENV, KEYRING_PASSWORD_ENV, keyringAvailable, startSessionKeyring, type SessionKeyring } from './keyring'
 import { readSinkDir, startSink, type Sink, type SinkMessage } from './sink'
+import { GUESSED_DOMAIN, SECOND_DOMAIN, SECOND_HOST, startSecondBench } from './second'
 
 export { allocLoopback } from './addresses'
 export { openCa, type IssueOptions, type IssuedCert, type TestCa } from './ca'
@@ -24,6 +25,9 @@ export type { SinkMessage } from './sink'
 export const BENCH_DOMAIN = 'bench.test'
 export const MAIL_HOST = `mail.${BENCH_DOMAIN}`
 export const KEYCHAIN_SERVICE = 'Mail Setup Test'
+/** A domain with only an address record for itself: no settings published, no mail service. */
+export const NO_MAIL_DOMAIN = 'nomail.test'
+export { GUESSED_DOMAIN, SECOND_DOMAIN, SECOND_HOST } from './second'
 
 export interface BenchUser {
   /** Also the login name. */
@@ -59,6 +63,23 @@ export interface BenchInfo {
   mailRoot: string
   sink: { host: string; port: number; dir: string }
   dovecot: { conf: string; log: string }
+  /**
+   * The second implementation (test/bench/second.ts): Cyrus IMAP/POP3 and Postfix submission on
+   * their own address, signing users in by the local part. other.test publishes SRV records for
+   * it; guessed.test publishes only the usual host names; both reach the same mailboxes.
+   */
+  second: {
+    domain: string
+    guessedDomain: string
+    host: string
+    address: string
+    /** carol@other.test signs in as "carol". */
+    users: { carol: BenchUser & { login: string } }
+    cyrusLog: string
+    postfixLog: string
+  }
+  /** nomail.test: an A record (to an address where nothing listens) and nothing else. */
+  noMailDomain: string
 }
 
 export interface Bench extends Omit<BenchInfo, 'ca' | 'dns' | 'sink'> {
@@ -116,10 +137,22 @@ export function benchCa(info: BenchInfo): Promise<TestCa> {
   return openCa(info.ca.dir)
 }
 
-function benchZone(mailAddress: string): Zone {
+function benchZone(mailAddress: string, secondAddress: string, nowhere: string): Zone {
   const d = BENCH_DOMAIN
-  const srv = (port: number) => ({ SRV: [{ target: MAIL_HOST, port, priority: 0, weight: 1 }] })
+  const srv = (port: number, target = MAIL_HOST) => ({ SRV: [{ target, port, priority: 0, weight: 1 }] })
+  const o = SECOND_DOMAIN
+  const g = GUESSED_DOMAIN
   return {
+    [o]: { MX: [{ exchange: SECOND_HOST, priority: 10 }] },
+    [SECOND_HOST]: { A: [secondAddress] },
+    [`_imaps._tcp.${o}`]: srv(PORTS.imaps, SECOND_HOST),
+    [`_imap._tcp.${o}`]: srv(PORTS.imap, SECOND_HOST),
+    [`_pop3s._tcp.${o}`]: srv(PORTS.pop3s, SECOND_HOST),
+    [`_submission._tcp.${o}`]: srv(PORTS.submission, SECOND_HOST),
+    [`imap.${g}`]: { A: [secondAddress] },
+    [`pop.${g}`]: { A: [secondAddress] },
+    [`smtp.${g}`]: { A: [secondAddress] },
+    [NO_MAIL_DOMAIN]: { A: [nowhere] },
     [d]: { MX: [{ exchange: MAIL_HOST, priority: 10 }], TXT: ['v=spf1 -all'] },
     [MAIL_HOST]: { A: [mailAddress] },
     [`imap.${d}`]: { A: [mailAddress] },
@@ -154,6 +187,12 @@ export async function startBench(): Promise<Bench> {
 
     const ca = await createCa(join(dir, 'pki'))
     const serverCert = await ca.issueCert(names)
+    const secondAddress = allocLoopback()
+    const secondCert = await ca.issueCert([SECOND_HOST, `imap.${GUESSED_DOMAIN}`, `pop.${GUESSED_DOMAIN}`, `smtp.${GUESSED_DOMAIN}`])
+    const carol = { address: `carol@${SECOND_DOMAIN}`, login: 'carol', password: secret() }
+    // Started now, waited for after Dovecot: the two start in parallel.
+    const secondStarting = startSecondBench({ dir: join(dir, 'second'), address: secondAddress, certFile: secondCert.certFile, keyFile: secondCert.keyFile, users: [carol] })
+    stops.push(async () => (await secondStarting.catch(() => undefined))?.stop())
 
     const savedEnv = { ...process.env }
     let keyring: SessionKeyring | undefined
@@ -187,8 +226,9 @@ export async function startBench(): Promise<Bench> {
     })
     dovecotConf = dovecot.conf
     stops.push(dovecot.stop)
+    const second = await secondStarting
 
-    const dns = await startDnsServer(benchZone(mailAddress))
+    const dns = await startDnsServer(benchZone(mailAddress, secondAddress, allocLoopback()))
     stops.push(dns.stop)
 
     const ispDir = await writeIspDir(join(dir, 'isp'), BENCH_DOMAIN, MAIL_HOST)
@@ -215,7 +255,17 @@ export async function startBench(): Promise<Bench> {
       ispDir,
       mailRoot: dovecot.mailRoot,
       sink: { host: sink.host, port: sink.port, dir: sink.dir },
-      dovecot: { conf: dovecot.conf, log: dovecot.logFile }
+      dovecot: { conf: dovecot.conf, log: dovecot.logFile },
+      second: {
+        domain: SECOND_DOMAIN,
+        guessedDomain: GUESSED_DOMAIN,
+        host: SECOND_HOST,
+        address: secondAddress,
+        users: { carol },
+        cyrusLog: second.cyrusLog,
+        postfixLog: second.postfixLog
+      },
+      noMailDomain: NO_MAIL_DOMAIN
     }
     return {
       ...info,

@@ -63,6 +63,19 @@ export function settings(protocol: ServerSettings['protocol'], host: string, por
   return { protocol, host, port, security, username, auth: ['password-cleartext'] }
 }
 
+/** A settings maker for entries that guessing or SRV found: the address as user name, nobody named it. */
+export function guessedFor(address: string) {
+  return (protocol: ServerSettings['protocol'], host: string, port: number, security: ServerSettings['security']): ServerSettings => ({
+    protocol,
+    host,
+    port,
+    security,
+    username: address,
+    usernameGuessed: true,
+    auth: ['password-cleartext']
+  })
+}
+
 export function stepOf(p: Probe | undefined, name: string): Probe['steps'][number] | undefined {
   return p?.steps.find((s) => s.name === name)
 }

@@ -11,6 +11,7 @@ import { createDns } from '../../src/main/net/dns'
 import { verify } from '../../src/main/verify'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
+import { guessedFor } from './helpers'
 
 const bench = inject('bench')
 const ca = [...rootCertificates, bench.ca.certPem]
@@ -18,15 +19,7 @@ const dns = createDns({ dnsServers: [bench.dns.server] })
 const ctx = () => ({ dns, ca, signal: new AbortController().signal, onProbe: (_p: Probe) => undefined })
 
 function guessed(address: string): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
-  const s = (protocol: ServerSettings['protocol'], host: string, port: number, security: ServerSettings['security']): ServerSettings => ({
-    protocol,
-    host,
-    port,
-    security,
-    username: address,
-    usernameGuessed: true,
-    auth: ['password-cleartext']
-  })
+  const s = guessedFor(address)
   const d = bench.domain
   return {
     // Three names for the one server, as guessing finds them.

@@ -1,0 +1,153 @@
+// The second implementation (Cyrus IMAP/POP3 + Postfix submission with Cyrus SASL), which signs
+// users in by the local part: settings found by SRV and by guessing verify with the right
+// password through the CLI, the card says which form the server wanted, a wrong password costs
+// at most two failed sign-ins per protocol in the servers' own logs, and the round trip works.
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { rootCertificates } from 'node:tls'
+import { createDns } from '../../src/main/net/dns'
+import { roundTrip, verify } from '../../src/main/verify'
+import type { ServerSettings } from '../../src/shared/domain'
+import type { Probe } from '../../src/shared/verify'
+import { guessedFor } from './helpers'
+
+const bench = inject('bench')
+const second = bench.second
+const carol = second.users.carol
+const root = new URL('../../', import.meta.url).pathname
+const ca = [...rootCertificates, bench.ca.certPem]
+const dns = createDns({ dnsServers: [bench.dns.server] })
+const ctx = () => ({ dns, ca, signal: new AbortController().signal, onProbe: (_p: Probe) => undefined })
+let env: NodeJS.ProcessEnv
+
+beforeAll(() => {
+  env = {
+    ...process.env,
+    ...bench.env,
+    MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'second-')),
+    // Nothing answers for these domains but the bench's DNS: the web sources fail fast.
+    MAIL_SETUP_ISPDB_URL: 'https://ispdb.invalid/v1.1/'
+  }
+  delete env.MAIL_SETUP_ISP_DIRS
+})
+
+function cli(args: string[], password: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], { env: { ...env, MAIL_SETUP_PASSWORD: password }, cwd: root })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+    child.stdin.end('')
+  })
+}
+
+function guessed(address: string, domain: string): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
+  const s = guessedFor(address)
+  return {
+    incoming: [s('imap', `imap.${domain}`, 993, 'tls'), s('imap', `imap.${domain}`, 143, 'starttls'), s('pop3', `pop.${domain}`, 995, 'tls'), s('pop3', `pop.${domain}`, 110, 'starttls')],
+    outgoing: [s('smtp', `smtp.${domain}`, 465, 'tls'), s('smtp', `smtp.${domain}`, 587, 'starttls')]
+  }
+}
+
+/**
+ * Failed sign-ins in the servers' own logs, per protocol. Cyrus logs a refused AUTHENTICATE
+ * PLAIN without the user name ("(-notset-)"), so tests count what a check added (they run one
+ * at a time, and nothing else talks to this bench).
+ */
+async function failuresInLogs(): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { imap: 0, pop3: 0, smtp: 0 }
+  // Cyrus: "bench-cyrus/imaps[123]: badlogin: localhost [127.0.0.1] PLAIN (-notset-) [SASL(-13): user not found: …]"
+  for (const line of (await readFile(second.cyrusLog, 'utf8')).split('\n')) {
+    const m = /bench-cyrus\/(imap|pop3)s?\[\d+\]: badlogin: /.exec(line)
+    if (m) counts[m[1]!]!++
+  }
+  // Postfix: "warning: localhost[127.0.0.1]: SASL PLAIN authentication failed: …, sasl_username=carol@other.test"
+  for (const line of (await readFile(second.postfixLog, 'utf8')).split('\n')) if (/SASL \S+ authentication failed/.test(line)) counts.smtp!++
+  return counts
+}
+
+/** What `check` cost in failed sign-ins, once the servers have written their logs. */
+async function failuresOf(check: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await failuresInLogs()
+  await check()
+  let last = ''
+  for (let i = 0; i < 30; i++) {
+    const now = JSON.stringify(await failuresInLogs())
+    if (now === last) break
+    last = now
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  const after = JSON.parse(last) as Record<string, number>
+  return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]))
+}
+
+describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part', () => {
+  it('settings found by SRV verify with the right password (CLI), with the local part as user name', async () => {
+    const res = await cli(['verify', carol.address, '--json', '--no-save'], carol.password)
+    const doc = JSON.parse(res.stdout)
+    expect(res.code, res.stderr).toBe(0)
+    const v = doc.result.verify
+    expect(v.incoming.settings).toMatchObject({ host: second.host, username: carol.login })
+    expect(v.incoming.usernameForm).toBe('local-part')
+    expect(v.outgoing.settings).toMatchObject({ host: second.host, username: carol.login })
+    expect(v.outgoing.usernameForm).toBe('local-part')
+    // Cyrus's and Postfix's own refusal of the full address came first, once per protocol.
+    expect(JSON.stringify(v.probes)).not.toContain(carol.password)
+  })
+
+  it('settings found only by guessing verify too, and the human output names the form', async () => {
+    const address = `carol@${second.guessedDomain}`
+    const res = await cli(['verify', address, '--no-save'], carol.password)
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stdout).toMatch(new RegExp(`Incoming: verified .*imap\\.${second.guessedDomain}.*user carol .*part before the @`))
+    expect(res.stdout).toMatch(/Outgoing: verified .*user carol /)
+  })
+
+  it('a wrong password costs at most two failed sign-ins per protocol in Cyrus\'s and Postfix\'s logs', async () => {
+    const local = `c${randomBytes(4).toString('hex')}`
+    const address = `${local}@${second.guessedDomain}`
+    let r: Awaited<ReturnType<typeof verify>> | undefined
+    const spent = await failuresOf(async () => {
+      r = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] }, ctx())
+    })
+    expect(r?.diagnosis?.code).toBe('auth-failed')
+    expect(r?.diagnosis?.params?.usernames).toBe(`${address}, ${local}`)
+    expect(spent).toEqual({ imap: 2, pop3: 2, smtp: 2 })
+  })
+
+  it('the right password with guessed settings costs one refusal per protocol (the address), then signs in', async () => {
+    const address = `carol@${second.guessedDomain}`
+    let r: Awaited<ReturnType<typeof verify>> | undefined
+    const spent = await failuresOf(async () => {
+      r = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: carol.password }, exceptions: [] }, ctx())
+    })
+    expect(r?.diagnosis).toBeUndefined()
+    expect(r?.incoming?.settings.username).toBe('carol')
+    // IMAP and SMTP were signed in to; POP3 may have been cut short once IMAP won.
+    expect(spent.imap).toBe(1)
+    expect(spent.smtp).toBe(1)
+    expect(spent.pop3).toBeLessThanOrEqual(1)
+  })
+
+  it('the round trip runs through Postfix into Cyrus and back', async () => {
+    const address = carol.address
+    const v = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: carol.password }, exceptions: [] }, ctx())
+    expect(v.incoming && v.outgoing).toBeTruthy()
+    const stages: string[] = []
+    const rt = await roundTrip(
+      { address, incoming: v.incoming!.settings, outgoing: v.outgoing!.settings, secret: { kind: 'password', password: carol.password }, exceptions: [] },
+      { dns, ca, signal: new AbortController().signal, onStage: (s) => stages.push(s), waitMs: 15_000 }
+    )
+    expect(rt.diagnosis).toBeUndefined()
+    expect(rt).toMatchObject({ ok: true, removed: true })
+    expect(stages).toContain('delivered')
+  })
+})
