@@ -15,9 +15,19 @@ export function forgetSecret(value: string | undefined): void {
   if (value) knownSecrets.delete(value)
 }
 
+/**
+ * The forms a secret may take in text: itself, base64 and percent-encoded; and for a non-ASCII
+ * secret, its UTF-8 bytes read as latin1 (a line that was not valid UTF-8 as a whole) and its
+ * latin1 bytes in base64 (a server that re-encoded it).
+ */
 function variants(secret: string): string[] {
-  const b64 = Buffer.from(secret, 'utf8').toString('base64')
-  return [secret, b64, encodeURIComponent(secret)]
+  const utf8 = Buffer.from(secret, 'utf8')
+  const out = new Set([secret, utf8.toString('base64'), encodeURIComponent(secret)])
+  if (/[^\x00-\x7f]/.test(secret)) {
+    out.add(utf8.toString('latin1'))
+    if (/^[\x00-\xff]*$/.test(secret)) out.add(Buffer.from(secret, 'latin1').toString('base64'))
+  }
+  return [...out]
 }
 
 // Protocol shapes that carry credentials, each keeping the verb and masking the rest.

@@ -11,6 +11,7 @@ import { readReply, type LineSocket } from './lines'
 import type { ProbeRecorder } from './recorder'
 import type { Capabilities, Driver, LoginArgs } from './session'
 import { strictTlsOptions } from './tls'
+import { decodeServerBytes } from './decode'
 
 async function command(io: LineSocket, signal: AbortSignal, line: string): Promise<{ untagged: string[]; done: string }> {
   const tag = nextTag()
@@ -121,7 +122,7 @@ export function imapLogger(rec: ProbeRecorder): ImapFlowOptions['logger'] {
     if (entry?.msg !== 'write to socket' && entry?.msg !== 'read from socket') return
     const dir = entry.src === 'c' ? 'c' : 's'
     if (entry.hidden) return rec.line('c', '(credentials hidden)')
-    const text = Buffer.from(entry.data ?? '', 'base64').toString('latin1')
+    const text = decodeServerBytes(Buffer.from(entry.data ?? '', 'base64'))
     for (const l of text.split(/\r?\n/)) if (l) rec.line(dir, l)
   }
   const quiet = (): void => undefined

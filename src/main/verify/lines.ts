@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream'
 import { AppError, fail } from '../errors'
 import type { ProbeRecorder } from './recorder'
 import { MAX_BYTES, MAX_LINE } from './timing'
+import { decodeServerBytes } from './decode'
 import { checkLine } from './arguments'
 
 export class LineSocket {
@@ -37,9 +38,10 @@ export class LineSocket {
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
     let nl: number
     while ((nl = this.buf.indexOf(0x0a)) >= 0) {
-      const line = this.buf.subarray(0, nl).toString('latin1').replace(/\r$/, '')
+      const raw = this.buf.subarray(0, nl && this.buf[nl - 1] === 0x0d ? nl - 1 : nl)
       this.buf = this.buf.subarray(nl + 1)
-      if (line.length > MAX_LINE) return this.tooLong()
+      if (raw.length > MAX_LINE) return this.tooLong()
+      const line = decodeServerBytes(raw)
       this.rec.line('s', line)
       this.lines.push(line)
     }
@@ -48,7 +50,7 @@ export class LineSocket {
   }
 
   private tooLong(): void {
-    this.rec.line('s', `${this.buf.subarray(0, 200).toString('latin1')}… (line longer than ${MAX_LINE} bytes)`)
+    this.rec.line('s', `${decodeServerBytes(this.buf.subarray(0, 200))}… (line longer than ${MAX_LINE} bytes)`)
     this.stop(new AppError({ code: 'protocol-error', detail: `a line from the server was longer than ${MAX_LINE} bytes` }))
   }
 

@@ -5,6 +5,7 @@ import type { ServerSettings } from '../../shared/domain'
 import type { Probe, ProbeStep, StepName } from '../../shared/verify'
 import { AppError, toDiagnosis } from '../errors'
 import { redact, redactSecrets } from '../redact'
+import { forText } from '../../shared/escape'
 
 const MAX_TRANSCRIPT = 2000
 const MAX_TEXT = 2000
@@ -13,14 +14,6 @@ const MAX_TEXT = 2000
 export function plannedSteps(security: ServerSettings['security']): StepName[] {
   if (security === 'tls') return ['dns', 'tcp', 'tls', 'certificate', 'greeting', 'capabilities', 'auth']
   return ['dns', 'tcp', 'greeting', 'tls', 'certificate', 'capabilities', 'auth']
-}
-
-/**
- * Printable form of raw protocol bytes: control characters and non-ASCII escaped, except the
- * redaction mask's bullet, which only our own stand-ins contain (server bytes are read as latin1).
- */
-export function printable(text: string): string {
-  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\u2021\u2023-\uffff]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
 }
 
 export class ProbeRecorder {
@@ -57,7 +50,9 @@ export class ProbeRecorder {
       this.probe.transcript.push({ t: this.elapsed(), dir: 'i', text: '(transcript truncated)' })
       return
     }
-    let clean = redact(printable(text))
+    // Decoded once (decode.ts), redacted, then escaped: escaping first would hide a non-ASCII
+    // password from redaction ("P\xc3\xa4sswort" matches no secret).
+    let clean = forText(redact(text))
     if (clean.length > MAX_TEXT) clean = `${clean.slice(0, MAX_TEXT - 20)}… (${clean.length} chars)`
     this.probe.transcript.push({ t: Math.round(this.elapsed() * 10) / 10, dir, text: clean })
   }
