@@ -1,4 +1,4 @@
-// Misbehaving servers no real one imitates, as real sockets: a TLS front with a certificate
+// Misbehaving servers no real one imitates, as real sockets: TLS fronts with a certificate
 // for another host (relaying to the bench's Dovecot), a server that accepts and stays silent,
 // and an SMTP server that offers no encryption at all.
 import { createServer, type Server, type Socket } from 'node:net'
@@ -24,24 +24,43 @@ function closer(server: Server, sockets: Set<Socket>): () => Promise<void> {
 
 /** `host` resolves to a TLS server whose certificate names only `certName`; behind it, Dovecot's IMAPS. */
 export async function wrongHostImap(bench: Bench, host: string, certName: string): Promise<Fake & { fingerprint256: string }> {
+  const front = await tlsFront(bench, [host], certName, [bench.ports.imaps])
+  return { ...front, host }
+}
+
+/**
+ * Every name in `hosts` resolves to one address whose TLS servers on `ports` all present one
+ * certificate naming only `certName`; behind each, Dovecot's service on the same port.
+ */
+export async function tlsFront(bench: Bench, hosts: string[], certName: string, ports: number[]): Promise<Fake & { fingerprint256: string }> {
   const address = allocLoopback()
   const cert = await bench.ca.issueCert([certName])
   const sockets = new Set<Socket>()
-  const server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (front) => {
-    sockets.add(front)
-    const back = tlsConnect({ host: bench.mailAddress, port: bench.ports.imaps, servername: bench.mailHost, ca: [bench.ca.certPem] })
-    sockets.add(back)
-    front.pipe(back).pipe(front)
-    const end = (): void => {
-      front.destroy()
-      back.destroy()
+  const servers = ports.map((port) =>
+    createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (front) => {
+      sockets.add(front)
+      const back = tlsConnect({ host: bench.mailAddress, port, servername: bench.mailHost, ca: [bench.ca.certPem] })
+      sockets.add(back)
+      front.pipe(back).pipe(front)
+      const end = (): void => {
+        front.destroy()
+        back.destroy()
+      }
+      front.on('error', end).on('close', end)
+      back.on('error', end).on('close', end)
+    })
+  )
+  for (const [i, server] of servers.entries()) await new Promise<void>((resolve) => server.listen(ports[i], address, resolve))
+  for (const host of hosts) bench.dns.set(host, 'A', [address])
+  const closers = servers.map((server) => closer(server, sockets))
+  return {
+    host: hosts[0]!,
+    address,
+    fingerprint256: new X509Certificate(cert.certPem).fingerprint256,
+    close: async () => {
+      await Promise.all(closers.map((c) => c()))
     }
-    front.on('error', end).on('close', end)
-    back.on('error', end).on('close', end)
-  })
-  await new Promise<void>((resolve) => server.listen(bench.ports.imaps, address, resolve))
-  bench.dns.set(host, 'A', [address])
-  return { host, address, fingerprint256: new X509Certificate(cert.certPem).fingerprint256, close: closer(server, sockets) }
+  }
 }
 
 /** `host` resolves to a server that accepts connections on `port` and never says a word. */

@@ -16,9 +16,14 @@ test('helpdesk: address only, straight into checking with details, report saved'
   // Everything the provider offers is tried: IMAP and POP both appear.
   await expect(page.locator('tr[data-probe="mail.bench.test:993"]')).toBeVisible()
   await expect(page.locator('tr[data-probe$=":995"]').first()).toBeVisible()
-  // Details are open from the start, with certificates and transcripts.
-  await expect(page.getByRole('button', { name: 'Hide details' })).toHaveAttribute('aria-expanded', 'true')
+  // Evidence is open from the start, with nothing to click: the verdict first, then the
+  // certificate (once, however many servers showed it), then the table and the transcripts.
+  await expect(page.getByRole('button', { name: /details/ })).toHaveCount(0)
+  await expect(page.locator('.certificates .cert-group')).toHaveCount(1)
   await expect(page.locator('dl.cert').first()).toContainText('Mail Setup Bench CA')
+  const top = async (selector: string): Promise<number> => (await page.locator(selector).first().boundingBox())!.y
+  expect(await top('section.result.good')).toBeLessThan(await top('section.certificates'))
+  expect(await top('section.certificates')).toBeLessThan(await top('table.matrix'))
   await expect(page.locator('pre.transcript').first()).toBeVisible()
   await expect(page.getByRole('button', { name: 'Continue' })).toHaveCount(0)
 

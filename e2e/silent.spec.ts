@@ -33,6 +33,8 @@ test('silent DNS while searching: the source list is live and Cancel stops the s
   await page.getByLabel('Email address').fill('user@quiet.example')
   await page.getByRole('button', { name: 'Continue' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Searching for the settings of quiet.example' })).toBeVisible()
+  // "Where we looked" is one click away, and live.
+  await page.getByRole('button', { name: 'Where we looked', expanded: false }).click()
   await expect(page.locator('.sources li').first()).toBeVisible()
   await page.getByRole('button', { name: 'Cancel' }).click()
   await expect(page.getByRole('status').filter({ hasText: 'Search stopped.' })).toBeVisible()

@@ -32,8 +32,10 @@ function variants(secret: string): string[] {
 
 // Protocol shapes that carry credentials, each keeping the verb and masking the rest.
 const PATTERNS: Array<[RegExp, string]> = [
-  // IMAP: tag LOGIN user pass / tag AUTHENTICATE MECH initial-response
-  [/^(\S+ LOGIN )(.*)$/im, `$1${MASK}`],
+  // IMAP: tag LOGIN user pass (the username stays: it shows which form the server refused)
+  // / tag AUTHENTICATE MECH initial-response
+  [/^(\S+ LOGIN (?:"(?:[^"\\]|\\.)*"|\{\d+\+?\}|[^\s"{]+) )(.+)$/im, `$1${MASK}`],
+  [/^(\S+ LOGIN )(?!(?:"(?:[^"\\]|\\.)*"|\{\d+\+?\}|[^\s"{]+)(?: ••••••)?$)(.+)$/im, `$1${MASK}`],
   [/^(\S+ AUTHENTICATE \S+)( .*)?$/im, `$1 ${MASK}`],
   // POP3
   [/^(PASS )(.*)$/im, `$1${MASK}`],

@@ -4,7 +4,13 @@ import { redact, redactValue, registerSecret, REDACTION_MASK as M } from '../../
 
 describe('redact', () => {
   it('masks credentials by protocol shape', () => {
-    expect(redact('a1 LOGIN alice "s3cr3t"')).toBe(`a1 LOGIN ${M}`)
+    // IMAP LOGIN keeps the username (which form the server refused) and masks the password.
+    expect(redact('a1 LOGIN alice "s3cr3t"')).toBe(`a1 LOGIN alice ${M}`)
+    expect(redact('a1 LOGIN "alice@example.com" "s3 \\"cr3t"')).toBe(`a1 LOGIN "alice@example.com" ${M}`)
+    expect(redact('a1 LOGIN {5+} s3cr3t')).toBe(`a1 LOGIN {5+} ${M}`)
+    // Anything that does not parse as one username and a password is masked whole.
+    expect(redact('a1 LOGIN "unterminated s3cr3t')).toBe(`a1 LOGIN ${M}`)
+    expect(redact('a1 LOGIN alice')).toBe('a1 LOGIN alice')
     expect(redact('a2 AUTHENTICATE PLAIN AGFsaWNlAHMzY3IzdA==')).toBe(`a2 AUTHENTICATE PLAIN ${M}`)
     expect(redact('PASS hunter2')).toBe(`PASS ${M}`)
     expect(redact('AUTH PLAIN AGFsaWNl')).toBe(`AUTH PLAIN ${M}`)
@@ -37,7 +43,7 @@ describe('redact', () => {
     expect(out.code).toBe('cert-wrong-host')
     expect(out.settings.host).toBe('mail.example.com')
     expect(out.subjectAltNames).toEqual(['mail.example.com'])
-    expect(out.transcript[0]!.text).toBe(`a1 LOGIN ${M}`)
+    expect(out.transcript[0]!.text).toBe(`a1 LOGIN alice ${M}`)
     expect(out.serverSays).toBe(`NO ${M}`)
     expect(out.password).toBe(M)
   })

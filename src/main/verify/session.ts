@@ -178,6 +178,8 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       if (secret.kind === 'password') rec.probe.usernameForm = done.form.form
       return done.info
     }
+    // The username is evidence (which form the server refused); only the secret is masked.
+    rec.line('i', `signing in as ${settings.username}`)
     await rec.step('auth', t.authMs, signal, login, (x) => x)
     driver.goodbye(io)
     return { probe: rec.finish('ok'), ip, cert }

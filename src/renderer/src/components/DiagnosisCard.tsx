@@ -1,7 +1,10 @@
 import { useEffect, useRef, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Diagnosis } from '../../../shared/diagnosis'
-import { Ltr } from './Ltr'
+import { Ltr, ltrValue } from './Ltr'
+import { formatDate } from './format'
+
+const DATE_PARAMS = ['validTo', 'validFrom']
 
 /** What happened, what to do and what to ask an admin, from the diagnosis catalog. */
 interface Props {
@@ -13,7 +16,7 @@ interface Props {
 }
 
 export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const heading = useRef<HTMLHeadingElement>(null)
   useEffect(() => {
     if (focus) heading.current?.focus()
@@ -24,6 +27,10 @@ export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props):
     protocol: diagnosis.protocol ? t(`protocol.${diagnosis.protocol}`) : '',
     ...diagnosis.params
   }
+  // Dates travel as ISO strings; a person reads them as their language writes dates.
+  for (const k of DATE_PARAMS) if (params[k]) params[k] = formatDate(params[k], i18n.language)
+  // In right-to-left text a host name or fingerprint is isolated (FSI … PDI), as <bdi> does.
+  for (const k of Object.keys(params)) if (!DATE_PARAMS.includes(k)) params[k] = ltrValue(params[k] ?? '', i18n.dir())
   const text = (part: 'title' | 'what' | 'todo' | 'admin'): string =>
     t(`diagnosis:${diagnosis.code}.${part}`, { ...params, defaultValue: t(`diagnosisFallback.${part}`, { code: diagnosis.code }) })
   const admin = text('admin')

@@ -8,3 +8,11 @@ export function Ltr({ children, className }: { children: ReactNode; className?: 
     </bdi>
   )
 }
+
+/**
+ * The same for a value inside a translated sentence (a plain string, so no element): in
+ * right-to-left text it is isolated with FSI … PDI, which is what <bdi> does.
+ */
+export function ltrValue(text: string, dir: 'ltr' | 'rtl'): string {
+  return dir === 'rtl' && text ? `\u2068${text}\u2069` : text
+}

@@ -13,3 +13,9 @@ export function formatMs(ms: number | undefined): string {
 export function hostPort(host: string, port: number): string {
   return `${host}:${port}`
 }
+
+/** A date and time as the current language writes them; text that is not a date is shown as it is. */
+export function formatDate(value: string, lng: string = i18next.language): string {
+  const d = new Date(value)
+  return Number.isNaN(d.getTime()) ? value : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+}

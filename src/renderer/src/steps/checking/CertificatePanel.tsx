@@ -1,14 +1,11 @@
+import { Fragment } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { CertificateInfo } from '../../../../shared/verify'
-import { Ltr } from '../../components/Ltr'
+import { Ltr, ltrValue } from '../../components/Ltr'
+import { formatDate } from '../../components/format'
 
-function date(value: string, lng: string): string {
-  const d = new Date(value)
-  return Number.isNaN(d.getTime()) ? value : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
-}
-
-/** The certificate as an admin would check it: names, issuer, dates, fingerprint, match. */
-export function CertificatePanel({ cert, host }: { cert: CertificateInfo; host: string }): React.JSX.Element {
+/** The certificate as an admin would check it: names, issuer, dates, fingerprint, match per host name. */
+export function CertificatePanel({ cert, hosts }: { cert: CertificateInfo; hosts: string[] }): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const yes = (v: boolean | undefined): string => (v ? t('common.yes') : t('common.no'))
   return (
@@ -26,7 +23,7 @@ export function CertificatePanel({ cert, host }: { cert: CertificateInfo; host: 
         <Ltr>{cert.issuer}</Ltr>
       </dd>
       <dt>{t('cert.validity')}</dt>
-      <dd>{t('cert.validRange', { from: date(cert.validFrom, i18n.language), to: date(cert.validTo, i18n.language) })}</dd>
+      <dd>{t('cert.validRange', { from: formatDate(cert.validFrom, i18n.language), to: formatDate(cert.validTo, i18n.language) })}</dd>
       <dt>{t('cert.fingerprint')}</dt>
       <dd>
         <code className="fingerprint" dir="ltr">
@@ -41,8 +38,12 @@ export function CertificatePanel({ cert, host }: { cert: CertificateInfo; host: 
           </dd>
         </>
       )}
-      <dt>{t('cert.hostMatch', { host })}</dt>
-      <dd className={cert.hostMatches ? 'good-text' : 'bad-text'}>{yes(cert.hostMatches)}</dd>
+      {hosts.map((host) => (
+        <Fragment key={host}>
+          <dt>{t('cert.hostMatch', { host: ltrValue(host, i18n.dir()) })}</dt>
+          <dd className={cert.hostMatches ? 'good-text' : 'bad-text'}>{yes(cert.hostMatches)}</dd>
+        </Fragment>
+      ))}
       <dt>{t('cert.chainTrusted')}</dt>
       <dd className={cert.chainTrusted ? 'good-text' : 'bad-text'}>{yes(cert.chainTrusted)}</dd>
       <dt>{t('cert.selfSigned')}</dt>

@@ -12,6 +12,8 @@ import { useWizard } from '../../wizard'
 import { ProbeMatrix } from './ProbeMatrix'
 import { ProbeDetails } from './ProbeDetails'
 import { TrustOffer } from './TrustOffer'
+import { CertificateList } from './CertificateList'
+import { groupByCertificate } from './certificates'
 import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
@@ -24,7 +26,7 @@ export function CheckingStep(): React.JSX.Element {
   const { state, update, go } = useWizard()
   const [phase, setPhase] = useState<Phase>('')
   const [live, setLive] = useState<Record<string, Probe>>({})
-  const [details, setDetails] = useState(state.helpdesk)
+  const [details, setDetails] = useState(false)
   const runRef = useRef<string | undefined>(undefined)
 
   function stop(): void {
@@ -98,10 +100,14 @@ export function CheckingStep(): React.JSX.Element {
   const probes = orderProbes(live)
   const ok = succeeded(result)
   const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? ({ code: 'internal', userFixable: false } as Diagnosis) : undefined)
-  const certProbes = probes.filter(hasCertProblem)
+  // One decision per distinct certificate, not one per host and port.
+  const trustGroups = phase ? [] : groupByCertificate(probes.filter(hasCertProblem))
+  const offered = new Set(trustGroups.map((g) => g.cert.fingerprint256))
+  const otherCerts = groupByCertificate(probes).filter((g) => !offered.has(g.cert.fingerprint256))
   // Offered only when nothing encrypted worked: a working encrypted server needs no exception.
   const plainProbes = ok ? [] : probes.filter(refusedPlaintext)
   const cancelled = diagnosis?.code === 'cancelled'
+  const failedOthers = ok ? probes.filter((p) => p.state === 'failed').length : 0
 
   let status: string
   if (phase === 'discovering') status = t('checking.discovering')
@@ -109,8 +115,9 @@ export function CheckingStep(): React.JSX.Element {
     const done = probes.filter((p) => p.state !== 'running').length
     status = t('checking.progress', { done, total: Math.max(probes.length, done) })
   } else if (cancelled) status = t('checking.cancelled')
+  else if (ok && failedOthers > 0) status = signedIn(result) ? t('checking.goodWithFailures', { count: failedOthers }) : t('checking.connectedOnly')
   else if (ok) status = signedIn(result) ? t('checking.allGood') : t('checking.connectedOnly')
-  else if (diagnosis) status = t('checking.failedStatus', { title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: diagnosis.code }) })
+  else if (diagnosis) status = t('checking.failedStatus', { title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: t('diagnosisFallback.title', { code: '' }) }) })
   else status = ''
 
   function recheck(patch: Partial<WizardState> = {}): void {
@@ -125,7 +132,6 @@ export function CheckingStep(): React.JSX.Element {
         {phase && <span className="spinner" aria-hidden="true" />}
         {status}
       </p>
-      <ProbeMatrix probes={probes} />
       {!phase && ok && (
         <section className="result good" aria-labelledby="ok-title">
           <h2 id="ok-title">{signedIn(result) ? t('checking.okTitle') : t('checking.connectedTitle')}</h2>
@@ -146,21 +152,28 @@ export function CheckingStep(): React.JSX.Element {
           </button>
         </DiagnosisCard>
       )}
-      {!phase && certProbes.map((p) => <TrustOffer key={p.id} probe={p} onTrust={(exceptions) => recheck({ exceptions })} />)}
+      {trustGroups.map((g) => (
+        <TrustOffer key={g.cert.fingerprint256} group={g} onTrust={(exceptions) => recheck({ exceptions })} />
+      ))}
       {!phase && plainProbes.map((p) => <PlaintextOffer key={p.id} probe={p} onAllow={(exceptions) => recheck({ exceptions })} />)}
-      {probes.length > 0 && !phase && (
+      {/* The helpdesk reads the certificate right after the verdict; the user finds it under details. */}
+      {state.helpdesk && !phase && <CertificateList groups={otherCerts} />}
+      {probes.length > 0 && !state.helpdesk && (
         <button type="button" className="link-button" aria-expanded={details} aria-controls="details" onClick={() => setDetails(!details)}>
           {details ? t('checking.hideDetails') : t('checking.showDetails')}
         </button>
       )}
-      <div id="details" hidden={!details || phase !== ''}>
-        {details && !phase && (
-          <>
+      <div id="details" className="details" hidden={!details && !state.helpdesk}>
+        {!state.helpdesk && !phase && <CertificateList groups={otherCerts} />}
+        <ProbeMatrix probes={probes} />
+        {!phase && probes.length > 0 && (
+          <section className="evidence" aria-labelledby="evidence-title">
+            <h2 id="evidence-title">{t('checking.evidence')}</h2>
             {probes.map((p) => (
               <ProbeDetails key={p.id} probe={p} />
             ))}
             <ReportButtons />
-          </>
+          </section>
         )}
       </div>
       <StepActions>

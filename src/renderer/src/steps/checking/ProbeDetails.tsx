@@ -2,8 +2,8 @@ import { useId } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { Probe, TranscriptLine } from '../../../../shared/verify'
 import { CopyButton } from '../../components/CopyButton'
-import { Ltr } from '../../components/Ltr'
-import { CertificatePanel } from './CertificatePanel'
+import { Ltr, ltrValue } from '../../components/Ltr'
+import { stepInfo } from './stepInfo'
 
 const DIR: Record<TranscriptLine['dir'], string> = { c: 'C:', s: 'S:', i: '--' }
 
@@ -11,40 +11,42 @@ export function transcriptText(p: Probe): string {
   return p.transcript.map((l) => `${String(Math.round(l.t)).padStart(6)} ${DIR[l.dir]} ${l.text}`).join('\n')
 }
 
-/** One probe's evidence: steps with their outcome, certificate, and the redacted transcript. */
+/** One probe's evidence: steps with their outcome, which certificate, and the redacted transcript. */
 export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const id = useId()
   const where = `${probe.settings.host}:${probe.settings.port}`
   return (
     <section className="probe-details" aria-labelledby={`${id}-h`}>
-      <h2 id={`${id}-h`}>
+      <h3 id={`${id}-h`}>
         {t(`checking.${probe.role}`)} · {t(`protocol.${probe.settings.protocol}`)} · <Ltr>{where}</Ltr> · {t(`security.${probe.settings.security}`)}
-      </h2>
+      </h3>
       <ul className="step-info">
-        {probe.steps
-          .filter((s) => s.info)
-          .map((s) => (
-            <li key={s.name}>
-              {t(`step.${s.name}`)}: <Ltr>{s.info}</Ltr>
-            </li>
-          ))}
+        {probe.steps.map((s) => {
+          const info = stepInfo(s, probe, t, i18n.dir())
+          return (
+            info && (
+              <li key={s.name}>
+                {t(`step.${s.name}`)}: {info.technical ? <Ltr>{info.text}</Ltr> : info.text}
+              </li>
+            )
+          )
+        })}
         {probe.usernameForm && (
-          <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: probe.settings.username })}</li>
+          <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: ltrValue(probe.settings.username, i18n.dir()) })}</li>
         )}
         {probe.authMechanisms && probe.authMechanisms.length > 0 && (
           <li>
             {t('checking.mechanisms')}: <Ltr>{probe.authMechanisms.join(' ')}</Ltr>
           </li>
         )}
+        {probe.certificate && (
+          <li>
+            {t('cert.fingerprint')}: <code className="fingerprint" dir="ltr">{probe.certificate.fingerprint256}</code>
+          </li>
+        )}
       </ul>
-      {probe.certificate && (
-        <>
-          <h3>{t('cert.title')}</h3>
-          <CertificatePanel cert={probe.certificate} host={probe.settings.host} />
-        </>
-      )}
-      <h3 id={`${id}-t`}>{t('checking.transcript')}</h3>
+      <h4 id={`${id}-t`}>{t('checking.transcript')}</h4>
       <pre className="transcript" dir="ltr" tabIndex={0} aria-labelledby={`${id}-t`}>
         {transcriptText(probe) || t('checking.noTranscript')}
       </pre>

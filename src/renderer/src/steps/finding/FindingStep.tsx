@@ -96,7 +96,7 @@ export function FindingStep(): React.JSX.Element {
         {running && <span className="spinner" aria-hidden="true" />}
         {status}
       </p>
-      <SourceList sources={state.sources} />
+      <SourceList sources={state.sources} open={state.helpdesk} />
       {state.discoveryError && state.discoveryError.code !== 'cancelled' && <DiagnosisCard diagnosis={state.discoveryError} />}
       {needsSignIn && (
         <ExchangeSignIn

@@ -1,3 +1,4 @@
+import { useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { SourceReport } from '../../../../shared/domain'
 import { formatMs } from '../../components/format'
@@ -12,15 +13,23 @@ const ICON: Record<SourceReport['state'], string> = {
   skipped: '·'
 }
 
-/** Every discovery source and what it did, updated as reports arrive. */
-export function SourceList({ sources }: { sources: Record<string, SourceReport> }): React.JSX.Element | null {
+/**
+ * Every discovery source and what it did, updated as reports arrive. Evidence for whoever
+ * wants it: closed until asked for, except for the helpdesk.
+ */
+export function SourceList({ sources, open: openAtStart = false }: { sources: Record<string, SourceReport>; open?: boolean }): React.JSX.Element | null {
   const { t } = useTranslation()
+  const [open, setOpen] = useState(openAtStart)
   const list = Object.values(sources)
   if (list.length === 0) return null
   return (
     <section aria-labelledby="sources-title" className="sources">
-      <h2 id="sources-title">{t('finding.sources')}</h2>
-      <ul>
+      <h2 id="sources-title" className="disclosure">
+        <button type="button" className="link-button" aria-expanded={open} aria-controls="sources-list" onClick={() => setOpen(!open)}>
+          {t('finding.sources')}
+        </button>
+      </h2>
+      <ul id="sources-list" hidden={!open}>
         {list.map((r) => (
           <li key={r.source} className={`source ${r.state}`}>
             <span className="icon" aria-hidden="true">
