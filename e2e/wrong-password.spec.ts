@@ -15,7 +15,7 @@ test('wrong password: diagnosis card, details, fix sign-in and succeed', async (
 
   const card = page.locator('section.diagnosis')
   await expect(card.getByRole('heading', { level: 2 })).toHaveText(catalog['auth-failed'].title)
-  await expect(card).toContainText(catalog['auth-failed'].todo)
+  await expect(card).toContainText(catalog['auth-failed'].todo.replace('{{usernames}}', alice.address))
   await expect(page.getByRole('status').filter({ hasText: 'The check found a problem' })).toBeVisible()
   await expect(card.getByRole('heading', { name: 'What happened' })).toBeVisible()
   await expect(card.getByRole('heading', { name: 'What you can do' })).toBeVisible()
