@@ -14,6 +14,12 @@ export const Account = z.object({
   source: SourceId.optional(),
   providerName: z.string().max(200).optional(),
   verifiedAt: z.string().optional(),
+  /**
+   * Whether the system keychain held the account's secret (password or OAuth sign-in) when it
+   * was saved. false: saved without it (no keychain, or not asked to keep it); the mail client
+   * or the next sign-in asks. Absent in files written before this field.
+   */
+  secretStored: z.boolean().optional(),
   createdAt: z.string(),
   updatedAt: z.string()
 })
@@ -23,7 +29,9 @@ export const KeychainStatus = z.object({
   stored: z.boolean(),
   /** Diagnosis code when not stored: keychain-unavailable, keychain-locked, keychain-denied. */
   code: z.string().max(100).optional(),
-  service: z.string().max(200).optional()
+  service: z.string().max(200).optional(),
+  /** Diagnosis params for the code's words (e.g. what to install when keytar is not built). */
+  params: z.record(z.string(), z.string().max(500)).optional()
 })
 export type KeychainStatus = z.infer<typeof KeychainStatus>
 

@@ -117,8 +117,10 @@ describe('no keychain', () => {
 
   it('reports a keytar that cannot be loaded as keychain-unavailable', async () => {
     const broken = createCredentialStore(SERVICE, { load: () => import('keytar-is-not-installed' as string) })
-    expect(await broken.save('k', 'secret-value')).toEqual({ stored: false, code: 'keychain-unavailable', service: SERVICE })
+    // With what to install and which command builds it (the words' `_module` variant).
+    const fix = { context: 'module', install: expect.stringMatching(/^libsecret-1-dev\b/), build: expect.stringMatching(/^npm (rebuild keytar|install)$/) }
+    expect(await broken.save('k', 'secret-value')).toEqual({ stored: false, code: 'keychain-unavailable', service: SERVICE, params: fix })
     await expect(broken.get('k')).rejects.toBeInstanceOf(AppError)
-    await expect(broken.get('k')).rejects.toMatchObject({ diagnosis: { code: 'keychain-unavailable' } })
+    await expect(broken.get('k')).rejects.toMatchObject({ diagnosis: { code: 'keychain-unavailable', params: { ...fix, service: SERVICE } } })
   })
 })

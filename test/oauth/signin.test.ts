@@ -166,9 +166,10 @@ describe('OAuth2 sign-in to real mail servers', () => {
       account: { address, displayName: 'Peggy', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
       storePassword: false
     })
-    expect(saved.keychain).toEqual({ stored: false, code: 'keychain-unavailable', service: world.config.keychainService })
-    const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string }> }>('listAccounts', {})
-    expect(accounts.find((a) => a.id === saved.account.id)?.authKind).toBe('oauth2')
+    expect(saved.keychain).toMatchObject({ stored: false, code: 'keychain-unavailable', service: world.config.keychainService, params: { context: 'module' } })
+    const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string; secretStored?: boolean }> }>('listAccounts', {})
+    // Saved, and marked as saved without its sign-in (docs/formats.md).
+    expect(accounts.find((a) => a.id === saved.account.id)).toMatchObject({ authKind: 'oauth2', secretStored: false })
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
     expect((await call<VerifyResult>('verify', { runId: 'v-peggy', address, incoming: [incoming[0]], outgoing, credentials })).diagnosis).toBeUndefined()
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()

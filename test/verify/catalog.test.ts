@@ -25,6 +25,21 @@ describe('catalog', () => {
   }
 })
 
+describe('catalog variants', () => {
+  it('every word picked by params.context (e.g. todo_module) exists in both languages with the same parameters', () => {
+    const variants = Object.entries(en as Record<string, Record<string, string>>).flatMap(([code, entry]) =>
+      Object.keys(entry).filter((k) => k.includes('_')).map((k) => [code, k] as const)
+    )
+    expect(variants.map(([code, k]) => `${code}.${k}`)).toContain('keychain-unavailable.todo_module')
+    for (const [code, k] of variants) {
+      const e = (en as Record<string, Record<string, string>>)[code]![k]!
+      const a = (ar as Record<string, Record<string, string>>)[code]?.[k]
+      expect(a, `${code}.${k} ar`).toMatch(/[\u0600-\u06FF]/)
+      expect(params(a!)).toEqual(params(e))
+    }
+  })
+})
+
 describe('classifier', () => {
   const smtp: Array<[string, string, string]> = [
     ['535 5.7.8 Authentication credentials invalid', 'auth', 'auth-failed'],

@@ -143,8 +143,6 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
         createdAt: existing?.createdAt ?? now,
         updatedAt: now
       }
-      // The account is kept even when the keychain fails: nothing the user did is lost.
-      const saved = await services.accounts.upsert(account)
       let keychain: Response<'saveAccount'>['keychain'] = { stored: false, service: config.keychainService }
       const password = services.secrets.getPassword(account.address)
       if (req.storePassword && account.authKind === 'password' && password) {
@@ -153,7 +151,16 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       // OAuth: the sign-in's refresh token reaches the keychain only now, with its account
       // (storePassword is about passwords; without the refresh token the account cannot work).
       if (account.authKind === 'oauth2') keychain = await oauth.keep(account.address)
-      return { account: saved, keychain }
+      // The account is kept even when the keychain fails (nothing the user did is lost), and
+      // says so: written once the keychain has answered, marked with whether it holds the
+      // secret, never looking complete without it (docs/formats.md).
+      try {
+        return { account: await services.accounts.upsert({ ...account, secretStored: keychain.stored }), keychain }
+      } catch (err) {
+        // No password left in the keychain for a new account that was not saved.
+        if (!existing && keychain.stored && account.authKind === 'password') await removePasswords(services.credentials, account).catch(() => undefined)
+        throw err
+      }
     },
 
     async listAccounts() {

@@ -15,7 +15,7 @@ import { writeUserFile } from '../files'
 import { AppError } from '../errors'
 import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
-import { formatDiagnosis, formatDiscovery, formatSource, formatVerify } from './output'
+import { formatDiagnosis, formatDiscovery, formatKeychainFailure, formatSource, formatVerify } from './output'
 import { readPassword } from './password'
 import { clipMessage, safeStreams } from './streams'
 import { quoteArg, term } from '../../shared/escape'
@@ -295,6 +295,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
     } else if (!values['no-keychain']) {
       lines.push(saved.keychain.stored ? `Password stored in the system keychain (service "${saved.keychain.service}").` : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`)
     }
+    if (!saved.keychain.stored && saved.keychain.code) lines.push(formatKeychainFailure(saved.keychain))
   }
   if (values['no-save'] && values.oauth) lines.push('Not saved: the sign-in is forgotten when this command ends.')
   ctx.report(ctx.json ? output : lines.join('\n'))

@@ -4,6 +4,7 @@
 // value for the terminal; the template text is our own layout.
 import type { Candidate, DiscoveryResult, ServerSettings, SourceReport } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
+import type { KeychainStatus } from '../../shared/account'
 import type { Probe, VerifyResult } from '../../shared/verify'
 import { term } from '../../shared/escape'
 import { describeDiagnosis } from './catalog'
@@ -48,6 +49,13 @@ export function formatDiagnosis(d: Diagnosis): string {
   if (text.admin) out.push(term`  What to ask your administrator: ${text.admin}`)
   if (d.detail && d.detail !== d.code) out.push(term`  Detail: ${d.detail}`)
   return out.join('\n')
+}
+
+/** Why the keychain did not keep a secret, in the catalog's words (what happened, what to do). */
+export function formatKeychainFailure(k: KeychainStatus): string {
+  if (!k.code) return ''
+  const text = describeDiagnosis({ code: k.code as Diagnosis['code'], userFixable: true, params: k.params })
+  return [term`  ${text.title}: ${text.what}`, text.todo && term`  What you can do: ${text.todo}`].filter(Boolean).join('\n')
 }
 
 export function formatProbe(p: Probe, transcript: boolean): string {

@@ -4,6 +4,7 @@
 import type { KeychainStatus } from '../../shared/account'
 import { AppError } from '../errors'
 import { registerSecret } from '../redact'
+import { keytarFix } from './build-hint'
 import { classifyKeychainError, type KeychainCode } from './classify'
 
 export interface CredentialStore {
@@ -45,7 +46,12 @@ async function loadKeytar(): Promise<KeytarLike> {
 }
 
 class KeychainError extends Error {
-  constructor(readonly code: KeychainCode, detail: string) {
+  constructor(
+    readonly code: KeychainCode,
+    detail: string,
+    /** Diagnosis params; `context: 'module'` picks the words for a keytar that is not built. */
+    readonly params?: Record<string, string>
+  ) {
     super(detail)
   }
 }
@@ -60,7 +66,8 @@ export function createCredentialStore(service: string, options: CredentialStoreO
       return await keytar
     } catch (err) {
       keytar = undefined
-      throw new KeychainError('keychain-unavailable', `keytar could not be loaded: ${message(err)}`)
+      // Not a keychain problem but a missing native module: say what to install and build.
+      throw new KeychainError('keychain-unavailable', `keytar could not be loaded: ${message(err)}`, { context: 'module', ...keytarFix() })
     }
   }
 
@@ -83,7 +90,7 @@ export function createCredentialStore(service: string, options: CredentialStoreO
   }
 
   function failed(err: unknown): KeychainStatus {
-    if (err instanceof KeychainError) return { stored: false, code: err.code, service }
+    if (err instanceof KeychainError) return { stored: false, code: err.code, service, ...(err.params ? { params: err.params } : {}) }
     return { stored: false, code: 'keychain-unavailable', service }
   }
 
@@ -118,7 +125,8 @@ export function createCredentialStore(service: string, options: CredentialStoreO
         return secret
       } catch (err) {
         const code = err instanceof KeychainError ? err.code : 'keychain-unavailable'
-        throw new AppError({ code, detail: message(err), params: { service } })
+        const params = err instanceof KeychainError ? err.params : undefined
+        throw new AppError({ code, detail: message(err), params: { ...params, service } })
       }
     },
 

@@ -16,9 +16,11 @@ export function KeychainMessage({ status, oauth }: { status: KeychainStatus; oau
   return (
     <div className="note warn">
       <p>
-        <strong>{t('done.keychain.failed')}</strong> {t(`diagnosis:${status.code}.title`, { defaultValue: status.code })}
+        <strong>{t('done.keychain.failed')}</strong> {t(`diagnosis:${status.code}.title`, { ...status.params, defaultValue: status.code })}
       </p>
-      <p>{t(`diagnosis:${status.code}.todo`, { defaultValue: '' })}</p>
+      {/* params.context picks the words for the case (e.g. `what_module`: keytar is not built). */}
+      <p>{t(`diagnosis:${status.code}.what`, { ...status.params, defaultValue: '' })}</p>
+      <p>{t(`diagnosis:${status.code}.todo`, { ...status.params, defaultValue: '' })}</p>
       <p>{t('done.keychain.failedAfter')}</p>
     </div>
   )
