@@ -161,6 +161,6 @@ describe('a fresh clone where keytar cannot build', () => {
       const found = await call('discover', { runId: 'fresh', address: 'jane@cox.net', offline: true, deadlineMs: 3000 })
       expect(found.ok).toBe(true)
       expect((found.value!.candidates as Array<{ source: string }>)[0]!.source).toBe('ispdb')
-    })
+    }, 120_000) // npm start builds the app first (electron-vite build: ~10 s, more on a loaded machine)
   })
 })
