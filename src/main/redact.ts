@@ -1,18 +1,64 @@
 // The one redaction function. Everything that leaves a service (logs, transcripts, reports,
 // exports, errors) passes through here. It removes known secrets by value and protocol
 // credentials by shape.
+import { AsyncLocalStorage } from 'node:async_hooks'
 
 const MASK = '••••••'
 
-/** Secret values registered for this process (passwords, tokens); matched by value anywhere. */
-const knownSecrets = new Set<string>()
+/**
+ * Secret values known now (passwords, tokens, their SASL payloads), matched by value anywhere,
+ * each with the number of holders. A long-running process (browser mode) must not keep every
+ * password ever tried: an operation's registrations end with it (withSecretScope), and the
+ * session's password is held until it is replaced (holdSecret).
+ */
+const knownSecrets = new Map<string, number>()
+const scope = new AsyncLocalStorage<string[]>()
 
-export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 3) knownSecrets.add(value)
+function add(value: string): void {
+  knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1)
 }
 
+/** Registers a secret for the running operation (see withSecretScope), or for the process outside one. */
+export function registerSecret(value: string | undefined): void {
+  if (!value || value.length < 3) return
+  add(value)
+  scope.getStore()?.push(value)
+}
+
+/** Holds a secret until the returned function is called, whatever operation is running. */
+export function holdSecret(value: string | undefined): () => void {
+  if (!value || value.length < 3) return () => undefined
+  add(value)
+  let held = true
+  return () => {
+    if (held) forgetSecret(value)
+    held = false
+  }
+}
+
+/** Drops one holder of a secret; the value is forgotten when nobody holds it. */
 export function forgetSecret(value: string | undefined): void {
-  if (value) knownSecrets.delete(value)
+  if (!value) return
+  const n = knownSecrets.get(value) ?? 0
+  if (n <= 1) knownSecrets.delete(value)
+  else knownSecrets.set(value, n - 1)
+}
+
+/** Runs one operation; the secrets it registers are forgotten when it ends (unless held elsewhere). */
+export async function withSecretScope<T>(fn: () => Promise<T>): Promise<T> {
+  const registered: string[] = []
+  try {
+    return await scope.run(registered, fn)
+  } finally {
+    // Registrations made later by callbacks of this operation stay for the process.
+    const done = registered.splice(0)
+    for (const v of done) forgetSecret(v)
+  }
+}
+
+/** How many secret values are known (for tests and the memory benchmark). */
+export function knownSecretCount(): number {
+  return knownSecrets.size
 }
 
 /**
@@ -54,7 +100,7 @@ const PATTERNS: Array<[RegExp, string]> = [
  */
 export function redactSecrets(text: string): string {
   let out = text
-  for (const secret of knownSecrets) {
+  for (const secret of knownSecrets.keys()) {
     for (const v of variants(secret)) {
       if (v.length >= 3) out = out.split(v).join(MASK)
     }

@@ -1,20 +1,26 @@
 // Passwords the user typed in this session, kept in main only, so the renderer never gets
 // them back and does not have to send them twice. Cleared when the process ends.
-import { registerSecret } from './redact'
+import { holdSecret } from './redact'
 
 export class SessionSecrets {
-  private readonly passwords = new Map<string, string>()
+  private readonly passwords = new Map<string, { password: string; release(): void }>()
 
+  /** Keeps the password (and its redaction) until another replaces it or clear(). */
   setPassword(address: string, password: string): void {
-    registerSecret(password)
-    this.passwords.set(address.toLowerCase(), password)
+    const key = address.toLowerCase()
+    const before = this.passwords.get(key)
+    if (before?.password === password) return
+    this.passwords.set(key, { password, release: holdSecret(password) })
+    before?.release()
   }
 
   getPassword(address: string): string | undefined {
-    return this.passwords.get(address.toLowerCase())
+    return this.passwords.get(address.toLowerCase())?.password
   }
 
   clear(address: string): void {
-    this.passwords.delete(address.toLowerCase())
+    const key = address.toLowerCase()
+    this.passwords.get(key)?.release()
+    this.passwords.delete(key)
   }
 }

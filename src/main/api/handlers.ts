@@ -5,7 +5,7 @@ import { operations, type EventName, type EventPayload, type OperationName, type
 import type { Account } from '../../shared/account'
 import type { Credentials } from '../../shared/verify'
 import { fail, toDiagnosis } from '../errors'
-import { redactValue } from '../redact'
+import { redactValue, withSecretScope } from '../redact'
 import type { Services } from '../services'
 import { Runs } from '../runs'
 import { discover } from '../discovery'
@@ -68,7 +68,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
   async function withRun<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = runs.start(runId)
     try {
-      return await fn(signal)
+      // What the run registers for redaction (a password, SASL payloads) is forgotten after it.
+      return await withSecretScope(() => fn(signal))
     } finally {
       runs.end(runId, signal)
     }
@@ -111,13 +112,14 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async verify(req) {
       const { address } = normalizeAddress(req.address)
       const secret = secretFor(address, req.credentials)
-      const result = await withRun(req.runId, (signal) =>
-        verify(
-          { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
-          { dns: services.dns, ca: services.ca, signal, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+      return withRun(req.runId, async (signal) =>
+        redactValue(
+          await verify(
+            { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
+            { dns: services.dns, ca: services.ca, signal, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+          )
         )
       )
-      return redactValue(result)
     },
 
     async roundTrip(req) {

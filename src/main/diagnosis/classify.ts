@@ -16,10 +16,27 @@ export function offersOAuth(mechanisms: string[]): boolean {
   return mechanisms.some((x) => OAUTH_MECHS.has(x.toUpperCase()))
 }
 
-/** `[CODE]` right after the status in an IMAP or POP3 reply. */
+const STATUS = /^(?:OK|NO|BAD|BYE|-ERR|\+OK)/i
+const CODE = /^\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/
+
+/** `STATUS [CODE]` or `[CODE]` at the start of `rest` (no leading space). */
+function codeAt(rest: string): string | undefined {
+  const status = STATUS.exec(rest)?.[0]
+  const withStatus = status ? CODE.exec(rest.slice(status.length).trimStart())?.[1] : undefined
+  return withStatus ?? CODE.exec(rest)?.[1]
+}
+
+/**
+ * `[CODE]` right after the status in an IMAP or POP3 reply: `[CODE]`, `tag [CODE]`,
+ * `STATUS [CODE]` or `tag STATUS [CODE]`, tried in that regex's order (with a tag first).
+ * Read token by token, so the time is linear in the line: the regex, with optional groups
+ * around `\s*`, took 216 ms on a 16 KB line of spaces.
+ */
 export function responseCode(text: string): string | undefined {
-  const m = /^\s*(?:\*\s+|\S+\s+)?(?:OK|NO|BAD|BYE|-ERR|\+OK)?\s*\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/i.exec(text)
-  return m?.[1]?.toUpperCase()
+  const line = text.trimStart()
+  const space = line.search(/\s/)
+  const afterTag = space > 0 ? codeAt(line.slice(space).trimStart()) : undefined
+  return (afterTag ?? codeAt(line))?.toUpperCase()
 }
 
 /**

@@ -86,21 +86,29 @@ export class ProbeRecorder {
     info?: (value: T) => string | undefined
   ): Promise<T> {
     const start = performance.now()
-    const deadline = AbortSignal.timeout(timeoutMs)
-    const signal = AbortSignal.any([parent, deadline])
+    // A deadline we can clear, and an abort listener we remove: Node keeps an AbortSignal.any()
+    // signal that has a listener until it aborts, so one left behind per step kept every
+    // finished probe (its socket and certificate too) in memory for the life of the process.
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(new DOMException(`${name} deadline`, 'TimeoutError')), timeoutMs)
+    const signal = AbortSignal.any([parent, deadline.signal])
+    const aborted = abortRace(signal)
     this.setStep(name, 'running')
     try {
       // The race makes a step that ignores its signal still end at its deadline.
-      const value = await Promise.race([fn(signal), rejectOnAbort(signal)])
+      const value = await Promise.race([fn(signal), aborted.promise])
       this.setStep(name, 'ok', info?.(value), performance.now() - start)
       return value
     } catch (err) {
       let diagnosis: Diagnosis
       if (parent.aborted) diagnosis = { code: 'cancelled', userFixable: false }
-      else if (deadline.aborted) diagnosis = { code: 'timeout', userFixable: false, detail: `${name} step took longer than ${timeoutMs} ms` }
+      else if (deadline.signal.aborted) diagnosis = { code: 'timeout', userFixable: false, detail: `${name} step took longer than ${timeoutMs} ms` }
       else diagnosis = toDiagnosis(err)
       this.setStep(name, 'failed', diagnosis.code, performance.now() - start)
       throw new AppError({ ...diagnosis, detail: diagnosis.detail ?? `${name} failed` })
+    } finally {
+      clearTimeout(timer)
+      aborted.dispose()
     }
   }
 
@@ -136,10 +144,15 @@ export class ProbeRecorder {
   }
 }
 
-export function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fire = (): void => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'))
-    if (signal.aborted) return fire()
-    signal.addEventListener('abort', fire, { once: true })
+/** A promise that rejects when `signal` aborts; dispose() removes its listener once the race is over. */
+export function abortRace(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let fire = (): void => undefined
+  const promise = new Promise<never>((_, reject) => {
+    fire = () => reject(signal.reason ?? new DOMException('Aborted', 'AbortError'))
+    if (signal.aborted) fire()
+    else signal.addEventListener('abort', fire, { once: true })
   })
+  // A race that ended otherwise leaves this promise pending forever, never rejected unobserved.
+  promise.catch(() => undefined)
+  return { promise, dispose: () => signal.removeEventListener('abort', fire) }
 }

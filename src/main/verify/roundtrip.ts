@@ -14,7 +14,7 @@ import type { RoundTripContext, RoundTripInput } from './index'
 import { imapError, imapOptions } from './imap'
 import type { LineSocket } from './lines'
 import { pop3Command, pop3Multi } from './pop3'
-import { ProbeRecorder, rejectOnAbort } from './recorder'
+import { ProbeRecorder, abortRace } from './recorder'
 import { runProbe, type ProbeOutcome } from './session'
 import { smtpError, smtpTransport } from './smtp'
 import { timingWith, type Timing } from './timing'
@@ -104,6 +104,7 @@ async function send(
   const transport = await smtpTransport({ settings: input.outgoing, ip: out.ip!, ca, cert: out.cert, rec, timing }, input.secret)
   const onAbort = (): void => transport.close()
   signal.addEventListener('abort', onAbort, { once: true })
+  const aborted = abortRace(signal)
   try {
     await Promise.race([
       transport.sendMail({
@@ -114,13 +115,14 @@ async function send(
         headers: { 'X-Mail-Setup-Test': token },
         text: 'Mail Setup sent this message to check that your account can send and receive mail. It removes it again by itself; if it is still here, you can delete it.'
       }),
-      rejectOnAbort(signal)
+      aborted.promise
     ])
   } catch (err) {
     if (signal.aborted) throw err
     throw smtpError(err, 'data', input.outgoing.security)
   } finally {
     signal.removeEventListener('abort', onAbort)
+    aborted.dispose()
     transport.close()
   }
 }
