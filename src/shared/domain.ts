@@ -39,6 +39,20 @@ export const Pop3Options = z.object({
 })
 export type Pop3Options = z.infer<typeof Pop3Options>
 
+/**
+ * Mailboxes the IMAP server marks with RFC 6154 special-use attributes (\Sent, \Drafts, …),
+ * by full name in UTF-8, found while the check was signed in.
+ */
+const mailboxName = z.string().min(1).max(300)
+export const SpecialFolders = z.object({
+  sent: mailboxName.optional(),
+  drafts: mailboxName.optional(),
+  trash: mailboxName.optional(),
+  junk: mailboxName.optional(),
+  archive: mailboxName.optional()
+})
+export type SpecialFolders = z.infer<typeof SpecialFolders>
+
 /** One server entry: everything a client needs to connect, minus the secret. */
 export const ServerSettings = z.object({
   protocol: Protocol,

@@ -1,7 +1,7 @@
 // Verification types: a probe is one host:port tried step by step.
 import { z } from 'zod'
 import { Diagnosis } from './diagnosis'
-import { Candidate, ServerSettings, IncomingProtocol } from './domain'
+import { Candidate, ServerSettings, IncomingProtocol, SpecialFolders } from './domain'
 
 export const StepName = z.enum(['dns', 'tcp', 'tls', 'certificate', 'greeting', 'capabilities', 'auth'])
 export type StepName = z.infer<typeof StepName>
@@ -64,6 +64,8 @@ export const Probe = z.object({
   diagnosis: Diagnosis.optional(),
   /** The user name form the server took on a password sign-in (settings.username holds it). */
   usernameForm: UsernameForm.optional(),
+  /** IMAP: the special-use folders the server listed once signed in. */
+  folders: SpecialFolders.optional(),
   transcript: z.array(TranscriptLine).max(2000),
   ms: z.number().min(0)
 })

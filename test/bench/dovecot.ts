@@ -15,6 +15,10 @@ export const MAIL_GID = 65534
 
 export const PORTS = { imap: 143, imaps: 993, pop3: 110, pop3s: 995, submission: 587, submissions: 465 } as const
 
+/** The bench's special-use folders, named unlike the usual defaults ("Sent", "Trash") so a
+ * test sees whether an export took the server's names. */
+export const SPECIAL_USE = { sent: 'Sent Messages', drafts: 'Drafts', trash: 'Deleted Messages', junk: 'Junk' } as const
+
 export interface DovecotOptions {
   dir: string
   address: string
@@ -60,6 +64,10 @@ submission_relay_host = ${o.relay.host}
 submission_relay_port = ${o.relay.port}
 submission_relay_trusted = yes
 submission_relay_ssl = no
+# RFC 6154 special-use folders (SPECIAL_USE).
+namespace inbox {
+  inbox = yes
+${Object.entries(SPECIAL_USE).map(([role, name]) => `  mailbox "${name}" {\n    special_use = \\${role[0]!.toUpperCase()}${role.slice(1)}\n    auto = subscribe\n  }\n`).join('')}}
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u ${paths.users}

@@ -19,7 +19,7 @@ export { openCa, type IssueOptions, type IssuedCert, type TestCa } from './ca'
 export { startDnsServer, type DnsFault, type DnsServer, type RecordType, type Zone } from './dns'
 export { envWithoutKeyring, KEYRING_CONTROL_ENV, KEYRING_PASSWORD_ENV, keyringAvailable, keyringLocked, lockKeyring, unlockKeyring } from './keyring'
 export { benchAutoconfig } from './isp'
-export { PORTS, startDovecot } from './dovecot'
+export { PORTS, SPECIAL_USE, startDovecot } from './dovecot'
 export type { SinkMessage } from './sink'
 
 export const BENCH_DOMAIN = 'bench.test'

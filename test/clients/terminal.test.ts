@@ -1,12 +1,14 @@
 // Terminal clients using the exported files for real, untouched, for accounts the app verified
 // and saved itself (the keyring holds what the save path wrote, nothing the test stored):
-// msmtp sends and the message arrives; mbsync fetches it from an empty home following the
-// file's own instructions.
-import { readdir, readFile } from 'node:fs/promises'
+// msmtp and mutt send and the message arrives (mutt's copy in the server's Sent folder);
+// fetchmail, mutt and mbsync (from an empty home, following the file's own instructions)
+// fetch it.
+import { chmod, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
-import { slug } from '../../src/main/export/common'
+import { shQuote, slug } from '../../src/main/export/common'
+import { SPECIAL_USE } from '../bench'
 import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './world'
 import { run, tempDir } from '../export/tools'
 
@@ -15,13 +17,15 @@ const alice = bench.users.alice
 const host = bench.mailHost
 let hostsFile: string
 
-// One username (the usual account) and two (SMTP signs in with the local part).
+// One username (the usual account) and two (SMTP signs in with the local part); POP3.
 const ACCOUNTS = {
   'one username': { incoming: `imaps://${host}:993`, outgoing: `smtp://${host}:587` },
-  'two usernames': { incoming: `imap://${host}:143`, outgoing: `smtps://${alice.login}@${host}:465` }
+  'two usernames': { incoming: `imap://${host}:143`, outgoing: `smtps://${alice.login}@${host}:465` },
+  POP3: { incoming: `pop3s://${host}:995`, outgoing: `smtp://${host}:587` }
 } as const
 type Kind = keyof typeof ACCOUNTS
 const KINDS = Object.keys(ACCOUNTS) as Kind[]
+const IMAP_KINDS: Kind[] = ['one username', 'two usernames']
 const verified = new Map<Kind, Verified>()
 const sent = new Map<Kind, string>()
 
@@ -32,6 +36,9 @@ beforeAll(async () => {
 
 /** The trust a client needs for the bench CA: OpenSSL's default file, replaced. */
 const trust = { SSL_CERT_FILE: bench.ca.file }
+/** mutt (GnuTLS) reads its CA file from a variable; given on the command line, the file untouched. */
+const muttTrust = ['-e', `set ssl_ca_certificates_file=${bench.ca.file}`]
+const aliceMaildir = join(bench.mailRoot, bench.domain, 'alice', 'Maildir')
 
 /** The shell command a file's header tells the user to run, with the file's path filled in. */
 function instruction(content: string, path: string): string {
@@ -41,9 +48,10 @@ function instruction(content: string, path: string): string {
 }
 
 describe.each(KINDS)('%s account', (kind) => {
-  it('the save path stored exactly the entries the account has', () => {
-    const entries = accountEntries(verified.get(kind)!.account).map((e) => e.role)
-    expect(entries).toEqual(kind === 'one username' ? ['incoming'] : ['incoming', 'outgoing'])
+  it('the save path stored exactly the entries the account has; the check found the special-use folders', () => {
+    const { account } = verified.get(kind)!
+    expect(accountEntries(account).map((e) => e.role)).toEqual(kind === 'two usernames' ? ['incoming', 'outgoing'] : ['incoming'])
+    expect(account.folders).toEqual(kind === 'POP3' ? undefined : SPECIAL_USE)
   })
 
   it('msmtp sends with its exported file and the message arrives', async () => {
@@ -59,6 +67,51 @@ describe.each(KINDS)('%s account', (kind) => {
     sent.set(kind, subject)
     // Nothing else written beside the file (no name ran as a command).
     expect(await readdir(dir)).toEqual([path.split('/').pop()])
+  })
+
+  it('mutt sends in batch mode with its exported file, keeping a copy in the server\'s Sent folder', async () => {
+    const v = verified.get(kind)!
+    const home = await emptyHome('mutt')
+    const path = await v.exportTo('mutt', await tempDir('mutt-file-'))
+    const subject = uniqueSubject(`mutt ${kind}`)
+    const r = await withBenchHosts(hostsFile, 'mutt', ['-n', '-F', path, ...muttTrust, '-s', subject, alice.address], { input: 'sent by mutt in batch mode\n', env: { ...v.env, HOME: home }, cwd: home })
+    // mutt reports its progress on stderr; a failed copy or sign-in would be said there too.
+    expect(r.stderr).not.toMatch(/fail|error|unable|could not/i)
+    expect(r.code).toBe(0)
+    await arrived(bench, 'alice', subject)
+    if (kind !== 'POP3') expect(await maildirSubjects(join(aliceMaildir, `.${SPECIAL_USE.sent}`))).toContain(subject)
+  })
+
+  it('fetchmail fetches with its exported file saved as ~/.fetchmailrc (password from ~/.netrc, as it says)', async () => {
+    const v = verified.get(kind)!
+    const home = await emptyHome('fetchmail')
+    const rc = join(home, '.fetchmailrc')
+    await rename(await v.exportTo('fetchmail', await tempDir('fetchmail-file-')), rc)
+    await chmod(rc, 0o600)
+    await writeFile(join(home, '.netrc'), `machine ${host} login ${alice.address} password ${alice.password}\n`, { mode: 0o600 })
+    const out = join(home, 'fetched')
+    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    expect(r.code, r.stderr).toBe(0)
+    expect(await readFile(out, 'utf8')).toContain(`Subject: ${sent.get(kind)}`)
+  })
+})
+
+// IMAP only: mbsync has no POP3; mutt's POP3 reading is not driven here (fetchmail and
+// Thunderbird read POP3).
+describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
+  it('mutt reads the mailbox with its exported file (batch: pushed keys copy every message out)', async () => {
+    const v = verified.get(kind)!
+    const home = await emptyHome('mutt-read')
+    const path = await v.exportTo('mutt', await tempDir('mutt-file-'))
+    const out = join(home, 'read.mbox')
+    const keys = `<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
+    const argv = ['mutt', '-n', '-F', path, ...muttTrust, '-e', 'set confirmcreate=no', '-e', `push "${keys}"`]
+    // mutt's index needs a terminal: script(1) gives it one.
+    const r = await withBenchHosts(hostsFile, 'script', ['-qec', argv.map(shQuote).join(' '), '/dev/null'], { env: { ...v.env, HOME: home, TERM: 'xterm' }, cwd: home })
+    expect(r.code).toBe(0)
+    const mbox = await readFile(out, 'utf8')
+    expect(mbox).toMatch(/^From /)
+    expect(mbox).toContain(`Subject: ${sent.get(kind)}`)
   })
 
   it('mbsync fetches the mailbox from an empty home, following the file\'s own instructions', async () => {

@@ -54,7 +54,9 @@ export const hostileAccount = account({
   address: 'zoë+tag@bücher.example',
   displayName: HOSTILE_NAME,
   incoming: server({ protocol: 'imap', host: 'xn--bcher-kva.example', port: 143, security: 'starttls', username: `we"ird\\user $(touch PWNED)\`x\`;#'q'` }),
-  outgoing: server({ protocol: 'smtp', host: 'xn--bcher-kva.example', port: 587, security: 'starttls', username: `out"user\\ $x 'q' #;` })
+  outgoing: server({ protocol: 'smtp', host: 'xn--bcher-kva.example', port: 587, security: 'starttls', username: `out"user\\ $x 'q' #;` }),
+  // Folder names come from the server: as hostile as any other text.
+  folders: { sent: `Sent "$(touch PWNED)" \`x\` $HOME #;`, drafts: 'Entwürfe; #x', trash: `Trash\\'q'` }
 })
 
 /** For formats limited to ASCII addresses (the QR code): hostile name, ASCII address. */

@@ -127,7 +127,7 @@ describe('mutt', () => {
   it.each(ACCOUNTS)('%s: mutt reads every setting, and its password commands read the keyring', async (_n, account) => {
     const { path, dir } = await saved(account, 'mutt', opts)
     const imap = account.incoming.protocol === 'imap'
-    const vars = ['realname', 'from', 'ssl_force_tls', 'ssl_starttls', 'smtp_url', 'smtp_pass', ...(imap ? ['imap_user', 'imap_pass', 'folder'] : ['pop_user', 'pop_pass', 'spoolfile', 'pop_delete'])]
+    const vars = ['realname', 'from', 'ssl_force_tls', 'ssl_starttls', 'smtp_url', 'smtp_pass', ...(imap ? ['imap_user', 'imap_pass', 'folder', 'record', 'postponed', 'trash'] : ['pop_user', 'pop_pass', 'spoolfile', 'pop_delete'])]
     const r = await run('mutt', ['-n', '-F', path, ...vars.flatMap((v) => ['-Q', v])], { cwd: dir, env: { ...process.env, HOME: dir } })
     expect(r.stderr).toBe('')
     const q = query(r.stdout)
@@ -143,6 +143,14 @@ describe('mutt', () => {
     expect(mailbox).toMatch(new RegExp(`^${scheme}://.+@${inc.host.replace(/\./g, '\\.')}:${inc.port}/$`))
     expect(q.smtp_url).toContain(`@${account.outgoing.host}:${account.outgoing.port}/`)
     if (!imap) expect(q.pop_delete).toBe('no')
+    // The server's special-use folders, or mutt's local defaults when it named none.
+    if (imap) {
+      const f = account.folders
+      // mutt shows a name under $folder as =name.
+      expect(q.record).toBe(f?.sent ? `=${f.sent}` : '~/sent')
+      expect(q.postponed).toBe(f?.drafts ? `=${f.drafts}` : '~/postponed')
+      expect(q.trash).toBe(f?.trash ? `=${f.trash}` : '')
+    }
     // Nothing in the name or user name ran as a command.
     expect(await readdir(dir)).toEqual([path.split('/').pop()])
   })
@@ -165,6 +173,8 @@ describe('aerc', () => {
     expect(decodeURIComponent(outgoing.username)).toBe(account.outgoing.username)
     expect(s['smtp-starttls']).toBe(account.outgoing.security === 'starttls' ? 'yes' : undefined)
     expect(mailboxName(s.from!)).toBe(displayName(account))
+    expect(s['copy-to']).toBe(account.folders?.sent)
+    expect(s.postpone).toBe(account.folders?.drafts)
     for (const field of ['source-cred-cmd', 'outgoing-cred-cmd'] as const) {
       const cmd = await runCommand(s[field]!)
       expect(cmd.stdout).toBe(secretOf(account))

@@ -282,6 +282,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
         oauth2: values.oauth ? (oauth2 ?? undefined) : undefined,
         providerName,
         source,
+        folders: result.incoming.folders,
         verifiedAt: new Date().toISOString()
       },
       storePassword: !values['no-keychain'] && !values.oauth

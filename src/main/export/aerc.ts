@@ -48,7 +48,13 @@ export const aerc: Exporter = {
     // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS, and only the
     // word `yes` turns it on (anything else, `true` included, means no).
     if (out.security === 'starttls') lines.push('smtp-starttls = yes')
-    lines.push(`from = ${aercValue(mailbox(displayName(account), account.address))}`, 'default = INBOX', 'copy-to = Sent', '')
+    lines.push(`from = ${aercValue(mailbox(displayName(account), account.address))}`, 'default = INBOX')
+    // The server's own special-use folders; without a Sent folder aerc keeps no copy rather
+    // than failing to copy into a folder the server lacks.
+    const f = account.folders ?? {}
+    if (f.sent) lines.push(`copy-to = ${aercValue(f.sent)}`)
+    if (f.drafts) lines.push(`postpone = ${aercValue(f.drafts)}`)
+    lines.push('')
     return { content: lines.join('\n') }
   }
 }

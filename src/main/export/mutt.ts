@@ -56,10 +56,14 @@ export const mutt: Exporter = {
         passLine('imap_pass', account, 'incoming', opts),
         `set folder = ${muttString(url(scheme, inc, true))}`,
         'set spoolfile = "+INBOX"',
-        'set record = "+Sent"',
-        'set postponed = "+Drafts"',
         'set imap_check_subscribed = yes'
       )
+      // The server's own special-use folders; without them mutt keeps its local defaults
+      // (~/sent, ~/postponed) rather than failing to copy into a folder the server lacks.
+      const f = account.folders ?? {}
+      if (f.sent) lines.push(`set record = ${muttString(`+${f.sent}`)}`)
+      if (f.drafts) lines.push(`set postponed = ${muttString(`+${f.drafts}`)}`)
+      if (f.trash) lines.push(`set trash = ${muttString(`+${f.trash}`)}`)
     } else {
       lines.push(
         `set pop_user = ${muttString(inc.username)}`,

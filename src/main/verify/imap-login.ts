@@ -7,6 +7,7 @@ import { classifyImapAuth } from '../diagnosis/classify'
 import { registerSecret } from '../redact'
 import type { LineSocket } from './lines'
 import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
+import { listSpecialUse } from './special-use'
 import type { LoginArgs } from './session'
 
 let tagCounter = 0
@@ -198,6 +199,15 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
   const after = await tagged(io, check.tag, signal)
   if (!/^OK\b/i.test(after.text) && /authenticated but not connected/i.test(after.text)) {
     fail('protocol-disabled', { serverSays: `${check.tag} ${after.text}`, detail: 'the password was accepted but the mailbox refuses IMAP' })
+  }
+  // Where the server keeps sent mail, drafts and trash, for the exports (RFC 6154). Not being
+  // able to list folders does not undo a sign-in that worked.
+  // A server slow to list (or that never answers LIST) costs at most one command's deadline.
+  try {
+    const folders = await listSpecialUse(io, nextTag(), AbortSignal.any([signal, AbortSignal.timeout(a.timing.commandMs)]))
+    if (folders && Object.keys(folders).length) a.rec.probe.folders = folders
+  } catch (err) {
+    if (signal.aborted) throw err
   }
   return `signed in as ${user}`
 }
