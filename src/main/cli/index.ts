@@ -21,6 +21,7 @@ import { clipMessage, safeStreams } from './streams'
 import { quoteArg, term } from '../../shared/escape'
 import { domainCommand, parseServerFlag, requireDomain } from './domain'
 import { autodiscoverAsks, chooseCandidate } from './consent'
+import { checkCommand, withInterrupt } from './check'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
 
@@ -34,6 +35,8 @@ const USAGE = `Usage:
   mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
   mail-setup export --list-formats
   mail-setup accounts [--json]
+  mail-setup check --csv FILE [--out FILE] [--html FILE] [--resume] [--state FILE] [--concurrency N]
+                   [--per-server N] [--allow-plain-passwords] [--json]
   mail-setup domain <domain> [--server URL]... [--publish DIR] [--recheck] [--username-form address|local] [--json]
 
 The password comes from --password-stdin or the MAIL_SETUP_PASSWORD environment variable,
@@ -69,7 +72,14 @@ const OPTIONS = {
   server: { type: 'string', multiple: true },
   publish: { type: 'string' },
   recheck: { type: 'boolean' },
-  'username-form': { type: 'string' }
+  'username-form': { type: 'string' },
+  csv: { type: 'string' },
+  html: { type: 'string' },
+  state: { type: 'string' },
+  resume: { type: 'boolean' },
+  concurrency: { type: 'string' },
+  'per-server': { type: 'string' },
+  'allow-plain-passwords': { type: 'boolean' }
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -123,7 +133,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
         if (p.kind === 'source' && p.report && p.report.state !== 'started') io.stderr(`  ${formatSource(p.report)}\n`)
       }
     }
-    const handlers = createHandlers(createServices(config), hooks)
+    const services = createServices(config)
+    const handlers = createHandlers(services, hooks)
     const ctx: Ctx = { handlers, values, io, json, report }
     switch (command) {
       case 'discover':
@@ -134,6 +145,13 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
         return await exportCommand(ctx, addressArg)
       case 'accounts':
         return await accountsCommand(ctx)
+      case 'check':
+        return await withInterrupt((signal) =>
+          checkCommand(
+            { csv: values.csv, out: values.out, html: values.html, state: values.state, resume: Boolean(values.resume), concurrency: values.concurrency, perServer: values['per-server'], allowPlain: Boolean(values['allow-plain-passwords']) },
+            { services, env: io.env, stderr: io.stderr, report, json, signal, tty: process.stderr.isTTY ? rawIo.stderr : undefined }
+          )
+        )
       case 'domain':
         return await domainCommand(
           requireDomain(addressArg),
