@@ -1,7 +1,7 @@
 // accounts.json across processes: eight CLI runs saving at once keep eight accounts (real
 // processes, one user-data folder), a lock left by a dead process is taken over, a live one is
 // waited for, and saving the same account again updates it instead of adding a copy.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { rm } from 'node:fs/promises'
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir, hostname } from 'node:os'
@@ -66,6 +66,21 @@ describe('saving the same account again', () => {
     // A POP account for the same address is another account.
     expect(await cliIn(dir, ['export', 'same@example.test', '--format', 'card-json', '--incoming', 'pop3s://pop.example.test:995', '--outgoing', 'smtps://smtp.example.test:465'])).toBe(0)
     expect(accountsIn(dir)).toHaveLength(2)
+  })
+
+  it('verify run again for the same address updates its account (real servers, real keychain)', async () => {
+    const bench = inject('bench')
+    const dir = mkdtempSync(join(tmpdir(), 'accounts-reverify-'))
+    const { address, password } = bench.users.alice
+    const env = { ...bench.env, MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: password }
+    const verify = (): Promise<number> => runCli(['verify', address, '--offline', '--no-keychain'], { stdout: () => undefined, stderr: () => undefined, stdin: process.stdin, env })
+    expect(await verify()).toBe(0)
+    const [first] = accountsIn(dir)
+    expect(await verify()).toBe(0)
+    const after = accountsIn(dir)
+    expect(after).toHaveLength(1)
+    expect(after[0]!.id).toBe(first!.id)
+    expect(after[0]!.verifiedAt! > first!.verifiedAt!).toBe(true)
   })
 
   it('unverified settings keep the verification only when they are the verified ones', async () => {

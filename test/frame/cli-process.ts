@@ -31,7 +31,7 @@ function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; stdin?
 let bundled: Promise<string> | undefined
 
 /**
- * The CLI bundled into one file, as `npm run build` ships it (out/main/cli.js), for tests that
+ * The CLI bundled into one file (as `npm run build` bundles out/main/cli.js), for tests that
  * start many processes at once: loading one file costs a fraction of tsx compiling each module.
  * Built once per test worker beside node_modules, so its packages resolve as in the app.
  */
@@ -39,7 +39,10 @@ export function bundledCli(): Promise<string> {
   bundled ??= (async () => {
     const { build } = await import('esbuild')
     const outfile = join(ROOT, 'node_modules', '.cache', 'mail-setup-tests', `cli-${process.pid}.mjs`)
-    await build({ entryPoints: [join(ROOT, 'src/main/cli/index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'silent' })
+    // Packages bundled too (keytar is native): resolving and loading hundreds of their files
+    // is most of a process's start-up.
+    const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+    await build({ entryPoints: [join(ROOT, 'src/main/cli/index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['keytar', 'electron'], banner: { js: banner }, logLevel: 'silent' })
     return outfile
   })()
   return bundled
