@@ -29,14 +29,16 @@ export function keytarBuildCommand(root) {
 }
 
 /**
- * Makes keytar load. `installPackages(list)` installs Debian packages (root only). Returns
- * undefined on success, or the words to print when it cannot.
+ * Makes keytar load. `installPackages(list)` installs Debian packages (root only);
+ * `missingPackages(list)` names those not installed. Returns undefined on success, or the
+ * words to print when it cannot.
  */
-export function ensureKeytar(root, { isRoot, installPackages }) {
+export function ensureKeytar(root, { isRoot, installPackages, missingPackages }) {
   const problem = keytarProblem(root)
   if (!problem) return undefined
   const [cmd, args] = keytarBuildCommand(root)
-  const how = `install ${KEYTAR_BUILD_PACKAGES.join(' ')} (as root), then run \`${cmd} ${args.join(' ')}\` here`
+  const missing = missingPackages(KEYTAR_BUILD_PACKAGES)
+  const how = `${missing.length ? `install ${missing.join(' ')} (as root), then ` : ''}run \`${cmd} ${args.join(' ')}\` here`
   if (!isRoot) return `keytar (the keychain module) does not load (${problem}): ${how}`
   installPackages(KEYTAR_BUILD_PACKAGES)
   console.log(`Building keytar: ${cmd} ${args.join(' ')}`)

@@ -157,7 +157,7 @@ async function main() {
   const args = mode === 'all' ? argv : argv.slice(1)
   ensurePackages()
   ensureUnpacked()
-  const keytar = ensureKeytar(root, { isRoot: process.getuid?.() === 0, installPackages: ensurePackages })
+  const keytar = ensureKeytar(root, { isRoot: process.getuid?.() === 0, installPackages: ensurePackages, missingPackages })
   if (keytar) {
     console.error(keytar)
     process.exit(2)
