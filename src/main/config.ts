@@ -23,6 +23,8 @@ export interface Config {
   discoveryDeadlineMs: number
   /** Where accounts.json lives. */
   userDataDir: string
+  /** The home folder whose mail programs the wizard looks for (MAIL_SETUP_CLIENTS_HOME; tests use a throwaway one). */
+  clientsHome: string
   /** Keychain service name under which passwords are stored. */
   keychainService: string
   /** Optional admin policy file (OAuth client ids and similar); see policy-location.ts. */
@@ -61,6 +63,7 @@ export function loadConfig(
     offline: env.MAIL_SETUP_OFFLINE === '1',
     discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
     userDataDir: env.MAIL_SETUP_USER_DATA ?? defaultUserDataDir(env),
+    clientsHome: env.MAIL_SETUP_CLIENTS_HOME || homedir(),
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
     policyFile: findPolicyFile(env)?.file,
     resourcesDir

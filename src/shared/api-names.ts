@@ -11,6 +11,8 @@ export const OPERATION_NAMES = [
   'removeAccount',
   'listFormats',
   'exportProfile',
+  'detectClients',
+  'applyToClient',
   'saveExport',
   'diagnosticReport',
   'checkDomain',

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { EVENT_NAMES, OPERATION_NAMES } from './api-names'
 import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus } from './account'
 import { Diagnosis } from './diagnosis'
+import { DetectedClient } from './clients'
 import { DomainHealth, PublishFiles, RecheckRow } from './domain-health'
 import { DiscoveryResult, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
@@ -92,6 +93,19 @@ export const operations = {
   exportProfile: {
     request: z.object({ accountId: z.string().max(200), format: ExportFormatId }),
     response: ExportFile
+  },
+  /** Mail programs found on this computer (Thunderbird with its profiles, Evolution, Outlook, Apple Mail). */
+  detectClients: {
+    request: z.object({}),
+    response: z.object({ clients: z.array(DetectedClient) })
+  },
+  /**
+   * Writes a saved account into a mail program directly: Thunderbird (a profile detectClients
+   * found, Thunderbird closed) or Evolution (its sources folder).
+   */
+  applyToClient: {
+    request: z.object({ accountId: z.string().max(200), client: z.enum(['thunderbird', 'evolution']), profile: z.string().max(4096).optional() }),
+    response: z.object({ applied: z.boolean(), path: z.string() })
   },
   /** Window only: asks where to save and writes the file atomically. */
   saveExport: {

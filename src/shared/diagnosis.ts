@@ -65,6 +65,8 @@ export const DiagnosisCode = z.enum([
   'keychain-locked',
   'keychain-denied',
   'file-write-failed',
+  // a mail program is running with the profile an account was to be written into
+  'client-running',
   'accounts-file-corrupt',
   // everything else
   'cancelled',

@@ -29,6 +29,8 @@ export interface ThunderbirdOptions {
   trustPem?: string[]
   /** Deadline for the start, in ms (Marionette listening and a session open). */
   startMs?: number
+  /** Runs on the profile folder (its user.js written) before Thunderbird starts, as a tool that writes into a closed profile would. */
+  prepare?: (profile: string) => Promise<void>
 }
 
 export interface TbServer {
@@ -131,6 +133,7 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
   await mkdir(home, { recursive: true })
   const userJs = [...Object.entries(BASE_PREFS).map(([k, v]) => prefLine(k, v)), o.userJs ?? ''].join('\n')
   await writeFile(join(profile, 'user.js'), userJs)
+  await o.prepare?.(profile)
 
   const argv = [THUNDERBIRD, '--headless', '--marionette', '-remote-allow-system-access', '--no-remote', '--profile', profile]
   const command = o.hostsFile ? ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', o.hostsFile, ...argv] : argv

@@ -13,6 +13,8 @@ import { roundTrip, verify, type Secret } from '../verify'
 import { removePasswords, savePassword } from '../credentials/entries'
 import { exportAccount, listFormats } from '../export'
 import { diagnosticReport } from '../report'
+import { detectClients, evolutionSourcesDir, thunderbirdProfiles, type DetectOptions } from '../clients/detect'
+import { applyToEvolution, applyToThunderbird } from '../clients/apply'
 import { domainCheck } from '../domain'
 import { writeUserFile } from '../files'
 import { normalizeAddress } from '../../shared/address'
@@ -64,6 +66,9 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     }
     return credentials?.kind === 'session' ? services.secrets.getPassword(address) : undefined
   }
+
+  // A home folder given for the clients (tests) is used whole: XDG_CONFIG_HOME of this process does not apply to it.
+  const clientOptions = (): DetectOptions => ({ home: config.clientsHome, platform: process.platform, env: process.env.MAIL_SETUP_CLIENTS_HOME ? {} : process.env })
 
   async function withRun<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = runs.start(runId)
@@ -188,6 +193,21 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       const account = await services.accounts.get(req.accountId)
       if (!account) fail('internal', { detail: `no account ${req.accountId}` })
       return exportAccount(account, req.format, { keychainService: config.keychainService, platform: process.platform })
+    },
+
+    async detectClients() {
+      return { clients: await detectClients(clientOptions()) }
+    },
+
+    async applyToClient(req) {
+      const account = await services.accounts.get(req.accountId)
+      if (!account) fail('internal', { detail: `no account ${req.accountId}` })
+      if (req.client === 'evolution') return { applied: true, path: await applyToEvolution(account, evolutionSourcesDir(clientOptions())) }
+      // Only a profile the detection found: the renderer never names a folder to write into.
+      const profiles = await thunderbirdProfiles(clientOptions())
+      const profile = profiles.find((p) => p.path === req.profile) ?? (req.profile ? undefined : profiles.find((p) => p.isDefault))
+      if (!profile) fail('unsupported', { detail: 'no such Thunderbird profile on this computer' })
+      return { applied: true, path: await applyToThunderbird(account, profile.path) }
     },
 
     async saveExport(req) {

@@ -24,7 +24,8 @@ const USER_FIXABLE = new Set<DiagnosisCode>([
   // a user name typed or found with a line break: the user types it again
   'unsafe-characters',
   'keychain-denied',
-  'file-write-failed'
+  'file-write-failed',
+  'client-running'
 ])
 
 export function isUserFixable(code: DiagnosisCode): boolean {
