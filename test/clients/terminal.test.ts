@@ -30,7 +30,8 @@ const verified = new Map<Kind, Verified>()
 const sent = new Map<Kind, string>()
 
 beforeAll(async () => {
-  hostsFile = await benchHostsFile(bench)
+  const second = bench.second
+  hostsFile = await benchHostsFile(bench, { [second.host]: second.address })
   for (const kind of KINDS) verified.set(kind, await verifiedAccount(bench, ACCOUNTS[kind]))
 }, 60_000)
 
@@ -136,5 +137,55 @@ describe('without a stored password', () => {
     expect(other.code).toBe(0)
     const none = await withBenchHosts(hostsFile, 'msmtp', ['-C', `${path}.other`, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: 'To: x@bench.test\r\n\r\nx\r\n' })
     expect(none.code).not.toBe(0)
+  })
+})
+
+// The second implementation (Cyrus IMAP/POP3, Postfix submission), where users sign in by the
+// local part: the message msmtp sends is fetched back from Cyrus by mbsync and fetchmail.
+describe('against Cyrus and Postfix (one username, the local part)', () => {
+  const second = bench.second
+  const carol = second.users.carol
+  const h = second.host
+  let v: Verified
+  const subject = uniqueSubject('msmtp to cyrus')
+
+  beforeAll(async () => {
+    v = await verifiedAccount(bench, { incoming: `imaps://${carol.login}@${h}:993`, outgoing: `smtp://${carol.login}@${h}:587`, user: carol, name: 'Carol' })
+    expect(accountEntries(v.account).map((e) => e.role)).toEqual(['incoming'])
+  }, 60_000)
+
+  it('msmtp sends with its exported file', async () => {
+    const path = await v.exportTo('msmtp', await tempDir('msmtp-cyrus-'))
+    const message = `From: ${carol.address}\r\nTo: ${carol.address}\r\nSubject: ${subject}\r\n\r\nsent by msmtp through Postfix\r\n`
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: message, env: { ...v.env } })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+  })
+
+  it('mbsync fetches the message back from Cyrus, following the file\'s own instructions', async () => {
+    const home = await emptyHome('mbsync-cyrus')
+    const path = await v.exportTo('mbsync', await tempDir('mbsync-cyrus-file-'))
+    const command = instruction(await readFile(path, 'utf8'), path)
+    const inbox = join(home, 'Mail', slug(carol.address), 'INBOX')
+    // Postfix delivers through LMTP in its own time; each run syncs what has arrived.
+    for (;;) {
+      const r = await withBenchHosts(hostsFile, 'sh', ['-c', command], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      if ((await maildirSubjects(inbox)).includes(subject)) return
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  })
+
+  it('fetchmail fetches it over IMAP with its exported file saved as ~/.fetchmailrc', async () => {
+    const home = await emptyHome('fetchmail-cyrus')
+    const rc = join(home, '.fetchmailrc')
+    await rename(await v.exportTo('fetchmail', await tempDir('fetchmail-cyrus-file-')), rc)
+    await chmod(rc, 0o600)
+    await writeFile(join(home, '.netrc'), `machine ${h} login ${carol.login} password ${carol.password}\n`, { mode: 0o600 })
+    const out = join(home, 'fetched')
+    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    expect(r.code, r.stderr).toBe(0)
+    expect(await readFile(out, 'utf8')).toContain(`Subject: ${subject}`)
   })
 })

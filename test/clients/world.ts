@@ -24,6 +24,8 @@ export interface VerifyOptions {
   outgoing: string
   pop?: boolean
   name?: string
+  /** Who signs in (default: the bench's alice). */
+  user?: { address: string; password: string }
 }
 
 async function cli(argv: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -34,7 +36,7 @@ async function cli(argv: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<
 }
 
 /**
- * Verifies and saves an account for the bench's alice through the CLI: the app probes both
+ * Verifies and saves an account through the CLI: the app probes both
  * servers, saves the account and stores the password in the real keyring its own way.
  */
 export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promise<Verified> {
@@ -46,8 +48,9 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
     MAIL_SETUP_OFFLINE: '1'
   }
   delete env.MAIL_SETUP_PASSWORD
-  const args = ['verify', bench.users.alice.address, '--password-stdin', '--incoming', o.incoming, '--outgoing', o.outgoing, '--name', o.name ?? 'Alice Client', '--json']
-  const r = await cli(args, env, bench.users.alice.password)
+  const user = o.user ?? bench.users.alice
+  const args = ['verify', user.address, '--password-stdin', '--incoming', o.incoming, '--outgoing', o.outgoing, '--name', o.name ?? 'Alice Client', '--json']
+  const r = await cli(args, env, user.password)
   expect(r.stderr).toBe('')
   expect(r.code).toBe(0)
   const doc = JSON.parse(r.stdout) as { result: { account: Account; keychain: { stored: boolean } } }
@@ -59,7 +62,7 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
       const listed = await cli(['export', '--list-formats', '--json'], env)
       const info = (JSON.parse(listed.stdout) as { result: Array<{ id: string; fileName: string }> }).result.find((f) => f.id === format)!
       const out = join(dir, info.fileName)
-      const e = await cli(['export', bench.users.alice.address, '--format', format, '--out', out], env)
+      const e = await cli(['export', user.address, '--format', format, '--out', out], env)
       expect(e.stderr).toMatch(/^Wrote \d+ bytes/)
       expect(e.code).toBe(0)
       return out
