@@ -89,6 +89,21 @@ describe('CLI errors that quote the user', () => {
     }
   })
 
+  it('--password-stdin stops reading past 64 KB (an endless stdin must not fill the memory)', async () => {
+    const t = io()
+    let written = 0
+    const endless = new (await import('node:stream')).Readable({
+      read() {
+        written += 65536
+        this.push(Buffer.alloc(65536, 0x61))
+      }
+    })
+    const code = await runCli(['verify', 'a@b.test', '--password-stdin', '--incoming', 'imaps://mail.b.test', '--outgoing', 'smtps://mail.b.test'], { ...t.io, stdin: endless })
+    expect(code).toBe(2)
+    expect(t.out().stderr).toContain('longer than 64 KB')
+    expect(written).toBeLessThan(1024 * 1024)
+  })
+
   it('--json with a bad flag answers with a JSON error document', async () => {
     const t = io()
     const code = await runCli(['discover', 'a@b.test', '--json', '--no-such-flag'], t.io)

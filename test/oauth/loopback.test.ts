@@ -55,18 +55,22 @@ describe('loopback redirect listener', () => {
     await expect(l.result).resolves.toEqual({ code: 'c2' })
   })
 
-  it('refuses a wrong state with oauth-state-mismatch', async () => {
+  it('refuses a wrong or missing state without ending the pending sign-in; the real answer still completes it', async () => {
     const l = await startRedirectListener({ state: 'expected', timeoutMs: 10_000 })
     const page = await get(`${l.redirectUri}?code=c&state=forged`)
     expect(page.status).toBe(400)
     expect(page.text).toContain('Sign-in not accepted')
-    expect(await codeOf(l.result)).toBe('oauth-state-mismatch')
+    // A local program cannot cancel it either, with an error and no state.
+    expect((await get(`${l.redirectUri}?error=access_denied`)).status).toBe(400)
+    expect((await get(`${l.redirectUri}?error=access_denied&state=other`)).status).toBe(400)
+    expect((await get(`${l.redirectUri}?code=real&state=expected`)).status).toBe(200)
+    expect(await l.result).toEqual({ code: 'real' })
     expect(await refused(portOf(l.redirectUri))).toBe(true)
   })
 
-  it('refuses a missing state with oauth-state-mismatch, even with an error', async () => {
-    const l = await startRedirectListener({ state: 'expected', timeoutMs: 10_000 })
-    await get(`${l.redirectUri}?error=access_denied`)
+  it('ends in oauth-state-mismatch at the deadline when only answers with a wrong state came', async () => {
+    const l = await startRedirectListener({ state: 'expected', timeoutMs: 600 })
+    await get(`${l.redirectUri}?code=c&state=forged`)
     expect(await codeOf(l.result)).toBe('oauth-state-mismatch')
   })
 

@@ -31,6 +31,12 @@ const TYPES: Record<string, string> = {
 
 const MAX_BODY = 1024 * 1024
 
+/**
+ * Connections that have not sent their request yet hold a descriptor each: their headers must
+ * arrive within HEADERS_MS, and at most MAX_CONNECTIONS are open at once (the wizard uses a few).
+ */
+export const DOOR_LIMITS = { headersMs: 5_000, requestMs: 15_000, checkEveryMs: 1_000, maxConnections: 64 }
+
 const SECURITY_HEADERS = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-content-type-options': 'nosniff',
@@ -86,7 +92,14 @@ export async function startBrowserServer(opts: {
   }
 
   async function serveStatic(path: string, res: ServerResponse): Promise<void> {
-    const rel = normalize(decodeURIComponent(path === '/' ? '/index.html' : path)).replace(/^([/\\])+/, '')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(path === '/' ? '/index.html' : path)
+    } catch {
+      // `/%ZZ` is the client's mistake, not ours.
+      return send(res, 400, 'bad request')
+    }
+    const rel = normalize(decoded).replace(/^([/\\])+/, '')
     const file = join(opts.rendererDir, rel)
     if (!file.startsWith(opts.rendererDir + sep) || rel.includes('\0')) return send(res, 404, 'not found')
     try {
@@ -97,7 +110,7 @@ export async function startBrowserServer(opts: {
     }
   }
 
-  const server = createServer((req, res) => {
+  const server = createServer({ headersTimeout: DOOR_LIMITS.headersMs, requestTimeout: DOOR_LIMITS.requestMs, connectionsCheckingInterval: DOOR_LIMITS.checkEveryMs }, (req, res) => {
     void (async () => {
       const host = req.headers.host ?? ''
       if (host !== new URL(origin).host) return send(res, 421, 'wrong host')
@@ -134,6 +147,7 @@ export async function startBrowserServer(opts: {
     })
   })
 
+  server.maxConnections = DOOR_LIMITS.maxConnections
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())

@@ -49,6 +49,8 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
   // complete() may come later; the rejection is observed there.
   result.catch(() => undefined)
   let done = false
+  /** Answers that came with a wrong or missing state. */
+  let strangers = 0
 
   const server = createServer((req, res) => onRequest(req, res))
   const finish = (outcome: { code: string } | AppError): void => {
@@ -71,8 +73,12 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
     }
     const p = url.searchParams
     if (!sameState(opts.state, p.get('state'))) {
+      // Not ours: any local program (or a page the browser was sent to) can make this request,
+      // so it must not end the sign-in the user is still completing. Refused, and we keep
+      // waiting; if nothing else comes, the deadline says it was a state mismatch.
       answer(res, 400, 'Sign-in not accepted', 'This answer does not belong to the sign-in Mail Setup started. Start the sign-in again from Mail Setup.')
-      return finish(new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: p.get('state') ? 'state differs' : 'state missing' }))
+      strangers++
+      return
     }
     const iss = p.get('iss')
     if ((iss && opts.issuer && iss.replace(/\/$/, '') !== opts.issuer.replace(/\/$/, '')) || (!iss && opts.requireIss)) {
@@ -97,7 +103,12 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
 
   const onAbort = (): void => finish(new AppError({ code: 'oauth-cancelled', protocol: 'oauth', detail: 'sign-in cancelled' }))
   const timer = setTimeout(
-    () => finish(new AppError({ code: 'oauth-cancelled', protocol: 'oauth', params: { seconds: String(Math.round(opts.timeoutMs / 1000)) }, detail: 'no answer from the browser before the deadline' })),
+    () =>
+      finish(
+        strangers
+          ? new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: `only answers with a wrong or missing state came (${strangers})` })
+          : new AppError({ code: 'oauth-cancelled', protocol: 'oauth', params: { seconds: String(Math.round(opts.timeoutMs / 1000)) }, detail: 'no answer from the browser before the deadline' })
+      ),
     opts.timeoutMs
   )
   timer.unref()
