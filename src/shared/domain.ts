@@ -67,7 +67,9 @@ export const ServerSettings = z.object({
    * and the sign-in may also try the local part (verify/username-forms.ts). Never set on a
    * user name the user typed or a trusted configuration named.
    */
-  usernameGuessed: z.boolean().optional()
+  usernameGuessed: z.boolean().optional(),
+  /** The host itself is a guess (discovery/sources/guess.ts): nothing published it. */
+  guessed: z.boolean().optional()
 })
 export type ServerSettings = z.infer<typeof ServerSettings>
 

@@ -97,10 +97,17 @@ describe('network', () => {
     noSecretLeft(r, f)
   })
 
-  it('a server closing during the TLS handshake ends in tls-failed', async () => {
+  it('a server closing during the TLS handshake ends in tls-interrupted, its own headline', async () => {
     await fake('closes.fake.test', { port: 993, handler: (c) => void c.socket.once('data', () => c.close()) })
     const r = await probeIn(settings('imap', 'closes.fake.test', 993, 'tls'))
-    expect(r.diagnosis?.code).toBe('tls-failed')
+    expect(r.diagnosis?.code).toBe('tls-interrupted')
+    expect(stepOf(r.probes[0], 'tls')?.state).toBe('failed')
+  })
+
+  it('garbage bytes on a TLS port end in protocol-error, not a TLS failure', async () => {
+    await fake('garbage-tls.fake.test', { port: 993, handler: (c) => void c.socket.once('data', () => c.send(randomBytes(200).toString('latin1'))) })
+    const r = await probeIn(settings('imap', 'garbage-tls.fake.test', 993, 'tls'))
+    expect(r.diagnosis?.code).toBe('protocol-error')
     expect(stepOf(r.probes[0], 'tls')?.state).toBe('failed')
   })
 
@@ -196,10 +203,10 @@ describe('STARTTLS', () => {
     noSecretLeft(r, f)
   })
 
-  it('STARTTLS accepted then the handshake broken ends in starttls-failed', async () => {
+  it('STARTTLS accepted then the handshake cut off ends in tls-interrupted', async () => {
     const f = await fake('broken-tls.fake.test', { port: 143, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', starttls: 'close' }) })
     const r = await probeIn(settings('imap', 'broken-tls.fake.test', 143, 'starttls'))
-    expect(r.diagnosis?.code).toBe('starttls-failed')
+    expect(r.diagnosis?.code).toBe('tls-interrupted')
     noSecretLeft(r, f)
   })
 

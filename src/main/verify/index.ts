@@ -7,7 +7,8 @@ import { registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import { runProbe, type ProbeOutcome } from './session'
 import { SignInGate } from './signin-gate'
-import { HostLimiter, runRanked } from './scheduler'
+import { HostLimiter, mostTelling, runRanked, type RoleResult } from './scheduler'
+import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
 import { runRoundTrip } from './roundtrip'
 import type { Secret } from './secret'
@@ -84,12 +85,22 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
     )
   }
 
-  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), side('outgoing', input.outgoing)])
+  // Port 25 only when neither 465 nor 587 answered at all (many networks block 25).
+  const split = splitLastResort(input.outgoing)
+  const outgoingRun = async (): Promise<RoleResult> => {
+    const first = await side('outgoing', split.first)
+    if (first.best || !split.last.length || ctx.signal.aborted || !first.outcomes.every((o) => answeredNothing(o.probe))) return first
+    const late = await side('outgoing', split.last)
+    const outcomes = [...first.outcomes, ...late.outcomes]
+    return { best: late.best, outcomes, diagnosis: late.best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+  }
+  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), outgoingRun()])
   all.push(...incoming.outcomes, ...outgoing.outcomes)
   const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
   const probes = all.map((o) => o.probe).sort((a, b) => order(a) - order(b))
   let diagnosis = input.incoming.length && !incoming.best ? incoming.diagnosis : undefined
   if (!diagnosis && input.outgoing.length && !outgoing.best) diagnosis = outgoing.diagnosis
+  if (diagnosis) diagnosis = noMailService([...input.incoming, ...input.outgoing], probes, input.address) ?? diagnosis
   if (ctx.signal.aborted) diagnosis = { code: 'cancelled', userFixable: false }
   return {
     incoming: incoming.best?.probe,

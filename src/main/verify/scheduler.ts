@@ -126,13 +126,16 @@ export function graceFor(winner: Probe, graceMs: number): number {
   return Math.max(graceMs, GRACE_RTTS * rtt)
 }
 
+// Failures that say only that nothing answered: at the same step, any other answer explains more.
+const VAGUE = new Set(['timeout', 'connection-refused', 'connection-closed', 'network-unreachable'])
+
 /** The failure that got furthest (a refused password says more than a timeout elsewhere). */
 export function mostTelling(probes: Probe[]): Diagnosis | undefined {
   let chosen: Probe | undefined
   let score = -1
   for (const p of probes) {
     if (p.state !== 'failed' || !p.diagnosis) continue
-    const s = p.steps.filter((x) => x.state === 'ok').length
+    const s = p.steps.filter((x) => x.state === 'ok').length * 2 + (VAGUE.has(p.diagnosis.code) ? 0 : 1)
     if (s > score) {
       score = s
       chosen = p

@@ -141,7 +141,9 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
             return await handshake(plain.detach(), settings.host, input.ca, s)
           } catch (err) {
             if (s.aborted) throw err
-            return fail('starttls-failed', { detail: toDiagnosis(err).detail })
+            // Cut off mid-way, or not TLS at all, keep their own headlines; the rest is STARTTLS failing.
+            const d = toDiagnosis(err)
+            return fail(d.code === 'tls-failed' ? 'starttls-failed' : d.code, { detail: d.detail })
           }
         }, (x) => `STARTTLS, ${x.getProtocol() ?? ''}`)
         await certStep(sock)

@@ -45,12 +45,28 @@ export function handshake(socket: Socket | Duplex, host: string, ca: string[], s
       signal.removeEventListener('abort', onAbort)
       tlsSocket.on('error', () => undefined)
       tlsSocket.destroy()
-      reject(new AppError({ code: 'tls-failed', detail: `TLS handshake failed: ${err?.message ?? 'the server closed the connection'}` }))
+      reject(new AppError({ code: handshakeFailure(err), detail: `TLS handshake failed: ${err?.message ?? 'the server closed the connection'}` }))
     }
     const closed = (): void => failed()
     tlsSocket.once('error', failed)
     tlsSocket.once('close', closed)
   })
+}
+
+// OpenSSL's words for bytes that are not TLS at all (a plain greeting, HTTP, garbage).
+const NOT_TLS = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|unexpected eof while reading|bad record type|record_layer/i
+
+/**
+ * Why a handshake failed: the server answered with something that is not TLS (protocol-error),
+ * the connection ended in the middle (tls-interrupted), or TLS itself failed (tls-failed:
+ * no common version or cipher, an alert from the server).
+ */
+export function handshakeFailure(err: (Error & { code?: string }) | undefined): 'protocol-error' | 'tls-interrupted' | 'tls-failed' {
+  const text = `${err?.code ?? ''} ${err?.message ?? ''}`
+  if (!err || /ECONNRESET|EPIPE|socket disconnected before secure|socket hang up/i.test(text)) return 'tls-interrupted'
+  if (NOT_TLS.test(text) && !/unexpected eof/i.test(text)) return 'protocol-error'
+  if (/unexpected eof/i.test(text)) return 'tls-interrupted'
+  return 'tls-failed'
 }
 
 const SELF_SIGNED = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT'])

@@ -11,9 +11,11 @@ const PLAN: Array<{ prefix: string; protocol: Protocol; ports: Array<[number, Se
   { prefix: 'pop.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
   { prefix: 'pop3.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
   { prefix: 'mail.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
-  { prefix: 'smtp.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls']] },
-  { prefix: 'mail.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls']] },
-  { prefix: '', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls']] }
+  // 25 with STARTTLS and AUTH (Exchange's set-up for clients that can only use it): verification
+  // tries it only when neither 465 nor 587 answered (verify/verdict.ts); many networks block it.
+  { prefix: 'smtp.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] },
+  { prefix: 'mail.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] },
+  { prefix: '', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] }
 ]
 
 export const GUESS_PREFIXES = [...new Set(PLAN.map((p) => p.prefix))]
@@ -44,6 +46,7 @@ export const guessSource: Source = {
           security,
           username: ctx.addr.address,
           usernameGuessed: true,
+          guessed: true,
           auth: ['password-cleartext'],
           ...(step.protocol === 'pop3' ? { pop3: { leaveOnServer: true } } : {})
         })

@@ -32,6 +32,7 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
             )
           )
         })}
+        {probe.role === 'outgoing' && probe.settings.port === 25 && <li data-port25>{t('checking.port25')}</li>}
         {probe.usernameForm && (
           <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: ltrValue(probe.settings.username, i18n.dir()) })}</li>
         )}
