@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Candidate } from '../../../../shared/domain'
 import { Ltr } from '../../components/Ltr'
+import { ServerDomains } from '../../components/ServerDomains'
 import { selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 
@@ -38,6 +39,7 @@ export function CandidateList(): React.JSX.Element {
               <span className="choice-detail">
                 <Ltr>{servers(c)}</Ltr>
               </span>
+              <ServerDomains candidate={c} />
               <span id={`why-${c.id}`} className={confirm ? 'why warn-text' : 'why'}>
                 {t('finding.from', { source: t(`source.${c.source}`) })}{' '}
                 {t(`trust.${c.trust.reason}`, { subject: c.trust.subject ?? '' })}
