@@ -6,10 +6,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { loadConfig } from '../src/main/config'
-import { discover } from '../src/main/discovery'
 import { parseAutoconfig } from '../src/main/discovery/autoconfig'
 import { indexFolder } from '../src/main/discovery/folder-index'
-import { createDns } from '../src/main/net/dns'
+import { discoverOffline } from '../test/discovery/offline'
 
 const REPO = resolve(import.meta.dirname, '..')
 const ISPDB = join(REPO, 'resources', 'ispdb')
@@ -34,22 +33,12 @@ async function main(): Promise<void> {
   }
 
   const config = loadConfig({}, { offline: true, resourcesDir: join(REPO, 'resources'), ispDirs: [] })
-  const dns = createDns({ dnsServers: ['127.0.0.1:9'] })
   const each: number[] = []
   let answered = 0
   const all = performance.now()
   for (const domain of domains) {
     t = performance.now()
-    const r = await discover(`jane@${domain}`, {
-      config,
-      dns,
-      ca: [],
-      signal: new AbortController().signal,
-      deadlineMs: 5000,
-      offline: true,
-      onReport: () => undefined,
-      onCandidate: () => undefined
-    })
+    const r = await discoverOffline(`jane@${domain}`, config)
     each.push(performance.now() - t)
     if (r.sources.some((s) => s.source === 'ispdb' && s.state === 'found')) answered++
   }

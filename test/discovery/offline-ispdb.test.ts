@@ -6,11 +6,10 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig, type Config } from '../../src/main/config'
-import { discover } from '../../src/main/discovery'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
 import { indexFolder } from '../../src/main/discovery/folder-index'
-import { createDns } from '../../src/main/net/dns'
 import type { ServerSettings, SourceId } from '../../src/shared/domain'
+import { discoverOffline } from './offline'
 
 const RESOURCES = resolve(import.meta.dirname, '..', '..', 'resources')
 const ISPDB = join(RESOURCES, 'ispdb')
@@ -25,21 +24,11 @@ const NAMED = FILES.flatMap((f) => {
 const key = (s: ServerSettings): string => `${s.protocol}:${s.host}:${s.port}:${s.security}:${s.username}`
 
 async function answeredBy(config: Config, source: SourceId): Promise<string[]> {
-  const dns = createDns({ dnsServers: ['127.0.0.1:9'] })
   const unanswered: string[] = []
   for (const { file, domain, xml } of NAMED) {
     const address = `jane.doe@${domain}`
     const expected = parseAutoconfig(xml, address)
-    const result = await discover(address, {
-      config,
-      dns,
-      ca: [],
-      signal: new AbortController().signal,
-      deadlineMs: 5000,
-      offline: true,
-      onReport: () => undefined,
-      onCandidate: () => undefined
-    })
+    const result = await discoverOffline(address, config)
     // The file's own servers, from that source (or merged into a better one with the same servers).
     const want = JSON.stringify([expected.incoming.map(key).sort(), expected.outgoing.map(key).sort()])
     const hit = result.candidates.some((c) => JSON.stringify([c.incoming.map(key).sort(), c.outgoing.map(key).sort()]) === want)
