@@ -1,8 +1,8 @@
 // Electron entry: one secure window, the API over IPC with every request validated and
 // every sender checked. All real work happens in services that do not import Electron.
-import { app, BrowserWindow, dialog, ipcMain, session, shell, type WebContents } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type WebContents } from 'electron'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { loadConfig } from './config'
 import { createServices } from './services'
 import { createHandlers, dispatch } from './api/handlers'
@@ -11,10 +11,13 @@ import { operationChannel } from '../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { isTrustedSenderUrl, windowOptions } from './window/options'
 import { windowHooks } from './window/hooks'
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appMenu, denyPermissionCheck, rendererUrlFor, serveApp } from './window/app-protocol'
 import { APP_VERSION } from './version'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
-const rendererUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(join(here, '..', 'renderer', 'index.html')).href
+const rendererDir = join(here, '..', 'renderer')
+// ELECTRON_RENDERER_URL (electron-vite's dev server) only when not packaged; else app://mail-setup/.
+const rendererUrl = rendererUrlFor({ packaged: app.isPackaged, env: process.env })
 
 let mainWindow: BrowserWindow | undefined
 
@@ -27,7 +30,7 @@ function harden(contents: WebContents): void {
 }
 
 function createWindow(): void {
-  const win = new BrowserWindow(windowOptions(join(here, '..', 'preload', 'index.cjs')))
+  const win = new BrowserWindow(windowOptions(join(here, '..', 'preload', 'index.cjs'), { packaged: app.isPackaged }))
   mainWindow = win
   win.once('ready-to-show', () => win.show())
   win.on('closed', () => {
@@ -50,11 +53,16 @@ function registerApi(): void {
 }
 
 app.enableSandbox()
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
 app.on('web-contents-created', (_event, contents) => harden(contents))
 
 void app.whenReady().then(() => {
   // Deny every permission request (camera, notifications, …): the wizard needs none.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
+  protocol.handle(APP_SCHEME, (request) => serveApp(request, rendererDir))
+  // No DevTools or reload in a packaged app's menu (webPreferences.devTools is off there too).
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ packaged: app.isPackaged, platform: process.platform }) as Parameters<typeof Menu.buildFromTemplate>[0]))
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
   })

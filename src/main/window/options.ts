@@ -12,10 +12,12 @@ export interface SecureWebPreferences {
   experimentalFeatures: false
   navigateOnDragDrop: false
   spellcheck: false
+  /** DevTools only in development: a packaged app has none (menu and shortcut alike). */
+  devTools: boolean
   preload: string
 }
 
-export function windowOptions(preloadPath: string): {
+export function windowOptions(preloadPath: string, opts: { packaged: boolean } = { packaged: true }): {
   width: number
   height: number
   minWidth: number
@@ -45,17 +47,20 @@ export function windowOptions(preloadPath: string): {
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools: !opts.packaged,
       preload: preloadPath
     }
   }
 }
 
-/** Only the app's own page may call the API: the packaged file, or the dev server in development. */
+/** Only the app's own page may call the API: app://mail-setup/, or the dev server in development. */
 export function isTrustedSenderUrl(url: string, rendererUrl: string): boolean {
   try {
     const u = new URL(url)
     const r = new URL(rendererUrl)
     if (r.protocol === 'file:') return u.protocol === 'file:' && u.pathname === r.pathname
+    // A custom scheme's URL.origin is "null" for every host: compare scheme and host.
+    if (r.protocol !== 'http:' && r.protocol !== 'https:') return u.protocol === r.protocol && u.host === r.host && r.host !== ''
     return u.origin === r.origin
   } catch {
     return false
