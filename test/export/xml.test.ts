@@ -94,6 +94,13 @@ describe('K-9 / Thunderbird for Android settings (.k9s)', () => {
     expect(out.attrib.type).toBe('SMTP')
     expect(value(out, 'username')).toBe(account.outgoing.username)
     expect(find(acct, ['settings', 'value'])).toMatchObject({ attrib: { key: 'deletePolicy' }, text: deletePolicy })
+    // The importer's own names (K-9's DeletePolicySetting, ServerSettings enums): anything
+    // else is dropped on import and the default (NEVER, …) used instead.
+    expect(['NEVER', 'DELETE', 'MARK_AS_READ']).toContain(deletePolicy)
+    for (const s of [inc, out]) {
+      expect(['NONE', 'STARTTLS_REQUIRED', 'SSL_TLS_REQUIRED']).toContain(value(s, 'connection-security'))
+      expect(['PLAIN', 'CRAM_MD5', 'EXTERNAL', 'XOAUTH2', 'NONE']).toContain(value(s, 'authentication-type'))
+    }
     const identity = find(acct, ['identities', 'identity'])!
     expect(value(identity, 'name')).toBe(displayName(account))
     expect(value(identity, 'email')).toBe(account.address)
