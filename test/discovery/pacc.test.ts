@@ -34,7 +34,7 @@ const doc = (host: string, extra: Record<string, unknown> = {}) => ({
 })
 
 beforeAll(async () => {
-  world = await startWorld([B, 'wrong.example', 'nodigest.example', 'none.example'])
+  world = await startWorld([B, 'wrong.example', 'nodigest.example', 'none.example', 'prm.example', 'prm2.example'])
   world.dns.set(bench.mailHost, 'A', [bench.mailAddress])
 })
 afterAll(() => world?.stop())
@@ -115,6 +115,20 @@ describe('PACC discovery', () => {
     const run = await world.run('u@nodigest.example')
     expect(run.report('pacc')).toMatchObject({ state: 'failed', reason: 'pacc-no-digest' })
     expect(run.result.candidates.some((c) => c.source === 'pacc')).toBe(false)
+  })
+
+  it('takes the issuer from the JMAP resource\'s RFC 9728 metadata when the file names none, if it names that resource', async () => {
+    for (const [d, resource] of [['prm.example', 'https://jmap.prm.example/session'], ['prm2.example', 'https://elsewhere.example/session']] as const) {
+      publishPacc(world, d, { protocols: { imap: { host: `mail.${d}` }, jmap: { url: `https://jmap.${d}/session` } }, authentication: { password: true } })
+      world.host(`jmap.${d}`)
+      world.serve('https', `jmap.${d}`, '/.well-known/oauth-protected-resource/session', { status: 200, type: 'application/json', body: JSON.stringify({ resource, authorization_servers: [`https://login.${d}`] }) })
+    }
+    const [ok, foreign] = [await world.run('u@prm.example'), await world.run('u@prm2.example')]
+    const c = ok.result.candidates.find((x) => x.source === 'pacc')!
+    expect(c.oauth2).toEqual({ issuer: 'https://login.prm.example', scope: '' })
+    expect(c.incoming[0]!.auth).toEqual(['oauth2', 'password-cleartext'])
+    // A document about another resource is not this one's: no issuer from it.
+    expect(foreign.result.candidates.find((x) => x.source === 'pacc')!.oauth2).toBeUndefined()
   })
 
   it('reports nothing for a domain without PACC', async () => {

@@ -69,3 +69,27 @@ function checkMetadata(meta: AuthServerMetadata, issuer: string): AuthServerMeta
   }
   return meta
 }
+
+const ResourceMetadata = z.object({
+  resource: z.string().max(2048),
+  authorization_servers: z.array(z.string().max(2048)).min(1).max(20)
+})
+
+/**
+ * The issuer that protects an https resource (a JMAP session URL), from its RFC 9728
+ * metadata; undefined when the resource publishes none. The document must name the resource
+ * itself (RFC 9728 §3.3), and the issuer must be https.
+ */
+export async function resourceIssuer(resource: string, deps: HttpDeps): Promise<string | undefined> {
+  const u = requireHttps(resource, 'protected resource')
+  const path = u.pathname.replace(/\/$/, '')
+  const where = `${u.origin}/.well-known/oauth-protected-resource${path === '' ? '' : path}`
+  const res = await requestJson(where, undefined, deps).catch(() => undefined)
+  const parsed = res?.status === 200 ? ResourceMetadata.safeParse(res.json) : undefined
+  if (!parsed?.success || !sameIssuer(parsed.data.resource, resource)) return undefined
+  try {
+    return issuerUrl(parsed.data.authorization_servers[0]!)
+  } catch {
+    return undefined
+  }
+}

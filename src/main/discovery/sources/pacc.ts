@@ -9,6 +9,7 @@ import { toAsciiDomain } from '../../../shared/address'
 import { ServerSettings, type AuthMethod, type ExtraServices, type OAuth2Settings, type Protocol } from '../../../shared/domain'
 import { isNotFound } from '../../net/dns'
 import { HttpError, statusReason } from '../../net/http'
+import { resourceIssuer } from '../../oauth/metadata'
 import { sourceGet } from '../fetch'
 import { failed, found, nothing, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
 
@@ -176,7 +177,17 @@ export async function runPacc(ctx: SourceContext, domain: string): Promise<Sourc
   }
   const parsed = PaccDocument.safeParse(json)
   if (!parsed.success) return failed('pacc-bad-json', `${url}: not a PACC document`)
-  return found([paccDraft(parsed.data, ctx.addr.address, url)], url)
+  let draft = paccDraft(parsed.data, ctx.addr.address, url)
+  if (!draft.oauth2 && draft.services?.jmap) draft = await withResourceIssuer(ctx, draft, draft.services.jmap)
+  return found([draft], url)
+}
+
+/** No oauth-public issuer named: the JMAP resource's RFC 9728 metadata may name one. */
+async function withResourceIssuer(ctx: SourceContext, draft: Draft, resource: string): Promise<Draft> {
+  const issuer = await resourceIssuer(resource, { dns: ctx.dns, ca: ctx.ca, signal: ctx.signal, timeoutMs: Math.min(3000, ctx.timeoutMs) })
+  if (!issuer) return draft
+  const withOAuth = (s: ServerSettings): ServerSettings => ({ ...s, auth: ['oauth2', ...s.auth.filter((m) => m !== 'oauth2')] })
+  return { ...draft, oauth2: { issuer, scope: '' }, incoming: draft.incoming.map(withOAuth), outgoing: draft.outgoing.map(withOAuth) }
 }
 
 export const paccSource: Source = {
