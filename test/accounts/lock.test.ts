@@ -1,8 +1,7 @@
 // accounts.json across processes: eight CLI runs saving at once keep eight accounts (real
 // processes, one user-data folder), a lock left by a dead process is taken over, a live one is
 // waited for, and saving the same account again updates it instead of adding a copy.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { rm } from 'node:fs/promises'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs'
 import { tmpdir, hostname } from 'node:os'
 import { join } from 'node:path'
@@ -29,7 +28,6 @@ describe('one lock for accounts.json', () => {
   // The shipped form of the CLI (one bundled file): eight tsx processes compiling every module
   // at once would measure the compiler, not the lock.
   beforeAll(() => bundledCli())
-  afterAll(async () => rm(await bundledCli(), { force: true }))
 
   it('8 concurrent CLI processes saving keep 8 accounts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-lock-'))

@@ -1,19 +1,21 @@
-// The CLI as a user runs it: a real process, real bench servers, real keychain.
+// The CLI as a user runs it: a real process (bundled in one file, as the build ships it), real
+// bench servers, real keychain.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
-import { cliProcess, type CliRun } from './cli-process'
+import { bundledCli, bundledCliProcess, type CliRun } from './cli-process'
 
 const bench = inject('bench')
 let env: NodeJS.ProcessEnv
 
 function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  return cliProcess(args, { env: { ...env, ...opts.env }, stdin: opts.stdin })
+  return bundledCliProcess(args, { env: { ...env, ...opts.env }, stdin: opts.stdin })
 }
 
-beforeAll(() => {
+beforeAll(async () => {
+  await bundledCli()
   env = { ...process.env, ...bench.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'cli-')) }
   delete env.MAIL_SETUP_PASSWORD
 })
