@@ -8,7 +8,7 @@ import { verify } from '../../src/main/verify'
 import type { VerifyResult } from '../../src/shared/verify'
 import { startFake, type Fake } from '../fakes/server'
 import { imapScript, pop3Script, smtpScript } from '../fakes/scripts'
-import { PASSWORD, USER, preAuthBudget, settings, stepOf, world, type World } from './helpers'
+import { guessedFor, PASSWORD, USER, preAuthBudget, settings, stepOf, world, type World } from './helpers'
 
 let w: World
 const fakes: Fake[] = []
@@ -32,6 +32,9 @@ const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
 async function probeIn(s: ReturnType<typeof settings>, exceptions = [] as Parameters<typeof verify>[0]['exceptions']): Promise<VerifyResult> {
   return verify({ address: USER, incoming: [s], outgoing: [], secret: password, exceptions }, w.ctx())
+}
+async function probeBoth(incoming: ReturnType<typeof settings>, outgoing: ReturnType<typeof settings>): Promise<VerifyResult> {
+  return verify({ address: USER, incoming: [incoming], outgoing: [outgoing], secret: password, exceptions: [] }, w.ctx())
 }
 async function probeOut(s: ReturnType<typeof settings>): Promise<VerifyResult> {
   return verify({ address: USER, incoming: [], outgoing: [s], secret: password, exceptions: [] }, w.ctx())
@@ -213,16 +216,7 @@ describe('STARTTLS', () => {
   it('POP3 STLS and SMTP STARTTLS refusals end the same way', async () => {
     const p = await fake('pop-stls.fake.test', { port: 110, handler: pop3Script({ capa: ['USER', 'STLS'], stls: 'refuse' }) })
     const s = await fake('smtp-stls.fake.test', { port: 587, handler: smtpScript({ ehlo: ['STARTTLS', 'AUTH PLAIN LOGIN'], starttls: 'refuse' }) })
-    const r = await verify(
-      {
-        address: USER,
-        incoming: [settings('pop3', 'pop-stls.fake.test', 110, 'starttls')],
-        outgoing: [settings('smtp', 'smtp-stls.fake.test', 587, 'starttls')],
-        secret: password,
-        exceptions: []
-      },
-      w.ctx()
-    )
+    const r = await probeBoth(settings('pop3', 'pop-stls.fake.test', 110, 'starttls'), settings('smtp', 'smtp-stls.fake.test', 587, 'starttls'))
     expect(r.probes.map((x) => x.diagnosis?.code)).toEqual(['starttls-failed', 'starttls-failed'])
     noSecretLeft(r, p)
     noSecretLeft(r, s)
@@ -421,5 +415,50 @@ describe('OAuth2', () => {
     expect(seen.join()).toContain(`auth=Bearer ${TOKEN}`)
     expect(JSON.stringify(r)).not.toContain(TOKEN)
     expect(f.connections).toBe(1)
+  })
+})
+
+// The sign-in gate with answers no bench server gives: Exchange's greeting (DOMAIN\\user is its
+// second documented form) and "slow down" (no further attempt, on any port of that server).
+describe('sign-in gate', () => {
+  const guessed = guessedFor(USER)
+  it('Exchange: after the address is refused, DOMAIN\\user is the second form, and it is what the probe keeps', async () => {
+    const tried: string[] = []
+    const refuse = 'NO AUTHENTICATE failed.'
+    await fake('exchange.fake.test', {
+      port: 993,
+      tls: await w.cert(['exchange.fake.test']),
+      handler: imapScript({
+        greeting: '* OK The Microsoft Exchange IMAP4 service is ready.',
+        caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR',
+        authenticate: (_m, payload) => (tried.push(payload.split('\0')[1] ?? ''), refuse),
+        login: (user) => (tried.push(user), user === 'FAKE\\\\alice' || user === 'FAKE\\alice' ? 'OK LOGIN completed.' : refuse)
+      })
+    })
+    const r = await probeIn(guessed('imap', 'exchange.fake.test', 993, 'tls'))
+    expect(tried.map((u) => u.replace(/\\\\/g, '\\'))).toEqual([USER, 'FAKE\\alice'])
+    expect(r.diagnosis).toBeUndefined()
+    expect(r.incoming?.usernameForm).toBe('exchange-domain-user')
+    expect(r.incoming?.settings.username).toBe('FAKE\\alice')
+  })
+
+  it('"slow down": no second form, and no attempt on the other ports of that server', async () => {
+    let attempts = 0
+    const limited = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR', authenticate: () => (attempts++, 'NO [LIMIT] Too many failed logins, slow down') })
+    const imap = await fake('limited.fake.test', { port: 993, tls: await w.cert(['limited.fake.test']), handler: limited })
+    // The same server's submission port, on the same address.
+    const smtp = await startFake({
+      host: imap.host,
+      port: 465,
+      tls: await w.cert(['limited.fake.test']),
+      handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: () => (attempts++, '454 4.7.0 Too many login attempts, slow down') })
+    })
+    fakes.push(smtp)
+    const r = await probeBoth(guessed('imap', 'limited.fake.test', 993, 'tls'), guessed('smtp', 'limited.fake.test', 465, 'tls'))
+    // Whichever protocol asked first got "slow down"; the other was not tried at all.
+    expect(r.diagnosis).toMatchObject({ code: 'rate-limited', serverSays: expect.stringContaining('slow down') })
+    expect(r.probes.map((p) => p.diagnosis?.code)).toEqual(['rate-limited', 'rate-limited'])
+    // One refused sign-in in all: after "slow down" nothing more went to that server.
+    expect(attempts).toBe(1)
   })
 })
