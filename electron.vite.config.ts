@@ -5,11 +5,14 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
-      // keytar is an optional dependency (a failed native build must not fail npm install), so
-      // it is not in `dependencies`, which is all electron-vite externalizes by itself; bundled,
-      // a missing keytar would fail the build instead of being reported when the keychain is used.
-      externalizeDeps: { include: ['keytar'] },
+      // Dependencies are bundled into out/main (split per lazy import), so starting a door does
+      // not walk node_modules resolving and compiling hundreds of files. keytar stays outside:
+      // a native, optional dependency (a failed native build must not fail npm install);
+      // bundled, a missing keytar would fail the build instead of being reported when the
+      // keychain is used (credentials/store.ts loads it then).
+      externalizeDeps: false,
       rollupOptions: {
+        external: ['electron', 'keytar', /^keytar\//],
         // The Electron entry, the browser-mode server and the CLI share every service.
         input: {
           index: resolve('src/main/index.ts'),

@@ -1,5 +1,7 @@
 // The API's implementation: one function per operation, over the shared services.
 // Doors call `dispatch`, which validates the request and turns errors into values.
+// Each operation loads its service when first called (discovery, verification, export,
+// OAuth), so a door starts without compiling code it may never run.
 import { randomUUID } from 'node:crypto'
 import { operations, type EventName, type EventPayload, type OperationName, type Request, type Response, type Result } from '../../shared/api'
 import type { Account } from '../../shared/account'
@@ -8,18 +10,14 @@ import { fail, toDiagnosis } from '../errors'
 import { redactValue, withSecretScope } from '../redact'
 import type { Services } from '../services'
 import { Runs } from '../runs'
-import { discover } from '../discovery'
-import { roundTrip, verify, type Secret } from '../verify'
+import type { Secret } from '../verify'
 import { removePasswords, savePassword } from '../credentials/entries'
-import { exportAccount, listFormats } from '../export'
-import { diagnosticReport } from '../report'
 import { detectClients, evolutionSourcesDir, thunderbirdProfiles, type DetectOptions } from '../clients/detect'
 import { applyToEvolution, applyToThunderbird } from '../clients/apply'
-import { domainCheck } from '../domain'
 import { writeUserFile } from '../files'
 import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
-import { OAuthService } from '../oauth'
+import type { OAuthService } from '../oauth'
 
 export interface DoorHooks {
   door: 'window' | 'browser' | 'cli'
@@ -38,9 +36,11 @@ export type Handlers = { [K in OperationName]: Handler<K> }
 export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
   const runs = new Runs()
   const { config } = services
-  const oauth = new OAuthService({ config, dns: services.dns, ca: services.ca, credentials: services.credentials })
+  let oauthService: Promise<OAuthService> | undefined
+  const oauthOf = (): Promise<OAuthService> =>
+    (oauthService ??= import('../oauth').then(({ OAuthService }) => new OAuthService({ config, dns: services.dns, ca: services.ca, credentials: services.credentials })))
 
-  function secretFor(address: string, credentials: Credentials): Secret {
+  async function secretFor(address: string, credentials: Credentials): Promise<Secret> {
     switch (credentials.kind) {
       case 'password':
         services.secrets.setPassword(address, credentials.password)
@@ -52,7 +52,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       }
       case 'oauth2':
         // Refreshed when needed; oauth-required when this address has no sign-in.
-        return oauth.secret(credentials.sessionId, address)
+        return (await oauthOf()).secret(credentials.sessionId, address)
       case 'none':
         return { kind: 'none' }
     }
@@ -95,6 +95,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async discover(req) {
       const { address } = normalizeAddress(req.address)
       const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
+      const { discover } = await import('../discovery')
       return withRun(req.runId, (signal) =>
         discover(address, {
           config,
@@ -116,7 +117,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async verify(req) {
       const { address } = normalizeAddress(req.address)
-      const secret = secretFor(address, req.credentials)
+      const secret = await secretFor(address, req.credentials)
+      const { verify } = await import('../verify')
       return withRun(req.runId, async (signal) =>
         redactValue(
           await verify(
@@ -129,7 +131,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async roundTrip(req) {
       const { address } = normalizeAddress(req.address)
-      const secret = secretFor(address, req.credentials)
+      const secret = await secretFor(address, req.credentials)
+      const { roundTrip } = await import('../verify')
       return withRun(req.runId, (signal) =>
         roundTrip(
           { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
@@ -141,11 +144,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async saveAccount(req) {
       const now = new Date().toISOString()
       const existing = req.account.id ? await services.accounts.get(req.account.id) : undefined
+      const oauth = req.account.authKind === 'oauth2' ? await oauthOf() : undefined
       const account: Account = {
         ...req.account,
         // A sign-in started from the provider table (no autoconfig oAuth2 element) still
         // records its issuer and scope, so the account can be re-checked and exported later.
-        oauth2: req.account.oauth2 ?? (req.account.authKind === 'oauth2' ? oauth.settingsOf(req.account.address) : undefined),
+        oauth2: req.account.oauth2 ?? oauth?.settingsOf(req.account.address),
         id: existing?.id ?? req.account.id ?? randomUUID(),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now
@@ -157,7 +161,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       }
       // OAuth: the sign-in's refresh token reaches the keychain only now, with its account
       // (storePassword is about passwords; without the refresh token the account cannot work).
-      if (account.authKind === 'oauth2') keychain = await oauth.keep(account.address)
+      if (oauth) keychain = await oauth.keep(account.address)
       // The account is kept even when the keychain fails (nothing the user did is lost), and
       // says so: written once the keychain has answered, marked with whether it holds the
       // secret, never looking complete without it (docs/formats.md).
@@ -180,18 +184,20 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       let keychain
       if (account && req.removeSecret) {
         keychain = await removePasswords(services.credentials, account)
-        if (account.authKind === 'oauth2') await oauth.forget(account.address, true)
+        if (account.authKind === 'oauth2') await (await oauthOf()).forget(account.address, true)
       }
       return { removed, keychain }
     },
 
     async listFormats() {
+      const { listFormats } = await import('../export')
       return { formats: listFormats() }
     },
 
     async exportProfile(req) {
       const account = await services.accounts.get(req.accountId)
       if (!account) fail('internal', { detail: `no account ${req.accountId}` })
+      const { exportAccount } = await import('../export')
       return exportAccount(account, req.format, { keychainService: config.keychainService, platform: process.platform })
     },
 
@@ -219,21 +225,24 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async diagnosticReport(req) {
+      const { diagnosticReport } = await import('../report')
       return diagnosticReport(req, { version: hooks.version })
     },
 
     async checkDomain(req) {
       const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
+      const { domainCheck } = await import('../domain')
       return withRun(req.runId, (signal) => domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs }))
     },
 
     async oauthAvailability(req) {
-      return oauth.availability(req)
+      return (await oauthOf()).availability(req)
     },
 
     async oauthBegin(req) {
       const { address } = normalizeAddress(req.address)
       // The run lives until the browser comes back, so cancel({runId}) stops the wait.
+      const oauth = await oauthOf()
       const signal = runs.start(req.runId)
       let begun
       try {
@@ -262,11 +271,11 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async oauthComplete(req) {
-      return oauth.complete(req.sessionId)
+      return (await oauthOf()).complete(req.sessionId)
     },
 
     async openExternal(req) {
-      if (!isAllowedExternalUrl(req.url, await oauth.allowedOrigins()) || !hooks.openExternal) return { opened: false }
+      if (!isAllowedExternalUrl(req.url, await (await oauthOf()).allowedOrigins()) || !hooks.openExternal) return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }
   }

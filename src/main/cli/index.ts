@@ -1,11 +1,12 @@
 // The `mail-setup` command line: the same API as the wizard, for helpdesks and scripts.
 // Exit codes (docs/cli.md): 0 ok, 1 internal error, 2 usage, 3 discovery failed,
 // 4 verification failed, 5 export failed, 6 only settings nothing vouches for (no consent).
+// Only what every command needs is imported here: the services, the API and the output
+// formatting are loaded once the arguments are read, so --help and --version load nothing more.
 import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { loadConfig, type Config } from '../config'
-import { createServices } from '../services'
-import { createHandlers, dispatch, type DoorHooks, type Handlers } from '../api/handlers'
+import type { DoorHooks, Handlers, dispatch } from '../api/handlers'
 import type { OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
@@ -15,8 +16,6 @@ import { writeUserFile } from '../files'
 import { AppError } from '../errors'
 import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
-import { formatDiagnosis, formatDiscovery, formatKeychainFailure, formatSource, formatVerify } from './output'
-import { readPassword } from './password'
 import { clipMessage, safeStreams } from './streams'
 import { quoteArg, term } from '../../shared/escape'
 import { domainCommand, parseServerFlag, requireDomain } from './domain'
@@ -120,6 +119,11 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage
   }
   const json = Boolean(values.json)
+  const [{ createServices }, { createHandlers, dispatch }, { formatDiagnosis, formatSource }] = await Promise.all([
+    import('../services'),
+    import('../api/handlers'),
+    import('./output')
+  ])
   const report = (data: unknown): void => io.stdout(json ? `${JSON.stringify({ ok: true, command, result: data }, null, 2)}\n` : `${String(data)}\n`)
   try {
     if (values.password !== undefined) throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
@@ -135,7 +139,7 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
     }
     const services = createServices(config)
     const handlers = createHandlers(services, hooks)
-    const ctx: Ctx = { handlers, values, io, json, report }
+    const ctx: Ctx = { handlers, dispatch, values, io, json, report }
     switch (command) {
       case 'discover':
         return await discoverCommand(ctx, requireAddress(addressArg))
@@ -185,6 +189,7 @@ function jsonFailure(io: Io, command: string | undefined, error: unknown, exitCo
 
 interface Ctx {
   handlers: Handlers
+  dispatch: typeof dispatch
   values: Values
   io: Io
   json: boolean
@@ -214,7 +219,7 @@ function requireAddress(value: string | undefined): string {
 }
 
 async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request<K>, exitCode: number): Promise<Response<K>> {
-  const result = (await dispatch(ctx.handlers, name, request)) as Result<Response<K>>
+  const result = (await ctx.dispatch(ctx.handlers, name, request)) as Result<Response<K>>
   if (!result.ok) throw new Failure(result.error.code === 'address-invalid' ? EXIT.usage : exitCode, result.error)
   return result.value
 }
@@ -223,9 +228,10 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
   const result = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
   if (!result.candidates.length) {
     if (ctx.json) jsonFailure(ctx.io, 'discover', { code: 'no-settings-found', userFixable: false }, EXIT.discovery, result)
-    else ctx.io.stderr(`${formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
+    else ctx.io.stderr(`${(await import('./output')).formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
     return EXIT.discovery
   }
+  const { formatDiscovery } = await import('./output')
   ctx.report(ctx.json ? result : formatDiscovery(result))
   return EXIT.ok
 }
@@ -251,6 +257,7 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
 
 async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const { values, io } = ctx
+  const [{ readPassword }, { formatDiagnosis, formatKeychainFailure, formatVerify }] = await Promise.all([import('./password'), import('./output')])
   const password = values.oauth ? undefined : await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
   if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
   // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.

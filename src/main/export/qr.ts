@@ -1,7 +1,6 @@
 // Thunderbird "export for mobile" QR code (format version 1), read by Thunderbird for
 // Android's "Import from Thunderbird desktop". JSON of positional arrays, no password,
 // error correction L; host names and addresses must be ASCII.
-import QRCode from 'qrcode'
 import type { Account } from '../../shared/account'
 import type { AuthMethod, ServerSettings } from '../../shared/domain'
 import { fail } from '../errors'
@@ -47,13 +46,16 @@ export function qrPayload(account: Account): string {
 
 const OPTIONS = { errorCorrectionLevel: 'L' as const, margin: 4 }
 
+// qrcode is loaded only when a code is drawn: listing formats or other exports never need it.
+const qrcode = async (): Promise<typeof import('qrcode')> => (await import('qrcode')).default
+
 async function png(account: Account): Promise<Rendered> {
-  const buf = await QRCode.toBuffer(qrPayload(account), { ...OPTIONS, type: 'png', scale: 8 })
+  const buf = await (await qrcode()).toBuffer(qrPayload(account), { ...OPTIONS, type: 'png', scale: 8 })
   return { content: buf.toString('base64'), encoding: 'base64' }
 }
 
 async function svg(account: Account): Promise<Rendered> {
-  return { content: await QRCode.toString(qrPayload(account), { ...OPTIONS, type: 'svg' }) }
+  return { content: await (await qrcode()).toString(qrPayload(account), { ...OPTIONS, type: 'svg' }) }
 }
 
 const info = {

@@ -10,7 +10,6 @@ import { SignInGate } from './signin-gate'
 import { HostLimiter, mostTelling, runRanked, type RoleResult } from './scheduler'
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
-import { runRoundTrip } from './roundtrip'
 import type { Secret } from './secret'
 
 export type { Secret } from './secret'
@@ -129,5 +128,7 @@ export interface RoundTripContext extends Omit<VerifyContext, 'onProbe'> {
 
 export async function roundTrip(input: RoundTripInput, ctx: RoundTripContext): Promise<RoundTripResult> {
   if (input.secret.kind === 'password') registerSecret(input.secret.password)
+  // Loaded only here: the round trip brings imapflow and nodemailer, which verify does not use.
+  const { runRoundTrip } = await import('./roundtrip')
   return runRoundTrip(input, ctx)
 }

@@ -2,7 +2,7 @@
 // the certificate just checked carries the password. nodemailer stays for the round trip's
 // sending, on its own connection held to the same address and certificate.
 import { hostname } from 'node:os'
-import nodemailer from 'nodemailer'
+import type nodemailer from 'nodemailer'
 import { AppError, fail } from '../errors'
 import { registerSecret } from '../redact'
 import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
@@ -94,7 +94,9 @@ export async function smtpTransport(
     auth = { type: 'OAuth2', user: settings.username, accessToken }
   }
   const tls = strictTlsOptions(settings.host, a.ca, a.cert)
-  return nodemailer.createTransport({
+  // Loaded here: only the round trip sends mail through nodemailer; verify never needs it.
+  const { default: mailer } = await import('nodemailer')
+  return mailer.createTransport({
     host: a.ip,
     port: settings.port,
     secure: settings.security === 'tls',
