@@ -1,6 +1,6 @@
 // A real DNS server (npm dns2, UDP and TCP on one port) answering from an in-memory zone.
 // Unknown names get NXDOMAIN at once; known names without the asked type get an empty
-// NOERROR (NODATA), as a real authoritative server would. TTL 0 so no client caches.
+// NOERROR (NODATA), as a real authoritative server would. TTL 0 so no client caches, unless `ttl` says otherwise.
 import dns2 from 'dns2'
 import { allocLoopback } from './addresses'
 
@@ -72,6 +72,8 @@ export interface StartDnsOptions {
   address?: string
   /** Port; 53 by default (bench runs as root), 0 for any free port. */
   port?: number
+  /** TTL of every answer, seconds; 0 (nothing cached) by default. */
+  ttl?: number
 }
 
 export async function startDnsServer(zone: Zone = {}, opts: StartDnsOptions = {}): Promise<DnsServer> {
@@ -107,13 +109,13 @@ export async function startDnsServer(zone: Zone = {}, opts: StartDnsOptions = {}
       const wanted = entry[typeName as RecordType]
       if (wanted?.length) {
         for (const value of wanted) {
-          response.answers.push({ name, type: q.type, class: Packet.CLASS.IN, ttl: 0, ...rdata(typeName as RecordType, value) } as never)
+          response.answers.push({ name, type: q.type, class: Packet.CLASS.IN, ttl: opts.ttl ?? 0, ...rdata(typeName as RecordType, value) } as never)
         }
         return response
       }
       const cname = entry.CNAME?.[0]
       if (!cname || typeName === 'CNAME') return response
-      response.answers.push({ name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 0, domain: cname } as never)
+      response.answers.push({ name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: opts.ttl ?? 0, domain: cname } as never)
       name = norm(cname)
     }
     return response

@@ -6,7 +6,7 @@ import { setMaxListeners } from 'node:events'
 import { normalizeAddress } from '../../shared/address'
 import { Candidate, type DiscoveryResult, type ServerSettings, type SourceId, type SourceReport } from '../../shared/domain'
 import type { Config } from '../config'
-import type { Dns } from '../net/dns'
+import { runDns, type Dns } from '../net/dns'
 import { redact, registerSecret } from '../redact'
 import { builtinSource, loadProviderTable } from './builtin'
 import { autodiscoverSource } from './sources/autodiscover'
@@ -94,15 +94,17 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   let mx: Promise<MxInfo> | undefined
   const localFiles = folderLookup(ispDirs(opts.config))
   const ispdbFiles = folderLookup([shippedIspdbDir(opts.config)])
+  // Every source asks through one view of the resolver: each name once for the whole run.
+  const dns = runDns(opts.dns, signal).dns
   const base: Omit<SourceContext, 'signal' | 'timeoutMs'> = {
     addr,
     config: opts.config,
-    dns: opts.dns,
+    dns,
     ca: opts.ca,
     offline: opts.offline,
     password: opts.password,
     providers: loadProviderTable(opts.config.resourcesDir),
-    mx: () => (mx ??= opts.offline ? Promise.resolve({ reason: 'offline' }) : lookupMx({ dns: opts.dns, signal, addr })),
+    mx: () => (mx ??= opts.offline ? Promise.resolve({ reason: 'offline' }) : lookupMx({ dns, signal, addr })),
     folderFiles: (folders, domain) => (folders === 'local' ? localFiles : ispdbFiles)(domain)
   }
 

@@ -2,7 +2,7 @@
 // best verified incoming and outgoing server, every alternative, and a diagnosis.
 import type { HostException, Probe, RoundTripResult, VerifyResult } from '../../shared/verify'
 import type { ServerSettings } from '../../shared/domain'
-import type { Dns } from '../net/dns'
+import { runDns, type Dns } from '../net/dns'
 import { registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import { runProbe, type ProbeOutcome } from './session'
@@ -39,6 +39,8 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
   const limiter = new HostLimiter(timing.perHost)
   const gate = new SignInGate()
   const all: ProbeOutcome[] = []
+  // Probes of one host on several ports ask its address once.
+  const run = runDns(ctx.dns, ctx.signal)
 
   const side = (role: Probe['role'], list: ServerSettings[]) => {
     // When each probe's steps succeeded, for the scheduler's grace rule.
@@ -68,7 +70,7 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
             settings,
             secret: input.secret,
             exception: exceptionFor(input.exceptions, settings),
-            dns: ctx.dns,
+            dns: run.dns,
             ca: ctx.ca,
             timing,
             signal,
@@ -93,7 +95,7 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
     const outcomes = [...first.outcomes, ...late.outcomes]
     return { best: late.best, outcomes, diagnosis: late.best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
   }
-  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), outgoingRun()])
+  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), outgoingRun()]).finally(run.end)
   all.push(...incoming.outcomes, ...outgoing.outcomes)
   const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
   const probes = all.map((o) => o.probe).sort((a, b) => order(a) - order(b))
