@@ -17,10 +17,14 @@ export interface Services {
 }
 
 export function createServices(config: Config): Services {
+  let ca: string[] | undefined
   return {
     config,
     dns: createDns(config),
-    ca: registerStore(buildTrustStore(config.trustEnv ?? {}, config.extraCaPem)),
+    // Built on first use: commands that make no TLS connection (accounts, export) never read it.
+    get ca() {
+      return (ca ??= registerStore(buildTrustStore(config.trustEnv ?? {}, config.extraCaPem)))
+    },
     accounts: new AccountStore(config.userDataDir),
     credentials: createCredentialStore(config.keychainService),
     secrets: new SessionSecrets()

@@ -9,7 +9,7 @@
 // - macOS and Windows: the system stores through tls.getCACertificates('system') where the
 //   runtime has it (Node 22.15+/23.5+, so current Electron); Node 20 has no such API, and there
 //   these platforms get Node's bundled list plus the two variables only.
-import { X509Certificate } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import type { DetailedPeerCertificate, SecureContext } from 'node:tls'
@@ -64,12 +64,19 @@ export function systemCertificates(env: NodeJS.ProcessEnv, platform: NodeJS.Plat
   return readPemFile(file)
 }
 
-function fingerprintOf(pem: string): string | undefined {
-  try {
-    return new X509Certificate(pem).fingerprint256
-  } catch {
-    return undefined // not a certificate we can use; OpenSSL would skip it too
-  }
+/**
+ * The certificate's SHA-256 fingerprint (of its DER, as Node prints fingerprint256) without
+ * parsing it: a full X509 parse of each of the ~300 roots (OS bundle, Node's list, often the OS
+ * bundle again through NODE_EXTRA_CA_CERTS) cost a quarter to half a second of CPU at every
+ * start on a busy machine. Blocks that are not even a DER SEQUENCE are left out; OpenSSL skips
+ * any other unusable one when it builds the TLS context, as it did before.
+ */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'))
+function derFingerprint(pem: string): string | undefined {
+  // Base64 decoding skips the line breaks; the armour lines are cut off first.
+  const der = Buffer.from(pem.slice('-----BEGIN CERTIFICATE-----'.length, pem.lastIndexOf('-----END')), 'base64')
+  if (der.length < 64 || der[0] !== 0x30) return undefined
+  return Array.from(createHash('sha256').update(der).digest(), (b) => HEX[b]).join(':')
 }
 
 /**
@@ -87,7 +94,7 @@ export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], p
   const origins = new Map<string, TrustStoreName>()
   for (const [name, list] of sources) {
     for (const pem of list) {
-      const fp = fingerprintOf(pem)
+      const fp = derFingerprint(pem)
       if (!fp || origins.has(fp)) continue
       origins.set(fp, name)
       pems.push(pem)
