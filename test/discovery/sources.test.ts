@@ -102,6 +102,24 @@ describe('every source', () => {
   })
 })
 
+describe('no waiting on ourselves', () => {
+  it('sources without network work answer before any network source starts', async () => {
+    // gmail.com: the built-in table answers from memory; local-file looks in the folders.
+    for (const address of [`jane@${D}`, 'jane@gmail.com']) {
+      const run = await world.run(address)
+      const firstNetwork = run.reports.findIndex((r) => r.state === 'started' && !['builtin', 'local-file'].includes(r.source))
+      const local = run.reports.findIndex((r) => r.source === 'local-file' && r.state !== 'started')
+      expect(local).toBeGreaterThanOrEqual(0)
+      expect(local).toBeLessThan(firstNetwork)
+      if (address.endsWith('gmail.com')) {
+        const builtin = run.reports.findIndex((r) => r.source === 'builtin' && r.state === 'found')
+        expect(builtin).toBeGreaterThanOrEqual(0)
+        expect(builtin).toBeLessThan(firstNetwork)
+      }
+    }
+  })
+})
+
 describe('built-in providers', () => {
   it('matches a provider domain without the network', async () => {
     const run = await world.run('someone@googlemail.com', { offline: true })

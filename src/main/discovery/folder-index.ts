@@ -3,8 +3,7 @@
 // `<domain>.xml` misses most of them. A folder is listed once per discovery run; a file is
 // read for its <domain> elements only when it is new or changed since the last run, so the
 // index costs a directory listing and a stat per file after the first run.
-import { readdirSync, statSync, type Stats } from 'node:fs'
-import { readFile } from 'node:fs/promises'
+import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { toAsciiDomain } from '../../shared/address'
 import { MAX_CONFIG_BYTES } from './fetch'
@@ -75,7 +74,8 @@ async function entryOf(path: string, name: string, info: Stats): Promise<FileEnt
   if (known && known.mtimeMs === info.mtimeMs && known.size === info.size) return known
   try {
     // A file too large to read is still listed under its own name, so the lookup reports it.
-    const text = info.size > MAX_CONFIG_BYTES ? '' : await readFile(path, 'utf8')
+    // Synchronous like the listing: the local sources answer before the network ones start.
+    const text = info.size > MAX_CONFIG_BYTES ? '' : readFileSync(path, 'utf8')
     const entry = { mtimeMs: info.mtimeMs, size: info.size, domains: domainsOf(name, text) }
     files.set(path, entry)
     return entry

@@ -176,7 +176,13 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     opts.signal.addEventListener('abort', onAbort, { once: true })
   })
   try {
-    await Promise.race([Promise.all(sources.map(runOne)), deadline])
+    // Sources without network work first: they answer within the same turn of the event loop
+    // (a table lookup, a few small files), before the network sources' synchronous set-up (a
+    // TLS context, sockets) can hold them up. The network sources start one turn later.
+    const local = sources.filter((s) => !s.network).map(runOne)
+    await new Promise<void>((r) => setImmediate(r))
+    const remote = sources.filter((s) => s.network).map(runOne)
+    await Promise.race([Promise.all([...local, ...remote]), deadline])
   } finally {
     clearTimeout(timer)
     if (onAbort) opts.signal.removeEventListener('abort', onAbort)

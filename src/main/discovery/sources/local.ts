@@ -1,7 +1,7 @@
 // Local autoconfig files: the shipped resources/isp folder, then the admin folders and
 // --isp-dir folders, each indexed by every <domain> its files name (folder-index.ts). Every
 // file found becomes a candidate.
-import { readFile, stat } from 'node:fs/promises'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../../config'
 import { XmlError } from '../../xml'
@@ -15,19 +15,23 @@ export function ispDirs(config: Pick<Config, 'resourcesDir' | 'ispDirs'>): strin
 
 export type LocalRead = { file: AutoconfigFile; path: string } | { error: string; path: string; detail: string }
 
-/** Reads the files of `folders` that name `domain`; a file gone since the index is left out. */
+/**
+ * Reads the files of `folders` that name `domain`; a file gone since the index is left out.
+ * Synchronously: a few small local files, read before the network sources start
+ * (discovery/index.ts), so the answer never waits behind their TLS set-up or a busy thread pool.
+ */
 export async function readLocal(ctx: SourceContext, domain: string, folders: 'local' | 'ispdb' = 'local'): Promise<LocalRead[]> {
   if (!/^[a-z0-9.-]+$/.test(domain) || domain.includes('..')) return []
   const out: LocalRead[] = []
   for (const path of await ctx.folderFiles(folders, domain)) {
     try {
-      const info = await stat(path)
+      const info = statSync(path)
       if (!info.isFile()) continue
       if (info.size > MAX_CONFIG_BYTES) {
         out.push({ error: 'too-large', path, detail: `${path}: ${info.size} bytes` })
         continue
       }
-      out.push({ file: parseAutoconfig(await readFile(path), ctx.addr), path })
+      out.push({ file: parseAutoconfig(readFileSync(path), ctx.addr), path })
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT' || code === 'ENOTDIR') continue
