@@ -18,9 +18,7 @@ import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { clipMessage, safeStreams } from './streams'
 import { quoteArg, term } from '../../shared/escape'
-import { domainCommand, parseServerFlag, requireDomain } from './domain'
 import { autodiscoverAsks, chooseCandidate } from './consent'
-import { checkCommand, withInterrupt } from './check'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
 
@@ -149,19 +147,23 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
         return await exportCommand(ctx, addressArg)
       case 'accounts':
         return await accountsCommand(ctx)
-      case 'check':
+      case 'check': {
+        const { checkCommand, withInterrupt } = await import('./check')
         return await withInterrupt((signal) =>
           checkCommand(
             { csv: values.csv, out: values.out, html: values.html, state: values.state, resume: Boolean(values.resume), concurrency: values.concurrency, perServer: values['per-server'], allowPlain: Boolean(values['allow-plain-passwords']) },
             { services, env: io.env, stderr: io.stderr, report, json, signal, tty: process.stderr.isTTY ? rawIo.stderr : undefined }
           )
         )
-      case 'domain':
+      }
+      case 'domain': {
+        const { domainCommand, parseServerFlag, requireDomain } = await import('./domain')
         return await domainCommand(
           requireDomain(addressArg),
           { servers: (values.server ?? []).map(parseServerFlag), usernameForm: values['username-form'], publish: values.publish, recheck: Boolean(values.recheck) },
           { check: (request) => call(ctx, 'checkDomain', request, EXIT.discovery), report, stderr: io.stderr, json }
         )
+      }
       default:
         throw new UsageError(`unknown command ${quoteArg(command)}`)
     }
