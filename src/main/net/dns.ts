@@ -10,6 +10,7 @@
 //   again and again. Node's resolver gives no TTL for MX, SRV, TXT or a negative answer, so those are
 //   never kept beyond the run.
 import { Resolver } from 'node:dns/promises'
+import { setMaxListeners } from 'node:events'
 import type { LookupFunction } from 'node:net'
 import type { Config } from '../config'
 import { AppError } from '../errors'
@@ -175,6 +176,8 @@ export function createDns(config: Pick<Config, 'dnsServers'>, timeoutMs = 2500):
 export function runDns(dns: Dns, signal: AbortSignal): { dns: Dns; end(): void } {
   const stop = new AbortController()
   const runSignal = AbortSignal.any([signal, stop.signal])
+  // Every question out listens on it: a run asks dozens of names.
+  setMaxListeners(0, runSignal)
   const memo = new Map<string, Promise<unknown>>()
   function once<T>(key: string, fn: (s: AbortSignal) => Promise<T>, callerSignal?: AbortSignal): Promise<T> {
     let p = memo.get(key) as Promise<T> | undefined
