@@ -18,7 +18,6 @@ import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { clipMessage, safeStreams } from './streams'
 import { quoteArg, term } from '../../shared/escape'
-import { autodiscoverAsks, chooseCandidate } from './consent'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
 
@@ -244,6 +243,7 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
+  const { autodiscoverAsks, chooseCandidate } = await import('./consent')
   // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).
   let found = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
   if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } }, EXIT.discovery)
