@@ -17,7 +17,7 @@ export async function sidewaysScroll(page: Page): Promise<string[]> {
 }
 
 /** Names that stay in Latin letters in every language (products, protocols, providers). */
-const NAMES = /^(Mail|Setup|IMAP|POP|POP3|SMTP|SSL|TLS|STARTTLS|SHA|SHA-256|OAuth|OAuth2|HTTP|DNS|NTLM|Kerberos|GSSAPI|Thunderbird|Android|Evolution|Outlook|Apple|Mac|iPhone|iPad|Betterbird|Microsoft|Google|Yahoo|AOL|iCloud|Exchange|Autodiscover|GNOME|KMail|mutt|aerc|mbsync|isync|msmtp|fetchmail|Claws|JSON|Markdown|XML|QR|PNG|SVG|Windows|Linux|macOS|Betterbird|NODE_EXTRA_CA_CERTS|MAIL_SETUP_EXTRA_CA|Caps|Lock|English|user\.js|prefs\.js|ms)$/
+const NAMES = /^(Mail|Setup|IMAP|POP|POP3|SMTP|SSL|TLS|STARTTLS|SHA|SHA-256|OAuth|OAuth2|HTTP|DNS|NTLM|Kerberos|GSSAPI|Thunderbird|Android|Evolution|Outlook|Apple|Mac|iPhone|iPad|Betterbird|Microsoft|Google|Yahoo|AOL|iCloud|Exchange|Autodiscover|GNOME|KMail|mutt|aerc|mbsync|isync|msmtp|fetchmail|Claws|JSON|Markdown|XML|QR|PNG|SVG|Windows|Linux|macOS|Betterbird|NODE_EXTRA_CA_CERTS|MAIL_SETUP_EXTRA_CA|Caps|Lock|English|user\.js|prefs\.js|config-v1\.1\.xml|K-9|neomutt|notmuch|mu|git|send-email|ms)$/
 
 /** The visible text of the page outside what is technical by nature (host names, addresses,
  * fingerprints, transcripts: all shown left to right in bdi, code or pre). */

@@ -25,6 +25,8 @@ export interface Config {
   userDataDir: string
   /** The home folder whose mail programs the wizard looks for (MAIL_SETUP_CLIENTS_HOME; tests use a throwaway one). */
   clientsHome: string
+  /** The folders under it that the environment moves (XDG_CONFIG_HOME, APPDATA, LOCALAPPDATA); none when the home was given. */
+  clientsEnv: Record<string, string | undefined>
   /** Keychain service name under which passwords are stored. */
   keychainService: string
   /** Optional admin policy file (OAuth client ids and similar); see policy-location.ts. */
@@ -64,6 +66,7 @@ export function loadConfig(
     discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
     userDataDir: env.MAIL_SETUP_USER_DATA ?? defaultUserDataDir(env),
     clientsHome: env.MAIL_SETUP_CLIENTS_HOME || homedir(),
+    clientsEnv: env.MAIL_SETUP_CLIENTS_HOME ? {} : { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, APPDATA: env.APPDATA, LOCALAPPDATA: env.LOCALAPPDATA },
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
     policyFile: findPolicyFile(env)?.file,
     resourcesDir

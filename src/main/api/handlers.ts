@@ -67,8 +67,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     return credentials?.kind === 'session' ? services.secrets.getPassword(address) : undefined
   }
 
-  // A home folder given for the clients (tests) is used whole: XDG_CONFIG_HOME of this process does not apply to it.
-  const clientOptions = (): DetectOptions => ({ home: config.clientsHome, platform: process.platform, env: process.env.MAIL_SETUP_CLIENTS_HOME ? {} : process.env })
+  const clientOptions = (): DetectOptions => ({ home: config.clientsHome, platform: process.platform, env: config.clientsEnv })
 
   async function withRun<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = runs.start(runId)

@@ -4,17 +4,19 @@ import type { Diagnosis } from '../../../../shared/diagnosis'
 import { api } from '../../api'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
+import { ltrValue } from '../../components/Ltr'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
-import { plannedSettings, selectedCandidate } from '../../state'
+import { initialState, plannedSettings, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 import { SettingsCard } from './SettingsCard'
 import { KeychainMessage } from './KeychainMessage'
 import { ExportPanel } from './ExportPanel'
 
 export function DoneStep(): React.JSX.Element {
-  const { t } = useTranslation()
-  const { state, update } = useWizard()
+  const { t, i18n } = useTranslation()
+  const { state, update, go } = useWizard()
   const [error, setError] = useState<Diagnosis>()
+  const [finished, setFinished] = useState(false)
   const saving = useRef(false)
   // Unchecked settings only when browser sign-in is needed and this build cannot do it.
   const planned = !state.verify && state.settingsOnly ? plannedSettings(state) : undefined
@@ -54,6 +56,31 @@ export function DoneStep(): React.JSX.Element {
       })
   }, [saved, key, incoming, outgoing, unchecked, state, update])
 
+  /** A fresh wizard for the next address; the language and helpdesk setting stay as they are. */
+  function another(): void {
+    go('address', { ...initialState, helpdesk: false })
+  }
+
+  function finish(): void {
+    setFinished(true)
+    // The window closes itself; a browser tab says it may be closed.
+    if (window.mailSetup) window.close()
+  }
+
+  if (finished) {
+    return (
+      <>
+        <StepHeading key="finished">{t('finish.doneTitle')}</StepHeading>
+        <p className="lead">{t('finish.doneText', { address: ltrValue(state.address, i18n.dir()) })}</p>
+        <StepActions noBack>
+          <button type="button" className="primary" onClick={another}>
+            {t('finish.another')}
+          </button>
+        </StepActions>
+      </>
+    )
+  }
+
   if (!incoming || !outgoing) {
     return (
       <>
@@ -67,7 +94,7 @@ export function DoneStep(): React.JSX.Element {
   return (
     <>
       <StepHeading>{unchecked ? t('done.settingsOnlyTitle') : t('done.title')}</StepHeading>
-      <p className="lead">{t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: state.address })}</p>
+      <p className="lead">{t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: ltrValue(state.address, i18n.dir()) })}</p>
       <SettingsCard incoming={incoming} outgoing={outgoing} />
       <div role="status" aria-live="polite">
         {!saved && !error && <p className="hint">{t('done.saving')}</p>}
@@ -76,7 +103,14 @@ export function DoneStep(): React.JSX.Element {
       </div>
       {error && <DiagnosisCard diagnosis={error} headingId="save-problem" />}
       {saved && state.account && <ExportPanel account={state.account} />}
-      <StepActions />
+      <StepActions>
+        <button type="button" className="secondary" onClick={another}>
+          {t('finish.another')}
+        </button>
+        <button type="button" className="primary" disabled={!saved} onClick={finish}>
+          {t('finish.finish')}
+        </button>
+      </StepActions>
     </>
   )
 }

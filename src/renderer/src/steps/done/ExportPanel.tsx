@@ -1,13 +1,16 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Account, ExportFile, ExportFormatInfo } from '../../../../shared/account'
+import type { Account, ExportFile, ExportFormatId, ExportFormatInfo } from '../../../../shared/account'
+import type { DetectedClient } from '../../../../shared/clients'
 import type { Diagnosis } from '../../../../shared/diagnosis'
 import { api } from '../../api'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { downloadFile } from '../../components/download'
 import { Ltr } from '../../components/Ltr'
 import { useWizard } from '../../wizard'
-import { FormatPicker } from './FormatPicker'
+import { FormatPicker, refusal } from './FormatPicker'
+import { RecommendedClient } from './RecommendedClient'
+import { CLIENT_FORMAT, GROUPS } from './groups'
 import { Preview } from './Preview'
 
 /** The hand-off: pick the mail program, see the file, save it, and how to open it there. */
@@ -15,6 +18,8 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
   const { t } = useTranslation()
   const { state, update } = useWizard()
   const [formats, setFormats] = useState<ExportFormatInfo[]>([])
+  const [clients, setClients] = useState<DetectedClient[]>()
+  const [othersOpen, setOthersOpen] = useState(false)
   const [canSave, setCanSave] = useState(false)
   const [file, setFile] = useState<ExportFile>()
   const [error, setError] = useState<Diagnosis>()
@@ -24,7 +29,22 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
   useEffect(() => {
     void api.listFormats({}).then((res) => (res.ok ? setFormats(res.value.formats) : setError(res.error)))
     void api.appInfo({}).then((res) => res.ok && setCanSave(res.value.canSaveFiles))
+    void api.detectClients({}).then((res) => setClients(res.ok ? res.value.clients : []))
   }, [])
+
+  // The first program found whose file can carry this account is recommended; the rest wait under "Other programs".
+  const recommended = clients?.find((c) => {
+    const f = formats.find((x) => x.id === CLIENT_FORMAT[c.id])
+    return f && !refusal(f, account)
+  })
+  const showOthers = othersOpen || (clients !== undefined && !recommended)
+
+  function pick(id: ExportFormatId): void {
+    setFile(undefined)
+    setSavedTo('')
+    setOthersOpen(true)
+    update({ exportFormat: id })
+  }
 
   useEffect(() => {
     if (!state.exportFormat) return
@@ -56,16 +76,29 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
     <section className="export" aria-labelledby="export-title">
       <h2 id="export-title">{t('export.title')}</h2>
       <p>{t('export.intro')}</p>
-      <FormatPicker formats={formats} account={account} value={state.exportFormat} onChange={(id) => {
-          setFile(undefined)
-          setSavedTo('')
-          update({ exportFormat: id })
-        }} />
+      {recommended && <RecommendedClient client={recommended} account={account} onFile={pick} />}
+      <h3 className="disclosure">
+        <button type="button" className="link-button" aria-expanded={showOthers} aria-controls="other-programs" onClick={() => setOthersOpen(!showOthers)}>
+          {t('finish.other')}
+        </button>
+      </h3>
+      <div id="other-programs" hidden={!showOthers}>
+        {GROUPS.map(([group, ids]) => (
+          <FormatPicker
+            key={group}
+            legend={t(`finish.group.${group}`)}
+            formats={ids.map((id) => formats.find((f) => f.id === id)).filter((f) => f !== undefined)}
+            account={account}
+            value={state.exportFormat}
+            onChange={pick}
+          />
+        ))}
+      </div>
       {error && <DiagnosisCard diagnosis={error} headingId="export-problem" />}
       {chosen && file && (
         <div className="export-result">
-          <h3>{t('export.previewTitle', { name: chosen.name })}</h3>
-          <Preview file={file} name={chosen.name} />
+          <h3>{t('export.previewTitle', { name: t(`format.${chosen.id}.name`) })}</h3>
+          <Preview file={file} name={t(`format.${chosen.id}.name`)} />
           <div className="actions">
             <button type="button" className="primary" onClick={() => void save(file)}>
               {canSave ? t('export.save') : t('export.download')} <Ltr>{file.fileName}</Ltr>
