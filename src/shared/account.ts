@@ -1,6 +1,6 @@
 // A set-up account as it is kept and exported. Never holds a secret.
 import { z } from 'zod'
-import { OAuth2Settings, ServerSettings, SourceId, SpecialFolders } from './domain'
+import { ExtraServices, OAuth2Settings, ServerSettings, SourceId, SpecialFolders } from './domain'
 
 export const Account = z.object({
   id: z.string().min(1).max(200),
@@ -13,6 +13,8 @@ export const Account = z.object({
   oauth2: OAuth2Settings.extend({ providerId: z.string().max(100).optional() }).optional(),
   source: SourceId.optional(),
   providerName: z.string().max(200).optional(),
+  /** CalDAV, CardDAV (and JMAP) URLs the settings came with, carried into exports that use them. */
+  services: ExtraServices.optional(),
   /** The IMAP server's special-use folders, from the check (exports name them where they can). */
   folders: SpecialFolders.optional(),
   verifiedAt: z.string().optional(),

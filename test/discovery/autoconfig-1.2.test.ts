@@ -134,11 +134,27 @@ describe('an autoconfig 1.2 file', () => {
       authKind: 'password',
       incoming: { protocol: 'imap', host: HOST, port: 993, security: 'tls', username: USER.address, auth: ['scram-sha-256', 'password-cleartext'] },
       outgoing: { protocol: 'smtp', host: HOST, port: 465, security: 'tls', username: USER.address, auth: ['scram-sha-256', 'password-cleartext'] },
+      services: parseAutoconfig(xml, USER.address).services,
       createdAt: new Date(0).toISOString(),
       updatedAt: new Date(0).toISOString()
     } satisfies Account
-    const out = await exportAccount(account, 'thunderbird-autoconfig', { keychainService: 'Mail Setup Test', platform: 'linux' })
+    const opts = { keychainService: 'Mail Setup Test', platform: 'linux' } as const
+    const out = await exportAccount(account, 'thunderbird-autoconfig', opts)
     expect(out.content).toContain('<authentication system="sasl">SCRAM-SHA-256</authentication>')
     expect(await validates(out.content)).toMatchObject({ ok: true })
+    // The CalDAV and CardDAV entries travel with it, read back by the same reader.
+    expect(parseAutoconfig(out.content, USER.address).services).toEqual({ caldav: account.services!.caldav, carddav: account.services!.carddav })
+    // The Apple profile gets a CalDAV and a CardDAV account beside mail, a well-formed plist.
+    const apple = await exportAccount(account, 'apple-mobileconfig', opts)
+    for (const kind of ['caldav', 'carddav']) expect(apple.content).toContain(`<string>com.apple.${kind}.account</string>`)
+    expect(apple.content).toContain(`<string>${account.services!.caldav}</string>`)
+    const file = join(dir, 'profile.mobileconfig')
+    await writeFile(file, apple.content)
+    expect(spawnSync('xmllint', ['--noout', file]).status).toBe(0)
+    // Evolution: a calendar and an address book source beside the mail sources.
+    const evo = Buffer.from((await exportAccount(account, 'evolution', opts)).content, 'base64').toString('latin1')
+    expect(evo).toContain('BackendName=caldav')
+    expect(evo).toContain('BackendName=carddav')
+    expect(evo).toContain(`ResourcePath=${new URL(account.services!.carddav!).pathname}`)
   })
 })

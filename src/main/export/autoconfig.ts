@@ -105,6 +105,11 @@ export const autoconfig: Exporter = {
       if (o.tokenURL) lines.push(`    <tokenURL>${x(o.tokenURL)}</tokenURL>`)
       lines.push('  </oAuth2>')
     }
+    // Root-level CalDAV and CardDAV entries (autoconfig 1.2), with the address as username.
+    for (const [tag, type] of [['calendar', 'caldav'], ['addressbook', 'carddav']] as const) {
+      const url = account.services?.[type]
+      if (url) lines.push(`  <${tag} type="${type}">`, `    <url>${x(url)}</url>`, '    <authentication system="http">Basic</authentication>', '    <username>%EMAILADDRESS%</username>', `  </${tag}>`)
+    }
     lines.push('</clientConfig>', '')
     return { content: lines.join('\n') }
   }

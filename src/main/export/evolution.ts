@@ -75,8 +75,27 @@ export function evolutionFiles(account: Account): Array<{ name: string; content:
   return [
     { name: `${uid.account}.source`, content: keyFile(accountGroups) },
     { name: `${uid.identity}.source`, content: keyFile(identity) },
-    { name: `${uid.transport}.source`, content: keyFile(transport) }
+    { name: `${uid.transport}.source`, content: keyFile(transport) },
+    ...davFiles(account)
   ]
+}
+
+/** A CalDAV calendar and a CardDAV address book source, where the settings named them. */
+function davFiles(account: Account): Array<{ name: string; content: string }> {
+  return (['caldav', 'carddav'] as const).flatMap((kind) => {
+    const url = account.services?.[kind]
+    if (!url) return []
+    const u = new URL(url)
+    const groups: Group[] = [
+      // evolution-data-server's built-in parents for standalone DAV sources.
+      ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', kind === 'caldav' ? 'caldav-stub' : 'webdav-stub']]],
+      kind === 'caldav' ? ['Calendar', [['BackendName', 'caldav'], ['Selected', 'true']]] : ['Address Book', [['BackendName', 'carddav']]],
+      ['Authentication', [['Host', u.hostname], ['Method', 'plain/password'], ['Port', u.port || '443'], ['RememberPassword', 'true'], ['User', account.incoming.username]]],
+      ['Security', [['Method', 'tls']]],
+      ['WebDAV Backend', [['ResourcePath', u.pathname], ['ResourceQuery', u.search.slice(1)]]]
+    ]
+    return [{ name: `${stableHex(account, `evolution-${kind}`)}.source`, content: keyFile(groups) }]
+  })
 }
 
 export const evolution: Exporter = {

@@ -70,6 +70,27 @@ export const mobileconfig: Exporter = {
       ['PayloadDescription', `Mail account settings for ${account.address}, made by Mail Setup.`],
       ['PayloadRemovalDisallowed', false]
     ]
+    // CalDAV and CardDAV accounts beside mail, where the settings named them (Apple's payloads).
+    const dav = (['caldav', 'carddav'] as const).flatMap((kind) => {
+      const url = account.services?.[kind]
+      if (!url) return []
+      const u = new URL(url)
+      const P = kind === 'caldav' ? 'CalDAV' : 'CardDAV'
+      const values: Array<[string, PValue]> = [
+        ['PayloadType', `com.apple.${kind}.account`],
+        ['PayloadVersion', 1],
+        ['PayloadIdentifier', `${id}.${kind}`],
+        ['PayloadUUID', stableUuid(account, `apple-${kind}`)],
+        ['PayloadDisplayName', `${P}: ${account.address}`],
+        [`${P}AccountDescription`, account.address],
+        [`${P}HostName`, u.hostname],
+        [`${P}Port`, Number(u.port) || 443],
+        [`${P}PrincipalURL`, url],
+        [`${P}UseSSL`, true],
+        [`${P}Username`, inc.username]
+      ]
+      return ['    <dict>', ...dict(values, '      '), '    </dict>']
+    })
     const lines = [
       '<?xml version="1.0" encoding="UTF-8"?>',
       '<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">',
@@ -80,6 +101,7 @@ export const mobileconfig: Exporter = {
       '    <dict>',
       ...dict(mail, '      '),
       '    </dict>',
+      ...dav,
       '  </array>',
       ...dict(top, '  '),
       '</dict>',

@@ -44,6 +44,7 @@ export function DoneStep(): React.JSX.Element {
           ...(oauth && candidate?.oauth2 ? { oauth2: { ...candidate.oauth2, providerId: candidate.providerId } } : {}),
           source: state.manual ? 'manual' : candidate?.source,
           providerName: candidate?.providerName,
+          ...(candidate?.services ? { services: candidate.services } : {}),
           folders: state.verify?.incoming?.folders,
           ...(unchecked ? {} : { verifiedAt: new Date().toISOString() })
         },
