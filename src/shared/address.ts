@@ -1,5 +1,6 @@
 // Email address parsing shared by the wizard (validation as typed) and the main side.
 // Pure: runs in the renderer, Node and the CLI alike.
+import { hasUnsafeChars } from './escape'
 
 export type AddressProblem =
   | 'empty'
@@ -12,6 +13,7 @@ export type AddressProblem =
   | 'domain-invalid'
   | 'domain-no-dot'
   | 'too-long'
+  | 'control-character'
 
 export type ParsedAddress =
   | {
@@ -42,6 +44,9 @@ export function parseAddress(input: string): ParsedAddress {
   const trimmed = input.normalize('NFC').trim().replace(/^mailto:/i, '')
   if (!trimmed) return { ok: false, problem: 'empty' }
   if (trimmed.length > 320) return { ok: false, problem: 'too-long' }
+  // Bidi overrides (U+202E turns "moc.elpmaxe" into what looks like "example.com"), C0/C1
+  // controls and line separators have no place in an address.
+  if (hasUnsafeChars(trimmed)) return { ok: false, problem: 'control-character' }
   const at = trimmed.lastIndexOf('@')
   if (at < 0) return { ok: false, problem: 'no-at' }
   const local = trimmed.slice(0, at)

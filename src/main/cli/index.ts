@@ -17,6 +17,7 @@ import { AppError } from '../errors'
 import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { clipMessage, safeStreams } from './streams'
+import { domainWarning } from './domain-notice'
 import { quoteArg, term } from '../../shared/escape'
 
 export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
@@ -137,6 +138,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
     const services = createServices(config)
     const handlers = createHandlers(services, hooks)
     const ctx: Ctx = { handlers, dispatch, values, io, json, report }
+    const notice = (command === 'discover' || command === 'verify') && addressArg ? domainWarning(addressArg) : undefined
+    if (notice) io.stderr(`${notice}\n`)
     switch (command) {
       case 'discover':
         return await discoverCommand(ctx, requireAddress(addressArg))

@@ -4,6 +4,7 @@ import { parseAddress } from '../../../../shared/address'
 import { StepHeading, navigation } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { AddressField } from '../../components/AddressField'
+import { DomainNotice } from '../../components/DomainNotice'
 import { useWizard } from '../../wizard'
 import { initialState } from '../../state'
 
@@ -45,6 +46,7 @@ export function AddressStep(): React.JSX.Element {
         onChange={(address) => update({ address })}
         onBlur={() => state.address && setTouched(true)}
       />
+      {parsed.ok && <DomainNotice id="address-domain" domain={parsed.domain} asciiDomain={parsed.asciiDomain} />}
       <div className="field">
         <label htmlFor="name">{t('address.name')}</label>
         <input
