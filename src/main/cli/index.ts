@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util'
 import { writeFileSync } from 'node:fs'
 import { loadConfig, type Config } from '../config'
 import type { DoorHooks, Handlers, dispatch } from '../api/handlers'
-import type { OperationName, Request, Response, Result } from '../../shared/api'
+import type { EventPayload, OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
 import type { Credentials, HostException } from '../../shared/verify'
@@ -126,10 +126,18 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   try {
     if (values.password !== undefined) throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
     const config = cliConfig(values, io.env)
+    // A connected server that has sent nothing yet is said once per probe (recorder.ts).
+    const saidQuiet = new Set<string>()
+    const quiet = ({ probe }: EventPayload<'verify'>): void => {
+      if (probe.state !== 'running' || saidQuiet.has(probe.id) || !probe.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')) return
+      saidQuiet.add(probe.id)
+      io.stderr(`  ${probe.settings.host}:${probe.settings.port} is not answering yet (connected, nothing received); still waiting\n`)
+    }
     const hooks: DoorHooks = {
       door: 'cli',
       version: APP_VERSION,
       emit(event, payload) {
+        if (!json && event === 'verify') quiet(payload as EventPayload<'verify'>)
         if (json || event !== 'discovery') return
         const p = payload as { kind: string; report?: Parameters<typeof formatSource>[0] }
         if (p.kind === 'source' && p.report && p.report.state !== 'started') io.stderr(`  ${formatSource(p.report)}\n`)

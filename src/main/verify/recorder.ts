@@ -11,6 +11,9 @@ const MAX_TRANSCRIPT = 2000
 const MAX_TEXT = 2000
 
 /** Steps in the order they run for each kind of security. */
+/** A running step's info while a connected server has sent nothing yet (shown as "not answering yet"). */
+export const NO_ANSWER_YET = 'no-answer-yet'
+
 export function plannedSteps(security: ServerSettings['security']): StepName[] {
   if (security === 'tls') return ['dns', 'tcp', 'tls', 'certificate', 'greeting', 'capabilities', 'auth']
   return ['dns', 'tcp', 'greeting', 'tls', 'certificate', 'capabilities', 'auth']
@@ -83,7 +86,9 @@ export class ProbeRecorder {
     timeoutMs: number,
     parent: AbortSignal,
     fn: (signal: AbortSignal) => Promise<T>,
-    info?: (value: T) => string | undefined
+    info?: (value: T) => string | undefined,
+    /** Marks the running step 'no-answer-yet' after this long (the server's first bytes). */
+    quietMs?: number
   ): Promise<T> {
     const start = performance.now()
     // A deadline we can clear, and an abort listener we remove: Node keeps an AbortSignal.any()
@@ -94,6 +99,7 @@ export class ProbeRecorder {
     const signal = AbortSignal.any([parent, deadline.signal])
     const aborted = abortRace(signal)
     this.setStep(name, 'running')
+    const quiet = quietMs === undefined ? undefined : setTimeout(() => this.setStep(name, 'running', NO_ANSWER_YET), quietMs)
     try {
       // The race makes a step that ignores its signal still end at its deadline.
       const value = await Promise.race([fn(signal), aborted.promise])
@@ -107,6 +113,7 @@ export class ProbeRecorder {
       this.setStep(name, 'failed', diagnosis.code, performance.now() - start)
       throw new AppError({ ...diagnosis, detail: diagnosis.detail ?? `${name} failed` })
     } finally {
+      clearTimeout(quiet)
       clearTimeout(timer)
       aborted.dispose()
     }

@@ -115,19 +115,23 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     )
     ip = raw.remoteAddress
     rec.line('i', `connected to ${ip} port ${settings.port}`)
+    // The server's first bytes (TLS handshake or greeting): shown as "not answering yet" after
+    // quietMs, given up after their deadline, or 10 round trips of this link if that is longer.
+    const rtt = rec.probe.steps.find((x) => x.name === 'tcp')?.ms ?? 0
+    const firstBytes = (ms: number): number => Math.max(ms, 10 * rtt)
     let caps: Capabilities
     let greeting = ''
     if (settings.security === 'tls') {
-      const sock = await rec.step('tls', t.tlsMs, signal, (s) => handshake(raw, settings.host, input.ca, s), (x) => x.getProtocol() ?? '')
+      const sock = await rec.step('tls', firstBytes(t.tlsMs), signal, (s) => handshake(raw, settings.host, input.ca, s), (x) => x.getProtocol() ?? '', t.quietMs)
       await certStep(sock)
       io = new LineSocket(sock, rec)
       const conn = io
-      greeting = await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(conn, s))
+      greeting = await rec.step('greeting', firstBytes(t.greetingMs), signal, (s) => driver.greeting(conn, s), undefined, t.quietMs)
       caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(conn, s), summary)
     } else {
       io = new LineSocket(raw, rec)
       const plain = io
-      greeting = await rec.step('greeting', t.greetingMs, signal, (s) => driver.greeting(plain, s))
+      greeting = await rec.step('greeting', firstBytes(t.greetingMs), signal, (s) => driver.greeting(plain, s), undefined, t.quietMs)
       if (settings.security === 'starttls') {
         const sock = await rec.step('tls', t.tlsMs + t.commandMs, signal, async (s) => {
           const before = await driver.capabilities(plain, s)

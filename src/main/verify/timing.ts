@@ -16,6 +16,11 @@ export interface Timing {
    * milliseconds of work, so a fifth of a second behind at one step means not coming soon.
    */
   graceMs: number
+  /**
+   * A server that accepted the connection and has not sent its first byte (TLS handshake on an
+   * implicit-TLS port, greeting otherwise) after this long is shown as "not answering yet".
+   */
+  quietMs: number
   /** Happy eyeballs: delay before the next address is tried while one is still connecting. */
   eyeballsMs: number
   /** Connections at once to one host name for one protocol. */
@@ -25,11 +30,16 @@ export interface Timing {
 export const DEFAULT_TIMING: Timing = {
   dnsMs: 4000,
   tcpMs: 6000,
-  tlsMs: 6000,
-  greetingMs: 6000,
+  // A mail server's first bytes follow the connection by a round trip and some milliseconds of
+  // work; a few seconds where the server looks up the client's name first. 4 s allows those and
+  // lets the verdict on a host that never speaks come within 5 s of the command's start
+  // (session.ts gives slow links more: 10 round trips of their TCP connect).
+  tlsMs: 4000,
+  greetingMs: 4000,
   commandMs: 6000,
   authMs: 15000,
   graceMs: 200,
+  quietMs: 1500,
   eyeballsMs: 250,
   perHost: 2
 }

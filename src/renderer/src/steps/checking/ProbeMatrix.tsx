@@ -23,6 +23,9 @@ function Cell({ step, stopped }: { step: ProbeStep | undefined; stopped: boolean
   )
 }
 
+/** Connected, and the server has sent nothing yet (the main side marks the step after a while). */
+const quiet = (p: Probe): boolean => p.state === 'running' && p.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')
+
 function Table({ role, probes }: { role: Probe['role']; probes: Probe[] }): React.JSX.Element | null {
   const { t } = useTranslation()
   if (probes.length === 0) return null
@@ -51,7 +54,7 @@ function Table({ role, probes }: { role: Probe['role']; probes: Probe[] }): Reac
               <Cell key={n} step={p.steps.find((s) => s.name === n)} stopped={p.state === 'cancelled' || p.state === 'skipped'} />
             ))}
             <td className={`cell total ${p.state}`}>
-              <span>{t(`probeState.${p.state}`)}</span>
+              <span>{t(`probeState.${quiet(p) ? 'quiet' : p.state}`)}</span>
               {p.state !== 'running' && <bdi className="ms">{formatMs(p.ms)}</bdi>}
             </td>
           </tr>
