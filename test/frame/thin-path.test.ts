@@ -69,8 +69,8 @@ describe('thin path', () => {
       storePassword: true
     })
     expect(saved.keychain.stored).toBe(true)
-    // The real Secret Service holds it under the documented service name.
-    const stored = execFileSync('secret-tool', ['search', 'service', bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    // The real Secret Service holds it under the documented service name (among what other tests stored).
+    const stored = execFileSync('secret-tool', ['search', '--all', 'service', bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
     expect(stored).toContain(address)
 
     const file = await ok<{ content: string; fileName: string }>('exportProfile', { accountId: saved.account.id, format: 'thunderbird-autoconfig' })
