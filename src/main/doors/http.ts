@@ -10,23 +10,13 @@ import { createHandlers, dispatch, type DoorHooks } from '../api/handlers'
 import type { Services } from '../services'
 import type { EventName, EventPayload } from '../../shared/api'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
+import { CONTENT_TYPES } from '../content-types'
 
 export interface BrowserServer {
   url: string
   token: string
   port: number
   close(): Promise<void>
-}
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon'
 }
 
 const MAX_BODY = 1024 * 1024
@@ -104,7 +94,7 @@ export async function startBrowserServer(opts: {
     if (!file.startsWith(opts.rendererDir + sep) || rel.includes('\0')) return send(res, 404, 'not found')
     try {
       const body = await readFile(file)
-      send(res, 200, body, TYPES[extname(file)] ?? 'application/octet-stream')
+      send(res, 200, body, CONTENT_TYPES[extname(file)] ?? 'application/octet-stream')
     } catch {
       send(res, 404, 'not found')
     }

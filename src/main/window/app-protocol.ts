@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
+import { CONTENT_TYPES } from '../content-types'
 
 export const APP_SCHEME = 'app'
 export const APP_HOST = 'mail-setup'
@@ -13,17 +14,6 @@ export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
 /** For protocol.registerSchemesAsPrivileged, before the app is ready. */
 export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.ico': 'image/x-icon'
-}
 
 /** The page to load: the dev server in development (loopback only), else the app protocol. */
 export function rendererUrlFor(opts: { packaged: boolean; env: NodeJS.ProcessEnv }): string {
@@ -66,7 +56,7 @@ export async function serveApp(request: { url: string; method?: string }, render
   const file = join(root, rel)
   if (!file.startsWith(root + sep) || rel.includes('\0')) return answer(404, 'not found')
   try {
-    return answer(200, await readFile(file), TYPES[extname(file)] ?? 'application/octet-stream')
+    return answer(200, await readFile(file), CONTENT_TYPES[extname(file)] ?? 'application/octet-stream')
   } catch {
     return answer(404, 'not found')
   }
