@@ -1,12 +1,13 @@
 // Shared set-up for verification tests: a real DNS server for fake host names, the bench CA
 // for certificates, and short step deadlines for servers that never answer.
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { rootCertificates } from 'node:tls'
 import { createDns, type Dns } from '../../src/main/net/dns'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import type { VerifyContext } from '../../src/main/verify'
 import type { Timing } from '../../src/main/verify/timing'
+import { startFake, type Fake } from '../fakes/server'
 import { openCa, startDnsServer, type DnsServer, type IssueOptions, type TestCa } from '../bench'
 
 export const PASSWORD = 'Corr3ct-H0rse-Battery'
@@ -83,4 +84,36 @@ export function stepOf(p: Probe | undefined, name: string): Probe['steps'][numbe
 /** Sum of the deadlines a probe can spend before the sign-in: a silent server must end within it. */
 export function preAuthBudget(t: Partial<Timing> = FAST): number {
   return (t.dnsMs ?? 0) + (t.tcpMs ?? 0) + (t.tlsMs ?? 0) * 2 + (t.greetingMs ?? 0) + (t.commandMs ?? 0) * 2
+}
+
+/** One world for a test file, with fake servers that all close when the file ends. */
+export interface FakeWorld {
+  readonly w: World
+  /** A fake server answering for `name` in the world's DNS. */
+  fake(name: string, opts: Parameters<typeof startFake>[0]): Promise<Fake>
+}
+
+export function fakeWorld(): FakeWorld {
+  let current: World | undefined
+  const fakes: Fake[] = []
+  beforeAll(async () => {
+    current = await world()
+  })
+  afterAll(async () => {
+    await Promise.all(fakes.map((f) => f.close()))
+    await current?.stop()
+  })
+  const fw: FakeWorld = {
+    get w() {
+      if (!current) throw new Error('the world starts in beforeAll')
+      return current
+    },
+    async fake(name, opts) {
+      const f = await startFake(opts)
+      fakes.push(f)
+      fw.w.name(name, f.host)
+      return f
+    }
+  }
+  return fw
 }

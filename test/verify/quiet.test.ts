@@ -2,37 +2,23 @@
 // and never sends a byte is shown as "not answering yet" and then given up on; a server that
 // greets slowly, within the few seconds some take, is still verified. The assertions are on the
 // order of the probe's events and its outcome, not on wall-clock figures.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { verify } from '../../src/main/verify'
 import { DEFAULT_TIMING } from '../../src/main/verify/timing'
 import type { Probe } from '../../src/shared/verify'
-import { startFake, type Fake } from '../fakes/server'
 import { imapScript } from '../fakes/scripts'
-import { USER, settings, world, type World } from './helpers'
+import { USER, settings, fakeWorld } from './helpers'
 
-let w: World
-const fakes: Fake[] = []
-beforeAll(async () => {
-  w = await world()
-})
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()))
-  await w.stop()
-})
+const fw = fakeWorld()
+const fake = fw.fake
 
-async function fake(name: string, opts: Parameters<typeof startFake>[0]): Promise<Fake> {
-  const f = await startFake(opts)
-  fakes.push(f)
-  w.name(name, f.host)
-  return f
-}
 
 type Snapshot = { state: Probe['state']; steps: Array<Pick<Probe['steps'][number], 'name' | 'state' | 'info'>> }
 
 /** Probes one incoming server with the app's default timing, keeping every event as it was sent. */
 async function probe(s: ReturnType<typeof settings>): Promise<{ events: Snapshot[]; result: Awaited<ReturnType<typeof verify>> }> {
   const events: Snapshot[] = []
-  const ctx = w.ctx({ timing: DEFAULT_TIMING, onProbe: (p) => events.push({ state: p.state, steps: p.steps.map((x) => ({ name: x.name, state: x.state, info: x.info })) }) })
+  const ctx = fw.w.ctx({ timing: DEFAULT_TIMING, onProbe: (p) => events.push({ state: p.state, steps: p.steps.map((x) => ({ name: x.name, state: x.state, info: x.info })) }) })
   const result = await verify({ address: USER, incoming: [s], outgoing: [], secret: { kind: 'none' }, exceptions: [] }, ctx)
   return { events, result }
 }
@@ -70,7 +56,7 @@ describe('a server that greets slowly, within the usual range', () => {
     const delay = DEFAULT_TIMING.quietMs + 1000
     expect(delay).toBeLessThan(DEFAULT_TIMING.greetingMs)
     const script = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
-    await fake(host, { port: 993, tls: await w.cert([host]), handler: async (c) => { await new Promise((r) => setTimeout(r, delay)); await script(c) } })
+    await fake(host, { port: 993, tls: await fw.w.cert([host]), handler: async (c) => { await new Promise((r) => setTimeout(r, delay)); await script(c) } })
     const { events, result } = await probe(settings('imap', host, 993, 'tls'))
     const quiet = quietAt(events, 'greeting')
     expect(quiet).toBeGreaterThan(0)

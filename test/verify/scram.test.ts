@@ -2,22 +2,15 @@
 // loopback with the bench CA): one that cannot prove it knows the password, one whose
 // challenge is too weak. The client stops the exchange and says why; the real-server side is
 // in test/discovery/autoconfig-1.2.test.ts (Dovecot offering only SCRAM-SHA-256).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
 import { verify } from '../../src/main/verify'
 import type { ServerSettings } from '../../src/shared/domain'
-import { startFake, type Fake, type FakeConn } from '../fakes/server'
-import { PASSWORD, USER, world, type World } from './helpers'
+import { type FakeConn } from '../fakes/server'
+import { PASSWORD, USER, fakeWorld } from './helpers'
 
-let w: World
-const fakes: Fake[] = []
-beforeAll(async () => {
-  w = await world()
-})
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()))
-  await w.stop()
-})
+const fw = fakeWorld()
+const fake = fw.fake
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 const unb64 = (s: string): string => Buffer.from(s, 'base64').toString('utf8')
@@ -49,11 +42,9 @@ function scramSmtp(opts: { iterations: number; final: () => string; said: string
 }
 
 async function probe(name: string, handler: ReturnType<typeof scramSmtp>) {
-  const f = await startFake({ port: 465, tls: await w.cert([name]), handler })
-  fakes.push(f)
-  w.name(name, f.host)
+  await fake(name, { port: 465, tls: await fw.w.cert([name]), handler })
   const s: ServerSettings = { protocol: 'smtp', host: name, port: 465, security: 'tls', username: USER, auth: ['scram-sha-256'] }
-  return verify({ address: USER, incoming: [], outgoing: [s], secret: { kind: 'password', password: PASSWORD }, exceptions: [] }, w.ctx())
+  return verify({ address: USER, incoming: [], outgoing: [s], secret: { kind: 'password', password: PASSWORD }, exceptions: [] }, fw.w.ctx())
 }
 
 describe('SCRAM-SHA-256 with a server that does not play by the rules', () => {
