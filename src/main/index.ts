@@ -13,6 +13,7 @@ import { isTrustedSenderUrl, windowOptions } from './window/options'
 import { windowHooks } from './window/hooks'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appMenu, denyPermissionCheck, rendererUrlFor, serveApp } from './window/app-protocol'
 import { APP_VERSION } from './version'
+import { entryRoute } from './entry-route'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -52,27 +53,51 @@ function registerApi(): void {
   }
 }
 
-app.enableSandbox()
-protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
-app.on('web-contents-created', (_event, contents) => harden(contents))
+/** The wizard's window: everything Electron does when not asked for the command line. */
+function startWindow(): void {
+  app.enableSandbox()
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+  app.on('web-contents-created', (_event, contents) => harden(contents))
 
-void app.whenReady().then(() => {
-  // Deny every permission request (camera, notifications, …): the wizard needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
-  session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
-  protocol.handle(APP_SCHEME, (request) => serveApp(request, rendererDir))
-  // No DevTools or reload in a packaged app's menu (webPreferences.devTools is off there too).
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ packaged: app.isPackaged, platform: process.platform }) as Parameters<typeof Menu.buildFromTemplate>[0]))
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+  void app.whenReady().then(() => {
+    // Deny every permission request (camera, notifications, …): the wizard needs none.
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false))
+    session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
+    protocol.handle(APP_SCHEME, (request) => serveApp(request, rendererDir))
+    // No DevTools or reload in a packaged app's menu (webPreferences.devTools is off there too).
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ packaged: app.isPackaged, platform: process.platform }) as Parameters<typeof Menu.buildFromTemplate>[0]))
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+    })
+    registerApi()
+    createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow()
+    })
   })
-  registerApi()
-  createWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow()
-  })
-})
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+}
+
+/**
+ * `"Mail Setup" --cli …`: the command line inside the packaged binary (run-as-node is off),
+ * with no window and no dock icon; the process ends with the CLI's exit code.
+ */
+async function runCliMode(args: string[]): Promise<void> {
+  app.dock?.hide()
+  // cli/index.ts also runs itself when this is set: it must run once, with these arguments.
+  delete process.env.MAIL_SETUP_CLI_MAIN
+  const { runCli } = await import('./cli/index')
+  const code = await runCli(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stdin: process.stdin, env: process.env })
+  app.exit(code)
+}
+
+const route = entryRoute(process.argv, app.isPackaged)
+if (route.kind === 'cli') {
+  runCliMode(route.args).catch((err: unknown) => {
+    process.stderr.write(`internal error: ${String(err)}\n`)
+    app.exit(1)
+  })
+} else startWindow()
