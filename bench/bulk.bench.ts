@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../src/main/cli'
-import { startBench } from '../test/bench'
+import { startBench } from '../test/world'
 
 const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0)
 const sizes = SIZES.length ? SIZES : [1000, 10000]

@@ -17,9 +17,9 @@ import { discover } from '../src/main/discovery'
 import { verify } from '../src/main/verify'
 import { DEFAULT_TIMING } from '../src/main/verify/timing'
 import type { Candidate } from '../src/shared/domain'
-import { startBench, startDnsServer } from '../test/bench'
+import { startBench, startDnsServer } from '../test/world'
 import { startFake } from '../test/fakes/server'
-import { allocLoopback } from '../test/bench/addresses'
+import { allocLoopback } from '../test/world/addresses'
 import { tcpDelayRelay, udpDelayRelay, type Relay } from '../test/fakes/delay'
 
 const RUNS = Number(process.argv[2]) || 7

@@ -6,8 +6,8 @@ import type { Socket } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect, shot } from './fixtures'
 import { enterAddress, expectAllGood } from './steps'
-import { allocLoopback } from '../test/bench/addresses'
-import type { Bench } from '../test/bench/index'
+import { allocLoopback } from '../test/world/addresses'
+import type { Bench } from '../test/world/index'
 
 interface Seen {
   secure: boolean

@@ -5,8 +5,8 @@ import { createServer, type Server, type Socket } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls'
 import { X509Certificate } from 'node:crypto'
-import type { Bench } from '../test/bench/index'
-import { allocLoopback } from '../test/bench/addresses'
+import type { Bench } from '../test/world/index'
+import { allocLoopback } from '../test/world/addresses'
 
 export interface Fake {
   host: string

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { loadConfig } from '../src/main/config'
 import { createServices } from '../src/main/services'
 import { startBrowserServer } from '../src/main/doors/http'
-import { startBench, type Bench } from '../test/bench/index'
+import { startBench, type Bench } from '../test/world/index'
 
 export interface World {
   bench: Bench

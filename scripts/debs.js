@@ -1,7 +1,7 @@
 // Debian packages the tests use but cannot install: cyrus-imapd and cyrus-pop3d conflict with
 // dovecot-imapd and dovecot-pop3d (each provides imap-server/pop3-server). They are fetched
 // with `apt-get download` (the ordinary apt client) and unpacked, not installed, into
-// node_modules/.cache/mail-setup-debs; test/bench/second.ts runs their binaries from there.
+// node_modules/.cache/mail-setup-debs; test/world/second.ts runs their binaries from there.
 // Their dependencies (cyrus-common and its libraries) are installed normally (PACKAGES).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'

@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 const run = promisify(execFile)
 const here = fileURLToPath(import.meta.url)
 
-/** Names the bench reads (test/bench/keyring.ts). */
+/** Names the bench reads (test/world/keyring.ts). */
 export const KEYRING_PASSWORD_ENV = 'MAIL_SETUP_TEST_KEYRING_PASSWORD'
 export const KEYRING_CONTROL_ENV = 'MAIL_SETUP_TEST_KEYRING_CONTROL'
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { runCli } from '../../src/main/cli'
 import { withFileLock } from '../../src/main/accounts/lock'
 import { AccountStore } from '../../src/main/accounts/store'
-import { bundledCli, bundledCliProcess } from '../frame/cli-process'
+import { bundledCli, bundledCliProcess } from '../cli/process'
 import { account } from '../export/fixtures'
 
 const manual = (address: string, imapHost = 'imap.example.test'): string[] => [

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { cliProcess, ROOT } from '../frame/cli-process'
+import { cliProcess, ROOT } from '../cli/process'
 import { parseCsv } from '../../src/main/bulk/csv'
 
 const bench = inject('bench')

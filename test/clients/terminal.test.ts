@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
 import { shQuote, slug } from '../../src/main/export/common'
-import { SPECIAL_USE } from '../bench'
+import { SPECIAL_USE } from '../world'
 import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './world'
 import { PYTHON, run, tempDir } from '../export/tools'
 

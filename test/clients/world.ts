@@ -8,7 +8,7 @@ import { Readable } from 'node:stream'
 import { expect } from 'vitest'
 import { runCli } from '../../src/main/cli/index'
 import type { Account, ExportFormatId } from '../../src/shared/account'
-import { readMailbox, type BenchInfo } from '../bench'
+import { readMailbox, type BenchInfo } from '../world'
 import { run, tempDir, type RunResult } from '../export/tools'
 
 export interface Verified {

@@ -11,7 +11,7 @@ import { credentialKey } from '../../src/main/credentials/entries'
 import { createCredentialStore } from '../../src/main/credentials/store'
 import { AppError } from '../../src/main/errors'
 import { redact } from '../../src/main/redact'
-import { envWithoutKeyring, keyringLocked, lockKeyring, unlockKeyring } from '../bench'
+import { envWithoutKeyring, keyringLocked, lockKeyring, unlockKeyring } from '../world'
 import { storeInChild } from './child'
 
 const run = promisify(execFile)

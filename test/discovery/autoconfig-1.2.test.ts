@@ -15,7 +15,7 @@ import { exportAccount } from '../../src/main/export'
 import type { Account } from '../../src/shared/account'
 import type { DiscoveryResult } from '../../src/shared/domain'
 import type { VerifyResult } from '../../src/shared/verify'
-import { allocLoopback, benchCa, startDovecot } from '../bench'
+import { allocLoopback, benchCa, startDovecot } from '../world'
 import { startWorld, xmlReply, type World } from './world'
 
 const bench = inject('bench')

@@ -3,7 +3,7 @@
 // arrived encrypted, so a test can prove no password crossed a plain connection.
 import { createServer, type Server, type Socket } from 'node:net'
 import { TLSSocket } from 'node:tls'
-import { allocLoopback } from '../bench/addresses'
+import { allocLoopback } from '../world/addresses'
 
 export interface Received {
   encrypted: boolean

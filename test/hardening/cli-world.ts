@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openCa, startDnsServer, type DnsServer, type TestCa } from '../bench'
+import { openCa, startDnsServer, type DnsServer, type TestCa } from '../world'
 import { startFake, type Fake, type FakeOptions } from '../fakes/server'
 
 const root = new URL('../../', import.meta.url).pathname

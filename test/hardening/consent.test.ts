@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import http from 'node:http'
 import https from 'node:https'
-import { allocLoopback } from '../bench'
+import { allocLoopback } from '../world'
 import { imapScript, smtpScript } from '../fakes/scripts'
 import type { Fake } from '../fakes/server'
 import { cliWorld, type CliWorld } from './cli-world'

@@ -3,7 +3,7 @@
 // not valid UTF-8, and in base64. Bytes are decoded once, redacted, then escaped, so no form
 // of it reaches the human output, --json, the transcript or the diagnostic report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allocLoopback } from '../bench'
+import { allocLoopback } from '../world'
 import { smtpScript } from '../fakes/scripts'
 import type { FakeConn } from '../fakes/server'
 import { cliWorld, type CliWorld } from './cli-world'

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { allocLoopback } from '../bench'
+import { allocLoopback } from '../world'
 import { pop3Script, smtpScript } from '../fakes/scripts'
 import type { Fake } from '../fakes/server'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'

@@ -3,7 +3,7 @@
 // an erase-line CSI, a one-byte C1 CSI, a bidi override, a carriage return and a fake
 // "Incoming: verified" line; the CLI must print every one of them as visible escapes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { allocLoopback } from '../bench'
+import { allocLoopback } from '../world'
 import { imapScript, smtpScript } from '../fakes/scripts'
 import { cliWorld, type CliWorld } from './cli-world'
 

@@ -3,7 +3,7 @@
 // after it; within a run every answer, found or not, asked once; a run's end or the last
 // waiter's cancel lets a question go.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDnsServer, type DnsServer } from '../bench'
+import { startDnsServer, type DnsServer } from '../world'
 import { createDns, runDns } from '../../src/main/net/dns'
 
 let ttl0: DnsServer

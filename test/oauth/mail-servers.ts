@@ -7,7 +7,7 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SMTPServer } from 'smtp-server'
-import type { OAuthServer } from '../bench/oauth-server'
+import type { OAuthServer } from '../world/oauth-server'
 
 const MAIL_UID = 65534
 

@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { allocLoopback } from '../bench/addresses'
-import { startOAuthServer, type OAuthServer } from '../bench/oauth-server'
+import { allocLoopback } from '../world/addresses'
+import { startOAuthServer, type OAuthServer } from '../world/oauth-server'
 import { loadConfig, type Config } from '../../src/main/config'
 import { createDns } from '../../src/main/net/dns'
 import { createCredentialStore, type CredentialStore } from '../../src/main/credentials/store'
 import { OAuthService } from '../../src/main/oauth'
 import type { OAuth2Settings } from '../../src/shared/domain'
-import { createCa } from '../bench/ca'
+import { createCa } from '../world/ca'
 import { startOAuthDovecot, startOAuthSmtp, type OAuthDovecot, type OAuthSmtp } from './mail-servers'
 
 /** The bench's test CA and one certificate for the loopback hosts. */

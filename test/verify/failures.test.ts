@@ -3,7 +3,7 @@
 // an unencrypted connection.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import { allocLoopback } from '../bench/addresses'
+import { allocLoopback } from '../world/addresses'
 import { verify } from '../../src/main/verify'
 import type { VerifyResult } from '../../src/shared/verify'
 import { startFake, type Fake } from '../fakes/server'

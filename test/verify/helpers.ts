@@ -8,7 +8,7 @@ import type { Probe } from '../../src/shared/verify'
 import type { VerifyContext } from '../../src/main/verify'
 import type { Timing } from '../../src/main/verify/timing'
 import { startFake, type Fake } from '../fakes/server'
-import { openCa, startDnsServer, type DnsServer, type IssueOptions, type TestCa } from '../bench'
+import { openCa, startDnsServer, type DnsServer, type IssueOptions, type TestCa } from '../world'
 
 export const PASSWORD = 'Corr3ct-H0rse-Battery'
 export const USER = 'alice@fake.test'

@@ -2,7 +2,7 @@
 // across a whole check costs at most two failed sign-ins per server and protocol, however many
 // ports and host names lead to that server, and the user name forms are tried only after a
 // refusal. Dovecot here (it wants the full address); the second implementation's bench has
-// its own file (test/verify/second-bench.test.ts).
+// its own file (test/verify/cyrus-postfix.test.ts).
 import { describe, expect, inject, it } from 'vitest'
 import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'

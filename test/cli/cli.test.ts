@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
-import { bundledCli, bundledCliProcess, type CliRun } from './cli-process'
+import { bundledCli, bundledCliProcess, type CliRun } from './process'
 
 const bench = inject('bench')
 let env: NodeJS.ProcessEnv

@@ -57,7 +57,7 @@ describe('installer configuration', () => {
     for (const path of [pkg.main, 'out/preload/index.cjs', 'out/renderer/index.html', 'out/main/cli.js', 'resources/providers.json', 'resources/oauth-providers.json', 'package.json']) {
       expect(packed(path), path).toBe(true)
     }
-    for (const path of ['out/main/index.js.map', 'src/main/index.ts', 'test/bench/index.ts', 'e2e/a11y.spec.ts', '.ci/run']) {
+    for (const path of ['out/main/index.js.map', 'src/main/index.ts', 'test/world/index.ts', 'e2e/a11y.spec.ts', '.ci/run']) {
       expect(packed(path), path).toBe(false)
     }
     // keytar's native module cannot be loaded from inside the archive.

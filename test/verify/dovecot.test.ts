@@ -5,7 +5,7 @@ import { rootCertificates } from 'node:tls'
 import { createDns } from '../../src/main/net/dns'
 import { roundTrip, verify, type RoundTripStage } from '../../src/main/verify'
 import type { Probe } from '../../src/shared/verify'
-import { readMailbox, startDnsServer, type DnsServer } from '../bench'
+import { readMailbox, startDnsServer, type DnsServer } from '../world'
 import { startFake, type Fake } from '../fakes/server'
 import { FAST, settings } from './helpers'
 

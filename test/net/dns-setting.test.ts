@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { parseDnsServer } from '../../src/main/net/dns-servers'
 import { createDns } from '../../src/main/net/dns'
 import { runCli } from '../../src/main/cli'
-import { ROOT as root, cliProcess, type CliRun } from './cli-process'
+import { ROOT as root, cliProcess, type CliRun } from '../cli/process'
 
 const BAD = ['127.0.0.1:0', 'abc', '999.1.1.1', '1.2.3.4:99999', '1.2.3.4:', '1.2.3.4:+53', '[::1]:0', '[nope]:53', '::1:53:x', '1.2.3.4:53:53', '']
 

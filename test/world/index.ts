@@ -64,7 +64,7 @@ export interface BenchInfo {
   sink: { host: string; port: number; dir: string }
   dovecot: { conf: string; log: string }
   /**
-   * The second implementation (test/bench/second.ts): Cyrus IMAP/POP3 and Postfix submission on
+   * The second implementation (test/world/second.ts): Cyrus IMAP/POP3 and Postfix submission on
    * their own address, signing users in by the local part. other.test publishes SRV records for
    * it; guessed.test publishes only the usual host names; both reach the same mailboxes.
    */
