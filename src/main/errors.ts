@@ -1,17 +1,17 @@
 // Errors are values: services throw AppError (or return Diagnosis), doors turn it into Result.
 import type { Diagnosis, DiagnosisCode } from '../shared/diagnosis'
-import { isUserFixable } from './diagnosis/fixable'
+import { diagnose as build, type DiagnosisFields } from '../shared/diagnosis-catalog'
 
 export class AppError extends Error {
   readonly diagnosis: Diagnosis
-  constructor(diagnosis: Omit<Diagnosis, 'userFixable'> & { userFixable?: boolean }) {
+  constructor(diagnosis: DiagnosisFields & { code: DiagnosisCode }) {
     super(diagnosis.detail ?? diagnosis.code)
     this.name = 'AppError'
-    this.diagnosis = { ...diagnosis, userFixable: diagnosis.userFixable ?? isUserFixable(diagnosis.code) }
+    this.diagnosis = build(diagnosis.code, diagnosis)
   }
 }
 
-export function fail(code: DiagnosisCode, extra: Partial<Omit<Diagnosis, 'code'>> = {}): never {
+export function fail(code: DiagnosisCode, extra: DiagnosisFields = {}): never {
   throw new AppError({ code, ...extra })
 }
 
@@ -19,8 +19,8 @@ export function fail(code: DiagnosisCode, extra: Partial<Omit<Diagnosis, 'code'>
 export function toDiagnosis(err: unknown): Diagnosis {
   if (err instanceof AppError) return err.diagnosis
   const problem = (err as { addressProblem?: string } | null)?.addressProblem
-  if (problem) return { code: 'address-invalid', userFixable: true, params: { problem }, detail: problem }
-  if (err instanceof Error && err.name === 'AbortError') return { code: 'cancelled', userFixable: false }
+  if (problem) return build('address-invalid', { params: { problem }, detail: problem })
+  if (err instanceof Error && err.name === 'AbortError') return build('cancelled')
   const detail = err instanceof Error ? err.message : String(err)
-  return { code: 'internal', userFixable: false, detail: detail.slice(0, 500) }
+  return build('internal', { detail: detail.slice(0, 500) })
 }

@@ -14,6 +14,7 @@ import { windowHooks } from './window/hooks'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appMenu, denyPermissionCheck, rendererUrlFor, serveApp } from './window/app-protocol'
 import { APP_VERSION } from './version'
 import { entryRoute } from './entry-route'
+import { diagnose } from '../shared/diagnosis-catalog'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const rendererDir = join(here, '..', 'renderer')
@@ -46,7 +47,7 @@ function registerApi(): void {
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(operationChannel(name), async (event, request: unknown) => {
       if (!event.senderFrame || !isTrustedSenderUrl(event.senderFrame.url, rendererUrl)) {
-        return { ok: false, error: { code: 'internal', userFixable: false, detail: 'untrusted sender' } }
+        return { ok: false, error: diagnose('internal', { detail: 'untrusted sender' }) }
       }
       return dispatch(handlers, name, request)
     })

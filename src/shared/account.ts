@@ -1,5 +1,6 @@
 // A set-up account as it is kept and exported. Never holds a secret.
 import { z } from 'zod'
+import { DiagnosisCode } from './diagnosis'
 import { ExtraServices, OAuth2Settings, ServerSettings, SourceId, SpecialFolders } from './domain'
 
 export const Account = z.object({
@@ -31,8 +32,8 @@ export type Account = z.infer<typeof Account>
 
 export const KeychainStatus = z.object({
   stored: z.boolean(),
-  /** Diagnosis code when not stored: keychain-unavailable, keychain-locked, keychain-denied. */
-  code: z.string().max(100).optional(),
+  /** Diagnosis code when not stored: the keychain group (keychain-unavailable, -locked, -denied) or oauth-required. */
+  code: DiagnosisCode.optional(),
   service: z.string().max(200).optional(),
   /** Diagnosis params for the code's words (e.g. what to install when keytar is not built). */
   params: z.record(z.string(), z.string().max(500)).optional()

@@ -6,6 +6,8 @@ export const DiagnosisCode = z.enum([
   // address and discovery
   'address-invalid',
   'no-settings-found',
+  // no saved account for the address (export of an account never verified)
+  'account-not-found',
   // nothing published, and no guessed host answered on any mail port
   'no-mail-service',
   // only settings nothing vouches for (plain HTTP, another domain, a guess): consent first
@@ -81,7 +83,7 @@ export type DiagnosisCode = z.infer<typeof DiagnosisCode>
  */
 export const Diagnosis = z.object({
   code: DiagnosisCode,
-  /** Whether the user can fix it themselves (wrong password) or needs someone else (firewall). */
+  /** Whether the user can fix it themselves (wrong password) or needs someone else (firewall): from the catalog. */
   userFixable: z.boolean(),
   serverSays: z.string().max(4000).optional(),
   protocol: z.enum(['imap', 'pop3', 'smtp', 'http', 'dns', 'oauth']).optional(),

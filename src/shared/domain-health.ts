@@ -2,6 +2,7 @@
 // for a domain, how each named server answers, and what is wrong with the publication.
 import { z } from 'zod'
 import { Candidate, Protocol, Security, SourceId, SourceReport } from './domain'
+import { SOURCE_REASONS } from './source-reason'
 
 export const FindingCode = z.enum([
   'nothing-published',
@@ -31,7 +32,7 @@ export type Finding = z.infer<typeof Finding>
 export const PublishedFile = z.object({
   url: z.string().max(2048),
   state: z.enum(['found', 'nothing', 'failed']),
-  reason: z.string().max(100).optional(),
+  reason: z.enum(SOURCE_REASONS).optional(),
   servers: z.number().int().min(0)
 })
 export type PublishedFile = z.infer<typeof PublishedFile>

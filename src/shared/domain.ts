@@ -1,6 +1,7 @@
 // Domain types shared by every process. Zod schemas are the source of truth;
 // the TypeScript types are inferred from them so they cannot drift apart.
 import { z } from 'zod'
+import { SOURCE_REASONS } from './source-reason'
 
 /** How a connection is protected: implicit TLS, upgraded with STARTTLS/STLS, or none. */
 export const Security = z.enum(['tls', 'starttls', 'plain'])
@@ -167,8 +168,8 @@ export type SourceState = z.infer<typeof SourceState>
 export const SourceReport = z.object({
   source: SourceId,
   state: SourceState,
-  /** Machine-readable reason for failed/nothing/skipped (e.g. 'http-404', 'bad-xml', 'offline'). */
-  reason: z.string().max(100).optional(),
+  /** Why for failed/nothing/skipped (source-reason.ts; words in every locale file). */
+  reason: z.enum(SOURCE_REASONS).optional(),
   /** Human-readable detail (URL tried, HTTP status, …); never contains secrets. */
   detail: z.string().max(2000).optional(),
   candidates: z.number().int().min(0).optional(),

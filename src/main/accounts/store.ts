@@ -9,6 +9,7 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import { AppError } from '../errors'
 import { writeFileAtomic } from '../files'
 import { withFileLock } from './lock'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 export const ACCOUNTS_FILE = 'accounts.json'
 export const ACCOUNTS_VERSION = 1
@@ -135,12 +136,10 @@ export class AccountStore {
     const { version, accounts } = data as { version?: unknown; accounts?: unknown }
     if (typeof version === 'number' && Number.isInteger(version) && version > ACCOUNTS_VERSION) {
       // A newer app wrote this; reading what we understand is fine, overwriting is not.
-      this.problem = {
-        code: 'accounts-file-corrupt',
-        userFixable: false,
+      this.problem = diagnose('accounts-file-corrupt', {
         params: { reason: 'newer-version', version: String(version), file: this.path },
         detail: `accounts file has version ${version}; this app writes version ${ACCOUNTS_VERSION}`
-      }
+      })
       return { accounts: this.valid(accounts).accounts, writable: false }
     }
     if (version !== ACCOUNTS_VERSION) return this.setAside('unknown-version')
@@ -177,12 +176,10 @@ export class AccountStore {
   }
 
   private corrupt(reason: string, aside: string, extra: Record<string, string> = {}): Diagnosis {
-    return {
-      code: 'accounts-file-corrupt',
-      userFixable: false,
+    return diagnose('accounts-file-corrupt', {
       params: { reason, file: this.path, keptAs: aside, keptAsName: basename(aside), ...extra },
       detail: `accounts file unreadable (${reason}); kept as ${aside}`
-    }
+    })
   }
 
   private async asideName(): Promise<string> {

@@ -18,6 +18,7 @@ import { writeUserFile } from '../files'
 import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
 import type { OAuthService } from '../oauth'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 export interface DoorHooks {
   door: 'window' | 'browser' | 'cli'
@@ -283,12 +284,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 /** Validates a raw request from any door, runs the handler, and returns a Result. */
 export async function dispatch(handlers: Handlers, name: string, raw: unknown): Promise<Result<unknown>> {
   if (!Object.hasOwn(operations, name)) {
-    return { ok: false, error: { code: 'unsupported', userFixable: false, detail: `unknown operation ${name.slice(0, 50)}` } }
+    return { ok: false, error: diagnose('unsupported', { detail: `unknown operation ${name.slice(0, 50)}` }) }
   }
   const op = name as OperationName
   const parsed = operations[op].request.safeParse(raw ?? {})
   if (!parsed.success) {
-    return { ok: false, error: { code: 'internal', userFixable: false, detail: `invalid request: ${parsed.error.issues[0]?.message ?? ''}` } }
+    return { ok: false, error: diagnose('internal', { detail: `invalid request: ${parsed.error.issues[0]?.message ?? ''}` }) }
   }
   try {
     const handler = handlers[op] as (req: unknown) => Promise<unknown>

@@ -7,6 +7,7 @@ import { describeDiagnosis } from '../cli/catalog'
 import type { DiagnosisCode } from '../../shared/diagnosis'
 import { csvLine } from './csv'
 import type { CheckResult, Verdict } from './check'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 const COLUMNS = ['row', 'address', 'verdict', 'code', 'incoming', 'outgoing', 'username', 'username_form', 'server_says', 'ms'] as const
 
@@ -25,7 +26,7 @@ export function csvRow(r: CheckResult): string {
 
 /** The diagnosis title for a code (the row keeps no parameters, so no sentence that needs them). */
 function codeWords(code: string | undefined): string {
-  return code ? describeDiagnosis({ code: code as DiagnosisCode, userFixable: false }).title : ''
+  return code ? describeDiagnosis(diagnose(code as DiagnosisCode)).title : ''
 }
 
 function table(rows: CheckResult[]): string {

@@ -1,11 +1,18 @@
-// English words for diagnosis codes, from the same locale file the wizard uses.
+// English words for diagnosis codes and source reasons, from the same locale file the wizard uses.
 import type { Diagnosis } from '../../shared/diagnosis'
+import type { SourceReason } from '../../shared/source-reason'
 import locale from '../../shared/locales/en.json'
 
 type Entry = { title?: string; what?: string; todo?: string; admin?: string }
 
 function fill(text: string | undefined, params: Record<string, string | number | undefined>): string | undefined {
   return text?.replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, key: string) => String(params[key] ?? ''))
+}
+
+/** A discovery source's reason in words, with the code for whoever searches logs: "not found (http-404)". */
+export function describeSourceReason(reason: SourceReason): string {
+  const words = (locale.ui.sourceReason as Record<string, string>)[reason]
+  return words ? `${words} (${reason})` : reason
 }
 
 export function describeDiagnosis(d: Diagnosis): Required<Entry> {

@@ -16,6 +16,7 @@ import { CsvError } from '../bulk/csv'
 import { HostLimiter } from '../verify/scheduler'
 import { writeUserFile } from '../files'
 import { UsageError } from './args'
+import { EXIT } from '../../shared/diagnosis-catalog'
 
 export interface CheckFlags {
   csv?: string
@@ -40,7 +41,7 @@ export interface CheckIo {
   signal: AbortSignal
 }
 
-export const CHECK_EXIT = { allReady: 0, notAllReady: 4, interrupted: 130 } as const
+export const CHECK_EXIT = { allReady: EXIT.ok, notAllReady: EXIT.verification, interrupted: EXIT.cancelled } as const
 const MAX_LIST_BYTES = 64 * 1024 * 1024
 
 function count(value: string | undefined, fallback: number, flag: string): number {

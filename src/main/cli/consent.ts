@@ -5,7 +5,9 @@
 // an HTTPS host within the domain asked for it (HTTP 401) — as the wizard offers it.
 import type { Candidate, DiscoveryResult } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
+import { autodiscoverAsksSignIn } from '../../shared/source-reason'
 import locale from '../../shared/locales/en.json'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 const TRUST_WORDS = locale.ui.trust as Record<string, string>
 
@@ -32,17 +34,15 @@ export function chooseCandidate(found: DiscoveryResult): Choice {
   const why = (TRUST_WORDS[best.trust.reason] ?? best.trust.reason).replace(/\{\{subject\}\}/g, best.trust.subject ?? '')
   return {
     candidate: best,
-    unconfirmed: {
-      code: 'settings-unconfirmed',
-      userFixable: true,
+    unconfirmed: diagnose('settings-unconfirmed', {
       params: { source: best.source, reason: best.trust.reason, subject: (best.trust.subject ?? '').slice(0, 500), why: why.slice(0, 500), servers: servers(best).slice(0, 500) },
       detail: found.candidates.map((c) => `${c.source} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''}): ${servers(c)}`).join('; ').slice(0, 4000)
-    }
+    })
   }
 }
 
 /** Nothing trusted, and the domain's own Autodiscover asked for a sign-in over HTTPS. */
 export function autodiscoverAsks(found: DiscoveryResult): boolean {
   if (found.candidates.some((c) => c.trust.level === 'trusted')) return false
-  return found.sources.some((s) => s.source === 'autodiscover' && s.reason === 'http-401')
+  return found.sources.some(autodiscoverAsksSignIn)
 }

@@ -12,6 +12,7 @@ import locale from '../../shared/locales/en.json'
 import { writeUserFile } from '../files'
 import { UsageError, parseServerUrl } from './args'
 import { formatSource } from './output'
+import { EXIT } from '../../shared/diagnosis-catalog'
 
 export interface DomainFlags {
   servers: ServerSettings[]
@@ -27,7 +28,7 @@ export interface DomainIo {
   json: boolean
 }
 
-const PROBLEM_EXIT = 3
+const PROBLEM_EXIT = EXIT.discovery
 
 /** The domain argument, checked as the domain part of an address would be. */
 export function requireDomain(value: string | undefined): string {

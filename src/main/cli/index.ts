@@ -19,8 +19,9 @@ import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } f
 import { clipMessage, safeStreams } from './streams'
 import { domainWarning } from './domain-notice'
 import { quoteArg, term } from '../../shared/escape'
+import { diagnose, EXIT, exitFor } from '../../shared/diagnosis-catalog'
 
-export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6 } as const
+export { EXIT }
 
 const USAGE = `Usage:
   mail-setup discover <address> [--json] [--offline] [--isp-dir DIR]... [--dns IP:PORT] [--deadline SECONDS]
@@ -88,11 +89,17 @@ interface Io {
   env: NodeJS.ProcessEnv
 }
 
+/** A failed command: the catalog says which exit code its diagnosis ends with. */
 class Failure extends Error {
-  constructor(readonly exitCode: number, readonly diagnosis: Diagnosis) {
+  readonly exitCode: number
+  constructor(readonly diagnosis: Diagnosis) {
     super(diagnosis.code)
+    this.exitCode = exitFor(diagnosis.code)
   }
 }
+
+/** A verification that did not prove both servers: the catalog's exit code for its diagnosis. */
+const verifyExit = (d: Diagnosis | undefined): number => (d ? exitFor(d.code) : EXIT.verification)
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   // Every byte written goes through the terminal (or JSON) escaping of streams.ts.
@@ -171,7 +178,7 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
         return await domainCommand(
           requireDomain(addressArg),
           { servers: (values.server ?? []).map(parseServerFlag), usernameForm: values['username-form'], publish: values.publish, recheck: Boolean(values.recheck) },
-          { check: (request) => call(ctx, 'checkDomain', request, EXIT.discovery), report, stderr: io.stderr, json }
+          { check: (request) => call(ctx, 'checkDomain', request), report, stderr: io.stderr, json }
         )
       }
       default:
@@ -230,18 +237,18 @@ function requireAddress(value: string | undefined): string {
   return parsed.address
 }
 
-async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request<K>, exitCode: number): Promise<Response<K>> {
+async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request<K>): Promise<Response<K>> {
   const result = (await ctx.dispatch(ctx.handlers, name, request)) as Result<Response<K>>
-  if (!result.ok) throw new Failure(result.error.code === 'address-invalid' ? EXIT.usage : exitCode, result.error)
+  if (!result.ok) throw new Failure(result.error)
   return result.value
 }
 
 async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
-  const result = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
+  const result = await call(ctx, 'discover', { runId: 'cli', address })
   if (!result.candidates.length) {
-    if (ctx.json) jsonFailure(ctx.io, 'discover', { code: 'no-settings-found', userFixable: false }, EXIT.discovery, result)
+    if (ctx.json) jsonFailure(ctx.io, 'discover', diagnose('no-settings-found'), exitFor('no-settings-found'), result)
     else ctx.io.stderr(`${(await import('./output')).formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
-    return EXIT.discovery
+    return exitFor('no-settings-found')
   }
   const { formatDiscovery } = await import('./output')
   ctx.report(ctx.json ? result : formatDiscovery(result))
@@ -256,15 +263,15 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
   const { autodiscoverAsks, chooseCandidate } = await import('./consent')
   // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).
-  let found = await call(ctx, 'discover', { runId: 'cli', address }, EXIT.discovery)
-  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } }, EXIT.discovery)
+  let found = await call(ctx, 'discover', { runId: 'cli', address })
+  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } })
   const { candidate: best, unconfirmed } = chooseCandidate(found)
-  if (!best) throw new Failure(EXIT.discovery, { code: 'no-settings-found', userFixable: false, detail: 'give --incoming and --outgoing' })
-  if (unconfirmed && !values['accept-untrusted']) throw new Failure(EXIT.unconfirmed, unconfirmed)
+  if (!best) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
+  if (unconfirmed && !values['accept-untrusted']) throw new Failure(unconfirmed)
   if (unconfirmed) ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`)
   const wanted = values.pop ? 'pop3' : 'imap'
   const incoming = incomingFlag ?? best.incoming.filter((s) => s.protocol === wanted)
-  if (!incoming.length) throw new Failure(EXIT.discovery, { code: 'not-this-protocol', userFixable: true, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` })
+  if (!incoming.length) throw new Failure(diagnose('no-settings-found', { params: { protocol: wanted.toUpperCase() }, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` }))
   return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source }
 }
 
@@ -283,30 +290,30 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   let credentials: Credentials
   if (values.oauth) {
     // The same flow as the wizard's: the URL to open, then the loopback redirect.
-    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2, providerId }, EXIT.verification)
+    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2, providerId })
     io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
-    const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId }, EXIT.verification)
+    const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId })
     credentials = { kind: 'oauth2', sessionId: done.sessionId }
   } else {
     credentials = { kind: 'password', password: password! }
   }
-  const result = await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions }, EXIT.verification)
+  const result = await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions })
   const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
   const output: Record<string, unknown> = { verify: result }
   if (!result.incoming || !result.outgoing) {
-    if (ctx.json) jsonFailure(io, 'verify', result.diagnosis, EXIT.verification, output)
+    if (ctx.json) jsonFailure(io, 'verify', result.diagnosis, verifyExit(result.diagnosis), output)
     else io.stderr(`${lines.join('\n')}\n`)
-    return EXIT.verification
+    return verifyExit(result.diagnosis)
   }
   if (values['round-trip']) {
     const rtCredentials: Credentials = credentials.kind === 'oauth2' ? credentials : { kind: 'session' }
-    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: rtCredentials, exceptions }, EXIT.verification)
+    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: rtCredentials, exceptions })
     output.roundTrip = rt
     lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
     if (!rt.ok) {
-      if (ctx.json) jsonFailure(io, 'verify', rt.diagnosis, EXIT.verification, output)
+      if (ctx.json) jsonFailure(io, 'verify', rt.diagnosis, verifyExit(rt.diagnosis), output)
       else io.stderr(`${lines.join('\n')}\n`)
-      return EXIT.verification
+      return verifyExit(rt.diagnosis)
     }
   }
   if (!values['no-save']) {
@@ -324,7 +331,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
         verifiedAt: new Date().toISOString()
       },
       storePassword: !values['no-keychain'] && !values.oauth
-    }, EXIT.internal)
+    })
     output.account = saved.account
     output.keychain = saved.keychain
     lines.push(`Saved account ${saved.account.id}.`)
@@ -344,13 +351,13 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
 async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<number> {
   const { values, io } = ctx
   if (values['list-formats']) {
-    const { formats } = await call(ctx, 'listFormats', {}, EXIT.export)
+    const { formats } = await call(ctx, 'listFormats', {})
     ctx.report(ctx.json ? formats : formats.map((f) => `${f.id.padEnd(24)} ${f.name} (${[f.supports.imap && 'IMAP', f.supports.pop3 && 'POP3', f.supports.oauth2 && 'OAuth2'].filter(Boolean).join(', ')})`).join('\n'))
     return EXIT.ok
   }
   const address = requireAddress(addressArg)
   if (!values.format) throw new UsageError('--format is required (see --list-formats)')
-  const { formats } = await call(ctx, 'listFormats', {}, EXIT.export)
+  const { formats } = await call(ctx, 'listFormats', {})
   const format = formats.find((f) => f.id === values.format)
   if (!format) throw new UsageError(`unknown format ${quoteArg(values.format)} (see --list-formats)`)
   let accountId: string
@@ -366,20 +373,20 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
         source: 'manual'
       },
       storePassword: false
-    }, EXIT.export)
+    })
     accountId = saved.account.id
   } else {
-    const { accounts } = await call(ctx, 'listAccounts', {}, EXIT.export)
+    const { accounts } = await call(ctx, 'listAccounts', {})
     const account = accounts.filter((a) => a.address.toLowerCase() === address.toLowerCase()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
-    if (!account) throw new Failure(EXIT.export, { code: 'no-settings-found', userFixable: true, detail: `no verified account for ${address}: run "mail-setup verify ${address}" first, or give --incoming and --outgoing` })
+    if (!account) throw new Failure(diagnose('account-not-found', { params: { address }, detail: `no verified account for ${address}: run "mail-setup verify ${address}" first, or give --incoming and --outgoing` }))
     accountId = account.id
   }
-  const file = await call(ctx, 'exportProfile', { accountId, format: format.id }, EXIT.export)
+  const file = await call(ctx, 'exportProfile', { accountId, format: format.id })
   const data = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8')
   if (values.out) {
     // Refusals (a device, FIFO or folder at the path, a missing or read-only folder) are export failures.
     await writeUserFile(values.out, data).catch((err: unknown) => {
-      throw err instanceof AppError ? new Failure(EXIT.export, err.diagnosis) : err
+      throw err instanceof AppError ? new Failure(err.diagnosis) : err
     })
     if (ctx.json) ctx.report({ path: values.out, fileName: file.fileName, mimeType: file.mimeType, bytes: data.length })
     else io.stderr(`Wrote ${data.length} bytes to ${values.out}\n`)
@@ -392,7 +399,7 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
 }
 
 async function accountsCommand(ctx: Ctx): Promise<number> {
-  const { accounts, problem } = await call(ctx, 'listAccounts', {}, EXIT.internal)
+  const { accounts, problem } = await call(ctx, 'listAccounts', {})
   if (ctx.json) ctx.report({ accounts, problem })
   else ctx.report(accounts.length ? accounts.map((a) => `${a.id}  ${a.address}  ${a.incoming.protocol.toUpperCase()} ${a.incoming.host}  SMTP ${a.outgoing.host}  ${a.verifiedAt ? `verified ${a.verifiedAt}` : 'not verified'}`).join('\n') : 'No accounts yet.')
   return EXIT.ok

@@ -7,7 +7,8 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { KeychainStatus } from '../../shared/account'
 import type { Probe, VerifyResult } from '../../shared/verify'
 import { term } from '../../shared/escape'
-import { describeDiagnosis } from './catalog'
+import { describeDiagnosis, describeSourceReason } from './catalog'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 const SECURITY: Record<string, string> = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' }
 
@@ -17,7 +18,7 @@ export function formatServer(s: ServerSettings): string {
 }
 
 export function formatSource(r: SourceReport): string {
-  const extra = [r.reason, r.detail].filter(Boolean).join(': ')
+  const extra = [r.reason && describeSourceReason(r.reason), r.detail].filter(Boolean).join(': ')
   const count = r.candidates ? ` (${r.candidates})` : ''
   const ms = r.ms !== undefined ? `  ${Math.round(r.ms)} ms` : ''
   return term`${r.source.padEnd(17)} ${r.state}${count}` + (extra ? term` — ${extra}` : '') + ms
@@ -54,7 +55,7 @@ export function formatDiagnosis(d: Diagnosis): string {
 /** Why the keychain did not keep a secret, in the catalog's words (what happened, what to do). */
 export function formatKeychainFailure(k: KeychainStatus): string {
   if (!k.code) return ''
-  const text = describeDiagnosis({ code: k.code as Diagnosis['code'], userFixable: true, params: k.params })
+  const text = describeDiagnosis(diagnose(k.code, { params: k.params }))
   return [term`  ${text.title}: ${text.what}`, text.todo && term`  What you can do: ${text.todo}`].filter(Boolean).join('\n')
 }
 

@@ -5,7 +5,7 @@ import type { KeychainStatus } from '../../shared/account'
 import { AppError } from '../errors'
 import { registerSecret } from '../redact'
 import { keytarFix } from './build-hint'
-import { classifyKeychainError, type KeychainCode } from './classify'
+import { classifyKeychainError, type KeychainCode } from '../diagnosis/keychain'
 
 export interface CredentialStore {
   readonly service: string

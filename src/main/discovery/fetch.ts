@@ -5,17 +5,18 @@ import { HttpError, httpRequest, statusReason, type HttpResponse } from '../net/
 import { XmlError } from '../xml'
 import { AutoconfigError, parseAutoconfig, type AutoconfigFile } from './autoconfig'
 import type { SourceContext } from './types'
+import type { SourceReason } from '../../shared/source-reason'
 
 export const XML_TYPES = new Set(['text/xml', 'application/xml'])
 export const MAX_CONFIG_BYTES = 256 * 1024
 
 export type Fetched =
   | { ok: true; url: string; file: AutoconfigFile; res: HttpResponse }
-  | { ok: false; url: string; state: 'nothing' | 'failed'; reason: string; detail: string }
+  | { ok: false; url: string; state: 'nothing' | 'failed'; reason: SourceReason; detail: string }
 
-const NOTHING = new Set(['nxdomain', 'http-404', 'no-servers'])
+const NOTHING = new Set<SourceReason>(['nxdomain', 'http-404', 'no-servers'])
 
-export function miss(url: string, reason: string, detail: string): Fetched {
+export function miss(url: string, reason: SourceReason, detail: string): Fetched {
   return { ok: false, url, state: NOTHING.has(reason) ? 'nothing' : 'failed', reason, detail }
 }
 
@@ -59,7 +60,7 @@ export async function fetchAutoconfig(
   }
 }
 
-const SEVERITY = ['internal', 'nxdomain', 'http-404', 'no-servers']
+const SEVERITY: SourceReason[] = ['internal', 'nxdomain', 'http-404', 'no-servers']
 
 /** The most telling failure among several attempts (a broken answer beats a missing one). */
 export function worst(misses: Array<Extract<Fetched, { ok: false }>>): Extract<Fetched, { ok: false }> {

@@ -1,6 +1,7 @@
 // What every discovery source receives and returns. Sources never throw for expected
 // failures: they return an outcome with a machine reason code.
 import type { Candidate, SourceId } from '../../shared/domain'
+import type { SourceReason } from '../../shared/source-reason'
 import type { Config } from '../config'
 import type { Dns } from '../net/dns'
 import type { ProviderTable } from './builtin'
@@ -19,7 +20,7 @@ export interface MxInfo {
   /** Lowest-preference MX host (lower case, no trailing dot); undefined when none. */
   host?: string
   /** Why there is no host: 'nxdomain', 'no-mx', 'dns-error', 'offline'. */
-  reason?: string
+  reason?: SourceReason
 }
 
 export interface SourceContext {
@@ -45,7 +46,7 @@ export interface SourceContext {
 
 export type SourceOutcome =
   | { state: 'found'; candidates: Draft[]; detail?: string }
-  | { state: 'nothing' | 'failed' | 'skipped'; reason: string; detail?: string }
+  | { state: 'nothing' | 'failed' | 'skipped'; reason: SourceReason; detail?: string }
 
 export interface Source {
   id: SourceId
@@ -56,7 +57,7 @@ export interface Source {
   run(ctx: SourceContext): Promise<SourceOutcome>
 }
 
-export const nothing = (reason: string, detail?: string): SourceOutcome => ({ state: 'nothing', reason, detail })
-export const failed = (reason: string, detail?: string): SourceOutcome => ({ state: 'failed', reason, detail })
+export const nothing = (reason: SourceReason, detail?: string): SourceOutcome => ({ state: 'nothing', reason, detail })
+export const failed = (reason: SourceReason, detail?: string): SourceOutcome => ({ state: 'failed', reason, detail })
 export const found = (candidates: Draft[], detail?: string): SourceOutcome =>
   candidates.length ? { state: 'found', candidates, detail } : { state: 'nothing', reason: 'no-servers', detail }

@@ -6,6 +6,7 @@ import http from 'node:http'
 import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { secureContextFor } from './trust'
+import type { SourceReason } from '../../shared/source-reason'
 
 export type HttpReason =
   | 'timeout'
@@ -82,7 +83,7 @@ export function inDomain(host: string, domain: string): boolean {
 }
 
 /** 'http-404', 'http-4xx', 'http-5xx', … for a status that is not a success. */
-export function statusReason(status: number): string {
+export function statusReason(status: number): SourceReason {
   if (status === 404 || status === 410) return 'http-404'
   if (status === 401 || status === 403) return 'http-401'
   if (status >= 500) return 'http-5xx'

@@ -3,7 +3,7 @@
 import type { Dns } from '../net/dns'
 import { HttpError, httpRequest } from '../net/http'
 import { AppError, fail } from '../errors'
-import type { DiagnosisCode } from '../../shared/diagnosis'
+import { requestErrorCode } from '../diagnosis/library'
 
 export interface HttpDeps {
   dns: Dns
@@ -30,25 +30,6 @@ export function requireHttps(url: string, what: string): URL {
     fail('oauth-server-error', { protocol: 'oauth', host: parsed.hostname, detail: `${what} must be an https URL without credentials` })
   }
   return parsed
-}
-
-const TLS_CODES: Record<string, DiagnosisCode> = {
-  CERT_HAS_EXPIRED: 'cert-expired',
-  CERT_NOT_YET_VALID: 'cert-not-yet-valid',
-  DEPTH_ZERO_SELF_SIGNED_CERT: 'cert-self-signed',
-  SELF_SIGNED_CERT_IN_CHAIN: 'cert-untrusted',
-  UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'cert-untrusted',
-  UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'cert-untrusted',
-  ERR_TLS_CERT_ALTNAME_INVALID: 'cert-wrong-host'
-}
-
-function networkCode(code: string): DiagnosisCode {
-  if (TLS_CODES[code]) return TLS_CODES[code]
-  if (code === 'ECONNREFUSED') return 'connection-refused'
-  if (code === 'ENOTFOUND' || code === 'ENODATA') return 'dns-not-found'
-  if (code === 'ECONNRESET' || code === 'EPIPE') return 'connection-closed'
-  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH') return 'network-unreachable'
-  return 'oauth-server-error'
 }
 
 /** GET (no form) or POST an urlencoded form; answers JSON (or null when the body is not JSON). */
@@ -97,5 +78,5 @@ function toAppError(err: unknown, where: { protocol: 'oauth'; host: string; port
   if (err.reason === 'aborted') return new AppError({ code: 'oauth-cancelled', ...where, detail: 'cancelled' })
   if (err.reason === 'timeout') return new AppError({ code: 'timeout', ...where, detail: 'the authorization server did not answer in time' })
   if (err.reason === 'too-large') return new AppError({ code: 'oauth-server-error', ...where, detail: 'answer too large' })
-  return new AppError({ code: networkCode(err.code ?? ''), ...where, detail: err.message.slice(0, 300) })
+  return new AppError({ code: requestErrorCode(err.code ?? '', 'oauth-server-error'), ...where, detail: err.message.slice(0, 300) })
 }

@@ -134,7 +134,7 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
       refreshWithScope: known.refreshWithScope
     }
   }
-  if (!req.oauth2) return fail('oauth-required', { userFixable: false, detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
+  if (!req.oauth2) return fail('oauth-required', { detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
   const issuer = issuerUrl(req.oauth2.issuer)
   const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
   return {

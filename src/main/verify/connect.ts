@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net'
 import type { Dns } from '../net/dns'
 import { isNotFound } from '../net/dns'
 import { AppError } from '../errors'
-import type { DiagnosisCode } from '../../shared/diagnosis'
+import { netCode } from '../diagnosis/library'
 
 export interface Address {
   address: string
@@ -24,24 +24,6 @@ export async function resolveHost(dns: Dns, host: string, signal: AbortSignal): 
       params: { host },
       detail: `${host}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`
     })
-  }
-}
-
-/** A network error code as a diagnosis code. */
-export function netCode(err: unknown): DiagnosisCode {
-  switch ((err as NodeJS.ErrnoException)?.code) {
-    case 'ECONNREFUSED':
-      return 'connection-refused'
-    case 'ETIMEDOUT':
-      return 'timeout'
-    case 'ENETUNREACH':
-    case 'EHOSTUNREACH':
-    case 'EADDRNOTAVAIL':
-    case 'ENETDOWN':
-    case 'EHOSTDOWN':
-      return 'network-unreachable'
-    default:
-      return 'connection-closed'
   }
 }
 

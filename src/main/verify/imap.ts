@@ -3,9 +3,8 @@
 // second connection repeats TCP, TLS and the greeting (imapflow would also add CAPABILITY, ID
 // and NAMESPACE round trips). imapflow stays for the round trip, where a full client is needed.
 import type { ImapFlowOptions } from 'imapflow'
-import { AppError, fail } from '../errors'
-import { classifyImapAuth, greetingProtocol, responseCode } from '../diagnosis/classify'
-import { netCode } from './connect'
+import { fail } from '../errors'
+import { greetingProtocol } from '../diagnosis/classify'
 import { imapLogin, nextTag } from './imap-login'
 import { readReply, type LineSocket } from './lines'
 import type { ProbeRecorder } from './recorder'
@@ -91,29 +90,6 @@ export function imapOptions(a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert'
     greetingTimeout: timing.greetingMs,
     socketTimeout: timing.authMs
   } as ImapFlowOptions
-}
-
-/** An imapflow failure as a diagnosis. */
-export function imapError(err: unknown, security: string): AppError {
-  const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; response?: string; message?: string }
-  const said = typeof e.response === 'string' ? e.response : undefined
-  if (e.authenticationFailed) {
-    return new AppError({ code: classifyImapAuth(said ?? '', e.serverResponseCode), serverSays: said, detail: 'the server refused the sign-in' })
-  }
-  const code = e.code ?? ''
-  if (/TIMEOUT/i.test(code)) return new AppError({ code: 'timeout', detail: `imapflow: ${code}` })
-  if (code === 'STARTTLS_INJECTION' || (security === 'starttls' && /TLS/i.test(code + (e.message ?? '')))) {
-    return new AppError({ code: 'starttls-failed', detail: `imapflow: ${e.message ?? code}` })
-  }
-  if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|TLS/i.test(code)) {
-    return new AppError({ code: 'cert-untrusted', detail: `the certificate changed after it was checked (${code})` })
-  }
-  if (code.startsWith('E') && /^E[A-Z]+$/.test(code)) return new AppError({ code: netCode(err), detail: `imapflow: ${code}` })
-  if (said) {
-    const rc = responseCode(said)
-    return new AppError({ code: rc ? classifyImapAuth(said, rc) : 'protocol-error', serverSays: said, detail: e.message })
-  }
-  return new AppError({ code: 'protocol-error', detail: `imapflow: ${code || e.message || 'failed'}` })
 }
 
 /** imapflow's raw log, decoded into transcript lines (imapflow withholds credential frames). */

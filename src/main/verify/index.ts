@@ -11,6 +11,7 @@ import { HostLimiter, mostTelling, runRanked, type RoleResult } from './schedule
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 export type { Secret } from './secret'
 export type { Timing } from './timing'
@@ -102,7 +103,7 @@ export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<Ve
   let diagnosis = input.incoming.length && !incoming.best ? incoming.diagnosis : undefined
   if (!diagnosis && input.outgoing.length && !outgoing.best) diagnosis = outgoing.diagnosis
   if (diagnosis) diagnosis = noMailService([...input.incoming, ...input.outgoing], probes, input.address) ?? diagnosis
-  if (ctx.signal.aborted) diagnosis = { code: 'cancelled', userFixable: false }
+  if (ctx.signal.aborted) diagnosis = diagnose('cancelled')
   return {
     incoming: incoming.best?.probe,
     outgoing: outgoing.best?.probe,

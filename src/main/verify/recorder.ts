@@ -6,6 +6,7 @@ import type { Probe, ProbeStep, StepName } from '../../shared/verify'
 import { AppError, toDiagnosis } from '../errors'
 import { redact, redactSecrets } from '../redact'
 import { forText } from '../../shared/escape'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 const MAX_TRANSCRIPT = 2000
 const MAX_TEXT = 2000
@@ -107,8 +108,8 @@ export class ProbeRecorder {
       return value
     } catch (err) {
       let diagnosis: Diagnosis
-      if (parent.aborted) diagnosis = { code: 'cancelled', userFixable: false }
-      else if (deadline.signal.aborted) diagnosis = { code: 'timeout', userFixable: false, detail: `${name} step took longer than ${timeoutMs} ms` }
+      if (parent.aborted) diagnosis = diagnose('cancelled')
+      else if (deadline.signal.aborted) diagnosis = diagnose('timeout', { detail: `${name} step took longer than ${timeoutMs} ms` })
       else diagnosis = toDiagnosis(err)
       this.setStep(name, 'failed', diagnosis.code, performance.now() - start)
       throw new AppError({ ...diagnosis, detail: diagnosis.detail ?? `${name} failed` })

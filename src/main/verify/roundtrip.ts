@@ -7,16 +7,17 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { ServerSettings } from '../../shared/domain'
 import type { RoundTripResult } from '../../shared/verify'
 import { AppError, fail, toDiagnosis } from '../errors'
-import { isUserFixable } from '../diagnosis/fixable'
+import { diagnose as build } from '../../shared/diagnosis-catalog'
 import { redactValue, registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import type { RoundTripContext, RoundTripInput } from './index'
-import { imapError, imapOptions } from './imap'
+import { imapOptions } from './imap'
+import { imapError, smtpError } from '../diagnosis/library'
 import type { LineSocket } from './lines'
 import { pop3Command, pop3Multi } from './pop3'
 import { ProbeRecorder, abortRace } from './recorder'
 import { runProbe, type ProbeOutcome } from './session'
-import { smtpError, smtpTransport } from './smtp'
+import { smtpTransport } from './smtp'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
 
@@ -86,7 +87,7 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
     stage('failed')
     const d = toDiagnosis(err)
     // The failure may quote a server (serverSays, detail): redacted like a probe's diagnosis.
-    const diagnosis: Diagnosis = ctx.signal.aborted ? { code: 'cancelled', userFixable: false } : redactValue({ ...d, userFixable: isUserFixable(d.code) })
+    const diagnosis: Diagnosis = ctx.signal.aborted ? build('cancelled') : redactValue(build(d.code, d))
     return { ok: false, messageId, diagnosis }
   }
 }

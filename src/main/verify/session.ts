@@ -10,7 +10,7 @@ import type { TLSSocket } from 'node:tls'
 import type { CertificateInfo, HostException, Probe } from '../../shared/verify'
 import type { Dns } from '../net/dns'
 import { fail, toDiagnosis } from '../errors'
-import { isUserFixable } from '../diagnosis/fixable'
+import { diagnose as build } from '../../shared/diagnosis-catalog'
 import { offersOAuth, onlyOAuth } from '../diagnosis/classify'
 import { scramMechanism } from './sasl'
 import { connectTcp, resolveHost } from './connect'
@@ -193,14 +193,13 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     const raw = toDiagnosis(err)
     // A token the mail server turns down is not a wrong password: the fix is signing in again.
     const d: Diagnosis = input.secret.kind === 'oauth2' && raw.code === 'auth-failed' ? { ...raw, code: 'oauth-token-refused' } : raw
-    const diagnosis: Diagnosis = {
+    const diagnosis = build(d.code, {
       ...d,
       protocol: d.protocol ?? settings.protocol,
       host: d.host ?? settings.host,
       port: d.port ?? settings.port,
-      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), usernames: settings.username, ...(d.params ?? {}) },
-      userFixable: isUserFixable(d.code)
-    }
+      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), usernames: settings.username, ...(d.params ?? {}) }
+    })
     return { probe: rec.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip, cert }
   } finally {
     io?.close()

@@ -9,6 +9,7 @@
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import { AppError, toDiagnosis } from '../errors'
 import type { FormToTry } from './username-forms'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 export const MAX_FAILED = 2
 
@@ -104,7 +105,7 @@ export class SignInGate {
       }
     }
     if (last) throw last
-    throw notRetried(rec.refusal ?? { code: 'auth-failed', userFixable: true })
+    throw notRetried(rec.refusal ?? diagnose('auth-failed'))
   }
 }
 

@@ -3,11 +3,10 @@
 // sending, on its own connection held to the same address and certificate.
 import { hostname } from 'node:os'
 import type nodemailer from 'nodemailer'
-import { AppError, fail } from '../errors'
+import { fail } from '../errors'
 import { registerSecret } from '../redact'
 import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
-import { classifySmtp, greetingProtocol, parseSmtpReply, type SmtpStage } from '../diagnosis/classify'
-import { netCode } from './connect'
+import { classifySmtp, greetingProtocol, parseSmtpReply } from '../diagnosis/classify'
 import { readReply, type LineSocket } from './lines'
 import type { ProbeRecorder } from './recorder'
 import type { Capabilities, Driver, LoginArgs } from './session'
@@ -164,26 +163,6 @@ async function smtpLogin(a: LoginArgs): Promise<string> {
   } else return 'no sign-in'
   if (r.code !== 235) fail(classifySmtp(parseSmtpReply(r.text), 'auth'), { serverSays: r.text, detail: 'the server refused the sign-in' })
   return `signed in as ${user}`
-}
-
-/** A nodemailer failure as a diagnosis. */
-export function smtpError(err: unknown, stage: SmtpStage, security: string): AppError {
-  const e = err as { code?: string; responseCode?: number; response?: string; command?: string; message?: string }
-  const said = typeof e.response === 'string' ? e.response : undefined
-  const cmd = (e.command ?? '').toUpperCase()
-  const at: SmtpStage = cmd.startsWith('AUTH') ? 'auth' : cmd.startsWith('MAIL') ? 'mail' : cmd.startsWith('RCPT') ? 'rcpt' : cmd.startsWith('DATA') || cmd === '' && stage === 'data' ? 'data' : cmd.startsWith('STARTTLS') ? 'starttls' : stage
-  if (said && e.responseCode) {
-    return new AppError({ code: classifySmtp(parseSmtpReply(said, e.responseCode), at), serverSays: said, detail: e.message })
-  }
-  const code = e.code ?? ''
-  if (code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return new AppError({ code: 'timeout', detail: `nodemailer: ${e.message}` })
-  if (code === 'ETLS' || /TLS|certificate|self.signed|altname/i.test(e.message ?? '')) {
-    if (security === 'starttls' && /STARTTLS/i.test(e.message ?? '')) return new AppError({ code: 'starttls-failed', detail: e.message })
-    return new AppError({ code: 'cert-untrusted', detail: `the TLS session or certificate changed after it was checked: ${e.message}` })
-  }
-  if (code === 'EAUTH') return new AppError({ code: 'auth-mechanism-unsupported', detail: e.message })
-  if (code === 'ECONNECTION' || code === 'ESOCKET') return new AppError({ code: netCode(err), detail: e.message })
-  return new AppError({ code: 'protocol-error', detail: `nodemailer: ${code} ${e.message ?? ''}` })
 }
 
 /** nodemailer's protocol log into the transcript (redacted there). */

@@ -4,6 +4,7 @@
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import type { ServerSettings } from '../../shared/domain'
 import type { Probe } from '../../shared/verify'
+import { diagnose } from '../../shared/diagnosis-catalog'
 
 /** Failures that mean nobody answered there (as opposed to a server that answered badly). */
 const NO_ANSWER = new Set<DiagnosisCode>(['connection-refused', 'timeout', 'network-unreachable', 'dns-not-found', 'connection-closed'])
@@ -17,7 +18,7 @@ export function noMailService(settings: ServerSettings[], probes: Probe[], addre
   if (!settings.length || !settings.every((s) => s.guessed)) return undefined
   if (!probes.length || !probes.every(answeredNothing)) return undefined
   const domain = address.slice(address.lastIndexOf('@') + 1)
-  return { code: 'no-mail-service', userFixable: true, params: { domain }, detail: `no guessed host of ${domain} answered on a mail port` }
+  return diagnose('no-mail-service', { params: { domain }, detail: `no guessed host of ${domain} answered on a mail port` })
 }
 
 /** Submission on port 25 (Exchange's "clients that can only use 25" setup), kept for last. */

@@ -9,6 +9,7 @@ import { HttpError, httpRequest, inDomain, statusReason } from '../../net/http'
 import { XmlError, childText, kid, kids, parseXml } from '../../xml'
 import { MAX_CONFIG_BYTES, XML_TYPES } from '../fetch'
 import { failed, found, nothing, type Addr, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
+import type { SourceReason } from '../../../shared/source-reason'
 
 const MAX_REDIRECTS = 3
 const PATH = '/autodiscover/autodiscover.xml'
@@ -83,10 +84,10 @@ export function parseAutodiscover(xml: string | Buffer, addr: Addr): Autodiscove
   return { kind: 'settings', incoming: incoming.slice(0, 32), outgoing: outgoing.slice(0, 32) }
 }
 
-type Attempt = { ok: true; answer: AutodiscoverAnswer; url: string } | { ok: false; reason: string; detail: string; state: 'nothing' | 'failed' }
+type Attempt = { ok: true; answer: AutodiscoverAnswer; url: string } | { ok: false; reason: SourceReason; detail: string; state: 'nothing' | 'failed' }
 
-const NOTHING = new Set(['nxdomain', 'http-404', 'connect', 'no-srv', 'http-401'])
-const miss = (reason: string, detail: string): Attempt => ({ ok: false, reason, detail, state: NOTHING.has(reason) ? 'nothing' : 'failed' })
+const NOTHING = new Set<SourceReason>(['nxdomain', 'http-404', 'connect', 'no-srv', 'http-401'])
+const miss = (reason: SourceReason, detail: string): Attempt => ({ ok: false, reason, detail, state: NOTHING.has(reason) ? 'nothing' : 'failed' })
 
 interface Run {
   ctx: SourceContext

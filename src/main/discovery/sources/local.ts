@@ -8,12 +8,13 @@ import { XmlError } from '../../xml'
 import { AutoconfigError, fileDraft, parseAutoconfig, type AutoconfigFile } from '../autoconfig'
 import { MAX_CONFIG_BYTES } from '../fetch'
 import { failed, found, nothing, type Source, type SourceContext } from '../types'
+import type { SourceReason } from '../../../shared/source-reason'
 
 export function ispDirs(config: Pick<Config, 'resourcesDir' | 'ispDirs'>): string[] {
   return [join(config.resourcesDir, 'isp'), ...config.ispDirs]
 }
 
-export type LocalRead = { file: AutoconfigFile; path: string } | { error: string; path: string; detail: string }
+export type LocalRead = { file: AutoconfigFile; path: string } | { error: SourceReason; path: string; detail: string }
 
 /**
  * Reads the files of `folders` that name `domain`; a file gone since the index is left out.

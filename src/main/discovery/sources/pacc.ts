@@ -12,6 +12,7 @@ import { HttpError, statusReason } from '../../net/http'
 import { resourceIssuer } from '../../oauth/metadata'
 import { sourceGet } from '../fetch'
 import { failed, found, nothing, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
+import type { SourceReason } from '../../../shared/source-reason'
 
 export const MAX_PACC_BYTES = 64 * 1024
 
@@ -145,7 +146,7 @@ async function txtRecords(ctx: SourceContext, name: string): Promise<string[][] 
   }
 }
 
-async function fetchDocument(ctx: SourceContext, url: string): Promise<{ body: Buffer; url: string } | { reason: string; detail: string }> {
+async function fetchDocument(ctx: SourceContext, url: string): Promise<{ body: Buffer; url: string } | { reason: SourceReason; detail: string }> {
   try {
     const res = await sourceGet(ctx, url, { accept: 'application/json', maxBytes: MAX_PACC_BYTES, maxRedirects: 0 })
     if (res.status !== 200) return { reason: statusReason(res.status), detail: `${url}: HTTP ${res.status}` }

@@ -3,6 +3,7 @@
 // sent to a server, never in a Referer), is kept for this tab only, and goes in a header.
 import type { EventName, EventPayload, MailSetupApi, Result } from '../../../shared/api'
 import { EVENT_NAMES, OPERATION_NAMES } from '../../../shared/api-names'
+import { diagnose } from '../../../shared/diagnosis-catalog'
 
 const TOKEN_KEY = 'mail-setup-token'
 
@@ -30,11 +31,11 @@ export function createHttpApi(): MailSetupApi {
         body: JSON.stringify(request ?? {})
       })
       if (!res.ok) {
-        return { ok: false, error: { code: 'internal', userFixable: false, detail: `HTTP ${res.status}` } }
+        return { ok: false, error: diagnose('internal', { detail: `HTTP ${res.status}` }) }
       }
       return (await res.json()) as Result<unknown>
     } catch (err) {
-      return { ok: false, error: { code: 'internal', userFixable: false, detail: String(err) } }
+      return { ok: false, error: diagnose('internal', { detail: String(err) }) }
     }
   }
 

@@ -17,7 +17,8 @@ import { groupByCertificate } from './certificates'
 import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
-import { afterSignIn, credentialsFor, hasCertProblem, orderProbes, refusedPlaintext, SIGN_IN_CODES, signedIn, succeeded } from './run'
+import { afterSignIn, credentialsFor, hasCertProblem, isSignInProblem, orderProbes, refusedPlaintext, signedIn, succeeded } from './run'
+import { diagnose } from '../../../../shared/diagnosis-catalog'
 
 type Phase = '' | 'discovering' | 'checking'
 
@@ -63,7 +64,7 @@ export function CheckingStep(): React.JSX.Element {
     }
     const plan = plannedSettings(cur)
     if (plan.incoming.length === 0 || plan.outgoing.length === 0) {
-      return fail({ code: 'no-settings-found', userFixable: true })
+      return fail(diagnose('no-settings-found'))
     }
     const id = newRunId()
     runRef.current = id
@@ -99,7 +100,7 @@ export function CheckingStep(): React.JSX.Element {
   const result = state.verify
   const probes = orderProbes(live)
   const ok = succeeded(result)
-  const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? ({ code: 'internal', userFixable: false } as Diagnosis) : undefined)
+  const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? (diagnose('internal') as Diagnosis) : undefined)
   // One decision per distinct certificate, not one per host and port.
   const trustGroups = phase ? [] : groupByCertificate(probes.filter(hasCertProblem))
   const offered = new Set(trustGroups.map((g) => g.cert.fingerprint256))
@@ -142,7 +143,7 @@ export function CheckingStep(): React.JSX.Element {
       )}
       {!phase && diagnosis && !cancelled && (
         <DiagnosisCard diagnosis={diagnosis}>
-          {SIGN_IN_CODES.includes(diagnosis.code) && (
+          {isSignInProblem(diagnosis.code) && (
             <button type="button" className="secondary" onClick={() => go('signin')}>
               {t('checking.fixSignIn')}
             </button>

@@ -10,6 +10,7 @@ import { formatMs } from '../../components/format'
 import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
 import { credentialsFor } from './run'
+import { diagnose } from '../../../../shared/diagnosis-catalog'
 
 /** The optional "send a test message to yourself and read it back". */
 export function RoundTrip({ incoming, outgoing }: { incoming: ServerSettings; outgoing: ServerSettings }): React.JSX.Element {
@@ -46,7 +47,7 @@ export function RoundTrip({ incoming, outgoing }: { incoming: ServerSettings; ou
     else setError(res.error)
   }
 
-  const failure = error ?? (result && !result.ok ? result.diagnosis ?? { code: 'internal' as const, userFixable: false } : undefined)
+  const failure = error ?? (result && !result.ok ? result.diagnosis ?? diagnose('internal') : undefined)
   let status = ''
   if (runId) status = t(`roundTrip.${stage || 'sending'}`)
   else if (result?.ok) status = t('roundTrip.ok', { sent: formatMs(result.sentMs), delivered: formatMs(result.deliveredMs) })

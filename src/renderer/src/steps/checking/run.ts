@@ -1,6 +1,7 @@
 // Pure helpers for the checking step.
 import type { Credentials, HostException, Probe, VerifyResult } from '../../../../shared/verify'
 import type { DiagnosisCode } from '../../../../shared/diagnosis'
+import { CATALOG, inGroup } from '../../../../shared/diagnosis-catalog'
 import type { Refusal, WizardState } from '../../state'
 
 export function credentialsFor(s: WizardState): Credentials {
@@ -10,19 +11,10 @@ export function credentialsFor(s: WizardState): Credentials {
   return { kind: 'none' }
 }
 
-export const CERT_CODES: DiagnosisCode[] = ['cert-self-signed', 'cert-wrong-host', 'cert-untrusted']
-export const SIGN_IN_CODES: DiagnosisCode[] = [
-  'auth-failed',
-  'app-password-required',
-  'auth-mechanism-unsupported',
-  'too-many-attempts',
-  'rate-limited',
-  'account-locked',
-  'oauth-required',
-  'password-auth-disabled',
-  'oauth-token-expired',
-  'oauth-token-refused'
-]
+/** A failure the sign-in step can address (another password, an app password, the browser). */
+export function isSignInProblem(code: DiagnosisCode): boolean {
+  return inGroup(code, 'sign-in')
+}
 
 export function succeeded(r: VerifyResult | undefined): boolean {
   return Boolean(r && !r.diagnosis && r.incoming?.state === 'ok' && r.outgoing?.state === 'ok')
@@ -40,7 +32,7 @@ export function orderProbes(probes: Record<string, Probe>): Probe[] {
 }
 
 export function hasCertProblem(p: Probe): boolean {
-  return Boolean(p.certificate && p.diagnosis && CERT_CODES.includes(p.diagnosis.code))
+  return Boolean(p.certificate && p.diagnosis && CATALOG[p.diagnosis.code].trustable)
 }
 
 export function refusedPlaintext(p: Probe): boolean {
@@ -58,16 +50,13 @@ export function withException(list: HostException[], host: string, port: number,
   return [...list.filter((e) => !same(e)), { ...list.find(same), host, port, ...grant }]
 }
 
-/** Codes that mean the server refused this password (not that sign-in could not be tried). */
-const REFUSED: DiagnosisCode[] = ['auth-failed', 'app-password-required', 'password-auth-disabled']
-
 /**
  * After a check: a refused password is dropped from the wizard's session (an empty field and
  * Check then asks for it instead of sending it again), and the username form tried is kept to show.
  */
 export function afterSignIn(r: VerifyResult, sent: Credentials): Pick<WizardState, 'refusal'> & Partial<Pick<WizardState, 'passwordGivenFor'>> {
   const code = r.diagnosis?.code
-  if (!code || !REFUSED.includes(code) || (sent.kind !== 'password' && sent.kind !== 'session')) return { refusal: undefined }
+  if (!code || !CATALOG[code].passwordRefused || (sent.kind !== 'password' && sent.kind !== 'session')) return { refusal: undefined }
   const refused = r.probes.find((p) => p.steps.some((s) => s.name === 'auth' && s.state === 'failed')) ?? r.incoming ?? r.outgoing
   const refusal: Refusal = { username: refused?.settings.username ?? '', code }
   return { refusal, passwordGivenFor: undefined }

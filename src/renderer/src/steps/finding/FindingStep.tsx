@@ -12,9 +12,7 @@ import { SourceList } from './SourceList'
 import { CandidateList } from './CandidateList'
 import { ExchangeSignIn } from './ExchangeSignIn'
 import type { Credentials } from '../../../../shared/verify'
-
-/** Autodiscover's reason code when the Exchange server wants the mailbox's sign-in first. */
-const NEEDS_SIGN_IN = 'http-401'
+import { autodiscoverAsksSignIn } from '../../../../shared/source-reason'
 
 export function FindingStep(): React.JSX.Element {
   const { t } = useTranslation()
@@ -70,7 +68,7 @@ export function FindingStep(): React.JSX.Element {
   const needsConfirm = chosen?.trust.level === 'confirm' && !state.confirmed.includes(chosen.id)
   const domain = state.address.split('@').pop() ?? ''
   const autodiscover = state.sources.autodiscover
-  const needsSignIn = !running && !state.discoveryError && autodiscover?.reason === NEEDS_SIGN_IN && autodiscover.state !== 'found'
+  const needsSignIn = !running && !state.discoveryError && autodiscoverAsksSignIn(autodiscover)
 
   let status: string
   if (running) status = t('finding.searching', { domain })

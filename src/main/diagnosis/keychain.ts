@@ -2,7 +2,10 @@
 // (libsecret, macOS Security, Windows Credential Manager). This is the one place those
 // texts are turned into codes; nothing downstream reads them.
 
-export type KeychainCode = 'keychain-unavailable' | 'keychain-locked' | 'keychain-denied'
+import type { DiagnosisCode } from '../../shared/diagnosis'
+
+/** The diagnosis codes of the keychain group (diagnosis-catalog.ts). */
+export type KeychainCode = Extract<DiagnosisCode, `keychain-${string}`>
 
 const RULES: Array<[RegExp, KeychainCode]> = [
   // The user (or a missing prompter) refused: libsecret "Prompt dismissed", macOS

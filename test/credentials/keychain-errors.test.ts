@@ -1,6 +1,6 @@
 // The platform texts keytar passes through, and the code each becomes.
 import { describe, expect, it } from 'vitest'
-import { classifyKeychainError } from '../../src/main/credentials/classify'
+import { classifyKeychainError } from '../../src/main/diagnosis/keychain'
 
 describe('classifyKeychainError', () => {
   it.each([
