@@ -4,6 +4,24 @@
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 
+// Text that people or libraries wrote, not a protocol's tokens: an Error's message, a library's
+// `response`, a diagnosis's `serverSays` or `detail`.
+const TEXT = '/^(message|response|serverSays|detail)$/'
+const MESSAGE_TEXT = [
+  {
+    selector: `CallExpression[callee.property.name=/^(test|exec|search)$/][callee.object.regex] MemberExpression[property.name=${TEXT}]`,
+    message: 'Match error or server text only in src/main/diagnosis/; elsewhere use the diagnosis code.'
+  },
+  {
+    selector: `CallExpression[callee.property.name=/^(includes|startsWith|endsWith|match|matchAll|search|indexOf)$/][callee.object.property.name=${TEXT}]`,
+    message: 'Match error or server text only in src/main/diagnosis/; elsewhere use the diagnosis code.'
+  },
+  {
+    selector: `BinaryExpression[operator=/^[!=]==?$/][right.type='Literal'] > MemberExpression.left[property.name=${TEXT}]`,
+    message: 'Compare error or server text only in src/main/diagnosis/; elsewhere use the diagnosis code.'
+  }
+]
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench-tmp/**'] },
   ...tseslint.configs.recommended,
@@ -16,6 +34,13 @@ export default tseslint.config(
         { paths: [{ name: 'electron', message: 'Only src/main/index.ts and src/preload may import Electron; services must not.' }] }
       ]
     }
+  },
+  {
+    // Errors are values: a library's error message or a server's words are read only in
+    // src/main/diagnosis/ (test/diagnosis/message-text.test.ts proves this rule fires).
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/main/diagnosis/**'],
+    rules: { 'no-restricted-syntax': ['error', ...MESSAGE_TEXT] }
   },
   {
     files: ['src/main/index.ts', 'src/preload/**/*.ts', 'e2e/**/*.ts'],
