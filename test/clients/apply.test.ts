@@ -5,13 +5,13 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { AppError } from '../../src/main/errors'
 import { detectClients, thunderbirdProfiles } from '../../src/main/clients/detect'
 import { applyToEvolution, applyToThunderbird, listPref, thunderbirdUserJs } from '../../src/main/clients/apply'
 import { imapAccount, popAccount } from '../export/fixtures'
 import { python, tempDir } from '../export/tools'
 import { AUTH_METHOD, SOCKET_TYPE, startThunderbird, type Thunderbird } from './thunderbird'
 import { verifiedAccount, type Verified } from './world'
+import { codeOf } from '../expect/diagnosis'
 
 const bench = inject('bench')
 
@@ -64,9 +64,7 @@ describe('writing into a Thunderbird profile', () => {
 
     await symlink('127.0.0.1:+4242', join(other, 'lock'))
     const [, busy] = await thunderbirdProfiles({ home, platform: 'linux', env: {} })
-    let code: string | undefined
-    await applyToThunderbird(imapAccount, busy!.path).catch((err) => (code = err instanceof AppError ? err.diagnosis.code : String(err)))
-    expect(code).toBe('client-running')
+    expect(await codeOf(applyToThunderbird(imapAccount, busy!.path))).toBe('client-running')
   })
 
   describe('Thunderbird reads the account back', () => {

@@ -4,11 +4,11 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { AppError } from '../../src/main/errors'
 import { loadProviderTable, oauthAvailability, resolveClient } from '../../src/main/oauth'
 import { createHandlers, dispatch } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import { loadConfig } from '../../src/main/config'
+import { codeOf } from '../expect/diagnosis'
 
 const resourcesDir = join(process.cwd(), 'resources')
 const ISSUER = 'https://sso.example.org'
@@ -42,13 +42,7 @@ describe('oauthAvailability', () => {
     expect(resolveClient(table, { oauth2 }).clientId).toBe('org-client')
     // Google stays unavailable, and signing in says so with the code the wizard maps.
     expect(oauthAvailability(table, { providerId: 'gmail' }).available).toBe(false)
-    let code: string | undefined
-    try {
-      resolveClient(table, { providerId: 'gmail' })
-    } catch (err) {
-      code = err instanceof AppError ? err.diagnosis.code : undefined
-    }
-    expect(code).toBe('oauth-client-missing')
+    expect(await codeOf(() => resolveClient(table, { providerId: 'gmail' }))).toBe('oauth-client-missing')
   })
 
   it('the API answers without the client ID itself', async () => {

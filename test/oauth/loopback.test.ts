@@ -3,21 +3,11 @@ import { describe, expect, it } from 'vitest'
 import { connect } from 'node:net'
 import { startRedirectListener, CALLBACK_PATH } from '../../src/main/oauth/loopback'
 import { AppError } from '../../src/main/errors'
-import type { DiagnosisCode } from '../../src/shared/diagnosis'
+import { codeOf } from '../expect/diagnosis'
 
 async function get(url: string): Promise<{ status: number; text: string; csp: string | null }> {
   const res = await fetch(url)
   return { status: res.status, text: await res.text(), csp: res.headers.get('content-security-policy') }
-}
-
-async function codeOf(p: Promise<unknown>): Promise<DiagnosisCode | 'resolved'> {
-  try {
-    await p
-    return 'resolved'
-  } catch (err) {
-    if (err instanceof AppError) return err.diagnosis.code
-    throw err
-  }
 }
 
 function refused(port: number): Promise<boolean> {

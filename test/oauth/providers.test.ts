@@ -11,6 +11,7 @@ import { AppError } from '../../src/main/errors'
 import { configuredOrigins, loadProviderTable, OAuthService, pkcePair, resolveClient, s256 } from '../../src/main/oauth'
 import { isAllowedExternalUrl } from '../../src/shared/external'
 import type { OAuth2Settings } from '../../src/shared/domain'
+import { codeOf } from '../expect/diagnosis'
 
 const resourcesDir = join(process.cwd(), 'resources')
 
@@ -25,16 +26,6 @@ function ispdbOAuth2(file: string): OAuth2Settings {
   const xml = readFileSync(join(resourcesDir, 'ispdb', file), 'utf8')
   const tag = (t: string): string | undefined => new RegExp(`<${t}>([^<]*)</${t}>`).exec(xml)?.[1]?.trim()
   return { issuer: tag('issuer')!, scope: tag('scope')!, authURL: tag('authURL'), tokenURL: tag('tokenURL') }
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof AppError) return err.diagnosis.code
-    throw err
-  }
-  return undefined
 }
 
 describe('PKCE', () => {
@@ -140,7 +131,7 @@ describe('provider table', () => {
 
   it('refuses an issuer over plain http', async () => {
     const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'http://id.example.org': { clientId: 'x' } } } }) })
-    expect(codeOf(() => resolveClient(table, { oauth2: { issuer: 'http://id.example.org', scope: 'mail' } }))).toBe('oauth-server-error')
+    expect(await codeOf(() => resolveClient(table, { oauth2: { issuer: 'http://id.example.org', scope: 'mail' } }))).toBe('oauth-server-error')
   })
 
   it('rejects a malformed policy file with a typed error', async () => {

@@ -14,6 +14,8 @@ import type { EventName, EventPayload, Result } from '../../src/shared/api'
 import type { RoundTripResult, VerifyResult } from '../../src/shared/verify'
 import { launchBrowser, openPage, signIn } from './browser'
 import { startOAuthWorld, type OAuthWorld } from './setup'
+import { codeOf } from '../expect/diagnosis'
+import { AppError } from '../../src/main/errors'
 
 let world: OAuthWorld
 let browser: Browser
@@ -48,19 +50,10 @@ function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promis
   const handlers = createHandlers(services, hooks)
   const call = async <T>(name: string, req: unknown): Promise<T> => {
     const r = (await dispatch(handlers, name, req)) as Result<T>
-    if (!r.ok) throw Object.assign(new Error(r.error.code), { diagnosis: r.error })
+    if (!r.ok) throw new AppError(r.error)
     return r.value
   }
   return { handlers, events, call }
-}
-
-async function failure(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    return (err as { diagnosis?: { code: string } }).diagnosis?.code ?? String(err)
-  }
-  return 'resolved'
 }
 
 function refused(uri: string): Promise<boolean> {
@@ -255,10 +248,10 @@ describe('OAuth2 sign-in to real mail servers', () => {
       // loopback still listens for the real answer until the user gives up.
       expect(await refused(redirectUri)).toBe(false)
       expect(await call<{ cancelled: boolean }>('cancel', { runId: `r-erin-${label}` })).toEqual({ cancelled: true })
-      expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
+      expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
       expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
       const verifying = call('verify', { runId: `v-erin-${label}`, address, ...servers(address), credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
-      expect(await failure(verifying)).toBe('resolved')
+      expect(await codeOf(verifying)).toBe('resolved')
       // The failed sign-in left no session: verifying asks for a sign-in.
       expect(((await verifying) as VerifyResult).diagnosis?.code).toBe('oauth-required')
     })
@@ -273,7 +266,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
     await page.waitForURL(/127\.0\.0\.1:\d+\/oauth\/callback/)
     expect(await page.textContent('body')).toContain('Nothing was changed')
     await page.context().close()
-    expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-denied')
+    expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-denied')
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
   })
 
@@ -284,10 +277,10 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const page = await openPage(browser, begun.authorizeUrl)
     await page.fill('input[name=password]', 'typed but never sent')
     await page.context().close()
-    expect(await failure(svc.complete(begun.sessionId))).toBe('oauth-cancelled')
+    expect(await codeOf(svc.complete(begun.sessionId))).toBe('oauth-cancelled')
     expect(await refused(begun.redirectUri)).toBe(true)
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
-    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
+    expect(await codeOf(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
   })
 
   it('stops waiting when the run is cancelled through the API', async () => {
@@ -295,7 +288,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const begun = await call<Begin>('oauthBegin', { runId: 'r-heidi', address: 'heidi@example.test', oauth2: world.oauth2 })
     const redirectUri = new URL(begun.authorizeUrl).searchParams.get('redirect_uri')!
     expect(await call<{ cancelled: boolean }>('cancel', { runId: 'r-heidi' })).toEqual({ cancelled: true })
-    expect(await failure(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
+    expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
     expect(await refused(redirectUri)).toBe(true)
     expect(await world.credentials.get(refreshTokenKey('heidi@example.test'))).toBeNull()
   })
@@ -323,8 +316,8 @@ describe('OAuth2 sign-in to real mail servers', () => {
 
     // Once the access token is due, the refresh is refused too: sign in again, nothing stale kept.
     now += 3600_000
-    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-token-expired')
+    expect(await codeOf(svc.accessToken(begun.sessionId, address))).toBe('oauth-token-expired')
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
-    expect(await failure(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
+    expect(await codeOf(svc.accessToken(begun.sessionId, address))).toBe('oauth-required')
   })
 })
