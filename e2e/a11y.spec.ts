@@ -2,7 +2,7 @@
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect, shot } from './fixtures'
 import { walkAllSteps, walkPlaintextOffer } from './walk'
-import { plaintextSmtp } from './fakes'
+import { plaintextSmtp } from '../test/fakes/hosts'
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { test, expect, shot } from './fixtures'
-import { tlsFront, type Fake } from './fakes'
+import { tlsFront, type NamedFake } from '../test/fakes/hosts'
 import { internalCodes, pageHeight, sidewaysScroll, untranslatedWords } from './look'
 import type { World } from './world'
 
@@ -36,7 +36,7 @@ function floodConfig(user: string): string {
 }
 
 /** Two certificates: one on imap., pop. and mail. (all ports), another on smtp. */
-async function flood(world: World): Promise<{ a: Fake & { fingerprint256: string }; b: Fake & { fingerprint256: string }; close(): Promise<void> }> {
+async function flood(world: World): Promise<{ a: NamedFake & { fingerprint256: string }; b: NamedFake & { fingerprint256: string }; close(): Promise<void> }> {
   const { bench } = world
   await writeFile(join(bench.ispDir, `${DOMAIN}.xml`), floodConfig(bench.users.alice.address))
   const a = await tlsFront(bench, [`imap.${DOMAIN}`, `pop.${DOMAIN}`, `mail.${DOMAIN}`], 'flood-a.example', [993, 995, 465])

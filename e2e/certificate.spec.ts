@@ -2,7 +2,7 @@
 // and fingerprint, trusted explicitly for that host only, then re-checked successfully.
 import { test, expect } from './fixtures'
 import { enterAddress } from './steps'
-import { wrongHostImap } from './fakes'
+import { wrongHostImap } from '../test/fakes/hosts'
 
 test('certificate for the wrong host: explicit per-host trust with the fingerprint, then success', async ({ wizard: page, world }) => {
   const { bench } = world

@@ -2,7 +2,7 @@
 // an explicit, per-host:port choice with the risk in view; only then does it cross, and only there.
 import { test, expect } from './fixtures'
 import { enterAddress } from './steps'
-import { plaintextSmtp } from './fakes'
+import { plaintextSmtp } from '../test/fakes/hosts'
 
 test('unencrypted server: password withheld, then sent only to the host:port the user allowed', async ({ wizard: page, world }) => {
   const { bench } = world

@@ -1,7 +1,7 @@
 // A server that accepts and never answers: progress stays visible, and Cancel stops it.
 import { test, expect } from './fixtures'
 import { enterAddress } from './steps'
-import { silentServer } from './fakes'
+import { silentServer } from '../test/fakes/hosts'
 
 test('silent server: live progress while waiting, cancel stops the check', async ({ wizard: page, world }) => {
   const { bench } = world

@@ -1,14 +1,22 @@
-// Misbehaving servers no real one imitates, as real sockets: TLS fronts with a certificate
-// for another host (relaying to the bench's Dovecot), a server that accepts and stays silent,
-// and an SMTP server that offers no encryption at all.
-import { createServer, type Server, type Socket } from 'node:net'
+// Misbehaving hosts no real server imitates, as real sockets named in a world's DNS: TLS fronts
+// with a certificate for another host (relaying to the bench's Dovecot), a server that accepts
+// and stays silent, and an SMTP server that offers no encryption at all. Used by the vitest
+// tests and the Playwright e2e alike: a world here is anything with a DNS and the test CA.
+import type { Server, Socket } from 'node:net'
 import { SMTPServer } from 'smtp-server'
 import { connect as tlsConnect, createServer as createTlsServer } from 'node:tls'
 import { X509Certificate } from 'node:crypto'
-import type { Bench } from '../test/world/index'
-import { allocLoopback } from '../test/world/addresses'
+import type { Bench } from '../world/index'
+import { allocLoopback } from '../world/addresses'
+import { startFake } from './server'
+import { PORTS } from '../world/dovecot'
 
-export interface Fake {
+/** What a host joins: a DNS that names it, the test CA that signs its certificate. */
+export type Joined = Pick<Bench, 'dns' | 'ca'>
+/** For fronts: also the bench's Dovecot behind them. */
+export type WithDovecot = Joined & Pick<Bench, 'mailAddress' | 'mailHost'>
+
+export interface NamedFake {
   host: string
   address: string
   close(): Promise<void>
@@ -23,8 +31,8 @@ function closer(server: Server, sockets: Set<Socket>): () => Promise<void> {
 }
 
 /** `host` resolves to a TLS server whose certificate names only `certName`; behind it, Dovecot's IMAPS. */
-export async function wrongHostImap(bench: Bench, host: string, certName: string): Promise<Fake & { fingerprint256: string }> {
-  const front = await tlsFront(bench, [host], certName, [bench.ports.imaps])
+export async function wrongHostImap(bench: WithDovecot, host: string, certName: string): Promise<NamedFake & { fingerprint256: string }> {
+  const front = await tlsFront(bench, [host], certName, [PORTS.imaps])
   return { ...front, host }
 }
 
@@ -32,7 +40,7 @@ export async function wrongHostImap(bench: Bench, host: string, certName: string
  * Every name in `hosts` resolves to one address whose TLS servers on `ports` all present one
  * certificate naming only `certName`; behind each, Dovecot's service on the same port.
  */
-export async function tlsFront(bench: Bench, hosts: string[], certName: string, ports: number[]): Promise<Fake & { fingerprint256: string }> {
+export async function tlsFront(bench: WithDovecot, hosts: string[], certName: string, ports: number[]): Promise<NamedFake & { fingerprint256: string }> {
   const address = allocLoopback()
   const cert = await bench.ca.issueCert([certName])
   const sockets = new Set<Socket>()
@@ -64,19 +72,13 @@ export async function tlsFront(bench: Bench, hosts: string[], certName: string, 
 }
 
 /** `host` resolves to a server that accepts connections on `port` and never says a word. */
-export async function silentServer(bench: Bench, host: string, port: number): Promise<Fake> {
-  const address = allocLoopback()
-  const sockets = new Set<Socket>()
-  const server = createServer((s) => {
-    sockets.add(s)
-    s.on('error', () => undefined)
-  })
-  await new Promise<void>((resolve) => server.listen(port, address, resolve))
-  bench.dns.set(host, 'A', [address])
-  return { host, address, close: closer(server, sockets) }
+export async function silentServer(world: Joined, host: string, port: number): Promise<NamedFake> {
+  const fake = await startFake({ port, handler: () => new Promise<void>(() => undefined) })
+  world.dns.set(host, 'A', [fake.host])
+  return { host, address: fake.host, close: fake.close }
 }
 
-export interface PlaintextSmtp extends Fake {
+export interface PlaintextSmtp extends NamedFake {
   /** Connections the server accepted (the app did talk to it). */
   connections: number
   /** Every sign-in attempt that reached the server, with the password as it crossed the wire. */
@@ -87,7 +89,7 @@ export interface PlaintextSmtp extends Fake {
  * `host` resolves to an SMTP server on each of `ports` that never offers STARTTLS and takes
  * AUTH PLAIN/LOGIN over the bare connection, accepting `user`'s password.
  */
-export async function plaintextSmtp(bench: Bench, host: string, user: { address: string; password: string }, ports: number[]): Promise<PlaintextSmtp> {
+export async function plaintextSmtp(bench: Joined, host: string, user: { address: string; password: string }, ports: number[]): Promise<PlaintextSmtp> {
   const address = allocLoopback()
   const fake: PlaintextSmtp = { host, address, connections: 0, logins: [], close: async () => undefined }
   const servers = ports.map(
