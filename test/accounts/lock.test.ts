@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { runCli } from '../../src/main/cli'
 import { withFileLock } from '../../src/main/accounts/lock'
 import { AccountStore } from '../../src/main/accounts/store'
-import { bundledCli, bundledCliProcess } from '../cli/process'
+import { bundledCli, cliProcess } from '../cli/process'
 import { account } from '../export/fixtures'
 
 const manual = (address: string, imapHost = 'imap.example.test'): string[] => [
@@ -32,7 +32,7 @@ describe('one lock for accounts.json', () => {
   it('8 concurrent CLI processes saving keep 8 accounts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-lock-'))
     const env = { ...process.env, MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' }
-    const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => bundledCliProcess(manual(`user${i}@example.test`), { env })))
+    const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => cliProcess(manual(`user${i}@example.test`), { env, bundled: true })))
     expect(runs.map((r) => r.code)).toEqual(Array(8).fill(0))
     expect(accountsIn(dir).map((a) => a.address).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `user${i}@example.test`).sort())
     expect(readdirSync(dir).filter((n) => n.includes('.lock') || n.endsWith('.tmp'))).toEqual([])

@@ -1,12 +1,11 @@
 // The bulk readiness check as an admin runs it: a real CLI process, the bench's real Dovecot
 // and submission, passwords by reference (environment, command), Ctrl+C and --resume.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { cliProcess, ROOT } from '../cli/process'
+import { cliProcess } from '../cli/process'
 import { parseCsv } from '../../src/main/bulk/csv'
 
 const bench = inject('bench')
@@ -99,21 +98,19 @@ describe('mail-setup check', () => {
       list = join(dir, 'many.csv')
       writeFileSync(list, ['address,password_ref', ...Array.from({ length: total }, () => `${bench.users.alice.address},env:ALICE_PW`)].join('\n'))
       const state = `${list}.state`
-      const first = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli/index.ts'), 'check', '--csv', list, '--concurrency', '1', '--json'], { env, cwd: ROOT })
-        let stdout = ''
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-        const poll = setInterval(() => {
-          if (existsSync(state) && readFileSync(state, 'utf8').split('\n').filter(Boolean).length >= 2) {
-            clearInterval(poll)
-            child.kill('SIGINT')
-          }
-        }, 10)
-        child.on('close', (code) => {
-          clearInterval(poll)
-          resolve({ code, stdout })
-        })
+      let poll: NodeJS.Timeout | undefined
+      const first = await cliProcess(['check', '--csv', list, '--concurrency', '1', '--json'], {
+        env,
+        onStart(child) {
+          poll = setInterval(() => {
+            if (existsSync(state) && readFileSync(state, 'utf8').split('\n').filter(Boolean).length >= 2) {
+              clearInterval(poll)
+              child.kill('SIGINT')
+            }
+          }, 10)
+        }
       })
+      clearInterval(poll)
       expect(first.code).toBe(130)
       const partial = JSON.parse(first.stdout).result
       expect(partial.interrupted).toBe(true)

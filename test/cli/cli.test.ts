@@ -5,13 +5,13 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
-import { bundledCli, bundledCliProcess, type CliRun } from './process'
+import { bundledCli, cliProcess, type CliRun } from './process'
 
 const bench = inject('bench')
 let env: NodeJS.ProcessEnv
 
 function cli(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliRun> {
-  return bundledCliProcess(args, { env: { ...env, ...opts.env }, stdin: opts.stdin })
+  return cliProcess(args, { env: { ...env, ...opts.env }, stdin: opts.stdin, bundled: true })
 }
 
 beforeAll(async () => {

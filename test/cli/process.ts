@@ -1,5 +1,6 @@
-// The CLI as a user runs it: a real process (through tsx), its exit code, signal and output.
-import { spawn } from 'node:child_process'
+// The one way tests start the CLI: a real process, as a user runs it, with its exit code, signal
+// and output. Through tsx by default; `bundled` runs it as one file, as the build ships it.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { renameSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -12,13 +13,25 @@ export interface CliRun {
   stderr: string
 }
 
-export function cliProcess(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }): Promise<CliRun> {
-  return run(process.execPath, ['--import', 'tsx', join(ROOT, 'src/main/cli/index.ts'), ...args], opts)
+export interface CliOptions {
+  env: NodeJS.ProcessEnv
+  /** Written to stdin, which is then closed (default: nothing). */
+  stdin?: string
+  cwd?: string
+  /** The bundled CLI (see bundledCli): for tests that start many processes at once. */
+  bundled?: boolean
+  /** Sees the process once it started: to read its output as it comes, or to signal it. */
+  onStart?(child: ChildProcessWithoutNullStreams): void
 }
 
-function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string; cwd?: string }): Promise<CliRun> {
+/** Runs `mail-setup ARGS` as a process and waits for it to end. */
+export async function cliProcess(args: string[], opts: CliOptions): Promise<CliRun> {
+  const [entry, env] = opts.bundled
+    ? [await bundledCli(), { ...opts.env, MAIL_SETUP_CLI_MAIN: '1' }]
+    : [join(ROOT, 'src/main/cli/index.ts'), opts.env]
+  const nodeArgs = opts.bundled ? [entry, ...args] : ['--import', 'tsx', entry, ...args]
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env, cwd: opts.cwd ?? ROOT })
+    const child = spawn(process.execPath, nodeArgs, { env, cwd: opts.cwd ?? ROOT })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
@@ -26,6 +39,7 @@ function run(cmd: string, args: string[], opts: { env: NodeJS.ProcessEnv; stdin?
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }))
     child.stdin.end(opts.stdin ?? '')
+    opts.onStart?.(child)
   })
 }
 
@@ -35,7 +49,8 @@ let bundled: Promise<string> | undefined
  * The CLI bundled into one file (as `npm run build` bundles out/main/cli.js), for tests that
  * start many processes at once: loading one file costs a fraction of tsx compiling each module.
  * Built once per test worker in .bench-tmp/main (ignored by git and eslint), where resources/
- * and keytar resolve as they do from out/main.
+ * and keytar resolve as they do from out/main. Call it in beforeAll to keep the build out of a
+ * test's time.
  */
 export function bundledCli(): Promise<string> {
   bundled ??= (async () => {
@@ -52,10 +67,4 @@ export function bundledCli(): Promise<string> {
     return final
   })()
   return bundled
-}
-
-/** Runs the bundled CLI (see bundledCli) as a process. */
-export async function bundledCliProcess(args: string[], opts: { env: NodeJS.ProcessEnv; stdin?: string }): Promise<CliRun> {
-  const file = await bundledCli()
-  return run(process.execPath, [file, ...args], { ...opts, env: { ...opts.env, MAIL_SETUP_CLI_MAIN: '1' } })
 }

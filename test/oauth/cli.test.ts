@@ -4,7 +4,6 @@
 // OAuth-only Dovecot and SMTP server with the token, and keeps the refresh token in the real
 // keychain only when it saves the account.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,9 +12,9 @@ import { refreshTokenKey } from '../../src/main/oauth'
 import { launchBrowser, openPage, signInRedirect } from './browser'
 import { startOAuthWorld, type OAuthWorld } from './setup'
 import { oauthAutoconfig } from './autoconfig'
+import { cliProcess } from '../cli/process'
 
 const bench = inject('bench')
-const root = new URL('../../', import.meta.url).pathname
 const DOMAIN = 'oauth-cli.test'
 let world: OAuthWorld
 let browser: Browser
@@ -60,33 +59,29 @@ interface Run {
 }
 
 /** Runs the CLI; signs in as `login` in Chromium as soon as it prints the URL. */
-function cliSigningIn(args: string[], login: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], { env, cwd: root })
-    let stdout = ''
-    let stderr = ''
-    let url = ''
-    let browsing: Promise<string> | undefined
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString()
-      const found = /https:\/\/\S+\/auth\?\S+/.exec(stderr)
-      if (found && !browsing) {
-        url = found[0]
-        browsing = openPage(browser, url).then((page) => signInRedirect(page, login)).then((r) => r.redirectUrl)
-        // A failed sign-in shows in the result; keep the process from an unhandled rejection.
-        browsing.catch(() => undefined)
-      }
-    })
-    child.on('error', reject)
-    child.on('close', (code) => {
-      void (browsing ?? Promise.resolve('')).then(
-        (redirectUrl) => resolve({ code: code ?? -1, stdout, stderr, url, redirectUrl }),
-        (err: unknown) => reject(new Error(`browser sign-in failed: ${String(err)}\n${stderr}`))
-      )
-    })
-    child.stdin.end()
+async function cliSigningIn(args: string[], login: string): Promise<Run> {
+  let stderr = ''
+  let url = ''
+  let browsing: Promise<string> | undefined
+  const run = await cliProcess(args, {
+    env,
+    onStart(child) {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString()
+        const found = /https:\/\/\S+\/auth\?\S+/.exec(stderr)
+        if (found && !browsing) {
+          url = found[0]
+          browsing = openPage(browser, url).then((page) => signInRedirect(page, login)).then((r) => r.redirectUrl)
+          // A failed sign-in shows in the result; keep the process from an unhandled rejection.
+          browsing.catch(() => undefined)
+        }
+      })
+    }
   })
+  const redirectUrl = await (browsing ?? Promise.resolve('')).catch((err: unknown) => {
+    throw new Error(`browser sign-in failed: ${String(err)}\n${run.stderr}`)
+  })
+  return { code: run.code, stdout: run.stdout, stderr: run.stderr, url, redirectUrl }
 }
 
 /** Long opaque strings (tokens, codes) in what the CLI printed, other than the URL it had to show. */

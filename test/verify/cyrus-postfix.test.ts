@@ -3,7 +3,6 @@
 // password through the CLI, the card says which form the server wanted, a wrong password costs
 // at most two failed sign-ins per protocol in the servers' own logs, and the round trip works.
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
@@ -15,11 +14,11 @@ import { roundTrip, verify } from '../../src/main/verify'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import { guessedFor } from './helpers'
+import { cliProcess, type CliRun } from '../cli/process'
 
 const bench = inject('bench')
 const second = bench.second
 const carol = second.users.carol
-const root = new URL('../../', import.meta.url).pathname
 const ca = [...rootCertificates, bench.ca.certPem]
 const dns = createDns({ dnsServers: [bench.dns.server] })
 const ctx = () => ({ dns, ca, signal: new AbortController().signal, onProbe: (_p: Probe) => undefined })
@@ -36,17 +35,8 @@ beforeAll(() => {
   delete env.MAIL_SETUP_ISP_DIRS
 })
 
-function cli(args: string[], password: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), ...args], { env: { ...env, MAIL_SETUP_PASSWORD: password }, cwd: root })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
-    child.stdin.end('')
-  })
+function cli(args: string[], password: string): Promise<CliRun> {
+  return cliProcess(args, { env: { ...env, MAIL_SETUP_PASSWORD: password } })
 }
 
 function guessed(address: string, domain: string): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {

@@ -4,7 +4,6 @@
 // builds (loadConfig + createServices), and the certificate says which store vouched. The real
 // system store is never touched.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,9 +12,9 @@ import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
 import { buildTrustStore, LINUX_BUNDLES } from '../../src/main/net/trust'
 import type { VerifyResult } from '../../src/shared/verify'
+import { cliProcess } from '../cli/process'
 
 const bench = inject('bench')
-const root = new URL('../../', import.meta.url).pathname
 const host = bench.mailHost
 let dir: string
 let osBundle: string
@@ -79,17 +78,8 @@ describe('trust store', () => {
   })
 
   it('the CLI trusts the OS bundle too', async () => {
-    const res = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
-      const child = spawn(
-        process.execPath,
-        ['--import', 'tsx', join(root, 'src/main/cli/index.ts'), 'verify', bench.users.alice.address, '--incoming', `imaps://${host}:993`, '--outgoing', `submissions://${host}:465`, '--no-save', '--json'],
-        { env: { ...env({ MAIL_SETUP_SYSTEM_CA: osBundle }), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }, cwd: root }
-      )
-      let stdout = ''
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-      child.on('error', reject)
-      child.on('close', (code) => resolve({ code: code ?? -1, stdout }))
-      child.stdin.end('')
+    const res = await cliProcess(['verify', bench.users.alice.address, '--incoming', `imaps://${host}:993`, '--outgoing', `submissions://${host}:465`, '--no-save', '--json'], {
+      env: { ...env({ MAIL_SETUP_SYSTEM_CA: osBundle }), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }
     })
     const doc = JSON.parse(res.stdout)
     expect(doc.result.verify.incoming.certificate.trustStore).toBe('system')
