@@ -2,14 +2,14 @@
 // parts and +tags survive, whitespace and domain case are normalised, bad input is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { toDiagnosis } from '../../src/main/errors'
-import { autoconfigXml, startWorld, xmlReply, type World } from './world'
+import { autoconfigXml, discoveryWorld, xmlReply, type DiscoveryWorld as World } from './discovery'
 
 let world: World
 const IDN = 'bücher.example'
 const ASCII = 'xn--bcher-kva.example'
 
 beforeAll(async () => {
-  world = await startWorld([ASCII, 'world.example', 'plain.example'])
+  world = await discoveryWorld([ASCII, 'world.example', 'plain.example'])
   world.host(`autoconfig.${ASCII}`, `imap.${ASCII}`)
   world.serve('https', `autoconfig.${ASCII}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: ASCII, imap: 'imap.%EMAILDOMAIN%', smtp: 'smtp.%EMAILDOMAIN%' })))
 })

@@ -16,7 +16,7 @@ import type { Account } from '../../src/shared/account'
 import type { DiscoveryResult } from '../../src/shared/domain'
 import type { VerifyResult } from '../../src/shared/verify'
 import { allocLoopback, benchCa, startDovecot } from '../world'
-import { startWorld, xmlReply, type World } from './world'
+import { discoveryWorld, xmlReply, type DiscoveryWorld as World } from './discovery'
 
 const bench = inject('bench')
 const D = 'scram.example'
@@ -53,7 +53,7 @@ beforeAll(async () => {
     // Only SCRAM: a sign-in that works proves SCRAM was used.
     authMechanisms: 'scram-sha-256'
   })
-  world = await startWorld([D])
+  world = await discoveryWorld([D])
   world.host(`autoconfig.${D}`)
   world.dns.set(HOST, 'A', [ip])
   xml = (await readFile(join(import.meta.dirname, 'data', 'scram-1.2.xml'), 'utf8')).replaceAll('DOMAIN', D).replaceAll('HOST', HOST)

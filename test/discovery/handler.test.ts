@@ -4,14 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHandlers, dispatch } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import type { DiscoveryResult } from '../../src/shared/domain'
-import { autodiscoverXml, startWorld, xmlReply, type World } from './world'
+import { autodiscoverXml, discoveryWorld, xmlReply, type DiscoveryWorld as World } from './discovery'
 
 let world: World
 const PASSWORD = 'Exch4nge-only-pw'
 const D = 'exch.example'
 
 beforeAll(async () => {
-  world = await startWorld([D])
+  world = await discoveryWorld([D])
   world.host(D, `autoconfig.${D}`, `autodiscover.${D}`)
   // The in-domain Autodiscover answers only with the right Basic credentials.
   const expected = `Basic ${Buffer.from(`u@${D}:${PASSWORD}`).toString('base64')}`

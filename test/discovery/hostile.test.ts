@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { autoconfigHttpsSource } from '../../src/main/discovery/sources/autoconfig-web'
 import { ispdbSource } from '../../src/main/discovery/sources/ispdb'
-import { autoconfigXml, autodiscoverXml, startWorld, xmlReply, type Reply, type World } from './world'
+import { autoconfigXml, autodiscoverXml, discoveryWorld, xmlReply, type Reply, type DiscoveryWorld as World } from './discovery'
 
 let world: World
 
@@ -28,7 +28,7 @@ const slug = (s: string): string => s.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-
 const domains = MODES.map((m) => `${slug(m.name)}.example`)
 
 beforeAll(async () => {
-  world = await startWorld([...domains, 'world.example', 'loop.example', 'down.example', 'slow.example', 'mixed.example', 'ad.example', 'adhost.example', 'corp.example', 'redir.example'])
+  world = await discoveryWorld([...domains, 'world.example', 'loop.example', 'down.example', 'slow.example', 'mixed.example', 'ad.example', 'adhost.example', 'corp.example', 'redir.example'])
 })
 afterAll(() => world?.stop())
 

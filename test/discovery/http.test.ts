@@ -2,13 +2,13 @@
 // HTTPS or the domain, credentials dropped across origins), size cap, deadline, TLS trust.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { HttpError, httpRequest, type HttpRequest } from '../../src/main/net/http'
-import { startWorld, xmlReply, type World } from './world'
+import { discoveryWorld, xmlReply, type DiscoveryWorld as World } from './discovery'
 
 let world: World
 const D = 'web.example'
 
 beforeAll(async () => {
-  world = await startWorld([D, 'other.example'])
+  world = await discoveryWorld([D, 'other.example'])
   world.host(D, `a.${D}`, 'other.example')
   world.silent(`silent.${D}`)
 })

@@ -8,7 +8,7 @@ import { createServices } from '../../src/main/services'
 import { checkDigest, parseUaacRecord } from '../../src/main/discovery/sources/pacc'
 import type { DiscoveryResult } from '../../src/shared/domain'
 import type { VerifyResult } from '../../src/shared/verify'
-import { publishPacc, startWorld, type World } from './world'
+import { publishPacc, discoveryWorld, type DiscoveryWorld as World } from './discovery'
 
 const bench = inject('bench')
 const B = bench.domain
@@ -34,7 +34,7 @@ const doc = (host: string, extra: Record<string, unknown> = {}) => ({
 })
 
 beforeAll(async () => {
-  world = await startWorld([B, 'wrong.example', 'nodigest.example', 'none.example', 'prm.example', 'prm2.example'])
+  world = await discoveryWorld([B, 'wrong.example', 'nodigest.example', 'none.example', 'prm.example', 'prm2.example'])
   world.dns.set(bench.mailHost, 'A', [bench.mailAddress])
 })
 afterAll(() => world?.stop())

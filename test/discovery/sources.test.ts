@@ -2,14 +2,14 @@
 // orchestrator ranks them: builtin/local > HTTPS autoconfig/ISPDB > SRV > Autodiscover >
 // MX-derived > plain HTTP > guess, trusted before confirm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { autoconfigXml, autodiscoverXml, publishPacc, startWorld, writeLocal, xmlReply, type World } from './world'
+import { autoconfigXml, autodiscoverXml, publishPacc, discoveryWorld, writeLocal, xmlReply, type DiscoveryWorld as World } from './discovery'
 import { SOURCES } from '../../src/main/discovery'
 
 const D = 'good.example'
 let world: World
 
 beforeAll(async () => {
-  world = await startWorld([D, 'hoster.example', 'world.example', 'dup.example', 'srv.example', 'guess.example', 'contoso.example'])
+  world = await discoveryWorld([D, 'hoster.example', 'world.example', 'dup.example', 'srv.example', 'guess.example', 'contoso.example'])
   world.host(D, `autoconfig.${D}`, `autodiscover.${D}`, 'hoster.example', 'autoconfig.hoster.example')
   // Each source answers with its own host names so nothing merges and the order is visible.
   await writeLocal(world, D, autoconfigXml({ domain: D, imap: `local.${D}`, smtp: `local.${D}` }))

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { allocLoopback } from '../world'
-import { autoconfigXml, startWorld, xmlReply, type World } from '../discovery/world'
+import { autoconfigXml, discoveryWorld, xmlReply, type DiscoveryWorld as World } from '../discovery/discovery'
 import { cliProcess } from '../cli/process'
 import { domainCheck } from '../../src/main/domain'
 import type { ServerSettings } from '../../src/shared/domain'
@@ -32,7 +32,7 @@ const server = (protocol: ServerSettings['protocol'], port: number, security: Se
 })
 
 beforeAll(async () => {
-  world = await startWorld(['broken.test', 'good.test'])
+  world = await discoveryWorld(['broken.test', 'good.test'])
   world.dns.set(MAIL, 'A', [bench.hosts[MAIL]!])
 })
 afterAll(() => world?.stop())

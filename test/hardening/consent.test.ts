@@ -3,13 +3,13 @@
 // HTTPS server for the domains' own autoconfig and Autodiscover (counting Authorization
 // headers), and IMAP/SMTP servers with valid certificates that record what they receive.
 // The proof is on the server side: what the mail and web servers saw.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import http from 'node:http'
 import https from 'node:https'
 import { allocLoopback } from '../world'
 import { imapScript, smtpScript } from '../fakes/scripts'
 import type { Fake } from '../fakes/server'
-import { cliWorld, type CliWorld } from './cli-world'
+import { startWorld, type World } from '../world/compose'
 
 const PASSWORD = 'Consent-Only-Pa55'
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
@@ -21,7 +21,7 @@ interface Hit {
   authorization?: string
 }
 
-let w: CliWorld
+let w: World
 let mail: { imap: Fake; smtp: Fake }
 const hits: Hit[] = []
 const servers: Array<http.Server | https.Server> = []
@@ -65,7 +65,7 @@ function mailSawPassword(): boolean {
 }
 
 beforeAll(async () => {
-  w = await cliWorld()
+  w = await startWorld(inject('bench'))
   // The attacker's mail host has a valid certificate for its own name.
   const mailHost = 'mail.attacker.test'
   const tls = await w.cert([mailHost, 'mail.exch.test', 'mail.honest.test'])

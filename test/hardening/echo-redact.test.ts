@@ -2,11 +2,11 @@
 // loopback repeat the password they were given as UTF-8, as ISO-8859-1, inside a line that is
 // not valid UTF-8, and in base64. Bytes are decoded once, redacted, then escaped, so no form
 // of it reaches the human output, --json, the transcript or the diagnostic report.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { allocLoopback } from '../world'
 import { smtpScript } from '../fakes/scripts'
 import type { FakeConn } from '../fakes/server'
-import { cliWorld, type CliWorld } from './cli-world'
+import { startWorld, type World } from '../world/compose'
 import { createHandlers, dispatch } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import { loadConfig } from '../../src/main/config'
@@ -58,9 +58,9 @@ function echoImap(c: FakeConn): Promise<void> {
   })()
 }
 
-let w: CliWorld
+let w: World
 beforeAll(async () => {
-  w = await cliWorld()
+  w = await startWorld(inject('bench'))
   const tls = await w.cert([HOST])
   const host = allocLoopback()
   await w.fake(HOST, { host, port: 993, tls, handler: echoImap })

@@ -4,11 +4,7 @@
 // secrets registered for redaction and never forgotten, and abort listeners never removed
 // (Node keeps an AbortSignal.any() signal with a listener, and all it reaches, until it aborts).
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { openCa, startDnsServer, type DnsServer } from '../world'
-import { startFake, type Fake } from '../fakes/server'
+import { startWorld, type World } from '../world/compose'
 import { imapScript } from '../fakes/scripts'
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
@@ -17,26 +13,17 @@ import { knownSecretCount } from '../../src/main/redact'
 
 const HOST = 'mail.long-running.test'
 const ADDRESS = 'user@long-running.test'
-let dns: DnsServer
-let imap: Fake
+let w: World
 let handlers: Handlers
-let dir: string
 
 beforeAll(async () => {
-  const bench = inject('bench')
-  const ca = await openCa(bench.ca.dir)
-  const cert = await ca.issueCert([HOST])
-  dns = await startDnsServer({})
-  imap = await startFake({ port: 993, tls: { cert: cert.certPem, key: cert.keyPem }, handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
-  dns.set(HOST, 'A', [imap.host])
-  dir = mkdtempSync(join(tmpdir(), 'long-running-'))
-  const config = loadConfig({}, { dnsServers: [dns.server], extraCaPem: [bench.ca.certPem], ispDirs: [], userDataDir: dir })
+  w = await startWorld(inject('bench'))
+  await w.fake(HOST, { port: 993, tls: await w.cert([HOST]), handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
+  const config = loadConfig({}, { dnsServers: [w.dns.server], extraCaPem: [w.ca.certPem], ispDirs: [], userDataDir: w.dir })
   handlers = createHandlers(createServices(config), { door: 'browser', version: 'test', emit: () => undefined })
 })
 afterAll(async () => {
-  await imap?.close()
-  await dns?.stop()
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  await w?.stop()
 })
 
 const settings = { protocol: 'imap' as const, host: HOST, port: 993, security: 'tls' as const, username: ADDRESS, auth: ['password-cleartext' as const] }

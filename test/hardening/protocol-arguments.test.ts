@@ -13,7 +13,7 @@ import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
 import { parseAutodiscover } from '../../src/main/discovery/sources/autodiscover'
 import { parseAddress } from '../../src/shared/address'
 import { verify } from '../../src/main/verify'
-import { cliWorld, type CliWorld } from './cli-world'
+import { startWorld, type World } from '../world/compose'
 import { FAST } from '../verify/helpers'
 import { createDns } from '../../src/main/net/dns'
 import { rootCertificates } from 'node:tls'
@@ -22,7 +22,7 @@ import { inject } from 'vitest'
 const DOMAIN = 'inject.test'
 const HOST = `mail.${DOMAIN}`
 const ADDRESS = `alice@${DOMAIN}`
-let w: CliWorld
+let w: World
 let pop: Fake
 let ispDir: string
 
@@ -40,7 +40,7 @@ function autoconfig(username: string): string {
 }
 
 beforeAll(async () => {
-  w = await cliWorld()
+  w = await startWorld(inject('bench'))
   const tls = await w.cert([HOST])
   const host = allocLoopback()
   // USER/PASS only (no SASL PLAIN), so user name and password travel as raw command lines.

@@ -2,10 +2,10 @@
 // on loopback answer `mail-setup verify` with a window-title OSC, an OSC 52 clipboard write,
 // an erase-line CSI, a one-byte C1 CSI, a bidi override, a carriage return and a fake
 // "Incoming: verified" line; the CLI must print every one of them as visible escapes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { allocLoopback } from '../world'
 import { imapScript, smtpScript } from '../fakes/scripts'
-import { cliWorld, type CliWorld } from './cli-world'
+import { startWorld, type World } from '../world/compose'
 
 const ESC = '\x1b'
 const TITLE = `${ESC}]0;owned-title\x07`
@@ -19,9 +19,9 @@ const HOSTILE = `${TITLE}${CLIPBOARD}${ERASE}${C1_CSI}${BIDI}\n${FAKE_LINE}`
  
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
-let w: CliWorld
+let w: World
 beforeAll(async () => {
-  w = await cliWorld()
+  w = await startWorld(inject('bench'))
   const name = 'mail.hostile.test'
   const tls = await w.cert([name])
   const host = allocLoopback()

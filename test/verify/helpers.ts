@@ -1,14 +1,13 @@
-// Shared set-up for verification tests: a real DNS server for fake host names, the bench CA
-// for certificates, and short step deadlines for servers that never answer.
-import { afterAll, beforeAll, inject } from 'vitest'
-import { rootCertificates } from 'node:tls'
+// What verification tests share: the test world with the app's resolver on its DNS, settings
+// makers, and short step deadlines for servers that never answer.
+import { inject } from 'vitest'
 import { createDns, type Dns } from '../../src/main/net/dns'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import type { VerifyContext } from '../../src/main/verify'
 import type { Timing } from '../../src/main/verify/timing'
-import { startFake, type Fake } from '../fakes/server'
-import { openCa, startDnsServer, type DnsServer, type IssueOptions, type TestCa } from '../world'
+import { startWorld, type World as BaseWorld } from '../world/compose'
+import { worldPerFile } from '../world/per-file'
 
 export const PASSWORD = 'Corr3ct-H0rse-Battery'
 export const USER = 'alice@fake.test'
@@ -16,48 +15,26 @@ export const USER = 'alice@fake.test'
 /** Deadlines for fakes: long enough for loopback, short enough that silence ends quickly. */
 export const FAST: Partial<Timing> = { dnsMs: 2000, tcpMs: 2000, tlsMs: 2000, greetingMs: 1500, commandMs: 1500, authMs: 4000, graceMs: 400 }
 
-export interface World {
-  dns: Dns
-  dnsServer: DnsServer
-  ca: TestCa
-  trust: string[]
-  /** Points name at address. */
-  name(host: string, address: string): void
-  cert(names: string[], opts?: IssueOptions): Promise<{ cert: string; key: string }>
+/** The test world (test/world/compose.ts) with what verification needs: the app's resolver on the
+ * world's DNS and a context per call. */
+export interface World extends BaseWorld {
+  appDns: Dns
   ctx(extra?: Partial<VerifyContext>): VerifyContext & { probes: Probe[] }
-  stop(): Promise<void>
+}
+
+function forVerify(base: BaseWorld): World {
+  const appDns = createDns({ dnsServers: [base.dns.server] }, 1500)
+  return Object.assign(base, {
+    appDns,
+    ctx(extra?: Partial<VerifyContext>) {
+      const probes: Probe[] = []
+      return { dns: appDns, ca: base.trust, signal: new AbortController().signal, onProbe: (p: Probe) => probes.push(p), timing: FAST, probes, ...extra }
+    }
+  })
 }
 
 export async function world(): Promise<World> {
-  const bench = inject('bench')
-  const dnsServer = await startDnsServer({})
-  const ca = await openCa(bench.ca.dir)
-  const trust = [...rootCertificates, bench.ca.certPem]
-  const dns = createDns({ dnsServers: [dnsServer.server] }, 1500)
-  return {
-    dns,
-    dnsServer,
-    ca,
-    trust,
-    name: (host, address) => dnsServer.set(host, 'A', [address]),
-    async cert(names, opts) {
-      const c = await ca.issueCert(names, opts)
-      return { cert: c.certPem, key: c.keyPem }
-    },
-    ctx(extra) {
-      const probes: Probe[] = []
-      return {
-        dns,
-        ca: trust,
-        signal: new AbortController().signal,
-        onProbe: (p) => probes.push(p),
-        timing: FAST,
-        probes,
-        ...extra
-      }
-    },
-    stop: () => dnsServer.stop()
-  }
+  return forVerify(await startWorld(inject('bench')))
 }
 
 export function settings(protocol: ServerSettings['protocol'], host: string, port: number, security: ServerSettings['security'], username = USER): ServerSettings {
@@ -86,34 +63,22 @@ export function preAuthBudget(t: Partial<Timing> = FAST): number {
   return (t.dnsMs ?? 0) + (t.tcpMs ?? 0) + (t.tlsMs ?? 0) * 2 + (t.greetingMs ?? 0) + (t.commandMs ?? 0) * 2
 }
 
-/** One world for a test file, with fake servers that all close when the file ends. */
+/** One world for a test file; its fake servers close when the file ends. */
 export interface FakeWorld {
   readonly w: World
   /** A fake server answering for `name` in the world's DNS. */
-  fake(name: string, opts: Parameters<typeof startFake>[0]): Promise<Fake>
+  fake: BaseWorld['fake']
 }
 
 export function fakeWorld(): FakeWorld {
-  let current: World | undefined
-  const fakes: Fake[] = []
-  beforeAll(async () => {
-    current = await world()
-  })
-  afterAll(async () => {
-    await Promise.all(fakes.map((f) => f.close()))
-    await current?.stop()
-  })
+  const file = worldPerFile()
+  let verifying: World | undefined
   const fw: FakeWorld = {
     get w() {
-      if (!current) throw new Error('the world starts in beforeAll')
-      return current
+      verifying ??= forVerify(file.w)
+      return verifying
     },
-    async fake(name, opts) {
-      const f = await startFake(opts)
-      fakes.push(f)
-      fw.w.name(name, f.host)
-      return f
-    }
+    fake: (name, opts) => fw.w.fake(name, opts)
   }
   return fw
 }

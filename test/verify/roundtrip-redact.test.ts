@@ -42,7 +42,7 @@ describe('round trip through the API', () => {
       tls: await w.cert([smtp]),
       handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: (_u, pass) => `535 5.7.8 password ${pass} is not accepted` })
     })
-    const config = loadConfig({ MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' }, { dnsServers: [w.dnsServer.server], extraCaPem: [w.trust.at(-1)!] })
+    const config = loadConfig({ MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' }, { dnsServers: [w.dns.server], extraCaPem: [w.trust.at(-1)!] })
     const handlers = createHandlers(createServices(config), { door: 'browser', version: 'test', emit: () => undefined })
     const r = (await dispatch(handlers, 'roundTrip', {
       runId: 'rt-echo',
