@@ -1,8 +1,10 @@
 // The one way tests start the CLI: a real process, as a user runs it, with its exit code, signal
-// and output. Through tsx by default; `bundled` runs it as one file, as the build ships it.
+// and output. Through tsx by default; `bundled` runs it as one file, as the build ships it;
+// cliInProcess runs the same command inside the test's process.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { renameSync } from 'node:fs'
 import { join } from 'node:path'
+import { Readable } from 'node:stream'
 
 export const ROOT = new URL('../../', import.meta.url).pathname
 
@@ -41,6 +43,19 @@ export async function cliProcess(args: string[], opts: CliOptions): Promise<CliR
     child.stdin.end(opts.stdin ?? '')
     opts.onStart?.(child)
   })
+}
+
+/**
+ * The same command inside this process (runCli with its output captured): for tests that run
+ * many commands and need no process of their own (no exit code from the OS, no signals).
+ */
+export async function cliInProcess(args: string[], opts: Pick<CliOptions, 'env' | 'stdin'>): Promise<CliRun> {
+  const { runCli } = await import('../../src/main/cli/index')
+  let stdout = ''
+  let stderr = ''
+  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), stdin: Readable.from([opts.stdin ?? '']), env: opts.env }
+  const code = await runCli(args, io)
+  return { code, signal: null, stdout, stderr }
 }
 
 let bundled: Promise<string> | undefined

@@ -10,7 +10,7 @@ import { applyToEvolution, applyToThunderbird, listPref, thunderbirdUserJs } fro
 import { imapAccount, popAccount } from '../export/fixtures'
 import { python, tempDir } from '../export/tools'
 import { AUTH_METHOD, SOCKET_TYPE, startThunderbird, type Thunderbird } from './thunderbird'
-import { verifiedAccount, type Verified } from './world'
+import { verifiedAccount, type Verified } from './verified'
 import { codeOf } from '../expect/diagnosis'
 
 const bench = inject('bench')

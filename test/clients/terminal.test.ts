@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
 import { shQuote, slug } from '../../src/main/export/common'
 import { SPECIAL_USE } from '../world'
-import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './world'
+import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './verified'
 import { PYTHON, run, tempDir } from '../export/tools'
 
 const bench = inject('bench')

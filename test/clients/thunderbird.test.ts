@@ -9,7 +9,7 @@ import type { Account } from '../../src/shared/account'
 import { allocLoopback, benchCa } from '../world'
 import { tempDir } from '../export/tools'
 import { AUTH_METHOD, SOCKET_TYPE, startThunderbird, type TbConfig, type Thunderbird } from './thunderbird'
-import { arrived, benchHostsFile, uniqueSubject, verifiedAccount, type Verified } from './world'
+import { arrived, benchHostsFile, uniqueSubject, verifiedAccount, type Verified } from './verified'
 
 const bench = inject('bench')
 const alice = bench.users.alice

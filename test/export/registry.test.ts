@@ -3,7 +3,6 @@
 import { randomBytes } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { describe, expect, inject, it } from 'vitest'
 import { ExportFile, ExportFormatId } from '../../src/shared/account'
 import { AppError } from '../../src/main/errors'
@@ -11,9 +10,9 @@ import { exportAccount, listFormats } from '../../src/main/export'
 import { forgetSecret, registerSecret } from '../../src/main/redact'
 import { account, imapAccount, oauthAccount, popAccount, server } from './fixtures'
 import { OPTS, run, tempDir } from './tools'
-import { runCli as cli } from '../../src/main/cli/index'
+import { cliInProcess } from '../cli/process'
 import { entryFor } from '../../src/main/credentials/entries'
-import { verifiedAccount } from '../clients/world'
+import { verifiedAccount } from '../clients/verified'
 
 const ALL = ExportFormatId.options
 
@@ -130,7 +129,7 @@ describe('no export carries the password', () => {
     const forms = passwordForms(alice.password)
     const protocol = v.account.incoming.protocol === 'pop3' ? 'pop3' : 'imap'
     for (const info of listFormats()) {
-      const r = await runCli(['export', alice.address, '--format', info.id, '--json'], v.env)
+      const r = await cliInProcess(['export', alice.address, '--format', info.id, '--json'], { env: v.env })
       const doc = JSON.parse(r.stdout) as { ok: boolean; result?: ExportFile; error?: { code: string } }
       if (!info.supports[protocol]) {
         expect([info.id, r.code, doc.error?.code]).toEqual([info.id, 5, 'unsupported'])
@@ -160,10 +159,4 @@ async function zbar(png: Buffer): Promise<{ stdout: string }> {
   const r = await run('zbarimg', ['--raw', '-q', '-Sbinary', join(dir, 'code.png')])
   expect(r.code).toBe(0)
   return r
-}
-
-async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string }> {
-  let stdout = ''
-  const code = await cli(argv, { stdout: (t) => void (stdout += t), stderr: () => undefined, stdin: Readable.from(['']), env })
-  return { code, stdout }
 }

@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Readable } from 'node:stream'
 import { expect } from 'vitest'
-import { runCli } from '../../src/main/cli/index'
+import { cliInProcess, type CliRun } from '../cli/process'
 import type { Account, ExportFormatId } from '../../src/shared/account'
 import { readMailbox, type BenchInfo } from '../world'
 import { run, tempDir, type RunResult } from '../export/tools'
@@ -28,12 +27,7 @@ export interface VerifyOptions {
   user?: { address: string; password: string }
 }
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = ''
-  let stderr = ''
-  const code = await runCli(argv, { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stdin: Readable.from([stdin]), env })
-  return { code, stdout, stderr }
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<CliRun> => cliInProcess(args, { env, stdin })
 
 /**
  * Verifies and saves an account through the CLI: the app probes both
