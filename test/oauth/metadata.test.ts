@@ -1,7 +1,6 @@
 // RFC 8414 / OpenID discovery for issuers autoconfig names, against the real authorization
 // server and against a real HTTPS server that lies about its issuer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { allocLoopback } from '../world/addresses'
@@ -34,7 +33,6 @@ afterAll(async () => {
   liar?.closeAllConnections()
   liar?.close()
   await oauth?.close()
-  rmSync(pki.dir, { recursive: true, force: true })
 })
 
 describe('authorization-server metadata', () => {

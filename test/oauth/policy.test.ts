@@ -27,7 +27,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.close()
-  for (const dir of [...dirs, pki?.dir]) if (dir) rmSync(dir, { recursive: true, force: true })
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
 function tempDir(): string {

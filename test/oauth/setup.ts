@@ -1,21 +1,21 @@
-// One OAuth world for a test file: authorization server, OAuth-only Dovecot and SMTP, a policy
-// file naming the issuer's client id (as an administrator would), and the app's OAuth service.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// One OAuth world for a test file: the test world (test/world/compose.ts) with the authorization
+// server and OAuth-only mail servers (test/world/oauth-mail.ts), a policy file naming the issuer's
+// client id (as an administrator would), and the app's OAuth service.
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { allocLoopback } from '../world/addresses'
-import { startOAuthServer, type OAuthServer } from '../world/oauth-server'
+import { inject } from 'vitest'
+import { openCa } from '../world/ca'
+import { startWorld } from '../world/compose'
+import { startOAuthMail, type OAuthDovecot, type OAuthSmtp } from '../world/oauth-mail'
+import type { OAuthServer } from '../world/oauth-server'
 import { loadConfig, type Config } from '../../src/main/config'
 import { createDns } from '../../src/main/net/dns'
 import { createCredentialStore, type CredentialStore } from '../../src/main/credentials/store'
 import { OAuthService } from '../../src/main/oauth'
 import type { OAuth2Settings } from '../../src/shared/domain'
-import { createCa } from '../world/ca'
-import { startOAuthDovecot, startOAuthSmtp, type OAuthDovecot, type OAuthSmtp } from './mail-servers'
 
-/** The bench's test CA and one certificate for the loopback hosts. */
+/** The test CA and one certificate it issued for the loopback hosts. */
 export interface TestPki {
-  dir: string
   caPem: string
   certPem: string
   keyPem: string
@@ -23,11 +23,11 @@ export interface TestPki {
   keyFile: string
 }
 
+/** A certificate from the one test CA (the bench's) for `ips`. */
 export async function makeTestPki(ips: string[]): Promise<TestPki> {
-  const dir = mkdtempSync(join(tmpdir(), 'oauth-pki-'))
-  const ca = await createCa(dir)
+  const ca = await openCa(inject('bench').ca.dir)
   const cert = await ca.issueCert(ips)
-  return { dir, caPem: ca.certPem, ...cert }
+  return { caPem: ca.certPem, ...cert }
 }
 
 export interface OAuthWorld {
@@ -46,20 +46,19 @@ export interface OAuthWorld {
 
 /** `registration`: the server offers RFC 7591 registration and no client ID is configured. */
 export async function startOAuthWorld(opts: { accessTokenTtl?: number; registration?: boolean } = {}): Promise<OAuthWorld> {
-  const oauthHost = allocLoopback()
-  const mailHost = allocLoopback()
-  const pki = await makeTestPki([oauthHost, mailHost])
-  const oauth = await startOAuthServer({ host: oauthHost, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem, accessTokenTtl: opts.accessTokenTtl, registration: opts.registration })
-  const dovecot = await startOAuthDovecot({ address: mailHost, certFile: pki.certFile, keyFile: pki.keyFile, oauth })
-  const smtp = await startOAuthSmtp({ address: mailHost, cert: pki.certPem, key: pki.keyPem, oauth, dovecot })
-  const policyFile = join(mkdtempSync(join(tmpdir(), 'oauth-policy-')), 'policy.json')
+  const world = await startWorld(inject('bench'))
+  const { oauth, dovecot, smtp, mailAddress, cert } = await startOAuthMail(world, opts)
+  const pki: TestPki = { caPem: world.ca.certPem, ...cert }
+  const policyFile = join(world.dir, 'policy.json')
+  const userDataDir = join(world.dir, 'user-data')
+  mkdirSync(userDataDir)
   writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: opts.registration ? {} : { [oauth.issuer]: { clientId: oauth.clientId } } } }))
   const config = loadConfig({}, {
     policyFile,
     keychainService: 'Mail Setup OAuth Test',
     dnsServers: [],
     extraCaPem: [pki.caPem],
-    userDataDir: mkdtempSync(join(tmpdir(), 'oauth-user-data-')),
+    userDataDir,
     resourcesDir: join(process.cwd(), 'resources')
   })
   const credentials = createCredentialStore(config.keychainService)
@@ -69,16 +68,11 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number; registrat
     oauth,
     dovecot,
     smtp,
-    mailHost,
+    mailHost: mailAddress,
     config,
     credentials,
     oauth2: { issuer: oauth.issuer, scope: oauth.scope },
     service: (o = {}) => new OAuthService({ config, dns, ca: [pki.caPem], credentials, ...o }),
-    async stop() {
-      await smtp.stop()
-      await dovecot.stop()
-      await oauth.close()
-      for (const dir of [pki.dir, config.userDataDir, join(policyFile, '..')]) rmSync(dir, { recursive: true, force: true })
-    }
+    stop: () => world.stop()
   }
 }

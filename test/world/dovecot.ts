@@ -28,24 +28,73 @@ export interface DovecotOptions {
   /** `logins`: more names that sign in as this user with its password (a server that also
    * takes the local part, for accounts whose outgoing username differs from the incoming). */
   users: Array<{ address: string; password: string; logins?: string[] }>
-  relay: { host: string; port: number }
+  /** Where submission relays to; without it the server offers no submission. */
+  relay?: { host: string; port: number }
   /** SASL mechanisms offered (default "plain login"; "scram-sha-256" for a SCRAM-only server). */
   authMechanisms?: string
+  /** Signs users in by OAuth2 token only (XOAUTH2, OAUTHBEARER), asking this introspection
+   * endpoint; every user the token names exists. */
+  oauth2Introspection?: string
+  /** Implicit TLS ports only (993, 995, 465): nothing listens on 143, 110 or 587. */
+  implicitTlsOnly?: boolean
 }
 
 export interface Dovecot {
   conf: string
   mailRoot: string
   logFile: string
+  /** Delivers a message into a user's maildir (dovecot-lda); resolves with its exit code. */
+  deliver(rcpt: string, raw: Buffer): Promise<number | null>
   stop(): Promise<void>
 }
 
-function config(o: DovecotOptions, paths: { base: string; state: string; mail: string; users: string; log: string }): string {
+// Debian installs it outside PATH.
+const LDA = '/usr/lib/dovecot/dovecot-lda'
+
+function config(o: DovecotOptions, paths: { base: string; state: string; mail: string; users: string; log: string; oauth2: string }): string {
+  const port = (p: number): number => (o.implicitTlsOnly ? 0 : p)
+  const auth = o.oauth2Introspection
+    ? `passdb {
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = ${paths.oauth2}
+}
+userdb {
+  driver = static
+  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${paths.mail}/%d/%n allow_all_users=yes
+}`
+    : `passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u ${paths.users}
+}
+userdb {
+  driver = static
+  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${paths.mail}/%d/%n
+}`
+  const relay = o.relay
+    ? `submission_relay_host = ${o.relay.host}
+submission_relay_port = ${o.relay.port}
+submission_relay_trusted = yes
+submission_relay_ssl = no
+`
+    : ''
+  const submission = o.relay
+    ? `service submission-login {
+  inet_listener submission {
+    port = ${port(PORTS.submission)}
+  }
+  inet_listener submissions {
+    port = ${PORTS.submissions}
+    ssl = yes
+  }
+}
+`
+    : ''
   return `# Mail Setup test bench (generated)
 base_dir = ${paths.base}
 state_dir = ${paths.state}
 log_path = ${paths.log}
-protocols = imap pop3 submission
+protocols = imap pop3${o.relay ? ' submission' : ''}
 listen = ${o.address}
 hostname = ${o.hostname}
 postmaster_address = postmaster@${o.hostname.replace(/^mail\./, '')}
@@ -54,28 +103,17 @@ ssl = required
 ssl_cert = <${o.certFile}
 ssl_key = <${o.keyFile}
 disable_plaintext_auth = yes
-auth_mechanisms = ${o.authMechanisms ?? 'plain login'}
+auth_mechanisms = ${o.oauth2Introspection ? 'xoauth2 oauthbearer' : (o.authMechanisms ?? 'plain login')}
 auth_failure_delay = 0
 auth_verbose = yes
 mail_location = maildir:~/Maildir
 first_valid_uid = ${MAIL_UID}
 first_valid_gid = ${MAIL_GID}
-submission_relay_host = ${o.relay.host}
-submission_relay_port = ${o.relay.port}
-submission_relay_trusted = yes
-submission_relay_ssl = no
-# RFC 6154 special-use folders (SPECIAL_USE).
+${relay}# RFC 6154 special-use folders (SPECIAL_USE).
 namespace inbox {
   inbox = yes
 ${Object.entries(SPECIAL_USE).map(([role, name]) => `  mailbox "${name}" {\n    special_use = \\${role[0]!.toUpperCase()}${role.slice(1)}\n    auto = subscribe\n  }\n`).join('')}}
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${paths.users}
-}
-userdb {
-  driver = static
-  args = uid=${MAIL_UID} gid=${MAIL_GID} home=${paths.mail}/%d/%n
-}
+${auth}
 service anvil {
   unix_listener anvil-auth-penalty {
     mode = 0
@@ -83,7 +121,7 @@ service anvil {
 }
 service imap-login {
   inet_listener imap {
-    port = ${PORTS.imap}
+    port = ${port(PORTS.imap)}
   }
   inet_listener imaps {
     port = ${PORTS.imaps}
@@ -92,23 +130,14 @@ service imap-login {
 }
 service pop3-login {
   inet_listener pop3 {
-    port = ${PORTS.pop3}
+    port = ${port(PORTS.pop3)}
   }
   inet_listener pop3s {
     port = ${PORTS.pop3s}
     ssl = yes
   }
 }
-service submission-login {
-  inet_listener submission {
-    port = ${PORTS.submission}
-  }
-  inet_listener submissions {
-    port = ${PORTS.submissions}
-    ssl = yes
-  }
-}
-`
+${submission}`
 }
 
 async function systemUid(name: string): Promise<number | undefined> {
@@ -136,7 +165,8 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
     state: join(o.dir, 'state'),
     mail: join(o.dir, 'mail'),
     users: join(o.dir, 'users'),
-    log: join(o.dir, 'dovecot.log')
+    log: join(o.dir, 'dovecot.log'),
+    oauth2: join(o.dir, 'oauth2.conf.ext')
   }
   await rm(base, { recursive: true, force: true })
   await mkdir(base, { recursive: true })
@@ -148,6 +178,10 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   // Dovecot's auth process runs as the `dovecot` user and must read the users file.
   const authUser = await systemUid('dovecot')
   if (authUser !== undefined) await chown(paths.users, authUser, 0)
+  if (o.oauth2Introspection) {
+    const ext = `introspection_mode = post\nintrospection_url = ${o.oauth2Introspection}\nusername_attribute = email\nactive_attribute = active\nactive_value = true\n`
+    await writeFile(paths.oauth2, ext, { mode: 0o600 })
+  }
   const conf = join(o.dir, 'dovecot.conf')
   await writeFile(conf, config(o, paths))
 
@@ -173,6 +207,14 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
     conf,
     mailRoot: paths.mail,
     logFile: paths.log,
+    deliver: (rcpt, raw) =>
+      new Promise((resolve) => {
+        const lda = spawn(LDA, ['-c', conf, '-d', rcpt], { stdio: ['pipe', 'ignore', 'ignore'] })
+        lda.once('error', () => resolve(null))
+        lda.once('exit', (code) => resolve(code))
+        lda.stdin.on('error', () => undefined)
+        lda.stdin.end(raw)
+      }),
     async stop() {
       if (dead) return
       child.kill('SIGTERM')
