@@ -1,32 +1,23 @@
-// Findings 1 and 3: where `mail-setup verify` may send the password. A world of its own on
-// loopback: a DNS server, a plain-HTTP autoconfig server an on-path attacker answers, an
-// HTTPS server for the domains' own autoconfig and Autodiscover (counting Authorization
-// headers), and IMAP/SMTP servers with valid certificates that record what they receive.
+// Findings 1 and 3: where `mail-setup verify` may send the password. A test world with its
+// own DNS, web servers (plain HTTP for the autoconfig an on-path attacker answers, HTTPS for the
+// domains' own autoconfig and Autodiscover, counting Authorization headers), and IMAP/SMTP
+// servers with valid certificates that record what they receive.
 // The proof is on the server side: what the mail and web servers saw.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import http from 'node:http'
-import https from 'node:https'
 import { allocLoopback } from '../world'
 import { imapScript, smtpScript } from '../fakes/scripts'
 import type { Fake } from '../fakes/server'
 import { startWorld, type World } from '../world/compose'
+import { startWeb, xmlReply, type Web } from '../world/web'
 
 const PASSWORD = 'Consent-Only-Pa55'
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
-interface Hit {
-  scheme: 'http' | 'https'
-  host: string
-  path: string
-  authorization?: string
-}
-
 let w: World
 let mail: { imap: Fake; smtp: Fake }
-const hits: Hit[] = []
-const servers: Array<http.Server | https.Server> = []
-/** scheme://host/path → reply. */
-const routes = new Map<string, (h: Hit) => { status: number; type?: string; body?: string }>()
+let web: Web
+/** What the web servers were asked, in order. */
+const hits = () => web.log.map((h) => ({ scheme: h.scheme, host: h.host, path: h.url.split('?')[0]!, authorization: h.headers.authorization }))
 
 function autoconfig(domain: string, host: string): string {
   return `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="${domain}"><domain>${domain}</domain>
@@ -40,22 +31,6 @@ function autodiscover(host: string): string {
 <Protocol><Type>IMAP</Type><Server>${host}</Server><Port>993</Port><SSL>on</SSL><SPA>off</SPA></Protocol><Protocol><Type>SMTP</Type><Server>${host}</Server><Port>465</Port><SSL>on</SSL><SPA>off</SPA></Protocol></Account></Response></Autodiscover>`
 }
 
-const handler =
-  (scheme: 'http' | 'https') =>
-  (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    req.resume()
-    req.on('end', () => {
-      const hit: Hit = { scheme, host: String(req.headers.host ?? '').replace(/:\d+$/, ''), path: (req.url ?? '/').split('?')[0]!, authorization: req.headers.authorization }
-      hits.push(hit)
-      const reply = routes.get(`${scheme}://${hit.host}${hit.path}`)?.(hit) ?? { status: 404, body: 'no' }
-      res.writeHead(reply.status, reply.type ? { 'content-type': reply.type } : {}).end(reply.body ?? '')
-    })
-  }
-
-const serve = (scheme: 'http' | 'https', host: string, path: string, fn: (h: Hit) => { status: number; type?: string; body?: string }): void => {
-  routes.set(`${scheme}://${host}${path}`, fn)
-}
-const xml = (body: string) => () => ({ status: 200, type: 'text/xml', body })
 const AD_PATH = '/autodiscover/autodiscover.xml'
 const AC_PATH = '/mail/config-v1.1.xml'
 /** Whether the mail servers received the password, decrypted: as text or inside a base64 SASL token. */
@@ -75,29 +50,20 @@ beforeAll(async () => {
   mail = { imap, smtp }
   for (const n of ['mail.exch.test', 'mail.honest.test']) w.dns.set(n, 'A', [ip])
 
-  const web = allocLoopback()
-  const cert = await w.cert(['plain.test', '*.plain.test', 'honest.test', '*.honest.test', 'exch.test', '*.exch.test'])
-  const plain = http.createServer(handler('http'))
-  const secure = https.createServer({ cert: cert.cert, key: cert.key }, handler('https'))
-  servers.push(plain, secure)
-  await Promise.all([new Promise<void>((r) => plain.listen(80, web, r)), new Promise<void>((r) => secure.listen(443, web, r))])
-  for (const n of ['plain.test', 'autoconfig.plain.test', 'autodiscover.plain.test', 'honest.test', 'autoconfig.honest.test', 'autodiscover.honest.test', 'exch.test', 'autodiscover.exch.test']) w.dns.set(n, 'A', [web])
+  web = await startWeb(w, ['plain.test', 'honest.test', 'exch.test'])
+  web.host('plain.test', 'autoconfig.plain.test', 'autodiscover.plain.test', 'honest.test', 'autoconfig.honest.test', 'autodiscover.honest.test', 'exch.test', 'autodiscover.exch.test')
 
   // plain.test: only plain-HTTP autoconfig answers, naming the attacker's host.
-  serve('http', 'autoconfig.plain.test', AC_PATH, xml(autoconfig('plain.test', mailHost)))
+  web.serve('http', 'autoconfig.plain.test', AC_PATH, xmlReply(autoconfig('plain.test', mailHost)))
   // honest.test: HTTPS autoconfig answers; its web server would also take Autodiscover POSTs.
-  serve('https', 'autoconfig.honest.test', AC_PATH, xml(autoconfig('honest.test', 'mail.honest.test')))
+  web.serve('https', 'autoconfig.honest.test', AC_PATH, xmlReply(autoconfig('honest.test', 'mail.honest.test')))
   // exch.test: Exchange Autodiscover that answers only with the mailbox's credentials.
-  serve('https', 'autodiscover.exch.test', AD_PATH, (h) =>
-    h.authorization === `Basic ${b64(`u@exch.test:${PASSWORD}`)}` ? xml(autodiscover('mail.exch.test'))() : { status: 401 }
+  web.serve('https', 'autodiscover.exch.test', AD_PATH, (h) =>
+    h.headers.authorization === `Basic ${b64(`u@exch.test:${PASSWORD}`)}` ? xmlReply(autodiscover('mail.exch.test')) : { status: 401 }
   )
 })
 
 afterAll(async () => {
-  for (const s of servers) {
-    s.close()
-    s.closeAllConnections()
-  }
   await w?.stop()
 })
 
@@ -134,21 +100,21 @@ describe('finding 1: no password where nothing vouches for the server', () => {
 
 describe('finding 3: Autodiscover gets credentials only after an HTTPS 401 within the domain', () => {
   it('never to a domain whose HTTPS autoconfig answered, nor to one that never asked', async () => {
-    const start = hits.length
+    const start = web.log.length
     const res = await verify('u@honest.test')
     expect(res.code).toBe(0)
-    const seen = hits.slice(start)
+    const seen = hits().slice(start)
     // Autodiscover was asked (its POSTs reached the domain's web server), without credentials.
     expect(seen.filter((h) => h.path === AD_PATH).length).toBeGreaterThanOrEqual(2)
     expect(seen.filter((h) => h.authorization)).toEqual([])
   })
 
   it('Exchange: the first request carries nothing, the password follows the 401 of the in-domain host only', async () => {
-    const start = hits.length
+    const start = web.log.length
     const res = await verify('u@exch.test', '--json')
     expect(res.code).toBe(0)
     expect(JSON.parse(res.stdout).result.verify.incoming.settings).toMatchObject({ host: 'mail.exch.test', port: 993 })
-    const seen = hits.slice(start)
+    const seen = hits().slice(start)
     const withAuth = seen.filter((h) => h.authorization)
     expect(withAuth.map((h) => `${h.scheme}://${h.host}${h.path}`)).toEqual([`https://autodiscover.exch.test${AD_PATH}`])
     // Every credentialed request came after a bare one from the same URL that got a 401.
