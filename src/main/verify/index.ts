@@ -7,7 +7,7 @@ import { registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import { runProbe, type ProbeOutcome } from './session'
 import { SignInGate } from './signin-gate'
-import { HostLimiter, mostTelling, runRanked, type RoleResult } from './scheduler'
+import { HostLimiter, RankedRun, mostTelling, type RoleResult } from './scheduler'
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
@@ -34,82 +34,115 @@ export interface VerifyInput {
 }
 
 export async function verify(input: VerifyInput, ctx: VerifyContext): Promise<VerifyResult> {
+  const run = startVerify(input, ctx)
+  run.add(input.incoming, input.outgoing, 0)
+  run.close()
+  return run.result
+}
+
+/** A check whose servers may still be added while it runs (pipeline.ts). */
+export interface Verification {
+  /**
+   * Adds servers to check at once, ranked by `rank` (lower is better; within a list, the
+   * list's order). A server already in the check keeps one probe and moves up to the better rank.
+   */
+  add(incoming: ServerSettings[], outgoing: ServerSettings[], rank: number): void
+  /** No better servers will be added: each side may settle on its best success. */
+  close(): void
+  readonly result: Promise<VerifyResult>
+}
+
+/** Ranks within one add(): room for a candidate's list, however long (the API caps lists at 32). */
+const PER_ADD = 1000
+
+export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ctx: VerifyContext): Verification {
   const started = performance.now()
-  if (input.secret.kind === 'password') registerSecret(input.secret.password)
+  if (base.secret.kind === 'password') registerSecret(base.secret.password)
   const timing = timingWith(ctx.timing)
   const limiter = new HostLimiter(timing.perHost)
   const gate = new SignInGate()
-  const all: ProbeOutcome[] = []
   // Probes of one host on several ports ask its address once.
   const run = runDns(ctx.dns, ctx.signal)
+  const given: { incoming: ServerSettings[]; outgoing: ServerSettings[] } = { incoming: [], outgoing: [] }
+  let probes = 0
 
-  const side = (role: Probe['role'], list: ServerSettings[]) => {
-    // When each probe's steps succeeded, for the scheduler's grace rule.
-    const times = list.map(() => [] as number[])
-    return runRanked(
-      list,
-      timing.graceMs,
-      ctx.signal,
-      async (i, signal, progressed) => {
-        const settings = list[i]!
-        let release: (() => void) | undefined
-        try {
-          release = await limiter.acquire(`${settings.host}|${settings.protocol}`, signal)
-        } catch {
-          // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
-        }
-        const onProbe = (p: Probe): void => {
-          const done = p.steps.filter((s) => s.state === 'ok').length
-          while (times[i]!.length < done) times[i]!.push(performance.now())
-          ctx.onProbe(p)
-          if (p.state === 'running') progressed()
-        }
-        try {
-          return await runProbe(driverFor(settings), {
-            id: `${role}-${i + 1}-${settings.protocol}-${settings.host}-${settings.port}`,
-            role,
-            settings,
-            secret: input.secret,
-            exception: exceptionFor(input.exceptions, settings),
-            dns: run.dns,
-            ca: ctx.ca,
-            timing,
-            signal,
-            onProbe,
-            gate,
-            address: input.address
-          })
-        } finally {
-          release?.()
-        }
-      },
-      (i) => times[i]!
-    )
-  }
+  const probe =
+    (role: Probe['role']) =>
+    async (settings: ServerSettings, signal: AbortSignal, progressed: (stepsOk: number) => void): Promise<ProbeOutcome> => {
+      const id = `${role}-${++probes}-${settings.protocol}-${settings.host}-${settings.port}`
+      let release: (() => void) | undefined
+      try {
+        release = await limiter.acquire(`${settings.host}|${settings.protocol}`, signal)
+      } catch {
+        // Cancelled while waiting for a slot: run it anyway so it is recorded as cancelled.
+      }
+      const onProbe = (p: Probe): void => {
+        ctx.onProbe(p)
+        if (p.state === 'running') progressed(p.steps.filter((s) => s.state === 'ok').length)
+      }
+      try {
+        return await runProbe(driverFor(settings), {
+          id,
+          role,
+          settings,
+          secret: base.secret,
+          exception: exceptionFor(base.exceptions, settings),
+          dns: run.dns,
+          ca: ctx.ca,
+          timing,
+          signal,
+          onProbe,
+          gate,
+          address: base.address
+        })
+      } finally {
+        release?.()
+      }
+    }
 
+  const incoming = new RankedRun(timing.graceMs, ctx.signal, probe('incoming'))
+  const outgoing = new RankedRun(timing.graceMs, ctx.signal, probe('outgoing'))
   // Port 25 only when neither 465 nor 587 answered at all (many networks block 25).
-  const split = splitLastResort(input.outgoing)
+  const lastResort: Array<{ settings: ServerSettings; rank: number }> = []
+  const key = (s: ServerSettings): string => JSON.stringify([s.protocol, s.host.toLowerCase(), s.port, s.security, s.username, s.auth, s.pop3])
+
   const outgoingRun = async (): Promise<RoleResult> => {
-    const first = await side('outgoing', split.first)
-    if (first.best || !split.last.length || ctx.signal.aborted || !first.outcomes.every((o) => answeredNothing(o.probe))) return first
-    const late = await side('outgoing', split.last)
-    const outcomes = [...first.outcomes, ...late.outcomes]
-    return { best: late.best, outcomes, diagnosis: late.best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+    const first = await outgoing.result
+    if (first.best || !lastResort.length || ctx.signal.aborted || !first.outcomes.every((o) => answeredNothing(o.probe))) return first
+    const late = new RankedRun(timing.graceMs, ctx.signal, probe('outgoing'))
+    for (const l of lastResort) late.add(key(l.settings), l.settings, l.rank)
+    late.close()
+    const second = await late.result
+    const outcomes = [...first.outcomes, ...second.outcomes]
+    return { best: second.best, outcomes, diagnosis: second.best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
   }
-  const [incoming, outgoing] = await Promise.all([side('incoming', input.incoming), outgoingRun()]).finally(run.end)
-  all.push(...incoming.outcomes, ...outgoing.outcomes)
-  const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
-  const probes = all.map((o) => o.probe).sort((a, b) => order(a) - order(b))
-  let diagnosis = input.incoming.length && !incoming.best ? incoming.diagnosis : undefined
-  if (!diagnosis && input.outgoing.length && !outgoing.best) diagnosis = outgoing.diagnosis
-  if (diagnosis) diagnosis = noMailService([...input.incoming, ...input.outgoing], probes, input.address) ?? diagnosis
-  if (ctx.signal.aborted) diagnosis = diagnose('cancelled')
+
+  const result = Promise.all([incoming.result, outgoingRun()])
+    .finally(run.end)
+    .then(([inc, out]): VerifyResult => {
+      const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
+      const all = [...inc.outcomes, ...out.outcomes].map((o) => o.probe).sort((a, b) => order(a) - order(b))
+      let diagnosis = given.incoming.length && !inc.best ? inc.diagnosis : undefined
+      if (!diagnosis && given.outgoing.length && !out.best) diagnosis = out.diagnosis
+      if (diagnosis) diagnosis = noMailService([...given.incoming, ...given.outgoing], all, base.address) ?? diagnosis
+      if (ctx.signal.aborted) diagnosis = diagnose('cancelled')
+      return { incoming: inc.best?.probe, outgoing: out.best?.probe, probes: all, diagnosis, ms: Math.round(performance.now() - started) }
+    })
+
   return {
-    incoming: incoming.best?.probe,
-    outgoing: outgoing.best?.probe,
-    probes,
-    diagnosis,
-    ms: Math.round(performance.now() - started)
+    add(inc, out, rank) {
+      given.incoming.push(...inc)
+      given.outgoing.push(...out)
+      inc.forEach((s, i) => incoming.add(key(s), s, rank * PER_ADD + i))
+      const split = splitLastResort(out)
+      split.first.forEach((s, i) => outgoing.add(key(s), s, rank * PER_ADD + i))
+      split.last.forEach((s, i) => lastResort.push({ settings: s, rank: rank * PER_ADD + i }))
+    },
+    close() {
+      incoming.close()
+      outgoing.close()
+    },
+    result
   }
 }
 

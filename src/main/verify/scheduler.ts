@@ -1,6 +1,6 @@
 // Runs every probe of both lists at once (a few connections per host), and settles each list
 // as soon as its best-ranked success is known: when every better-ranked probe has failed, or
-// when a short grace period has passed (see runRanked). A silent host therefore costs at most
+// when a short grace period has passed (see RankedRun). A silent host therefore costs at most
 // the grace period, never its full timeout. Probes still running then are cancelled.
 import type { ServerSettings } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
@@ -50,70 +50,129 @@ export interface RoleResult {
   diagnosis?: Diagnosis
 }
 
-/**
- * Runs one ordered list. `start(i, signal, progressed)` runs probe i under its own signal and
- * calls `progressed` whenever one of its steps succeeds; `okTimes(i)` gives when each of its
- * steps succeeded. A better-ranked probe still running when a lower-ranked one has verified
- * gets `graceMs` counted from the moment the winner passed the step it is stuck at: a host
- * that fell behind long ago costs nothing more, a host that is merely a little slower is waited for.
- */
-export async function runRanked(
-  list: ServerSettings[],
-  graceMs: number,
-  parent: AbortSignal,
-  start: (index: number, signal: AbortSignal, progressed: () => void) => Promise<ProbeOutcome>,
-  okTimes: (index: number) => number[] = () => []
-): Promise<RoleResult> {
-  const controllers = list.map(() => new AbortController())
-  const results: Array<ProbeOutcome | undefined> = list.map(() => undefined)
-  let grace: NodeJS.Timeout | undefined
-  let settled = false
-  let settle: (best: number | undefined) => void = () => undefined
-  const decided = new Promise<number | undefined>((resolve) => (settle = (b) => ((settled = true), resolve(b))))
-  const ok = (i: number): boolean => results[i]?.probe.state === 'ok'
-  const firstOk = (): number => results.findIndex((_, k) => ok(k))
+/** Starts one probe under its own signal; `progressed(n)` says it has passed n steps. */
+export type StartProbe = (settings: ServerSettings, signal: AbortSignal, progressed: (stepsOk: number) => void) => Promise<ProbeOutcome>
 
-  const check = (): void => {
-    if (settled) return
-    for (let i = 0; i < list.length; i++) {
-      if (!results[i]) {
-        const winner = firstOk()
-        if (winner > i) {
-          const now = performance.now()
-          const doneAt = okTimes(winner)
-          const allowance = graceFor(results[winner]!.probe, graceMs)
-          let until = now
-          for (let j = 0; j < winner; j++) {
-            if (results[j]) continue
-            const stuckAt = okTimes(j).length
-            until = Math.max(until, (doneAt[stuckAt] ?? doneAt[doneAt.length - 1] ?? now) + allowance)
-          }
-          clearTimeout(grace)
-          grace = setTimeout(() => settle(firstOk()), Math.max(0, until - now))
-        }
-        return
-      }
-      if (ok(i)) return settle(i)
-    }
-    settle(undefined)
+interface Entry {
+  key: string
+  rank: number
+  controller: AbortController
+  /** When it started and when each of its steps succeeded, for the grace rule. */
+  startedAt: number
+  okAt: number[]
+  result?: ProbeOutcome
+  run: Promise<void>
+}
+
+/**
+ * One role's probes in rank order (lower rank is better). Each entry starts the moment it is
+ * added, and entries may join while others run: the servers of a better candidate discovery
+ * names later (pipeline.ts). The list settles on its best-ranked success once it is closed
+ * (nothing better can join) and every better-ranked entry has failed, or has fallen behind by
+ * the grace period: a better-ranked probe still running when a lower-ranked one has verified
+ * gets `graceMs` counted from the moment the winner passed the step it is stuck at (each timed
+ * from its own start), so a host that fell behind long ago costs nothing more and one merely a
+ * little slower is waited for.
+ */
+export class RankedRun {
+  private readonly entries: Entry[] = []
+  private closed = false
+  private settled = false
+  private grace: NodeJS.Timeout | undefined
+  private decide: (best: Entry | undefined) => void = () => undefined
+  readonly result: Promise<RoleResult>
+
+  constructor(
+    private readonly graceMs: number,
+    private readonly parent: AbortSignal,
+    private readonly start: StartProbe
+  ) {
+    const decided = new Promise<Entry | undefined>((resolve) => (this.decide = resolve))
+    const onAbort = (): void => this.settle(undefined)
+    parent.addEventListener('abort', onAbort, { once: true })
+    this.result = decided.then(async (best) => {
+      parent.removeEventListener('abort', onAbort)
+      for (const e of this.entries) if (!e.result) e.controller.abort(new DOMException('A better server was already verified', 'AbortError'))
+      await Promise.allSettled(this.entries.map((e) => e.run))
+      const outcomes = this.entries.map((e) => e.result).filter((r): r is ProbeOutcome => Boolean(r))
+      const chosen = best?.result
+      return { best: chosen, outcomes, diagnosis: chosen ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+    })
   }
 
-  const onAbort = (): void => settle(undefined)
-  parent.addEventListener('abort', onAbort, { once: true })
-  const runs = list.map(async (_, i) => {
-    const signal = AbortSignal.any([parent, controllers[i]!.signal])
-    results[i] = await start(i, signal, check)
-    check()
-  })
-  if (!list.length) settle(undefined)
-  const bestIndex = await decided
-  clearTimeout(grace)
-  parent.removeEventListener('abort', onAbort)
-  for (let i = 0; i < list.length; i++) if (!results[i]) controllers[i]!.abort(new DOMException('A better server was already verified', 'AbortError'))
-  await Promise.allSettled(runs)
-  const outcomes = results.filter((r): r is ProbeOutcome => Boolean(r))
-  const best = bestIndex !== undefined && bestIndex >= 0 ? results[bestIndex] : undefined
-  return { best, outcomes, diagnosis: best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+  /** Adds a server at `rank`, or moves a known one (same key) up to a better rank; ignored once settled. */
+  add(key: string, settings: ServerSettings, rank: number): void {
+    if (this.settled) return
+    const known = this.entries.find((e) => e.key === key)
+    if (known) {
+      if (rank < known.rank) {
+        known.rank = rank
+        this.sort()
+        this.check()
+      }
+      return
+    }
+    const controller = new AbortController()
+    const entry: Entry = { key, rank, controller, startedAt: performance.now(), okAt: [], run: Promise.resolve() }
+    this.entries.push(entry)
+    this.sort()
+    const signal = AbortSignal.any([this.parent, controller.signal])
+    const progressed = (n: number): void => {
+      while (entry.okAt.length < n) entry.okAt.push(performance.now())
+      this.check()
+    }
+    entry.run = this.start(settings, signal, progressed).then((r) => {
+      entry.result = r
+      this.check()
+    })
+  }
+
+  /** Nothing better will be added: the list may settle. */
+  close(): void {
+    this.closed = true
+    this.check()
+  }
+
+  private sort(): void {
+    this.entries.sort((a, b) => a.rank - b.rank)
+  }
+
+  private settle(best: Entry | undefined): void {
+    if (this.settled) return
+    this.settled = true
+    clearTimeout(this.grace)
+    this.decide(best)
+  }
+
+  private check(): void {
+    if (this.settled || !this.closed) return
+    const ok = (e: Entry | undefined): boolean => e?.result?.probe.state === 'ok'
+    const list = this.entries
+    for (let i = 0; i < list.length; i++) {
+      if (list[i]!.result) {
+        if (ok(list[i])) return this.settle(list[i])
+        continue
+      }
+      const winner = list.find((e, k) => k > i && ok(e))
+      if (!winner) return
+      const now = performance.now()
+      const allowance = graceFor(winner.result!.probe, this.graceMs)
+      let until = now
+      // Measured from each probe's own start: a better server that joined later is not behind for that.
+      const doneAt = winner.okAt
+      for (const e of list) {
+        if (e === winner) break
+        if (e.result) continue
+        const passed = doneAt[e.okAt.length] ?? doneAt[doneAt.length - 1] ?? now
+        until = Math.max(until, e.startedAt + Math.max(0, passed - winner.startedAt) + allowance)
+      }
+      if (until <= now) return this.settle(winner)
+      clearTimeout(this.grace)
+      this.grace = setTimeout(() => this.check(), until - now)
+      return
+    }
+    this.settle(undefined)
+  }
 }
 
 // Round trips of the winner's network a better-ranked server may fall behind by: on a slow
