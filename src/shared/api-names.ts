@@ -5,6 +5,7 @@ export const OPERATION_NAMES = [
   'discover',
   'cancel',
   'verify',
+  'discoverVerify',
   'roundTrip',
   'saveAccount',
   'listAccounts',

@@ -7,7 +7,7 @@ import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus }
 import { Diagnosis } from './diagnosis'
 import { DetectedClient } from './clients'
 import { DomainHealth, PublishFiles, RecheckRow } from './domain-health'
-import { DiscoveryResult, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
+import { DiscoveryResult, IncomingProtocol, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
 
 const runId = z.string().min(1).max(100)
@@ -56,6 +56,37 @@ export const operations = {
       exceptions: z.array(HostException).max(64).default([])
     }),
     response: VerifyResult
+  },
+  /**
+   * discover and verify in one run: each trusted candidate's servers are checked the moment
+   * the search names them (main/verify/pipeline.ts). Servers no trusted source names get the
+   * password only with `acceptUntrusted`, and only when the search found nothing trusted.
+   */
+  discoverVerify: {
+    request: z.object({
+      runId,
+      address,
+      /** As for verify (an OAuth sign-in needs a candidate's settings first: discover, then verify). */
+      credentials: Credentials,
+      /** The incoming protocols to check, best first. */
+      protocols: z.array(IncomingProtocol).min(1).max(2),
+      /** A user name that replaces the candidates' (the wizard's sign-in step). */
+      username: z.string().min(1).max(400).optional(),
+      /** Servers the user gave for one side: they replace the candidates' for that side. */
+      incoming: z.array(ServerSettings).max(32).optional(),
+      outgoing: z.array(ServerSettings).max(32).optional(),
+      acceptUntrusted: z.boolean().default(false),
+      exceptions: z.array(HostException).max(64).default([])
+    }),
+    response: z.object({
+      discovery: DiscoveryResult,
+      /** The candidate whose servers were chosen. */
+      candidateId: z.string().optional(),
+      /** Missing when nothing was checked (see `unconfirmed`, or no candidate offered the protocols). */
+      verify: VerifyResult.optional(),
+      /** Only settings nothing vouches for were found, and no consent was given. */
+      unconfirmed: Diagnosis.optional()
+    })
   },
   roundTrip: {
     request: z.object({

@@ -9,6 +9,8 @@ export const SOURCE_REASONS = [
   'cancelled',
   'aborted',
   'deadline',
+  // the account was verified first (verify/pipeline.ts)
+  'not-needed',
   'source-timeout',
   'timeout',
   'internal',

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { operations, type EventName, type EventPayload, type OperationName, type Request, type Response, type Result } from '../../shared/api'
 import type { Account } from '../../shared/account'
 import type { Credentials } from '../../shared/verify'
+import type { Candidate, IncomingProtocol, ServerSettings } from '../../shared/domain'
 import { fail, toDiagnosis } from '../errors'
 import { redactValue, withSecretScope } from '../redact'
 import type { Services } from '../services'
@@ -127,6 +128,44 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
           )
         )
       )
+    },
+
+    async discoverVerify(req) {
+      const { address } = normalizeAddress(req.address)
+      const secret = await secretFor(address, req.credentials)
+      const [{ discoverAndVerify }, { chooseCandidate }] = await Promise.all([import('../verify/pipeline'), import('../discovery/consent')])
+      let unconfirmed: Response<'discoverVerify'>['unconfirmed']
+      return withRun(req.runId, async (signal) => {
+        const run = await discoverAndVerify(
+          {
+            address,
+            secret,
+            exceptions: req.exceptions,
+            select: (c) => selectServers(c, req),
+            consent(found) {
+              const choice = chooseCandidate(found)
+              if (!req.acceptUntrusted) unconfirmed = choice.unconfirmed
+              return req.acceptUntrusted ? choice.candidate : undefined
+            }
+          },
+          {
+            dns: services.dns,
+            ca: services.ca,
+            signal,
+            onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }),
+            discovery: {
+              config,
+              dns: services.dns,
+              ca: services.ca,
+              deadlineMs: config.discoveryDeadlineMs,
+              offline: config.offline,
+              onReport: (report) => hooks.emit('discovery', { kind: 'source', runId: req.runId, report }),
+              onCandidate: (candidate) => hooks.emit('discovery', { kind: 'candidate', runId: req.runId, candidate })
+            }
+          }
+        )
+        return redactValue({ discovery: run.discovery, candidateId: run.candidate?.id, verify: run.verify, unconfirmed })
+      })
     },
 
     async roundTrip(req) {
@@ -279,6 +318,14 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       return { opened: await hooks.openExternal(req.url) }
     }
   }
+}
+
+/** What discoverVerify checks of a candidate: the protocols asked for, the user's servers and user name first. */
+function selectServers(c: Candidate, req: ParsedRequest<'discoverVerify'>): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
+  const user = (s: ServerSettings): ServerSettings => (req.username ? { ...s, username: req.username } : s)
+  const rank = (s: ServerSettings): number => req.protocols.indexOf(s.protocol as IncomingProtocol)
+  const incoming = req.incoming ?? c.incoming.filter((s) => rank(s) >= 0).sort((a, b) => rank(a) - rank(b)).map(user)
+  return { incoming, outgoing: req.outgoing ?? c.outgoing.map(user) }
 }
 
 /** Validates a raw request from any door, runs the handler, and returns a Result. */

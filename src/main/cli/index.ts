@@ -10,7 +10,7 @@ import type { DoorHooks, Handlers, dispatch } from '../api/handlers'
 import type { EventPayload, OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
-import type { Credentials, HostException } from '../../shared/verify'
+import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
 import { writeUserFile } from '../files'
 import { AppError } from '../errors'
@@ -261,7 +261,7 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
   const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
-  const { autodiscoverAsks, chooseCandidate } = await import('./consent')
+  const { autodiscoverAsks, chooseCandidate } = await import('../discovery/consent')
   // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).
   let found = await call(ctx, 'discover', { runId: 'cli', address })
   if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } })
@@ -275,6 +275,40 @@ async function settingsFor(ctx: Ctx, address: string, password?: string): Promis
   return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source }
 }
 
+type Settings = Awaited<ReturnType<typeof settingsFor>>
+
+/** discoverVerify for the CLI: the same choices as settingsFor, made while the check already runs. */
+async function verifyAsFound(ctx: Ctx, address: string, password: string, exceptions: HostException[]): Promise<{ settings: Settings; result: VerifyResult }> {
+  const { values } = ctx
+  const wanted = values.pop ? 'pop3' : 'imap'
+  const run = await call(ctx, 'discoverVerify', {
+    runId: 'cli',
+    address,
+    credentials: { kind: 'password', password },
+    protocols: [wanted],
+    incoming: values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined,
+    outgoing: values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined,
+    acceptUntrusted: Boolean(values['accept-untrusted']),
+    exceptions
+  })
+  if (run.unconfirmed) throw new Failure(run.unconfirmed)
+  const best = run.discovery.candidates.find((c) => c.id === run.candidateId)
+  if (!best || !run.verify) {
+    const first = run.discovery.candidates[0]
+    if (!first) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
+    throw new Failure(diagnose('no-settings-found', { params: { protocol: wanted.toUpperCase() }, detail: `${first.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` }))
+  }
+  if (best.trust.level !== 'trusted') {
+    const unconfirmed = (await import('../discovery/consent')).chooseCandidate(run.discovery).unconfirmed
+    ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed?.params?.why ?? ''} Servers: ${unconfirmed?.params?.servers ?? ''}\n`)
+  }
+  const side = (role: 'incoming' | 'outgoing'): ServerSettings[] => run.verify!.probes.filter((p) => p.role === role).map((p) => p.settings)
+  return {
+    settings: { incoming: side('incoming'), outgoing: side('outgoing'), providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source },
+    result: run.verify
+  }
+}
+
 async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const { values, io } = ctx
   const [{ readPassword }, { formatDiagnosis, formatKeychainFailure, formatVerify }] = await Promise.all([import('./password'), import('./output')])
@@ -282,13 +316,17 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
   // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.
   if (values.oauth && values['no-keychain']) throw new UsageError('--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing')
-  const { incoming, outgoing, providerName, providerId, oauth2, source } = await settingsFor(ctx, address, password)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
     ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
   ]
+  // With a password, the check starts on the first trusted settings the search finds (discoverVerify).
+  const found = !values.oauth && !(values.incoming && values.outgoing) ? await verifyAsFound(ctx, address, password!, exceptions) : undefined
+  const { incoming, outgoing, providerName, providerId, oauth2, source } = found?.settings ?? (await settingsFor(ctx, address, password))
   let credentials: Credentials
-  if (values.oauth) {
+  if (found) {
+    credentials = { kind: 'password', password: password! }
+  } else if (values.oauth) {
     // The same flow as the wizard's: the URL to open, then the loopback redirect.
     const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2, providerId })
     io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
@@ -297,7 +335,7 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   } else {
     credentials = { kind: 'password', password: password! }
   }
-  const result = await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions })
+  const result = found?.result ?? (await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions }))
   const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
   const output: Record<string, unknown> = { verify: result }
   if (!result.incoming || !result.outgoing) {

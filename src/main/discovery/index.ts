@@ -36,6 +36,11 @@ export interface DiscoveryOptions {
   password?: string
   /** Replaces the standard source list (benchmarks and tests of the orchestrator). */
   sources?: Source[]
+  /**
+   * Ends the run early, as the deadline does, when the caller has what it needs (pipeline.ts:
+   * the account is verified); sources still working are reported as skipped, 'not-needed'.
+   */
+  enough?: AbortSignal
 }
 
 export const SOURCES: Source[] = [
@@ -174,6 +179,7 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     timer = setTimeout(resolve, opts.deadlineMs)
     onAbort = () => resolve()
     opts.signal.addEventListener('abort', onAbort, { once: true })
+    opts.enough?.addEventListener('abort', onAbort, { once: true })
   })
   try {
     // Sources without network work first: they answer within the same turn of the event loop
@@ -186,6 +192,7 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   } finally {
     clearTimeout(timer)
     if (onAbort) opts.signal.removeEventListener('abort', onAbort)
+    if (onAbort) opts.enough?.removeEventListener('abort', onAbort)
   }
   if (opts.signal.aborted) {
     closed = true
@@ -194,7 +201,10 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   }
   // Whatever is still running is told to stop and reported; nobody waits for it.
   for (const src of sources) {
-    if (reports.get(src.id)?.state === 'started') {
+    if (reports.get(src.id)?.state !== 'started') continue
+    if (opts.enough?.aborted) {
+      report({ source: src.id, state: 'skipped', reason: 'not-needed', detail: 'the account was verified before this source answered', ms: Date.now() - started })
+    } else {
       report({ source: src.id, state: 'timeout', reason: 'deadline', detail: `no answer within ${opts.deadlineMs} ms`, ms: Date.now() - started })
     }
   }

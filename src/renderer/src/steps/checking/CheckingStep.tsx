@@ -46,21 +46,31 @@ export function CheckingStep(): React.JSX.Element {
     runRef.current = discoverId
     setLive({})
     update({ verify: undefined, verifyError: undefined })
-    let cur = s
+    const cur = s
     if (!s.manual && s.discoveredFor !== s.address) {
+      // Search and check in one run: probes start as soon as trusted settings are found.
       setPhase('discovering')
-      const found = await api.discover({ runId: discoverId, address: s.address })
+      const credentials = credentialsFor(s)
+      if (credentials.kind === 'password') update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
+      const protocols = s.helpdesk ? (['imap', 'pop3'] as const) : [s.protocol]
+      const res = await api.discoverVerify({ runId: discoverId, address: s.address, credentials, protocols: [...protocols], username: s.username?.trim() || undefined, exceptions: s.exceptions })
       if (runRef.current !== discoverId) return
-      if (!found.ok) return fail(found.error)
+      runRef.current = undefined
+      setPhase('')
+      if (!res.ok) return fail(res.error)
+      const { discovery, candidateId, verify, unconfirmed } = res.value
       const patch = {
-        discovery: found.value,
+        discovery,
         discoveredFor: s.address,
         discoveryError: undefined,
-        candidateId: found.value.candidates[0]?.id,
-        sources: Object.fromEntries(found.value.sources.map((r) => [r.source, r]))
+        candidateId: candidateId ?? discovery.candidates[0]?.id,
+        sources: Object.fromEntries(discovery.sources.map((r) => [r.source, r]))
       }
-      cur = { ...s, ...patch }
-      update(patch)
+      // Only settings nothing vouches for: the finding step asks the user to confirm them first.
+      if (unconfirmed) return go('finding', patch)
+      if (!verify) return update({ ...patch, verifyError: { code: 'no-settings-found', userFixable: true } })
+      setLive(Object.fromEntries(verify.probes.map((p) => [p.id, p])))
+      return update({ ...patch, verify, ...afterSignIn(verify, credentials) })
     }
     const plan = plannedSettings(cur)
     if (plan.incoming.length === 0 || plan.outgoing.length === 0) {
@@ -83,7 +93,9 @@ export function CheckingStep(): React.JSX.Element {
 
   useEffect(() => {
     const off = onEvent('verify', (e) => {
-      if (e.runId === runRef.current) setLive((m) => ({ ...m, [e.probe.id]: e.probe }))
+      if (e.runId !== runRef.current) return
+      setLive((m) => ({ ...m, [e.probe.id]: e.probe }))
+      setPhase((p) => (p === 'discovering' ? 'checking' : p))
     })
     // Showing the last result or starting a check is what this effect is for.
     // eslint-disable-next-line react-hooks/set-state-in-effect

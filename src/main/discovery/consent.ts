@@ -1,12 +1,14 @@
-// Where the CLI's password may go. No credential goes to a server that no trusted source names
-// unless the user consents (`--accept-untrusted`): plain-HTTP autoconfig, SRV or MX into
-// another domain and guesses name servers an on-path attacker could have chosen. Exchange
+// Where a password may go (the CLI, the API's discoverVerify). No credential goes to a server
+// that no trusted source names unless the user consents (`--accept-untrusted`, or the wizard's
+// confirmation): plain-HTTP autoconfig, SRV or MX into another domain and guesses name servers
+// an on-path attacker could have chosen. Exchange
 // Autodiscover gets the password only in a second search, when nothing trusted was found and
 // an HTTPS host within the domain asked for it (HTTP 401) — as the wizard offers it.
 import type { Candidate, DiscoveryResult } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
 import { autodiscoverAsksSignIn } from '../../shared/source-reason'
-import locale from '../../shared/locales/en.json'
+// The attribute lets Node load it unbundled too (the browser door under Playwright's loader).
+import locale from '../../shared/locales/en.json' with { type: 'json' }
 import { diagnose } from '../../shared/diagnosis-catalog'
 
 const TRUST_WORDS = locale.ui.trust as Record<string, string>

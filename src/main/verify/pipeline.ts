@@ -1,0 +1,129 @@
+// Discovery and verification as one run (issue 16): the servers of the first trusted candidate
+// are probed the moment discovery names them, instead of after the whole search. A better
+// trusted candidate found later joins the same check, ranked first (scheduler.ts); the check
+// settles once no better one can come (no better-ranked source is still working), and the search
+// then stops. Issue 12's rule holds: no credential goes to a server that no trusted source names
+// unless the caller consents, and consent is asked only when the search ended with nothing trusted.
+import type { Candidate, DiscoveryResult, ServerSettings, SourceId } from '../../shared/domain'
+import type { VerifyResult } from '../../shared/verify'
+import { discover, scoreOf, SOURCES, type DiscoveryOptions } from '../discovery'
+import { autodiscoverAsks } from '../discovery/consent'
+import { startVerify, type VerifyContext, type VerifyInput } from './index'
+
+export interface PipelineInput extends Omit<VerifyInput, 'incoming' | 'outgoing'> {
+  /**
+   * What to check of a candidate: e.g. its IMAP servers and every outgoing one. A candidate with
+   * no incoming server to check is passed over.
+   */
+  select(candidate: Candidate): { incoming: ServerSettings[]; outgoing: ServerSettings[] }
+  /**
+   * Asked only when the search ended without a trusted candidate: the candidate the user agrees
+   * to send the credentials to, or undefined (nothing is checked). May throw to stop the run.
+   */
+  consent?(found: DiscoveryResult): Candidate | undefined | Promise<Candidate | undefined>
+}
+
+export interface PipelineContext extends VerifyContext {
+  /** The search's options, without what the pipeline sets itself. */
+  discovery: Omit<DiscoveryOptions, 'signal' | 'enough' | 'password'>
+}
+
+export interface PipelineResult {
+  /** The search, ended early (sources reported `not-needed`) once the check had settled. */
+  discovery: DiscoveryResult
+  /** The candidate whose server won the incoming side (or, failing that, the best one checked). */
+  candidate?: Candidate
+  /** Undefined when nothing was checked: no candidate had servers to check, or no consent. */
+  verify?: VerifyResult
+}
+
+/**
+ * Finds the settings of `input.address` and checks them with `input.secret`, starting each
+ * trusted candidate's probes as soon as discovery names it. Progress comes through
+ * `ctx.discovery.onReport/onCandidate` and `ctx.onProbe`, as for discover() and verify().
+ */
+export async function discoverAndVerify(input: PipelineInput, ctx: PipelineContext): Promise<PipelineResult> {
+  const check = startVerify(input, ctx)
+  const enough = new AbortController()
+  const sourceIds = (ctx.discovery.sources ?? SOURCES).map((s) => s.id)
+  const joined = new Map<string, Candidate>()
+  let closed = false
+  let best = -Infinity
+  const finished = new Set<SourceId>()
+
+  const join = (candidate: Candidate): boolean => {
+    if (closed) return false
+    const { incoming, outgoing } = input.select(candidate)
+    if (!incoming.length) return false
+    joined.set(candidate.id, candidate)
+    check.add(incoming, outgoing, -candidate.score)
+    return true
+  }
+  const close = (): void => {
+    if (closed) return
+    closed = true
+    check.close()
+  }
+  // A better trusted candidate can only come from a source ranked above the best one joined
+  // that has not answered yet.
+  const maybeClose = (): void => {
+    if (!joined.size) return
+    if (sourceIds.some((id) => !finished.has(id) && scoreOf({ source: id, trust: { level: 'trusted', reason: 'builtin' } }) > best)) return
+    close()
+  }
+
+  const search = (password?: string): Promise<DiscoveryResult> =>
+    discover(input.address, {
+      ...ctx.discovery,
+      signal: ctx.signal,
+      enough: enough.signal,
+      password,
+      onReport(report) {
+        if (report.state !== 'started') finished.add(report.source)
+        ctx.discovery.onReport(report)
+        maybeClose()
+      },
+      onCandidate(candidate) {
+        ctx.discovery.onCandidate(candidate)
+        if (candidate.trust.level !== 'trusted' || !join(candidate)) return
+        best = Math.max(best, candidate.score)
+        maybeClose()
+      }
+    })
+  // Once the check has settled, nothing the search could still find would change it.
+  void check.result.finally(() => enough.abort())
+
+  let found: DiscoveryResult
+  try {
+    found = await search()
+    // The password goes to Autodiscover only when nothing trusted was found and the domain's own
+    // Autodiscover over HTTPS asked for it (consent.ts), in a second search.
+    if (!joined.size && input.secret.kind === 'password' && autodiscoverAsks(found)) {
+      finished.clear()
+      found = await search(input.secret.password)
+    }
+    if (!joined.size && !found.candidates.some((c) => c.trust.level === 'trusted') && input.consent) {
+      const agreed = await input.consent(found)
+      if (agreed) join(agreed)
+    }
+  } finally {
+    close()
+  }
+  const verify = await check.result
+  if (!joined.size) return { discovery: found }
+  return { discovery: found, candidate: winnerOf([...joined.values()], verify, input), verify }
+}
+
+/** The best-ranked joined candidate that names the winning incoming (else outgoing) server. */
+function winnerOf(joined: Candidate[], result: VerifyResult, input: PipelineInput): Candidate {
+  const ranked = joined.sort((a, b) => b.score - a.score)
+  const same = (a: ServerSettings, b: ServerSettings): boolean =>
+    a.protocol === b.protocol && a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.security === b.security
+  for (const probe of [result.incoming, result.outgoing]) {
+    if (!probe) continue
+    const side = probe.role === 'incoming' ? 'incoming' : 'outgoing'
+    const named = ranked.find((c) => input.select(c)[side].some((s) => same(s, probe.settings)))
+    if (named) return named
+  }
+  return ranked[0]!
+}

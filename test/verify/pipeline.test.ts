@@ -1,0 +1,146 @@
+// discoverAndVerify against the bench's real Dovecot, with discovery sources the test controls
+// (the orchestrator's `sources` option): the first trusted candidate's servers are probed
+// before the search is over, a better one found later joins and wins, the search stops once the
+// check has settled, and a candidate nothing vouches for gets nothing without consent.
+// Assertions are on the order of events and on what the servers saw, never on wall-clock times.
+import { describe, expect, inject, it } from 'vitest'
+import { rootCertificates } from 'node:tls'
+import { join, resolve } from 'node:path'
+import { createDns } from '../../src/main/net/dns'
+import { loadConfig } from '../../src/main/config'
+import { discoverAndVerify, type PipelineInput } from '../../src/main/verify/pipeline'
+import type { Source } from '../../src/main/discovery/types'
+import type { Draft } from '../../src/main/discovery/types'
+import type { ServerSettings, SourceReport, Trust } from '../../src/shared/domain'
+import { imapScript } from '../fakes/scripts'
+import { startFake } from '../fakes/server'
+import { FAST, settings } from './helpers'
+
+const bench = inject('bench')
+const alice = bench.users.alice
+const dns = createDns({ dnsServers: [bench.dns.server] })
+const ca = [...rootCertificates, bench.ca.certPem]
+const config = loadConfig({}, { dnsServers: [bench.dns.server], resourcesDir: join(resolve(import.meta.dirname, '..', '..'), 'resources') })
+const TRUSTED: Trust = { level: 'trusted', reason: 'ispdb' }
+
+const s = (protocol: ServerSettings['protocol'], port: number, security: ServerSettings['security'], host = bench.mailHost): ServerSettings =>
+  settings(protocol, host, port, security, alice.address)
+const draft = (source: Draft['source'], trust: Trust, incoming: ServerSettings[], outgoing: ServerSettings[]): Draft => ({ source, trust, incoming, outgoing })
+
+/** A source that answers when `when` resolves (or never, until the run stops it). */
+function source(id: Source['id'], when: Promise<unknown>, drafts: Draft[]): Source {
+  return {
+    id,
+    network: false,
+    timeoutMs: 30_000,
+    async run(ctx) {
+      await Promise.race([when, new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }))])
+      if (ctx.signal.aborted) return { state: 'failed', reason: 'cancelled' }
+      return drafts.length ? { state: 'found', candidates: drafts } : { state: 'nothing', reason: 'no-file' }
+    }
+  }
+}
+
+type Event = { kind: 'report'; report: SourceReport } | { kind: 'candidate'; source: string } | { kind: 'probe'; id: string; state: string }
+
+function run(sources: Source[], input: Partial<PipelineInput> = {}) {
+  const events: Event[] = []
+  const promise = discoverAndVerify(
+    {
+      address: alice.address,
+      secret: { kind: 'password', password: alice.password },
+      exceptions: [],
+      select: (c) => ({ incoming: c.incoming.filter((x) => x.protocol === 'imap'), outgoing: c.outgoing }),
+      ...input
+    },
+    {
+      dns,
+      ca,
+      signal: new AbortController().signal,
+      timing: FAST,
+      onProbe: (p) => events.push({ kind: 'probe', id: p.id, state: p.state }),
+      discovery: {
+        config,
+        dns,
+        ca,
+        deadlineMs: 20_000,
+        offline: false,
+        sources,
+        onReport: (report) => events.push({ kind: 'report', report }),
+        onCandidate: (c) => events.push({ kind: 'candidate', source: c.source })
+      }
+    }
+  )
+  return { events, promise }
+}
+
+const firstProbe = (events: Event[]): number => events.findIndex((e) => e.kind === 'probe')
+const reportAt = (events: Event[], id: string, state?: string): number =>
+  events.findIndex((e) => e.kind === 'report' && e.report.source === id && (state ? e.report.state === state : e.report.state !== 'started'))
+
+describe('discoverAndVerify', () => {
+  it('probes the first trusted candidate at once; a better one found later joins and wins; the search then stops', async () => {
+    let firstProbed!: () => void
+    const probed = new Promise<void>((r) => (firstProbed = r))
+    const never = new Promise<void>(() => undefined)
+    const sources = [
+      // The shipped ISPDB answers at once: STARTTLS ports.
+      source('ispdb', Promise.resolve(), [draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])]),
+      // The domain's own HTTPS autoconfig (ranked above) answers only once probing has begun.
+      source('autoconfig-https', probed, [draft('autoconfig-https', { level: 'trusted', reason: 'https-in-domain' }, [s('imap', 993, 'tls')], [s('smtp', 465, 'tls')])]),
+      // A lower-ranked source that never answers: nobody waits for it.
+      source('guess', never, [])
+    ]
+    const r = run(sources)
+    const watch = setInterval(() => firstProbe(r.events) >= 0 && firstProbed(), 1)
+    const result = await r.promise.finally(() => clearInterval(watch))
+
+    // Probing began before the better source answered, and before the search was over.
+    expect(firstProbe(r.events)).toBeGreaterThanOrEqual(0)
+    expect(firstProbe(r.events)).toBeLessThan(reportAt(r.events, 'autoconfig-https', 'found'))
+    expect(result.verify?.incoming?.settings).toMatchObject({ port: 993, security: 'tls' })
+    expect(result.verify?.outgoing?.settings).toMatchObject({ port: 465, security: 'tls' })
+    expect(result.candidate?.source).toBe('autoconfig-https')
+    expect(result.verify?.diagnosis).toBeUndefined()
+    // The source still searching was stopped once the check was done, and says why.
+    expect(result.discovery.sources.find((x) => x.source === 'guess')).toMatchObject({ state: 'skipped', reason: 'not-needed' })
+    expect(JSON.stringify(result)).not.toContain(alice.password)
+  })
+
+  it('waits for a better-ranked source still working before it settles on a lower-ranked success', async () => {
+    let answer!: () => void
+    const later = new Promise<void>((r) => (answer = r))
+    const sources = [
+      source('ispdb', Promise.resolve(), [draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])]),
+      // Answers "nothing" only after the lower-ranked candidate has verified on both sides.
+      source('autoconfig-https', later, [])
+    ]
+    const r = run(sources)
+    const done = r.events
+    const watch = setInterval(() => done.filter((e) => e.kind === 'probe' && e.state === 'ok').length >= 2 && answer(), 1)
+    const result = await r.promise.finally(() => clearInterval(watch))
+    expect(reportAt(r.events, 'autoconfig-https')).toBeGreaterThan(r.events.findIndex((e) => e.kind === 'probe' && e.state === 'ok'))
+    expect(result.verify?.incoming?.settings).toMatchObject({ port: 143 })
+    expect(result.candidate?.source).toBe('ispdb')
+  })
+
+  it('gives a server nothing vouches for no connection without consent, and checks it with consent', async () => {
+    const imap = await startFake({ port: 993, handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
+    try {
+      const guessed: Trust = { level: 'confirm', reason: 'guess' }
+      const sources = [source('guess', Promise.resolve(), [draft('guess', guessed, [s('imap', 993, 'tls', imap.host)], [])])]
+      const refused = await run(sources).promise
+      expect(refused.verify).toBeUndefined()
+      expect(refused.candidate).toBeUndefined()
+      expect(refused.discovery.candidates).toHaveLength(1)
+      expect(imap.connections).toBe(0)
+
+      const consented = await run(sources, { consent: (found) => found.candidates[0] }).promise
+      expect(consented.candidate?.source).toBe('guess')
+      expect(consented.verify?.probes.length).toBe(1)
+      expect(imap.connections).toBeGreaterThan(0)
+    } finally {
+      await imap.close()
+    }
+  })
+})
