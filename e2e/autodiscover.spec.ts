@@ -1,13 +1,11 @@
 // An Exchange server whose Autodiscover answers only after sign-in: the Finding step offers
 // to ask it with the password, and the check after it reuses that password without retyping.
-import { createServer as createHttpsServer } from 'node:https'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import AxeBuilder from '@axe-core/playwright'
 import { test, expect, shot } from './fixtures'
 import { enterAddress, expectAllGood } from './steps'
-import { allocLoopback } from '../test/world/addresses'
 import type { Bench } from '../test/world/index'
+import { startWeb } from '../test/world/web'
+import type { World } from './world'
 
 interface Seen {
   secure: boolean
@@ -27,36 +25,24 @@ function pox(bench: Bench, login: string): string {
 </Autodiscover>`
 }
 
-/** autodiscover.<domain> over HTTPS (bench CA), answering 401 unless Basic `user:password`; plain HTTP beside it only records. */
-async function exchangeAutodiscover(bench: Bench, domain: string, user: string, password: string, login: string) {
-  const address = allocLoopback()
+/** autodiscover.<domain> on the world's web servers: over HTTPS it answers 401 unless Basic
+ * `user:password`; over plain HTTP nothing (every request is logged all the same). */
+async function exchangeAutodiscover(world: World, domain: string, user: string, password: string, login: string) {
   const host = `autodiscover.${domain}`
-  const cert = await bench.ca.issueCert([host])
-  const seen: Seen[] = []
+  const web = await startWeb(world, [host])
+  web.host(host)
   const expected = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
-  const sockets = new Set<Socket>()
-  const handle = (secure: boolean) => (req: IncomingMessage, res: ServerResponse) => {
-    seen.push({ secure, method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization })
-    req.resume()
-    req.on('end', () => {
-      if (!secure) return res.writeHead(404).end()
-      if (req.method !== 'POST' || req.url !== '/autodiscover/autodiscover.xml') return res.writeHead(404).end()
-      if (req.headers.authorization !== expected) return res.writeHead(401, { 'www-authenticate': 'Basic realm="autodiscover"' }).end()
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(pox(bench, login))
-    })
-  }
-  const servers: Server[] = [createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handle(true)), createHttpServer(handle(false))]
-  for (const s of servers) s.on('connection', (c: Socket) => (sockets.add(c), c.on('close', () => sockets.delete(c))))
-  await new Promise<void>((resolve) => servers[0]!.listen(443, address, resolve))
-  await new Promise<void>((resolve) => servers[1]!.listen(80, address, resolve))
-  bench.dns.set(host, 'A', [address])
+  web.serve('https', host, '/autodiscover/autodiscover.xml', (req) => {
+    if (req.method !== 'POST') return undefined
+    if (req.headers.authorization !== expected) return { status: 401, headers: { 'www-authenticate': 'Basic realm="autodiscover"' } }
+    return { status: 200, type: 'text/xml; charset=utf-8', body: pox(world.bench, login) }
+  })
   return {
-    seen,
-    async close() {
-      bench.dns.remove(host)
-      for (const s of sockets) s.destroy()
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
-    }
+    /** What the server was asked, in order. */
+    get seen(): Seen[] {
+      return web.log.map((r) => ({ secure: r.scheme === 'https', method: r.method, path: r.url, authorization: r.headers.authorization }))
+    },
+    close: () => web.close()
   }
 }
 
@@ -66,7 +52,7 @@ test('Exchange Autodiscover behind sign-in: offered, asked with the password, ch
   // A domain only Autodiscover knows about; the mailbox behind it is alice's on the bench Dovecot.
   const domain = 'corp-exchange.example'
   const address = `alice@${domain}`
-  const exchange = await exchangeAutodiscover(bench, domain, address, alice.password, alice.address)
+  const exchange = await exchangeAutodiscover(world, domain, address, alice.password, alice.address)
   try {
     await enterAddress(page, address)
     await expect(page.getByRole('status').filter({ hasText: 'No settings were found.' })).toBeVisible()
@@ -120,7 +106,7 @@ for (const lang of ['en', 'ar'] as const) {
     test(`the Exchange sign-in offer by keyboard, a refused password, axe clean: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
       const { bench } = world
       const domain = `${lang}-${theme}.corp-exchange.example`
-      const exchange = await exchangeAutodiscover(bench, domain, `bob@${domain}`, bench.users.bob.password, bench.users.bob.address)
+      const exchange = await exchangeAutodiscover(world, domain, `bob@${domain}`, bench.users.bob.password, bench.users.bob.address)
       try {
         await page.emulateMedia({ colorScheme: theme })
         if (lang !== 'en') await page.locator('.language select').selectOption(lang)

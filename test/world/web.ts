@@ -40,6 +40,8 @@ export interface Web {
   /** Points names at the host that never answers. */
   silent(...names: string[]): void
   serve(scheme: 'http' | 'https', host: string, path: string, route: Route | Reply): void
+  /** Stops the servers and forgets the names pointed at them, before the world stops. */
+  close(): Promise<void>
 }
 
 export const xmlReply = (body: string, type = 'text/xml'): Reply => ({ status: 200, type, body })
@@ -82,12 +84,23 @@ export async function startWeb(world: World, domains: string[]): Promise<Web> {
     new Promise<void>((r) => httpServer.listen(80, ip, r)),
     ...silentServers.map((s, i) => new Promise<void>((r) => s.listen(i === 0 ? 443 : 80, silentIp, r)))
   ])
-  world.onStop(async () => {
-    for (const s of hung) s.destroy()
-    httpsServer.closeAllConnections()
-    httpServer.closeAllConnections()
-    await Promise.all([httpsServer, httpServer, ...silentServers].map((s) => new Promise((r) => s.close(r))))
-  })
+  const names: string[] = []
+  let closed: Promise<void> | undefined
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      for (const n of names) world.dns.remove(n)
+      for (const s of hung) s.destroy()
+      httpsServer.closeAllConnections()
+      httpServer.closeAllConnections()
+      await Promise.all([httpsServer, httpServer, ...silentServers].map((s) => new Promise((r) => s.close(r))))
+    })())
+  world.onStop(close)
+  const point = (address: string, hosts: string[]): void => {
+    for (const x of hosts) {
+      world.name(x, address)
+      names.push(x)
+    }
+  }
 
   return {
     ip,
@@ -95,10 +108,11 @@ export async function startWeb(world: World, domains: string[]): Promise<Web> {
     https: routes.https,
     http: routes.http,
     log,
-    host: (...n) => n.forEach((x) => world.name(x, ip)),
-    silent: (...n) => n.forEach((x) => world.name(x, silentIp)),
+    host: (...n) => point(ip, n),
+    silent: (...n) => point(silentIp, n),
     serve(scheme, host, path, route) {
       routes[scheme].set(`${host}${path}`, typeof route === 'function' ? route : () => route)
-    }
+    },
+    close
   }
 }
