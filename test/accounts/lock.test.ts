@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from
 import { tmpdir, hostname } from 'node:os'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { runCli } from '../../src/main/cli'
 import { withFileLock } from '../../src/main/accounts/lock'
 import { AccountStore } from '../../src/main/accounts/store'
-import { bundledCli, cliProcess } from '../cli/process'
+import { bundledCli, cliInProcess, cliProcess } from '../cli/process'
 import { account } from '../export/fixtures'
 
 const manual = (address: string, imapHost = 'imap.example.test'): string[] => [
@@ -21,7 +20,7 @@ function accountsIn(dir: string): Array<{ id: string; address: string; incoming:
 }
 
 async function cliIn(dir: string, args: string[]): Promise<number> {
-  return runCli(args, { stdout: () => undefined, stderr: () => undefined, stdin: process.stdin, env: { MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' } })
+  return (await cliInProcess(args, { env: { MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' } })).code
 }
 
 describe('one lock for accounts.json', () => {
@@ -71,7 +70,7 @@ describe('saving the same account again', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-reverify-'))
     const { address, password } = bench.users.alice
     const env = { ...bench.env, MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: password }
-    const verify = (): Promise<number> => runCli(['verify', address, '--offline', '--no-keychain'], { stdout: () => undefined, stderr: () => undefined, stdin: process.stdin, env })
+    const verify = async (): Promise<number> => (await cliInProcess(['verify', address, '--offline', '--no-keychain'], { env })).code
     expect(await verify()).toBe(0)
     const [first] = accountsIn(dir)
     expect(await verify()).toBe(0)

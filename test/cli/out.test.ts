@@ -6,17 +6,14 @@ import { spawnSync } from 'node:child_process'
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runCli } from '../../src/main/cli'
+import { cliInProcess } from './process'
 
 let dir: string
 let env: NodeJS.ProcessEnv
 
 async function exportTo(out: string): Promise<{ code: number; doc: { ok: boolean; error?: { code: string; params?: Record<string, string> }; exitCode?: number } }> {
-  let stdout = ''
-  const code = await runCli(
-    ['export', 'out@example.test', '--format', 'msmtp', '--incoming', 'imaps://imap.example.test:993', '--outgoing', 'smtps://smtp.example.test:465', '--out', out, '--json'],
-    { stdout: (t) => (stdout += t), stderr: () => undefined, stdin: process.stdin, env }
-  )
+  const args = ['export', 'out@example.test', '--format', 'msmtp', '--incoming', 'imaps://imap.example.test:993', '--outgoing', 'smtps://smtp.example.test:465', '--out', out, '--json']
+  const { code, stdout } = await cliInProcess(args, { env })
   return { code, doc: JSON.parse(stdout) }
 }
 

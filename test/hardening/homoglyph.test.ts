@@ -1,10 +1,9 @@
 // Homoglyph and bidi defence: bidi controls refused in addresses, mixed-script labels flagged
 // per UTS #39 (highly restrictive), both forms of a domain shown — in the CLI as a user runs it.
 import { describe, expect, it } from 'vitest'
-import { PassThrough } from 'node:stream'
 import { parseAddress } from '../../src/shared/address'
 import { domainNotice, mixedScripts } from '../../src/shared/domain-safety'
-import { runCli } from '../../src/main/cli/index'
+import { cliInProcess } from '../cli/process'
 import en from '../../src/shared/locales/en.json'
 import ar from '../../src/shared/locales/ar.json'
 
@@ -47,12 +46,7 @@ describe('mixed scripts (UTS #39 highly restrictive)', () => {
 })
 
 describe('CLI', () => {
-  const run = async (argv: string[]) => {
-    let stdout = ''
-    let stderr = ''
-    const code = await runCli(argv, { stdout: (t) => (stdout += t), stderr: (t) => (stderr += t), stdin: new PassThrough(), env: { MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_ISP_DIRS: '' } })
-    return { code, stdout, stderr }
-  }
+  const run = (argv: string[]) => cliInProcess(argv, { env: { MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_ISP_DIRS: '' } })
 
   it('names both forms and warns on a mixed-script domain before looking anything up', async () => {
     const res = await run(['discover', 'user@аpple.com', '--offline'])

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseDnsServer } from '../../src/main/net/dns-servers'
 import { createDns } from '../../src/main/net/dns'
-import { runCli } from '../../src/main/cli'
-import { ROOT as root, cliProcess, type CliRun } from '../cli/process'
+import { ROOT as root, cliInProcess, cliProcess, type CliRun } from '../cli/process'
 
 const BAD = ['127.0.0.1:0', 'abc', '999.1.1.1', '1.2.3.4:99999', '1.2.3.4:', '1.2.3.4:+53', '[::1]:0', '[nope]:53', '::1:53:x', '1.2.3.4:53:53', '']
 
@@ -48,8 +47,7 @@ describe('the CLI', () => {
 
   it('refuses the other bad values before any lookup', async () => {
     for (const v of ['abc', '999.1.1.1', '1.2.3.4:99999', '[::1]:0']) {
-      let stdout = ''
-      const code = await runCli(['discover', 'someone@dns-flag.test', `--dns=${v}`, '--json'], { stdout: (t) => (stdout += t), stderr: () => undefined, stdin: process.stdin, env: { MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')) } })
+      const { code, stdout } = await cliInProcess(['discover', 'someone@dns-flag.test', `--dns=${v}`, '--json'], { env: { MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')) } })
       expect({ v, code }).toEqual({ v, code: 2 })
       expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'usage' } })
     }
