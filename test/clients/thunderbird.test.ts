@@ -2,11 +2,11 @@
 // saved: the autoconfig file through its reader (as from disk, and fetched from
 // https://autoconfig.<domain>/) and its account-setup verifier signs in; the user.js profile
 // becomes an account with the right server settings that signs in, sends and receives.
-import { createServer, type Server } from 'node:https'
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Account } from '../../src/shared/account'
-import { allocLoopback, benchCa } from '../world'
+import { startWorld, type World } from '../world/compose'
+import { startWeb, xmlReply } from '../world/web'
 import { tempDir } from '../export/tools'
 import { AUTH_METHOD, SOCKET_TYPE, startThunderbird, type TbConfig, type Thunderbird } from './thunderbird'
 import { arrived, benchHostsFile, uniqueSubject, verifiedAccount, type Verified } from './verified'
@@ -15,30 +15,25 @@ const bench = inject('bench')
 const alice = bench.users.alice
 const host = bench.mailHost
 const autoconfigHost = `autoconfig.${bench.domain}`
-const autoconfigIp = allocLoopback()
 
 let imap: Verified
 let pop: Verified
-let web: Server
+let world: World
 let hostsFile: string
 let served = ''
 
 beforeAll(async () => {
   imap = await verifiedAccount(bench, { incoming: `imaps://${host}:993`, outgoing: `smtp://${alice.login}@${host}:587`, name: 'Alice TB' })
   pop = await verifiedAccount(bench, { incoming: `pop3s://${host}:995`, outgoing: `smtps://${host}:465`, name: 'Alice POP' })
-  // autoconfig.<domain> serves whatever `served` holds, over HTTPS with a bench certificate.
-  const cert = await (await benchCa(bench)).issueCert([autoconfigHost])
-  web = createServer({ cert: await readFile(cert.certFile), key: await readFile(cert.keyFile) }, (req, res) => {
-    if (req.url?.startsWith('/mail/config-v1.1.xml') && served) {
-      res.writeHead(200, { 'content-type': 'text/xml' }).end(served)
-    } else res.writeHead(404).end()
-  })
-  await new Promise<void>((resolve) => web.listen(443, autoconfigIp, resolve))
-  hostsFile = await benchHostsFile(bench, { [autoconfigHost]: autoconfigIp })
+  // autoconfig.<domain> serves whatever `served` holds, over HTTPS with a test-CA certificate.
+  world = await startWorld(bench)
+  const web = await startWeb(world, [autoconfigHost])
+  web.serve('https', autoconfigHost, '/mail/config-v1.1.xml', () => (served ? xmlReply(served) : undefined))
+  hostsFile = await benchHostsFile(bench, { [autoconfigHost]: web.ip })
 }, 60_000)
 
 afterAll(async () => {
-  await new Promise((r) => web?.close(r))
+  await world?.stop()
 })
 
 const start = (userJs?: string) => startThunderbird({ hostsFile, trustPem: [bench.ca.certPem], userJs })
