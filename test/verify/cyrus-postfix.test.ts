@@ -64,19 +64,33 @@ async function failuresInLogs(): Promise<Record<string, number>> {
   return counts
 }
 
-/** What `check` cost in failed sign-ins, once the servers have written their logs. */
-async function failuresOf(check: () => Promise<unknown>): Promise<Record<string, number>> {
-  const before = await failuresInLogs()
-  await check()
+/** What `read` returns once the servers have finished writing their logs (two equal reads). */
+async function settled<T>(read: () => Promise<T>): Promise<T> {
   let last = ''
   for (let i = 0; i < 30; i++) {
-    const now = JSON.stringify(await failuresInLogs())
+    const now = JSON.stringify(await read())
     if (now === last) break
     last = now
     await new Promise((r) => setTimeout(r, 100))
   }
-  const after = JSON.parse(last) as Record<string, number>
+  return JSON.parse(last) as T
+}
+
+/** What `check` cost in failed sign-ins, once the servers have written their logs. */
+async function failuresOf(check: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await failuresInLogs()
+  await check()
+  const after = await settled(failuresInLogs)
   return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]))
+}
+
+/**
+ * What the rate-limited Postfix listener (syslog name postfix/limited) answered to AUTH, in
+ * order: 'refused' for a failed sign-in, 'limited' for "too many AUTH commands".
+ */
+async function limitedAnswers(): Promise<string[]> {
+  const lines = (await readFile(second.postfixLog, 'utf8')).split('\n').filter((l) => l.includes('postfix/limited/'))
+  return lines.flatMap((l) => (/SASL \S+ authentication failed/.test(l) ? ['refused'] : /AUTH command rate limit exceeded/.test(l) ? ['limited'] : []))
 }
 
 describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part', () => {
@@ -140,6 +154,59 @@ describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part',
     expect(rt.diagnosis).toBeUndefined()
     expect(rt).toMatchObject({ ok: true, removed: true })
     expect(stages).toContain('delivered')
+  })
+})
+
+describe('port 25 as the last resort (Postfix taking STARTTLS and AUTH on 25 only)', () => {
+  const outgoingPorts = (probes: Probe[]): number[] => probes.filter((p) => p.role === 'outgoing').map((p) => p.settings.port)
+
+  it('guessing finds and verifies it after 465 and 587 gave no answer, and says networks block 25 (CLI)', async () => {
+    const address = `carol@${second.port25Domain}`
+    const json = await cli(['verify', address, '--json', '--no-save', '--accept-untrusted'], carol.password)
+    expect(json.code, json.stderr).toBe(0)
+    const v = JSON.parse(json.stdout).result.verify
+    expect(v.outgoing.settings).toMatchObject({ host: `smtp.${second.port25Domain}`, port: 25, security: 'starttls', username: carol.login })
+    expect(v.outgoing.usernameForm).toBe('local-part')
+    expect(outgoingPorts(v.probes)).toEqual([465, 587, 25])
+    const human = await cli(['verify', address, '--no-save', '--accept-untrusted'], carol.password)
+    expect(human.code, human.stderr).toBe(0)
+    expect(human.stdout).toMatch(/Outgoing: verified .*:25 .*STARTTLS/)
+    expect(human.stdout).toContain('many networks block port 25')
+  })
+
+  it('manual settings try 25 on the typed host only when the typed port gave no answer (CLI)', async () => {
+    const address = `carol@${second.port25Domain}`
+    const incoming = `--incoming=imaps://imap.${second.port25Domain}`
+    const res = await cli(['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://smtp.${second.port25Domain}:587`], carol.password)
+    expect(res.code, res.stderr).toBe(0)
+    const v = JSON.parse(res.stdout).result.verify
+    expect(v.outgoing.settings).toMatchObject({ port: 25, security: 'starttls', username: carol.login })
+    expect(outgoingPorts(v.probes)).toEqual([587, 25])
+
+    // A typed port that answers is the only one tried.
+    const answered = await cli(['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://${second.host}:587`], carol.password)
+    expect(answered.code, answered.stderr).toBe(0)
+    expect(outgoingPorts(JSON.parse(answered.stdout).result.verify.probes)).toEqual([587])
+  })
+})
+
+describe('a real server that says "slow down": Postfix allowing one AUTH command a minute (anvil)', () => {
+  it('the answer ends the check with the server\'s words: no other user name form is tried after it', async () => {
+    const address = `carol@${second.domain}`
+    const s = guessedFor(address)
+    const check = (settings: ServerSettings) =>
+      verify({ address, incoming: [], outgoing: [settings], secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] }, ctx())
+    // The minute's one AUTH: a user name typed by the user, refused.
+    const typed = await check({ ...s('smtp', second.limitedHost, 587, 'starttls'), username: 'carol', usernameGuessed: false })
+    expect(typed.diagnosis?.code).toBe('auth-failed')
+    expect(await settled(limitedAnswers)).toEqual(['refused'])
+
+    // Now two forms could be tried (the address, then "carol"); the first gets Postfix's 450.
+    const r = await check(s('smtp', second.limitedHost, 587, 'starttls'))
+    expect(r.diagnosis?.code).toBe('rate-limited')
+    expect(r.diagnosis?.serverSays).toMatch(/450 4\.7\.1 Error: too many AUTH commands/)
+    expect(r.diagnosis?.params?.usernames).toBe(address)
+    expect(await settled(limitedAnswers)).toEqual(['refused', 'limited'])
   })
 })
 

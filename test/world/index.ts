@@ -12,7 +12,7 @@ import { PORTS, startDovecot } from './dovecot'
 import { writeIspDir } from './isp'
 import { KEYRING_CONTROL_ENV, KEYRING_PASSWORD_ENV, keyringAvailable, startSessionKeyring, type SessionKeyring } from './keyring'
 import { readSinkDir, startSink, type Sink, type SinkMessage } from './sink'
-import { GUESSED_DOMAIN, SECOND_DOMAIN, SECOND_HOST, startSecondBench } from './second'
+import { GUESSED_DOMAIN, LIMITED_HOST, PORT25_DOMAIN, SECOND_DOMAIN, SECOND_HOST, startSecondBench } from './second'
 
 export { allocLoopback } from './addresses'
 export { openCa, type IssueOptions, type IssuedCert, type TestCa } from './ca'
@@ -27,7 +27,7 @@ export const MAIL_HOST = `mail.${BENCH_DOMAIN}`
 export const KEYCHAIN_SERVICE = 'Mail Setup Test'
 /** A domain with only an address record for itself: no settings published, no mail service. */
 export const NO_MAIL_DOMAIN = 'nomail.test'
-export { GUESSED_DOMAIN, SECOND_DOMAIN, SECOND_HOST } from './second'
+export { GUESSED_DOMAIN, LIMITED_HOST, PORT25_DOMAIN, SECOND_DOMAIN, SECOND_HOST } from './second'
 
 export interface BenchUser {
   /** Also the login name. */
@@ -77,6 +77,12 @@ export interface BenchInfo {
     users: { carol: BenchUser & { login: string } }
     cyrusLog: string
     postfixLog: string
+    /** port25.test: imap. is Cyrus; smtp. is Postfix on port 25 only (STARTTLS, AUTH). */
+    port25Domain: string
+    port25Address: string
+    /** smtp.limited.test: Postfix on 587 and 465 allowing one AUTH command a minute. */
+    limitedHost: string
+    limitedAddress: string
   }
   /** nomail.test: an A record (to an address where nothing listens) and nothing else. */
   noMailDomain: string
@@ -137,7 +143,7 @@ export function benchCa(info: BenchInfo): Promise<TestCa> {
   return openCa(info.ca.dir)
 }
 
-function benchZone(mailAddress: string, secondAddress: string, nowhere: string): Zone {
+function benchZone(mailAddress: string, secondAddress: string, nowhere: string, port25Address: string, limitedAddress: string): Zone {
   const d = BENCH_DOMAIN
   const srv = (port: number, target = MAIL_HOST) => ({ SRV: [{ target, port, priority: 0, weight: 1 }] })
   const o = SECOND_DOMAIN
@@ -152,6 +158,9 @@ function benchZone(mailAddress: string, secondAddress: string, nowhere: string):
     [`imap.${g}`]: { A: [secondAddress] },
     [`pop.${g}`]: { A: [secondAddress] },
     [`smtp.${g}`]: { A: [secondAddress] },
+    [`imap.${PORT25_DOMAIN}`]: { A: [secondAddress] },
+    [`smtp.${PORT25_DOMAIN}`]: { A: [port25Address] },
+    [LIMITED_HOST]: { A: [limitedAddress] },
     [NO_MAIL_DOMAIN]: { A: [nowhere] },
     [d]: { MX: [{ exchange: MAIL_HOST, priority: 10 }], TXT: ['v=spf1 -all'] },
     [MAIL_HOST]: { A: [mailAddress] },
@@ -188,10 +197,21 @@ export async function startBench(): Promise<Bench> {
     const ca = await createCa(join(dir, 'pki'))
     const serverCert = await ca.issueCert(names)
     const secondAddress = allocLoopback()
-    const secondCert = await ca.issueCert([SECOND_HOST, `imap.${GUESSED_DOMAIN}`, `pop.${GUESSED_DOMAIN}`, `smtp.${GUESSED_DOMAIN}`])
+    const port25Address = allocLoopback()
+    const limitedAddress = allocLoopback()
+    const secondNames = [SECOND_HOST, ...['imap', 'pop', 'smtp'].map((p) => `${p}.${GUESSED_DOMAIN}`), `imap.${PORT25_DOMAIN}`, `smtp.${PORT25_DOMAIN}`, LIMITED_HOST]
+    const secondCert = await ca.issueCert(secondNames)
     const carol = { address: `carol@${SECOND_DOMAIN}`, login: 'carol', password: secret() }
     // Started now, waited for after Dovecot: the two start in parallel.
-    const secondStarting = startSecondBench({ dir: join(dir, 'second'), address: secondAddress, certFile: secondCert.certFile, keyFile: secondCert.keyFile, users: [carol] })
+    const secondStarting = startSecondBench({
+      dir: join(dir, 'second'),
+      address: secondAddress,
+      port25Address,
+      limitedAddress,
+      certFile: secondCert.certFile,
+      keyFile: secondCert.keyFile,
+      users: [carol]
+    })
     stops.push(async () => (await secondStarting.catch(() => undefined))?.stop())
 
     const savedEnv = { ...process.env }
@@ -228,7 +248,7 @@ export async function startBench(): Promise<Bench> {
     stops.push(dovecot.stop)
     const second = await secondStarting
 
-    const dns = await startDnsServer(benchZone(mailAddress, secondAddress, allocLoopback()))
+    const dns = await startDnsServer(benchZone(mailAddress, secondAddress, allocLoopback(), port25Address, limitedAddress))
     stops.push(dns.stop)
 
     const ispDir = await writeIspDir(join(dir, 'isp'), BENCH_DOMAIN, MAIL_HOST)
@@ -263,7 +283,11 @@ export async function startBench(): Promise<Bench> {
         address: secondAddress,
         users: { carol },
         cyrusLog: second.cyrusLog,
-        postfixLog: second.postfixLog
+        postfixLog: second.postfixLog,
+        port25Domain: PORT25_DOMAIN,
+        port25Address,
+        limitedHost: LIMITED_HOST,
+        limitedAddress
       },
       noMailDomain: NO_MAIL_DOMAIN
     }

@@ -19,6 +19,14 @@ export const SECOND_DOMAIN = 'other.test'
 export const SECOND_HOST = `mail.${SECOND_DOMAIN}`
 /** A domain that publishes nothing but the usual host names, all on this bench (found only by guessing). */
 export const GUESSED_DOMAIN = 'guessed.test'
+/**
+ * A domain whose outgoing host (smtp.port25.test, its own address) takes mail only on port 25,
+ * with STARTTLS and AUTH, as Exchange does for clients that can only use 25: nothing answers on
+ * 465 or 587 there. Its incoming host is Cyrus.
+ */
+export const PORT25_DOMAIN = 'port25.test'
+/** A submission host (its own address) where Postfix's anvil allows one AUTH command a minute. */
+export const LIMITED_HOST = 'smtp.limited.test'
 
 export interface SecondOptions {
   dir: string
@@ -27,6 +35,10 @@ export interface SecondOptions {
   keyFile: string
   /** Local parts and passwords. */
   users: Array<{ login: string; password: string }>
+  /** Postfix listens on port 25 only here (smtp.port25.test). */
+  port25Address: string
+  /** Postfix with an AUTH rate limit of one a minute, on 587 and 465 (smtp.limited.test). */
+  limitedAddress: string
 }
 
 export interface SecondBench {
@@ -236,12 +248,27 @@ biff = no
   )
   // Each listener on the bench address only (inet_interfaces would insist on an interface address).
   const a = o.address
+  // anvil counts AUTH commands per listener and client; 127.0.0.0/8 is exempt unless the
+  // exceptions are emptied. The second AUTH within a minute gets "450 4.7.1 Error: too many AUTH
+  // commands from …".
+  const limited = o.limitedAddress
+  const rateLimit = `
+  -o syslog_name=postfix/limited
+  -o smtpd_client_auth_rate_limit=1
+  -o smtpd_client_event_limit_exceptions=`
   await writeFile(
     join(conf, 'master.cf'),
     `${a}:submission inet n - n - - smtpd
   -o smtpd_tls_security_level=encrypt
 ${a}:submissions inet n - n - - smtpd
   -o smtpd_tls_wrappermode=yes
+${o.port25Address}:smtp inet n - n - - smtpd
+  -o syslog_name=postfix/port25
+  -o smtpd_tls_security_level=may
+${limited}:submission inet n - n - - smtpd
+  -o smtpd_tls_security_level=encrypt${rateLimit}
+${limited}:submissions inet n - n - - smtpd
+  -o smtpd_tls_wrappermode=yes${rateLimit}
 pickup unix n - n 60 1 pickup
 cleanup unix n - n - 0 cleanup
 qmgr unix n - n 300 1 qmgr

@@ -12,6 +12,7 @@ import type { Diagnosis } from '../../shared/diagnosis'
 import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
 import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
+import { withPort25 } from '../../shared/submission'
 import { writeUserFile } from '../files'
 import { AppError } from '../errors'
 import { APP_VERSION } from '../version'
@@ -259,7 +260,7 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
 async function settingsFor(ctx: Ctx, address: string, password?: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: SourceId }> {
   const { values } = ctx
   const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
-  const outgoingFlag = values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined
+  const outgoingFlag = values.outgoing ? withPort25(parseServerUrl(values.outgoing, address, 'outgoing')) : undefined
   if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
   const { autodiscoverAsks, chooseCandidate } = await import('../discovery/consent')
   // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).

@@ -83,7 +83,7 @@ export function formatVerify(result: VerifyResult, transcript: boolean): string 
   out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}${form(result.incoming)}` : 'NOT verified'}`)
   out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}${form(result.outgoing)}` : 'NOT verified'}`)
   if (result.probes.some((p) => p.role === 'outgoing' && p.settings.port === 25)) {
-    out.push('Note: port 25 was tried last, as 465 and 587 did not answer; many networks block port 25.')
+    out.push('Note: port 25 was tried last, as the usual sending ports (465, 587) did not answer; many networks block port 25.')
   }
   if (result.diagnosis) out.push('', formatDiagnosis(result.diagnosis))
   return out.join('\n')

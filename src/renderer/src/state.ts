@@ -6,6 +6,7 @@ import type { Account, ExportFormatId, KeychainStatus } from '../../shared/accou
 import type { Candidate, DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport } from '../../shared/domain'
 import type { HostException, VerifyResult } from '../../shared/verify'
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
+import { withPort25 } from '../../shared/submission'
 
 export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot'
 
@@ -119,7 +120,7 @@ export function pop3Options(s: WizardState): NonNullable<ServerSettings['pop3']>
 /** The incoming and outgoing entries the next check will try, best first. */
 export function plannedSettings(s: WizardState): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
   const user = s.username?.trim() ?? ''
-  if (s.manual) return { incoming: [withUser(s.manual.incoming, user)], outgoing: [withUser(s.manual.outgoing, user)] }
+  if (s.manual) return { incoming: [withUser(s.manual.incoming, user)], outgoing: withPort25(withUser(s.manual.outgoing, user)) }
   const c = selectedCandidate(s)
   if (!c) return { incoming: [], outgoing: [] }
   const pop3 = pop3Options(s)
