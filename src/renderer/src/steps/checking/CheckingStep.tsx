@@ -15,6 +15,7 @@ import { TrustOffer } from './TrustOffer'
 import { CertificateList } from './CertificateList'
 import { groupByCertificate } from './certificates'
 import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
+import { WorkedNotes } from './WorkedNotes'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
 import { afterSignIn, credentialsFor, hasCertProblem, isSignInProblem, orderProbes, refusedPlaintext, signedIn, succeeded } from './run'
@@ -149,6 +150,7 @@ export function CheckingStep(): React.JSX.Element {
         <section className="result good" aria-labelledby="ok-title">
           <h2 id="ok-title">{signedIn(result) ? t('checking.okTitle') : t('checking.connectedTitle')}</h2>
           <p>{signedIn(result) ? t('checking.okText') : t('checking.connectedText')}</p>
+          <WorkedNotes probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} />
           <PlaintextAllowed probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} onWithdraw={(exceptions) => recheck({ exceptions })} />
           {signedIn(result) && result?.incoming && result.outgoing && <RoundTrip incoming={result.incoming.settings} outgoing={result.outgoing.settings} />}
         </section>
