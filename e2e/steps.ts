@@ -35,3 +35,30 @@ export async function toChecked(page: Page, address: string, password: string, p
   await chooseAndSignIn(page, protocol, password)
   await expectAllGood(page)
 }
+
+export interface TypedServer {
+  host: string
+  port: number
+  security: 'tls' | 'starttls' | 'plain'
+  username?: string
+}
+
+/** On the manual step: types one server group ('Incoming mail server' or 'Outgoing mail server (SMTP)'). */
+export async function typeServer(page: Page, group: string, s: TypedServer): Promise<void> {
+  const g = page.getByRole('group', { name: group })
+  await g.getByLabel('Server name').fill(s.host)
+  await g.getByLabel('Port').fill(String(s.port))
+  await g.getByLabel('Encryption').selectOption(s.security)
+  if (s.username !== undefined) await g.getByLabel('Username').fill(s.username)
+}
+
+/** Address → settings typed by hand → the sign-in step. */
+export async function typeSettings(page: Page, address: string, incoming: TypedServer, outgoing: TypedServer): Promise<void> {
+  await enterAddress(page, address)
+  await page.getByRole('button', { name: 'Enter settings manually' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter settings manually' })).toBeFocused()
+  await typeServer(page, 'Incoming mail server', incoming)
+  await typeServer(page, 'Outgoing mail server (SMTP)', outgoing)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused()
+}

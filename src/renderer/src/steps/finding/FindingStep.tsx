@@ -74,6 +74,7 @@ export function FindingStep(): React.JSX.Element {
   if (running) status = t('finding.searching', { domain })
   else if (state.discoveryError?.code === 'cancelled') status = t('finding.cancelled')
   else if (state.discoveryError) status = t('finding.failed')
+  else if (chosen?.source === 'guess') status = t('finding.foundGuess', { domain })
   else if (chosen) status = chosen.providerName ? t('finding.foundProvider', { provider: chosen.providerName }) : t('finding.found')
   else status = t('finding.nothing')
 
