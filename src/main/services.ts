@@ -5,6 +5,7 @@ import { buildTrustStore, registerStore } from './net/trust'
 import { AccountStore } from './accounts/store'
 import { createCredentialStore, type CredentialStore } from './credentials/store'
 import { SessionSecrets } from './session-secrets'
+import { StopMemory } from './verify/stop-memory'
 
 export interface Services {
   config: Config
@@ -14,6 +15,8 @@ export interface Services {
   accounts: AccountStore
   credentials: CredentialStore
   secrets: SessionSecrets
+  /** "Slow down" and "locked" answers, held for the session's later checks (verify/stop-memory.ts). */
+  signInStops: StopMemory
 }
 
 export function createServices(config: Config): Services {
@@ -27,6 +30,7 @@ export function createServices(config: Config): Services {
     },
     accounts: new AccountStore(config.userDataDir),
     credentials: createCredentialStore(config.keychainService),
-    secrets: new SessionSecrets()
+    secrets: new SessionSecrets(),
+    signInStops: new StopMemory()
   }
 }

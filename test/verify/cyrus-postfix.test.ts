@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { rootCertificates } from 'node:tls'
 import { createDns } from '../../src/main/net/dns'
 import { roundTrip, verify } from '../../src/main/verify'
+import { StopMemory } from '../../src/main/verify/stop-memory'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import { guessedFor } from './helpers'
@@ -207,6 +208,26 @@ describe('a real server that says "slow down": Postfix allowing one AUTH command
     expect(r.diagnosis?.serverSays).toMatch(/450 4\.7\.1 Error: too many AUTH commands/)
     expect(r.diagnosis?.params?.usernames).toBe(address)
     expect(await settled(limitedAnswers)).toEqual(['refused', 'limited'])
+  })
+
+  it('a session holds the answer: "Check again" right after it sends nothing to the server', async () => {
+    const address = `carol@${second.domain}`
+    const stops = new StopMemory()
+    const check = () =>
+      verify(
+        { address, incoming: [], outgoing: [guessedFor(address)('smtp', second.limitedHost, 587, 'starttls')], secret: { kind: 'password', password: carol.password }, exceptions: [] },
+        { ...ctx(), stops }
+      )
+    const before = (await settled(limitedAnswers)).length
+    const first = await check()
+    expect(first.diagnosis?.code).toBe('rate-limited')
+    expect(await settled(limitedAnswers)).toHaveLength(before + 1)
+    // Again, in the same session, with the right password: held, not sent.
+    const again = await check()
+    expect(again.diagnosis?.code).toBe('rate-limited')
+    expect(again.diagnosis?.serverSays).toMatch(/too many AUTH commands/)
+    expect(again.diagnosis?.detail).toMatch(/^not retried/)
+    expect(await settled(limitedAnswers)).toHaveLength(before + 1)
   })
 })
 

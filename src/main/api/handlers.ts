@@ -124,7 +124,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
         redactValue(
           await verify(
             { address, incoming: req.incoming, outgoing: req.outgoing, secret, exceptions: req.exceptions },
-            { dns: services.dns, ca: services.ca, signal, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+            { dns: services.dns, ca: services.ca, signal, stops: services.signInStops, onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
           )
         )
       )

@@ -7,6 +7,7 @@ import { registerSecret } from '../redact'
 import { driverFor, exceptionFor } from './drivers'
 import { runProbe, type ProbeOutcome } from './session'
 import { SignInGate } from './signin-gate'
+import type { StopMemory } from './stop-memory'
 import { HostLimiter, RankedRun, mostTelling, type RoleResult } from './scheduler'
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
@@ -23,6 +24,8 @@ export interface VerifyContext {
   onProbe(probe: Probe): void
   /** Shorter deadlines for tests and benchmarks; the defaults suit real networks. */
   timing?: Partial<Timing>
+  /** "Slow down" and "locked" answers held across the checks of one session (stop-memory.ts). */
+  stops?: StopMemory
 }
 
 export interface VerifyInput {
@@ -60,7 +63,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
   if (base.secret.kind === 'password') registerSecret(base.secret.password)
   const timing = timingWith(ctx.timing)
   const limiter = new HostLimiter(timing.perHost)
-  const gate = new SignInGate()
+  const gate = new SignInGate(ctx.stops, base.address)
   // Probes of one host on several ports ask its address once.
   const run = runDns(ctx.dns, ctx.signal)
   const given: { incoming: ServerSettings[]; outgoing: ServerSettings[] } = { incoming: [], outgoing: [] }

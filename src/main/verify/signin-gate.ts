@@ -5,11 +5,13 @@
 // - password attempts to one server never run in parallel (one chain per server);
 // - per server and protocol, at most MAX_FAILED refused sign-ins, each user name form once;
 //   once a form worked, the other ports of that server use it and nothing else;
-// - an answer that means "slow down" or "locked" ends every further attempt to that server.
+// - an answer that means "slow down" or "locked" ends every further attempt to that server,
+//   and, given a StopMemory, is held for later checks in the same process (stop-memory.ts).
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import { AppError, toDiagnosis } from '../errors'
 import type { FormToTry } from './username-forms'
 import { diagnose } from '../../shared/diagnosis-catalog'
+import type { StopMemory } from './stop-memory'
 
 export const MAX_FAILED = 2
 
@@ -42,6 +44,12 @@ export interface SignedIn {
 }
 
 export class SignInGate {
+  /** `memory` and `address`: stop answers from earlier checks, held for this address's checks. */
+  constructor(
+    private readonly memory?: StopMemory,
+    private readonly address = ''
+  ) {}
+
   private readonly ids = new Map<string, number>()
   private nextId = 1
   private readonly chains = new Map<number, Promise<unknown>>()
@@ -52,9 +60,7 @@ export class SignInGate {
 
   /** The one id of a server, from any of its addresses or its certificate. */
   serverId(s: Server): number {
-    const keys = [s.ip ? `ip:${s.ip}` : undefined, s.fingerprint ? `fp:${s.fingerprint}` : undefined, `host:${s.host.toLowerCase()}`].filter(
-      (k): k is string => Boolean(k)
-    )
+    const keys = serverKeys(s)
     const known = keys.map((k) => this.ids.get(k)).find((id) => id !== undefined)
     const id = known ?? this.nextId++
     for (const k of keys) if (!this.ids.has(k)) this.ids.set(k, id)
@@ -65,15 +71,15 @@ export class SignInGate {
     const id = this.serverId(server)
     const key = `${id}|${server.protocol}`
     const before = this.chains.get(id) ?? Promise.resolve()
-    const mine = before.catch(() => undefined).then(() => this.run(id, key, forms, attempt))
+    const mine = before.catch(() => undefined).then(() => this.run(id, key, forms, attempt, serverKeys(server)))
     this.chains.set(id, mine)
     return mine
   }
 
-  private async run(id: number, key: string, forms: FormToTry[], attempt: (username: string) => Promise<string>): Promise<SignedIn> {
+  private async run(id: number, key: string, forms: FormToTry[], attempt: (username: string) => Promise<string>, keys: string[]): Promise<SignedIn> {
     const rec = this.records.get(key) ?? { failed: 0, tried: new Set<string>(), refused: [] }
     this.records.set(key, rec)
-    const stop = this.stopped.get(id)
+    const stop = this.stopped.get(id) ?? this.memory?.recall(keys, this.address)
     if (stop) throw notRetried(stop)
     if (rec.refusal && !WRONG_USER_OR_PASSWORD.has(rec.refusal.code)) throw notRetried(rec.refusal)
     const worked = rec.worked && forms.find((f) => f.username === rec.worked!.username)
@@ -99,7 +105,10 @@ export class SignInGate {
         rec.refused.push(form.username)
         const withForms = { ...d, params: { ...(d.params ?? {}), usernames: rec.refused.join(', ') } }
         rec.refusal = withForms
-        if (STOP_ANSWERS.has(d.code)) this.stopped.set(id, withForms)
+        if (STOP_ANSWERS.has(d.code)) {
+          this.stopped.set(id, withForms)
+          this.memory?.remember(keys, this.address, withForms)
+        }
         last = new AppError(withForms)
         if (!WRONG_USER_OR_PASSWORD.has(d.code)) throw last
       }
@@ -107,6 +116,10 @@ export class SignInGate {
     if (last) throw last
     throw notRetried(rec.refusal ?? diagnose('auth-failed'))
   }
+}
+
+function serverKeys(s: Server): string[] {
+  return [s.ip ? `ip:${s.ip}` : undefined, s.fingerprint ? `fp:${s.fingerprint}` : undefined, `host:${s.host.toLowerCase()}`].filter((k): k is string => Boolean(k))
 }
 
 function notRetried(d: Diagnosis): AppError {
