@@ -77,13 +77,16 @@ describe('trust store', () => {
     expect(counts.system + counts.bundled).toBeGreaterThanOrEqual(100)
   })
 
-  it('the CLI trusts the OS bundle too', async () => {
+  it.each([
+    ['the OS bundle', 'system', () => ({ MAIL_SETUP_SYSTEM_CA: osBundle })],
+    ['NODE_EXTRA_CA_CERTS', 'node-extra', () => ({ NODE_EXTRA_CA_CERTS: bench.ca.file })]
+  ] as const)('the CLI trusts a CA only in %s too, and says so', async (_what, store, extra) => {
     const res = await cliProcess(['verify', bench.users.alice.address, '--incoming', `imaps://${host}:993`, '--outgoing', `submissions://${host}:465`, '--no-save', '--json'], {
-      env: { ...env({ MAIL_SETUP_SYSTEM_CA: osBundle }), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }
+      env: { ...env(extra()), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }
     })
     const doc = JSON.parse(res.stdout)
-    expect(doc.result.verify.incoming.certificate.trustStore).toBe('system')
-    expect(doc.result.verify.outgoing.certificate.trustStore).toBe('system')
+    expect(doc.result.verify.incoming.certificate.trustStore).toBe(store)
+    expect(doc.result.verify.outgoing.certificate.trustStore).toBe(store)
     expect(res.code).toBe(0)
   })
 })
