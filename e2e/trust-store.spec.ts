@@ -5,32 +5,24 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { test as base, expect } from './fixtures'
+import { test, expect } from './fixtures'
 import { startWorld, type World } from './world'
 import { toChecked } from './steps'
 import { LINUX_BUNDLES } from '../src/main/net/trust'
 
 type From = 'system' | 'node-extra'
 
-const test = base.extend<object, { world: World; trustFrom: From }>({
-  trustFrom: ['system', { scope: 'worker', option: true }],
-  world: [
-    async ({ trustFrom }, use) => {
-      // Every other source of trust emptied; the one under test set from the bench.
-      const none = { MAIL_SETUP_EXTRA_CA: '', NODE_EXTRA_CA_CERTS: '', MAIL_SETUP_SYSTEM_CA: '' }
-      const world = await startWorld(process.env.MAIL_SETUP_E2E_RENDERER!, none, async (bench): Promise<{ env: Record<string, string>; stop(): Promise<void> }> => {
-        if (trustFrom === 'node-extra') return { env: { NODE_EXTRA_CA_CERTS: bench.ca.file }, stop: async () => undefined }
-        const distro = LINUX_BUNDLES.find((f) => existsSync(f))
-        const bundle = join(bench.dir, 'os-ca-bundle.crt')
-        await writeFile(bundle, `${distro ? await readFile(distro, 'utf8') : ''}\n${bench.ca.certPem}\n`)
-        return { env: { MAIL_SETUP_SYSTEM_CA: bundle }, stop: async () => undefined }
-      })
-      await use(world)
-      await world.stop()
-    },
-    { scope: 'worker', timeout: 60_000 }
-  ]
-})
+/** A world whose only trust for the bench CA is `from`: every other source emptied. */
+function worldTrusting(from: From): Promise<World> {
+  const none = { MAIL_SETUP_EXTRA_CA: '', NODE_EXTRA_CA_CERTS: '', MAIL_SETUP_SYSTEM_CA: '' }
+  return startWorld(process.env.MAIL_SETUP_E2E_RENDERER!, none, async (bench): Promise<{ env: Record<string, string>; stop(): Promise<void> }> => {
+    if (from === 'node-extra') return { env: { NODE_EXTRA_CA_CERTS: bench.ca.file }, stop: async () => undefined }
+    const distro = LINUX_BUNDLES.find((f) => existsSync(f))
+    const bundle = join(bench.dir, 'os-ca-bundle.crt')
+    await writeFile(bundle, `${distro ? await readFile(distro, 'utf8') : ''}\n${bench.ca.certPem}\n`)
+    return { env: { MAIL_SETUP_SYSTEM_CA: bundle }, stop: async () => undefined }
+  })
+}
 
 const WORDS: Record<From, RegExp> = {
   system: /this computer's trusted certificates \(the operating system's store\)/,
@@ -38,15 +30,18 @@ const WORDS: Record<From, RegExp> = {
 }
 
 for (const from of ['system', 'node-extra'] as const) {
-  test.describe(`a CA only in ${from}`, () => {
-    test.use({ trustFrom: from })
-    test('the server verifies and the certificate panel names the store that vouched', async ({ wizard: page, world }) => {
+  test(`a CA only in ${from}: the server verifies and the certificate panel names that store`, async ({ page }) => {
+    const world = await worldTrusting(from)
+    try {
+      await page.goto(world.url)
       const { alice } = world.bench.users
       await toChecked(page, alice.address, alice.password)
       await page.getByRole('button', { name: 'Show details' }).click()
       const vouched = page.locator('#details dd[data-trust-store]')
       await expect(vouched.first()).toBeVisible()
       await expect(vouched).toHaveText(Array(await vouched.count()).fill(WORDS[from]))
-    })
+    } finally {
+      await world.stop()
+    }
   })
 }

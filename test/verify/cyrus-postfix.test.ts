@@ -235,7 +235,8 @@ describe('honest verdicts', () => {
   it('a domain that publishes nothing and answers on no mail port: no mail service found (CLI)', async () => {
     const res = await cli(['verify', `someone@${bench.noMailDomain}`, '--json', '--no-save', '--accept-untrusted'], 'any-password')
     const doc = JSON.parse(res.stdout)
-    expect(res.code).toBe(4)
+    // A discovery failure (exit 3, the catalog's exit for no-mail-service), not a failed sign-in (4).
+    expect(res.code).toBe(3)
     expect(doc.error).toMatchObject({ code: 'no-mail-service', params: { domain: bench.noMailDomain } })
     // Port 25 was tried last, after 465 and 587 gave no answer, and said nothing either.
     const ports = (doc.result.verify.probes as Probe[]).filter((p) => p.role === 'outgoing').map((p) => p.settings.port)
