@@ -77,7 +77,7 @@ test('port 25 by guessing: found after 465 and 587 gave no answer, verified, wit
   await expect(page.locator(`tr[data-probe="smtp.${domain}:465"]`)).toContainText('Failed')
   await page.getByRole('button', { name: 'Continue' }).click()
   const outgoing = page.locator('section.settings-card .card-columns > div').nth(1)
-  await expect(outgoing.locator('.row').filter({ hasText: 'Port' }).locator('dd')).toHaveText('25')
+  await expect(outgoing.locator('.row').filter({ has: page.locator('dt', { hasText: /^Port$/ }) }).locator('dd')).toHaveText('25')
 })
 
 test('port 25 typed by hand: 587 gives no answer, so 25 on the same host is tried last and works', async ({ wizard: page, world }) => {
