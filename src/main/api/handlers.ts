@@ -152,6 +152,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
             dns: services.dns,
             ca: services.ca,
             signal,
+            stops: services.signInStops,
             onProbe: (probe) => hooks.emit('verify', { runId: req.runId, probe: redactValue(probe) }),
             discovery: {
               config,

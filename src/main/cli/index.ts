@@ -288,7 +288,7 @@ async function verifyAsFound(ctx: Ctx, address: string, password: string, except
     credentials: { kind: 'password', password },
     protocols: [wanted],
     incoming: values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined,
-    outgoing: values.outgoing ? [parseServerUrl(values.outgoing, address, 'outgoing')] : undefined,
+    outgoing: values.outgoing ? withPort25(parseServerUrl(values.outgoing, address, 'outgoing')) : undefined,
     acceptUntrusted: Boolean(values['accept-untrusted']),
     exceptions
   })
