@@ -1,6 +1,7 @@
 // Claws Mail accountrc section (Claws Mail 4 on Debian 12). Claws reads `key=value` to the
 // end of the line with no escapes, so values are single-line; no password is written (Claws
 // asks for it and keeps it in its own password store).
+import type { Account } from '../../shared/account'
 import type { AuthMethod } from '../../shared/domain'
 import { authFor, displayName, needsAuth, stableHex, type Exporter } from './common'
 
@@ -9,6 +10,29 @@ const SSL = { plain: 0, tls: 1, starttls: 2 } as const
 const AUTH: Partial<Record<AuthMethod, number>> = { 'password-cleartext': 0, 'password-encrypted': 0, gssapi: 0, ntlm: 0 }
 
 const line = (value: string): string => value.replace(/[\r\n]/g, ' ')
+
+/**
+ * The server's special-use folders as Claws folder ids (`#imap/<account name>/<path>`, the
+ * IMAP folder named after the account). Claws writes paths with `/` whatever the server's
+ * separator, which the check does not keep, so only top-level names are given; elsewhere Claws
+ * keeps its own defaults.
+ */
+function serverFolders(account: Account): Array<[string, string | number]> {
+  const f = account.folders ?? {}
+  const roles = [
+    ['sent', f.sent],
+    ['draft', f.drafts],
+    ['trash', f.trash]
+  ] as const
+  return roles.flatMap(([key, name]) =>
+    name && !/[./\\]/.test(name)
+      ? [
+          [`set_${key}_folder`, 1],
+          [`${key}_folder`, `#imap/${account.address}/${name}`]
+        ]
+      : []
+  )
+}
 
 export const claws: Exporter = {
   info: {
@@ -49,6 +73,7 @@ export const claws: Exporter = {
       ['imap_auth_method', 0],
       ['remove_mail', imap ? 0 : inc.pop3?.leaveOnServer === false ? 1 : 0],
       ['message_leave_time', inc.pop3?.daysToLeave ?? 0],
+      ...(imap ? serverFolders(account) : []),
       ['config_version', 4]
     ]
     const lines = [
