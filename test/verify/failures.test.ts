@@ -6,26 +6,18 @@ import { randomBytes } from 'node:crypto'
 import { allocLoopback } from '../world/addresses'
 import { verify } from '../../src/main/verify'
 import type { VerifyResult } from '../../src/shared/verify'
-import { startFake, type Fake } from '../fakes/server'
+import type { Fake, FakeOptions } from '../fakes/server'
 import { imapScript, pop3Script, smtpScript } from '../fakes/scripts'
 import { guessedFor, PASSWORD, USER, preAuthBudget, settings, stepOf, world, type World } from './helpers'
 
 let w: World
-const fakes: Fake[] = []
 beforeAll(async () => {
   w = await world()
 })
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()))
-  await w.stop()
-})
+afterAll(() => w.stop())
 
-async function fake(name: string, opts: Parameters<typeof startFake>[0]): Promise<Fake> {
-  const f = await startFake(opts)
-  fakes.push(f)
-  w.name(name, f.host)
-  return f
-}
+/** A fake server answering for `name`; it stops with the world. */
+const fake = (name: string, opts: FakeOptions): Promise<Fake> => w.fake(name, opts)
 
 const password = { kind: 'password' as const, password: PASSWORD }
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
@@ -334,7 +326,7 @@ describe('refusals', () => {
     let attempts = 0
     const script = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN', authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.') })
     const a = await fake(host, { port: 993, tls, handler: script })
-    await startFake({ host: a.host, port: 143, starttls: tls, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', capsAfterTls: 'IMAP4rev1 AUTH=PLAIN', authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.') }) }).then((f) => fakes.push(f))
+    await fake(host, { host: a.host, port: 143, starttls: tls, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', capsAfterTls: 'IMAP4rev1 AUTH=PLAIN', authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.') }) })
     const r = await verify(
       { address: USER, incoming: [settings('imap', host, 993, 'tls'), settings('imap', host, 143, 'starttls')], outgoing: [], secret: password, exceptions: [] },
       w.ctx()
@@ -447,13 +439,12 @@ describe('sign-in gate', () => {
     const limited = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR', authenticate: () => (attempts++, 'NO [LIMIT] Too many failed logins, slow down') })
     const imap = await fake('limited.fake.test', { port: 993, tls: await w.cert(['limited.fake.test']), handler: limited })
     // The same server's submission port, on the same address.
-    const smtp = await startFake({
+    await fake('limited.fake.test', {
       host: imap.host,
       port: 465,
       tls: await w.cert(['limited.fake.test']),
       handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: () => (attempts++, '454 4.7.0 Too many login attempts, slow down') })
     })
-    fakes.push(smtp)
     const r = await probeBoth(guessed('imap', 'limited.fake.test', 993, 'tls'), guessed('smtp', 'limited.fake.test', 465, 'tls'))
     // Whichever protocol asked first got "slow down"; the other was not tried at all.
     expect(r.diagnosis).toMatchObject({ code: 'rate-limited', serverSays: expect.stringContaining('slow down') })

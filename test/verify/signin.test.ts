@@ -6,25 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { verify } from '../../src/main/verify'
 import { graceFor } from '../../src/main/verify/scheduler'
 import type { Probe, VerifyResult } from '../../src/shared/verify'
-import type { FakeConn } from '../fakes/server'
-import { startFake, type Fake } from '../fakes/server'
+import type { Fake, FakeConn } from '../fakes/server'
 import { PASSWORD, USER, settings, world, type World } from './helpers'
 
 let w: World
-const fakes: Fake[] = []
 beforeAll(async () => {
   w = await world()
 })
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()))
-  await w.stop()
-})
+afterAll(() => w.stop())
 
+/** A TLS fake server answering for `host`; it stops with the world. */
 async function fake(host: string, port: number, handler: (c: FakeConn) => Promise<void>): Promise<Fake> {
-  const f = await startFake({ port, tls: await w.cert([host]), handler })
-  fakes.push(f)
-  w.name(host, f.host)
-  return f
+  return w.fake(host, { port, tls: await w.cert([host]), handler })
 }
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64')
