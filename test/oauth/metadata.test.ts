@@ -1,37 +1,37 @@
 // RFC 8414 / OpenID discovery for issuers autoconfig names, against the real authorization
 // server and against a real HTTPS server that lies about its issuer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createServer, type Server } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { allocLoopback } from '../world/addresses'
+import { startWorld, type World } from '../world/compose'
+import { startWeb, type Web } from '../world/web'
 import { startOAuthServer, type OAuthServer } from '../world/oauth-server'
-import { createDns } from '../../src/main/net/dns'
+import { createDns, type Dns } from '../../src/main/net/dns'
 import { fetchMetadata, issuerUrl, metadataUrls } from '../../src/main/oauth'
 import { makeTestPki, type TestPki } from './setup'
 
 let pki: TestPki
 let oauth: OAuthServer
-let liar: Server
-let liarUrl: string
-const dns = createDns({ dnsServers: [] })
+let world: World
+let dns: Dns
+let web: Web
+const LIAR = 'liar.metadata.test'
+const liarUrl = `https://${LIAR}`
 
 beforeAll(async () => {
   const host = allocLoopback()
-  const liarHost = allocLoopback()
-  pki = await makeTestPki([host, liarHost])
+  pki = await makeTestPki([host])
   oauth = await startOAuthServer({ host, cert: pki.certPem, key: pki.keyPem, ca: pki.caPem })
-  // A server whose metadata names someone else's issuer (a mix-up attempt).
-  liar = createServer({ cert: pki.certPem, key: pki.keyPem }, (req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' })
-    res.end(JSON.stringify({ issuer: 'https://login.microsoftonline.com', authorization_endpoint: 'https://evil.test/auth', token_endpoint: 'https://evil.test/token' }))
-  })
-  await new Promise<void>((r) => liar.listen(0, liarHost, () => r()))
-  liarUrl = `https://${liarHost}:${(liar.address() as AddressInfo).port}`
+  // A server whose metadata names someone else's issuer (a mix-up attempt), at both discovery URLs.
+  world = await startWorld(inject('bench'))
+  dns = createDns({ dnsServers: [world.dns.server] })
+  web = await startWeb(world, [LIAR])
+  web.host(LIAR)
+  const lie = { status: 200, type: 'application/json', body: JSON.stringify({ issuer: 'https://login.microsoftonline.com', authorization_endpoint: 'https://evil.test/auth', token_endpoint: 'https://evil.test/token' }) }
+  for (const path of metadataUrls(liarUrl)) web.serve('https', LIAR, new URL(path).pathname, lie)
 })
 
 afterAll(async () => {
-  liar?.closeAllConnections()
-  liar?.close()
+  await world?.stop()
   await oauth?.close()
 })
 
@@ -58,6 +58,8 @@ describe('authorization-server metadata', () => {
 
   it('refuses metadata that names another issuer', async () => {
     await expect(fetchMetadata(liarUrl, { dns, ca: [pki.caPem] })).rejects.toMatchObject({ diagnosis: { code: 'oauth-server-error' } })
+    // It was the lie that was refused: the metadata was fetched from the server.
+    expect(web.log.map((l) => `${l.host}${l.url}`)).toContain(`${LIAR}/.well-known/oauth-authorization-server`)
   })
 
   it('reports a closed port as connection-refused', async () => {
