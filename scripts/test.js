@@ -24,7 +24,7 @@ export const PACKAGES = [
   'chromium', 'xvfb', 'xauth', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-lmtpd',
   'gnome-keyring', 'libsecret-1-dev', 'libsecret-tools', 'dbus', 'dbus-x11', 'libxml2-utils', 'msmtp', 'isync',
   'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown', 'bind9-utils',
-  'thunderbird', 'claws-mail', 'xdotool',
+  'thunderbird', 'claws-mail', 'xdotool', 'evolution-data-server', 'gir1.2-edataserver-1.2',
   // the second implementation of the bench (test/world/second.ts); cyrus-imapd and cyrus-pop3d
   // are unpacked by scripts/debs.js, as they conflict with Dovecot's packages
   'cyrus-common', 'postfix', 'sasl2-bin', 'libsasl2-modules', 'util-linux', 'python3'
