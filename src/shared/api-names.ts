@@ -17,10 +17,13 @@ export const OPERATION_NAMES = [
   'saveExport',
   'diagnosticReport',
   'checkDomain',
+  'bulkOpen',
+  'bulkStart',
+  'bulkReport',
   'oauthAvailability',
   'oauthBegin',
   'oauthComplete',
   'openExternal'
 ] as const
 
-export const EVENT_NAMES = ['discovery', 'verify', 'roundTrip', 'oauth'] as const
+export const EVENT_NAMES = ['discovery', 'verify', 'roundTrip', 'oauth', 'domain', 'bulk'] as const

@@ -6,7 +6,8 @@ import { EVENT_NAMES, OPERATION_NAMES } from './api-names'
 import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus } from './account'
 import { Diagnosis } from './diagnosis'
 import { DetectedClient } from './clients'
-import { DomainHealth, PublishFiles, RecheckRow } from './domain-health'
+import { DomainHealth, HostCheck, PublishFiles, RecheckRow } from './domain-health'
+import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_LIST } from './bulk-check'
 import { DiscoveryResult, IncomingProtocol, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
 
@@ -165,6 +166,31 @@ export const operations = {
     }),
     response: z.object({ health: DomainHealth, publish: PublishFiles.optional(), recheck: z.array(RecheckRow).optional() })
   },
+  /** Reads an accounts list for a bulk check on the main side and says what it would use (no password). */
+  bulkOpen: {
+    request: z.object({ fileName: z.string().max(255), csv: z.string().max(MAX_WIZARD_LIST) }),
+    response: BulkPreview
+  },
+  /**
+   * Starts checking every account of an opened list and answers at once; rows and the end
+   * arrive as `bulk` events, and cancel({runId}) ends it keeping what was done. A command runs
+   * only if listed in confirmedCommands exactly; a plain password column is read only with
+   * allowPlainPasswords (docs/helpdesk.md).
+   */
+  bulkStart: {
+    request: z.object({
+      runId,
+      listId: z.string().max(100),
+      allowPlainPasswords: z.boolean(),
+      confirmedCommands: z.array(z.string().max(4096)).max(64)
+    }),
+    response: z.object({ rows: z.number().int() })
+  },
+  /** The CSV or HTML report of a bulk run (finished or cancelled), redacted on the main side. */
+  bulkReport: {
+    request: z.object({ runId, format: z.enum(['csv', 'html']) }),
+    response: BulkReport
+  },
   /** Whether browser sign-in can work for these settings: a client ID exists (shipped or from policy). */
   oauthAvailability: {
     request: z.object({ oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
@@ -206,7 +232,16 @@ export const events = {
     runId,
     stage: z.enum(['sending', 'sent', 'waiting', 'delivered', 'removing', 'done', 'failed'])
   }),
-  oauth: z.object({ sessionId: z.string(), state: z.enum(['waiting', 'exchanging', 'done', 'failed']) })
+  oauth: z.object({ sessionId: z.string(), state: z.enum(['waiting', 'exchanging', 'done', 'failed']) }),
+  /** A domain check's sources and servers as each is known. */
+  domain: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('source'), runId, report: SourceReport }),
+    z.object({ kind: z.literal('host'), runId, host: HostCheck })
+  ]),
+  bulk: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('row'), runId, row: BulkRow }),
+    z.object({ kind: z.literal('end'), runId, summary: BulkSummary.optional(), error: Diagnosis.optional() })
+  ])
 } as const
 
 export type EventName = keyof typeof events

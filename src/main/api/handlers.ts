@@ -20,6 +20,9 @@ import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
 import type { OAuthService } from '../oauth'
 import { diagnose } from '../../shared/diagnosis-catalog'
+import type { BulkService } from '../helpdesk/bulk'
+import type { SourceReport } from '../../shared/domain'
+import type { HostCheck } from '../../shared/domain-health'
 
 export interface DoorHooks {
   door: 'window' | 'browser' | 'cli'
@@ -68,6 +71,9 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     }
     return credentials?.kind === 'session' ? services.secrets.getPassword(address) : undefined
   }
+
+  let bulkService: Promise<BulkService> | undefined
+  const bulkOf = (): Promise<BulkService> => (bulkService ??= import('../helpdesk/bulk').then(({ BulkService }) => new BulkService(services, process.env)))
 
   const clientOptions = (): DetectOptions => ({ home: config.clientsHome, platform: process.platform, env: config.clientsEnv })
 
@@ -272,7 +278,28 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async checkDomain(req) {
       const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
       const { domainCheck } = await import('../domain')
-      return withRun(req.runId, (signal) => domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs }))
+      const live = { onReport: (report: SourceReport) => hooks.emit('domain', { kind: 'source', runId: req.runId, report: redactValue(report) }), onHost: (host: HostCheck) => hooks.emit('domain', { kind: 'host', runId: req.runId, host: redactValue(host) }) }
+      return withRun(req.runId, (signal) => domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs, ...live }))
+    },
+
+    async bulkOpen(req) {
+      return (await bulkOf()).open(req)
+    },
+
+    async bulkStart(req) {
+      // Answers at once (a long list outlasts any request); the end comes as an event.
+      const bulk = await bulkOf()
+      const list = bulk.accept(req)
+      const { runId } = req
+      void withRun(runId, (signal) => bulk.run(runId, list, signal, (row) => hooks.emit('bulk', { kind: 'row', runId, row }))).then(
+        (summary) => hooks.emit('bulk', { kind: 'end', runId, summary }),
+        (err: unknown) => hooks.emit('bulk', { kind: 'end', runId, error: redactValue(toDiagnosis(err)) })
+      )
+      return { rows: list.rows.length }
+    },
+
+    async bulkReport(req) {
+      return (await bulkOf()).report(req)
     },
 
     async oauthAvailability(req) {

@@ -2,7 +2,7 @@
 // verdict and by server, each row with the words for its verdict and diagnosis and its
 // evidence. Every value was redacted when the row was made; here it is escaped for its file.
 import { forHtml, forText } from '../../shared/escape'
-import locale from '../../shared/locales/en.json'
+import locale from '../../shared/locales/en.json' with { type: 'json' }
 import { describeDiagnosis } from '../cli/catalog'
 import type { DiagnosisCode } from '../../shared/diagnosis'
 import { csvLine } from './csv'

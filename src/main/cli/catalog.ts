@@ -1,7 +1,7 @@
 // English words for diagnosis codes and source reasons, from the same locale file the wizard uses.
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { SourceReason } from '../../shared/source-reason'
-import locale from '../../shared/locales/en.json'
+import locale from '../../shared/locales/en.json' with { type: 'json' }
 
 type Entry = { title?: string; what?: string; todo?: string; admin?: string }
 

@@ -26,6 +26,9 @@ export interface DomainCheckDeps {
   signal: AbortSignal
   deadlineMs: number
   timing?: Partial<Timing>
+  /** Each source's report and each server's answer as soon as it is known (the wizard's live view). */
+  onReport?: (report: SourceReport) => void
+  onHost?: (host: HostCheck) => void
 }
 
 const WEB_SOURCES = new Set<SourceId>(['autoconfig-https', 'autoconfig-http'])
@@ -66,6 +69,7 @@ async function eachSource(address: string, deps: DomainCheckDeps): Promise<Array
       onReport: () => undefined,
       onCandidate: () => undefined
     })
+    deps.onReport?.(result.sources[0]!)
     return { report: result.sources[0]!, candidates: result.candidates }
   })
   return Promise.all(runs)
@@ -90,6 +94,7 @@ async function eachAutoconfigUrl(addr: Addr, deps: DomainCheckDeps): Promise<{ f
     } else {
       reports.push({ source: id, state: outcome.state, reason: outcome.reason, detail: outcome.detail, ms })
     }
+    deps.onReport?.(reports.at(-1)!)
   }
   return { files, reports, candidates }
 }
@@ -131,7 +136,7 @@ async function probeAll(candidates: Candidate[], deps: DomainCheckDeps): Promise
         onProbe: () => undefined
       })
       const c = probe.certificate
-      return {
+      const check: HostCheck = {
         protocol: settings.protocol,
         host: settings.host,
         port: settings.port,
@@ -150,6 +155,8 @@ async function probeAll(candidates: Candidate[], deps: DomainCheckDeps): Promise
         },
         ms: probe.ms
       }
+      deps.onHost?.(check)
+      return check
     } finally {
       release()
     }
