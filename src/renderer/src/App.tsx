@@ -13,6 +13,8 @@ import { ManualStep } from './steps/manual/ManualStep'
 import { DoneStep } from './steps/done/DoneStep'
 import { TroubleshootStep } from './steps/troubleshoot/TroubleshootStep'
 import { navigation } from './components/StepHeading'
+import { DomainStep } from './helpdesk/domain/DomainStep'
+import { BulkStep } from './helpdesk/bulk/BulkStep'
 
 const STEPS: Record<StepId, () => React.JSX.Element> = {
   address: AddressStep,
@@ -22,7 +24,9 @@ const STEPS: Record<StepId, () => React.JSX.Element> = {
   checking: CheckingStep,
   manual: ManualStep,
   done: DoneStep,
-  troubleshoot: TroubleshootStep
+  troubleshoot: TroubleshootStep,
+  domain: DomainStep,
+  bulk: BulkStep
 }
 
 function apply(s: WizardState, patch: Patch | undefined): WizardState {

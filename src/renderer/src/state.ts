@@ -8,7 +8,7 @@ import type { HostException, VerifyResult } from '../../shared/verify'
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import { withPort25 } from '../../shared/submission'
 
-export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot'
+export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot' | 'domain' | 'bulk'
 
 export interface ManualSettings {
   incoming: ServerSettings

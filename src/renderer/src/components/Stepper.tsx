@@ -5,7 +5,7 @@ import { useWizard } from '../wizard'
 const FOUND: StepId[] = ['address', 'finding', 'protocol', 'signin', 'checking', 'done']
 // Settings typed by hand take the place of finding them and choosing IMAP or POP.
 const BY_HAND: StepId[] = ['address', 'manual', 'signin', 'checking', 'done']
-const NO_MANUAL: StepId[] = ['address', 'manual', 'troubleshoot']
+const NO_MANUAL: StepId[] = ['address', 'manual', 'troubleshoot', 'domain', 'bulk']
 
 function path(s: WizardState): StepId[] {
   return s.step === 'manual' || (s.manual && BY_HAND.includes(s.step)) ? BY_HAND : FOUND

@@ -8,6 +8,7 @@ import { initialState, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
 import { ServerFields } from '../manual/ServerFields'
 import { draftProblems, focusFirstInvalid, fromDraft, initialDraft } from '../manual/draft'
+import { HelpdeskTools } from '../../helpdesk/HelpdeskTools'
 
 /**
  * For helpdesk staff: an address (and optionally the settings the user has) straight into
@@ -47,6 +48,8 @@ export function TroubleshootStep(): React.JSX.Element {
   }
 
   return (
+    <>
+    <HelpdeskTools />
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('helpdesk.title')}</StepHeading>
       <p className="lead">{t('helpdesk.intro')}</p>
@@ -87,5 +90,6 @@ export function TroubleshootStep(): React.JSX.Element {
         </button>
       </StepActions>
     </form>
+    </>
   )
 }

@@ -1,0 +1,105 @@
+// The helpdesk's bulk check in the wizard, against the bench's real Dovecot and submission:
+// a CSV picked in the page, its password references resolved on the main side (a command runs
+// only after the admin confirmed it, a plain column only with the opt-in), a live table with a
+// verdict per account, stop keeping what was done, and reports that hold no password.
+import { readFile } from 'node:fs/promises'
+import type { Page } from '@playwright/test'
+import { test, expect } from './fixtures'
+
+async function openBulk(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
+  await page.getByRole('navigation', { name: 'Helpdesk tools' }).getByRole('button', { name: 'Check many accounts' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Check many accounts' })).toBeFocused()
+}
+
+async function pick(page: Page, name: string, lines: string[]): Promise<void> {
+  await page.getByLabel('Accounts list (CSV)').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) })
+}
+
+async function download(page: Page, button: string): Promise<string> {
+  const d = page.waitForEvent('download')
+  await page.getByRole('button', { name: button }).click()
+  return readFile(await (await d).path(), 'utf8')
+}
+
+/** Refused IMAP sign-ins Dovecot logged for `who` (logged when the login session closes). */
+async function refusals(log: string, who: string): Promise<number> {
+  const lines = (await readFile(log, 'utf8')).split('\n').filter((l) => l.includes(`user=<${who}>`))
+  return lines.reduce((n, l) => n + Number(/imap-login: .*auth failed, (\d+) attempts?/.exec(l)?.[1] ?? 0), 0)
+}
+
+test('bulk check: a right and a wrong password, the command shown and confirmed first, reports without passwords', async ({ wizard: page, world }) => {
+  const { alice, bob } = world.bench.users
+  const wrong = 'not-bobs-password'
+  const variable = `MAIL_SETUP_E2E_BULK_${test.info().workerIndex}`
+  process.env[variable] = alice.password
+  const before = await refusals(world.bench.dovecot.log, bob.address)
+  await openBulk(page)
+  await pick(page, 'team.csv', ['address,password_ref', `${alice.address},env:${variable}`, `${bob.address},cmd:printf '${wrong}'`, 'not-an-address,env:X'])
+
+  const list = page.getByRole('region', { name: 'team.csv: 2 accounts' })
+  await expect(list).toContainText('1 password from an environment variable')
+  await expect(list).toContainText('1 password from a command')
+  await expect(list).toContainText('1 row is not an address and is skipped: row 3')
+  await expect(list).toContainText(`The passwords go only to the trusted servers of: ${world.bench.domain}`)
+  // The exact command, and no start until the admin confirms it.
+  const commands = page.getByRole('group', { name: 'The list runs 1 command on this computer' })
+  await expect(commands.locator('code')).toHaveText(`printf '${wrong}'`)
+  const start = page.getByRole('button', { name: 'Check 2 accounts' })
+  await expect(start).toBeDisabled()
+  await commands.getByLabel('Run this command').check()
+  await start.click()
+
+  await expect(page.getByRole('status').filter({ hasText: 'Done: 2 checked, 1 ready.' })).toBeVisible()
+  await expect(page.locator('#bulk-progress-text')).toContainText('2 of 2 checked')
+  await expect(page.locator('#bulk-progress-text')).toContainText(/\d a minute/)
+  await expect(page.locator('.bulk-progress progress')).toHaveAttribute('value', '2')
+  const rows = page.locator('table.bulk-results tbody tr')
+  await expect(rows).toHaveCount(2)
+  await expect(rows.nth(0)).toContainText(alice.address)
+  await expect(rows.nth(0)).toContainText('Ready: both directions signed in')
+  await expect(rows.nth(0)).toContainText(`imap ${world.bench.mailHost}:993 tls`)
+  await expect(rows.nth(1)).toContainText(bob.address)
+  await expect(rows.nth(1)).toContainText('Sign-in refused')
+  await expect(rows.nth(1).locator('td').nth(2)).not.toBeEmpty()
+  // One refused sign-in for the wrong password: the trusted settings name the user name.
+  await expect.poll(() => refusals(world.bench.dovecot.log, bob.address), { timeout: 10_000 }).toBe(before + 1)
+
+  const csv = await download(page, 'Save the results (CSV)')
+  expect(csv).toMatch(new RegExp(`^1,${alice.address},ready,`, 'm'))
+  expect(csv).toMatch(new RegExp(`^2,${bob.address},sign-in-refused,auth-failed,`, 'm'))
+  const html = await download(page, 'Save the report (HTML)')
+  expect(html).toContain('Sign-in refused')
+  for (const report of [csv, html]) {
+    expect(report).not.toContain(alice.password)
+    expect(report).not.toContain(wrong)
+  }
+  // Nothing the page holds has a password either.
+  expect(await page.content()).not.toContain(alice.password)
+  delete process.env[variable]
+})
+
+test('bulk check: a plain password column only with the opt-in; stop keeps what was done', async ({ wizard: page, world }) => {
+  const { alice } = world.bench.users
+  await openBulk(page)
+  const many = Array.from({ length: 40 }, () => `${alice.address},${alice.password}`)
+  await pick(page, 'plain.csv', ['address,password', ...many])
+  await expect(page.getByRole('region', { name: 'plain.csv: 40 accounts' })).toContainText('40 passwords written in the list')
+  const start = page.getByRole('button', { name: 'Check 40 accounts' })
+  await expect(start).toBeDisabled()
+  await page.getByLabel(/This list has a password column/).check()
+  await start.click()
+  await expect(page.locator('table.bulk-results tbody tr').first()).toBeVisible()
+  await page.getByRole('button', { name: 'Stop (keep what is done)' }).click()
+
+  const stopped = page.getByRole('status').filter({ hasText: /^Stopped: \d+ of 40 checked; the reports hold those\.$/ })
+  await expect(stopped).toBeVisible()
+  const checked = Number(/Stopped: (\d+)/.exec((await stopped.textContent()) ?? '')?.[1])
+  expect(checked).toBeGreaterThan(0)
+  expect(checked).toBeLessThan(40)
+  await expect(page.locator('table.bulk-results tbody tr')).toHaveCount(checked)
+  const csv = await download(page, 'Save the results (CSV)')
+  expect(csv.trim().split('\n')).toHaveLength(checked + 1)
+  expect(csv).not.toContain(alice.password)
+  expect(await page.content()).not.toContain(alice.password)
+})

@@ -1,0 +1,138 @@
+// The helpdesk's domain check in the wizard, against a domain of its own: an autoconfig file
+// served over plain HTTP only (naming the bench's real Dovecot) and SRV records naming a host
+// where nothing listens. The view shows each source, the disagreement and the dead server;
+// the admin confirms the working servers, saves the generated files, the test publishes
+// exactly those files (HTTPS autoconfig and Autodiscover, SRV in the bench DNS), and the
+// re-check in the wizard then says each channel names exactly the confirmed servers.
+import { readFile } from 'node:fs/promises'
+import { createServer as createHttpsServer } from 'node:https'
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
+import type { Page } from '@playwright/test'
+import { test, expect } from './fixtures'
+import { allocLoopback } from '../test/world/addresses'
+import type { Bench } from '../test/world/index'
+
+const DOMAIN = 'helpdesk-domain.test'
+
+function autoconfig(bench: Bench): string {
+  return `<?xml version="1.0"?>
+<clientConfig version="1.1"><emailProvider id="${DOMAIN}"><domain>${DOMAIN}</domain>
+<incomingServer type="imap"><hostname>${bench.mailHost}</hostname><port>${bench.ports.imaps}</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
+<outgoingServer type="smtp"><hostname>${bench.mailHost}</hostname><port>${bench.ports.submission}</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
+</emailProvider></clientConfig>`
+}
+
+/** autoconfig.<domain> and autodiscover.<domain> over HTTPS (bench CA) and HTTP; files set per path. */
+async function webHost(bench: Bench) {
+  const address = allocLoopback()
+  const hosts = [`autoconfig.${DOMAIN}`, `autodiscover.${DOMAIN}`]
+  const cert = await bench.ca.issueCert(hosts)
+  const files = { https: new Map<string, string>(), http: new Map<string, string>() }
+  const sockets = new Set<Socket>()
+  const handle = (scheme: 'https' | 'http') => (req: IncomingMessage, res: ServerResponse) => {
+    req.resume()
+    req.on('end', () => {
+      const host = (req.headers.host ?? '').split(':')[0]
+      const body = files[scheme].get(`${host}${(req.url ?? '').split('?')[0]}`)
+      if (body === undefined) return res.writeHead(404).end()
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(body)
+    })
+  }
+  const servers: Server[] = [createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handle('https')), createHttpServer(handle('http'))]
+  for (const s of servers) s.on('connection', (c: Socket) => (sockets.add(c), c.on('close', () => sockets.delete(c))))
+  await new Promise<void>((resolve) => servers[0]!.listen(443, address, resolve))
+  await new Promise<void>((resolve) => servers[1]!.listen(80, address, resolve))
+  for (const h of hosts) bench.dns.set(h, 'A', [address])
+  return {
+    files,
+    async close() {
+      for (const h of hosts) bench.dns.remove(h)
+      for (const s of sockets) s.destroy()
+      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
+    }
+  }
+}
+
+async function saved(page: Page, file: string): Promise<string> {
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: `Save ${file}` }).click()
+  const d = await download
+  expect(d.suggestedFilename()).toBe(file)
+  return readFile(await d.path(), 'utf8')
+}
+
+test('domain check: every source on its own, the disagreement, what to publish, and a re-check that sees it live', async ({ wizard: page, world }) => {
+  const { bench } = world
+  const web = await webHost(bench)
+  const dead = allocLoopback()
+  try {
+    web.files.http.set(`autoconfig.${DOMAIN}/mail/config-v1.1.xml`, autoconfig(bench))
+    bench.dns.set(`imap.${DOMAIN}`, 'A', [dead])
+    bench.dns.set(`_imaps._tcp.${DOMAIN}`, 'SRV', [{ target: `imap.${DOMAIN}`, port: bench.ports.imaps }])
+
+    await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
+    await page.getByRole('navigation', { name: 'Helpdesk tools' }).getByRole('button', { name: 'Check a domain' }).click()
+    await expect(page.getByRole('heading', { level: 1, name: 'Check a domain' })).toBeFocused()
+    // Keyboard only: type the domain and press Enter.
+    await page.getByLabel('Domain', { exact: true }).fill(`alice@${DOMAIN}`)
+    await page.keyboard.press('Enter')
+    await expect(page.getByText('Enter a domain such as example.org, without a name and @.')).toBeVisible()
+    await page.getByLabel('Domain', { exact: true }).fill(DOMAIN)
+    await page.keyboard.press('Enter')
+    await expect(page.getByRole('status').filter({ hasText: `Checked ${DOMAIN} in` })).toBeVisible()
+
+    // Each source on its own line, with the servers it names.
+    const sources = page.locator('table.domain-sources').last()
+    await expect(sources.locator('tr[data-source="autoconfig-http"]')).toContainText(`IMAP ${bench.mailHost}:${bench.ports.imaps} SSL/TLS`)
+    await expect(sources.locator('tr[data-source="autoconfig-https"]')).toContainText('nothing there')
+    await expect(sources.locator('tr[data-source="srv"]')).toContainText(`IMAP imap.${DOMAIN}:${bench.ports.imaps} SSL/TLS`)
+    await expect(page.locator('table.domain-files tr').filter({ hasText: `http://autoconfig.${DOMAIN}/mail/config-v1.1.xml` })).toContainText('not secure')
+    // Where they disagree, in words, and the other findings.
+    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText('Different places name different servers')
+    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText(`srv imap.${DOMAIN}:${bench.ports.imaps}`)
+    await expect(page.locator('[data-finding="autoconfig-http-only"]')).toContainText('The autoconfig file is published over plain HTTP only')
+    await expect(page.locator('[data-finding="host-not-answering"]')).toContainText(`imap.${DOMAIN}:${bench.ports.imaps}`)
+    // Every named server, probed: the real Dovecot answers with the bench certificate; the SRV target does not.
+    const hosts = page.locator('table.domain-hosts')
+    const imaps = hosts.locator(`tr[data-host="${bench.mailHost}:${bench.ports.imaps}"]`)
+    await expect(imaps).toContainText('Answers')
+    await expect(imaps).toContainText(bench.mailHost)
+    await expect(imaps).toContainText(/in \d+ days/)
+    await expect(imaps).toContainText('a trusted authority')
+    await expect(imaps).toContainText('Mail Setup Bench CA')
+    await expect(hosts.locator(`tr[data-host="imap.${DOMAIN}:${bench.ports.imaps}"]`)).toContainText('Does not answer')
+
+    // The working servers are ticked; the dead one is not.
+    const confirm = (label: string) => page.getByRole('checkbox', { name: `Publish ${label}` })
+    await expect(confirm(`IMAP ${bench.mailHost}:${bench.ports.imaps} SSL/TLS`)).toBeChecked()
+    await expect(confirm(`SMTP ${bench.mailHost}:${bench.ports.submission} STARTTLS`)).toBeChecked()
+    await expect(confirm(`IMAP imap.${DOMAIN}:${bench.ports.imaps} SSL/TLS`)).not.toBeChecked()
+    await page.getByRole('button', { name: 'Make the files for 2 servers' }).click()
+    await expect(page.locator('[data-recheck="autoconfig-https"]')).toContainText('not published yet')
+    await expect(page.locator('[data-recheck="srv"]')).toContainText('names other servers')
+
+    const config = await saved(page, 'config-v1.1.xml')
+    const zone = await saved(page, 'srv.zone')
+    const pox = await saved(page, 'autodiscover.xml')
+    expect(config).toContain(`<hostname>${bench.mailHost}</hostname>`)
+    expect(zone).toContain(`_imaps._tcp.${DOMAIN}. 3600 IN SRV 0 1 ${bench.ports.imaps} ${bench.mailHost}.`)
+    expect(pox).toContain(`<Server>${bench.mailHost}</Server>`)
+
+    // Publish exactly what was saved, then re-check in the wizard.
+    web.files.https.set(`autoconfig.${DOMAIN}/mail/config-v1.1.xml`, config)
+    web.files.https.set(`autodiscover.${DOMAIN}/autodiscover/autodiscover.xml`, pox)
+    for (const line of zone.split('\n').filter((l) => l.includes(' SRV '))) {
+      const [name, , , , , , port, target] = line.split(/\s+/)
+      const records = target === '.' ? [] : [{ target: target!.replace(/\.$/, ''), port: Number(port) }]
+      bench.dns.set(name!.replace(/\.$/, ''), 'SRV', records)
+    }
+    await page.getByRole('button', { name: 'Check again whether it is live' }).click()
+    await expect(page.locator('[data-recheck="autoconfig-https"]')).toContainText('Autoconfig file over HTTPS: names exactly these servers')
+    await expect(page.locator('[data-recheck="srv"]')).toContainText('SRV records: names exactly these servers')
+    await expect(page.locator('[data-recheck="autodiscover"]')).toContainText('Autodiscover: names exactly these servers')
+  } finally {
+    for (const name of [`imap.${DOMAIN}`, `_imaps._tcp.${DOMAIN}`, `_imap._tcp.${DOMAIN}`, `_submission._tcp.${DOMAIN}`, `_submissions._tcp.${DOMAIN}`]) bench.dns.remove(name)
+    await web.close()
+  }
+})

@@ -1,0 +1,97 @@
+// The bulk view's state and its run. The file's bytes go to the main side once, to be parsed
+// there, and are not kept here; what comes back is counts, commands to confirm and domains.
+// Rows arrive as `bulk` events; a cancelled run keeps what was done for the reports.
+import type { BulkPreview, BulkRow, BulkSummary } from '../../../../shared/bulk-check'
+import { MAX_WIZARD_LIST } from '../../../../shared/bulk-check'
+import type { Diagnosis } from '../../../../shared/diagnosis'
+import { api } from '../../api'
+import { downloadFile } from '../../components/download'
+import { onEvent } from '../../events'
+import { newRunId } from '../../state'
+import { createStore } from '../store'
+
+export interface BulkView {
+  preview?: BulkPreview
+  opening: boolean
+  /** The file was too big for the wizard (the CLI takes any size). */
+  tooBig?: string
+  openError?: Diagnosis
+  allowPlain: boolean
+  commandsConfirmed: boolean
+  runId?: string
+  running: boolean
+  startedAt?: number
+  rows: BulkRow[]
+  summary?: BulkSummary
+  error?: Diagnosis
+}
+
+export const bulkStore = createStore<BulkView>({ opening: false, allowPlain: false, commandsConfirmed: false, running: false, rows: [] })
+
+let listening = false
+function listen(): void {
+  if (listening) return
+  listening = true
+  onEvent('bulk', (e) =>
+    bulkStore.set((s) => {
+      if (e.runId !== s.runId) return {}
+      if (e.kind === 'row') return { rows: [...s.rows, e.row] }
+      return { running: false, summary: e.summary, error: e.error }
+    })
+  )
+}
+
+export async function openList(file: File): Promise<void> {
+  bulkStore.set({ opening: true, preview: undefined, tooBig: undefined, openError: undefined, allowPlain: false, commandsConfirmed: false })
+  if (file.size > MAX_WIZARD_LIST) {
+    bulkStore.set({ opening: false, tooBig: file.name })
+    return
+  }
+  const res = await api.bulkOpen({ fileName: file.name.slice(0, 255), csv: await file.text() })
+  bulkStore.set(res.ok ? { opening: false, preview: res.value } : { opening: false, openError: res.error })
+}
+
+/** Whether the admin has given every consent the list needs. */
+export function canStart(s: BulkView): boolean {
+  const p = s.preview
+  if (!p || p.invalid || p.rows === 0 || p.moreCommands || s.running) return false
+  return (!p.plainColumn || s.allowPlain) && (p.commands.length === 0 || s.commandsConfirmed)
+}
+
+export async function start(): Promise<void> {
+  const s = bulkStore.get()
+  if (!canStart(s) || !s.preview) return
+  listen()
+  const runId = newRunId()
+  bulkStore.set({ runId, running: true, startedAt: Date.now(), rows: [], summary: undefined, error: undefined })
+  const res = await api.bulkStart({
+    runId,
+    listId: s.preview.listId,
+    allowPlainPasswords: s.allowPlain,
+    confirmedCommands: s.commandsConfirmed ? s.preview.commands : []
+  })
+  // The run ends with a `bulk` event; only a refusal to start ends it here.
+  if (!res.ok && bulkStore.get().runId === runId) bulkStore.set({ running: false, error: res.error })
+}
+
+export async function cancel(): Promise<void> {
+  const { runId } = bulkStore.get()
+  if (runId) await api.cancel({ runId })
+}
+
+export async function saveReport(format: 'csv' | 'html'): Promise<void> {
+  const { runId } = bulkStore.get()
+  if (!runId) return
+  const res = await api.bulkReport({ runId, format })
+  if (res.ok) downloadFile(res.value.fileName, res.value.mimeType, res.value.content)
+  else bulkStore.set({ error: res.error })
+}
+
+/** Checked so far, a rate per minute and the minutes left at that rate. */
+export function progressOf(s: BulkView, now: number): { done: number; total: number; perMinute?: number; minutesLeft?: number } {
+  const total = s.preview?.rows ?? 0
+  const done = s.rows.length
+  if (!s.startedAt || done === 0) return { done, total }
+  const perMinute = done / Math.max((now - s.startedAt) / 60_000, 1e-6)
+  return { done, total, perMinute, minutesLeft: total > done ? (total - done) / perMinute : 0 }
+}
