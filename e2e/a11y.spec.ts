@@ -91,3 +91,45 @@ test.describe('at 800×600', () => {
     })
   }
 })
+
+for (const lang of ['en', 'ar'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds nothing in the helpdesk's domain and bulk checks: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+      await page.emulateMedia({ colorScheme: theme })
+      if (lang !== 'en') await page.locator('.language select').selectOption(lang)
+      await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+      const found: string[] = []
+      const check = async (step: string): Promise<void> => {
+        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+        for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
+        if (wide) found.push(`${step}: the page scrolls sideways`)
+        await shot(page, info, `${lang}-${theme}-${step}`)
+      }
+      await page.locator('.app-header .link-button').click()
+      await page.locator('.helpdesk-tools li:nth-child(2) button').click()
+      await check('domain-empty')
+      await page.locator('#dom-domain').fill(world.bench.domain)
+      await page.keyboard.press('Enter')
+      await expect(page.locator('table.domain-hosts tbody tr').first()).toBeVisible()
+      await expect(page.locator('.domain-publish button.primary')).toBeEnabled()
+      await check('domain-checked')
+      await page.locator('.domain-publish button.primary').click()
+      await expect(page.locator('[data-recheck="srv"]')).toBeVisible()
+      await check('domain-publish')
+
+      await page.locator('.helpdesk-tools li:nth-child(3) button').click()
+      await check('bulk-empty')
+      const { alice } = world.bench.users
+      await page.locator('#bulk-file').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(`address,password_ref\n${alice.address},cmd:printf wrong\n`) })
+      await expect(page.locator('#bulk-commands')).toBeVisible()
+      await check('bulk-consent')
+      await page.locator('#bulk-commands').check()
+      await page.locator('.bulk-consent ~ .actions button.primary').click()
+      await expect(page.locator('table.bulk-results tbody tr')).toHaveCount(1)
+      await expect(page.locator('.bulk-progress [role="status"]')).not.toBeEmpty()
+      await check('bulk-done')
+      expect(found).toEqual([])
+    })
+  }
+}

@@ -5,13 +5,11 @@
 // exactly those files (HTTPS autoconfig and Autodiscover, SRV in the bench DNS), and the
 // re-check in the wizard then says each channel names exactly the confirmed servers.
 import { readFile } from 'node:fs/promises'
-import { createServer as createHttpsServer } from 'node:https'
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { Socket } from 'node:net'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 import { allocLoopback } from '../test/world/addresses'
 import type { Bench } from '../test/world/index'
+import { startWeb, xmlReply } from '../test/world/web'
 
 const DOMAIN = 'helpdesk-domain.test'
 
@@ -21,37 +19,6 @@ function autoconfig(bench: Bench): string {
 <incomingServer type="imap"><hostname>${bench.mailHost}</hostname><port>${bench.ports.imaps}</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
 <outgoingServer type="smtp"><hostname>${bench.mailHost}</hostname><port>${bench.ports.submission}</port><socketType>STARTTLS</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
 </emailProvider></clientConfig>`
-}
-
-/** autoconfig.<domain> and autodiscover.<domain> over HTTPS (bench CA) and HTTP; files set per path. */
-async function webHost(bench: Bench) {
-  const address = allocLoopback()
-  const hosts = [`autoconfig.${DOMAIN}`, `autodiscover.${DOMAIN}`]
-  const cert = await bench.ca.issueCert(hosts)
-  const files = { https: new Map<string, string>(), http: new Map<string, string>() }
-  const sockets = new Set<Socket>()
-  const handle = (scheme: 'https' | 'http') => (req: IncomingMessage, res: ServerResponse) => {
-    req.resume()
-    req.on('end', () => {
-      const host = (req.headers.host ?? '').split(':')[0]
-      const body = files[scheme].get(`${host}${(req.url ?? '').split('?')[0]}`)
-      if (body === undefined) return res.writeHead(404).end()
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(body)
-    })
-  }
-  const servers: Server[] = [createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, handle('https')), createHttpServer(handle('http'))]
-  for (const s of servers) s.on('connection', (c: Socket) => (sockets.add(c), c.on('close', () => sockets.delete(c))))
-  await new Promise<void>((resolve) => servers[0]!.listen(443, address, resolve))
-  await new Promise<void>((resolve) => servers[1]!.listen(80, address, resolve))
-  for (const h of hosts) bench.dns.set(h, 'A', [address])
-  return {
-    files,
-    async close() {
-      for (const h of hosts) bench.dns.remove(h)
-      for (const s of sockets) s.destroy()
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
-    }
-  }
 }
 
 async function saved(page: Page, file: string): Promise<string> {
@@ -64,10 +31,12 @@ async function saved(page: Page, file: string): Promise<string> {
 
 test('domain check: every source on its own, the disagreement, what to publish, and a re-check that sees it live', async ({ wizard: page, world }) => {
   const { bench } = world
-  const web = await webHost(bench)
+  // Stops with the worker's world; the names stay pointed at it until then.
+  const web = await startWeb(world, [DOMAIN])
+  web.host(`autoconfig.${DOMAIN}`, `autodiscover.${DOMAIN}`)
   const dead = allocLoopback()
   try {
-    web.files.http.set(`autoconfig.${DOMAIN}/mail/config-v1.1.xml`, autoconfig(bench))
+    web.serve('http', `autoconfig.${DOMAIN}`, '/mail/config-v1.1.xml', xmlReply(autoconfig(bench)))
     bench.dns.set(`imap.${DOMAIN}`, 'A', [dead])
     bench.dns.set(`_imaps._tcp.${DOMAIN}`, 'SRV', [{ target: `imap.${DOMAIN}`, port: bench.ports.imaps }])
 
@@ -120,8 +89,8 @@ test('domain check: every source on its own, the disagreement, what to publish, 
     expect(pox).toContain(`<Server>${bench.mailHost}</Server>`)
 
     // Publish exactly what was saved, then re-check in the wizard.
-    web.files.https.set(`autoconfig.${DOMAIN}/mail/config-v1.1.xml`, config)
-    web.files.https.set(`autodiscover.${DOMAIN}/autodiscover/autodiscover.xml`, pox)
+    web.serve('https', `autoconfig.${DOMAIN}`, '/mail/config-v1.1.xml', xmlReply(config))
+    web.serve('https', `autodiscover.${DOMAIN}`, '/autodiscover/autodiscover.xml', xmlReply(pox))
     for (const line of zone.split('\n').filter((l) => l.includes(' SRV '))) {
       const [name, , , , , , port, target] = line.split(/\s+/)
       const records = target === '.' ? [] : [{ target: target!.replace(/\.$/, ''), port: Number(port) }]
@@ -133,6 +102,6 @@ test('domain check: every source on its own, the disagreement, what to publish, 
     await expect(page.locator('[data-recheck="autodiscover"]')).toContainText('Autodiscover: names exactly these servers')
   } finally {
     for (const name of [`imap.${DOMAIN}`, `_imaps._tcp.${DOMAIN}`, `_imap._tcp.${DOMAIN}`, `_submission._tcp.${DOMAIN}`, `_submissions._tcp.${DOMAIN}`]) bench.dns.remove(name)
-    await web.close()
+    for (const name of [`autoconfig.${DOMAIN}`, `autodiscover.${DOMAIN}`]) bench.dns.remove(name)
   }
 })

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { BulkRow } from '../../../../shared/bulk-check'
+import { Matrix } from '../Matrix'
 import { Ltr } from '../../components/Ltr'
 
 /** The words for a row's code: a diagnosis, or the reason settings need confirmation. */
@@ -18,56 +19,42 @@ export function ResultsTable({ rows }: { rows: BulkRow[] }): React.JSX.Element {
   const why = useWhy()
   const sorted = [...rows].sort((a, b) => a.row - b.row)
   return (
-    <div className="matrix-wrap">
-      <table className="matrix bulk-results">
-        <caption>{t('bulkView.tableTitle')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('bulkView.row')}</th>
-            <th scope="col">{t('bulkView.address')}</th>
-            <th scope="col">{t('bulkView.verdict')}</th>
-            <th scope="col">{t('bulkView.why')}</th>
-            <th scope="col">{t('bulkView.server')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {sorted.map((r) => (
-            <tr key={r.row} data-row={r.row} className={r.verdict === 'ready' ? 'good' : 'bad'}>
-              <td>{r.row}</td>
-              <th scope="row">
-                <Ltr>{r.address}</Ltr>
-              </th>
-              <td>{t(`bulk.verdict.${r.verdict}`)}</td>
-              <td>
-                {why(r)}
-                {r.serverSays && (
-                  <>
-                    <br />
-                    <Ltr className="hint">{r.serverSays}</Ltr>
-                  </>
-                )}
-              </td>
-              <td>
-                {r.incoming && <Ltr>{r.incoming}</Ltr>}
-                {r.outgoing && (
-                  <>
-                    <br />
-                    <Ltr>{r.outgoing}</Ltr>
-                  </>
-                )}
-                {r.username && (
-                  <>
-                    <br />
-                    <span className="hint">
-                      {t('bulkView.username')} <Ltr>{r.username}</Ltr>
-                    </span>
-                  </>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Matrix className="bulk-results" caption={t('bulkView.tableTitle')} columns={[t('bulkView.row'), t('bulkView.address'), t('bulkView.verdict'), t('bulkView.why'), t('bulkView.server')]}>
+      {sorted.map((r) => (
+        <tr key={r.row} data-row={r.row} className={r.verdict === 'ready' ? 'good' : 'bad'}>
+          <td>{r.row}</td>
+          <th scope="row">
+            <Ltr>{r.address}</Ltr>
+          </th>
+          <td>{t(`bulk.verdict.${r.verdict}`)}</td>
+          <td>
+            {why(r)}
+            {r.serverSays && (
+              <>
+                <br />
+                <Ltr className="hint">{r.serverSays}</Ltr>
+              </>
+            )}
+          </td>
+          <td>
+            {r.incoming && <Ltr>{r.incoming}</Ltr>}
+            {r.outgoing && (
+              <>
+                <br />
+                <Ltr>{r.outgoing}</Ltr>
+              </>
+            )}
+            {r.username && (
+              <>
+                <br />
+                <span className="hint">
+                  {t('bulkView.username')} <Ltr>{r.username}</Ltr>
+                </span>
+              </>
+            )}
+          </td>
+        </tr>
+      ))}
+    </Matrix>
   )
 }
