@@ -5,7 +5,8 @@
 // user-space relays (test/fakes/delay.ts), and set beside its goal and the network floor.
 // CPU time and peak RSS come from the child itself (process.resourceUsage at exit).
 //   npx tsx bench/whole-process.bench.ts [runs] [delayMsEachWay]
-// MAIL_SETUP_BENCH_DRY=1 prints without appending to BENCHMARKS.md.
+// MAIL_SETUP_BENCH_DRY=1 prints without appending to BENCHMARKS.md; MAIL_SETUP_BENCH_PROFILE=DIR
+// writes a `node --cpu-prof` profile of every run there (the figures then include profiling).
 import { spawn, spawnSync } from 'node:child_process'
 import https from 'node:https'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -39,7 +40,8 @@ interface Sample {
 async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Sample> {
   const stats = join(cwd, `stats-${process.hrtime.bigint()}.json`)
   const t0 = performance.now()
-  const child = spawn(process.execPath, ['--import', HOOK, join(REPO, 'bin', 'mail-setup.js'), ...args], {
+  const profile = process.env.MAIL_SETUP_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MAIL_SETUP_BENCH_PROFILE}`, `--cpu-prof-name=${args[0]!.replace(/^-+/, '')}-${process.hrtime.bigint()}.cpuprofile`] : []
+  const child = spawn(process.execPath, [...profile, '--import', HOOK, join(REPO, 'bin', 'mail-setup.js'), ...args], {
     cwd,
     env: { ...env, MAIL_SETUP_BENCH_STATS: stats },
     stdio: ['ignore', 'ignore', 'pipe']
@@ -52,7 +54,9 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Prom
   })
   const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)))
   const ms = performance.now() - t0
-  const usage = JSON.parse(await readFile(stats, 'utf8')) as NodeJS.ResourceUsage
+  const usage = JSON.parse(await readFile(stats, 'utf8').catch(() => {
+    throw new Error(`${args.join(' ')} exited ${code} without its figures:\n${stderr}`)
+  })) as NodeJS.ResourceUsage
   await rm(stats, { force: true })
   return { ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, rssMb: usage.maxRSS / 1024, code, slowAt, stderr }
 }

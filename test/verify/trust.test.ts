@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { rootCertificates } from 'node:tls'
 import { createHandlers, dispatch } from '../../src/main/api/handlers'
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
@@ -75,6 +76,10 @@ describe('trust store', () => {
     expect(store.pems.length).toBe(store.origins.size)
     // Node's bundled roots that the distribution also ships are credited to the OS store.
     expect(counts.system + counts.bundled).toBeGreaterThanOrEqual(100)
+    // The TLS context adds to Node's own roots only what they lack: here the bench CA, never a bundled root.
+    expect(store.beyondBundled).toContain(bench.ca.certPem.trim())
+    expect(store.beyondBundled.some((pem) => rootCertificates.includes(pem))).toBe(false)
+    expect(store.beyondBundled.length).toBeLessThan(store.pems.length / 2)
   })
 
   it.each([

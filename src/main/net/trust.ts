@@ -23,6 +23,8 @@ export interface TrustStore {
   origins: Map<string, TrustStoreName>
   /** Which store a verified chain ends in. */
   vouchedBy(cert: DetailedPeerCertificate): TrustStoreName | undefined
+  /** The CAs that are not in Node's bundled list (the TLS context adds only these to it). */
+  beyondBundled: string[]
 }
 
 export const LINUX_BUNDLES = [
@@ -92,17 +94,22 @@ export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], p
   ]
   const pems: string[] = []
   const origins = new Map<string, TrustStoreName>()
+  const fingerprints: string[] = []
+  const bundled = new Set<string>()
   for (const [name, list] of sources) {
     for (const pem of list) {
       const fp = derFingerprint(pem)
+      if (fp && name === 'bundled') bundled.add(fp)
       if (!fp || origins.has(fp)) continue
       origins.set(fp, name)
       pems.push(pem)
+      fingerprints.push(fp)
     }
   }
   return {
     pems,
     origins,
+    beyondBundled: pems.filter((_, i) => !bundled.has(fingerprints[i]!)),
     vouchedBy(cert) {
       // Node completes the peer chain with the trust anchor from the store it verified against.
       const seen = new Set<string>()
@@ -117,11 +124,25 @@ export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], p
 }
 
 // One TLS context per CA list for the life of the process (the list is built once at start-up).
+// For a store built here the context starts from Node's bundled roots, which Node keeps parsed
+// in one shared store, and adds only the CAs beyond them (the OS bundle is mostly the same
+// Mozilla list): the same trust anchors as passing all ~160 as `ca`, which costs 40-100 ms of
+// CPU at the first HTTPS request on a busy machine (OpenSSL also lists every CA passed as a
+// client-CA name, one by one), against 3-12 ms.
 const contexts = new WeakMap<string[], SecureContext>()
 export function secureContextFor(ca: string[]): SecureContext {
   let ctx = contexts.get(ca)
   if (!ctx) {
-    ctx = tls.createSecureContext({ ca, minVersion: 'TLSv1.2' })
+    const store = stores.get(ca)
+    // Without `ca`, Node starts the context from its bundled roots; `context` is the native
+    // side Node's own tls code adds CAs through.
+    const native = store && (tls.createSecureContext({ minVersion: 'TLSv1.2' }) as SecureContext & { context?: { addCACert?(pem: string): void } })
+    if (native && typeof native.context?.addCACert === 'function') {
+      for (const pem of store.beyondBundled) native.context.addCACert(pem)
+      ctx = native
+    } else {
+      ctx = tls.createSecureContext({ ca, minVersion: 'TLSv1.2' })
+    }
     contexts.set(ca, ctx)
   }
   return ctx
