@@ -51,6 +51,9 @@ test('bulk check: a right and a wrong password, the command shown and confirmed 
   await start.click()
 
   await expect(page.getByRole('status').filter({ hasText: 'Done: 2 checked, 1 ready.' })).toBeVisible()
+  // The main side forgot the list once it ran: a second run needs the file picked again.
+  await expect(start).toBeDisabled()
+  await expect(page.getByText('To check the list again, pick the file again.')).toBeVisible()
   await expect(page.locator('#bulk-progress-text')).toContainText('2 of 2 checked')
   await expect(page.locator('#bulk-progress-text')).toContainText(/\d a minute/)
   await expect(page.locator('.bulk-progress progress')).toHaveAttribute('value', '2')

@@ -59,6 +59,9 @@ describe('bulk check from the wizard', () => {
     const end = await ended('r1')
     expect(end).toMatchObject({ kind: 'end', summary: { checked: 3, of: 3, interrupted: false } })
     expect(existsSync(marker)).toBe(true)
+    // The list is checked once: it is not kept for a second run.
+    const again = await dispatch(handlers, 'bulkStart', { runId: 'r2', listId: preview.listId, allowPlainPasswords: false, confirmedCommands: [command] })
+    expect(again).toMatchObject({ ok: false, error: { code: 'unsupported' } })
     const report = await dispatch(handlers, 'bulkReport', { runId: 'r1', format: 'csv' })
     expect(JSON.stringify(report)).not.toContain('secret-from-command')
     expect(JSON.stringify(events)).not.toContain('secret-from-command')

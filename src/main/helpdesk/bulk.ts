@@ -109,6 +109,8 @@ export class BulkService {
     const confirmed = new Set(req.confirmedCommands)
     const unconfirmed = [...list.commands].filter((c) => !confirmed.has(c))
     if (unconfirmed.length) fail('unsupported', { detail: `${unconfirmed.length} command(s) of the list were not confirmed` })
+    // A list is checked once: its plain passwords and commands do not wait in memory for a second run.
+    this.lists.delete(req.listId)
     return list
   }
 

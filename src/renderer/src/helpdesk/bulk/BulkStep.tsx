@@ -56,9 +56,12 @@ export function BulkStep(): React.JSX.Element {
             {t('bulkView.cancel')}
           </button>
         ) : (
-          <button type="button" className="primary" disabled={!canStart(view)} onClick={() => void start()}>
-            {t('bulkView.start', { count: p?.rows ?? 0 })}
-          </button>
+          <>
+            {p && view.startedList === p.listId && <p className="hint">{t('bulkView.pickAgain')}</p>}
+            <button type="button" className="primary" disabled={!canStart(view)} onClick={() => void start()}>
+              {t('bulkView.start', { count: p?.rows ?? 0 })}
+            </button>
+          </>
         )}
       </StepActions>
       {(view.running || view.rows.length > 0 || finished) && <Progress />}

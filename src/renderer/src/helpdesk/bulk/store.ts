@@ -19,6 +19,8 @@ export interface BulkView {
   allowPlain: boolean
   commandsConfirmed: boolean
   runId?: string
+  /** The list the last run checked: the main side forgets a list once it runs, so it is picked again to rerun. */
+  startedList?: string
   running: boolean
   startedAt?: number
   rows: BulkRow[]
@@ -54,7 +56,7 @@ export async function openList(file: File): Promise<void> {
 /** Whether the admin has given every consent the list needs. */
 export function canStart(s: BulkView): boolean {
   const p = s.preview
-  if (!p || p.invalid || p.rows === 0 || p.moreCommands || s.running) return false
+  if (!p || p.invalid || p.rows === 0 || p.moreCommands || s.running || s.startedList === p.listId) return false
   return (!p.plainColumn || s.allowPlain) && (p.commands.length === 0 || s.commandsConfirmed)
 }
 
@@ -63,7 +65,7 @@ export async function start(): Promise<void> {
   if (!canStart(s) || !s.preview) return
   listen()
   const runId = newRunId()
-  bulkStore.set({ runId, running: true, startedAt: Date.now(), rows: [], summary: undefined, error: undefined })
+  bulkStore.set({ runId, startedList: s.preview.listId, running: true, startedAt: Date.now(), rows: [], summary: undefined, error: undefined })
   const res = await api.bulkStart({
     runId,
     listId: s.preview.listId,
