@@ -212,3 +212,38 @@ describe('against Cyrus and Postfix (one username, the local part)', () => {
     expect(await readFile(out, 'utf8')).toContain(`Subject: ${subject}`)
   })
 })
+
+// The keychain unavailable when the account was saved (no Secret Service): the exports name no
+// entry, since none exists, and the clients ask for the password themselves; run without a
+// terminal to type it into, they stop at that question without reading any keychain.
+describe('saved without a keychain (secretStored: false)', () => {
+  let v: Verified
+  beforeAll(async () => {
+    v = await verifiedAccount(bench, { ...ACCOUNTS['one username'], keychain: 'unavailable' })
+  }, 60_000)
+
+  it('msmtp, mutt, aerc, mbsync and the settings card name no keychain entry', async () => {
+    const dir = await tempDir('no-keychain-')
+    for (const format of ['msmtp', 'mutt', 'aerc', 'mbsync', 'card-json', 'card-markdown'] as const) {
+      const content = await readFile(await v.exportTo(format, dir), 'utf8')
+      expect(content, format).not.toMatch(/secret-tool|passwordeval|PassCmd|cred-cmd|_pass|incoming:/)
+    }
+  })
+
+  it('msmtp asks for the password instead of reading a keychain entry', async () => {
+    const path = await v.exportTo('msmtp', await tempDir('msmtp-no-keychain-'))
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: `To: ${alice.address}\r\n\r\nx\r\n`, env: { ...v.env } })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/password/i)
+    expect(r.stderr).not.toMatch(/secret-tool/)
+  })
+
+  it('mbsync asks for the password instead of reading a keychain entry', async () => {
+    const home = await emptyHome('mbsync-no-keychain')
+    const path = await v.exportTo('mbsync', await tempDir('mbsync-no-keychain-file-'))
+    const r = await withBenchHosts(hostsFile, 'sh', ['-c', instruction(await readFile(path, 'utf8'), path)], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    expect(r.code).not.toBe(0)
+    expect(r.stderr).toMatch(/password/i)
+    expect(r.stderr).not.toMatch(/secret-tool/)
+  })
+})

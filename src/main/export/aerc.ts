@@ -2,7 +2,7 @@
 // cuts unquoted values at `#` or `;`; such values are wrapped in backticks, which go-ini
 // takes verbatim up to the last backtick on the line.
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, displayName, keyFor, needsAuth, secretCommand, shellCommand, urlUser, type Exporter } from './common'
+import { authFor, displayName, needsAuth, shellCommand, storedSecretCommand, urlUser, type Exporter } from './common'
 
 const SMTP_AUTH: Partial<Record<AuthMethod, string>> = {
   'password-cleartext': 'plain'
@@ -40,11 +40,14 @@ export const aerc: Exporter = {
     const lines = [
       '# Mail Setup: aerc account. Append to ~/.config/aerc/accounts.conf (mode 0600).',
       `[${section}]`,
-      `source = ${aercValue(source)}`,
-      `source-cred-cmd = ${aercValue(shellCommand(secretCommand(opts, keyFor(account, 'incoming'))))}`,
-      `outgoing = ${aercValue(outgoing)}`
+      `source = ${aercValue(source)}`
     ]
-    if (outAuth) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(secretCommand(opts, keyFor(account, 'outgoing'))))}`)
+    // Without a saved password no command is named: there is no entry to read.
+    const incomingCommand = storedSecretCommand(account, 'incoming', opts)
+    if (incomingCommand) lines.push(`source-cred-cmd = ${aercValue(shellCommand(incomingCommand))}`)
+    lines.push(`outgoing = ${aercValue(outgoing)}`)
+    const outgoingCommand = outAuth ? storedSecretCommand(account, 'outgoing', opts) : undefined
+    if (outgoingCommand) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(outgoingCommand))}`)
     // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS, and only the
     // word `yes` turns it on (anything else, `true` included, means no).
     if (out.security === 'starttls') lines.push('smtp-starttls = yes')

@@ -38,11 +38,10 @@ export function cardData(account: Account, opts: ExportOptions) {
     incoming: server(account.incoming),
     outgoing: server(account.outgoing),
     ...(account.authKind === 'oauth2' && account.oauth2 ? { oauth2: account.oauth2 } : {}),
-    keychain: {
-      service: opts.keychainService,
-      incomingAccount: keyFor(account, 'incoming'),
-      outgoingAccount: keyFor(account, 'outgoing')
-    },
+    // Saved without a secret: no entry exists, so none is named (the mail client asks).
+    ...(account.secretStored === false
+      ? { keychain: null }
+      : { keychain: { service: opts.keychainService, incomingAccount: keyFor(account, 'incoming'), outgoingAccount: keyFor(account, 'outgoing') } }),
     ...(account.verifiedAt ? { verifiedAt: account.verifiedAt } : {})
   }
 }
@@ -63,6 +62,7 @@ function rows(title: string, s: ServerSettings): string[] {
 }
 
 function secretLines(account: Account, opts: ExportOptions): string[] {
+  if (account.secretStored === false) return ['The password was not saved in the system keychain: your mail program asks for it.']
   const incoming = keyFor(account, 'incoming')
   const outgoing = keyFor(account, 'outgoing')
   const what = account.authKind === 'oauth2' ? 'The sign-in (refresh token) is' : 'The password is'

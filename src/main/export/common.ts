@@ -105,6 +105,15 @@ export function keyFor(account: Account, role: SignInRole): string {
 }
 
 /**
+ * The command that prints a direction's secret from the keychain, or undefined when the account
+ * was saved without one (`secretStored: false`): then no entry exists, and the file names none,
+ * so the mail client asks for the password itself.
+ */
+export function storedSecretCommand(account: Account, role: SignInRole, opts: ExportOptions): string[] | undefined {
+  return account.secretStored === false ? undefined : secretCommand(opts, keyFor(account, role))
+}
+
+/**
  * The keychain entry the account's password is stored under, as a command that prints it:
  * the same service/account attributes keytar writes.
  */

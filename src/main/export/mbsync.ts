@@ -1,7 +1,7 @@
 // mbsync / isync (IMAP only), for isync 1.4 (SSLType, Far/Near). isync's parser reads
 // double-quoted words with backslash escapes; the password comes from `PassCmd`.
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, keyFor, secretCommand, shellCommand, slug, type Exporter } from './common'
+import { authFor, shellCommand, slug, storedSecretCommand, type Exporter } from './common'
 
 const AUTH: Partial<Record<AuthMethod, string>> = {
   'password-cleartext': 'PLAIN LOGIN',
@@ -27,6 +27,7 @@ export const mbsync: Exporter = {
     const inc = account.incoming
     const name = slug(account.address)
     const ssl = inc.security === 'tls' ? 'IMAPS' : inc.security === 'starttls' ? 'STARTTLS' : 'None'
+    const passCmd = storedSecretCommand(account, 'incoming', opts)
     const lines = [
       // isync opens the Maildir root before it creates any folder in it, so the first run
       // makes the root (Create Near then makes INBOX and every other folder below it).
@@ -36,7 +37,8 @@ export const mbsync: Exporter = {
       `Host ${inc.host}`,
       `Port ${inc.port}`,
       `User ${mbsyncWord(inc.username)}`,
-      `PassCmd ${mbsyncWord(shellCommand(secretCommand(opts, keyFor(account, 'incoming'))))}`,
+      // Without a saved password mbsync asks for it on the terminal.
+      ...(passCmd ? [`PassCmd ${mbsyncWord(shellCommand(passCmd))}`] : []),
       `AuthMechs ${authFor(account, inc, AUTH, 'mbsync')}`,
       `SSLType ${ssl}`,
       '',

@@ -2,7 +2,7 @@
 // surrounding double quotes; there are no escapes, so values only need to be one line.
 // The password comes from the keychain through `passwordeval`.
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, keyFor, needsAuth, secretCommand, shellCommand, slug, type Exporter } from './common'
+import { authFor, needsAuth, shellCommand, slug, storedSecretCommand, type Exporter } from './common'
 
 const AUTH: Partial<Record<AuthMethod, string>> = {
   'password-cleartext': 'on',
@@ -35,11 +35,10 @@ export const msmtp: Exporter = {
       `from ${q(account.address)}`
     ]
     if (needsAuth(account, out)) {
-      lines.push(
-        `auth ${authFor(account, out, AUTH, 'msmtp')}`,
-        `user ${q(out.username)}`,
-        `passwordeval ${q(shellCommand(secretCommand(opts, keyFor(account, 'outgoing'))))}`
-      )
+      lines.push(`auth ${authFor(account, out, AUTH, 'msmtp')}`, `user ${q(out.username)}`)
+      // Without a saved password msmtp asks for it on the terminal.
+      const command = storedSecretCommand(account, 'outgoing', opts)
+      if (command) lines.push(`passwordeval ${q(shellCommand(command))}`)
     } else {
       lines.push('auth off')
     }

@@ -3,7 +3,7 @@
 // from the keychain by a backtick command when the config is loaded.
 import type { Account } from '../../shared/account'
 import type { ServerSettings } from '../../shared/domain'
-import { displayName, keyFor, needsAuth, secretCommand, shQuote, urlUser, type Exporter, type ExportOptions } from './common'
+import { displayName, needsAuth, shQuote, storedSecretCommand, urlUser, type Exporter, type ExportOptions } from './common'
 
 export function muttString(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`
@@ -22,8 +22,10 @@ function url(scheme: string, server: ServerSettings, auth: boolean): string {
   return `${scheme}://${auth ? `${urlUser(server.username)}@` : ''}${server.host}:${server.port}/`
 }
 
-function passLine(variable: string, account: Account, role: 'incoming' | 'outgoing', opts: ExportOptions): string {
-  return `set ${variable} = "\`${muttCommand(secretCommand(opts, keyFor(account, role)))}\`"`
+/** The password read from the keychain; without a saved one, no line (mutt asks for it). */
+function passLine(variable: string, account: Account, role: 'incoming' | 'outgoing', opts: ExportOptions): string[] {
+  const command = storedSecretCommand(account, role, opts)
+  return command ? [`set ${variable} = "\`${muttCommand(command)}\`"`] : []
 }
 
 export const mutt: Exporter = {
@@ -53,7 +55,7 @@ export const mutt: Exporter = {
     if (imap) {
       lines.push(
         `set imap_user = ${muttString(inc.username)}`,
-        passLine('imap_pass', account, 'incoming', opts),
+        ...passLine('imap_pass', account, 'incoming', opts),
         `set folder = ${muttString(url(scheme, inc, true))}`,
         'set spoolfile = "+INBOX"',
         'set imap_check_subscribed = yes'
@@ -67,14 +69,14 @@ export const mutt: Exporter = {
     } else {
       lines.push(
         `set pop_user = ${muttString(inc.username)}`,
-        passLine('pop_pass', account, 'incoming', opts),
+        ...passLine('pop_pass', account, 'incoming', opts),
         `set spoolfile = ${muttString(url(scheme, inc, true))}`,
         `set pop_delete = ${inc.pop3?.leaveOnServer === false ? 'yes' : 'no'}`
       )
     }
     const smtpScheme = out.security === 'tls' ? 'smtps' : 'smtp'
     lines.push(`set smtp_url = ${muttString(url(smtpScheme, out, outAuth))}`)
-    if (outAuth) lines.push(passLine('smtp_pass', account, 'outgoing', opts))
+    if (outAuth) lines.push(...passLine('smtp_pass', account, 'outgoing', opts))
     lines.push('')
     return { content: lines.join('\n') }
   }
