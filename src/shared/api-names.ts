@@ -3,6 +3,7 @@
 export const OPERATION_NAMES = [
   'appInfo',
   'discover',
+  'plan',
   'cancel',
   'verify',
   'discoverVerify',

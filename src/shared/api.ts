@@ -10,9 +10,24 @@ import { DomainHealth, HostCheck, PublishFiles, RecheckRow } from './domain-heal
 import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_LIST } from './bulk-check'
 import { DiscoveryResult, IncomingProtocol, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
+import { SetupChoices } from './setup'
 
 const runId = z.string().min(1).max(100)
 const address = z.string().min(1).max(400)
+/** A setup session in main (src/main/setup/): what it found and verified stays there, under this id. */
+const sessionId = z.string().min(1).max(100)
+/**
+ * Servers the user typed (the manual step, the CLI's --incoming/--outgoing): user input, so they
+ * may travel. What discovery found never comes back this way: the client names a candidate by id.
+ */
+const typedServers = {
+  incoming: z.array(ServerSettings).max(32).optional(),
+  outgoing: z.array(ServerSettings).max(32).optional()
+}
+/** Which session: one discover started, or a new one for servers typed for this address. */
+const sessionOrAddress = { sessionId: sessionId.optional(), address: address.optional() }
+const needsSession = (r: { sessionId?: string; address?: string }): boolean => Boolean(r.sessionId || r.address)
+const sessionMessage = { message: 'a sessionId or an address is required' }
 
 export const operations = {
   appInfo: {
@@ -20,17 +35,20 @@ export const operations = {
     response: z.object({
       name: z.string(),
       version: z.string(),
-      door: z.enum(['window', 'browser']),
+      door: z.enum(['window', 'browser', 'cli']),
       platform: z.string(),
       keychainService: z.string(),
       /** The window can show a save dialog; browser mode downloads instead. */
       canSaveFiles: z.boolean()
     })
   },
+  /** start(address): a new setup session (or a new search in this one) and what discovery found. */
   discover: {
     request: z.object({
       runId,
       address,
+      /** Search again within this session (e.g. with the password Exchange asked for). */
+      sessionId: sessionId.optional(),
       offline: z.boolean().optional(),
       deadlineMs: z.number().int().min(100).max(120_000).optional(),
       /**
@@ -39,29 +57,44 @@ export const operations = {
        */
       credentials: Credentials.optional()
     }),
-    response: DiscoveryResult
+    response: DiscoveryResult.extend({ sessionId })
+  },
+  /** plan(choices): the servers the session will check (or save unchecked), as a view. */
+  plan: {
+    request: z
+      .object({ ...sessionOrAddress, choices: SetupChoices.default({}), ...typedServers })
+      .strict()
+      .refine(needsSession, sessionMessage),
+    response: z.object({ sessionId, incoming: z.array(ServerSettings), outgoing: z.array(ServerSettings) })
   },
   /** Cancels a discover, verify, round trip or OAuth run by its id. */
   cancel: {
     request: z.object({ runId }),
     response: z.object({ cancelled: z.boolean() })
   },
+  /**
+   * verify(credentials): plans with the choices, then probes the planned servers (best first, in
+   * parallel). Main keeps the result in the session; save and report read it from there.
+   */
   verify: {
-    request: z.object({
-      runId,
-      address,
-      /** Incoming and outgoing entries to try, best first; the service probes them in parallel. */
-      incoming: z.array(ServerSettings).max(32),
-      outgoing: z.array(ServerSettings).max(32),
-      credentials: Credentials,
-      exceptions: z.array(HostException).max(64).default([])
-    }),
-    response: VerifyResult
+    request: z
+      .object({
+        runId,
+        ...sessionOrAddress,
+        choices: SetupChoices.default({}),
+        ...typedServers,
+        credentials: Credentials,
+        exceptions: z.array(HostException).max(64).default([])
+      })
+      .strict()
+      .refine(needsSession, sessionMessage),
+    response: VerifyResult.extend({ sessionId })
   },
   /**
    * discover and verify in one run: each trusted candidate's servers are checked the moment
    * the search names them (main/verify/pipeline.ts). Servers no trusted source names get the
    * password only with `acceptUntrusted`, and only when the search found nothing trusted.
+   * start + plan + verify of the setup session in one: main keeps what it found and checked.
    */
   discoverVerify: {
     request: z.object({
@@ -80,6 +113,7 @@ export const operations = {
       exceptions: z.array(HostException).max(64).default([])
     }),
     response: z.object({
+      sessionId,
       discovery: DiscoveryResult,
       /** The candidate whose servers were chosen. */
       candidateId: z.string().optional(),
@@ -89,25 +123,42 @@ export const operations = {
       unconfirmed: Diagnosis.optional()
     })
   },
+  /** Sends a test message and reads it back: the session's verified servers, or one typed pair. */
   roundTrip: {
-    request: z.object({
-      runId,
-      address,
-      incoming: ServerSettings,
-      outgoing: ServerSettings,
-      credentials: Credentials,
-      exceptions: z.array(HostException).max(64).default([])
-    }),
+    request: z
+      .object({
+        runId,
+        ...sessionOrAddress,
+        incoming: ServerSettings.optional(),
+        outgoing: ServerSettings.optional(),
+        /** Default: the credentials the session verified with. */
+        credentials: Credentials.optional(),
+        exceptions: z.array(HostException).max(64).optional()
+      })
+      .strict()
+      .refine(needsSession, sessionMessage),
     response: RoundTripResult
   },
+  /**
+   * save(options): main builds the account from what this session verified (servers, username
+   * form, folders, source) and stamps the time itself. Nothing here names a server: a request
+   * carrying one is refused by the contract.
+   */
   saveAccount: {
-    request: z.object({
-      account: Account.omit({ id: true, createdAt: true, updatedAt: true }).extend({
-        id: z.string().max(200).optional()
-      }),
-      /** Store the password given earlier in this session in the system keychain. */
-      storePassword: z.boolean()
-    }),
+    request: z
+      .object({
+        sessionId,
+        displayName: z.string().max(200).default(''),
+        /** Store the password given earlier in this session in the system keychain. */
+        storePassword: z.boolean(),
+        /**
+         * Save the planned servers without a check (no verifiedAt): settings for a mail program that
+         * signs in itself, or servers typed for an export. authKind says how that program signs in.
+         */
+        unchecked: z.boolean().optional(),
+        authKind: z.enum(['password', 'oauth2']).optional()
+      })
+      .strict(),
     response: z.object({ account: Account, keychain: KeychainStatus })
   },
   listAccounts: {
@@ -139,17 +190,14 @@ export const operations = {
     request: z.object({ accountId: z.string().max(200), client: z.enum(['thunderbird', 'evolution']), profile: z.string().max(4096).optional() }),
     response: z.object({ applied: z.boolean(), path: z.string() })
   },
-  /** Window only: asks where to save and writes the file atomically. */
+  /** Window only: asks where to save, exports the saved account again and writes the file atomically. */
   saveExport: {
-    request: z.object({ file: ExportFile }),
+    request: z.object({ accountId: z.string().max(200), format: ExportFormatId }).strict(),
     response: z.object({ saved: z.boolean(), path: z.string().optional() })
   },
+  /** report(): built from the session's own record of what it found and checked. */
   diagnosticReport: {
-    request: z.object({
-      address,
-      discovery: DiscoveryResult.optional(),
-      verify: VerifyResult.optional()
-    }),
+    request: z.object({ sessionId }).strict(),
     response: z.object({ text: z.string(), fileName: z.string() })
   },
   /**

@@ -36,18 +36,17 @@ describe('thin path', () => {
   it('goes from an address to a verified, stored, exported account', async () => {
     const { address, password } = bench.users.alice
 
-    const found = await ok<{ candidates: Array<{ incoming: Array<{ protocol: string }>; outgoing: unknown[]; source: string; trust: { level: string } }> }>('discover', { runId: 'd1', address })
+    const found = await ok<{ sessionId: string; candidates: Array<{ id: string; source: string; trust: { level: string } }> }>('discover', { runId: 'd1', address })
     const best = found.candidates[0]!
     expect(best.source).toBe('local-file')
     expect(best.trust.level).toBe('trusted')
     expect(events.some((e) => e.event === 'discovery')).toBe(true)
 
-    const incoming = best.incoming.filter((s) => s.protocol === 'imap')
-    const verified = await ok<{ incoming?: { settings: { host: string; port: number } }; outgoing?: { settings: { host: string } }; probes: Array<{ transcript: Array<{ text: string }> }> }>('verify', {
+    // The check names the candidate by id: main plans from what it found.
+    const verified = await ok<{ sessionId: string; incoming?: { settings: { host: string; port: number } }; outgoing?: { settings: { host: string } }; probes: Array<{ transcript: Array<{ text: string }> }> }>('verify', {
       runId: 'v1',
-      address,
-      incoming,
-      outgoing: best.outgoing,
+      sessionId: found.sessionId,
+      choices: { candidateId: best.id, protocol: 'imap' },
       credentials: { kind: 'password', password }
     })
     expect(verified.incoming?.settings.host).toBe(bench.mailHost)
@@ -56,18 +55,8 @@ describe('thin path', () => {
     expect(JSON.stringify(verified)).not.toContain(password)
     expect(JSON.stringify(events)).not.toContain(password)
 
-    const saved = await ok<{ account: { id: string }; keychain: { stored: boolean } }>('saveAccount', {
-      account: {
-        address,
-        displayName: 'Alice',
-        incoming: verified.incoming!.settings,
-        outgoing: verified.outgoing!.settings,
-        authKind: 'password',
-        source: 'local-file',
-        verifiedAt: new Date().toISOString()
-      },
-      storePassword: true
-    })
+    // Main builds the account from what the session verified.
+    const saved = await ok<{ account: { id: string }; keychain: { stored: boolean } }>('saveAccount', { sessionId: found.sessionId, displayName: 'Alice', storePassword: true })
     expect(saved.keychain.stored).toBe(true)
     // The real Secret Service holds it under the documented service name (among what other tests stored).
     const stored = execFileSync('secret-tool', ['search', '--all', 'service', bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })

@@ -65,8 +65,9 @@ function app(env: Record<string, string>, opts: { resourcesDir?: string; door?: 
     door: opts.door ?? 'browser',
     version: 'test',
     emit: () => undefined,
-    // The window's system browser: records the page it was asked to open.
-    openExternal: async (url) => (opened.push(url), true)
+    // The window's system browser: records the page it was asked to open. Browser mode has none
+    // (the wizard opens a tab itself): the handlers follow the capability, not the door's name.
+    ...(opts.door === 'window' ? { openExternal: async (url: string) => (opened.push(url), true) } : {})
   }
   const handlers = createHandlers(createServices(config), hooks)
   let run = 0

@@ -81,7 +81,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
 
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
     const { incoming, outgoing } = servers(address)
-    const result = await call<VerifyResult>('verify', { runId: 'v-alice', address, incoming: [incoming[0]], outgoing, credentials })
+    const result = await call<VerifyResult & { sessionId: string }>('verify', { runId: 'v-alice', address, incoming: [incoming[0]], outgoing, credentials })
     expect(result.probes.map((p) => `${p.settings.protocol}:${p.state}`).sort()).toEqual(['imap:ok', 'smtp:ok'])
     expect(result.diagnosis).toBeUndefined()
     expect(world.smtp.accepted).toContain(address)
@@ -94,37 +94,44 @@ describe('OAuth2 sign-in to real mail servers', () => {
     // Signed in and verified, but not saved: nothing in the keychain yet.
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
     // Saving the account puts the refresh token there; no token leaks into what the renderer sees.
-    const saved = await call<{ account: { authKind: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
-      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+    // Main builds the account from the session that verified with the token: an OAuth account.
+    const saved = await call<{ account: { id: string; authKind: string; verifiedAt?: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
+      sessionId: result.sessionId,
+      displayName: 'Alice',
       storePassword: false
     })
+    expect(saved.account.authKind).toBe('oauth2')
     expect(saved.keychain).toEqual({ stored: true, service: world.config.keychainService })
     const stored = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string }
     expect(stored.issuer).toBe(world.oauth.issuer)
     expect((await world.oauth.introspect(stored.refreshToken)).active).toBe(true)
     for (const seen of [result, pop, done, saved]) expect(JSON.stringify(seen)).not.toContain(stored.refreshToken)
-    // Saved without an oAuth2 block (a provider known only by id), the account still records its sign-in.
-    const bare = await call<{ account: { oauth2?: { issuer: string; scope: string } } }>('saveAccount', {
-      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2' },
+    // Typed servers carry no oAuth2 block (as a provider known only by id): the account still
+    // records its sign-in; saved again from the same session, it is the same account.
+    const bare = await call<{ account: { id: string; oauth2?: { issuer: string; scope: string } } }>('saveAccount', {
+      sessionId: result.sessionId,
+      displayName: 'Alice',
       storePassword: false
     })
+    expect(bare.account.id).toBe(saved.account.id)
     expect(bare.account.oauth2?.issuer).toBe(stored.issuer)
     expect(bare.account.oauth2?.scope).toBeTruthy()
     const auth = result.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c' && /AUTH/i.test(l.text))
     expect(auth.length).toBeGreaterThan(0)
     for (const line of auth) expect(line.text).not.toMatch(/[A-Za-z0-9+/=]{40,}/)
 
-    // After a restart (no sign-in in memory), saving again reports what the keychain holds.
+    // After a restart (no sign-in in memory), saving the same servers unchecked reports what the keychain holds.
     const restarted = door('browser')
-    const again = await restarted.call<{ keychain: { stored: boolean; code?: string } }>('saveAccount', {
-      account: { address, displayName: 'Alice', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
-      storePassword: false
-    })
+    const saveUnchecked = async (who: string) => {
+      const { sessionId } = await restarted.call<{ sessionId: string }>('plan', { address: who, incoming: [incoming[0]], outgoing })
+      return restarted.call<{ account: { verifiedAt?: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', { sessionId, storePassword: false, unchecked: true, authKind: 'oauth2' })
+    }
+    const again = await saveUnchecked(address)
     expect(again.keychain).toMatchObject({ stored: true })
-    const never = await restarted.call<{ keychain: { stored: boolean; code?: string } }>('saveAccount', {
-      account: { address: 'nobody@example.test', displayName: '', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
-      storePassword: false
-    })
+    // The same servers as the account checked before: it stays verified (accounts/store.ts).
+    expect(saved.account.verifiedAt).toBeTruthy()
+    expect(again.account.verifiedAt).toBe(saved.account.verifiedAt)
+    const never = await saveUnchecked('nobody@example.test')
     expect(never.keychain).toMatchObject({ stored: false, code: 'oauth-required' })
   })
 
@@ -155,15 +162,17 @@ describe('OAuth2 sign-in to real mail servers', () => {
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const { incoming, outgoing } = servers(address)
+    const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
+    const checked = await call<VerifyResult & { sessionId: string }>('verify', { runId: 'v-peggy-0', address, incoming: [incoming[0]], outgoing, credentials })
     const saved = await call<{ account: { id: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
-      account: { address, displayName: 'Peggy', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
+      sessionId: checked.sessionId,
+      displayName: 'Peggy',
       storePassword: false
     })
     expect(saved.keychain).toMatchObject({ stored: false, code: 'keychain-unavailable', service: world.config.keychainService, params: { context: 'module' } })
     const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string; secretStored?: boolean }> }>('listAccounts', {})
     // Saved, and marked as saved without its sign-in (docs/formats.md).
     expect(accounts.find((a) => a.id === saved.account.id)).toMatchObject({ authKind: 'oauth2', secretStored: false })
-    const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
     expect((await call<VerifyResult>('verify', { runId: 'v-peggy', address, incoming: [incoming[0]], outgoing, credentials })).diagnosis).toBeUndefined()
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
   })
@@ -175,23 +184,22 @@ describe('OAuth2 sign-in to real mail servers', () => {
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const { incoming, outgoing } = servers(address)
-    const result = await call<RoundTripResult>('roundTrip', {
-      runId: 'rt-bob',
+    const checked = await call<VerifyResult & { sessionId: string }>('verify', {
+      runId: 'v-bob',
       address,
-      incoming: incoming[0],
-      outgoing: outgoing[0],
+      incoming: [incoming[0]],
+      outgoing,
       credentials: { kind: 'oauth2', sessionId: begun.sessionId }
     })
+    // The round trip goes through the servers and the sign-in the session verified.
+    const result = await call<RoundTripResult>('roundTrip', { runId: 'rt-bob', sessionId: checked.sessionId })
     expect(result.diagnosis).toBeUndefined()
     expect(result.ok).toBe(true)
     expect(result.messageId).toMatch(/^<mail-setup-test-/)
     expect(result.deliveredMs).toBeGreaterThanOrEqual(0)
 
     // Saved as an OAuth account, then removed: its refresh token leaves the keychain too.
-    const saved = await call<{ account: { id: string } }>('saveAccount', {
-      account: { address, displayName: 'Bob', incoming: incoming[0], outgoing: outgoing[0], authKind: 'oauth2', oauth2: world.oauth2 },
-      storePassword: false
-    })
+    const saved = await call<{ account: { id: string } }>('saveAccount', { sessionId: checked.sessionId, displayName: 'Bob', storePassword: false })
     const { refreshToken } = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string }
     expect((await world.oauth.introspect(refreshToken)).active).toBe(true)
     await call('removeAccount', { id: saved.account.id, removeSecret: true })

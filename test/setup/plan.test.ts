@@ -47,7 +47,7 @@ describe('planServers', () => {
     expect(pop.incoming).toEqual([{ ...server('pop3', 'pop.b', 995), pop3: { leaveOnServer: false } }])
     expect(planServers(list, { candidateId: 'b', everyProtocol: true }, {}).incoming.map((s) => s.protocol)).toEqual(['imap', 'pop3'])
     expect(code(() => planServers(list, { candidateId: 'gone' }, {}))).toBe('no-settings-found')
-    expect(code(() => planServers([candidate('x', 'trusted', { incoming: [server('imap', 'imap.x', 993)] })], { protocol: 'pop3' }, {}))).toBe('not-this-protocol')
+    expect(code(() => planServers([candidate('x', 'trusted', { incoming: [server('imap', 'imap.x', 993)] })], { protocol: 'pop3' }, {}))).toBe('no-settings-found')
   })
 
   it('a user name the user typed replaces the found one, and no other form is tried then', () => {

@@ -9,7 +9,8 @@ import { loadConfig, type Config } from '../config'
 import type { DoorHooks, Handlers, dispatch } from '../api/handlers'
 import type { EventPayload, OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
-import type { OAuth2Settings, ServerSettings, SourceId } from '../../shared/domain'
+import type { Candidate, IncomingProtocol, ServerSettings } from '../../shared/domain'
+import type { SetupChoices } from '../../shared/setup'
 import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
 import { parseAddress } from '../../shared/address'
 import { withPort25 } from '../../shared/submission'
@@ -245,7 +246,8 @@ async function call<K extends OperationName>(ctx: Ctx, name: K, request: Request
 }
 
 async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
-  const result = await call(ctx, 'discover', { runId: 'cli', address })
+  // The session ends with the process: its id means nothing to a script.
+  const { sessionId: _session, ...result } = await call(ctx, 'discover', { runId: 'cli', address })
   if (!result.candidates.length) {
     if (ctx.json) jsonFailure(ctx.io, 'discover', diagnose('no-settings-found'), exitFor('no-settings-found'), result)
     else ctx.io.stderr(`${(await import('./output')).formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
@@ -256,42 +258,41 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
   return EXIT.ok
 }
 
-/** Manual settings from flags, or the best discovered candidate's lists. */
-async function settingsFor(ctx: Ctx, address: string, password?: string): Promise<{ incoming: ServerSettings[]; outgoing: ServerSettings[]; providerName?: string; providerId?: string; oauth2?: OAuth2Settings; source?: SourceId }> {
+/** Servers the user typed with --incoming/--outgoing (each side on its own may replace what was found). */
+function typedServers(ctx: Ctx, address: string): { incoming?: ServerSettings[]; outgoing?: ServerSettings[] } {
   const { values } = ctx
-  const incomingFlag = values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined
-  const outgoingFlag = values.outgoing ? withPort25(parseServerUrl(values.outgoing, address, 'outgoing')) : undefined
-  if (incomingFlag && outgoingFlag) return { incoming: incomingFlag, outgoing: outgoingFlag, source: 'manual' }
-  const { autodiscoverAsks, chooseCandidate } = await import('../discovery/consent')
-  // Without the password first; a second search gives it to an Autodiscover that asked (consent.ts).
-  let found = await call(ctx, 'discover', { runId: 'cli', address })
-  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, credentials: { kind: 'password', password } })
-  const { candidate: best, unconfirmed } = chooseCandidate(found)
-  if (!best) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
-  if (unconfirmed && !values['accept-untrusted']) throw new Failure(unconfirmed)
-  if (unconfirmed) ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`)
-  const wanted = values.pop ? 'pop3' : 'imap'
-  const incoming = incomingFlag ?? best.incoming.filter((s) => s.protocol === wanted)
-  if (!incoming.length) throw new Failure(diagnose('no-settings-found', { params: { protocol: wanted.toUpperCase() }, detail: `${best.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` }))
-  return { incoming, outgoing: outgoingFlag ?? best.outgoing, providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source }
+  return {
+    ...(values.incoming ? { incoming: [parseServerUrl(values.incoming, address, 'incoming')] } : {}),
+    // A typed submission port gets port 25 on the same host last (shared/submission.ts).
+    ...(values.outgoing ? { outgoing: withPort25(parseServerUrl(values.outgoing, address, 'outgoing')) } : {})
+  }
 }
 
-type Settings = Awaited<ReturnType<typeof settingsFor>>
+/**
+ * start(address) and the choice of candidate, as the setup session takes them: the session id and
+ * the choices, never the servers found (main plans from its own record). Without typed servers for
+ * both sides, discovery runs once (twice when Autodiscover asked for the password, consent.ts).
+ */
+async function startSession(ctx: Ctx, address: string, password?: string): Promise<{ sessionId?: string; choices: SetupChoices; candidate?: Candidate }> {
+  const { values } = ctx
+  const protocol: IncomingProtocol = values.pop ? 'pop3' : 'imap'
+  if (values.incoming && values.outgoing) return { choices: { protocol } }
+  const { autodiscoverAsks, chooseCandidate } = await import('../discovery/consent')
+  let found = await call(ctx, 'discover', { runId: 'cli', address })
+  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, sessionId: found.sessionId, credentials: { kind: 'password', password } })
+  const { candidate: best, unconfirmed } = chooseCandidate(found)
+  if (!best) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
+  const accept = Boolean(values['accept-untrusted'])
+  if (unconfirmed && !accept) throw new Failure(unconfirmed)
+  if (unconfirmed) ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`)
+  return { sessionId: found.sessionId, choices: { candidateId: best.id, protocol, ...(accept ? { acceptUntrusted: true } : {}) }, candidate: best }
+}
 
-/** discoverVerify for the CLI: the same choices as settingsFor, made while the check already runs. */
-async function verifyAsFound(ctx: Ctx, address: string, password: string, exceptions: HostException[]): Promise<{ settings: Settings; result: VerifyResult }> {
+/** discoverVerify for the CLI: the same choices as startSession, made while the check already runs. */
+async function verifyAsFound(ctx: Ctx, address: string, password: string, exceptions: HostException[]): Promise<VerifyResult & { sessionId: string }> {
   const { values } = ctx
   const wanted = values.pop ? 'pop3' : 'imap'
-  const run = await call(ctx, 'discoverVerify', {
-    runId: 'cli',
-    address,
-    credentials: { kind: 'password', password },
-    protocols: [wanted],
-    incoming: values.incoming ? [parseServerUrl(values.incoming, address, 'incoming')] : undefined,
-    outgoing: values.outgoing ? withPort25(parseServerUrl(values.outgoing, address, 'outgoing')) : undefined,
-    acceptUntrusted: Boolean(values['accept-untrusted']),
-    exceptions
-  })
+  const run = await call(ctx, 'discoverVerify', { runId: 'cli', address, credentials: { kind: 'password', password }, protocols: [wanted], ...typedServers(ctx, address), acceptUntrusted: Boolean(values['accept-untrusted']), exceptions })
   if (run.unconfirmed) throw new Failure(run.unconfirmed)
   const best = run.discovery.candidates.find((c) => c.id === run.candidateId)
   if (!best || !run.verify) {
@@ -303,11 +304,25 @@ async function verifyAsFound(ctx: Ctx, address: string, password: string, except
     const unconfirmed = (await import('../discovery/consent')).chooseCandidate(run.discovery).unconfirmed
     ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed?.params?.why ?? ''} Servers: ${unconfirmed?.params?.servers ?? ''}\n`)
   }
-  const side = (role: 'incoming' | 'outgoing'): ServerSettings[] => run.verify!.probes.filter((p) => p.role === role).map((p) => p.settings)
-  return {
-    settings: { incoming: side('incoming'), outgoing: side('outgoing'), providerName: best.providerName, providerId: best.providerId, oauth2: best.oauth2, source: best.source },
-    result: run.verify
+  return { ...run.verify, sessionId: run.sessionId }
+}
+
+/** start, the choice of candidate (or typed servers), the sign-in (password or OAuth), then verify. */
+async function verifyChosen(ctx: Ctx, address: string, password: string | undefined, typed: ReturnType<typeof typedServers>, exceptions: HostException[]): Promise<VerifyResult & { sessionId: string }> {
+  const { values, io } = ctx
+  const { sessionId, choices, candidate } = await startSession(ctx, address, password)
+  let credentials: Credentials
+  if (values.oauth) {
+    // The same flow as the wizard's: the URL to open, then the loopback redirect.
+    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2: candidate?.oauth2, providerId: candidate?.providerId })
+    io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
+    const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId })
+    credentials = { kind: 'oauth2', sessionId: done.sessionId }
+  } else {
+    credentials = { kind: 'password', password: password! }
   }
+  const session = sessionId ? { sessionId } : { address }
+  return call(ctx, 'verify', { runId: 'cli', ...session, choices, ...typed, credentials, exceptions })
 }
 
 async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
@@ -317,36 +332,23 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
   // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.
   if (values.oauth && values['no-keychain']) throw new UsageError('--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing')
+  const typed = typedServers(ctx, address)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
     ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
   ]
   // With a password, the check starts on the first trusted settings the search finds (discoverVerify).
-  const found = !values.oauth && !(values.incoming && values.outgoing) ? await verifyAsFound(ctx, address, password!, exceptions) : undefined
-  const { incoming, outgoing, providerName, providerId, oauth2, source } = found?.settings ?? (await settingsFor(ctx, address, password))
-  let credentials: Credentials
-  if (found) {
-    credentials = { kind: 'password', password: password! }
-  } else if (values.oauth) {
-    // The same flow as the wizard's: the URL to open, then the loopback redirect.
-    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2, providerId })
-    io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
-    const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId })
-    credentials = { kind: 'oauth2', sessionId: done.sessionId }
-  } else {
-    credentials = { kind: 'password', password: password! }
-  }
-  const result = found?.result ?? (await call(ctx, 'verify', { runId: 'cli', address, incoming, outgoing, credentials, exceptions }))
-  const lines: string[] = [formatVerify(result, Boolean(values.transcript))]
-  const output: Record<string, unknown> = { verify: result }
-  if (!result.incoming || !result.outgoing) {
-    if (ctx.json) jsonFailure(io, 'verify', result.diagnosis, verifyExit(result.diagnosis), output)
+  const result = !values.oauth && !(values.incoming && values.outgoing) ? await verifyAsFound(ctx, address, password!, exceptions) : await verifyChosen(ctx, address, password, typed, exceptions)
+  const { sessionId: checked, ...verify } = result
+  const lines: string[] = [formatVerify(verify, Boolean(values.transcript))]
+  const output: Record<string, unknown> = { verify }
+  if (!verify.incoming || !verify.outgoing) {
+    if (ctx.json) jsonFailure(io, 'verify', verify.diagnosis, verifyExit(verify.diagnosis), output)
     else io.stderr(`${lines.join('\n')}\n`)
-    return verifyExit(result.diagnosis)
+    return verifyExit(verify.diagnosis)
   }
   if (values['round-trip']) {
-    const rtCredentials: Credentials = credentials.kind === 'oauth2' ? credentials : { kind: 'session' }
-    const rt = await call(ctx, 'roundTrip', { runId: 'cli', address, incoming: result.incoming.settings, outgoing: result.outgoing.settings, credentials: rtCredentials, exceptions })
+    const rt = await call(ctx, 'roundTrip', { runId: 'cli', sessionId: checked })
     output.roundTrip = rt
     lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
     if (!rt.ok) {
@@ -356,21 +358,8 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
     }
   }
   if (!values['no-save']) {
-    const saved = await call(ctx, 'saveAccount', {
-      account: {
-        address,
-        displayName: values.name ?? '',
-        incoming: result.incoming.settings,
-        outgoing: result.outgoing.settings,
-        authKind: values.oauth ? 'oauth2' : 'password',
-        oauth2: values.oauth ? (oauth2 ?? undefined) : undefined,
-        providerName,
-        source,
-        folders: result.incoming.folders,
-        verifiedAt: new Date().toISOString()
-      },
-      storePassword: !values['no-keychain'] && !values.oauth
-    })
+    // Main builds the account from what it verified in this session and stamps the time.
+    const saved = await call(ctx, 'saveAccount', { sessionId: checked, displayName: values.name ?? '', storePassword: !values['no-keychain'] && !values.oauth })
     output.account = saved.account
     output.keychain = saved.keychain
     lines.push(`Saved account ${saved.account.id}.`)
@@ -402,17 +391,9 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
   let accountId: string
   if (values.incoming || values.outgoing) {
     if (!values.incoming || !values.outgoing) throw new UsageError('give both --incoming and --outgoing')
-    const saved = await call(ctx, 'saveAccount', {
-      account: {
-        address,
-        displayName: values.name ?? '',
-        incoming: parseServerUrl(values.incoming, address, 'incoming'),
-        outgoing: parseServerUrl(values.outgoing, address, 'outgoing'),
-        authKind: 'password',
-        source: 'manual'
-      },
-      storePassword: false
-    })
+    // Typed servers saved unchecked (no verifiedAt): plan, then save from the session's plan.
+    const { sessionId } = await call(ctx, 'plan', { address, ...typedServers(ctx, address) })
+    const saved = await call(ctx, 'saveAccount', { sessionId, displayName: values.name ?? '', storePassword: false, unchecked: true })
     accountId = saved.account.id
   } else {
     const { accounts } = await call(ctx, 'listAccounts', {})

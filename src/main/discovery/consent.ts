@@ -24,23 +24,25 @@ export interface Choice {
   unconfirmed?: Diagnosis
 }
 
+/** What is unconfirmed about a candidate nothing vouches for, and why (the setup session refuses it without consent). */
+export function unconfirmed(found: Pick<DiscoveryResult, 'candidates'>, best: Candidate): Diagnosis {
+  const why = (TRUST_WORDS[best.trust.reason] ?? best.trust.reason).replace(/\{\{subject\}\}/g, best.trust.subject ?? '')
+  return diagnose('settings-unconfirmed', {
+    params: { source: best.source, reason: best.trust.reason, subject: (best.trust.subject ?? '').slice(0, 500), why: why.slice(0, 500), servers: servers(best).slice(0, 500) },
+    detail: found.candidates.map((c) => `${c.source} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''}): ${servers(c)}`).join('; ').slice(0, 4000)
+  })
+}
+
 /**
  * The best trusted candidate; failing that, the best one with the diagnosis that says what is
  * unconfirmed and why (the caller refuses it without consent, or warns with it).
  */
-export function chooseCandidate(found: DiscoveryResult): Choice {
+export function chooseCandidate(found: Pick<DiscoveryResult, 'candidates'>): Choice {
   const trusted = found.candidates.find((c) => c.trust.level === 'trusted')
   if (trusted) return { candidate: trusted }
   const best = found.candidates[0]
   if (!best) return {}
-  const why = (TRUST_WORDS[best.trust.reason] ?? best.trust.reason).replace(/\{\{subject\}\}/g, best.trust.subject ?? '')
-  return {
-    candidate: best,
-    unconfirmed: diagnose('settings-unconfirmed', {
-      params: { source: best.source, reason: best.trust.reason, subject: (best.trust.subject ?? '').slice(0, 500), why: why.slice(0, 500), servers: servers(best).slice(0, 500) },
-      detail: found.candidates.map((c) => `${c.source} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''}): ${servers(c)}`).join('; ').slice(0, 4000)
-    })
-  }
+  return { candidate: best, unconfirmed: unconfirmed(found, best) }
 }
 
 /** Nothing trusted, and the domain's own Autodiscover asked for a sign-in over HTTPS. */

@@ -32,8 +32,8 @@ function withUser(entry: ServerSettings, username: string): ServerSettings {
 }
 
 /**
- * Throws no-settings-found when nothing was found or typed, not-this-protocol when the
- * candidate offers no server of the chosen protocol. Consent is the session's to check.
+ * Throws no-settings-found when nothing was found or typed, or the candidate offers no server
+ * of the chosen protocol (params.protocol says which). Consent is the session's to check.
  */
 export function planServers(candidates: Candidate[], choices: SetupChoices, typed: Typed): Plan {
   const user = choices.username?.trim() ?? ''
@@ -45,9 +45,12 @@ export function planServers(candidates: Candidate[], choices: SetupChoices, type
   }
   const protocol = choices.protocol ?? (candidate && !candidate.incoming.some((e) => e.protocol === 'imap') ? 'pop3' : 'imap')
   const pop3 = (e: ServerSettings): ServerSettings => (e.protocol === 'pop3' && choices.pop3 ? { ...e, pop3: choices.pop3 } : e)
-  const found = (candidate?.incoming ?? []).filter((e) => choices.everyProtocol || e.protocol === protocol)
+  // Helpdesk breadth: every protocol, the chosen one first.
+  const first = (e: ServerSettings): number => (e.protocol === protocol ? 0 : 1)
+  const found = (candidate?.incoming ?? []).filter((e) => choices.everyProtocol || e.protocol === protocol).sort((a, b) => first(a) - first(b))
   if (!typed.incoming && !found.length) {
-    fail('not-this-protocol', { detail: `${candidate?.providerName ?? 'this provider'} offers no ${protocol.toUpperCase()}` })
+    const name = protocol.toUpperCase()
+    fail('no-settings-found', { params: { protocol: name }, detail: `${candidate?.providerName ?? 'this provider'} offers no ${name}` })
   }
   return {
     incoming: (typed.incoming ?? found).map((e) => withUser(pop3(e), user)),

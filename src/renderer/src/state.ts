@@ -6,6 +6,7 @@ import type { Account, ExportFormatId, KeychainStatus } from '../../shared/accou
 import type { Candidate, DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport } from '../../shared/domain'
 import type { HostException, VerifyResult } from '../../shared/verify'
 import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
+import type { SetupChoices } from '../../shared/setup'
 import { withPort25 } from '../../shared/submission'
 
 export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot' | 'domain' | 'bulk'
@@ -44,6 +45,8 @@ export interface WizardState {
   address: string
   /** The address the current discovery belongs to. */
   discoveredFor?: string
+  /** The setup session in main that keeps what was found, checked and saved for an address. */
+  session?: { id: string; address: string }
   discovery?: DiscoveryResult
   discoveryError?: Diagnosis
   sources: Record<string, SourceReport>
@@ -108,27 +111,33 @@ export function offers(candidate: Candidate | undefined, protocol: IncomingProto
   return Boolean(candidate?.incoming.some((e) => e.protocol === protocol))
 }
 
-function withUser(entry: ServerSettings, username: string): ServerSettings {
-  return username ? { ...entry, username } : entry
-}
-
 /** The POP options chosen on the protocol step, as the settings carry them. */
 export function pop3Options(s: WizardState): NonNullable<ServerSettings['pop3']> {
   return { leaveOnServer: s.leaveOnServer, ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {}) }
 }
 
-/** The incoming and outgoing entries the next check will try, best first. */
-export function plannedSettings(s: WizardState): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
-  const user = s.username?.trim() ?? ''
-  if (s.manual) return { incoming: [withUser(s.manual.incoming, user)], outgoing: withPort25(withUser(s.manual.outgoing, user)) }
-  const c = selectedCandidate(s)
-  if (!c) return { incoming: [], outgoing: [] }
-  const pop3 = pop3Options(s)
-  // Helpdesk checks try everything the provider offers; users check only what they chose.
-  const incoming = c.incoming
-    .filter((e) => s.helpdesk || e.protocol === s.protocol)
-    .map((e) => withUser(e.protocol === 'pop3' ? { ...e, pop3 } : e, user))
-  return { incoming, outgoing: c.outgoing.map((e) => withUser(e, user)) }
+/**
+ * What the next check (or an unchecked save) asks the setup session for: the session that found
+ * the settings and the user's choices, or the servers the user typed. Never the servers found:
+ * main plans from its own record.
+ */
+export function setupRequest(s: WizardState): { sessionId?: string; address?: string; choices: SetupChoices } & Partial<Record<'incoming' | 'outgoing', ServerSettings[]>> {
+  const session = s.session?.address === s.address ? { sessionId: s.session.id } : { address: s.address }
+  const username = s.username?.trim() || undefined
+  if (s.manual) return { ...session, choices: { username }, incoming: [s.manual.incoming], outgoing: withPort25(s.manual.outgoing) }
+  const candidateId = selectedCandidate(s)?.id
+  return {
+    ...session,
+    choices: {
+      candidateId,
+      protocol: s.protocol,
+      // Helpdesk checks try everything the provider offers; users check only what they chose.
+      ...(s.helpdesk ? { everyProtocol: true } : {}),
+      username,
+      pop3: pop3Options(s),
+      ...(candidateId && s.confirmed.includes(candidateId) ? { acceptUntrusted: true } : {})
+    }
+  }
 }
 
 /** The username the sign-in step shows before the user edits it. */

@@ -7,7 +7,7 @@ import { onEvent } from '../../events'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
-import { newRunId, plannedSettings, type WizardState } from '../../state'
+import { newRunId, setupRequest, type WizardState } from '../../state'
 import { useWizard } from '../../wizard'
 import { ProbeMatrix } from './ProbeMatrix'
 import { ProbeDetails } from './ProbeDetails'
@@ -47,9 +47,10 @@ export function CheckingStep(): React.JSX.Element {
     runRef.current = discoverId
     setLive({})
     update({ verify: undefined, verifyError: undefined })
-    const cur = s
+    // The helpdesk comes here straight from an address: search and check in one run (probes start
+    // as soon as trusted settings are found), which starts the setup session. After the finding
+    // step the session already knows what it found, and nothing is searched again.
     if (!s.manual && s.discoveredFor !== s.address) {
-      // Search and check in one run: probes start as soon as trusted settings are found.
       setPhase('discovering')
       const credentials = credentialsFor(s)
       if (credentials.kind === 'password') update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
@@ -59,37 +60,37 @@ export function CheckingStep(): React.JSX.Element {
       runRef.current = undefined
       setPhase('')
       if (!res.ok) return fail(res.error)
-      const { discovery, candidateId, verify, unconfirmed } = res.value
+      const { sessionId, discovery, candidateId, verify, unconfirmed } = res.value
       const patch = {
         discovery,
         discoveredFor: s.address,
+        session: { id: sessionId, address: s.address },
         discoveryError: undefined,
         candidateId: candidateId ?? discovery.candidates[0]?.id,
         sources: Object.fromEntries(discovery.sources.map((r) => [r.source, r]))
       }
       // Only settings nothing vouches for: the finding step asks the user to confirm them first.
       if (unconfirmed) return go('finding', patch)
-      if (!verify) return update({ ...patch, verifyError: { code: 'no-settings-found', userFixable: true } })
+      if (!verify) return update({ ...patch, verifyError: diagnose('no-settings-found') })
       setLive(Object.fromEntries(verify.probes.map((p) => [p.id, p])))
       return update({ ...patch, verify, ...afterSignIn(verify, credentials) })
-    }
-    const plan = plannedSettings(cur)
-    if (plan.incoming.length === 0 || plan.outgoing.length === 0) {
-      return fail(diagnose('no-settings-found'))
     }
     const id = newRunId()
     runRef.current = id
     setPhase('checking')
-    const credentials = credentialsFor(cur)
+    const credentials = credentialsFor(s)
     // The password goes to the main side once; from now on checks use the session's copy.
-    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: cur.address, passwordGivenOn: 'signin' })
-    const res = await api.verify({ runId: id, address: cur.address, ...plan, credentials, exceptions: cur.exceptions })
+    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
+    const res = await api.verify({ runId: id, ...setupRequest(s), credentials, exceptions: s.exceptions })
     if (runRef.current !== id) return
     runRef.current = undefined
     setPhase('')
     if (!res.ok) return fail(res.error)
     setLive(Object.fromEntries(res.value.probes.map((p) => [p.id, p])))
-    update({ verify: res.value, ...afterSignIn(res.value, credentials) })
+    // A check of typed servers without a session started one: later checks, the round trip, the
+    // report and the save use it.
+    const { sessionId, ...verify } = res.value
+    update({ verify, session: { id: sessionId, address: s.address }, ...afterSignIn(verify, credentials) })
   }
 
   useEffect(() => {
@@ -152,7 +153,7 @@ export function CheckingStep(): React.JSX.Element {
           <p>{signedIn(result) ? t('checking.okText') : t('checking.connectedText')}</p>
           <WorkedNotes probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} />
           <PlaintextAllowed probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} onWithdraw={(exceptions) => recheck({ exceptions })} />
-          {signedIn(result) && result?.incoming && result.outgoing && <RoundTrip incoming={result.incoming.settings} outgoing={result.outgoing.settings} />}
+          {signedIn(result) && <RoundTrip />}
         </section>
       )}
       {!phase && diagnosis && !cancelled && (

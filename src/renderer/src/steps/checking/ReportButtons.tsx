@@ -4,14 +4,14 @@ import { CopyButton } from '../../components/CopyButton'
 import { downloadFile } from '../../components/download'
 import { useWizard } from '../../wizard'
 
-/** The one-click diagnostic report (redacted on the main side) to copy or save. */
+/** The one-click diagnostic report, built (and redacted) by main from its session's record, to copy or save. */
 export function ReportButtons(): React.JSX.Element {
   const { t } = useTranslation()
   const { state } = useWizard()
 
   async function report(): Promise<{ text: string; fileName: string }> {
-    const res = await api.diagnosticReport({ address: state.address, discovery: state.discovery, verify: state.verify })
-    return res.ok ? res.value : { text: t('report.failed'), fileName: 'mail-setup-report.txt' }
+    const res = state.session ? await api.diagnosticReport({ sessionId: state.session.id }) : undefined
+    return res?.ok ? res.value : { text: t('report.failed'), fileName: 'mail-setup-report.txt' }
   }
 
   return (

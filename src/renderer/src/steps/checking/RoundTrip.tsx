@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { ServerSettings } from '../../../../shared/domain'
 import type { RoundTripResult } from '../../../../shared/verify'
 import type { Diagnosis } from '../../../../shared/diagnosis'
 import { api } from '../../api'
@@ -9,11 +8,10 @@ import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { formatMs } from '../../components/format'
 import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
-import { credentialsFor } from './run'
 import { diagnose } from '../../../../shared/diagnosis-catalog'
 
-/** The optional "send a test message to yourself and read it back". */
-export function RoundTrip({ incoming, outgoing }: { incoming: ServerSettings; outgoing: ServerSettings }): React.JSX.Element {
+/** The optional "send a test message to yourself and read it back", through the servers the session verified. */
+export function RoundTrip(): React.JSX.Element {
   const { t } = useTranslation()
   const { state } = useWizard()
   const [runId, setRunId] = useState<string>()
@@ -39,7 +37,8 @@ export function RoundTrip({ incoming, outgoing }: { incoming: ServerSettings; ou
     setStage('sending')
     setResult(undefined)
     setError(undefined)
-    const res = await api.roundTrip({ runId: id, address: state.address, incoming, outgoing, credentials: credentialsFor(state), exceptions: state.exceptions })
+    if (!state.session) return
+    const res = await api.roundTrip({ runId: id, sessionId: state.session.id })
     if (current.current !== id) return
     current.current = undefined
     setRunId(undefined)

@@ -6,7 +6,8 @@ import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { ltrValue } from '../../components/Ltr'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
-import { initialState, plannedSettings, selectedCandidate } from '../../state'
+import { initialState, setupRequest } from '../../state'
+import { diagnose } from '../../../../shared/diagnosis-catalog'
 import { useWizard } from '../../wizard'
 import { SettingsCard } from './SettingsCard'
 import { KeychainMessage } from './KeychainMessage'
@@ -19,43 +20,43 @@ export function DoneStep(): React.JSX.Element {
   const [finished, setFinished] = useState(false)
   const saving = useRef(false)
   // Unchecked settings only when browser sign-in is needed and this build cannot do it.
-  const planned = !state.verify && state.settingsOnly ? plannedSettings(state) : undefined
-  const incoming = state.verify?.incoming?.settings ?? planned?.incoming[0]
-  const outgoing = state.verify?.outgoing?.settings ?? planned?.outgoing[0]
-  const unchecked = Boolean(planned)
-  const key = JSON.stringify([incoming, outgoing, state.name, state.oauthSessionId ?? '', unchecked])
-  const saved = Boolean(state.account && incoming && outgoing && state.accountFor === key)
+  const unchecked = !state.verify && Boolean(state.settingsOnly)
+  const { sessionId: _session, address: _address, ...choices } = setupRequest(state)
+  const key = JSON.stringify([state.verify?.incoming?.settings, state.verify?.outgoing?.settings, state.name, state.oauthSessionId ?? '', unchecked, unchecked ? choices : null])
+  const saved = Boolean(state.account && state.accountFor === key)
+  // What the account holds once main built it; before that, what the check signed in with.
+  const incoming = saved ? state.account?.incoming : state.verify?.incoming?.settings
+  const outgoing = saved ? state.account?.outgoing : state.verify?.outgoing?.settings
+  const ready = unchecked || Boolean(state.session && state.verify?.incoming && state.verify.outgoing)
 
-  // Save once per verified result; coming back to this step does not save again.
+  // Save once per verified result; coming back to this step does not save again. Main builds the
+  // account from what its session verified (or planned, unchecked) and stamps the time.
   useEffect(() => {
-    if (saved || saving.current || !incoming || !outgoing) return
+    if (saved || saving.current || !ready) return
     saving.current = true
-    const candidate = state.manual ? undefined : selectedCandidate(state)
     const oauth = Boolean(state.oauthSessionId) || unchecked
-    void api
-      .saveAccount({
-        account: {
-          id: state.account?.id,
-          address: state.address,
-          displayName: state.name.trim(),
-          incoming,
-          outgoing,
-          authKind: oauth ? 'oauth2' : 'password',
-          ...(oauth && candidate?.oauth2 ? { oauth2: { ...candidate.oauth2, providerId: candidate.providerId } } : {}),
-          source: state.manual ? 'manual' : candidate?.source,
-          providerName: candidate?.providerName,
-          ...(candidate?.services ? { services: candidate.services } : {}),
-          folders: state.verify?.incoming?.folders,
-          ...(unchecked ? {} : { verifiedAt: new Date().toISOString() })
-        },
-        storePassword: !oauth
+    void (async () => {
+      let sessionId = state.session?.address === state.address ? state.session.id : undefined
+      if (unchecked) {
+        const planned = await api.plan(setupRequest(state))
+        if (!planned.ok) return planned.error
+        sessionId = planned.value.sessionId
+      }
+      if (!sessionId) return diagnose('internal')
+      const res = await api.saveAccount({
+        sessionId,
+        displayName: state.name.trim(),
+        storePassword: !oauth,
+        ...(unchecked ? { unchecked: true, authKind: 'oauth2' as const } : {})
       })
-      .then((res) => {
-        saving.current = false
-        if (res.ok) update({ account: res.value.account, keychain: res.value.keychain, accountFor: key })
-        else setError(res.error)
-      })
-  }, [saved, key, incoming, outgoing, unchecked, state, update])
+      if (!res.ok) return res.error
+      update({ account: res.value.account, keychain: res.value.keychain, accountFor: key, session: { id: sessionId, address: state.address } })
+      return undefined
+    })().then((problem) => {
+      saving.current = false
+      if (problem) setError(problem)
+    })
+  }, [saved, key, ready, unchecked, state, update])
 
   /** A fresh wizard for the next address; the language and helpdesk setting stay as they are. */
   function another(): void {
@@ -82,7 +83,7 @@ export function DoneStep(): React.JSX.Element {
     )
   }
 
-  if (!incoming || !outgoing) {
+  if (!ready) {
     return (
       <>
         <StepHeading>{t('done.notYet')}</StepHeading>
@@ -96,7 +97,7 @@ export function DoneStep(): React.JSX.Element {
     <>
       <StepHeading>{unchecked ? t('done.settingsOnlyTitle') : t('done.title')}</StepHeading>
       <p className="lead">{t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: ltrValue(state.address, i18n.dir()) })}</p>
-      <SettingsCard incoming={incoming} outgoing={outgoing} />
+      {incoming && outgoing && <SettingsCard incoming={incoming} outgoing={outgoing} />}
       <div role="status" aria-live="polite">
         {!saved && !error && <p className="hint">{t('done.saving')}</p>}
         {saved && unchecked && <p className="note">{t('done.keychain.settingsOnly')}</p>}

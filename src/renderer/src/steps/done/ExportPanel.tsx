@@ -67,7 +67,8 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
       setSavedTo(t('export.downloaded', { file: f.fileName }))
       return
     }
-    const res = await api.saveExport({ file: f })
+    // Main exports the saved account again and writes it: the file's bytes never travel back.
+    const res = await api.saveExport({ accountId: account.id, format: f.format })
     if (!res.ok) return setError(res.error)
     setSavedTo(res.value.saved ? t('export.savedTo', { path: res.value.path ?? f.fileName }) : t('export.notSaved'))
   }

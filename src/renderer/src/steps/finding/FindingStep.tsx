@@ -30,14 +30,16 @@ export function FindingStep(): React.JSX.Element {
     setSentPassword(credentials?.kind === 'password')
     // Main keeps a password given here for this address, so later checks use {kind:'session'}.
     const given = credentials?.kind === 'password' ? { passwordGivenFor: state.address, passwordGivenOn: 'finding' as const } : {}
+    // A new search for the same address stays in its setup session (main's record of it).
+    const session = state.session?.address === state.address ? { sessionId: state.session.id } : {}
     update({ sources: {}, discovery: undefined, discoveryError: undefined, candidateId: undefined, confirmed: [], manual: undefined, verify: undefined, ...given })
-    void api.discover({ runId: id, address: state.address, ...(credentials ? { credentials } : {}) }).then((res) => {
+    void api.discover({ runId: id, address: state.address, ...session, ...(credentials ? { credentials } : {}) }).then((res) => {
       if (runRef.current !== id) return
       runRef.current = undefined
       setRunId(undefined)
       if (res.ok) {
         const sources = Object.fromEntries(res.value.sources.map((r) => [r.source, r]))
-        update({ discovery: res.value, discoveredFor: state.address, sources, candidateId: res.value.candidates[0]?.id })
+        update({ discovery: res.value, discoveredFor: state.address, session: { id: res.value.sessionId, address: state.address }, sources, candidateId: res.value.candidates[0]?.id })
       } else {
         update({ discoveryError: res.error, discoveredFor: state.address })
       }

@@ -1,7 +1,7 @@
 // Turning settings into the manual form and back, and the port ↔ security convention.
 import type { Security, ServerSettings } from '../../../../shared/domain'
 import { toAsciiDomain } from '../../../../shared/address'
-import { plannedSettings, type DraftServer, type ManualDraft, type WizardState } from '../../state'
+import { selectedCandidate, type DraftServer, type ManualDraft, type WizardState } from '../../state'
 
 /** The security each well-known port is used with (RFC 8314 and the classic ports). */
 export const PORT_SECURITY: Record<number, Security> = {
@@ -28,9 +28,9 @@ function toDraft(s: ServerSettings): DraftServer {
 export function initialDraft(s: WizardState): ManualDraft {
   if (s.manualDraft) return s.manualDraft
   const verified = s.verify
-  const planned = plannedSettings(s)
-  const incoming = verified?.incoming?.settings ?? planned.incoming[0]
-  const outgoing = verified?.outgoing?.settings ?? planned.outgoing[0]
+  const found = s.manual ? undefined : selectedCandidate(s)
+  const incoming = verified?.incoming?.settings ?? s.manual?.incoming ?? found?.incoming.find((e) => e.protocol === s.protocol)
+  const outgoing = verified?.outgoing?.settings ?? s.manual?.outgoing ?? found?.outgoing[0]
   const domain = s.address.split('@').pop() ?? ''
   const user = s.username || s.address.trim()
   return {
