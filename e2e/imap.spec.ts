@@ -7,6 +7,12 @@ import { acceptFound, enterAddress, expectAllGood, toChecked } from './steps'
 
 test('IMAP: address to done, test message, keychain, export with preview, QR and download', async ({ wizard: page, world }) => {
   const { alice } = world.bench.users
+  // Every operation the wizard asks main for, with what it sent (browser mode: POST /api/op/<name>).
+  const sent: Array<{ op: string; body: string }> = []
+  page.on('request', (r) => {
+    const op = /\/api\/op\/(\w+)$/.exec(new URL(r.url()).pathname)?.[1]
+    if (op) sent.push({ op, body: r.postData() ?? '' })
+  })
   await toChecked(page, alice.address, alice.password, 'IMAP')
 
   // The matrix shows the IMAP row that worked, with times.
@@ -54,6 +60,15 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   const qr = page.getByRole('img', { name: /QR code/ })
   await expect(qr).toBeVisible()
   expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(50)
+
+  // One way through: one search for the whole wizard (the check names a candidate by id), and
+  // no request carries back a server, a check's result, a time or bytes that main produced.
+  expect(sent.filter((r) => r.op === 'discover')).toHaveLength(1)
+  for (const op of ['verify', 'roundTrip', 'saveAccount']) {
+    const bodies = sent.filter((r) => r.op === op).map((r) => r.body)
+    expect(bodies.length, op).toBeGreaterThan(0)
+    for (const body of bodies) expect(body, op).not.toMatch(/mail\.bench\.test|"verifiedAt"|"incoming"|"outgoing"|"probes"|"content"/)
+  }
 
   // Back and forward keep everything: the checked result is still there.
   await page.getByRole('button', { name: 'Back' }).click()
