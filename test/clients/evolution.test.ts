@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { ServerSettings } from '../../src/shared/domain'
+import { SPECIAL_USE } from '../world'
 import { PYTHON, run, tempDir } from '../export/tools'
 import { verifiedAccount, type Verified } from './verified'
 
@@ -72,6 +73,9 @@ describe.each([
     expect(transport.parent).toBe(account.uid)
     expect(identity.identity).toMatchObject({ address: alice.address, name: 'Alice Evolution', transport: transport.uid })
     expect(transport.transport).toEqual({ backend: 'smtp' })
+    // IMAP: the server's special-use Sent and Drafts the check found, as Evolution's folder URIs.
+    const folder = (name: string): string | null => (kind.startsWith('IMAP') ? `folder://${account.uid}/${encodeURIComponent(name)}` : null)
+    expect(identity.identity).toMatchObject({ sentFolder: folder(SPECIAL_USE.sent), draftsFolder: folder(SPECIAL_USE.drafts) })
   })
 
   it('with the host, port, user, security and sign-in method the app verified', () => {

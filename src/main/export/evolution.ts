@@ -54,6 +54,10 @@ export function evolutionFiles(account: Account): Array<{ name: string; content:
   }
   const inc = account.incoming
   const pop = inc.protocol === 'pop3'
+  // The server's special-use folders as Evolution's folder URIs (folder://<account uid>/<name>);
+  // only top-level names, as the check does not keep the server's hierarchy separator.
+  const folderKey = (key: string, name: string | undefined): Array<[string, string]> =>
+    !pop && name && !/[./\\]/.test(name) ? [[key, `folder://${uid.account}/${encodeURIComponent(name)}`]] : []
   const accountGroups: Group[] = [
     ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', '']]],
     ['Mail Account', [['BackendName', pop ? 'pop' : 'imapx'], ['IdentityUid', uid.identity], ['NeedsInitialSetup', 'true']]],
@@ -64,7 +68,8 @@ export function evolutionFiles(account: Account): Array<{ name: string; content:
   const identity: Group[] = [
     ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', uid.account]]],
     ['Mail Identity', [['Address', account.address], ['Name', displayName(account)]]],
-    ['Mail Submission', [['TransportUid', uid.transport]]]
+    ['Mail Submission', [...folderKey('SentFolder', account.folders?.sent), ['TransportUid', uid.transport]]],
+    ['Mail Composition', folderKey('DraftsFolder', account.folders?.drafts)]
   ]
   const transport: Group[] = [
     ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', uid.account]]],
