@@ -1,9 +1,28 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { indexForBuild } from './src/main/discovery/folder-index'
+
+/**
+ * Work done at build time instead of at every start: the shipped autoconfig folders' indexes
+ * (which file names which domain) become the content of src/main/discovery/shipped-index.ts.
+ */
+function precompute(): Plugin {
+  return {
+    name: 'mail-setup-precompute',
+    load(id) {
+      if (!id.replace(/\\/g, '/').endsWith('/src/main/discovery/shipped-index.ts')) return undefined
+      const entries = ['isp', 'ispdb'].map((d) => indexForBuild(resolve('resources', d)))
+      for (const d of ['isp', 'ispdb']) this.addWatchFile(resolve('resources', d))
+      return `export const SHIPPED_INDEXES = new Map(JSON.parse(${JSON.stringify(JSON.stringify(entries))}))\n`
+    }
+  }
+}
 
 export default defineConfig({
   main: {
+    plugins: [precompute()],
     build: {
       // Dependencies are bundled into out/main (split per lazy import), so starting a door does
       // not walk node_modules resolving and compiling hundreds of files. keytar stays outside:

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs'
 import { join } from 'node:path'
 import { toAsciiDomain } from '../../shared/address'
 import { MAX_CONFIG_BYTES } from './fetch'
+import { SHIPPED_INDEXES } from './shipped-index'
 
 /** Domain (ASCII, lower case) → the files of the folder that name it, in file-name order. */
 export type FolderIndex = ReadonlyMap<string, readonly string[]>
@@ -56,6 +57,13 @@ export async function indexFolder(dir: string): Promise<FolderIndex> {
   const listing = names.map((n, i) => (stats[i]?.isFile() ? `${n}/${stats[i].mtimeMs}/${stats[i].size}` : '')).join('\n')
   const last = folders.get(dir)
   if (last?.listing === listing) return last.index
+  // A folder the build indexed (the shipped ones), unchanged since: same names, same sizes.
+  const built = SHIPPED_INDEXES.get(sizeListing(names, stats))
+  if (built) {
+    const index = new Map(Object.entries(built).map(([domain, list]) => [domain, list.map((n) => join(dir, n))]))
+    folders.set(dir, { listing, index })
+    return index
+  }
   const entries = await Promise.all(names.map((n, i) => (stats[i]?.isFile() ? entryOf(paths[i]!, n, stats[i]) : undefined)))
   const index = new Map<string, string[]>()
   for (let i = 0; i < names.length; i++) {
@@ -67,6 +75,23 @@ export async function indexFolder(dir: string): Promise<FolderIndex> {
   }
   folders.set(dir, { listing, index })
   return index
+}
+
+function sizeListing(names: string[], stats: Array<Stats | undefined>): string {
+  return names.map((n, i) => (stats[i]?.isFile() ? `${n}/${stats[i].size}` : '')).join('\n')
+}
+
+/** For the build: a folder's listing key and its index by file name (see shipped-index.ts). */
+export function indexForBuild(dir: string): [string, Record<string, string[]>] {
+  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.xml')).sort()
+  const stats = names.map((n) => statSync(join(dir, n), { throwIfNoEntry: false }))
+  const index: Record<string, string[]> = {}
+  names.forEach((n, i) => {
+    if (!stats[i]?.isFile()) return
+    const text = stats[i].size > MAX_CONFIG_BYTES ? '' : readFileSync(join(dir, n), 'utf8')
+    for (const d of domainsOf(n, text)) (index[d] ??= []).push(n)
+  })
+  return [sizeListing(names, stats), index]
 }
 
 async function entryOf(path: string, name: string, info: Stats): Promise<FileEntry | undefined> {
