@@ -9,6 +9,7 @@ import { SOURCE_REASONS, autodiscoverAsksSignIn } from '../../src/shared/source-
 import { SourceReport } from '../../src/shared/domain'
 import { toDiagnosis, AppError } from '../../src/main/errors'
 import { runCli } from '../../src/main/cli/index'
+import { sourceLines } from './source-lines'
 
 const root = join(__dirname, '..', '..')
 const localeDir = join(root, 'src/shared/locales')
@@ -84,17 +85,7 @@ describe('the diagnosis catalog', () => {
   })
 
   it('no file outside the catalog sets userFixable itself', () => {
-    const hits: string[] = []
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name)
-        if (entry.isDirectory()) walk(path)
-        else if (/\.tsx?$/.test(entry.name) && !/shared\/diagnosis(-catalog)?\.ts$/.test(path)) {
-          readFileSync(path, 'utf8').split('\n').forEach((line, i) => /userFixable\s*:/.test(line) && hits.push(`${path}:${i + 1}`))
-        }
-      }
-    }
-    walk(join(root, 'src'))
-    expect(hits).toEqual([])
+    const outside = sourceLines().filter((l) => !/^src\/shared\/diagnosis(-catalog)?\.ts$/.test(l.file))
+    expect(outside.filter((l) => /userFixable\s*:/.test(l.text)).map((l) => `${l.file}:${l.line}`)).toEqual([])
   })
 })

@@ -5,17 +5,12 @@ import type { Protocol, Security, ServerSettings } from '../../shared/domain'
 import { toAsciiDomain } from '../../shared/address'
 import { quoteArg } from '../../shared/escape'
 import { DnsServerError, parseDnsServers } from '../net/dns-servers'
+import { PORT_RULES } from '../../shared/ports'
 
-const SCHEMES: Record<string, { protocol: Protocol; security: Security; port: number }> = {
-  imaps: { protocol: 'imap', security: 'tls', port: 993 },
-  imap: { protocol: 'imap', security: 'starttls', port: 143 },
-  pop3s: { protocol: 'pop3', security: 'tls', port: 995 },
-  pop3: { protocol: 'pop3', security: 'starttls', port: 110 },
-  smtps: { protocol: 'smtp', security: 'tls', port: 465 },
-  smtp: { protocol: 'smtp', security: 'starttls', port: 587 },
-  submissions: { protocol: 'smtp', security: 'tls', port: 465 },
-  submission: { protocol: 'smtp', security: 'starttls', port: 587 }
-}
+// imaps://, imap://, … from the port rules; RFC 8314's submissions:// and submission:// too.
+const SCHEMES: Record<string, { protocol: Protocol; security: Security; port: number }> = Object.fromEntries(
+  PORT_RULES.flatMap((r) => [[r.scheme, r], ...(r.protocol === 'smtp' ? [[r.srv.replace(/^_|\._tcp$/g, ''), r]] : [])])
+)
 
 export class UsageError extends Error {}
 

@@ -9,6 +9,7 @@ import type { Probe, VerifyResult } from '../../shared/verify'
 import { term } from '../../shared/escape'
 import { describeDiagnosis, describeSourceReason } from './catalog'
 import { diagnose } from '../../shared/diagnosis-catalog'
+import { SMTP_RELAY_PORT } from '../../shared/ports'
 
 const SECURITY: Record<string, string> = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' }
 
@@ -82,7 +83,7 @@ export function formatVerify(result: VerifyResult, transcript: boolean): string 
   const form = (p: Probe): string => (p.usernameForm && p.usernameForm !== 'given' ? ` (the server wanted the ${FORM_WORDS[p.usernameForm]})` : '')
   out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}${form(result.incoming)}` : 'NOT verified'}`)
   out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}${form(result.outgoing)}` : 'NOT verified'}`)
-  if (result.probes.some((p) => p.role === 'outgoing' && p.settings.port === 25)) {
+  if (result.probes.some((p) => p.role === 'outgoing' && p.settings.port === SMTP_RELAY_PORT)) {
     out.push('Note: port 25 was tried last, as the usual sending ports (465, 587) did not answer; many networks block port 25.')
   }
   if (result.diagnosis) out.push('', formatDiagnosis(result.diagnosis))

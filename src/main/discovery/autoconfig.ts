@@ -7,6 +7,7 @@ import { AuthMethod, OAuth2Settings, ServerSettings, type ExtraServices, type Pr
 import { attrOf, childText, kid, kids, parseXml, type XmlElement, type XmlLimits } from '../xml'
 import type { Trust } from '../../shared/domain'
 import type { Addr, Draft } from './types'
+import { defaultPort, securityForPort } from '../../shared/ports'
 
 export interface AutoconfigFile {
   /** The clientConfig version attribute ("1.1", "1.2"); newer files are read the same way. */
@@ -76,11 +77,6 @@ function authOf(el: XmlElement): AuthMethod | undefined {
 
 const SOCKET: Record<string, Security> = { ssl: 'tls', tls: 'tls', starttls: 'starttls', plain: 'plain' }
 
-const DEFAULT_PORT: Record<Protocol, Record<Security, number>> = {
-  imap: { tls: 993, starttls: 143, plain: 143 },
-  pop3: { tls: 995, starttls: 110, plain: 110 },
-  smtp: { tls: 465, starttls: 587, plain: 587 }
-}
 
 /** Expands autoconfig placeholders; tolerates a missing closing '%'. */
 export function expandPlaceholders(value: string, addr: Addr, forHost = false): string {
@@ -99,11 +95,8 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
   const socket = childText(el, 'socketType')?.toLowerCase()
   const portText = childText(el, 'port')
   const port = portText ? Number(portText) : undefined
-  const security: Security | undefined = socket
-    ? SOCKET[socket]
-    : port === 993 || port === 995 || port === 465
-      ? 'tls'
-      : 'plain'
+  // No socketType: TLS only where the port implies it; otherwise nothing says it is encrypted.
+  const security: Security | undefined = socket ? SOCKET[socket] : port !== undefined && securityForPort(port) === 'tls' ? 'tls' : 'plain'
   if (!security) return 'bad-socket'
   const auth: AuthMethod[] = []
   for (const a of kids(el, 'authentication')) {
@@ -114,7 +107,7 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
   const entry: Record<string, unknown> = {
     protocol,
     host,
-    port: port ?? DEFAULT_PORT[protocol][security],
+    port: port ?? defaultPort(protocol, security),
     security,
     username,
     auth: auth.length ? auth : ['password-cleartext']

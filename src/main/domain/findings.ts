@@ -3,6 +3,7 @@
 import type { Candidate, ServerSettings, SourceId, SourceReport } from '../../shared/domain'
 import type { Finding, HostCheck, PublishedFile } from '../../shared/domain-health'
 import type { Fetched } from '../discovery/fetch'
+import { securityForPort } from '../../shared/ports'
 
 export interface FetchedFile {
   scheme: 'https' | 'http'
@@ -20,12 +21,6 @@ interface Facts {
 /** Sources that speak for the domain (or its provider); guessing and MX only infer. */
 const PUBLISHED: SourceId[] = ['local-file', 'builtin', 'autoconfig-https', 'ispdb', 'srv', 'autodiscover', 'autoconfig-http']
 
-/** The ports each security is meant for (RFC 8314, RFC 6186); others are not judged. */
-const PORTS = {
-  tls: new Set([993, 995, 465]),
-  starttls: new Set([143, 110, 587, 25])
-}
-
 const KNOWN_PLACEHOLDERS = new Set(['EMAILADDRESS', 'EMAILLOCALPART', 'EMAILDOMAIN'])
 const EXPIRING_DAYS = 21
 
@@ -41,8 +36,9 @@ export function findingsFor(facts: Facts): Finding[] {
   for (const f of facts.files) out.push(...placeholderFindings(f))
 
   for (const s of uniqueServers(published)) {
-    const expected = s.security === 'plain' ? undefined : PORTS[s.security === 'tls' ? 'starttls' : 'tls']
-    if (expected?.has(s.port)) out.push({ code: 'socket-port-mismatch', level: 'error', subject: serverName(s) })
+    // The port rules say which security a well-known port is meant for; other ports are not judged.
+    const implied = securityForPort(s.port)
+    if (s.security !== 'plain' && implied && implied !== s.security) out.push({ code: 'socket-port-mismatch', level: 'error', subject: serverName(s) })
     if (s.security === 'plain') out.push({ code: 'plaintext-server', level: 'warning', subject: serverName(s) })
   }
 

@@ -5,7 +5,7 @@ import type { ServerSettings } from '../../shared/domain'
 import type { DomainHealth, PublishFiles, RecheckRow } from '../../shared/domain-health'
 import { autoconfigDocument, autoconfigMethods } from '../export/autoconfig'
 import { poxDocument } from '../export/autodiscover'
-import { SRV_SERVICES } from '../discovery/sources/srv'
+import { PORT_RULES } from '../../shared/ports'
 
 export type UsernameForm = 'address' | 'local'
 
@@ -26,11 +26,11 @@ export function publishFiles(domain: string, servers: ServerSettings[], username
 /** Zone-file lines; services not offered get the RFC 6186 "not available" target ".". */
 export function srvZone(domain: string, servers: ServerSettings[], ttl = 3600): string {
   const lines = [`; SRV records for ${domain} (RFC 6186, RFC 8314 for _submissions)`]
-  for (const svc of SRV_SERVICES) {
+  for (const svc of PORT_RULES) {
     // Plain servers have no SRV name; they are published in the autoconfig file only.
     const offered = servers.filter((s) => s.protocol === svc.protocol && s.security === svc.security)
-    if (!offered.length) lines.push(`${svc.label}.${domain}. ${ttl} IN SRV 0 0 0 .`)
-    offered.forEach((s, i) => lines.push(`${svc.label}.${domain}. ${ttl} IN SRV ${i * 10} 1 ${s.port} ${s.host}.`))
+    if (!offered.length) lines.push(`${svc.srv}.${domain}. ${ttl} IN SRV 0 0 0 .`)
+    offered.forEach((s, i) => lines.push(`${svc.srv}.${domain}. ${ttl} IN SRV ${i * 10} 1 ${s.port} ${s.host}.`))
   }
   return `${lines.join('\n')}\n`
 }

@@ -5,6 +5,7 @@ import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import type { ServerSettings } from '../../shared/domain'
 import type { Probe } from '../../shared/verify'
 import { diagnose } from '../../shared/diagnosis-catalog'
+import { SMTP_RELAY_PORT } from '../../shared/ports'
 
 /** Failures that mean nobody answered there (as opposed to a server that answered badly). */
 const NO_ANSWER = new Set<DiagnosisCode>(['connection-refused', 'timeout', 'network-unreachable', 'dns-not-found', 'connection-closed'])
@@ -23,8 +24,8 @@ export function noMailService(settings: ServerSettings[], probes: Probe[], addre
 
 /** Submission on port 25 (Exchange's "clients that can only use 25" setup), kept for last. */
 export function splitLastResort(outgoing: ServerSettings[]): { first: ServerSettings[]; last: ServerSettings[] } {
-  const last = outgoing.filter((s) => s.port === 25)
-  const first = outgoing.filter((s) => s.port !== 25)
+  const last = outgoing.filter((s) => s.port === SMTP_RELAY_PORT)
+  const first = outgoing.filter((s) => s.port !== SMTP_RELAY_PORT)
   // A list of port 25 only (typed by the user) is simply tried.
   return first.length ? { first, last } : { first: outgoing, last: [] }
 }

@@ -10,6 +10,7 @@ import { XmlError, childText, kid, kids, parseXml } from '../../xml'
 import { MAX_CONFIG_BYTES, XML_TYPES } from '../fetch'
 import { failed, found, nothing, type Addr, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
 import type { SourceReason } from '../../../shared/source-reason'
+import { securityForPort } from '../../../shared/ports'
 
 const MAX_REDIRECTS = 3
 const PATH = '/autodiscover/autodiscover.xml'
@@ -39,7 +40,7 @@ function security(port: number, ssl: string | undefined, encryption: string | un
   if (enc === 'tls') return 'starttls'
   if (enc === 'ssl') return 'tls'
   // "SSL on" does not say which; standard plain ports mean STARTTLS.
-  return [143, 110, 25, 587].includes(port) ? 'starttls' : 'tls'
+  return securityForPort(port) === 'starttls' ? 'starttls' : 'tls'
 }
 
 /** Reads a POX Autodiscover response; throws XmlError for unreadable XML. */

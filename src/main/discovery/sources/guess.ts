@@ -3,20 +3,21 @@
 // (unencrypted) entries are never guessed.
 import type { Protocol, Security, ServerSettings } from '../../../shared/domain'
 import { found, nothing, type Source, type SourceContext } from '../types'
+import { portsToTry } from '../../../shared/ports'
 
+// Ports from the port rules (shared/ports.ts), SMTP's 25 last: verification tries it only when
+// neither 465 nor 587 answered (verify/verdict.ts); many networks block it.
 const PLAN: Array<{ prefix: string; protocol: Protocol; ports: Array<[number, Security]> }> = [
-  { prefix: 'imap.', protocol: 'imap', ports: [[993, 'tls'], [143, 'starttls']] },
-  { prefix: 'mail.', protocol: 'imap', ports: [[993, 'tls'], [143, 'starttls']] },
-  { prefix: '', protocol: 'imap', ports: [[993, 'tls'], [143, 'starttls']] },
-  { prefix: 'pop.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
-  { prefix: 'pop3.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
-  { prefix: 'mail.', protocol: 'pop3', ports: [[995, 'tls'], [110, 'starttls']] },
-  // 25 with STARTTLS and AUTH (Exchange's set-up for clients that can only use it): verification
-  // tries it only when neither 465 nor 587 answered (verify/verdict.ts); many networks block it.
-  { prefix: 'smtp.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] },
-  { prefix: 'mail.', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] },
-  { prefix: '', protocol: 'smtp', ports: [[465, 'tls'], [587, 'starttls'], [25, 'starttls']] }
-]
+  { prefix: 'imap.', protocol: 'imap' },
+  { prefix: 'mail.', protocol: 'imap' },
+  { prefix: '', protocol: 'imap' },
+  { prefix: 'pop.', protocol: 'pop3' },
+  { prefix: 'pop3.', protocol: 'pop3' },
+  { prefix: 'mail.', protocol: 'pop3' },
+  { prefix: 'smtp.', protocol: 'smtp' },
+  { prefix: 'mail.', protocol: 'smtp' },
+  { prefix: '', protocol: 'smtp' }
+].map((p) => ({ ...p, protocol: p.protocol as Protocol, ports: portsToTry(p.protocol as Protocol) }))
 
 export const GUESS_PREFIXES = [...new Set(PLAN.map((p) => p.prefix))]
 

@@ -13,6 +13,7 @@ import { resourceIssuer } from '../../oauth/metadata'
 import { sourceGet } from '../fetch'
 import { failed, found, nothing, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
 import type { SourceReason } from '../../../shared/source-reason'
+import { defaultPort } from '../../../shared/ports'
 
 export const MAX_PACC_BYTES = 64 * 1024
 
@@ -90,7 +91,6 @@ const PaccDocument = z.object({
 })
 export type PaccDocument = z.infer<typeof PaccDocument>
 
-const PORT: Record<Protocol, number> = { imap: 993, pop3: 995, smtp: 465 }
 
 const https = (u: string | undefined): string | undefined => {
   if (!u) return undefined
@@ -115,7 +115,7 @@ export function paccDraft(doc: PaccDocument, address: string, subject: string): 
     const host = e ? toAsciiDomain(e.host) : undefined
     if (!host) return []
     // PACC mandates direct TLS on every server.
-    const s = ServerSettings.safeParse({ protocol, host, port: e!.port ?? PORT[protocol], security: 'tls', username: address, auth: methods })
+    const s = ServerSettings.safeParse({ protocol, host, port: e!.port ?? defaultPort(protocol, 'tls'), security: 'tls', username: address, auth: methods })
     return s.success ? [s.data] : []
   }
   const p = doc.protocols

@@ -1,25 +1,13 @@
 // RFC 6186 / RFC 8314 SRV records. Lowest priority first, then implicit TLS before STARTTLS
 // (RFC 8314), then higher weight. A lone "." target means the service is not offered.
 // Targets outside the domain need confirmation (no DNSSEC here to vouch for them).
-import type { Protocol, Security, ServerSettings } from '../../../shared/domain'
+import type { ServerSettings } from '../../../shared/domain'
 import { isNotFound } from '../../net/dns'
 import { inDomain } from '../../net/http'
 import { failed, found, nothing, type Source, type SourceContext } from '../types'
+import { PORT_RULES, type PortRule } from '../../../shared/ports'
 
-interface Service {
-  label: string
-  protocol: Protocol
-  security: Security
-}
-
-export const SRV_SERVICES: Service[] = [
-  { label: '_imaps._tcp', protocol: 'imap', security: 'tls' },
-  { label: '_imap._tcp', protocol: 'imap', security: 'starttls' },
-  { label: '_pop3s._tcp', protocol: 'pop3', security: 'tls' },
-  { label: '_pop3._tcp', protocol: 'pop3', security: 'starttls' },
-  { label: '_submissions._tcp', protocol: 'smtp', security: 'tls' },
-  { label: '_submission._tcp', protocol: 'smtp', security: 'starttls' }
-]
+type Service = PortRule
 
 interface Ranked {
   entry: ServerSettings
@@ -32,7 +20,7 @@ type Answer = { svc: Service; records: Array<{ name: string; port: number; prior
 
 async function ask(ctx: SourceContext, svc: Service): Promise<Answer> {
   try {
-    return { svc, records: await ctx.dns.resolveSrv(`${svc.label}.${ctx.addr.asciiDomain}`, ctx.signal) }
+    return { svc, records: await ctx.dns.resolveSrv(`${svc.srv}.${ctx.addr.asciiDomain}`, ctx.signal) }
   } catch (error) {
     return { svc, error }
   }
@@ -43,7 +31,7 @@ export const srvSource: Source = {
   network: true,
   timeoutMs: 4000,
   async run(ctx) {
-    const answers = await Promise.all(SRV_SERVICES.map((s) => ask(ctx, s)))
+    const answers = await Promise.all(PORT_RULES.map((s) => ask(ctx, s)))
     const ranked: Ranked[] = []
     const outside: string[] = []
     let notOffered = 0

@@ -4,6 +4,7 @@ import type { Probe, TranscriptLine } from '../../../../shared/verify'
 import { CopyButton } from '../../components/CopyButton'
 import { Ltr, ltrValue } from '../../components/Ltr'
 import { stepInfo } from './stepInfo'
+import { SMTP_RELAY_PORT } from '../../../../shared/ports'
 
 const DIR: Record<TranscriptLine['dir'], string> = { c: 'C:', s: 'S:', i: '--' }
 
@@ -32,7 +33,7 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
             )
           )
         })}
-        {probe.role === 'outgoing' && probe.settings.port === 25 && <li data-port25>{t('checking.port25')}</li>}
+        {probe.role === 'outgoing' && probe.settings.port === SMTP_RELAY_PORT && <li data-port25>{t('checking.port25')}</li>}
         {probe.usernameForm && (
           <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: ltrValue(probe.settings.username, i18n.dir()) })}</li>
         )}

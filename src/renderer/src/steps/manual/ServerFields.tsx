@@ -1,7 +1,8 @@
 import { useTranslation } from 'react-i18next'
 import type { AuthMethod, Security } from '../../../../shared/domain'
 import type { DraftServer } from '../../state'
-import { DEFAULT_PORT, PORT_SECURITY, type DraftProblem } from './draft'
+import type { DraftProblem } from './draft'
+import { defaultPort, PORT_RULES, securityForPort } from '../../../../shared/ports'
 
 const SECURITY: Security[] = ['tls', 'starttls', 'plain']
 const AUTH: AuthMethod[] = ['password-cleartext', 'password-encrypted', 'oauth2', 'ntlm', 'gssapi', 'none']
@@ -19,15 +20,15 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
   const { t } = useTranslation()
   const id = (f: string): string => `${role}-${f}`
   const set = (patch: Partial<DraftServer>): void => onChange({ ...value, ...patch })
-  const suggested = PORT_SECURITY[Number(value.port)]
+  const suggested = securityForPort(Number(value.port))
   const offer = suggested && suggested !== value.security ? suggested : undefined
   const bad = (p: DraftProblem): boolean => showProblems && problems.includes(p)
 
   function setProtocol(protocol: DraftServer['protocol']): void {
     // Moving between IMAP and POP moves a standard port along with it.
     const sec = value.security === 'plain' ? 'starttls' : value.security
-    const wasDefault = Object.values(DEFAULT_PORT).some((p) => String(p[sec]) === value.port)
-    set({ protocol, ...(wasDefault ? { port: String(DEFAULT_PORT[protocol][sec]) } : {}) })
+    const wasDefault = PORT_RULES.some((r) => r.security === sec && String(r.port) === value.port)
+    set({ protocol, ...(wasDefault ? { port: String(defaultPort(protocol, sec)) } : {}) })
   }
 
   return (

@@ -1,24 +1,8 @@
-// Turning settings into the manual form and back, and the port ↔ security convention.
-import type { Security, ServerSettings } from '../../../../shared/domain'
+// Turning settings into the manual form and back; the port ↔ security rule is shared/ports.ts.
+import type { ServerSettings } from '../../../../shared/domain'
 import { toAsciiDomain } from '../../../../shared/address'
 import { selectedCandidate, type DraftServer, type ManualDraft, type WizardState } from '../../state'
-
-/** The security each well-known port is used with (RFC 8314 and the classic ports). */
-export const PORT_SECURITY: Record<number, Security> = {
-  993: 'tls',
-  995: 'tls',
-  465: 'tls',
-  143: 'starttls',
-  110: 'starttls',
-  587: 'starttls',
-  25: 'starttls'
-}
-
-export const DEFAULT_PORT: Record<DraftServer['protocol'], Record<'tls' | 'starttls', number>> = {
-  imap: { tls: 993, starttls: 143 },
-  pop3: { tls: 995, starttls: 110 },
-  smtp: { tls: 465, starttls: 587 }
-}
+import { defaultPort } from '../../../../shared/ports'
 
 function toDraft(s: ServerSettings): DraftServer {
   return { protocol: s.protocol, host: s.host, port: String(s.port), security: s.security, auth: s.auth[0] ?? 'password-cleartext', username: s.username }
@@ -36,10 +20,10 @@ export function initialDraft(s: WizardState): ManualDraft {
   return {
     incoming: incoming
       ? toDraft(incoming)
-      : { protocol: s.protocol, host: `${s.protocol === 'imap' ? 'imap' : 'pop'}.${domain}`, port: s.protocol === 'imap' ? '993' : '995', security: 'tls', auth: 'password-cleartext', username: user },
+      : { protocol: s.protocol, host: `${s.protocol === 'imap' ? 'imap' : 'pop'}.${domain}`, port: String(defaultPort(s.protocol, 'tls')), security: 'tls', auth: 'password-cleartext', username: user },
     outgoing: outgoing
       ? toDraft(outgoing)
-      : { protocol: 'smtp', host: `smtp.${domain}`, port: '587', security: 'starttls', auth: 'password-cleartext', username: user }
+      : { protocol: 'smtp', host: `smtp.${domain}`, port: String(defaultPort('smtp', 'starttls')), security: 'starttls', auth: 'password-cleartext', username: user }
   }
 }
 
