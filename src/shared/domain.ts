@@ -141,6 +141,25 @@ export const ExtraServices = z.object({
 export type ExtraServices = z.infer<typeof ExtraServices>
 
 /** A set of server settings found by one source, ranked against the others. */
+/**
+ * What the provider table (resources/providers.json) says about the provider these settings
+ * belong to, whichever source found them: the wizard's sign-in advice comes from here.
+ */
+export const ProviderFacts = z.object({
+  /** The table's id (also an alias the OAuth table knows). */
+  id: z.string().max(100),
+  name: z.string().max(200),
+  /** Locale key group of the advice: signin.hint.<advice>, signin.appPassword.provider.<advice>. */
+  advice: z.string().max(50).regex(/^[a-z0-9-]+$/).optional(),
+  /** The provider's own page for creating an app password. */
+  appPasswordUrl: httpsUrl.optional(),
+  /** false: mail programs cannot sign in with a password here (browser sign-in or nothing). */
+  passwords: z.literal(false).optional(),
+  /** The provider signs in through the browser (OAuth2) too. */
+  oauth: z.literal(true).optional()
+})
+export type ProviderFacts = z.infer<typeof ProviderFacts>
+
 export const Candidate = z.object({
   id: z.string().max(200),
   source: SourceId,
@@ -157,7 +176,8 @@ export const Candidate = z.object({
   documentationUrl: z.string().max(2048).optional(),
   /** The provider's logo (PACC `info.provider.logo`), https only. */
   logoUrl: httpsUrl.optional(),
-  services: ExtraServices.optional()
+  services: ExtraServices.optional(),
+  provider: ProviderFacts.optional()
 })
 export type Candidate = z.infer<typeof Candidate>
 

@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs'
 import { windowOptions, isTrustedSenderUrl } from '../../src/main/window/options'
 import { CONTENT_SECURITY_POLICY } from '../../src/shared/csp'
 import { isAllowedExternalUrl } from '../../src/shared/external'
+import { loadProviderTable } from '../../src/main/discovery/builtin'
+import { providerOrigins } from '../../src/main/discovery/provider-facts'
 
 const root = new URL('../../', import.meta.url)
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
@@ -65,12 +67,14 @@ describe('window security', () => {
     expect(isTrustedSenderUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false)
   })
 
-  it('openExternal accepts only allow-listed https URLs', () => {
-    expect(isAllowedExternalUrl('https://support.google.com/mail/answer/185833')).toBe(true)
-    expect(isAllowedExternalUrl('http://support.google.com/')).toBe(false)
-    expect(isAllowedExternalUrl('https://evil.example/')).toBe(false)
-    expect(isAllowedExternalUrl('file:///etc/passwd')).toBe(false)
-    expect(isAllowedExternalUrl('https://user:pw@support.google.com/')).toBe(false)
-    expect(isAllowedExternalUrl('javascript:alert(1)')).toBe(false)
+  it('openExternal accepts only https pages the provider table links to', () => {
+    const origins = providerOrigins(loadProviderTable(new URL('resources', root).pathname))
+    expect(isAllowedExternalUrl('https://support.google.com/mail/answer/185833', origins)).toBe(true)
+    expect(isAllowedExternalUrl('https://myaccount.google.com/apppasswords', origins)).toBe(true)
+    expect(isAllowedExternalUrl('http://support.google.com/', origins)).toBe(false)
+    expect(isAllowedExternalUrl('https://evil.example/', origins)).toBe(false)
+    expect(isAllowedExternalUrl('file:///etc/passwd', origins)).toBe(false)
+    expect(isAllowedExternalUrl('https://user:pw@support.google.com/', origins)).toBe(false)
+    expect(isAllowedExternalUrl('javascript:alert(1)', origins)).toBe(false)
   })
 })

@@ -171,7 +171,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async openExternal(req) {
-      if (!isAllowedExternalUrl(req.url, await (await ctx.oauth()).allowedOrigins()) || !hooks.openExternal) return { opened: false }
+      const { externalOrigins } = await import('../external-origins')
+      if (!isAllowedExternalUrl(req.url, await externalOrigins(config, await ctx.oauth())) || !hooks.openExternal) return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }
   }

@@ -15,6 +15,17 @@ const Provider = z.object({
   domainSuffixes: z.array(z.string()).default([]),
   /** Regular expressions on the MX host. */
   mx: z.array(z.string()).default([]),
+  /** Host names under these belong to this provider, whichever source named them. */
+  serverDomains: z.array(z.string()).default([]),
+  /** The wizard's sign-in advice and the pages the system browser may open for it. */
+  signIn: z
+    .object({
+      advice: z.string().regex(/^[a-z0-9-]+$/).optional(),
+      appPasswordUrl: z.string().url().startsWith('https://').optional(),
+      helpUrl: z.string().url().startsWith('https://').optional(),
+      passwords: z.boolean().optional()
+    })
+    .default({}),
   protocols: z.array(Protocol),
   incoming: z.array(ServerSettings),
   outgoing: z.array(ServerSettings),

@@ -19,6 +19,7 @@ import { lookupMx, mxSource } from './sources/mx'
 import { paccSource } from './sources/pacc'
 import { srvSource } from './sources/srv'
 import type { Addr, Draft, MxInfo, Source, SourceContext, SourceOutcome } from './types'
+import { providerFacts } from './provider-facts'
 
 export { parseAutoconfig, type AutoconfigFile } from './autoconfig'
 
@@ -127,7 +128,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   const add = (draft: Draft): void => {
     const key = settingsKey(draft)
     const id = `c-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
-    const parsedCandidate = Candidate.safeParse({ ...draft, id, score: scoreOf(draft) })
+    const provider = providerFacts(base.providers, draft)
+    const parsedCandidate = Candidate.safeParse({ ...draft, ...(provider ? { provider } : {}), id, score: scoreOf(draft) })
     if (!parsedCandidate.success) return
     const next = parsedCandidate.data
     const prev = byKey.get(key)

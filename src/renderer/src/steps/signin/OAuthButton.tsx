@@ -7,10 +7,10 @@ import { onEvent } from '../../events'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
-import { oauthProviderId, oauthProviderName, type ProviderKind } from './hints'
+import { oauthProviderId } from './hints'
 
 /** "Sign in with …" in the system browser (a new tab in browser mode) instead of a password. */
-export function OAuthButton({ candidate, kind, onStart }: { candidate: Candidate; kind: ProviderKind; onStart?: () => void }): React.JSX.Element {
+export function OAuthButton({ candidate, provider, onStart }: { candidate: Candidate; provider: string; onStart?: () => void }): React.JSX.Element {
   const { t } = useTranslation()
   const { state, update } = useWizard()
   const [busy, setBusy] = useState<string>()
@@ -18,7 +18,6 @@ export function OAuthButton({ candidate, kind, onStart }: { candidate: Candidate
   const [link, setLink] = useState<string>()
   const [error, setError] = useState<Diagnosis>()
   const session = useRef<string | undefined>(undefined)
-  const provider = oauthProviderName(candidate, kind)
 
   useEffect(
     () =>
@@ -34,7 +33,7 @@ export function OAuthButton({ candidate, kind, onStart }: { candidate: Candidate
     setBusy(runId)
     setPhase('')
     setError(undefined)
-    const providerId = oauthProviderId(kind) ?? candidate.providerId
+    const providerId = oauthProviderId(candidate)
     const begun = await api.oauthBegin({ runId, address: state.address, oauth2: candidate.oauth2, providerId })
     if (!begun.ok) {
       setBusy(undefined)

@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import { ExternalLink } from '../../components/ExternalLink'
 import type { BrowserSignIn } from './availability'
-import { APP_PASSWORD_PAGE, needsBrowserSignIn, type ProviderKind } from './hints'
+import { appPasswordPage, needsBrowserSignIn, type ProviderKind } from './hints'
 
 /**
  * Provider advice. Where browser sign-in works, that it opens the provider's page; where it does
@@ -10,13 +10,13 @@ import { APP_PASSWORD_PAGE, needsBrowserSignIn, type ProviderKind } from './hint
  */
 export function ProviderHint({ kind, browser }: { kind: ProviderKind; browser: BrowserSignIn }): React.JSX.Element | null {
   const { t } = useTranslation()
-  if (!kind) return null
-  const page = APP_PASSWORD_PAGE[kind]
+  if (!kind?.advice) return null
+  const page = appPasswordPage(kind)
   if (needsBrowserSignIn(kind) && browser.state === 'available') {
     return (
       <aside className="note" aria-labelledby="hint-title">
         <h2 id="hint-title">{t('signin.hint.browserTitle')}</h2>
-        <p>{t(`signin.hint.${kind}`)}</p>
+        <p>{t(`signin.hint.${kind.advice}`)}</p>
       </aside>
     )
   }
@@ -25,10 +25,10 @@ export function ProviderHint({ kind, browser }: { kind: ProviderKind; browser: B
     <aside className="note app-password" aria-labelledby="hint-title">
       <h2 id="hint-title">{t('signin.appPassword.title')}</h2>
       {browser.state === 'unavailable' && <p>{t('signin.appPassword.noBrowser', { provider: browser.provider })}</p>}
-      <p>{t(`signin.hint.${kind}`)}</p>
+      <p>{t(`signin.hint.${kind.advice}`)}</p>
       <p>
         <ExternalLink href={page} className="external">
-          {t('signin.appPassword.create', { provider: t(`signin.appPassword.provider.${kind}`) })}
+          {t('signin.appPassword.create', { provider: t(`signin.appPassword.provider.${kind.advice}`) })}
         </ExternalLink>
       </p>
     </aside>

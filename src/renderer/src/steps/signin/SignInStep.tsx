@@ -6,7 +6,7 @@ import { Ltr } from '../../components/Ltr'
 import { PasswordInput } from '../../components/PasswordInput'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
-import { APP_PASSWORD_PAGE, passwordsCannotWork, providerKind } from './hints'
+import { appPasswordPage, passwordsCannotWork, providerKind } from './hints'
 import { useBrowserSignIn } from './availability'
 import { ProviderHint } from './ProviderHint'
 import { OAuthButton } from './OAuthButton'
@@ -24,7 +24,7 @@ export function SignInStep(): React.JSX.Element {
   const noPasswords = passwordsCannotWork(candidate, kind, state.protocol)
   const oauthOnly = noPasswords && browser.state === 'available'
   const settingsOnly = noPasswords && browser.state === 'unavailable'
-  const appPassword = Boolean(kind && APP_PASSWORD_PAGE[kind]) && browser.state !== 'available'
+  const appPassword = Boolean(appPasswordPage(kind)) && browser.state !== 'available'
   const username = state.username ?? defaultUsername(state)
   const given = state.passwordGivenFor === state.address
   const usernameRef = useRef<HTMLInputElement>(null)
@@ -71,7 +71,7 @@ export function SignInStep(): React.JSX.Element {
       {state.refusal && !settingsOnly && <RefusalNote refusal={state.refusal} />}
       <ProviderHint kind={kind} browser={browser} />
       {settingsOnly && <NoBrowserSignIn provider={browser.provider} />}
-      {browser.state === 'available' && candidate && <OAuthButton candidate={candidate} kind={kind} onStart={() => setProblem('')} />}
+      {browser.state === 'available' && candidate && <OAuthButton candidate={candidate} provider={browser.provider} onStart={() => setProblem('')} />}
       {problem === 'oauth' && !state.oauthSessionId && (
         <p className="problem" role="alert">
           {t('signin.oauth.first', { provider: browser.provider })}

@@ -14,17 +14,19 @@ export interface BrowserSignIn {
 
 export function useBrowserSignIn(candidate: Candidate | undefined, kind: ProviderKind): BrowserSignIn {
   const offered = offersOAuth(candidate)
-  const fallback = candidate && offered ? oauthProviderName(candidate, kind) : ''
+  const fallback = candidate && offered ? oauthProviderName(candidate) : ''
   const [answer, setAnswer] = useState<{ for: string; available: boolean; provider: string }>()
-  const key = candidate ? `${candidate.id}|${kind ?? ''}` : ''
+  const key = candidate ? `${candidate.id}|${kind?.id ?? ''}` : ''
 
   useEffect(() => {
     if (!candidate || !offered) return
     let live = true
-    void api.oauthAvailability({ oauth2: candidate.oauth2, providerId: oauthProviderId(kind) ?? candidate.providerId }).then((res) => {
+    void api.oauthAvailability({ oauth2: candidate.oauth2, providerId: oauthProviderId(candidate) }).then((res) => {
       if (!live) return
       // An answer that did not come is read as "not available": never a button that cannot work.
-      setAnswer({ for: key, available: res.ok && res.value.available, provider: res.ok ? res.value.providerName || fallback : fallback })
+      // A provider main's sign-in table knows is named as that table says (Google, Microsoft).
+      const named = res.ok && res.value.providerId ? res.value.providerName : ''
+      setAnswer({ for: key, available: res.ok && res.value.available, provider: named || fallback || (res.ok ? res.value.providerName : '') })
     })
     return () => {
       live = false
@@ -33,5 +35,5 @@ export function useBrowserSignIn(candidate: Candidate | undefined, kind: Provide
 
   if (!offered) return { state: 'none', provider: '' }
   if (answer?.for !== key) return { state: 'asking', provider: fallback }
-  return { state: answer.available ? 'available' : 'unavailable', provider: fallback || answer.provider }
+  return { state: answer.available ? 'available' : 'unavailable', provider: answer.provider }
 }
