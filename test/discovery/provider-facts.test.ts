@@ -85,5 +85,8 @@ describe('the provider table', () => {
     expect(await runCli(['discover', 'a@gmail.com', '--offline', '--json'], io)).toBe(0)
     const result = (JSON.parse(out) as { result: DiscoveryResult }).result
     expect(result.candidates.find((c) => c.source === 'builtin')?.provider).toMatchObject({ id: 'gmail', appPasswordUrl: gmail.signIn.appPasswordUrl })
+    out = ''
+    expect(await runCli(['discover', 'a@gmail.com', '--offline'], io)).toBe(0)
+    expect(out).toContain(`App password: ${gmail.signIn.appPasswordUrl}`)
   })
 })

@@ -8,6 +8,7 @@ import type { KeychainStatus } from '../../shared/account'
 import type { Probe, VerifyResult } from '../../shared/verify'
 import { term } from '../../shared/escape'
 import { describeDiagnosis, describeSourceReason } from './catalog'
+import locale from '../../shared/locales/en.json'
 import { diagnose } from '../../shared/diagnosis-catalog'
 import { SMTP_RELAY_PORT } from '../../shared/ports'
 
@@ -31,6 +32,10 @@ export function formatCandidate(c: Candidate, index: number): string {
   for (const s of c.incoming) lines.push(`     incoming  ${formatServer(s)}`)
   for (const s of c.outgoing) lines.push(`     outgoing  ${formatServer(s)}`)
   if (c.oauth2) lines.push(term`     OAuth2 issuer ${c.oauth2.issuer}, scope ${c.oauth2.scope}`)
+  // The provider table's advice, in the wizard's words.
+  const advice = c.provider?.advice ? (locale.ui.signin.hint as Record<string, string>)[c.provider.advice] : undefined
+  if (advice) lines.push(term`     Sign-in: ${advice}`)
+  if (c.provider?.appPasswordUrl) lines.push(term`     App password: ${c.provider.appPasswordUrl}`)
   return lines.join('\n')
 }
 
