@@ -48,6 +48,16 @@ describe('the provider table', () => {
     expect(providerFacts(table, named(['mail.example.test'], 'example.test'))).toBeUndefined()
   })
 
+  it('takes OAuth2 settings from the sign-in table for the providers it serves, and keeps no second copy', () => {
+    type SignIn = { id: string; aliases: string[]; issuers: string[]; scope: string; authorizationEndpoint: string; tokenEndpoint: string }
+    const signIns = (JSON.parse(readFileSync(join(resources, 'oauth-providers.json'), 'utf8')) as { providers: SignIn[] }).providers
+    const google = signIns.find((s) => s.id === 'google')!
+    expect(table.providers.find((p) => p.id === 'gmail')?.oauth2).toEqual({ issuer: google.issuers[0], scope: google.scope, authURL: google.authorizationEndpoint, tokenURL: google.tokenEndpoint })
+    const served = (id: string): boolean => signIns.some((s) => s.id === id || s.aliases.includes(id))
+    expect(shipped.providers.filter((p) => 'oauth2' in p && served(p.id)).map((p) => p.id)).toEqual([])
+    expect(table.providers.filter((p) => served(p.id) && !p.oauth2).map((p) => p.id)).toEqual([])
+  })
+
   it('has words for every advice it names in every locale file', () => {
     for (const lang of ['en', 'ar']) {
       const ui = (JSON.parse(readFileSync(join(root, 'src/shared/locales', `${lang}.json`), 'utf8')) as { ui: { signin: { hint: Record<string, string>; appPassword: { provider: Record<string, string> } } } }).ui

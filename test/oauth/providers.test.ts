@@ -12,6 +12,7 @@ import { configuredOrigins, loadProviderTable, OAuthService, pkcePair, resolveCl
 import { isAllowedExternalUrl } from '../../src/shared/external'
 import type { OAuth2Settings } from '../../src/shared/domain'
 import { codeOf } from '../expect/diagnosis'
+import { loadProviderTable as loadMailProviders } from '../../src/main/discovery/builtin'
 
 const resourcesDir = join(process.cwd(), 'resources')
 
@@ -99,8 +100,8 @@ describe('provider table', () => {
 
   it('recognises every Microsoft and Google entry of the discovery provider table', async () => {
     const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'm' }, google: { clientId: 'g' } } } }) })
-    const builtin = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers: Array<{ id: string; oauth2?: OAuth2Settings }> }
-    const signIns = builtin.providers
+    // The discovery table as discovery reads it (its OAuth2 settings come from the sign-in table).
+    const signIns = loadMailProviders(resourcesDir).providers
       .filter((p) => p.oauth2 && /microsoftonline|google/.test(p.oauth2.issuer))
       .map((p) => [p.id, resolveClient(table, { providerId: p.id, oauth2: p.oauth2 }).providerId, resolveClient(table, { oauth2: p.oauth2 }).providerId])
     expect(signIns.length).toBeGreaterThanOrEqual(2)

@@ -1,10 +1,11 @@
 // The built-in provider table (resources/providers.json): matched by the address's domain,
 // then by its MX host (Microsoft 365 and Google Workspace custom domains).
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { OAuth2Settings, Protocol, ServerSettings, type Trust } from '../../shared/domain'
 import { expandPlaceholders } from './autoconfig'
+import { ProvidersFile, type ProviderEntry } from '../oauth/providers'
 import { found, nothing, type Addr, type Draft, type Source } from './types'
 
 const Provider = z.object({
@@ -58,12 +59,26 @@ export function createProviderTable(providers: Provider[]): ProviderTable {
 
 const cache = new Map<string, ProviderTable>()
 
-/** Loads and validates `<resourcesDir>/providers.json` once per folder. */
+/**
+ * A provider's OAuth2 settings from the sign-in table (resources/oauth-providers.json) that
+ * serves its id: the endpoints and scope have their one home there. A provider the sign-in
+ * table does not know keeps the oauth2 element of its own entry.
+ */
+function withSignIn(p: Provider, signIns: ProviderEntry[]): Provider {
+  const s = p.oauth2 ? undefined : signIns.find((e) => e.id === p.id || e.aliases.includes(p.id))
+  if (!s?.issuers[0]) return p
+  const url = (u: string): string => u.replace('{tenant}', s.tenant ?? 'common')
+  return { ...p, oauth2: { issuer: s.issuers[0], scope: s.scope, authURL: url(s.authorizationEndpoint), tokenURL: url(s.tokenEndpoint) } }
+}
+
+/** Loads and validates `<resourcesDir>/providers.json` (with its OAuth2 from oauth-providers.json) once per folder. */
 export function loadProviderTable(resourcesDir: string): ProviderTable {
   const hit = cache.get(resourcesDir)
   if (hit) return hit
   const raw = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers?: unknown }
-  const table = createProviderTable(z.array(Provider).parse(raw.providers ?? []))
+  const signInFile = join(resourcesDir, 'oauth-providers.json')
+  const signIns = existsSync(signInFile) ? ProvidersFile.parse(JSON.parse(readFileSync(signInFile, 'utf8'))).providers : []
+  const table = createProviderTable(z.array(Provider).parse(raw.providers ?? []).map((p) => withSignIn(p, signIns)))
   cache.set(resourcesDir, table)
   return table
 }

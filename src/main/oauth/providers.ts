@@ -35,7 +35,7 @@ const ProviderEntry = z.object({
 })
 export type ProviderEntry = z.infer<typeof ProviderEntry>
 
-const ProvidersFile = z.object({ version: z.literal(1), providers: z.array(ProviderEntry).max(50) })
+export const ProvidersFile = z.object({ version: z.literal(1), providers: z.array(ProviderEntry).max(50) })
 
 const Override = z.object({ clientId: clientId.optional(), tenant: tenant.optional(), scope: z.string().max(2048).optional() })
 const PolicyFile = z.object({
