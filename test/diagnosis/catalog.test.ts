@@ -8,7 +8,7 @@ import { CATALOG, DIAGNOSIS_GROUPS, diagnose, EXIT, exitFor, inGroup } from '../
 import { SOURCE_REASONS, autodiscoverAsksSignIn } from '../../src/shared/source-reason'
 import { SourceReport } from '../../src/shared/domain'
 import { toDiagnosis, AppError } from '../../src/main/errors'
-import { runCli } from '../../src/main/cli/index'
+import { cliInProcess } from '../cli/process'
 import { sourceLines } from './source-lines'
 
 const root = join(__dirname, '..', '..')
@@ -75,10 +75,9 @@ describe('the diagnosis catalog', () => {
   })
 
   it('the CLI exits with the catalog’s code for its failure', async () => {
-    let out = ''
-    const io = { stdout: (t: string) => (out += t), stderr: () => undefined, stdin: process.stdin, env: { ...process.env, MAIL_SETUP_USER_DATA: join(root, '.no-such-user-data') } }
-    const code = await runCli(['export', 'nobody@example.test', '--format', 'msmtp', '--json'], io)
-    const doc = JSON.parse(out) as { error: { code: DiagnosisCode }; exitCode: number }
+    const env = { ...process.env, MAIL_SETUP_USER_DATA: join(root, '.no-such-user-data') }
+    const { code, stdout } = await cliInProcess(['export', 'nobody@example.test', '--format', 'msmtp', '--json'], { env })
+    const doc = JSON.parse(stdout) as { error: { code: DiagnosisCode }; exitCode: number }
     expect(doc.error.code).toBe('account-not-found')
     expect(code).toBe(exitFor('account-not-found'))
     expect(doc.exitCode).toBe(CATALOG['account-not-found'].exit)

@@ -11,7 +11,7 @@ import { providerFacts } from '../../src/main/discovery/provider-facts'
 import { externalOrigins } from '../../src/main/external-origins'
 import { isAllowedExternalUrl } from '../../src/shared/external'
 import { appPasswordPage, needsBrowserSignIn, providerKind } from '../../src/renderer/src/steps/signin/hints'
-import { runCli } from '../../src/main/cli/index'
+import { cliInProcess } from '../cli/process'
 import type { DiscoveryResult, ServerSettings } from '../../src/shared/domain'
 import { discoverOffline } from './offline'
 
@@ -90,13 +90,13 @@ describe('the provider table', () => {
   })
 
   it('the CLI prints what the table says', async () => {
-    let out = ''
-    const io = { stdout: (t: string) => (out += t), stderr: () => undefined, stdin: process.stdin, env: { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'cli-')) } }
-    expect(await runCli(['discover', 'a@gmail.com', '--offline', '--json'], io)).toBe(0)
-    const result = (JSON.parse(out) as { result: DiscoveryResult }).result
+    const env = { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'cli-')) }
+    const json = await cliInProcess(['discover', 'a@gmail.com', '--offline', '--json'], { env })
+    expect(json.code).toBe(0)
+    const result = (JSON.parse(json.stdout) as { result: DiscoveryResult }).result
     expect(result.candidates.find((c) => c.source === 'builtin')?.provider).toMatchObject({ id: 'gmail', appPasswordUrl: gmail.signIn.appPasswordUrl })
-    out = ''
-    expect(await runCli(['discover', 'a@gmail.com', '--offline'], io)).toBe(0)
-    expect(out).toContain(`App password: ${gmail.signIn.appPasswordUrl}`)
+    const human = await cliInProcess(['discover', 'a@gmail.com', '--offline'], { env })
+    expect(human.code).toBe(0)
+    expect(human.stdout).toContain(`App password: ${gmail.signIn.appPasswordUrl}`)
   })
 })
