@@ -45,6 +45,17 @@ export function requestErrorCode(code: string, otherwise: DiagnosisCode): Diagno
   return otherwise
 }
 
+const HTTP_TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|EPROTO)/
+const HTTP_CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL'])
+
+/** An HTTP request's system error code as the discovery reason it ends with (net/http.ts). */
+export function requestFailureReason(code: string): 'nxdomain' | 'tls' | 'connect' | 'protocol' {
+  if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'NXDOMAIN') return 'nxdomain'
+  if (HTTP_TLS_CODES.test(code)) return 'tls'
+  if (HTTP_CONNECT_CODES.has(code)) return 'connect'
+  return 'protocol'
+}
+
 /** A nodemailer failure as a diagnosis. */
 export function smtpError(err: unknown, stage: SmtpStage, security: string): AppError {
   const e = err as { code?: string; responseCode?: number; response?: string; command?: string; message?: string }

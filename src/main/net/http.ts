@@ -7,6 +7,7 @@ import https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { secureContextFor } from './trust'
 import type { SourceReason } from '../../shared/source-reason'
+import { requestFailureReason } from '../diagnosis/library'
 
 export type HttpReason =
   | 'timeout'
@@ -73,9 +74,6 @@ export interface HttpResponse {
   leftDomain: boolean
 }
 
-const TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|EPROTO)/
-const CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL'])
-
 export function inDomain(host: string, domain: string): boolean {
   const h = host.toLowerCase().replace(/\.$/, '')
   const d = domain.toLowerCase().replace(/\.$/, '')
@@ -94,9 +92,10 @@ export function statusReason(status: number): SourceReason {
 
 function classify(err: NodeJS.ErrnoException, url: string): HttpError {
   const code = err.code ?? ''
-  if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'NXDOMAIN') return new HttpError('nxdomain', url, `${new URL(url).hostname} not found`, code)
-  if (TLS_CODES.test(code)) return new HttpError('tls', url, `TLS: ${code}`, code)
-  if (CONNECT_CODES.has(code)) return new HttpError('connect', url, `connection failed: ${code}`, code)
+  const reason = requestFailureReason(code)
+  if (reason === 'nxdomain') return new HttpError('nxdomain', url, `${new URL(url).hostname} not found`, code)
+  if (reason === 'tls') return new HttpError('tls', url, `TLS: ${code}`, code)
+  if (reason === 'connect') return new HttpError('connect', url, `connection failed: ${code}`, code)
   return new HttpError('protocol', url, `request failed: ${code || err.message}`.slice(0, 300), code)
 }
 
