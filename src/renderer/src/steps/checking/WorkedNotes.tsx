@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { Probe } from '../../../../shared/verify'
 import { ltrValue } from '../../components/Ltr'
+import { SMTP_RELAY_PORT } from '../../../../shared/ports'
 
 /**
  * What the user should know about the servers that worked, on the result itself rather than
@@ -15,7 +16,7 @@ export function WorkedNotes({ probes }: { probes: Probe[] }): React.JSX.Element 
       const text = t(`checking.usernameForm.${p.usernameForm}`, { username: ltrValue(p.settings.username, i18n.dir()) })
       notes.set(`form-${p.usernameForm}-${p.settings.username}`, text)
     }
-    if (p.role === 'outgoing' && p.settings.port === 25) notes.set('port25', t('checking.port25'))
+    if (p.role === 'outgoing' && p.settings.port === SMTP_RELAY_PORT) notes.set('port25', t('checking.port25'))
   }
   if (!notes.size) return null
   return (
