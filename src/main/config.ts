@@ -29,8 +29,10 @@ export interface Config {
   clientsEnv: Record<string, string | undefined>
   /** Keychain service name under which passwords are stored. */
   keychainService: string
-  /** Optional admin policy file (OAuth client ids and similar); see policy-location.ts. */
+  /** Optional admin policy file (src/main/policy/); where it is looked for: policy-location.ts. */
   policyFile?: string
+  /** The policy file came from where only an administrator can write (the organisation's). */
+  policyManaged?: boolean
   /** Folder of files shipped with the app (providers.json, isp/). */
   resourcesDir: string
 }
@@ -56,6 +58,7 @@ export function loadConfig(
   resourcesDir = defaultResourcesDir()
 ): Config {
   const caFiles = pathList(env.MAIL_SETUP_EXTRA_CA)
+  const policy = findPolicyFile(env)
   const base: Config = {
     dnsServers: list(env.MAIL_SETUP_DNS),
     extraCaPem: caFiles.map((f) => readFileSync(f, 'utf8')),
@@ -68,7 +71,8 @@ export function loadConfig(
     clientsHome: env.MAIL_SETUP_CLIENTS_HOME || homedir(),
     clientsEnv: env.MAIL_SETUP_CLIENTS_HOME ? {} : { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, APPDATA: env.APPDATA, LOCALAPPDATA: env.LOCALAPPDATA },
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
-    policyFile: findPolicyFile(env)?.file,
+    policyFile: policy?.file,
+    policyManaged: policy?.managed,
     resourcesDir
   }
   return { ...base, ...overrides }

@@ -6,6 +6,7 @@ import { AccountStore } from './accounts/store'
 import { createCredentialStore, type CredentialStore } from './credentials/store'
 import { SessionSecrets } from './session-secrets'
 import { StopMemory } from './verify/stop-memory'
+import { policyOf, type Policy } from './policy'
 
 export interface Services {
   config: Config
@@ -17,6 +18,8 @@ export interface Services {
   secrets: SessionSecrets
   /** "Slow down" and "locked" answers, held for the session's later checks (verify/stop-memory.ts). */
   signInStops: StopMemory
+  /** The organisation's policy (src/main/policy/), read on first use. */
+  readonly policy: Policy
 }
 
 export function createServices(config: Config): Services {
@@ -31,6 +34,9 @@ export function createServices(config: Config): Services {
     accounts: new AccountStore(config.userDataDir),
     credentials: createCredentialStore(config.keychainService),
     secrets: new SessionSecrets(),
-    signInStops: new StopMemory()
+    signInStops: new StopMemory(),
+    get policy() {
+      return policyOf(config)
+    }
   }
 }

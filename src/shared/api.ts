@@ -9,6 +9,7 @@ import { DetectedClient } from './clients'
 import { DomainHealth, HostCheck, PublishFiles, RecheckRow } from './domain-health'
 import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_LIST } from './bulk-check'
 import { DiscoveryResult, IncomingProtocol, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
+import { PolicyView } from './policy'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
 import { SetupChoices } from './setup'
 
@@ -39,7 +40,9 @@ export const operations = {
       platform: z.string(),
       keychainService: z.string(),
       /** The window can show a save dialog; browser mode downloads instead. */
-      canSaveFiles: z.boolean()
+      canSaveFiles: z.boolean(),
+      /** The organisation's policy as the wizard shows it (src/main/policy/ enforces it). */
+      policy: PolicyView
     })
   },
   /** start(address): a new setup session (or a new search in this one) and what discovery found. */

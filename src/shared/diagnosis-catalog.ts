@@ -5,7 +5,7 @@
 import type { Diagnosis, DiagnosisCode } from './diagnosis'
 
 /** The CLI's exit codes (docs/cli.md). */
-export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6, cancelled: 130 } as const
+export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6, policy: 7, policyInvalid: 8, cancelled: 130 } as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export const DIAGNOSIS_GROUPS = [
@@ -20,6 +20,7 @@ export const DIAGNOSIS_GROUPS = [
   'oauth',
   'keychain',
   'files',
+  'policy',
   'other'
 ] as const
 export type DiagnosisGroup = (typeof DIAGNOSIS_GROUPS)[number]
@@ -94,6 +95,12 @@ export const CATALOG: Record<DiagnosisCode, CatalogEntry> = {
   'file-write-failed': e('files', true, EXIT.export),
   'client-running': e('files', true, EXIT.export),
   'accounts-file-corrupt': e('files', false, EXIT.export),
+  // the organisation's policy (src/main/policy/): only its IT can change what it allows
+  'policy-locked': e('policy', false, EXIT.policy),
+  'policy-protocol': e('policy', false, EXIT.policy),
+  'policy-security': e('policy', false, EXIT.policy),
+  'policy-format-hidden': e('policy', false, EXIT.policy),
+  'policy-invalid': e('policy', false, EXIT.policyInvalid),
   // the user stopped it; running it again is the remedy
   cancelled: e('other', true, EXIT.cancelled),
   // the format or server cannot do what was asked

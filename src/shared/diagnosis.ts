@@ -70,6 +70,12 @@ export const DiagnosisCode = z.enum([
   // a mail program is running with the profile an account was to be written into
   'client-running',
   'accounts-file-corrupt',
+  // the organisation's policy (src/main/policy/): a request it does not allow, or a file it cannot use
+  'policy-locked',
+  'policy-protocol',
+  'policy-security',
+  'policy-format-hidden',
+  'policy-invalid',
   // everything else
   'cancelled',
   'unsupported',

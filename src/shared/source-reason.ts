@@ -14,6 +14,8 @@ export const SOURCE_REASONS = [
   'source-timeout',
   'timeout',
   'internal',
+  // the organisation's policy fixed the servers: no source was asked
+  'policy',
   // nothing published
   'no-match',
   'no-mx',

@@ -77,7 +77,7 @@ describe('provider table', () => {
   it('recognises Microsoft from the ISPDB oAuth2 element and uses the policy client id and tenant', async () => {
     const table = await loadProviderTable({
       resourcesDir,
-      policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } }, other: { ignored: true } })
+      policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } } })
     })
     const c = resolveClient(table, { oauth2: ispdbOAuth2('office365.com.xml') })
     expect(c.providerId).toBe('microsoft')
@@ -135,10 +135,12 @@ describe('provider table', () => {
     expect(await codeOf(() => resolveClient(table, { oauth2: { issuer: 'http://id.example.org', scope: 'mail' } }))).toBe('oauth-server-error')
   })
 
-  it('rejects a malformed policy file with a typed error', async () => {
-    await expect(loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { tenant: 'bad tenant/../' } } } }) })).rejects.toMatchObject({
-      diagnosis: { code: 'internal' }
-    })
+  it('takes nothing from a malformed policy file (a bad tenant, an unknown key): not even its valid client id', async () => {
+    for (const bad of [{ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'bad tenant/../' } } } }, { oauth: { providers: { microsoft: { clientId: 'org-app-id' } } }, other: true }]) {
+      const table = await loadProviderTable({ resourcesDir, policyFile: policy(bad) })
+      expect(table.policy).toEqual({ providers: {}, issuers: {} })
+      expect(codeOf(() => resolveClient(table, { providerId: 'microsoft' }))).toBe('oauth-client-missing')
+    }
   })
 
   it('lets the system browser open configured sign-in pages and nothing else', async () => {

@@ -17,6 +17,7 @@ import { diagnose } from '../../shared/diagnosis-catalog'
 import type { BulkService } from '../helpdesk/bulk'
 import type { SourceReport } from '../../shared/domain'
 import type { HostCheck } from '../../shared/domain-health'
+import { policyView, visibleFormats } from '../policy'
 
 export interface DoorHooks {
   /** Which door, for appInfo only: behaviour follows the capabilities below, never this name. */
@@ -52,7 +53,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
         door: hooks.door,
         platform: process.platform,
         keychainService: config.keychainService,
-        canSaveFiles: Boolean(hooks.chooseSavePath)
+        canSaveFiles: Boolean(hooks.chooseSavePath),
+        policy: policyView(services.policy)
       }
     },
     discover: (req) => setup.start(req),
@@ -86,7 +88,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async listFormats() {
       const { listFormats } = await import('../export')
-      return { formats: listFormats() }
+      return { formats: visibleFormats(services.policy.rules, listFormats()) }
     },
 
     async detectClients() {

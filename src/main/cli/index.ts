@@ -1,6 +1,7 @@
 // The `mail-setup` command line: the same API as the wizard, for helpdesks and scripts.
 // Exit codes (docs/cli.md): 0 ok, 1 internal error, 2 usage, 3 discovery failed,
-// 4 verification failed, 5 export failed, 6 only settings nothing vouches for (no consent).
+// 4 verification failed, 5 export failed, 6 only settings nothing vouches for (no consent),
+// 7 the organisation's policy does not allow it.
 // Only what every command needs is imported here: the services, the API and the output
 // formatting are loaded once the arguments are read, so --help and --version load nothing more.
 import { parseArgs } from 'node:util'
@@ -9,6 +10,7 @@ import { loadConfig, type Config } from '../config'
 import type { DoorHooks, Handlers, dispatch } from '../api/handlers'
 import type { EventPayload, OperationName, Request, Response, Result } from '../../shared/api'
 import type { Diagnosis } from '../../shared/diagnosis'
+import type { Policy } from '../policy'
 import type { Candidate, IncomingProtocol, ServerSettings } from '../../shared/domain'
 import type { SetupChoices } from '../../shared/setup'
 import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
@@ -79,7 +81,8 @@ const OPTIONS = {
   resume: { type: 'boolean' },
   concurrency: { type: 'string' },
   'per-server': { type: 'string' },
-  'allow-plain-passwords': { type: 'boolean' }
+  'allow-plain-passwords': { type: 'boolean' },
+  policy: { type: 'string' }
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -104,6 +107,19 @@ class Failure extends Error {
 const verifyExit = (d: Diagnosis | undefined): number => (d ? exitFor(d.code) : EXIT.verification)
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
+  const said: Said = {}
+  const code = await runCommand(argv, rawIo, said)
+  // Whom to ask (the organisation's policy), under every failure, as on the wizard's error cards.
+  if (code !== EXIT.ok && code !== EXIT.usage && said.support && !argv.includes('--json')) rawIo.stderr(`${said.support}\n`)
+  return code
+}
+
+/** What a command learnt that runCli says after it: the policy's support contact. */
+interface Said {
+  support?: string
+}
+
+async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number> {
   // Every byte written goes through the terminal (or JSON) escaping of streams.ts.
   const io = safeStreams(rawIo, argv.includes('--json'))
   let values: Values
@@ -134,7 +150,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   const report = (data: unknown): void => io.stdout(json ? `${JSON.stringify({ ok: true, command, result: data }, null, 2)}\n` : `${String(data)}\n`)
   try {
     if (values.password !== undefined) throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
-    const config = cliConfig(values, io.env)
+    // --policy FILE: the policy for this run, unless the organisation's own is in force (policy-location.ts).
+    const config = cliConfig(values, values.policy ? { ...io.env, MAIL_SETUP_POLICY: values.policy } : io.env)
     // A connected server that has sent nothing yet is said once per probe (recorder.ts).
     const saidQuiet = new Set<string>()
     const quiet = ({ probe }: EventPayload<'verify'>): void => {
@@ -153,8 +170,12 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
       }
     }
     const services = createServices(config)
+    const { policyProblem, supportLine } = await import('./policy-notes')
+    said.support = supportLine(services.policy)
+    const problem = policyProblem(services.policy)
+    if (problem && !json) io.stderr(`${problem}\n`)
     const handlers = createHandlers(services, hooks)
-    const ctx: Ctx = { handlers, dispatch, values, io, json, report }
+    const ctx: Ctx = { handlers, policy: services.policy, dispatch, values, io, json, report }
     const notice = (command === 'discover' || command === 'verify') && addressArg ? domainWarning(addressArg) : undefined
     if (notice) io.stderr(`${notice}\n`)
     switch (command) {
@@ -194,7 +215,7 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
       return EXIT.usage
     }
     if (err instanceof Failure) {
-      if (json) jsonFailure(io, command, err.diagnosis, err.exitCode)
+      if (json) jsonFailure(io, command, err.diagnosis, err.exitCode, undefined, said.support)
       else io.stderr(`${formatDiagnosis(err.diagnosis)}\n`)
       return err.exitCode
     }
@@ -204,12 +225,13 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
 }
 
 /** The --json answer for a failed command: what was done so far, the diagnosis, the exit code. */
-function jsonFailure(io: Io, command: string | undefined, error: unknown, exitCode: number, result?: unknown): void {
-  io.stdout(`${JSON.stringify({ ok: false, command, ...(result === undefined ? {} : { result }), error, exitCode }, null, 2)}\n`)
+function jsonFailure(io: Io, command: string | undefined, error: unknown, exitCode: number, result?: unknown, support?: string): void {
+  io.stdout(`${JSON.stringify({ ok: false, command, ...(result === undefined ? {} : { result }), error, exitCode, ...(support ? { support } : {}) }, null, 2)}\n`)
 }
 
 interface Ctx {
   handlers: Handlers
+  policy: Policy
   dispatch: typeof dispatch
   values: Values
   io: Io

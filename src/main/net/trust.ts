@@ -123,27 +123,32 @@ export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], p
   }
 }
 
-// One TLS context per CA list for the life of the process (the list is built once at start-up).
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3'
+
+// One TLS context per CA list and lowest TLS version for the life of the process (the list is
+// built once at start-up; an organisation's policy may ask for TLS 1.3).
 // For a store built here the context starts from Node's bundled roots, which Node keeps parsed
 // in one shared store, and adds only the CAs beyond them (the OS bundle is mostly the same
 // Mozilla list): the same trust anchors as passing all ~160 as `ca`, which costs 40-100 ms of
 // CPU at the first HTTPS request on a busy machine (OpenSSL also lists every CA passed as a
 // client-CA name, one by one), against 3-12 ms.
-const contexts = new WeakMap<string[], SecureContext>()
-export function secureContextFor(ca: string[]): SecureContext {
-  let ctx = contexts.get(ca)
+const contexts = new WeakMap<string[], Map<TlsVersion, SecureContext>>()
+export function secureContextFor(ca: string[], minVersion: TlsVersion = 'TLSv1.2'): SecureContext {
+  let byVersion = contexts.get(ca)
+  if (!byVersion) contexts.set(ca, (byVersion = new Map()))
+  let ctx = byVersion.get(minVersion)
   if (!ctx) {
     const store = stores.get(ca)
     // Without `ca`, Node starts the context from its bundled roots; `context` is the native
     // side Node's own tls code adds CAs through.
-    const native = store && (tls.createSecureContext({ minVersion: 'TLSv1.2' }) as SecureContext & { context?: { addCACert?(pem: string): void } })
+    const native = store && (tls.createSecureContext({ minVersion }) as SecureContext & { context?: { addCACert?(pem: string): void } })
     if (native && typeof native.context?.addCACert === 'function') {
       for (const pem of store.beyondBundled) native.context.addCACert(pem)
       ctx = native
     } else {
-      ctx = tls.createSecureContext({ ca, minVersion: 'TLSv1.2' })
+      ctx = tls.createSecureContext({ ca, minVersion })
     }
-    contexts.set(ca, ctx)
+    byVersion.set(minVersion, ctx)
   }
   return ctx
 }

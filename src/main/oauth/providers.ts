@@ -9,6 +9,7 @@ import type { Config } from '../config'
 import { fail } from '../errors'
 import { issuerUrl } from './metadata'
 import { oauthAvailability } from './availability'
+import { policyOf, type OAuthPolicy } from '../policy'
 
 const httpsUrl = z.string().url().max(2048).refine((u) => u.startsWith('https://'), 'https only')
 const tenant = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/)
@@ -37,17 +38,7 @@ export type ProviderEntry = z.infer<typeof ProviderEntry>
 
 export const ProvidersFile = z.object({ version: z.literal(1), providers: z.array(ProviderEntry).max(50) })
 
-const Override = z.object({ clientId: clientId.optional(), tenant: tenant.optional(), scope: z.string().max(2048).optional() })
-const PolicyFile = z.object({
-  oauth: z
-    .object({
-      providers: z.record(z.string().max(50), Override).default({}),
-      /** Keyed by issuer as autoconfig names it (host or https URL). */
-      issuers: z.record(z.string().max(300), Override).default({})
-    })
-    .optional()
-})
-export type OAuthPolicy = { providers: Record<string, z.infer<typeof Override>>; issuers: Record<string, z.infer<typeof Override>> }
+export type { OAuthPolicy } from '../policy'
 
 export interface ProviderTable {
   providers: ProviderEntry[]
@@ -62,14 +53,10 @@ async function readJson(path: string): Promise<unknown> {
   return JSON.parse(text)
 }
 
-export async function loadProviderTable(config: Pick<Config, 'resourcesDir' | 'policyFile'>): Promise<ProviderTable> {
+/** The shipped providers with the policy's client ids (an unusable policy file adds none: policy/file.ts). */
+export async function loadProviderTable(config: Pick<Config, 'resourcesDir' | 'policyFile' | 'policyManaged'>): Promise<ProviderTable> {
   const file = ProvidersFile.parse(await readJson(join(config.resourcesDir, 'oauth-providers.json')))
-  let policy: OAuthPolicy = { providers: {}, issuers: {} }
-  if (config.policyFile) {
-    const parsed = PolicyFile.safeParse(await readJson(config.policyFile))
-    if (!parsed.success) fail('internal', { detail: `policy file ${config.policyFile}: ${parsed.error.issues[0]?.message ?? 'invalid'}` })
-    if (parsed.data.oauth) policy = { providers: parsed.data.oauth.providers, issuers: parsed.data.oauth.issuers }
-  }
+  const policy: OAuthPolicy = policyOf(config).rules.oauth ?? { providers: {}, issuers: {} }
   return { providers: file.providers, policy }
 }
 

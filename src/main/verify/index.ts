@@ -12,6 +12,7 @@ import { HostLimiter, RankedRun, mostTelling, type RoleResult } from './schedule
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
+import type { TlsVersion } from '../net/trust'
 import { diagnose } from '../../shared/diagnosis-catalog'
 
 export type { Secret } from './secret'
@@ -22,6 +23,8 @@ export interface VerifyContext {
   ca: string[]
   signal: AbortSignal
   onProbe(probe: Probe): void
+  /** The lowest TLS version accepted; TLS 1.2 unless the organisation's policy asks for 1.3. */
+  minTls?: TlsVersion
   /** Shorter deadlines for tests and benchmarks; the defaults suit real networks. */
   timing?: Partial<Timing>
   /** "Slow down" and "locked" answers held across the checks of one session (stop-memory.ts). */
@@ -92,6 +95,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
           exception: exceptionFor(base.exceptions, settings),
           dns: run.dns,
           ca: ctx.ca,
+          minTls: ctx.minTls,
           timing,
           signal,
           onProbe,

@@ -9,6 +9,7 @@ import type { ServerSettings } from '../../shared/domain'
 import type { TLSSocket } from 'node:tls'
 import type { CertificateInfo, HostException, Probe } from '../../shared/verify'
 import type { Dns } from '../net/dns'
+import type { TlsVersion } from '../net/trust'
 import { fail, toDiagnosis } from '../errors'
 import { diagnose as build } from '../../shared/diagnosis-catalog'
 import { offersOAuth, onlyOAuth } from '../diagnosis/classify'
@@ -66,6 +67,8 @@ export interface ProbeInput {
   exception?: HostException
   dns: Dns
   ca: string[]
+  /** The lowest TLS version accepted (an organisation's policy may raise it to TLS 1.3). */
+  minTls?: TlsVersion
   timing: Timing
   signal: AbortSignal
   onProbe(probe: Probe): void
@@ -122,7 +125,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     let caps: Capabilities
     let greeting = ''
     if (settings.security === 'tls') {
-      const sock = await rec.step('tls', firstBytes(t.tlsMs), signal, (s) => handshake(raw, settings.host, input.ca, s), (x) => x.getProtocol() ?? '', t.quietMs)
+      const sock = await rec.step('tls', firstBytes(t.tlsMs), signal, (s) => handshake(raw, settings.host, input.ca, s, input.minTls), (x) => x.getProtocol() ?? '', t.quietMs)
       await certStep(sock)
       io = new LineSocket(sock, rec)
       const conn = io
@@ -142,7 +145,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
           // Anything sent before the handshake could be an injected command (CVE-2011-0411 kind).
           if (plain.pending()) fail('starttls-failed', { detail: 'the server sent data before the TLS handshake' })
           try {
-            return await handshake(plain.detach(), settings.host, input.ca, s)
+            return await handshake(plain.detach(), settings.host, input.ca, s, input.minTls)
           } catch (err) {
             if (s.aborted) throw err
             // Cut off mid-way, or not TLS at all, keep their own headlines; the rest is STARTTLS failing.

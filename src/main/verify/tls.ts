@@ -6,7 +6,7 @@ import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertific
 import type { Duplex } from 'node:stream'
 import type { CertificateInfo, HostException } from '../../shared/verify'
 import { AppError } from '../errors'
-import { secureContextFor, storeOf } from '../net/trust'
+import { secureContextFor, storeOf, type TlsVersion } from '../net/trust'
 
 export { secureContextFor } from '../net/trust'
 
@@ -19,14 +19,14 @@ export function serverName(host: string): string | undefined {
  * Handshakes without letting Node reject the certificate, so the certificate step can say
  * exactly what is wrong with it. Nothing is sent over the socket before that step passes.
  */
-export function handshake(socket: Socket | Duplex, host: string, ca: string[], signal: AbortSignal): Promise<TLSSocket> {
+export function handshake(socket: Socket | Duplex, host: string, ca: string[], signal: AbortSignal, minVersion: TlsVersion = 'TLSv1.2'): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const tlsSocket = connect({
       socket: socket as Socket,
       servername: serverName(host),
-      secureContext: secureContextFor(ca),
-      rejectUnauthorized: false,
-      minVersion: 'TLSv1.2'
+      // The context carries the lowest version (Node ignores a minVersion beside a secureContext).
+      secureContext: secureContextFor(ca, minVersion),
+      rejectUnauthorized: false
     })
     const onAbort = (): void => {
       tlsSocket.destroy()
