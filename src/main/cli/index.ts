@@ -40,6 +40,9 @@ const USAGE = `Usage:
   mail-setup check --csv FILE [--out FILE] [--html FILE] [--resume] [--state FILE] [--concurrency N]
                    [--per-server N] [--allow-plain-passwords] [--json]
   mail-setup domain <domain> [--server URL]... [--publish DIR] [--recheck] [--username-form address|local] [--json]
+  mail-setup setup --address ADDRESS --export FORMAT --out FILE [--policy FILE] [--pop] [--name NAME] [--no-keychain]
+                   (--password-env VAR | --password-ref env:VAR|keychain:KEY|cmd:COMMAND | --password-stdin) [--json]
+                   (silent: no prompts, the exit code says how it went; docs/admin.md)
 
 The password comes from --password-stdin or the MAIL_SETUP_PASSWORD environment variable,
 never from an argument. Server URLs: imaps://host:993, imap://host:143 (STARTTLS),
@@ -82,7 +85,11 @@ const OPTIONS = {
   concurrency: { type: 'string' },
   'per-server': { type: 'string' },
   'allow-plain-passwords': { type: 'boolean' },
-  policy: { type: 'string' }
+  policy: { type: 'string' },
+  address: { type: 'string' },
+  export: { type: 'string' },
+  'password-env': { type: 'string' },
+  'password-ref': { type: 'string' }
 } as const
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values']
@@ -163,6 +170,8 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
       door: 'cli',
       version: APP_VERSION,
       emit(event, payload) {
+        // setup is silent: no progress lines.
+        if (command === 'setup') return
         if (!json && event === 'verify') quiet(payload as EventPayload<'verify'>)
         if (json || event !== 'discovery') return
         const p = payload as { kind: string; report?: Parameters<typeof formatSource>[0] }
@@ -203,6 +212,22 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
           { servers: (values.server ?? []).map(parseServerFlag), usernameForm: values['username-form'], publish: values.publish, recheck: Boolean(values.recheck) },
           { check: (request) => call(ctx, 'checkDomain', request), report, stderr: io.stderr, json }
         )
+      }
+      case 'setup': {
+        const { setupCommand } = await import('./setup')
+        const flags = { policy: values.policy, address: values.address, format: values.export, out: values.out, passwordEnv: values['password-env'], passwordRef: values['password-ref'], passwordStdin: Boolean(values['password-stdin']), pop: Boolean(values.pop), name: values.name, noKeychain: Boolean(values['no-keychain']) }
+        return await setupCommand(flags, {
+          services,
+          handlers,
+          dispatch,
+          env: io.env,
+          stdin: rawIo.stdin,
+          // Silent: nothing on success but with --json; the diagnosis on stderr on failure.
+          done: ({ exitCode, diagnosis, result }) => {
+            if (json) io.stdout(`${JSON.stringify({ ok: exitCode === EXIT.ok, command, ...(diagnosis ? { error: diagnosis } : { result }), exitCode, ...(said.support && diagnosis ? { support: said.support } : {}) }, null, 2)}\n`)
+            else if (diagnosis) io.stderr(`${formatDiagnosis(diagnosis)}\n`)
+          }
+        })
       }
       default:
         throw new UsageError(`unknown command ${quoteArg(command)}`)
