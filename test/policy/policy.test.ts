@@ -52,6 +52,7 @@ const locked = () => ({
   ]
 })
 const password = { kind: 'password', password: bench.users.alice.password } as const
+const alice = (): string => bench.users.alice.address
 const codeOf = (r: Result<unknown>): string | undefined => (r.ok ? undefined : r.error.code)
 
 describe('locked servers', () => {
@@ -142,6 +143,29 @@ describe('allowed protocols and security', () => {
       const r = await api({ organisation: org, security: { minTlsVersion: 'TLSv1.3' } })<{ incoming?: { certificate?: { tlsVersion?: string } } }>('verify', { runId: 'v', address: bench.users.alice.address, incoming: [server('imap', bench.ports.imaps, 'tls')], outgoing: [], credentials: password })
       expect(r.ok && r.value.incoming?.certificate?.tlsVersion).toBe('TLSv1.3')
     })
+  })
+})
+
+describe('discover and verify in one run (discoverVerify)', () => {
+  type Run = { discovery: { candidates: Array<{ id: string }> }; candidateId?: string; verify?: { incoming?: { settings: ServerSettings }; outgoing?: { settings: ServerSettings }; probes: Array<{ settings: ServerSettings }> } }
+
+  it('checks only the locked servers, and refuses another user name for them', async () => {
+    const call = api(locked())
+    const r = await call<Run>('discoverVerify', { runId: 'dv', address: alice(), credentials: password, protocols: ['imap'] })
+    expect(r.ok && r.value.candidateId).toBe('policy')
+    const probed = r.ok ? (r.value.verify?.probes ?? []).map((p) => `${p.settings.host}:${p.settings.port}`) : []
+    expect(new Set(probed)).toEqual(new Set([`${bench.mailHost}:${bench.ports.imaps}`, `${bench.mailHost}:${bench.ports.submission}`]))
+    expect(r.ok && r.value.verify?.incoming && r.value.verify.outgoing).toBeTruthy()
+    expect(codeOf(await call('discoverVerify', { runId: 'dv', address: alice(), credentials: password, protocols: ['imap'], username: 'alice' }))).toBe('policy-locked')
+  })
+
+  it('IMAP only refuses POP; TLS only probes no STARTTLS server', async () => {
+    expect(codeOf(await api({ organisation: org, protocols: { incoming: ['imap'] } })('discoverVerify', { runId: 'dv', address: alice(), credentials: password, protocols: ['pop3'] }))).toBe('policy-protocol')
+    const r = await api({ organisation: org, security: { allowed: ['tls'] } })<Run>('discoverVerify', { runId: 'dv', address: alice(), credentials: password, protocols: ['imap'] })
+    const securities = r.ok ? (r.value.verify?.probes ?? []).map((p) => p.settings.security) : []
+    expect(securities.length).toBeGreaterThan(0)
+    expect(new Set(securities)).toEqual(new Set(['tls']))
+    expect(r.ok && r.value.verify?.outgoing?.settings.port).toBe(bench.ports.submissions)
   })
 })
 

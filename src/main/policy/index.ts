@@ -6,7 +6,7 @@ import { readPolicy, type Policy } from './file'
 
 export type { Policy, PolicyFile, OAuthPolicy } from './file'
 export { policyView } from './file'
-export { checkFormat, checkProtocol, checkServers, allowedDiscovery, lockedDiscovery, lockedFor, visibleFormats } from './rules'
+export { allowedServers, checkFormat, checkProtocol, checkServers, allowedDiscovery, lockedDiscovery, lockedFor, visibleFormats } from './rules'
 
 const loaded = new WeakMap<object, Policy>()
 

@@ -98,6 +98,11 @@ export function allowedDiscovery(rules: PolicyFile, result: DiscoveryResult): Di
   return { ...result, candidates }
 }
 
+/** A candidate's servers without those the policy does not allow (discoverVerify's choice of servers). */
+export function allowedServers(rules: PolicyFile, picked: { incoming: ServerSettings[]; outgoing: ServerSettings[] }): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
+  return { incoming: picked.incoming.filter((s) => allowedServer(rules, s)), outgoing: picked.outgoing.filter((s) => allowedServer(rules, s)) }
+}
+
 export function visibleFormats(rules: PolicyFile, formats: ExportFormatInfo[]): ExportFormatInfo[] {
   const hidden = rules.exports?.hidden ?? []
   return formats.filter((f) => !hidden.includes(f.id))
