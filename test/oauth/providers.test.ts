@@ -139,7 +139,7 @@ describe('provider table', () => {
     for (const bad of [{ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'bad tenant/../' } } } }, { oauth: { providers: { microsoft: { clientId: 'org-app-id' } } }, other: true }]) {
       const table = await loadProviderTable({ resourcesDir, policyFile: policy(bad) })
       expect(table.policy).toEqual({ providers: {}, issuers: {} })
-      expect(codeOf(() => resolveClient(table, { providerId: 'microsoft' }))).toBe('oauth-client-missing')
+      expect(await codeOf(() => resolveClient(table, { providerId: 'microsoft' }))).toBe('oauth-client-missing')
     }
   })
 
