@@ -77,11 +77,15 @@ describe('locked servers', () => {
     // Another user name is another server setting too.
     const renamed = await call('verify', { runId: 'v', address: bench.users.alice.address, incoming: [server('imap', bench.ports.imaps, 'tls', 'alice')], outgoing: [server('smtp', bench.ports.submission, 'starttls')], credentials: password })
     expect(codeOf(renamed)).toBe('policy-locked')
-    // Saving (the CLI's export --incoming/--outgoing path) and the round trip obey the same rule.
-    const account = { address: bench.users.alice.address, displayName: '', incoming: server('imap', bench.ports.imap, 'starttls'), outgoing: server('smtp', bench.ports.submission, 'starttls'), authKind: 'password', source: 'manual' }
-    expect(codeOf(await call('saveAccount', { account, storePassword: false }))).toBe('policy-locked')
-    expect(codeOf(await call('roundTrip', { runId: 'r', address: bench.users.alice.address, incoming: account.incoming, outgoing: account.outgoing, credentials: password }))).toBe('policy-locked')
-    expect((await call('saveAccount', { account: { ...account, incoming: server('imap', bench.ports.imaps, 'tls') }, storePassword: false })).ok).toBe(true)
+    // Planning other servers for a save (the CLI's export --incoming/--outgoing path) and the round trip obey the same rule.
+    const address = bench.users.alice.address
+    const incoming = server('imap', bench.ports.imap, 'starttls')
+    const outgoing = server('smtp', bench.ports.submission, 'starttls')
+    expect(codeOf(await call('plan', { address, incoming: [incoming], outgoing: [outgoing] }))).toBe('policy-locked')
+    expect(codeOf(await call('roundTrip', { runId: 'r', address, incoming, outgoing, credentials: password }))).toBe('policy-locked')
+    // The session that signed in to the locked servers saves them.
+    const sessionId = ok.ok ? (ok.value as { sessionId: string }).sessionId : ''
+    expect((await call('saveAccount', { sessionId, storePassword: false })).ok).toBe(true)
   })
 
   it('leaves other domains to discovery', async () => {
@@ -177,7 +181,9 @@ describe('export formats and the view the wizard gets', () => {
     expect(ids).toContain('thunderbird-autoconfig')
     expect(ids).not.toContain('k9s')
     expect(ids).not.toContain('outlook-prf')
-    const saved = await call<{ account: { id: string } }>('saveAccount', { account: { address: bench.users.alice.address, displayName: '', incoming: server('imap', bench.ports.imaps, 'tls'), outgoing: server('smtp', bench.ports.submission, 'starttls'), authKind: 'password', source: 'manual' }, storePassword: false })
+    const planned = await call<{ sessionId: string }>('plan', { address: bench.users.alice.address, incoming: [server('imap', bench.ports.imaps, 'tls')], outgoing: [server('smtp', bench.ports.submission, 'starttls')] })
+    const sessionId = planned.ok ? planned.value.sessionId : ''
+    const saved = await call<{ account: { id: string } }>('saveAccount', { sessionId, unchecked: true, storePassword: false })
     const accountId = saved.ok ? saved.value.account.id : ''
     expect(await call('exportProfile', { accountId, format: 'k9s' })).toMatchObject({ ok: false, error: { code: 'policy-format-hidden', params: { format: 'k9s' } } })
     expect((await call('exportProfile', { accountId, format: 'thunderbird-autoconfig' })).ok).toBe(true)

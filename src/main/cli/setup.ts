@@ -129,27 +129,14 @@ async function run(flags: SetupFlags, io: SetupIo): Promise<unknown> {
   if (!candidate) throw new Stop(SETUP_EXIT.noSettings, diagnose('no-settings-found'))
   // No consent can be given silently: settings nothing vouches for get no password.
   if (unconfirmed) throw new Stop(SETUP_EXIT.unconfirmed, unconfirmed)
-  const incoming = candidate.incoming.filter((s) => s.protocol === protocol)
-  if (!incoming.length) throw new Stop(SETUP_EXIT.noSettings, diagnose('no-settings-found', { params: { protocol: protocol.toUpperCase() }, detail: `${candidate.providerName ?? 'the provider'} offers no ${protocol.toUpperCase()}` }))
+  if (!candidate.incoming.some((s) => s.protocol === protocol)) throw new Stop(SETUP_EXIT.noSettings, diagnose('no-settings-found', { params: { protocol: protocol.toUpperCase() }, detail: `${candidate.providerName ?? 'the provider'} offers no ${protocol.toUpperCase()}` }))
 
-  const verified = await call('verify', { runId: 'setup', address: found.address, incoming, outgoing: candidate.outgoing, credentials: { kind: 'password', password } })
-  if (!verified.incoming || !verified.outgoing) throw new Stop(SETUP_EXIT.signIn, verified.diagnosis ?? diagnose('internal', { detail: 'not verified' }))
+  // The setup session plans from its own record: only the session, the choices and the password go back.
+  const verified = await call('verify', { runId: 'setup', sessionId: found.sessionId, choices: { candidateId: candidate.id, protocol }, credentials: { kind: 'password', password } })
+  if (!verified.incoming || !verified.outgoing || verified.diagnosis) throw new Stop(SETUP_EXIT.signIn, verified.diagnosis ?? diagnose('internal', { detail: 'not verified' }))
 
   const storePassword = !flags.noKeychain && (policy.rules.defaults?.storePassword ?? true)
-  const saved = await call('saveAccount', {
-    account: {
-      address: found.address,
-      displayName: flags.name ?? '',
-      incoming: verified.incoming.settings,
-      outgoing: verified.outgoing.settings,
-      authKind: 'password',
-      providerName: candidate.providerName,
-      source: candidate.source,
-      folders: verified.incoming.folders,
-      verifiedAt: new Date().toISOString()
-    },
-    storePassword
-  })
+  const saved = await call('saveAccount', { sessionId: found.sessionId, ...(flags.name ? { displayName: flags.name } : {}), storePassword })
   try {
     const file = await call('exportProfile', { accountId: saved.account.id, format: flags.format as Request<'exportProfile'>['format'] })
     const data = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8')

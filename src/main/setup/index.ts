@@ -19,6 +19,7 @@ import { planServers, type Plan, type Typed } from './plan'
 import { accountDraft, type Verified } from './account'
 import { SetupSessions, type SetupSession } from './session'
 import type { SetupContext } from './context'
+import { allowedDiscovery, allowedServers, checkFormat, checkProtocol, checkServers, lockedDiscovery } from '../policy'
 
 type In<K extends keyof typeof operations> = z.output<(typeof operations)[K]['request']>
 
@@ -41,9 +42,15 @@ export class Setup {
     const { address } = normalizeAddress(req.address)
     const prior = req.sessionId ? this.sessions.get(req.sessionId) : undefined
     const session = prior?.address === address ? prior : this.sessions.open(address)
-    const { config, dns } = this.ctx.services
+    const { config, dns, policy } = this.ctx.services
+    // Servers the organisation locked for this domain: no source is asked (policy/rules.ts).
+    const locked = lockedDiscovery(policy, address)
+    if (locked) {
+      session.found(locked)
+      return { ...locked, sessionId: session.id }
+    }
     const { discover } = await import('../discovery')
-    const found = await this.ctx.withRun(req.runId, (signal) =>
+    const searched = await this.ctx.withRun(req.runId, (signal) =>
       discover(address, {
         config,
         dns,
@@ -56,6 +63,7 @@ export class Setup {
         onCandidate: (candidate) => this.ctx.emit('discovery', { kind: 'candidate', runId: req.runId, candidate })
       })
     )
+    const found = allowedDiscovery(policy.rules, searched)
     session.found(found)
     return { ...found, sessionId: session.id }
   }
@@ -71,8 +79,8 @@ export class Setup {
   async verify(req: In<'verify'>): Promise<Response<'verify'>> {
     const session = this.sessionOf(req)
     const { address } = session
-    const secret = await this.ctx.secretFor(address, req.credentials)
     const plan = await this.planFor(session, req.choices, req)
+    const secret = await this.ctx.secretFor(address, req.credentials)
     // A new plan drops the last check before this one runs (cancelled, it leaves nothing to save).
     session.planned(plan)
     const { dns } = this.ctx.services
@@ -81,7 +89,7 @@ export class Setup {
       redactValue(
         await verify(
           { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
-          { dns, ca: this.ctx.services.ca, signal, stops: this.ctx.services.signInStops, onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+          { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, stops: this.ctx.services.signInStops, onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
         )
       )
     )
@@ -110,17 +118,40 @@ export class Setup {
   async discoverVerify(req: In<'discoverVerify'>): Promise<Response<'discoverVerify'>> {
     const { address } = normalizeAddress(req.address)
     const session = this.sessions.open(address)
+    const { policy } = this.ctx.services
+    for (const protocol of req.protocols) checkProtocol(policy.rules, protocol)
+    checkServers(policy.rules, address, req.incoming ?? [], req.outgoing ?? [])
     const secret = await this.ctx.secretFor(address, req.credentials)
     const choices: SetupChoices = { protocol: req.protocols[0], ...(req.protocols.length > 1 ? { everyProtocol: true } : {}), username: req.username }
     const typed: Typed = { incoming: req.incoming, outgoing: req.outgoing }
     const select = (c: Candidate): Plan => {
       try {
-        return planServers([c], { ...choices, candidateId: c.id }, typed)
+        const plan = planServers([c], { ...choices, candidateId: c.id }, typed)
+        return { ...plan, ...allowedServers(policy.rules, plan) }
       } catch {
         return { incoming: [], outgoing: [], protocol: choices.protocol ?? 'imap' }
       }
     }
     const { config, dns } = this.ctx.services
+    // Servers the organisation locked for this domain: no search, only they are checked.
+    const locked = lockedDiscovery(policy, address)
+    if (locked) {
+      const candidate = locked.candidates[0]!
+      const plan = { ...select(candidate), candidate }
+      checkServers(policy.rules, address, plan.incoming, plan.outgoing)
+      const { verify } = await import('../verify')
+      const result = await this.ctx.withRun(req.runId, async (signal) =>
+        redactValue(
+          await verify(
+            { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
+            { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, stops: this.ctx.services.signInStops, onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+          )
+        )
+      )
+      session.found(locked)
+      this.checked(session, plan, req, secret.kind, result)
+      return redactValue({ sessionId: session.id, discovery: locked, candidateId: candidate.id, verify: result })
+    }
     const [{ discoverAndVerify }, { chooseCandidate }] = await Promise.all([import('../verify/pipeline'), import('../discovery/consent')])
     let unconfirmed: Response<'discoverVerify'>['unconfirmed']
     const run = await this.ctx.withRun(req.runId, (signal) =>
@@ -140,6 +171,7 @@ export class Setup {
           dns,
           ca: this.ctx.services.ca,
           signal,
+          minTls: this.minTls(),
           stops: this.ctx.services.signInStops,
           onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }),
           discovery: {
@@ -155,9 +187,10 @@ export class Setup {
       )
     )
     const verify = run.verify && redactValue(run.verify)
-    session.found(run.discovery)
+    const discovery = allowedDiscovery(policy.rules, run.discovery)
+    session.found(discovery)
     if (run.candidate && verify) this.checked(session, { ...select(run.candidate), candidate: run.candidate }, req, secret.kind, verify)
-    return redactValue({ sessionId: session.id, discovery: run.discovery, candidateId: run.candidate?.id, verify, unconfirmed })
+    return redactValue({ sessionId: session.id, discovery, candidateId: run.candidate?.id, verify, unconfirmed })
   }
 
   /** A test message through the session's verified servers (or one typed pair), read back. */
@@ -167,13 +200,14 @@ export class Setup {
     const outgoing = req.outgoing ?? session.verified?.outgoing.settings
     const credentials = req.credentials ?? session.credentials
     if (!incoming || !outgoing || !credentials) fail('internal', { detail: 'nothing signed in in this setup session yet' })
+    checkServers(this.ctx.services.policy.rules, session.address, [incoming], [outgoing])
     const secret = await this.ctx.secretFor(session.address, credentials)
     const { dns } = this.ctx.services
     const { roundTrip } = await import('../verify')
     return this.ctx.withRun(req.runId, (signal) =>
       roundTrip(
         { address: session.address, incoming, outgoing, secret, exceptions: req.exceptions ?? session.exceptions },
-        { dns, ca: this.ctx.services.ca, signal, onStage: (stage) => this.ctx.emit('roundTrip', { runId: req.runId, stage }) }
+        { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, onStage: (stage) => this.ctx.emit('roundTrip', { runId: req.runId, stage }) }
       )
     )
   }
@@ -196,6 +230,7 @@ export class Setup {
     }
     const oauth = authKind === 'oauth2' ? await this.ctx.oauth() : undefined
     const draft = accountDraft(session.address, req.displayName, from, (a) => oauth?.settingsOf(a))
+    checkServers(services.policy.rules, session.address, [draft.incoming], [draft.outgoing])
     const now = new Date().toISOString()
     const existing = session.accountId ? await services.accounts.get(session.accountId) : undefined
     const account: Account = { ...draft, id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? now, updatedAt: now }
@@ -228,6 +263,7 @@ export class Setup {
 
   /** export(format): a saved account's file, made by main each time it is asked for. */
   async exportFile(accountId: string, format: ExportFormatId): Promise<Response<'exportProfile'>> {
+    checkFormat(this.ctx.services.policy.rules, format)
     const account = await this.ctx.services.accounts.get(accountId)
     if (!account) fail('internal', { detail: `no account ${accountId}` })
     const { exportAccount } = await import('../export')
@@ -242,6 +278,11 @@ export class Setup {
     if (!path) return { saved: false }
     await writeUserFile(path, Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8'))
     return { saved: true, path }
+  }
+
+  /** The organisation's TLS floor, if it set one. */
+  private minTls() {
+    return this.ctx.services.policy.rules.security?.minTlsVersion
   }
 
   private existing(id: string): SetupSession {
@@ -260,7 +301,11 @@ export class Setup {
 
   /** The plan, refused for a candidate nothing vouches for unless the user consented. */
   private async planFor(session: SetupSession, choices: SetupChoices, typed: Typed): Promise<Plan> {
+    const { rules } = this.ctx.services.policy
+    // Discovery leaves out what the policy does not allow: say so rather than "not offered".
+    if (choices.protocol) checkProtocol(rules, choices.protocol)
     const plan = planServers(session.discovery?.candidates ?? [], choices, typed)
+    checkServers(rules, session.address, plan.incoming, plan.outgoing)
     if (plan.candidate?.trust.level === 'confirm' && !choices.acceptUntrusted) {
       const { unconfirmed } = await import('../discovery/consent')
       throw new AppError(unconfirmed(session.discovery ?? { candidates: [] }, plan.candidate))
