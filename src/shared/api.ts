@@ -8,7 +8,7 @@ import { Diagnosis } from './diagnosis'
 import { DetectedClient } from './clients'
 import { DomainHealth, HostCheck, PublishFiles, RecheckRow } from './domain-health'
 import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_LIST } from './bulk-check'
-import { DiscoveryResult, IncomingProtocol, OAuth2Settings, ServerSettings, SourceReport, Candidate } from './domain'
+import { DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport, Candidate } from './domain'
 import { PolicyView } from './policy'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
 import { SetupChoices } from './setup'
@@ -242,9 +242,13 @@ export const operations = {
     request: z.object({ runId, format: z.enum(['csv', 'html']) }),
     response: BulkReport
   },
-  /** Whether browser sign-in can work for these settings: a client ID exists (shipped or from policy). */
+  /**
+   * Whether browser sign-in can work for a candidate this session's discovery found: a client ID
+   * exists (shipped or from policy). Main reads the candidate's issuer and provider itself: a request
+   * carrying settings is refused by the contract.
+   */
   oauthAvailability: {
-    request: z.object({ oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
+    request: z.object({ sessionId, candidateId: z.string().min(1).max(200) }).strict(),
     response: z.object({
       available: z.boolean(),
       via: z.enum(['shipped', 'policy', 'registration']).optional(),
@@ -253,7 +257,8 @@ export const operations = {
     })
   },
   oauthBegin: {
-    request: z.object({ runId, address, oauth2: OAuth2Settings.optional(), providerId: z.string().max(100).optional() }),
+    /** The sign-in for the session's address with the named candidate's issuer (read in main). */
+    request: z.object({ runId, sessionId, candidateId: z.string().min(1).max(200) }).strict(),
     response: z.object({ sessionId: z.string(), authorizeUrl: z.string(), openedByMain: z.boolean() })
   },
   oauthComplete: {

@@ -9,6 +9,8 @@ import { createHandlers, dispatch } from '../../src/main/api/handlers'
 import { createServices } from '../../src/main/services'
 import { loadConfig } from '../../src/main/config'
 import { codeOf } from '../expect/diagnosis'
+import type { Candidate } from '../../src/shared/domain'
+import { oauthAutoconfig } from './autoconfig'
 
 const resourcesDir = join(process.cwd(), 'resources')
 const ISSUER = 'https://sso.example.org'
@@ -47,11 +49,24 @@ describe('oauthAvailability', () => {
 
   it('the API answers without the client ID itself', async () => {
     const policy = policyFile({ oauth: { issuers: { [ISSUER]: { clientId: 'org-client' } } } })
-    const services = createServices(loadConfig({ ...process.env, MAIL_SETUP_POLICY: policy }))
+    // Discovery finds the issuer offline in an ISP autoconfig file; gmail.com in the shipped table.
+    const isp = mkdtempSync(join(tmpdir(), 'oauth-availability-isp-'))
+    const servers: Array<['imap' | 'smtp', number]> = [['imap', 993], ['smtp', 465]]
+    writeFileSync(join(isp, 'example.org.xml'), oauthAutoconfig({ domain: 'example.org', displayName: 'Example', mailHost: 'mail.example.org', issuer: ISSUER, scope: 'mail', servers }))
+    const services = createServices(loadConfig({ ...process.env, MAIL_SETUP_POLICY: policy, MAIL_SETUP_ISP_DIRS: isp }))
     const handlers = createHandlers(services, { door: 'cli', emit: () => undefined, version: 'test' })
-    const yes = await dispatch(handlers, 'oauthAvailability', { oauth2: { issuer: ISSUER, scope: 'mail' } })
+    const named = async (address: string) => {
+      const found = await dispatch(handlers, 'discover', { runId: `find-${address}`, address, offline: true })
+      if (!found.ok) throw new Error(found.error.code)
+      const { sessionId, candidates } = found.value as { sessionId: string; candidates: Candidate[] }
+      return { sessionId, candidateId: candidates.find((c) => c.oauth2 || c.provider?.oauth)!.id }
+    }
+    const yes = await dispatch(handlers, 'oauthAvailability', await named('sam@example.org'))
     expect(yes).toEqual({ ok: true, value: { available: true, via: 'policy', providerName: 'sso.example.org' } })
-    const no = await dispatch(handlers, 'oauthAvailability', { providerId: 'google' })
+    const no = await dispatch(handlers, 'oauthAvailability', await named('sam@gmail.com'))
     expect(no).toEqual({ ok: true, value: { available: false, providerName: 'Google', providerId: 'google' } })
+    // What discovery found is named, never sent back: settings in the request are refused.
+    const sent = await dispatch(handlers, 'oauthAvailability', { ...(await named('sam@example.org')), oauth2: { issuer: ISSUER, scope: 'mail' } })
+    expect(sent).toMatchObject({ ok: false, error: { code: 'internal' } })
   })
 })

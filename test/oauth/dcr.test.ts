@@ -12,7 +12,7 @@ import { MAIL_SCOPE } from '../../src/main/oauth/registration'
 import type { ServerSettings } from '../../src/shared/domain'
 import type { VerifyResult } from '../../src/shared/verify'
 import { launchBrowser, openPage, signInRedirect } from './browser'
-import { startOAuthWorld, type OAuthWorld } from './setup'
+import { oauthCandidate, startOAuthWorld, type OAuthWorld } from './setup'
 
 let world: OAuthWorld
 let browser: Browser
@@ -42,10 +42,11 @@ describe('an issuer with a registration endpoint and no configured client ID', (
     const address = 'dana@example.test'
     const call = api()
     // The wizard offers browser sign-in: a client ID can exist through registration.
-    expect(await call('oauthAvailability', { oauth2: { issuer: world.oauth.issuer, scope: '' } })).toMatchObject({ available: true, via: 'registration' })
+    const named = await oauthCandidate(call, address)
+    expect(await call('oauthAvailability', named)).toMatchObject({ available: true, via: 'registration' })
     expect(world.oauth.registered).toHaveLength(0)
-    // As PACC names it: an issuer and no scope.
-    const begun = await call<{ sessionId: string; authorizeUrl: string }>('oauthBegin', { runId: 'd1', address, oauth2: { issuer: world.oauth.issuer, scope: '' } })
+    // The issuer autoconfig named, with no client ID: main registers one.
+    const begun = await call<{ sessionId: string; authorizeUrl: string }>('oauthBegin', { runId: 'd1', ...named })
     expect(world.oauth.registered).toHaveLength(1)
     const reg = world.oauth.registered[0]!
     expect(reg).toMatchObject({ applicationType: 'native', authMethod: 'none', redirectUris: ['http://127.0.0.1/oauth/callback'] })
@@ -78,10 +79,11 @@ describe('an issuer with a registration endpoint and no configured client ID', (
 
   it('after a restart, reuses the client ID from the keychain instead of registering again', async () => {
     const before = world.oauth.registered.length
-    const begun = await api()<{ sessionId: string; authorizeUrl: string }>('oauthBegin', { runId: 'd2', address: 'erin@example.test', oauth2: { issuer: world.oauth.issuer, scope: '' } })
+    const call = api()
+    const begun = await call<{ sessionId: string; authorizeUrl: string }>('oauthBegin', { runId: 'd2', ...(await oauthCandidate(call, 'erin@example.test')) })
     expect(world.oauth.registered).toHaveLength(before)
     expect(new URL(begun.authorizeUrl).searchParams.get('client_id')).toBe(world.oauth.registered[0]!.clientId)
-    await api()('cancel', { runId: 'd2' }).catch(() => undefined)
+    await call('cancel', { runId: 'd2' }).catch(() => undefined)
   })
 })
 

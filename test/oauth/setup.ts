@@ -13,6 +13,7 @@ import { createDns } from '../../src/main/net/dns'
 import { createCredentialStore, type CredentialStore } from '../../src/main/credentials/store'
 import { OAuthService } from '../../src/main/oauth'
 import type { OAuth2Settings } from '../../src/shared/domain'
+import { oauthAutoconfig } from './autoconfig'
 
 /** The test CA and one certificate it issued for the loopback hosts. */
 export interface TestPki {
@@ -53,7 +54,12 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number; registrat
   const userDataDir = join(world.dir, 'user-data')
   mkdirSync(userDataDir)
   writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: opts.registration ? {} : { [oauth.issuer]: { clientId: oauth.clientId } } } }))
+  // Discovery finds the issuer where the wizard would: an ISP autoconfig file naming it in <oAuth2>.
+  const ispDir = join(world.dir, 'isp')
+  mkdirSync(ispDir)
+  writeFileSync(join(ispDir, 'example.test.xml'), oauthAutoconfig({ domain: 'example.test', displayName: 'Example', mailHost: mailAddress, issuer: oauth.issuer, scope: oauth.scope, servers: [['imap', 993], ['pop3', 995], ['smtp', 465]] }))
   const config = loadConfig({}, {
+    ispDirs: [ispDir],
     policyFile,
     keychainService: 'Mail Setup OAuth Test',
     dnsServers: [],
@@ -75,4 +81,12 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number; registrat
     service: (o = {}) => new OAuthService({ config, dns, ca: [pki.caPem], credentials, ...o }),
     stop: () => world.stop()
   }
+}
+
+/** A setup session that found `address`'s OAuth2 candidate: what oauthBegin and oauthAvailability name. */
+export async function oauthCandidate(call: <T>(name: string, req: unknown) => Promise<T>, address: string): Promise<{ sessionId: string; candidateId: string }> {
+  const found = await call<{ sessionId: string; candidates: Array<{ id: string; oauth2?: unknown }> }>('discover', { runId: `find-${address}`, address, offline: true })
+  const candidate = found.candidates.find((c) => c.oauth2)
+  if (!candidate) throw new Error(`discovery found no OAuth2 candidate for ${address}`)
+  return { sessionId: found.sessionId, candidateId: candidate.id }
 }

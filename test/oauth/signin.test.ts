@@ -13,7 +13,7 @@ import type { ServerSettings } from '../../src/shared/domain'
 import type { EventName, EventPayload, Result } from '../../src/shared/api'
 import type { RoundTripResult, VerifyResult } from '../../src/shared/verify'
 import { launchBrowser, openPage, signIn } from './browser'
-import { startOAuthWorld, type OAuthWorld } from './setup'
+import { oauthCandidate, startOAuthWorld, type OAuthWorld } from './setup'
 import { codeOf } from '../expect/diagnosis'
 import { AppError } from '../../src/main/errors'
 
@@ -68,10 +68,18 @@ function refused(uri: string): Promise<boolean> {
 type Begin = { sessionId: string; authorizeUrl: string; openedByMain: boolean }
 
 describe('OAuth2 sign-in to real mail servers', () => {
+  it('refuses a request that carries OAuth2 settings: main reads them from the session it found them in', async () => {
+    const { call } = door('browser')
+    const named = await oauthCandidate(call, 'zoe@example.test')
+    expect(await codeOf(() => call('oauthBegin', { runId: 'r-zoe', ...named, oauth2: world.oauth2 }))).toBe('internal')
+    expect(await codeOf(() => call('oauthAvailability', { ...named, providerId: 'google' }))).toBe('internal')
+    expect(await call('oauthAvailability', named)).toMatchObject({ available: true, via: 'policy' })
+  })
+
   it('signs in through the API (browser mode) and verifies IMAP, POP3 and SMTP with the token', async () => {
     const address = 'alice@example.test'
     const { call, events } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-alice', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-alice', ...(await oauthCandidate(call, address)) })
     expect(begun.openedByMain).toBe(false)
     const page = await openPage(browser, begun.authorizeUrl)
     expect(await signIn(page, address)).toContain('You can close this tab')
@@ -138,7 +146,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
   it('keeps nothing for a wizard abandoned after sign-in: the token lived in memory only', async () => {
     const address = 'oscar@example.test'
     const { call } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-oscar', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-oscar', ...(await oauthCandidate(call, address)) })
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
@@ -158,7 +166,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
     // The keychain as on a system without keytar's native module.
     services.credentials = createCredentialStore(world.config.keychainService, { load: () => Promise.reject(new Error('keytar.node: cannot open shared object file')) })
     const { call } = door('browser', undefined, services)
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-peggy', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-peggy', ...(await oauthCandidate(call, address)) })
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const { incoming, outgoing } = servers(address)
@@ -180,7 +188,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
   it('does the send-then-fetch round trip with the token, as with a password', async () => {
     const address = 'bob@example.test'
     const { call } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-bob', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-bob', ...(await oauthCandidate(call, address)) })
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const { incoming, outgoing } = servers(address)
@@ -218,7 +226,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
       void openPage(browser, url).then((page) => signIn(page, address))
       return true
     })
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-carol', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-carol', ...(await oauthCandidate(call, address)) })
     expect(begun.openedByMain).toBe(true)
     expect(opened).toBe(begun.authorizeUrl)
     const done = await call<{ username?: string }>('oauthComplete', { sessionId: begun.sessionId })
@@ -247,7 +255,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
     it(`refuses an answer whose state is ${label}, keeps waiting for the real one, and keeps nothing`, async () => {
       const address = `erin-${label}@example.test`
       const { call } = door('browser')
-      const begun = await call<Begin>('oauthBegin', { runId: `r-erin-${label}`, address, oauth2: world.oauth2 })
+      const begun = await call<Begin>('oauthBegin', { runId: `r-erin-${label}`, ...(await oauthCandidate(call, address)) })
       const url = new URL(begun.authorizeUrl)
       const redirectUri = url.searchParams.get('redirect_uri')!
       change(url)
@@ -268,7 +276,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
   it('reports the user cancelling on the sign-in page as oauth-denied', async () => {
     const address = 'frank@example.test'
     const { call } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-frank', address, oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-frank', ...(await oauthCandidate(call, address)) })
     const page = await openPage(browser, begun.authorizeUrl)
     await page.click('text=[ Cancel ]')
     await page.waitForURL(/127\.0\.0\.1:\d+\/oauth\/callback/)
@@ -293,7 +301,7 @@ describe('OAuth2 sign-in to real mail servers', () => {
 
   it('stops waiting when the run is cancelled through the API', async () => {
     const { call } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-heidi', address: 'heidi@example.test', oauth2: world.oauth2 })
+    const begun = await call<Begin>('oauthBegin', { runId: 'r-heidi', ...(await oauthCandidate(call, 'heidi@example.test')) })
     const redirectUri = new URL(begun.authorizeUrl).searchParams.get('redirect_uri')!
     expect(await call<{ cancelled: boolean }>('cancel', { runId: 'r-heidi' })).toEqual({ cancelled: true })
     expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')

@@ -10,7 +10,6 @@ import type { Services } from '../services'
 import { removePasswords } from '../credentials/entries'
 import { detectClients, evolutionSourcesDir, thunderbirdProfiles, type DetectOptions } from '../clients/detect'
 import { applyToEvolution, applyToThunderbird } from '../clients/apply'
-import { normalizeAddress } from '../../shared/address'
 import { isAllowedExternalUrl } from '../../shared/external'
 import { Setup, SetupContext } from '../setup'
 import { diagnose } from '../../shared/diagnosis-catalog'
@@ -134,11 +133,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async oauthAvailability(req) {
-      return (await ctx.oauth()).availability(req)
+      const { oauth2, providerId } = setup.oauthCandidate(req)
+      return (await ctx.oauth()).availability({ oauth2, providerId })
     },
 
     async oauthBegin(req) {
-      const { address } = normalizeAddress(req.address)
+      const { address, oauth2, providerId } = setup.oauthCandidate(req)
       // The run lives until the browser comes back, so cancel({runId}) stops the wait.
       const oauth = await ctx.oauth()
       const signal = ctx.runs.start(req.runId)
@@ -146,8 +146,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       try {
         begun = await oauth.begin({
           address,
-          oauth2: req.oauth2,
-          providerId: req.providerId,
+          oauth2,
+          providerId,
           signal,
           onState: (state, sessionId) => hooks.emit('oauth', { sessionId, state })
         })

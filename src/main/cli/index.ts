@@ -361,7 +361,7 @@ async function verifyChosen(ctx: Ctx, address: string, password: string | undefi
   let credentials: Credentials
   if (values.oauth) {
     // The same flow as the wizard's: the URL to open, then the loopback redirect.
-    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', address, oauth2: candidate?.oauth2, providerId: candidate?.providerId })
+    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', sessionId: sessionId ?? '', candidateId: candidate?.id ?? '' })
     io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
     const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId })
     credentials = { kind: 'oauth2', sessionId: done.sessionId }

@@ -11,6 +11,7 @@ import type { Credentials, HostException, VerifyResult } from '../../shared/veri
 import type { Candidate } from '../../shared/domain'
 import type { Secret } from '../verify'
 import { normalizeAddress } from '../../shared/address'
+import type { OAuth2Settings } from '../../shared/domain'
 import { AppError, fail } from '../errors'
 import { redactValue } from '../redact'
 import { removePasswords, savePassword } from '../credentials/entries'
@@ -283,6 +284,14 @@ export class Setup {
   /** The organisation's TLS floor, if it set one. */
   private minTls() {
     return this.ctx.services.policy.rules.security?.minTlsVersion
+  }
+
+  /** The address and the sign-in settings of a candidate this session's discovery found. */
+  oauthCandidate(req: { sessionId: string; candidateId: string }): { address: string; oauth2?: OAuth2Settings; providerId?: string } {
+    const session = this.existing(req.sessionId)
+    const candidate = session.discovery?.candidates.find((c) => c.id === req.candidateId)
+    if (!candidate) fail('internal', { detail: 'this setup session found no such candidate: search again' })
+    return { address: session.address, oauth2: candidate.oauth2, providerId: candidate.provider?.id ?? candidate.providerId }
   }
 
   private existing(id: string): SetupSession {

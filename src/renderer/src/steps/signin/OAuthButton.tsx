@@ -7,7 +7,6 @@ import { onEvent } from '../../events'
 import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
-import { oauthProviderId } from './hints'
 
 /** "Sign in with …" in the system browser (a new tab in browser mode) instead of a password. */
 export function OAuthButton({ candidate, provider, onStart }: { candidate: Candidate; provider: string; onStart?: () => void }): React.JSX.Element {
@@ -33,8 +32,7 @@ export function OAuthButton({ candidate, provider, onStart }: { candidate: Candi
     setBusy(runId)
     setPhase('')
     setError(undefined)
-    const providerId = oauthProviderId(candidate)
-    const begun = await api.oauthBegin({ runId, address: state.address, oauth2: candidate.oauth2, providerId })
+    const begun = await api.oauthBegin({ runId, sessionId: state.session?.id ?? '', candidateId: candidate.id })
     if (!begun.ok) {
       setBusy(undefined)
       return setError(begun.error)

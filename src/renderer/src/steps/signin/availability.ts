@@ -3,7 +3,8 @@
 import { useEffect, useState } from 'react'
 import type { Candidate } from '../../../../shared/domain'
 import { api } from '../../api'
-import { oauthProviderId, oauthProviderName, offersOAuth, type ProviderKind } from './hints'
+import { useWizard } from '../../wizard'
+import { oauthProviderName, offersOAuth, type ProviderKind } from './hints'
 
 export interface BrowserSignIn {
   /** 'none': these settings name no browser sign-in at all. */
@@ -16,12 +17,13 @@ export function useBrowserSignIn(candidate: Candidate | undefined, kind: Provide
   const offered = offersOAuth(candidate)
   const fallback = candidate && offered ? oauthProviderName(candidate) : ''
   const [answer, setAnswer] = useState<{ for: string; available: boolean; provider: string }>()
-  const key = candidate ? `${candidate.id}|${kind?.id ?? ''}` : ''
+  const sessionId = useWizard().state.session?.id ?? ''
+  const key = candidate ? `${sessionId}|${candidate.id}|${kind?.id ?? ''}` : ''
 
   useEffect(() => {
     if (!candidate || !offered) return
     let live = true
-    void api.oauthAvailability({ oauth2: candidate.oauth2, providerId: oauthProviderId(candidate) }).then((res) => {
+    void api.oauthAvailability({ sessionId, candidateId: candidate.id }).then((res) => {
       if (!live) return
       // An answer that did not come is read as "not available": never a button that cannot work.
       // A provider main's sign-in table knows is named as that table says (Google, Microsoft).
@@ -31,7 +33,7 @@ export function useBrowserSignIn(candidate: Candidate | undefined, kind: Provide
     return () => {
       live = false
     }
-  }, [candidate, offered, kind, key, fallback])
+  }, [candidate, offered, kind, key, fallback, sessionId])
 
   if (!offered) return { state: 'none', provider: '' }
   if (answer?.for !== key) return { state: 'asking', provider: fallback }
