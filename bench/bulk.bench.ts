@@ -10,14 +10,21 @@ import { join } from 'node:path'
 import { runCli } from '../src/main/cli'
 import { startBench } from '../test/world'
 
-const SIZES = process.argv.slice(2).map(Number).filter((n) => n > 0)
+const SIZES = process.argv
+  .slice(2)
+  .map(Number)
+  .filter((n) => n > 0)
 const sizes = SIZES.length ? SIZES : [1000, 10000]
 const MB = 1024 * 1024
 
 const bench = await startBench()
 try {
   const dir = mkdtempSync(join(tmpdir(), 'bulk-bench-'))
-  Object.assign(process.env, bench.info.env, { MAIL_SETUP_OFFLINE: '1', ALICE_PW: bench.users.alice.password, BOB_PW: bench.users.bob.password })
+  Object.assign(process.env, bench.info.env, {
+    MAIL_SETUP_OFFLINE: '1',
+    ALICE_PW: bench.users.alice.password,
+    BOB_PW: bench.users.bob.password
+  })
   console.log('| accounts | time | accounts/min | peak RSS | RSS at 25 % / 50 % / 75 % | verdicts |')
   console.log('|---|---|---|---|---|---|')
   for (const size of sizes) {
@@ -29,7 +36,12 @@ try {
     const timer = setInterval(() => samples.push(process.memoryUsage().rss), 100)
     let out = ''
     const t0 = performance.now()
-    const code = await runCli(['check', '--csv', list, '--json'], { stdout: (t) => (out += t), stderr: () => undefined, stdin: process.stdin, env: process.env })
+    const code = await runCli(['check', '--csv', list, '--json'], {
+      stdout: (t) => (out += t),
+      stderr: () => undefined,
+      stdin: process.stdin,
+      env: process.env
+    })
     const ms = performance.now() - t0
     clearInterval(timer)
     const summary = JSON.parse(out).result as { checked: number; ready: number }

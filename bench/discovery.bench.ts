@@ -21,7 +21,9 @@ const DEADLINE = Number(process.argv[3]) || 2000
 const REPO = resolve(import.meta.dirname, '..')
 const D = 'bench-discovery.example'
 
-const xml = (host: string): string => `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="${D}"><domain>${D}</domain>
+const xml = (
+  host: string
+): string => `<?xml version="1.0"?><clientConfig version="1.1"><emailProvider id="${D}"><domain>${D}</domain>
 <incomingServer type="imap"><hostname>${host}</hostname><port>993</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></incomingServer>
 <outgoingServer type="smtp"><hostname>${host}</hostname><port>465</port><socketType>SSL</socketType><username>%EMAILADDRESS%</username><authentication>password-cleartext</authentication></outgoingServer>
 </emailProvider></clientConfig>`
@@ -40,7 +42,8 @@ async function main(): Promise<void> {
   const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const host = String(req.headers.host ?? '').replace(/:\d+$/, '')
     const path = (req.url ?? '').split('?')[0]
-    if (host === 'ispdb.bench.example' && path === `/v1.1/${D}`) res.writeHead(200, { 'content-type': 'text/xml' }).end(xml(`ispdb.${D}`))
+    if (host === 'ispdb.bench.example' && path === `/v1.1/${D}`)
+      res.writeHead(200, { 'content-type': 'text/xml' }).end(xml(`ispdb.${D}`))
     else if (path === '/mail/config-v1.1.xml') res.writeHead(200, { 'content-type': 'text/xml' }).end(xml(`http.${D}`))
     else res.writeHead(404).end()
   }
@@ -62,7 +65,15 @@ async function main(): Promise<void> {
     [`_imaps._tcp.${D}`]: { SRV: [{ target: `imap.${D}`, port: 993 }] },
     [`_submissions._tcp.${D}`]: { SRV: [{ target: `smtp.${D}`, port: 465 }] }
   })
-  const config = loadConfig({}, { dnsServers: [dns.server], ispdbBaseUrl: 'https://ispdb.bench.example/v1.1/', ispDirs: [], resourcesDir: join(REPO, 'resources') })
+  const config = loadConfig(
+    {},
+    {
+      dnsServers: [dns.server],
+      ispdbBaseUrl: 'https://ispdb.bench.example/v1.1/',
+      ispDirs: [],
+      resourcesDir: join(REPO, 'resources')
+    }
+  )
   const appDns = createDns(config)
 
   const total: number[] = []

@@ -22,7 +22,9 @@ const REPO = resolve(import.meta.dirname, '..')
 
 /** The responseCode regex before issue 12, for the before/after figure. */
 const oldResponseCode = (text: string): string | undefined =>
-  /^\s*(?:\*\s+|\S+\s+)?(?:OK|NO|BAD|BYE|-ERR|\+OK)?\s*\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/i.exec(text)?.[1]?.toUpperCase()
+  /^\s*(?:\*\s+|\S+\s+)?(?:OK|NO|BAD|BYE|-ERR|\+OK)?\s*\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/i
+    .exec(text)?.[1]
+    ?.toUpperCase()
 
 function timeIt(fn: () => unknown, runs = 5): number {
   const xs: number[] = []
@@ -39,7 +41,9 @@ function lines(): void {
   for (const size of [4096, 16384, 65536]) {
     const line = `A1 ${' '.repeat(size)}x`
     const before = size <= 16384 ? `${timeIt(() => oldResponseCode(line)).toFixed(1)} ms` : 'skipped (minutes)'
-    console.log(`  ${String(size / 1024).padStart(3)} KB of spaces: before ${before}, now ${timeIt(() => responseCode(line)).toFixed(3)} ms`)
+    console.log(
+      `  ${String(size / 1024).padStart(3)} KB of spaces: before ${before}, now ${timeIt(() => responseCode(line)).toFixed(3)} ms`
+    )
   }
 }
 
@@ -50,7 +54,12 @@ async function serve(dir: string): Promise<void> {
   const ca = await createCa(join(dir, 'pki'))
   const cert = await ca.issueCert([HOST])
   const dns = await startDnsServer({})
-  const imap = await startFake({ host: allocLoopback(), port: 993, tls: { cert: cert.certPem, key: cert.keyPem }, handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
+  const imap = await startFake({
+    host: allocLoopback(),
+    port: 993,
+    tls: { cert: cert.certPem, key: cert.keyPem },
+    handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
+  })
   dns.set(HOST, 'A', [imap.host])
   process.send!({ dns: dns.server, caPem: ca.certPem })
 }
@@ -59,20 +68,47 @@ async function memory(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc
   if (!gc) {
     // npm run bench starts us without --expose-gc: measure in a child that has it.
-    const child = fork(import.meta.filename, ['memory', String(VERIFIES)], { execArgv: ['--expose-gc', '--import', 'tsx'] })
+    const child = fork(import.meta.filename, ['memory', String(VERIFIES)], {
+      execArgv: ['--expose-gc', '--import', 'tsx']
+    })
     await new Promise((r) => child.once('exit', r))
     return
   }
   const dir = await mkdtemp(join(tmpdir(), 'hardening-bench-'))
   const child = fork(import.meta.filename, ['serve', dir], { execArgv: ['--import', 'tsx'] })
-  const { dns, caPem } = await new Promise<{ dns: string; caPem: string }>((r) => child.once('message', (m) => r(m as { dns: string; caPem: string })))
+  const { dns, caPem } = await new Promise<{ dns: string; caPem: string }>((r) =>
+    child.once('message', (m) => r(m as { dns: string; caPem: string }))
+  )
   const host = HOST
-  const config = loadConfig({}, { dnsServers: [dns], extraCaPem: [caPem], ispDirs: [], userDataDir: join(dir, 'data'), resourcesDir: join(REPO, 'resources') })
+  const config = loadConfig(
+    {},
+    {
+      dnsServers: [dns],
+      extraCaPem: [caPem],
+      ispDirs: [],
+      userDataDir: join(dir, 'data'),
+      resourcesDir: join(REPO, 'resources')
+    }
+  )
   const handlers = createHandlers(createServices(config), { door: 'browser', version: 'bench', emit: () => undefined })
-  const settings = { protocol: 'imap' as const, host, port: 993, security: 'tls' as const, username: 'user@memory.example', auth: ['password-cleartext' as const] }
+  const settings = {
+    protocol: 'imap' as const,
+    host,
+    port: 993,
+    security: 'tls' as const,
+    username: 'user@memory.example',
+    auth: ['password-cleartext' as const]
+  }
   const once = async (i: number): Promise<void> => {
-    const r = await dispatch(handlers, 'verify', { runId: 'bench', address: 'user@memory.example', incoming: [settings], outgoing: [], credentials: { kind: 'password', password: `retry-${i}-${'x'.repeat(24)}` } })
-    if (!r.ok || !(r.value as { incoming?: unknown }).incoming) throw new Error(`verify ${i} failed: ${JSON.stringify(r).slice(0, 300)}`)
+    const r = await dispatch(handlers, 'verify', {
+      runId: 'bench',
+      address: 'user@memory.example',
+      incoming: [settings],
+      outgoing: [],
+      credentials: { kind: 'password', password: `retry-${i}-${'x'.repeat(24)}` }
+    })
+    if (!r.ok || !(r.value as { incoming?: unknown }).incoming)
+      throw new Error(`verify ${i} failed: ${JSON.stringify(r).slice(0, 300)}`)
   }
   const heap = async (): Promise<number> => {
     for (let i = 0; i < 3; i++) {
@@ -88,11 +124,15 @@ async function memory(): Promise<void> {
   const ms = (performance.now() - t) / VERIFIES
   const after = await heap()
   const per = (x: number): string => `${((x - before) / VERIFIES / 1024).toFixed(2)} KB`
-  console.log(`memory: ${VERIFIES} verifies in one process, ${ms.toFixed(1)} ms each; heap after GC ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB: ${per(after)} retained per verify`)
+  console.log(
+    `memory: ${VERIFIES} verifies in one process, ${ms.toFixed(1)} ms each; heap after GC ${(before / 1048576).toFixed(1)} → ${(after / 1048576).toFixed(1)} MB: ${per(after)} retained per verify`
+  )
   // Deadline timers that still hold a finished step's signal fire within the longest step deadline.
   await new Promise((r) => setTimeout(r, 16_000))
   const later = await heap()
-  console.log(`        16 s later (every step deadline passed): ${(later / 1048576).toFixed(1)} MB: ${per(later)} per verify`)
+  console.log(
+    `        16 s later (every step deadline passed): ${(later / 1048576).toFixed(1)} MB: ${per(later)} per verify`
+  )
   child.kill()
   await rm(dir, { recursive: true, force: true })
 }

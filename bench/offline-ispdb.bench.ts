@@ -56,7 +56,10 @@ async function main(): Promise<void> {
   const text = readFileSync(file, 'utf8')
   const at = text.indexOf(`\n${HEADING}\n`)
   if (at < 0) {
-    writeFileSync(file, `${text.trimEnd()}\n\n${HEADING}\n\nRun with \`npx tsx bench/offline-ispdb.bench.ts\`; each run appends its figures here.\n\n${lines.join('\n')}\n`)
+    writeFileSync(
+      file,
+      `${text.trimEnd()}\n\n${HEADING}\n\nRun with \`npx tsx bench/offline-ispdb.bench.ts\`; each run appends its figures here.\n\n${lines.join('\n')}\n`
+    )
   } else {
     const next = text.indexOf('\n## ', at + 1)
     const end = next < 0 ? text.length : next

@@ -43,11 +43,20 @@ try {
   const css = size(refs.filter((f) => f.endsWith('.css')))
 
   const userData = join(tmp, 'user-data')
-  const services = createServices(loadConfig({ ...process.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: userData }))
+  const services = createServices(
+    loadConfig({ ...process.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: userData })
+  )
   const server = await startBrowserServer({ services, rendererDir, version: 'bench' })
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ],
     env: { ...process.env, XDG_CONFIG_HOME: join(tmp, 'xdg-config'), XDG_CACHE_HOME: join(tmp, 'xdg-cache') }
   })
   const times: number[] = []

@@ -52,10 +52,14 @@ function outer(): number | undefined {
       return undefined
     }
     const self = fileURLToPath(import.meta.url)
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, ...process.execArgv, self, ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, [NS_ENV]: ns }
-    })
+    const r = spawnSync(
+      'ip',
+      ['netns', 'exec', ns, process.execPath, ...process.execArgv, self, ...process.argv.slice(2)],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, [NS_ENV]: ns }
+      }
+    )
     return r.status ?? 1
   } finally {
     sh('ip', 'netns', 'del', ns)
@@ -67,7 +71,8 @@ function kernelNote(): string {
   try {
     const config = execFileSync('zcat', ['/proc/config.gz'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()
     const off = (name: string): boolean => !new RegExp(`^${name}=[ym]$`, 'm').test(config)
-    if (off('CONFIG_NET_SCH_NETEM')) return `kernel ${release()} built without netem${off('CONFIG_MODULES') ? ' and without module support' : ''}`
+    if (off('CONFIG_NET_SCH_NETEM'))
+      return `kernel ${release()} built without netem${off('CONFIG_MODULES') ? ' and without module support' : ''}`
   } catch {
     // no /proc/config.gz: say only what was seen
   }
@@ -104,11 +109,16 @@ async function inner(mode: 'netem' | 'relay'): Promise<void> {
     dnsServer = `${at}:53`
   }
   const alice = bench.users.alice
-  const config = loadConfig({ MAIL_SETUP_DNS: dnsServer, MAIL_SETUP_EXTRA_CA: bench.ca.file, MAIL_SETUP_ISP_DIRS: '' }, { ispdbBaseUrl: 'https://ispdb.invalid/v1.1/' })
+  const config = loadConfig(
+    { MAIL_SETUP_DNS: dnsServer, MAIL_SETUP_EXTRA_CA: bench.ca.file, MAIL_SETUP_ISP_DIRS: '' },
+    { ispdbBaseUrl: 'https://ispdb.invalid/v1.1/' }
+  )
   const dns = createDns(config)
   const ca = [...rootCertificates, ...config.extraCaPem]
 
-  async function once(withSilent: boolean): Promise<{ discovery: number; total: number; incoming: string; silentState: string; candidate: string }> {
+  async function once(
+    withSilent: boolean
+  ): Promise<{ discovery: number; total: number; incoming: string; silentState: string; candidate: string }> {
     if (withSilent) zone.set(imapHost, 'A', [silentIp])
     else zone.remove(imapHost)
     const t0 = performance.now()
@@ -121,7 +131,8 @@ async function inner(mode: 'netem' | 'relay'): Promise<void> {
       deadlineMs: config.discoveryDeadlineMs,
       offline: false,
       onReport: (r) => {
-        if (process.env.MAIL_SETUP_BENCH_DEBUG === '1' && r.state !== 'started') console.log('source', r.source, r.state, r.ms, r.reason ?? '')
+        if (process.env.MAIL_SETUP_BENCH_DEBUG === '1' && r.state !== 'started')
+          console.log('source', r.source, r.state, r.ms, r.reason ?? '')
       },
       onCandidate: (c) => void (first ??= c)
     })
@@ -129,14 +140,22 @@ async function inner(mode: 'netem' | 'relay'): Promise<void> {
     const best = d.candidates[0]
     if (!best) throw new Error('discovery found nothing')
     const r = await verify(
-      { address: alice.address, incoming: best.incoming, outgoing: best.outgoing, secret: { kind: 'password', password: alice.password }, exceptions: [] },
+      {
+        address: alice.address,
+        incoming: best.incoming,
+        outgoing: best.outgoing,
+        secret: { kind: 'password', password: alice.password },
+        exceptions: []
+      },
       { dns, ca, signal: new AbortController().signal, onProbe: () => undefined }
     )
     const t2 = performance.now()
     if (process.env.MAIL_SETUP_BENCH_DEBUG === '1') {
       console.log('discovery ms', (t1 - t0).toFixed(0), 'verify ms', r.ms, 'wall', (t2 - t1).toFixed(0))
-      for (const p of r.probes) console.log(p.id, p.state, p.ms, p.steps.map((x) => `${x.name}:${x.state}:${x.ms ?? ''}`).join(' '))
-      for (const p of [r.incoming, r.outgoing]) for (const l of p?.transcript ?? []) console.log(`  ${p!.id} ${l.t} ${l.dir} ${l.text.slice(0, 100)}`)
+      for (const p of r.probes)
+        console.log(p.id, p.state, p.ms, p.steps.map((x) => `${x.name}:${x.state}:${x.ms ?? ''}`).join(' '))
+      for (const p of [r.incoming, r.outgoing])
+        for (const l of p?.transcript ?? []) console.log(`  ${p!.id} ${l.t} ${l.dir} ${l.text.slice(0, 100)}`)
     }
     if (!r.incoming || !r.outgoing) throw new Error(`not verified: ${r.diagnosis?.code} ${r.diagnosis?.detail ?? ''}`)
     const silentProbe = r.probes.find((p) => p.settings.host === imapHost)

@@ -40,7 +40,13 @@ interface Sample {
 async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Sample> {
   const stats = join(cwd, `stats-${process.hrtime.bigint()}.json`)
   const t0 = performance.now()
-  const profile = process.env.MAIL_SETUP_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.MAIL_SETUP_BENCH_PROFILE}`, `--cpu-prof-name=${args[0]!.replace(/^-+/, '')}-${process.hrtime.bigint()}.cpuprofile`] : []
+  const profile = process.env.MAIL_SETUP_BENCH_PROFILE
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${process.env.MAIL_SETUP_BENCH_PROFILE}`,
+        `--cpu-prof-name=${args[0]!.replace(/^-+/, '')}-${process.hrtime.bigint()}.cpuprofile`
+      ]
+    : []
   const child = spawn(process.execPath, [...profile, '--import', HOOK, join(REPO, 'bin', 'mail-setup.js'), ...args], {
     cwd,
     env: { ...env, MAIL_SETUP_BENCH_STATS: stats },
@@ -54,11 +60,20 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Prom
   })
   const code = await new Promise<number>((r) => child.on('exit', (c) => r(c ?? -1)))
   const ms = performance.now() - t0
-  const usage = JSON.parse(await readFile(stats, 'utf8').catch(() => {
-    throw new Error(`${args.join(' ')} exited ${code} without its figures:\n${stderr}`)
-  })) as NodeJS.ResourceUsage
+  const usage = JSON.parse(
+    await readFile(stats, 'utf8').catch(() => {
+      throw new Error(`${args.join(' ')} exited ${code} without its figures:\n${stderr}`)
+    })
+  ) as NodeJS.ResourceUsage
   await rm(stats, { force: true })
-  return { ms, cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000, rssMb: usage.maxRSS / 1024, code, slowAt, stderr }
+  return {
+    ms,
+    cpuMs: (usage.userCPUTime + usage.systemCPUTime) / 1000,
+    rssMb: usage.maxRSS / 1024,
+    code,
+    slowAt,
+    stderr
+  }
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -147,10 +162,36 @@ async function main(): Promise<void> {
     // guessing, whose lookups the run shares).
     const rows: Row[] = [
       { name: '`--help`', args: ['--help'], expect: 0, goalMs: 100, runs: RUNS },
-      { name: '`discover` of a built-in provider, offline', args: ['discover', 'someone@gmail.com', '--offline'], expect: 0, goalMs: 150, runs: RUNS },
-      { name: '`discover` of an HTTPS-autoconfig domain', args: ['discover', alice], expect: 0, floorRtts: 4, runs: RUNS },
-      { name: '`verify` of that domain (IMAP + SMTP signed in)', args: ['verify', alice, '--no-save'], expect: 0, goalMs: 300, floorRtts: 9, goalRatio: 1.5, runs: RUNS },
-      { name: '`verify` where the hosts accept TCP and never speak', args: ['verify', `alice@${QUIET}`, '--no-save'], expect: 4, goalMs: 5000, runs: Math.min(RUNS, 3) }
+      {
+        name: '`discover` of a built-in provider, offline',
+        args: ['discover', 'someone@gmail.com', '--offline'],
+        expect: 0,
+        goalMs: 150,
+        runs: RUNS
+      },
+      {
+        name: '`discover` of an HTTPS-autoconfig domain',
+        args: ['discover', alice],
+        expect: 0,
+        floorRtts: 4,
+        runs: RUNS
+      },
+      {
+        name: '`verify` of that domain (IMAP + SMTP signed in)',
+        args: ['verify', alice, '--no-save'],
+        expect: 0,
+        goalMs: 300,
+        floorRtts: 9,
+        goalRatio: 1.5,
+        runs: RUNS
+      },
+      {
+        name: '`verify` where the hosts accept TCP and never speak',
+        args: ['verify', `alice@${QUIET}`, '--no-save'],
+        expect: 4,
+        goalMs: 5000,
+        runs: Math.min(RUNS, 3)
+      }
     ]
 
     const local = await world(0)
@@ -177,24 +218,35 @@ async function main(): Promise<void> {
       if (networked) for (let i = 0; i < row.runs; i++) b.push(await runCli(row.args, delayed, cwd))
       const badB = b.find((s) => s.code !== row.expect)
       if (badB) throw new Error(`delayed ${row.args.join(' ')} exited ${badB.code}:\n${badB.stderr}`)
-      if (process.env.MAIL_SETUP_BENCH_DEBUG === '1') console.log(`${row.args.join(' ')}\n${a[0]!.stderr}\n${b[0]?.stderr ?? ''}`)
+      if (process.env.MAIL_SETUP_BENCH_DEBUG === '1')
+        console.log(`${row.args.join(' ')}\n${a[0]!.stderr}\n${b[0]?.stderr ?? ''}`)
       const m = median(a.map((s) => s.ms))
       const mb = b.length ? median(b.map((s) => s.ms)) : undefined
       const floor = row.floorRtts !== undefined ? row.floorRtts * RTT : undefined
-      const goal = [row.goalMs !== undefined ? `≤ ${fmt(row.goalMs)}` : '', row.goalRatio ? `≤ ${row.goalRatio}× floor` : ''].filter(Boolean).join('; ') || '—'
+      const goal =
+        [row.goalMs !== undefined ? `≤ ${fmt(row.goalMs)}` : '', row.goalRatio ? `≤ ${row.goalRatio}× floor` : '']
+          .filter(Boolean)
+          .join('; ') || '—'
       const met = row.goalMs === undefined ? '' : m <= row.goalMs ? ' ✓' : ' ✗'
-      const ratio = floor && mb !== undefined ? `${(mb / floor).toFixed(2)}×${row.goalRatio ? (mb / floor <= row.goalRatio ? ' ✓' : ' ✗') : ''}` : '—'
+      const ratio =
+        floor && mb !== undefined
+          ? `${(mb / floor).toFixed(2)}×${row.goalRatio ? (mb / floor <= row.goalRatio ? ' ✓' : ' ✗') : ''}`
+          : '—'
       table.push(
         `| ${row.name} | ${goal} | ${fmt(m)}${met} (${fmt(Math.min(...a.map((s) => s.ms)))}), ${fmt(median(a.map((s) => s.cpuMs)))} | ${mb !== undefined ? fmt(mb) : '—'} | ${floor ? `${row.floorRtts} RTT = ${fmt(floor)}` : '—'} | ${ratio} |`
       )
       if (row.args[0] === 'verify' && row.expect === 0) verifyRss = median(a.map((s) => s.rssMb))
       if (row.expect === 4) {
         const slow = a.map((s) => s.slowAt).filter((x): x is number => x !== undefined)
-        notes.push(`"not answering yet" shown after ${slow.length ? fmt(median(slow)) : 'never'} (median, local; goal ≤ 2 s) in ${slow.length}/${a.length} runs; with the delay ${b.length ? fmt(median(b.map((s) => s.slowAt ?? Infinity))) : '—'}`)
+        notes.push(
+          `"not answering yet" shown after ${slow.length ? fmt(median(slow)) : 'never'} (median, local; goal ≤ 2 s) in ${slow.length}/${a.length} runs; with the delay ${b.length ? fmt(median(b.map((s) => s.slowAt ?? Infinity))) : '—'}`
+        )
       }
       process.stdout.write(`${table[table.length - 1]}\n`)
     }
-    table.push(`| peak RSS of one \`verify\` | ≤ 120 MB | ${verifyRss.toFixed(0)} MB${verifyRss <= 120 ? ' ✓' : ' ✗'} | — | — | — |`)
+    table.push(
+      `| peak RSS of one \`verify\` | ≤ 120 MB | ${verifyRss.toFixed(0)} MB${verifyRss <= 120 ? ' ✓' : ' ✗'} | — | — | — |`
+    )
     out.push(
       `- ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} runs per row (silent host ${Math.min(RUNS, 3)}), built CLI run from a temporary folder, load average ${load} on ${spawnSync('nproc').stdout.toString().trim()} cores, Node ${process.version}:`,
       '',
@@ -221,7 +273,10 @@ async function append(lines: string[]): Promise<void> {
   const start = base.indexOf(heading)
   const next = base.indexOf('\n## ', start + heading.length)
   const end = next < 0 ? base.length : next
-  await writeFile(file, `${base.slice(0, start)}${base.slice(start, end).trimEnd()}\n\n${lines.join('\n')}\n${base.slice(end)}`)
+  await writeFile(
+    file,
+    `${base.slice(0, start)}${base.slice(start, end).trimEnd()}\n\n${lines.join('\n')}\n${base.slice(end)}`
+  )
 }
 
 main().then(

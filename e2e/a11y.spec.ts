@@ -15,8 +15,11 @@ for (const lang of ['en', 'ar'] as const) {
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
       const found: string[] = []
       await walkAllSteps(page, world, async (step) => {
-        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-        for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        const result = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+          .analyze()
+        for (const v of result.violations)
+          found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
         await shot(page, info, `${lang}-${theme}-${step}`)
       })
       expect(found).toEqual([])
@@ -26,16 +29,27 @@ for (const lang of ['en', 'ar'] as const) {
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`axe finds nothing on the unencrypted sign-in offer: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
-      const fake = await plaintextSmtp(world.bench, `smtp-${lang}-${theme}.plaintext.bench.test`, world.bench.users.alice, [587])
+    test(`axe finds nothing on the unencrypted sign-in offer: ${lang}, ${theme}`, async ({
+      wizard: page,
+      world
+    }, info) => {
+      const fake = await plaintextSmtp(
+        world.bench,
+        `smtp-${lang}-${theme}.plaintext.bench.test`,
+        world.bench.users.alice,
+        [587]
+      )
       try {
         await page.emulateMedia({ colorScheme: theme })
         if (lang !== 'en') await page.locator('.language select').selectOption(lang)
         await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
         const found: string[] = []
         await walkPlaintextOffer(page, world, fake.host, async (step) => {
-          const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-          for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+          const result = await new AxeBuilder({ page })
+            .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+            .analyze()
+          for (const v of result.violations)
+            found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
           await shot(page, info, `${lang}-${theme}-${step}`)
         })
         expect(found).toEqual([])
@@ -54,10 +68,14 @@ test('reduced motion: the progress spinner does not spin', async ({ wizard: page
     s.id = 'probe-spinner'
     document.body.append(s)
   })
-  const duration = await page.locator('#probe-spinner').evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
+  const duration = await page
+    .locator('#probe-spinner')
+    .evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
   expect(duration).toBeLessThan(0.01)
   await page.emulateMedia({ reducedMotion: 'no-preference' })
-  const normal = await page.locator('#probe-spinner').evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
+  const normal = await page
+    .locator('#probe-spinner')
+    .evaluate((el) => parseFloat(getComputedStyle(el).animationDuration))
   expect(normal).toBeGreaterThan(0.1)
 })
 
@@ -70,7 +88,10 @@ test.describe('at 800×600', () => {
       await walkAllSteps(page, world, async (step) => {
         const overflow = await page.evaluate(() => {
           const wide = (el: Element) => el.scrollWidth > el.clientWidth + 1
-          return { page: wide(document.documentElement), tables: [...document.querySelectorAll('.matrix-wrap')].filter(wide).length }
+          return {
+            page: wide(document.documentElement),
+            tables: [...document.querySelectorAll('.matrix-wrap')].filter(wide).length
+          }
         })
         if (overflow.page || overflow.tables) found.push(`${step}: too wide ${JSON.stringify(overflow)}`)
         // A time is one unit of reading: its number and unit never split over two lines.
@@ -84,7 +105,8 @@ test.describe('at 800×600', () => {
         )
         if (split) found.push(`${step}: ${split} times split over two lines`)
         const result = await new AxeBuilder({ page }).analyze()
-        for (const v of result.violations) found.push(`${step}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        for (const v of result.violations)
+          found.push(`${step}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
         await shot(page, info, `${lang}-800x600-${step}`)
       })
       expect(found).toEqual([])
@@ -94,15 +116,23 @@ test.describe('at 800×600', () => {
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`axe finds nothing in the helpdesk's domain and bulk checks: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+    test(`axe finds nothing in the helpdesk's domain and bulk checks: ${lang}, ${theme}`, async ({
+      wizard: page,
+      world
+    }, info) => {
       await page.emulateMedia({ colorScheme: theme })
       if (lang !== 'en') await page.locator('.language select').selectOption(lang)
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
       const found: string[] = []
       const check = async (step: string): Promise<void> => {
-        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
-        for (const v of result.violations) found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1)
+        const result = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+          .analyze()
+        for (const v of result.violations)
+          found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        const wide = await page.evaluate(
+          () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
+        )
         if (wide) found.push(`${step}: the page scrolls sideways`)
         await shot(page, info, `${lang}-${theme}-${step}`)
       }
@@ -121,7 +151,11 @@ for (const lang of ['en', 'ar'] as const) {
       await page.locator('.helpdesk-tools li:nth-child(3) button').click()
       await check('bulk-empty')
       const { alice } = world.bench.users
-      await page.locator('#bulk-file').setInputFiles({ name: 'list.csv', mimeType: 'text/csv', buffer: Buffer.from(`address,password_ref\n${alice.address},cmd:printf wrong\n`) })
+      await page.locator('#bulk-file').setInputFiles({
+        name: 'list.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`address,password_ref\n${alice.address},cmd:printf wrong\n`)
+      })
       await expect(page.locator('#bulk-commands')).toBeVisible()
       await check('bulk-consent')
       await page.locator('#bulk-commands').check()

@@ -8,6 +8,11 @@ test('Finding: every candidate names the registrable domain of its servers', asy
   const first = page.locator('.candidates .choice').first()
   await expect(first.locator('.server-domains')).toContainText('Servers at bench.test')
   // Shown whole: the text is not cut by an ellipsis.
-  expect(await first.locator('.server-domains strong').first().evaluate((el) => getComputedStyle(el).textOverflow)).not.toBe('ellipsis')
+  expect(
+    await first
+      .locator('.server-domains strong')
+      .first()
+      .evaluate((el) => getComputedStyle(el).textOverflow)
+  ).not.toBe('ellipsis')
   await expect(first.locator('.lookalike')).toHaveCount(0)
 })

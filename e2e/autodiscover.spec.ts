@@ -34,19 +34,28 @@ async function exchangeAutodiscover(world: World, domain: string, user: string, 
   const expected = `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`
   web.serve('https', host, '/autodiscover/autodiscover.xml', (req) => {
     if (req.method !== 'POST') return undefined
-    if (req.headers.authorization !== expected) return { status: 401, headers: { 'www-authenticate': 'Basic realm="autodiscover"' } }
+    if (req.headers.authorization !== expected)
+      return { status: 401, headers: { 'www-authenticate': 'Basic realm="autodiscover"' } }
     return { status: 200, type: 'text/xml; charset=utf-8', body: pox(world.bench, login) }
   })
   return {
     /** What the server was asked, in order. */
     get seen(): Seen[] {
-      return web.log.map((r) => ({ secure: r.scheme === 'https', method: r.method, path: r.url, authorization: r.headers.authorization }))
+      return web.log.map((r) => ({
+        secure: r.scheme === 'https',
+        method: r.method,
+        path: r.url,
+        authorization: r.headers.authorization
+      }))
     },
     close: () => web.close()
   }
 }
 
-test('Exchange Autodiscover behind sign-in: offered, asked with the password, checked without retyping it', async ({ wizard: page, world }) => {
+test('Exchange Autodiscover behind sign-in: offered, asked with the password, checked without retyping it', async ({
+  wizard: page,
+  world
+}) => {
   const { bench } = world
   const { alice } = bench.users
   // A domain only Autodiscover knows about; the mailbox behind it is alice's on the bench Dovecot.
@@ -56,9 +65,13 @@ test('Exchange Autodiscover behind sign-in: offered, asked with the password, ch
   try {
     await enterAddress(page, address)
     await expect(page.getByRole('status').filter({ hasText: 'No settings were found.' })).toBeVisible()
-    const offer = page.getByRole('region', { name: "Your organisation's Exchange server can tell us the settings after you sign in" })
+    const offer = page.getByRole('region', {
+      name: "Your organisation's Exchange server can tell us the settings after you sign in"
+    })
     await expect(offer).toBeVisible()
-    await expect(offer).toContainText(`Your password goes only to the Autodiscover service of ${domain}, over an encrypted connection.`)
+    await expect(offer).toContainText(
+      `Your password goes only to the Autodiscover service of ${domain}, over an encrypted connection.`
+    )
     // The first search reached the server but sent it no credentials.
     expect(exchange.seen.some((r) => r.secure && r.method === 'POST')).toBe(true)
     expect(exchange.seen.filter((r) => r.authorization)).toEqual([])
@@ -90,7 +103,9 @@ test('Exchange Autodiscover behind sign-in: offered, asked with the password, ch
     await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused()
     await expect(page.getByLabel('Username')).toHaveValue(alice.address)
     await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
-    await expect(page.getByText(/You gave your password when your organisation's Exchange server was asked/)).toBeVisible()
+    await expect(
+      page.getByText(/You gave your password when your organisation's Exchange server was asked/)
+    ).toBeVisible()
     await page.getByRole('button', { name: 'Check settings' }).click()
     await expect(page.getByRole('heading', { level: 1, name: 'Checking your settings' })).toBeFocused()
     await expectAllGood(page)
@@ -103,10 +118,19 @@ test('Exchange Autodiscover behind sign-in: offered, asked with the password, ch
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`the Exchange sign-in offer by keyboard, a refused password, axe clean: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+    test(`the Exchange sign-in offer by keyboard, a refused password, axe clean: ${lang}, ${theme}`, async ({
+      wizard: page,
+      world
+    }, info) => {
       const { bench } = world
       const domain = `${lang}-${theme}.corp-exchange.example`
-      const exchange = await exchangeAutodiscover(world, domain, `bob@${domain}`, bench.users.bob.password, bench.users.bob.address)
+      const exchange = await exchangeAutodiscover(
+        world,
+        domain,
+        `bob@${domain}`,
+        bench.users.bob.password,
+        bench.users.bob.address
+      )
       try {
         await page.emulateMedia({ colorScheme: theme })
         if (lang !== 'en') await page.locator('.language select').selectOption(lang)
@@ -117,7 +141,8 @@ for (const lang of ['en', 'ar'] as const) {
         await expect(offer).toBeVisible()
         const field = offer.locator('input#exchange-password')
         // Keyboard only: Tab reaches the field, Enter sends it.
-        for (let i = 0; i < 15 && !(await field.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab')
+        for (let i = 0; i < 15 && !(await field.evaluate((el) => el === document.activeElement)); i++)
+          await page.keyboard.press('Tab')
         await expect(field).toBeFocused()
         await page.keyboard.type('not the password')
         await page.keyboard.press('Enter')
@@ -125,9 +150,13 @@ for (const lang of ['en', 'ar'] as const) {
         await expect(field).toHaveValue('')
         expect(exchange.seen.filter((r) => r.authorization).every((r) => r.secure)).toBe(true)
         expect(exchange.seen.some((r) => r.authorization)).toBe(true)
-        const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+        const result = await new AxeBuilder({ page })
+          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+          .analyze()
         await shot(page, info, `${lang}-${theme}-exchange-offer`)
-        expect(result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+        expect(
+          result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        ).toEqual([])
       } finally {
         await exchange.close()
       }

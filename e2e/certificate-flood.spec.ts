@@ -36,16 +36,27 @@ function floodConfig(user: string): string {
 }
 
 /** Two certificates: one on imap., pop. and mail. (all ports), another on smtp. */
-async function flood(world: World): Promise<{ a: NamedFake & { fingerprint256: string }; b: NamedFake & { fingerprint256: string }; close(): Promise<void> }> {
+async function flood(world: World): Promise<{
+  a: NamedFake & { fingerprint256: string }
+  b: NamedFake & { fingerprint256: string }
+  close(): Promise<void>
+}> {
   const { bench } = world
   await writeFile(join(bench.ispDir, `${DOMAIN}.xml`), floodConfig(bench.users.alice.address))
-  const a = await tlsFront(bench, [`imap.${DOMAIN}`, `pop.${DOMAIN}`, `mail.${DOMAIN}`], 'flood-a.example', [993, 995, 465])
+  const a = await tlsFront(
+    bench,
+    [`imap.${DOMAIN}`, `pop.${DOMAIN}`, `mail.${DOMAIN}`],
+    'flood-a.example',
+    [993, 995, 465]
+  )
   const b = await tlsFront(bench, [`smtp.${DOMAIN}`], 'flood-b.example', [465])
   return { a, b, close: async () => void (await Promise.all([a.close(), b.close()])) }
 }
 
 async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
   return result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
@@ -73,7 +84,10 @@ async function helpdeskCheck(page: Page, world: World): Promise<void> {
   await expect(page.locator('section.diagnosis')).toBeVisible()
 }
 
-test('end user: one trust panel per certificate, trusted once for all its servers, then success', async ({ wizard: page, world }, info) => {
+test('end user: one trust panel per certificate, trusted once for all its servers, then success', async ({
+  wizard: page,
+  world
+}, info) => {
   await page.setViewportSize({ width: 1200, height: 820 })
   const f = await flood(world)
   try {
@@ -83,7 +97,9 @@ test('end user: one trust panel per certificate, trusted once for all its server
     const a = page.locator(`section.trust[data-fingerprint="${f.a.fingerprint256}"]`)
     await expect(a.locator('.places li')).toHaveText([`imap.${DOMAIN}:993`, `mail.${DOMAIN}:993`, `mail.${DOMAIN}:465`])
     await expect(a.locator('code.fingerprint')).toHaveText(f.a.fingerprint256)
-    await expect(page.locator(`section.trust[data-fingerprint="${f.b.fingerprint256}"] .places li`)).toHaveText([`smtp.${DOMAIN}:465`])
+    await expect(page.locator(`section.trust[data-fingerprint="${f.b.fingerprint256}"] .places li`)).toHaveText([
+      `smtp.${DOMAIN}:465`
+    ])
     // The verdict and the decision; the table and "Where we looked" wait behind "Show details".
     await expect(page.locator('table.matrix').first()).toBeHidden()
     await expect(page.getByRole('button', { name: 'Show details' })).toHaveAttribute('aria-expanded', 'false')
@@ -96,7 +112,8 @@ test('end user: one trust panel per certificate, trusted once for all its server
       const panel = page.locator(`section.trust[data-fingerprint="${fp}"]`)
       await panel.getByRole('checkbox').check()
       await panel.getByRole('button').click()
-      if (fp === f.a.fingerprint256) await expect(page.locator(`section.trust[data-fingerprint="${fp}"]`)).toHaveCount(0)
+      if (fp === f.a.fingerprint256)
+        await expect(page.locator(`section.trust[data-fingerprint="${fp}"]`)).toHaveCount(0)
     }
     await expect(page.getByText('All checks passed.')).toBeVisible()
     await expect(page.locator('section.trust')).toHaveCount(0)
@@ -110,7 +127,10 @@ test('end user: one trust panel per certificate, trusted once for all its server
   }
 })
 
-test('helpdesk: verdict, then the certificate, then the table; codes in words, dates in the locale', async ({ wizard: page, world }, info) => {
+test('helpdesk: verdict, then the certificate, then the table; codes in words, dates in the locale', async ({
+  wizard: page,
+  world
+}, info) => {
   await page.setViewportSize({ width: 1200, height: 820 })
   const f = await flood(world)
   try {
@@ -137,7 +157,10 @@ test('helpdesk: verdict, then the certificate, then the table; codes in words, d
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`720 px wide, ${lang}, ${theme}: no sideways scroll, axe clean, no codes${lang === 'ar' ? ' or English words' : ''}`, async ({ wizard: page, world }, info) => {
+    test(`720 px wide, ${lang}, ${theme}: no sideways scroll, axe clean, no codes${lang === 'ar' ? ' or English words' : ''}`, async ({
+      wizard: page,
+      world
+    }, info) => {
       await page.setViewportSize({ width: 720, height: 900 })
       await page.emulateMedia({ colorScheme: theme })
       if (lang !== 'en') await page.locator('.language select').selectOption(lang)

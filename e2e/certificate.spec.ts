@@ -4,7 +4,10 @@ import { test, expect } from './fixtures'
 import { enterAddress } from './steps'
 import { wrongHostImap } from '../test/fakes/hosts'
 
-test('certificate for the wrong host: explicit per-host trust with the fingerprint, then success', async ({ wizard: page, world }) => {
+test('certificate for the wrong host: explicit per-host trust with the fingerprint, then success', async ({
+  wizard: page,
+  world
+}) => {
   const { bench } = world
   const { alice } = bench.users
   const fake = await wrongHostImap(bench, 'imap.elsewhere.bench.test', 'someone-else.example')

@@ -9,7 +9,10 @@ import { join } from 'node:path'
 function electronBinary(): string | undefined {
   const pathFile = join('node_modules', 'electron', 'path.txt')
   if (!existsSync(pathFile)) return undefined
-  const binary = join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join('node_modules', 'electron', 'dist'), readFileSync(pathFile, 'utf8'))
+  const binary = join(
+    process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join('node_modules', 'electron', 'dist'),
+    readFileSync(pathFile, 'utf8')
+  )
   return existsSync(binary) ? binary : undefined
 }
 
@@ -22,7 +25,11 @@ test('the built preload is one sandbox-safe CommonJS file', () => {
 
 test('the Electron window opens the wizard with the API and no Node', async () => {
   const binary = electronBinary()
-  const reason = !binary ? 'the Electron runtime is not installed on this machine' : !process.env.DISPLAY ? 'no display' : ''
+  const reason = !binary
+    ? 'the Electron runtime is not installed on this machine'
+    : !process.env.DISPLAY
+      ? 'no display'
+      : ''
   if (reason) console.log(`skipping the Electron window test: ${reason}`)
   test.skip(Boolean(reason), reason)
   const app = await electron.launch({ executablePath: binary, args: ['out/main/index.js'] })

@@ -19,7 +19,10 @@ const test = base.extend<object, { world: World }>({
   world: [
     async ({}, use) => {
       await mkdir(profile, { recursive: true })
-      await writeFile(join(home, '.thunderbird', 'profiles.ini'), '[Profile0]\nName=default-release\nIsRelative=1\nPath=k3x9.default-release\nDefault=1\n')
+      await writeFile(
+        join(home, '.thunderbird', 'profiles.ini'),
+        '[Profile0]\nName=default-release\nIsRelative=1\nPath=k3x9.default-release\nDefault=1\n'
+      )
       const world = await startWorld(process.env.MAIL_SETUP_E2E_RENDERER!, { MAIL_SETUP_CLIENTS_HOME: home })
       await use(world)
       await world.stop()
@@ -46,11 +49,16 @@ async function toDone(page: Page, world: World): Promise<void> {
 }
 
 async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
   return result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
-test('Thunderbird found: recommended first, added to its profile, other programs grouped, then Finish', async ({ wizard: page, world }, info) => {
+test('Thunderbird found: recommended first, added to its profile, other programs grouped, then Finish', async ({
+  wizard: page,
+  world
+}, info) => {
   await toDone(page, world)
   const rec = page.locator('section.recommended')
   await expect(rec.getByRole('heading', { level: 3 })).toHaveText('Recommended for this computer')
@@ -73,7 +81,12 @@ test('Thunderbird found: recommended first, added to its profile, other programs
   expect(userJs).not.toContain(world.bench.users.alice.password)
 
   await other.click()
-  await expect(page.locator('fieldset.formats legend')).toHaveText(['On a computer', 'On a phone or tablet', 'In the terminal', 'For administrators, or by hand'])
+  await expect(page.locator('fieldset.formats legend')).toHaveText([
+    'On a computer',
+    'On a phone or tablet',
+    'In the terminal',
+    'For administrators, or by hand'
+  ])
   await page.getByRole('radio', { name: /Apple Mail profile/ }).check()
   await expect(page.locator('pre.preview')).toBeVisible()
   expect(await axe(page)).toEqual([])
@@ -91,7 +104,10 @@ for (const [lang, theme, width] of [
   ['ar', 'dark', 720],
   ['en', 'light', 720]
 ] as const) {
-  test(`Done step, ${lang}, ${theme}, ${width} px: axe clean, no sideways scroll${lang === 'ar' ? ', no English' : ''}`, async ({ wizard: page, world }, info) => {
+  test(`Done step, ${lang}, ${theme}, ${width} px: axe clean, no sideways scroll${lang === 'ar' ? ', no English' : ''}`, async ({
+    wizard: page,
+    world
+  }, info) => {
     await page.setViewportSize({ width, height: 900 })
     await page.emulateMedia({ colorScheme: theme })
     if (lang !== 'en') await page.locator('.language select').selectOption(lang)

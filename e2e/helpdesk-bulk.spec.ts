@@ -8,12 +8,17 @@ import { test, expect } from './fixtures'
 
 async function openBulk(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
-  await page.getByRole('navigation', { name: 'Helpdesk tools' }).getByRole('button', { name: 'Check many accounts' }).click()
+  await page
+    .getByRole('navigation', { name: 'Helpdesk tools' })
+    .getByRole('button', { name: 'Check many accounts' })
+    .click()
   await expect(page.getByRole('heading', { level: 1, name: 'Check many accounts' })).toBeFocused()
 }
 
 async function pick(page: Page, name: string, lines: string[]): Promise<void> {
-  await page.getByLabel('Accounts list (CSV)').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) })
+  await page
+    .getByLabel('Accounts list (CSV)')
+    .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) })
 }
 
 async function download(page: Page, button: string): Promise<string> {
@@ -28,14 +33,22 @@ async function refusals(log: string, who: string): Promise<number> {
   return lines.reduce((n, l) => n + Number(/imap-login: .*auth failed, (\d+) attempts?/.exec(l)?.[1] ?? 0), 0)
 }
 
-test('bulk check: a right and a wrong password, the command shown and confirmed first, reports without passwords', async ({ wizard: page, world }) => {
+test('bulk check: a right and a wrong password, the command shown and confirmed first, reports without passwords', async ({
+  wizard: page,
+  world
+}) => {
   const { alice, bob } = world.bench.users
   const wrong = 'not-bobs-password'
   const variable = `MAIL_SETUP_E2E_BULK_${test.info().workerIndex}`
   process.env[variable] = alice.password
   const before = await refusals(world.bench.dovecot.log, bob.address)
   await openBulk(page)
-  await pick(page, 'team.csv', ['address,password_ref', `${alice.address},env:${variable}`, `${bob.address},cmd:printf '${wrong}'`, 'not-an-address,env:X'])
+  await pick(page, 'team.csv', [
+    'address,password_ref',
+    `${alice.address},env:${variable}`,
+    `${bob.address},cmd:printf '${wrong}'`,
+    'not-an-address,env:X'
+  ])
 
   const list = page.getByRole('region', { name: 'team.csv: 2 accounts' })
   await expect(list).toContainText('1 password from an environment variable')
@@ -82,12 +95,17 @@ test('bulk check: a right and a wrong password, the command shown and confirmed 
   delete process.env[variable]
 })
 
-test('bulk check: a plain password column only with the opt-in; stop keeps what was done', async ({ wizard: page, world }) => {
+test('bulk check: a plain password column only with the opt-in; stop keeps what was done', async ({
+  wizard: page,
+  world
+}) => {
   const { alice } = world.bench.users
   await openBulk(page)
   const many = Array.from({ length: 40 }, () => `${alice.address},${alice.password}`)
   await pick(page, 'plain.csv', ['address,password', ...many])
-  await expect(page.getByRole('region', { name: 'plain.csv: 40 accounts' })).toContainText('40 passwords written in the list')
+  await expect(page.getByRole('region', { name: 'plain.csv: 40 accounts' })).toContainText(
+    '40 passwords written in the list'
+  )
   const start = page.getByRole('button', { name: 'Check 40 accounts' })
   await expect(start).toBeDisabled()
   await page.getByLabel(/This list has a password column/).check()

@@ -29,7 +29,10 @@ async function saved(page: Page, file: string): Promise<string> {
   return readFile(await d.path(), 'utf8')
 }
 
-test('domain check: every source on its own, the disagreement, what to publish, and a re-check that sees it live', async ({ wizard: page, world }) => {
+test('domain check: every source on its own, the disagreement, what to publish, and a re-check that sees it live', async ({
+  wizard: page,
+  world
+}) => {
   const { bench } = world
   // Stops with the worker's world; the names stay pointed at it until then.
   const web = await startWeb(world, [DOMAIN])
@@ -41,7 +44,10 @@ test('domain check: every source on its own, the disagreement, what to publish, 
     bench.dns.set(`_imaps._tcp.${DOMAIN}`, 'SRV', [{ target: `imap.${DOMAIN}`, port: bench.ports.imaps }])
 
     await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
-    await page.getByRole('navigation', { name: 'Helpdesk tools' }).getByRole('button', { name: 'Check a domain' }).click()
+    await page
+      .getByRole('navigation', { name: 'Helpdesk tools' })
+      .getByRole('button', { name: 'Check a domain' })
+      .click()
     await expect(page.getByRole('heading', { level: 1, name: 'Check a domain' })).toBeFocused()
     // Keyboard only: type the domain and press Enter.
     await page.getByLabel('Domain', { exact: true }).fill(`alice@${DOMAIN}`)
@@ -53,15 +59,29 @@ test('domain check: every source on its own, the disagreement, what to publish, 
 
     // Each source on its own line, with the servers it names.
     const sources = page.locator('table.domain-sources').last()
-    await expect(sources.locator('tr[data-source="autoconfig-http"]')).toContainText(`IMAP ${bench.mailHost}:${bench.ports.imaps} SSL/TLS`)
+    await expect(sources.locator('tr[data-source="autoconfig-http"]')).toContainText(
+      `IMAP ${bench.mailHost}:${bench.ports.imaps} SSL/TLS`
+    )
     await expect(sources.locator('tr[data-source="autoconfig-https"]')).toContainText('nothing there')
-    await expect(sources.locator('tr[data-source="srv"]')).toContainText(`IMAP imap.${DOMAIN}:${bench.ports.imaps} SSL/TLS`)
-    await expect(page.locator('table.domain-files tr').filter({ hasText: `http://autoconfig.${DOMAIN}/mail/config-v1.1.xml` })).toContainText('not secure')
+    await expect(sources.locator('tr[data-source="srv"]')).toContainText(
+      `IMAP imap.${DOMAIN}:${bench.ports.imaps} SSL/TLS`
+    )
+    await expect(
+      page.locator('table.domain-files tr').filter({ hasText: `http://autoconfig.${DOMAIN}/mail/config-v1.1.xml` })
+    ).toContainText('not secure')
     // Where they disagree, in words, and the other findings.
-    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText('Different places name different servers')
-    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText(`srv imap.${DOMAIN}:${bench.ports.imaps}`)
-    await expect(page.locator('[data-finding="autoconfig-http-only"]')).toContainText('The autoconfig file is published over plain HTTP only')
-    await expect(page.locator('[data-finding="host-not-answering"]')).toContainText(`imap.${DOMAIN}:${bench.ports.imaps}`)
+    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText(
+      'Different places name different servers'
+    )
+    await expect(page.locator('[data-finding="sources-disagree"]')).toContainText(
+      `srv imap.${DOMAIN}:${bench.ports.imaps}`
+    )
+    await expect(page.locator('[data-finding="autoconfig-http-only"]')).toContainText(
+      'The autoconfig file is published over plain HTTP only'
+    )
+    await expect(page.locator('[data-finding="host-not-answering"]')).toContainText(
+      `imap.${DOMAIN}:${bench.ports.imaps}`
+    )
     // Every named server, probed: the real Dovecot answers with the bench certificate; the SRV target does not.
     const hosts = page.locator('table.domain-hosts')
     const imaps = hosts.locator(`tr[data-host="${bench.mailHost}:${bench.ports.imaps}"]`)
@@ -97,11 +117,22 @@ test('domain check: every source on its own, the disagreement, what to publish, 
       bench.dns.set(name!.replace(/\.$/, ''), 'SRV', records)
     }
     await page.getByRole('button', { name: 'Check again whether it is live' }).click()
-    await expect(page.locator('[data-recheck="autoconfig-https"]')).toContainText('Autoconfig file over HTTPS: names exactly these servers')
+    await expect(page.locator('[data-recheck="autoconfig-https"]')).toContainText(
+      'Autoconfig file over HTTPS: names exactly these servers'
+    )
     await expect(page.locator('[data-recheck="srv"]')).toContainText('SRV records: names exactly these servers')
-    await expect(page.locator('[data-recheck="autodiscover"]')).toContainText('Autodiscover: names exactly these servers')
+    await expect(page.locator('[data-recheck="autodiscover"]')).toContainText(
+      'Autodiscover: names exactly these servers'
+    )
   } finally {
-    for (const name of [`imap.${DOMAIN}`, `_imaps._tcp.${DOMAIN}`, `_imap._tcp.${DOMAIN}`, `_submission._tcp.${DOMAIN}`, `_submissions._tcp.${DOMAIN}`]) bench.dns.remove(name)
+    for (const name of [
+      `imap.${DOMAIN}`,
+      `_imaps._tcp.${DOMAIN}`,
+      `_imap._tcp.${DOMAIN}`,
+      `_submission._tcp.${DOMAIN}`,
+      `_submissions._tcp.${DOMAIN}`
+    ])
+      bench.dns.remove(name)
     for (const name of [`autoconfig.${DOMAIN}`, `autodiscover.${DOMAIN}`]) bench.dns.remove(name)
   }
 })

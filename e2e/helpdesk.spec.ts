@@ -34,7 +34,10 @@ test('helpdesk: address only, straight into checking with details, report saved'
   expect(report).not.toContain(alice.password)
 })
 
-test('helpdesk: given settings without a password check connection and encryption only', async ({ wizard: page, world }) => {
+test('helpdesk: given settings without a password check connection and encryption only', async ({
+  wizard: page,
+  world
+}) => {
   await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
   await page.getByLabel('Email address').fill(world.bench.users.bob.address)
   await page.getByLabel('Check the settings the user has instead of searching').check()
@@ -42,7 +45,10 @@ test('helpdesk: given settings without a password check connection and encryptio
   await incoming.getByLabel('Type').selectOption('pop3')
   await expect(incoming.getByLabel('Port')).toHaveValue('995')
   await incoming.getByLabel('Server name').fill('pop.bench.test')
-  await page.getByRole('group', { name: 'Outgoing mail server (SMTP)' }).getByLabel('Server name').fill('smtp.bench.test')
+  await page
+    .getByRole('group', { name: 'Outgoing mail server (SMTP)' })
+    .getByLabel('Server name')
+    .fill('smtp.bench.test')
   await page.getByRole('button', { name: 'Start checking' }).click()
 
   await expect(page.getByText(/Sign-in was not tested because no password was given/)).toBeVisible()

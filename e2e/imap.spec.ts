@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { test, expect } from './fixtures'
 import { acceptFound, enterAddress, expectAllGood, toChecked } from './steps'
 
-test('IMAP: address to done, test message, keychain, export with preview, QR and download', async ({ wizard: page, world }) => {
+test('IMAP: address to done, test message, keychain, export with preview, QR and download', async ({
+  wizard: page,
+  world
+}) => {
   const { alice } = world.bench.users
   // Every operation the wizard asks main for, with what it sent (browser mode: POST /api/op/<name>).
   const sent: Array<{ op: string; body: string }> = []
@@ -56,7 +59,10 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   expect(saved).not.toContain(alice.password)
 
   // The Android QR code is shown as an image.
-  await page.getByRole('radio', { name: /Android/ }).first().check()
+  await page
+    .getByRole('radio', { name: /Android/ })
+    .first()
+    .check()
   const qr = page.getByRole('img', { name: /QR code/ })
   await expect(qr).toBeVisible()
   expect(await qr.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(50)
@@ -67,7 +73,8 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   for (const op of ['verify', 'roundTrip', 'saveAccount']) {
     const bodies = sent.filter((r) => r.op === op).map((r) => r.body)
     expect(bodies.length, op).toBeGreaterThan(0)
-    for (const body of bodies) expect(body, op).not.toMatch(/mail\.bench\.test|"verifiedAt"|"incoming"|"outgoing"|"probes"|"content"/)
+    for (const body of bodies)
+      expect(body, op).not.toMatch(/mail\.bench\.test|"verifiedAt"|"incoming"|"outgoing"|"probes"|"content"/)
   }
 
   // Back and forward keep everything: the checked result is still there.
@@ -77,7 +84,10 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is ready' })).toBeVisible()
 })
 
-test('a typed password that was never sent is dropped on leaving the sign-in step; the username edit stays', async ({ wizard: page, world }) => {
+test('a typed password that was never sent is dropped on leaving the sign-in step; the username edit stays', async ({
+  wizard: page,
+  world
+}) => {
   const { alice } = world.bench.users
   await enterAddress(page, alice.address)
   await acceptFound(page)

@@ -11,9 +11,15 @@ async function tabTo(page: Page, name: RegExp): Promise<void> {
       const el = document.activeElement as HTMLElement | null
       if (!el) return { tag: '', text: '', outline: 'none' }
       if (el === document.body) return { tag: 'body', text: '', outline: 'none' }
-      const label = Array.from((el as HTMLInputElement).labels ?? []).map((l) => l.textContent).join(' ')
+      const label = Array.from((el as HTMLInputElement).labels ?? [])
+        .map((l) => l.textContent)
+        .join(' ')
       const style = getComputedStyle(el)
-      return { tag: el.outerHTML.slice(0, 120), text: `${el.getAttribute('aria-label') ?? ''} ${label ?? ''} ${el.textContent ?? ''} ${(el as HTMLInputElement).value ?? ''}`, outline: `${style.outlineStyle} ${style.outlineWidth}` }
+      return {
+        tag: el.outerHTML.slice(0, 120),
+        text: `${el.getAttribute('aria-label') ?? ''} ${label ?? ''} ${el.textContent ?? ''} ${(el as HTMLInputElement).value ?? ''}`,
+        outline: `${style.outlineStyle} ${style.outlineWidth}`
+      }
     })
     if (name.test(focused.text)) {
       expect(focused.outline, `visible focus on ${name}: ${focused.tag}`).toMatch(/^(solid|auto) [2-9]/)

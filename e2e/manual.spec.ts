@@ -61,7 +61,9 @@ test('no settings found: manual entry straight from the search', async ({ wizard
   await enterAddress(page, 'someone@nowhere.invalid')
   await expect(page.getByRole('status').filter({ hasText: 'No settings were found.' })).toBeVisible()
   await page.getByRole('main').getByRole('button', { name: 'Enter settings manually' }).click()
-  await expect(page.getByRole('navigation', { name: 'Steps' }).locator('[aria-current="step"]')).toHaveText(/Settings by hand/)
+  await expect(page.getByRole('navigation', { name: 'Steps' }).locator('[aria-current="step"]')).toHaveText(
+    /Settings by hand/
+  )
   const incoming = page.getByRole('group', { name: 'Incoming mail server' })
   await expect(incoming.getByLabel('Server name')).toHaveValue('imap.nowhere.invalid')
   await expect(incoming.getByLabel('Port')).toHaveValue('993')

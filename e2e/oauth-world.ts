@@ -24,7 +24,21 @@ export function oauthExtra(parts: Partial<OAuthParts>): Extra {
   return async (world, bench) => {
     const { oauth, smtp, dovecot, mailAddress } = await startOAuthMail(world, { names: [OAUTH_MAIL_HOST] })
     world.name(OAUTH_MAIL_HOST, mailAddress)
-    await writeFile(join(bench.ispDir, `${OAUTH_DOMAIN}.xml`), oauthAutoconfig({ domain: OAUTH_DOMAIN, displayName: 'OAuth Bench Mail', mailHost: OAUTH_MAIL_HOST, issuer: oauth.issuer, scope: oauth.scope, servers: [['imap', 993], ['pop3', 995], ['smtp', 465]] }))
+    await writeFile(
+      join(bench.ispDir, `${OAUTH_DOMAIN}.xml`),
+      oauthAutoconfig({
+        domain: OAUTH_DOMAIN,
+        displayName: 'OAuth Bench Mail',
+        mailHost: OAUTH_MAIL_HOST,
+        issuer: oauth.issuer,
+        scope: oauth.scope,
+        servers: [
+          ['imap', 993],
+          ['pop3', 995],
+          ['smtp', 465]
+        ]
+      })
+    )
     const policy = join(world.dir, 'policy.json')
     await writeFile(policy, JSON.stringify({ oauth: { issuers: { [oauth.issuer]: { clientId: oauth.clientId } } } }))
     Object.assign(parts, { oauth, smtp, dovecotLog: dovecot.log })

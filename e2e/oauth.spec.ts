@@ -29,11 +29,15 @@ const test = base.extend<object, { world: World }>({
 test.use({ ignoreHTTPSErrors: true })
 
 async function axe(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']).analyze()
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
   return result.violations.map((v) => `${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
 }
 
-test('sign in with the provider in a new tab, then IMAP and SMTP verified by token, to done', async ({ wizard: page }, info) => {
+test('sign in with the provider in a new tab, then IMAP and SMTP verified by token, to done', async ({
+  wizard: page
+}, info) => {
   const address = `carol@${OAUTH_DOMAIN}`
   await enterAddress(page, address)
   await acceptFound(page)
@@ -47,14 +51,18 @@ test('sign in with the provider in a new tab, then IMAP and SMTP verified by tok
   // These servers take no password: the button replaces the field, and checking waits for it.
   await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0)
   await page.getByRole('button', { name: 'Check settings' }).click()
-  await expect(page.getByRole('alert')).toHaveText('Sign in with OAuth Bench Mail first: this server accepts no password.')
+  await expect(page.getByRole('alert')).toHaveText(
+    'Sign in with OAuth Bench Mail first: this server accepts no password.'
+  )
   expect(await axe(page)).toEqual([])
   await shot(page, info, 'signin-oauth-offered')
 
   const tab = page.context().waitForEvent('page')
   await button.click()
   const signin = await tab
-  await expect(page.getByRole('status').filter({ hasText: 'Waiting for you to finish signing in in your browser' })).toBeVisible()
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Waiting for you to finish signing in in your browser' })
+  ).toBeVisible()
   // A blocked pop-up would leave the same page as a link: the issuer's authorize URL with PKCE.
   const href = await page.getByRole('link', { name: 'If no page opened, open the sign-in page' }).getAttribute('href')
   expect(href?.startsWith(`${parts.oauth!.issuer}/auth?`)).toBe(true)
@@ -85,12 +93,16 @@ test('sign in with the provider in a new tab, then IMAP and SMTP verified by tok
   const log = await readFile(parts.dovecotLog!, 'utf8')
   expect(log).toMatch(new RegExp(`imap-login: (Info: )?Login: user=<${address}>, method=(XOAUTH2|OAUTHBEARER)`))
   await page.getByRole('button', { name: 'Show details' }).click()
-  await expect(page.locator('section.probe-details').first().locator('pre.transcript')).toContainText(/AUTHENTICATE (XOAUTH2|OAUTHBEARER)/)
+  await expect(page.locator('section.probe-details').first().locator('pre.transcript')).toContainText(
+    /AUTHENTICATE (XOAUTH2|OAUTHBEARER)/
+  )
   await shot(page, info, 'checking-oauth-ok')
 
   await page.getByRole('button', { name: 'Continue' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Your account is ready' })).toBeFocused()
-  await expect(page.getByText("Your browser sign-in (no password) is saved in your system's keychain under")).toBeVisible()
+  await expect(
+    page.getByText("Your browser sign-in (no password) is saved in your system's keychain under")
+  ).toBeVisible()
   await shot(page, info, 'done-oauth')
 })
 
@@ -132,7 +144,10 @@ const m365 = `<?xml version="1.0" encoding="UTF-8"?>
 </clientConfig>
 `
 
-test('no client ID for Microsoft: no sign-in button, no password field, said plainly, settings for Thunderbird still made', async ({ wizard: page, world }, info) => {
+test('no client ID for Microsoft: no sign-in button, no password field, said plainly, settings for Thunderbird still made', async ({
+  wizard: page,
+  world
+}, info) => {
   await writeFile(join(world.bench.ispDir, `${M365_DOMAIN}.xml`), m365)
   await toSignIn(page, `dana@${M365_DOMAIN}`)
   await expect(page.getByRole('heading', { level: 2, name: "Mail Setup can't sign in to Microsoft yet" })).toBeVisible()
@@ -155,13 +170,18 @@ test('no client ID for Microsoft: no sign-in button, no password field, said pla
   await shot(page, info, 'no-client-id-microsoft-done')
 })
 
-test('no client ID for Google: no sign-in button; the app-password route with Google\'s own page', async ({ wizard: page }, info) => {
+test("no client ID for Google: no sign-in button; the app-password route with Google's own page", async ({
+  wizard: page
+}, info) => {
   await toSignIn(page, 'dana@gmail.com')
   await expect(page.getByRole('button', { name: /Sign in with/ })).toHaveCount(0)
   const note = page.locator('aside.app-password')
   await expect(note.getByRole('heading', { level: 2 })).toHaveText('Use an app password')
   await expect(note).toContainText("Mail Setup can't sign in through Google's own page yet")
-  await expect(note.getByRole('link', { name: 'Create an app password at Google' })).toHaveAttribute('href', 'https://myaccount.google.com/apppasswords')
+  await expect(note.getByRole('link', { name: 'Create an app password at Google' })).toHaveAttribute(
+    'href',
+    'https://myaccount.google.com/apppasswords'
+  )
   await expect(page.getByLabel('App password', { exact: true })).toBeVisible()
   await expect(page.getByRole('button', { name: 'Check settings' })).toBeVisible()
   expect(await axe(page)).toEqual([])
@@ -170,7 +190,10 @@ test('no client ID for Google: no sign-in button; the app-password route with Go
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`axe finds nothing on the app-password route and the no-sign-in note: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+    test(`axe finds nothing on the app-password route and the no-sign-in note: ${lang}, ${theme}`, async ({
+      wizard: page,
+      world
+    }, info) => {
       await writeFile(join(world.bench.ispDir, `${M365_DOMAIN}.xml`), m365)
       await page.emulateMedia({ colorScheme: theme })
       if (lang !== 'en') await page.locator('.language select').selectOption(lang)

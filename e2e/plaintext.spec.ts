@@ -4,7 +4,10 @@ import { test, expect } from './fixtures'
 import { enterAddress } from './steps'
 import { plaintextSmtp } from '../test/fakes/hosts'
 
-test('unencrypted server: password withheld, then sent only to the host:port the user allowed', async ({ wizard: page, world }) => {
+test('unencrypted server: password withheld, then sent only to the host:port the user allowed', async ({
+  wizard: page,
+  world
+}) => {
   const { bench } = world
   const { alice } = bench.users
   const fake = await plaintextSmtp(bench, 'smtp.plaintext.bench.test', alice, [587, 25])
@@ -31,7 +34,9 @@ test('unencrypted server: password withheld, then sent only to the host:port the
     const offer = page.locator('section.plaintext')
     await expect(offer.getByRole('heading', { level: 2 })).toContainText(`${fake.host}:587`)
     await expect(offer).toContainText('readable text')
-    const sure = offer.getByRole('checkbox', { name: `I understand that anyone on the network path can read my password, and I allow it for ${fake.host}:587 only` })
+    const sure = offer.getByRole('checkbox', {
+      name: `I understand that anyone on the network path can read my password, and I allow it for ${fake.host}:587 only`
+    })
     await expect(sure).not.toBeChecked()
     const allow = offer.getByRole('button', { name: `Allow for ${fake.host}:587 and check again` })
     await expect(allow).toBeDisabled()
@@ -42,7 +47,9 @@ test('unencrypted server: password withheld, then sent only to the host:port the
     await expect(page.getByText('All checks passed.')).toBeVisible()
     await expect(row).toContainText('Works')
     expect(fake.logins).toEqual([{ port: 587, username: alice.address, password: alice.password }])
-    await expect(page.locator('.plaintext-allowed')).toContainText(`You allowed your password to be sent unencrypted to ${fake.host}:587.`)
+    await expect(page.locator('.plaintext-allowed')).toContainText(
+      `You allowed your password to be sent unencrypted to ${fake.host}:587.`
+    )
 
     // The choice was for that host:port only: the same server on port 25 is refused again.
     await page.getByRole('button', { name: 'Enter settings manually' }).click()

@@ -28,12 +28,18 @@ test('silent server: live progress while waiting, cancel stops the check', async
   }
 })
 
-test('silent DNS while searching: the source list is live and Cancel stops the search', async ({ wizard: page, world }) => {
+test('silent DNS while searching: the source list is live and Cancel stops the search', async ({
+  wizard: page,
+  world
+}) => {
   const { dns } = world.bench
-  for (const name of ['quiet.example', 'autoconfig.quiet.example', 'autodiscover.quiet.example']) dns.fault(name, 'silent')
+  for (const name of ['quiet.example', 'autoconfig.quiet.example', 'autodiscover.quiet.example'])
+    dns.fault(name, 'silent')
   await page.getByLabel('Email address').fill('user@quiet.example')
   await page.getByRole('button', { name: 'Continue' }).click()
-  await expect(page.getByRole('status').filter({ hasText: 'Searching for the settings of quiet.example' })).toBeVisible()
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Searching for the settings of quiet.example' })
+  ).toBeVisible()
   // "Where we looked" is one click away, and live.
   await page.getByRole('button', { name: 'Where we looked', expanded: false }).click()
   await expect(page.locator('.sources li').first()).toBeVisible()

@@ -8,14 +8,30 @@ import type { World } from './world'
 
 /** AUTH answers the limited listener logged: 'refused' or 'limited', in order. */
 async function limitedAnswers(world: World): Promise<string[]> {
-  const lines = (await readFile(world.bench.second.postfixLog, 'utf8')).split('\n').filter((l) => l.includes('postfix/limited/'))
-  return lines.flatMap((l) => (/SASL \S+ authentication failed/.test(l) ? ['refused'] : /AUTH command rate limit exceeded/.test(l) ? ['limited'] : []))
+  const lines = (await readFile(world.bench.second.postfixLog, 'utf8'))
+    .split('\n')
+    .filter((l) => l.includes('postfix/limited/'))
+  return lines.flatMap((l) =>
+    /SASL \S+ authentication failed/.test(l)
+      ? ['refused']
+      : /AUTH command rate limit exceeded/.test(l)
+        ? ['limited']
+        : []
+  )
 }
 
-test('rate-limited by the server: its words on the card, and checking again sends no sign-in', async ({ wizard: page, world }) => {
+test('rate-limited by the server: its words on the card, and checking again sends no sign-in', async ({
+  wizard: page,
+  world
+}) => {
   const { carol } = world.bench.second.users
   const second = world.bench.second
-  await typeSettings(page, carol.address, { host: second.host, port: 993, security: 'tls', username: 'carol' }, { host: second.limitedHost, port: 587, security: 'starttls', username: 'carol' })
+  await typeSettings(
+    page,
+    carol.address,
+    { host: second.host, port: 993, security: 'tls', username: 'carol' },
+    { host: second.limitedHost, port: 587, security: 'starttls', username: 'carol' }
+  )
 
   // A mistyped password: the minute's one AUTH is refused.
   await page.getByLabel('Password', { exact: true }).fill('mistyped')

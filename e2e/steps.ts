@@ -29,7 +29,12 @@ export async function expectAllGood(page: Page): Promise<void> {
 }
 
 /** Address → found settings → protocol → sign-in → checked, all passing. */
-export async function toChecked(page: Page, address: string, password: string, protocol: 'IMAP' | 'POP' = 'IMAP'): Promise<void> {
+export async function toChecked(
+  page: Page,
+  address: string,
+  password: string,
+  protocol: 'IMAP' | 'POP' = 'IMAP'
+): Promise<void> {
   await enterAddress(page, address)
   await acceptFound(page)
   await chooseAndSignIn(page, protocol, password)
@@ -53,7 +58,12 @@ export async function typeServer(page: Page, group: string, s: TypedServer): Pro
 }
 
 /** Address → settings typed by hand → the sign-in step. */
-export async function typeSettings(page: Page, address: string, incoming: TypedServer, outgoing: TypedServer): Promise<void> {
+export async function typeSettings(
+  page: Page,
+  address: string,
+  incoming: TypedServer,
+  outgoing: TypedServer
+): Promise<void> {
   await enterAddress(page, address)
   await page.getByRole('button', { name: 'Enter settings manually' }).click()
   await expect(page.getByRole('heading', { level: 1, name: 'Enter settings manually' })).toBeFocused()

@@ -15,13 +15,17 @@ type From = 'system' | 'node-extra'
 /** A world whose only trust for the bench CA is `from`: every other source emptied. */
 function worldTrusting(from: From): Promise<World> {
   const none = { MAIL_SETUP_EXTRA_CA: '', NODE_EXTRA_CA_CERTS: '', MAIL_SETUP_SYSTEM_CA: '' }
-  return startWorld(process.env.MAIL_SETUP_E2E_RENDERER!, none, async (_world, bench): Promise<Record<string, string>> => {
-    if (from === 'node-extra') return { NODE_EXTRA_CA_CERTS: bench.ca.file }
-    const distro = LINUX_BUNDLES.find((f) => existsSync(f))
-    const bundle = join(bench.dir, 'os-ca-bundle.crt')
-    await writeFile(bundle, `${distro ? await readFile(distro, 'utf8') : ''}\n${bench.ca.certPem}\n`)
-    return { MAIL_SETUP_SYSTEM_CA: bundle }
-  })
+  return startWorld(
+    process.env.MAIL_SETUP_E2E_RENDERER!,
+    none,
+    async (_world, bench): Promise<Record<string, string>> => {
+      if (from === 'node-extra') return { NODE_EXTRA_CA_CERTS: bench.ca.file }
+      const distro = LINUX_BUNDLES.find((f) => existsSync(f))
+      const bundle = join(bench.dir, 'os-ca-bundle.crt')
+      await writeFile(bundle, `${distro ? await readFile(distro, 'utf8') : ''}\n${bench.ca.certPem}\n`)
+      return { MAIL_SETUP_SYSTEM_CA: bundle }
+    }
+  )
 }
 
 const WORDS: Record<From, RegExp> = {

@@ -18,7 +18,11 @@ export interface World extends TestWorld {
 /** More parts in the world before the app starts (they stop with it); returns the env they need. */
 export type Extra = (world: TestWorld, bench: Bench) => Promise<Record<string, string>>
 
-export async function startWorld(rendererDir: string, extraEnv: Record<string, string> = {}, extra?: Extra): Promise<World> {
+export async function startWorld(
+  rendererDir: string,
+  extraEnv: Record<string, string> = {},
+  extra?: Extra
+): Promise<World> {
   const bench = await startBench()
   const world = await startTestWorld(bench).catch(async (err: unknown) => {
     await bench.stop()
@@ -32,7 +36,15 @@ export async function startWorld(rendererDir: string, extraEnv: Record<string, s
     // The mail programs the wizard looks for live in an empty home of their own unless a spec gives one.
     const clientsHome = join(bench.dir, 'clients-home')
     await mkdir(clientsHome, { recursive: true })
-    const env = { ...process.env, MAIL_SETUP_ISPDB_URL: 'http://127.0.0.1:9/', MAIL_SETUP_DEADLINE_MS: '4000', MAIL_SETUP_CLIENTS_HOME: clientsHome, ...bench.env, ...extraEnv, ...moreEnv }
+    const env = {
+      ...process.env,
+      MAIL_SETUP_ISPDB_URL: 'http://127.0.0.1:9/',
+      MAIL_SETUP_DEADLINE_MS: '4000',
+      MAIL_SETUP_CLIENTS_HOME: clientsHome,
+      ...bench.env,
+      ...extraEnv,
+      ...moreEnv
+    }
     const services = createServices(loadConfig(env))
     const server = await startBrowserServer({ services, rendererDir, version: 'e2e' })
     world.onStop(() => server.close())

@@ -29,7 +29,9 @@ test('wrong password: diagnosis card, details, fix sign-in and succeed', async (
   expect(text).toMatch(/LOGIN|AUTH/)
   expect(text).not.toContain('not-the-password')
 
-  const failedLogins = async (): Promise<number> => (await readFile(world.bench.dovecot.log, 'utf8')).split('\n').filter((l) => /imap-login.*auth failed/.test(l)).length
+  const failedLogins = async (): Promise<number> =>
+    (await readFile(world.bench.dovecot.log, 'utf8')).split('\n').filter((l) => /imap-login.*auth failed/.test(l))
+      .length
   await expect.poll(failedLogins).toBeGreaterThan(0)
   const refusedOnce = await failedLogins()
 
@@ -37,13 +39,17 @@ test('wrong password: diagnosis card, details, fix sign-in and succeed', async (
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
   // The field most likely wrong has focus, and the page says which username form was refused.
   await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
-  await expect(page.locator('.refusal')).toContainText(`The server refused the sign-in with the username ${alice.address}`)
+  await expect(page.locator('.refusal')).toContainText(
+    `The server refused the sign-in with the username ${alice.address}`
+  )
   await expect(page.getByLabel('Password', { exact: true })).toHaveValue('')
   await expect(page.getByText(/already in use for this check/)).toHaveCount(0)
   await expect(page.getByLabel('Username')).toHaveValue(alice.address)
   // An empty field and Check never re-send the refused password: the page asks for it instead.
   await page.getByRole('button', { name: 'Check settings' }).click()
-  await expect(page.getByRole('alert')).toHaveText('Type the password again. The refused one is not sent a second time.')
+  await expect(page.getByRole('alert')).toHaveText(
+    'Type the password again. The refused one is not sent a second time.'
+  )
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible()
   await expect(page.getByLabel('Password', { exact: true })).toBeFocused()
   expect(await failedLogins()).toBe(refusedOnce)

@@ -14,7 +14,9 @@ const filters = process.argv.slice(2)
 
 let files = []
 try {
-  files = readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()
+  files = readdirSync(dir)
+    .filter((f) => f.endsWith('.bench.ts'))
+    .sort()
 } catch {
   // no bench folder yet
 }
@@ -37,5 +39,7 @@ for (const file of files) {
   const code = await runInSession(join(root, 'node_modules', '.bin', 'tsx'), [join(dir, file)], { cwd: root })
   if (code !== 0) failed.push(`${file} (exit ${code})`)
 }
-console.log(`\n${files.length - failed.length} of ${files.length} benchmarks ran${failed.length ? `; failed: ${failed.join(', ')}` : ''}`)
+console.log(
+  `\n${files.length - failed.length} of ${files.length} benchmarks ran${failed.length ? `; failed: ${failed.join(', ')}` : ''}`
+)
 process.exit(failed.length ? 1 : 0)

@@ -45,7 +45,9 @@ export function ensureKeytar(root, { isRoot, installPackages, missingPackages })
   const env = {
     ...process.env,
     // node-gyp takes Node's headers from the system (where they are) instead of downloading them.
-    ...(!process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h') ? { npm_config_nodedir: '/usr' } : {}),
+    ...(!process.env.npm_config_nodedir && existsSync('/usr/include/node/node.h')
+      ? { npm_config_nodedir: '/usr' }
+      : {}),
     ELECTRON_SKIP_BINARY_DOWNLOAD: '1',
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1'
   }

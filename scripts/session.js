@@ -63,10 +63,14 @@ export async function sessionEnv(base = process.env) {
 export async function runInSession(cmd, args = [], opts = {}) {
   const { root, env } = await sessionEnv({ ...process.env, ...(opts.env ?? {}) })
   const log = openSync(join(root, 'dbus.log'), 'a')
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(env.XDG_RUNTIME_DIR, 'bus')}`], {
-    env,
-    stdio: ['ignore', 'pipe', log]
-  })
+  const bus = spawn(
+    'dbus-daemon',
+    ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(env.XDG_RUNTIME_DIR, 'bus')}`],
+    {
+      env,
+      stdio: ['ignore', 'pipe', log]
+    }
+  )
   closeSync(log)
   try {
     env.DBUS_SESSION_BUS_ADDRESS = await new Promise((resolve, reject) => {
@@ -78,7 +82,11 @@ export async function runInSession(cmd, args = [], opts = {}) {
         if (out.includes('\n')) resolve(out.split('\n')[0].trim())
       })
     })
-    const child = spawn(process.execPath, [here, '--inner', '--', cmd, ...args], { env, stdio: 'inherit', cwd: opts.cwd })
+    const child = spawn(process.execPath, [here, '--inner', '--', cmd, ...args], {
+      env,
+      stdio: 'inherit',
+      cwd: opts.cwd
+    })
     const forward = (sig) => child.kill(sig)
     process.on('SIGINT', forward)
     process.on('SIGTERM', forward)
@@ -100,7 +108,17 @@ async function nameOwned(env) {
   try {
     const { stdout } = await run(
       'gdbus',
-      ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', 'org.freedesktop.secrets'],
+      [
+        'call',
+        '--session',
+        '--dest',
+        'org.freedesktop.DBus',
+        '--object-path',
+        '/org/freedesktop/DBus',
+        '--method',
+        'org.freedesktop.DBus.NameHasOwner',
+        'org.freedesktop.secrets'
+      ],
       { env, timeout: 5000 }
     )
     return stdout.includes('true')

@@ -24,9 +24,13 @@ function electronUnavailable() {
   // download when the runtime is missing, which hangs or fails on a closed network.
   const dir = join('node_modules', 'electron')
   const pathFile = join(dir, 'path.txt')
-  const binary = existsSync(pathFile) ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), readFileSync(pathFile, 'utf8')) : undefined
-  if (!binary || !existsSync(binary)) return 'the Electron runtime is not installed (its download is not reachable from this machine)'
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'there is no graphical display'
+  const binary = existsSync(pathFile)
+    ? join(process.env.ELECTRON_OVERRIDE_DIST_PATH ?? join(dir, 'dist'), readFileSync(pathFile, 'utf8'))
+    : undefined
+  if (!binary || !existsSync(binary))
+    return 'the Electron runtime is not installed (its download is not reachable from this machine)'
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'there is no graphical display'
   return undefined
 }
 

@@ -21,13 +21,45 @@ const root = join(here, '..', '..')
 const bin = (name) => join(root, 'node_modules', '.bin', name)
 
 export const PACKAGES = [
-  'chromium', 'xvfb', 'xauth', 'dovecot-imapd', 'dovecot-pop3d', 'dovecot-submissiond', 'dovecot-lmtpd',
-  'gnome-keyring', 'libsecret-1-dev', 'libsecret-tools', 'dbus', 'dbus-x11', 'libxml2-utils', 'msmtp', 'isync',
-  'fetchmail', 'mutt', 'aerc', 'qrencode', 'zbar-tools', 'openssl', 'iproute2', 'python3-gi', 'gir1.2-glib-2.0', 'python3-markdown', 'bind9-utils',
-  'thunderbird', 'claws-mail', 'xdotool', 'evolution-data-server', 'gir1.2-edataserver-1.2',
+  'chromium',
+  'xvfb',
+  'xauth',
+  'dovecot-imapd',
+  'dovecot-pop3d',
+  'dovecot-submissiond',
+  'dovecot-lmtpd',
+  'gnome-keyring',
+  'libsecret-1-dev',
+  'libsecret-tools',
+  'dbus',
+  'dbus-x11',
+  'libxml2-utils',
+  'msmtp',
+  'isync',
+  'fetchmail',
+  'mutt',
+  'aerc',
+  'qrencode',
+  'zbar-tools',
+  'openssl',
+  'iproute2',
+  'python3-gi',
+  'gir1.2-glib-2.0',
+  'python3-markdown',
+  'bind9-utils',
+  'thunderbird',
+  'claws-mail',
+  'xdotool',
+  'evolution-data-server',
+  'gir1.2-edataserver-1.2',
   // the second implementation of the bench (test/world/second.ts); cyrus-imapd and cyrus-pop3d
   // are unpacked by scripts/debs.js, as they conflict with Dovecot's packages
-  'cyrus-common', 'postfix', 'sasl2-bin', 'libsasl2-modules', 'util-linux', 'python3'
+  'cyrus-common',
+  'postfix',
+  'sasl2-bin',
+  'libsasl2-modules',
+  'util-linux',
+  'python3'
 ]
 
 /** Services the packages' scripts may have started: the bench runs its own instances. */
@@ -38,7 +70,10 @@ function stopPackagedServices() {
 function missingPackages(packages) {
   const r = spawnSync('dpkg-query', ['-W', '-f=${Package} ${db:Status-Status}\n', ...packages], { encoding: 'utf8' })
   const installed = new Set(
-    (r.stdout ?? '').split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0].split(':')[0])
+    (r.stdout ?? '')
+      .split('\n')
+      .filter((l) => l.endsWith(' installed'))
+      .map((l) => l.split(' ')[0].split(':')[0])
   )
   return packages.filter((p) => !installed.has(p))
 }
@@ -54,7 +89,10 @@ function ensurePackages(packages = PACKAGES) {
   }
   console.log(`Installing Debian packages: ${missing.join(' ')}`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...missing]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...missing]
+  ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env })
     if (r.status !== 0) {
       console.error(`apt-get ${args[0]} failed`)
@@ -76,7 +114,11 @@ function ensureUnpacked() {
 }
 
 function build() {
-  const r = spawnSync(bin('electron-vite'), ['build'], { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } })
+  const r = spawnSync(bin('electron-vite'), ['build'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' }
+  })
   if (r.status !== 0) {
     process.stdout.write(r.stdout ?? '')
     process.stderr.write(r.stderr ?? '')
@@ -107,14 +149,22 @@ async function inner(mode, out, args) {
   const reports = mkdtempSync(join(tmpdir(), 'reports-'))
   if (mode !== 'e2e') {
     const file = join(reports, 'vitest.json')
-    const code = await runChild(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${file}`, ...args])
+    const code = await runChild(bin('vitest'), [
+      'run',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${file}`,
+      ...args
+    ])
     const r = readJson(file)
     if (r) {
       counts.passed += r.numPassedTests ?? 0
       counts.failed += r.numFailedTests ?? 0
       counts.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0)
       // A failed file (import error, failed hook) has no failed test to count.
-      const failedSuites = (r.testResults ?? []).filter((s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed')).length
+      const failedSuites = (r.testResults ?? []).filter(
+        (s) => s.status === 'failed' && !(s.assertionResults ?? []).some((a) => a.status === 'failed')
+      ).length
       counts.failed += failedSuites
     }
     if (code !== 0 && (!r || counts.failed === 0)) {
@@ -127,7 +177,9 @@ async function inner(mode, out, args) {
       counts.notes.push('Playwright skipped: there is no playwright.config.ts yet')
     } else {
       const file = join(reports, 'playwright.json')
-      const code = await runChild(bin('playwright'), ['test', '--reporter=list,json', ...args], { PLAYWRIGHT_JSON_OUTPUT_NAME: file })
+      const code = await runChild(bin('playwright'), ['test', '--reporter=list,json', ...args], {
+        PLAYWRIGHT_JSON_OUTPUT_NAME: file
+      })
       const r = readJson(file)
       const s = r?.stats
       if (s) {
@@ -157,7 +209,11 @@ async function main() {
   const args = mode === 'all' ? argv : argv.slice(1)
   ensurePackages()
   ensureUnpacked()
-  const keytar = ensureKeytar(root, { isRoot: process.getuid?.() === 0, installPackages: ensurePackages, missingPackages })
+  const keytar = ensureKeytar(root, {
+    isRoot: process.getuid?.() === 0,
+    installPackages: ensurePackages,
+    missingPackages
+  })
   if (keytar) {
     console.error(keytar)
     process.exit(2)
@@ -167,7 +223,12 @@ async function main() {
   const resultDir = mkdtempSync(join(tmpdir(), 'mail-setup-results-'))
   const out = join(resultDir, 'counts.json')
   const code = await runInSession(process.execPath, [here, '--inner', mode, out, ...args], { cwd: root })
-  const counts = readJson(out) ?? { passed: 0, failed: 1, skipped: 0, notes: [`test session exited ${code} before reporting`] }
+  const counts = readJson(out) ?? {
+    passed: 0,
+    failed: 1,
+    skipped: 0,
+    notes: [`test session exited ${code} before reporting`]
+  }
   rmSync(resultDir, { recursive: true, force: true })
   for (const note of counts.notes) console.log(`note: ${note}`)
   console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`)

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     version: APP_VERSION,
     port: portArg ? Number(portArg.slice('--port='.length)) : undefined
   })
-  process.stdout.write(`Mail Setup is running at ${server.url}\nOpen that address in your browser. Press Ctrl+C to stop.\n`)
+  process.stdout.write(
+    `Mail Setup is running at ${server.url}\nOpen that address in your browser. Press Ctrl+C to stop.\n`
+  )
   const stop = (): void => {
     void server.close().then(() => process.exit(0))
   }

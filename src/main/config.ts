@@ -25,7 +25,10 @@ export interface Config {
   userDataDir: string
   /** The home folder whose mail programs the wizard looks for (MAIL_SETUP_CLIENTS_HOME; tests use a throwaway one). */
   clientsHome: string
-  /** The folders under it that the environment moves (XDG_CONFIG_HOME, APPDATA, LOCALAPPDATA); none when the home was given. */
+  /**
+   * The folders under it that the environment moves (XDG_CONFIG_HOME, APPDATA, LOCALAPPDATA); none when the home was
+   * given.
+   */
   clientsEnv: Record<string, string | undefined>
   /** Keychain service name under which passwords are stored. */
   keychainService: string
@@ -38,7 +41,10 @@ export interface Config {
 }
 
 function list(value: string | undefined, sep = /[,\s]+/): string[] {
-  return (value ?? '').split(sep).map((s) => s.trim()).filter(Boolean)
+  return (value ?? '')
+    .split(sep)
+    .map((s) => s.trim())
+    .filter(Boolean)
 }
 
 /** A list of paths: `:` or `;` between them, but only `;` on Windows, where `C:\` has a colon. */
@@ -62,14 +68,20 @@ export function loadConfig(
   const base: Config = {
     dnsServers: list(env.MAIL_SETUP_DNS),
     extraCaPem: caFiles.map((f) => readFileSync(f, 'utf8')),
-    trustEnv: { NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS, MAIL_SETUP_SYSTEM_CA: env.MAIL_SETUP_SYSTEM_CA, SSL_CERT_FILE: env.SSL_CERT_FILE },
+    trustEnv: {
+      NODE_EXTRA_CA_CERTS: env.NODE_EXTRA_CA_CERTS,
+      MAIL_SETUP_SYSTEM_CA: env.MAIL_SETUP_SYSTEM_CA,
+      SSL_CERT_FILE: env.SSL_CERT_FILE
+    },
     ispDirs: pathList(env.MAIL_SETUP_ISP_DIRS),
     ispdbBaseUrl: env.MAIL_SETUP_ISPDB_URL ?? 'https://autoconfig.thunderbird.net/v1.1/',
     offline: env.MAIL_SETUP_OFFLINE === '1',
     discoveryDeadlineMs: Number(env.MAIL_SETUP_DEADLINE_MS) > 0 ? Number(env.MAIL_SETUP_DEADLINE_MS) : 6000,
     userDataDir: env.MAIL_SETUP_USER_DATA ?? defaultUserDataDir(env),
     clientsHome: env.MAIL_SETUP_CLIENTS_HOME || homedir(),
-    clientsEnv: env.MAIL_SETUP_CLIENTS_HOME ? {} : { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, APPDATA: env.APPDATA, LOCALAPPDATA: env.LOCALAPPDATA },
+    clientsEnv: env.MAIL_SETUP_CLIENTS_HOME
+      ? {}
+      : { XDG_CONFIG_HOME: env.XDG_CONFIG_HOME, APPDATA: env.APPDATA, LOCALAPPDATA: env.LOCALAPPDATA },
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
     policyFile: policy?.file,
     policyManaged: policy?.managed,

@@ -4,6 +4,9 @@ import type { Config } from './config'
 import { loadProviderTable } from './discovery/builtin'
 import { providerOrigins } from './discovery/provider-facts'
 
-export async function externalOrigins(config: Pick<Config, 'resourcesDir'>, oauth: { allowedOrigins(): Promise<string[]> }): Promise<string[]> {
+export async function externalOrigins(
+  config: Pick<Config, 'resourcesDir'>,
+  oauth: { allowedOrigins(): Promise<string[]> }
+): Promise<string[]> {
   return [...providerOrigins(loadProviderTable(config.resourcesDir)), ...(await oauth.allowedOrigins())]
 }

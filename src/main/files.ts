@@ -28,9 +28,19 @@ async function replaceAtomically(path: string, data: string | Uint8Array, mode: 
   }
 }
 
-export type UserFileProblem = 'is-a-directory' | 'not-a-regular-file' | 'folder-missing' | 'not-writable' | 'disk-full' | 'other'
+export type UserFileProblem =
+  'is-a-directory' | 'not-a-regular-file' | 'folder-missing' | 'not-writable' | 'disk-full' | 'other'
 
-const REASONS: Record<string, UserFileProblem> = { EACCES: 'not-writable', EPERM: 'not-writable', EROFS: 'not-writable', ENOSPC: 'disk-full', EDQUOT: 'disk-full', ENOENT: 'folder-missing', ENOTDIR: 'folder-missing', EISDIR: 'is-a-directory' }
+const REASONS: Record<string, UserFileProblem> = {
+  EACCES: 'not-writable',
+  EPERM: 'not-writable',
+  EROFS: 'not-writable',
+  ENOSPC: 'disk-full',
+  EDQUOT: 'disk-full',
+  ENOENT: 'folder-missing',
+  ENOTDIR: 'folder-missing',
+  EISDIR: 'is-a-directory'
+}
 
 function refuse(path: string, reason: UserFileProblem, detail: string): never {
   throw new AppError({ code: 'file-write-failed', params: { file: path, reason }, detail: `${path}: ${detail}` })

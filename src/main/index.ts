@@ -11,7 +11,14 @@ import { operationChannel } from '../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
 import { isTrustedSenderUrl, windowOptions } from './window/options'
 import { windowHooks } from './window/hooks'
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appMenu, denyPermissionCheck, rendererUrlFor, serveApp } from './window/app-protocol'
+import {
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  appMenu,
+  denyPermissionCheck,
+  rendererUrlFor,
+  serveApp
+} from './window/app-protocol'
 import { APP_VERSION } from './version'
 import { entryRoute } from './entry-route'
 import { diagnose } from '../shared/diagnosis-catalog'
@@ -66,9 +73,17 @@ function startWindow(): void {
     session.defaultSession.setPermissionCheckHandler(denyPermissionCheck)
     protocol.handle(APP_SCHEME, (request) => serveApp(request, rendererDir))
     // No DevTools or reload in a packaged app's menu (webPreferences.devTools is off there too).
-    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenu({ packaged: app.isPackaged, platform: process.platform }) as Parameters<typeof Menu.buildFromTemplate>[0]))
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenu({ packaged: app.isPackaged, platform: process.platform }) as Parameters<
+          typeof Menu.buildFromTemplate
+        >[0]
+      )
+    )
     session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } })
+      callback({
+        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] }
+      })
     })
     registerApi()
     createWindow()
@@ -91,7 +106,12 @@ async function runCliMode(args: string[]): Promise<void> {
   // cli/index.ts also runs itself when this is set: it must run once, with these arguments.
   delete process.env.MAIL_SETUP_CLI_MAIN
   const { runCli } = await import('./cli/index')
-  const code = await runCli(args, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), stdin: process.stdin, env: process.env })
+  const code = await runCli(args, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    stdin: process.stdin,
+    env: process.env
+  })
   app.exit(code)
 }
 

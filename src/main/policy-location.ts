@@ -27,7 +27,10 @@ export function findPolicyFile(
   platform: NodeJS.Platform = process.platform,
   resourcesPath: string | undefined = (process as { resourcesPath?: string }).resourcesPath
 ): PolicyLocation | undefined {
-  const managed = [systemPolicyFile(platform, env), resourcesPath ? join(resourcesPath, 'policy', 'policy.json') : undefined]
+  const managed = [
+    systemPolicyFile(platform, env),
+    resourcesPath ? join(resourcesPath, 'policy', 'policy.json') : undefined
+  ]
   for (const file of managed) if (file && existsSync(file)) return { file, managed: true }
   return env.MAIL_SETUP_POLICY ? { file: env.MAIL_SETUP_POLICY, managed: false } : undefined
 }

@@ -90,7 +90,10 @@ const PATTERNS: Array<[RegExp, string]> = [
   // OAuth / HTTP
   [/(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${MASK}`],
   [/(auth=Bearer\s*)[^\x01\s]+/gi, `$1${MASK}`],
-  [/("?(?:access_token|refresh_token|id_token|password|client_secret|code_verifier)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${MASK}`],
+  [
+    /("?(?:access_token|refresh_token|id_token|password|client_secret|code_verifier)"?\s*[:=]\s*"?)[^"&\s,}]+/gi,
+    `$1${MASK}`
+  ],
   [/(\/\/[^/\s:@]+:)[^@/\s]+@/g, `$1${MASK}@`]
 ]
 
@@ -119,7 +122,8 @@ export function redact(text: string): string {
 const FREE_TEXT_KEYS = new Set(['text', 'serverSays', 'detail', 'message'])
 /** Keys of our own summaries: only registered secret values are masked there. */
 const SUMMARY_KEYS = new Set(['info'])
-const SECRET_KEYS = /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
+const SECRET_KEYS =
+  /^(password|pass|secret|token|accessToken|refreshToken|access_token|refresh_token|clientSecret|authorization)$/i
 
 /**
  * Deep-redacts a JSON-able value: secret-named keys masked, free-text fields redacted.

@@ -11,7 +11,10 @@ import { policyOf, type Policy } from './policy'
 export interface Services {
   config: Config
   dns: Dns
-  /** Trust store for every TLS connection: the OS store, NODE_EXTRA_CA_CERTS, MAIL_SETUP_EXTRA_CA and Node's list, built once. */
+  /**
+   * Trust store for every TLS connection: the OS store, NODE_EXTRA_CA_CERTS, MAIL_SETUP_EXTRA_CA and Node's list, built
+   * once.
+   */
   ca: string[]
   accounts: AccountStore
   credentials: CredentialStore

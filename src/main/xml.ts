@@ -87,11 +87,14 @@ const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '
 // The five predefined entities and numeric references, in one pass: what one decodes is never
 // read again, so `&amp;#10;` stays the text "&#10;".
 function decodeRefs(s: string): string {
-  return s.replace(/&(?:#(x[0-9a-f]{1,6}|[0-9]{1,7})|(amp|lt|gt|quot|apos));/gi, (m, n: string | undefined, name: string | undefined) => {
-    if (name) return PREDEFINED[name] ?? m
-    const code = n![0] === 'x' || n![0] === 'X' ? parseInt(n!.slice(1), 16) : parseInt(n!, 10)
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
-  })
+  return s.replace(
+    /&(?:#(x[0-9a-f]{1,6}|[0-9]{1,7})|(amp|lt|gt|quot|apos));/gi,
+    (m, n: string | undefined, name: string | undefined) => {
+      if (name) return PREDEFINED[name] ?? m
+      const code = n![0] === 'x' || n![0] === 'X' ? parseInt(n!.slice(1), 16) : parseInt(n!, 10)
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
+    }
+  )
 }
 
 export function textOf(el: XmlElement | undefined): string | undefined {

@@ -41,7 +41,10 @@ export function toAsciiDomain(domain: string): string | undefined {
 }
 
 export function parseAddress(input: string): ParsedAddress {
-  const trimmed = input.normalize('NFC').trim().replace(/^mailto:/i, '')
+  const trimmed = input
+    .normalize('NFC')
+    .trim()
+    .replace(/^mailto:/i, '')
   if (!trimmed) return { ok: false, problem: 'empty' }
   if (trimmed.length > 320) return { ok: false, problem: 'too-long' }
   // Bidi overrides (U+202E turns "moc.elpmaxe" into what looks like "example.com"), C0/C1
@@ -50,12 +53,15 @@ export function parseAddress(input: string): ParsedAddress {
   const at = trimmed.lastIndexOf('@')
   if (at < 0) return { ok: false, problem: 'no-at' }
   const local = trimmed.slice(0, at)
-  const domainRaw = trimmed.slice(at + 1).toLowerCase().replace(/\.$/, '')
+  const domainRaw = trimmed
+    .slice(at + 1)
+    .toLowerCase()
+    .replace(/\.$/, '')
   if (!local) return { ok: false, problem: 'local-empty' }
   if (local.includes('@') && !/^".*"$/.test(local)) return { ok: false, problem: 'many-at' }
   if (new TextEncoder().encode(local).length > 64) return { ok: false, problem: 'local-too-long' }
   const quoted = /^"(?:[^"\\\r\n]|\\.)+"$/.test(local)
-  if (!quoted && (!local.split('.').every((part) => part.length > 0 && LOCAL_ATOM.test(part)))) {
+  if (!quoted && !local.split('.').every((part) => part.length > 0 && LOCAL_ATOM.test(part))) {
     return { ok: false, problem: 'local-invalid' }
   }
   if (!domainRaw) return { ok: false, problem: 'domain-empty' }

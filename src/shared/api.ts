@@ -190,7 +190,11 @@ export const operations = {
    * found, Thunderbird closed) or Evolution (its sources folder).
    */
   applyToClient: {
-    request: z.object({ accountId: z.string().max(200), client: z.enum(['thunderbird', 'evolution']), profile: z.string().max(4096).optional() }),
+    request: z.object({
+      accountId: z.string().max(200),
+      client: z.enum(['thunderbird', 'evolution']),
+      profile: z.string().max(4096).optional()
+    }),
     response: z.object({ applied: z.boolean(), path: z.string() })
   },
   /** Window only: asks where to save, exports the saved account again and writes the file atomically. */
@@ -215,7 +219,11 @@ export const operations = {
       servers: z.array(ServerSettings).max(16).optional(),
       username: z.enum(['address', 'local']).default('address')
     }),
-    response: z.object({ health: DomainHealth, publish: PublishFiles.optional(), recheck: z.array(RecheckRow).optional() })
+    response: z.object({
+      health: DomainHealth,
+      publish: PublishFiles.optional(),
+      recheck: z.array(RecheckRow).optional()
+    })
   },
   /** Reads an accounts list for a bulk check on the main side and says what it would use (no password). */
   bulkOpen: {
@@ -312,5 +320,6 @@ export type MailSetupApi = {
 
 // The zod-free name lists must list exactly the contract's operations and events.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
-const namesMatch: Same<(typeof OPERATION_NAMES)[number], OperationName> & Same<(typeof EVENT_NAMES)[number], EventName> = true
+const namesMatch: Same<(typeof OPERATION_NAMES)[number], OperationName> &
+  Same<(typeof EVENT_NAMES)[number], EventName> = true
 void namesMatch

@@ -4,7 +4,15 @@
 // column is read there too, only with the admin's explicit consent.
 import { z } from 'zod'
 
-export const Verdict = z.enum(['ready', 'sign-in-refused', 'locked-or-limited', 'needs-confirmation', 'no-settings', 'server-problem', 'no-password'])
+export const Verdict = z.enum([
+  'ready',
+  'sign-in-refused',
+  'locked-or-limited',
+  'needs-confirmation',
+  'no-settings',
+  'server-problem',
+  'no-password'
+])
 export type Verdict = z.infer<typeof Verdict>
 
 /** The largest list the wizard takes (the browser door reads at most 1 MiB); bigger lists go to the CLI. */
@@ -20,7 +28,13 @@ export const BulkPreview = z.object({
   /** The list has a plain `password` column: checked only with the admin's opt-in. */
   plainColumn: z.boolean(),
   /** How many rows name each kind of reference (never the value). */
-  refs: z.object({ env: z.number().int(), keychain: z.number().int(), cmd: z.number().int(), plain: z.number().int(), none: z.number().int() }),
+  refs: z.object({
+    env: z.number().int(),
+    keychain: z.number().int(),
+    cmd: z.number().int(),
+    plain: z.number().int(),
+    none: z.number().int()
+  }),
   /** Every distinct command the list would run (exactly as written), for the admin to confirm. */
   commands: z.array(z.string().max(4096)).max(64),
   /** More distinct commands than listed: the wizard refuses such a list. */
@@ -47,8 +61,18 @@ export const BulkRow = z.object({
 })
 export type BulkRow = z.infer<typeof BulkRow>
 
-export const BulkSummary = z.object({ checked: z.number().int(), of: z.number().int(), ready: z.number().int(), interrupted: z.boolean(), ms: z.number() })
+export const BulkSummary = z.object({
+  checked: z.number().int(),
+  of: z.number().int(),
+  ready: z.number().int(),
+  interrupted: z.boolean(),
+  ms: z.number()
+})
 export type BulkSummary = z.infer<typeof BulkSummary>
 
-export const BulkReport = z.object({ fileName: z.string().max(255), mimeType: z.string().max(100), content: z.string() })
+export const BulkReport = z.object({
+  fileName: z.string().max(255),
+  mimeType: z.string().max(100),
+  content: z.string()
+})
 export type BulkReport = z.infer<typeof BulkReport>

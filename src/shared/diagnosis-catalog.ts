@@ -5,7 +5,18 @@
 import type { Diagnosis, DiagnosisCode } from './diagnosis'
 
 /** The CLI's exit codes (docs/cli.md). */
-export const EXIT = { ok: 0, internal: 1, usage: 2, discovery: 3, verification: 4, export: 5, unconfirmed: 6, policy: 7, policyInvalid: 8, cancelled: 130 } as const
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  discovery: 3,
+  verification: 4,
+  export: 5,
+  unconfirmed: 6,
+  policy: 7,
+  policyInvalid: 8,
+  cancelled: 130
+} as const
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
 export const DIAGNOSIS_GROUPS = [
@@ -37,7 +48,12 @@ export interface CatalogEntry {
 }
 
 type Trait = 'trustable' | 'passwordRefused'
-const e = (group: DiagnosisGroup, fixable: boolean, exit: ExitCode, trait?: Trait): CatalogEntry => ({ group, fixable, exit, ...(trait ? { [trait]: true } : {}) })
+const e = (group: DiagnosisGroup, fixable: boolean, exit: ExitCode, trait?: Trait): CatalogEntry => ({
+  group,
+  fixable,
+  exit,
+  ...(trait ? { [trait]: true } : {})
+})
 const V = EXIT.verification
 
 export const CATALOG: Record<DiagnosisCode, CatalogEntry> = {
@@ -127,4 +143,3 @@ export function inGroup(code: DiagnosisCode, group: DiagnosisGroup): boolean {
 export function exitFor(code: DiagnosisCode): ExitCode {
   return CATALOG[code]?.exit ?? EXIT.internal
 }
-

@@ -127,7 +127,10 @@ export const OAuth2Settings = z.object({
 })
 export type OAuth2Settings = z.infer<typeof OAuth2Settings>
 
-const httpsUrl = z.string().max(2048).regex(/^https:\/\/[^\s]+$/, 'https URL')
+const httpsUrl = z
+  .string()
+  .max(2048)
+  .regex(/^https:\/\/[^\s]+$/, 'https URL')
 
 /**
  * Services beside mail that a source named (PACC `protocols`, autoconfig 1.2 root-level
@@ -150,7 +153,11 @@ export const ProviderFacts = z.object({
   id: z.string().max(100),
   name: z.string().max(200),
   /** Locale key group of the advice: signin.hint.<advice>, signin.appPassword.provider.<advice>. */
-  advice: z.string().max(50).regex(/^[a-z0-9-]+$/).optional(),
+  advice: z
+    .string()
+    .max(50)
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
   /** The provider's own page for creating an app password. */
   appPasswordUrl: httpsUrl.optional(),
   /** false: mail programs cannot sign in with a password here (browser sign-in or nothing). */

@@ -14,12 +14,13 @@
  * U+009D an OSC), the bidirectional controls (U+202E turns "gpj.exe" into "exe.jpg"), and the
  * Unicode line and paragraph separators.
  */
- 
+
 export const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
 
 /** The same set without the line feed, which JSON has only as indentation. */
- 
-const UNSAFE_IN_JSON = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
+
+const UNSAFE_IN_JSON =
+  /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
 
 /** True when the text holds a character of UNSAFE_CHARS. */
 export function hasUnsafeChars(text: string): boolean {

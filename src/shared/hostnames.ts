@@ -36,7 +36,7 @@ export function decodeLabel(label: string): string | undefined {
   let n = 128
   let i = 0
   let bias = 72
-  for (let pos = cut > 0 ? cut + 1 : 0; pos < input.length; ) {
+  for (let pos = cut > 0 ? cut + 1 : 0; pos < input.length;) {
     const old = i
     for (let w = 1, k = BASE; ; k += BASE) {
       if (pos >= input.length) return undefined
@@ -66,7 +66,22 @@ export function unicodeHost(host: string): string {
     .join('.')
 }
 
-const SCRIPTS = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Hebrew', 'Arabic', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Thai', 'Devanagari', 'Georgian', 'Cherokee'] as const
+const SCRIPTS = [
+  'Latin',
+  'Cyrillic',
+  'Greek',
+  'Armenian',
+  'Hebrew',
+  'Arabic',
+  'Han',
+  'Hiragana',
+  'Katakana',
+  'Hangul',
+  'Thai',
+  'Devanagari',
+  'Georgian',
+  'Cherokee'
+] as const
 const scriptOf = (ch: string): string | undefined => SCRIPTS.find((s) => new RegExp(`\\p{Script=${s}}`, 'u').test(ch))
 /** Cyrillic and Greek letters that look like Latin ones. */
 const LATIN_LOOKING = /^[аеорсухӏіјѕԁһԛԝѵАВЕКМНОРСТХІЈЅοαεικνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ]+$/u
@@ -90,5 +105,10 @@ export function lookalike(host: string): Lookalike | undefined {
 
 /** The hosts a candidate or account would talk to, with their registrable domains and flags. */
 export function hostFacts(hosts: string[]): Array<{ host: string; shown: string; domain: string; flag?: Lookalike }> {
-  return [...new Set(hosts.map((h) => h.toLowerCase()))].map((host) => ({ host, shown: unicodeHost(host), domain: unicodeHost(registrableDomain(host)), flag: lookalike(host) }))
+  return [...new Set(hosts.map((h) => h.toLowerCase()))].map((host) => ({
+    host,
+    shown: unicodeHost(host),
+    domain: unicodeHost(registrableDomain(host)),
+    flag: lookalike(host)
+  }))
 }

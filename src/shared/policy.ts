@@ -23,7 +23,11 @@ export const LockedServer = z.object({
 })
 export type LockedServer = z.infer<typeof LockedServer>
 
-export const LockedDomains = z.object({ domains: z.array(z.string().max(253)), incoming: LockedServer, outgoing: LockedServer })
+export const LockedDomains = z.object({
+  domains: z.array(z.string().max(253)),
+  incoming: LockedServer,
+  outgoing: LockedServer
+})
 export type LockedDomains = z.infer<typeof LockedDomains>
 
 export const PolicyView = z.object({

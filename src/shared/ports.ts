@@ -44,6 +44,9 @@ export function securityForPort(port: number): Exclude<Security, 'plain'> | unde
 
 /** The ports to try for a protocol, best first (guessing): the rules' ports, then SMTP's 25. */
 export function portsToTry(protocol: Protocol): Array<[number, Exclude<Security, 'plain'>]> {
-  const ports = PORT_RULES.filter((r) => r.protocol === protocol).map((r): [number, Exclude<Security, 'plain'>] => [r.port, r.security])
+  const ports = PORT_RULES.filter((r) => r.protocol === protocol).map((r): [number, Exclude<Security, 'plain'>] => [
+    r.port,
+    r.security
+  ])
   return protocol === 'smtp' ? [...ports, [SMTP_RELAY_PORT, 'starttls']] : ports
 }

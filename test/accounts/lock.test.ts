@@ -12,10 +12,25 @@ import { bundledCli, cliInProcess, cliProcess } from '../cli/process'
 import { account } from '../export/fixtures'
 
 const manual = (address: string, imapHost = 'imap.example.test'): string[] => [
-  'export', address, '--format', 'card-json', '--incoming', `imaps://${imapHost}:993`, '--outgoing', 'smtps://smtp.example.test:465', '--json'
+  'export',
+  address,
+  '--format',
+  'card-json',
+  '--incoming',
+  `imaps://${imapHost}:993`,
+  '--outgoing',
+  'smtps://smtp.example.test:465',
+  '--json'
 ]
 
-function accountsIn(dir: string): Array<{ id: string; address: string; incoming: { host: string }; verifiedAt?: string; displayName: string; createdAt: string }> {
+function accountsIn(dir: string): Array<{
+  id: string
+  address: string
+  incoming: { host: string }
+  verifiedAt?: string
+  displayName: string
+  createdAt: string
+}> {
   return JSON.parse(readFileSync(join(dir, 'accounts.json'), 'utf8')).accounts
 }
 
@@ -31,9 +46,15 @@ describe('one lock for accounts.json', () => {
   it('8 concurrent CLI processes saving keep 8 accounts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-lock-'))
     const env = { ...process.env, MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' }
-    const runs = await Promise.all(Array.from({ length: 8 }, (_, i) => cliProcess(manual(`user${i}@example.test`), { env, bundled: true })))
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => cliProcess(manual(`user${i}@example.test`), { env, bundled: true }))
+    )
     expect(runs.map((r) => r.code)).toEqual(Array(8).fill(0))
-    expect(accountsIn(dir).map((a) => a.address).sort()).toEqual(Array.from({ length: 8 }, (_, i) => `user${i}@example.test`).sort())
+    expect(
+      accountsIn(dir)
+        .map((a) => a.address)
+        .sort()
+    ).toEqual(Array.from({ length: 8 }, (_, i) => `user${i}@example.test`).sort())
     expect(readdirSync(dir).filter((n) => n.includes('.lock') || n.endsWith('.tmp'))).toEqual([])
   })
 
@@ -47,7 +68,9 @@ describe('one lock for accounts.json', () => {
     expect((await store.list()).accounts.map((a) => a.id)).toEqual(['a1'])
 
     writeFileSync(join(dir, 'accounts.json.lock'), `${process.pid} ${hostname()} someone-else`)
-    await expect(withFileLock(join(dir, 'accounts.json'), async () => 'never', { waitMs: 200 })).rejects.toMatchObject({ diagnosis: { code: 'file-write-failed', params: { reason: 'locked' } } })
+    await expect(withFileLock(join(dir, 'accounts.json'), async () => 'never', { waitMs: 200 })).rejects.toMatchObject({
+      diagnosis: { code: 'file-write-failed', params: { reason: 'locked' } }
+    })
   })
 })
 
@@ -59,9 +82,25 @@ describe('saving the same account again', () => {
     expect(await cliIn(dir, manual('Same@Example.test', 'imap2.example.test'))).toBe(0)
     const after = accountsIn(dir)
     expect(after).toHaveLength(1)
-    expect(after[0]).toMatchObject({ id: first!.id, createdAt: first!.createdAt, displayName: 'Same', incoming: { host: 'imap2.example.test' } })
+    expect(after[0]).toMatchObject({
+      id: first!.id,
+      createdAt: first!.createdAt,
+      displayName: 'Same',
+      incoming: { host: 'imap2.example.test' }
+    })
     // A POP account for the same address is another account.
-    expect(await cliIn(dir, ['export', 'same@example.test', '--format', 'card-json', '--incoming', 'pop3s://pop.example.test:995', '--outgoing', 'smtps://smtp.example.test:465'])).toBe(0)
+    expect(
+      await cliIn(dir, [
+        'export',
+        'same@example.test',
+        '--format',
+        'card-json',
+        '--incoming',
+        'pop3s://pop.example.test:995',
+        '--outgoing',
+        'smtps://smtp.example.test:465'
+      ])
+    ).toBe(0)
     expect(accountsIn(dir)).toHaveLength(2)
   })
 
@@ -70,7 +109,8 @@ describe('saving the same account again', () => {
     const dir = mkdtempSync(join(tmpdir(), 'accounts-reverify-'))
     const { address, password } = bench.users.alice
     const env = { ...bench.env, MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: password }
-    const verify = async (): Promise<number> => (await cliInProcess(['verify', address, '--offline', '--no-keychain'], { env })).code
+    const verify = async (): Promise<number> =>
+      (await cliInProcess(['verify', address, '--offline', '--no-keychain'], { env })).code
     expect(await verify()).toBe(0)
     const [first] = accountsIn(dir)
     expect(await verify()).toBe(0)
@@ -86,7 +126,13 @@ describe('saving the same account again', () => {
     const verified = await store.upsert(account({ id: 'v1', verifiedAt: '2026-01-01T00:00:00.000Z' }))
     const again = await store.upsert(account({ id: 'other-id', verifiedAt: undefined }))
     expect(again).toMatchObject({ id: 'v1', verifiedAt: verified.verifiedAt })
-    const moved = await store.upsert(account({ id: 'other-id', verifiedAt: undefined, incoming: { ...verified.incoming, host: 'elsewhere.example.com' } }))
+    const moved = await store.upsert(
+      account({
+        id: 'other-id',
+        verifiedAt: undefined,
+        incoming: { ...verified.incoming, host: 'elsewhere.example.com' }
+      })
+    )
     expect(moved.id).toBe('v1')
     expect(moved.verifiedAt).toBeUndefined()
     expect((await store.list()).accounts).toHaveLength(1)

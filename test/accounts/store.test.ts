@@ -34,7 +34,10 @@ describe('AccountStore', () => {
     await store.upsert(account({ id: 'a2', address: 'b@example.com' }))
     await store.upsert(account({ id: 'a1', displayName: 'Renamed' }))
     const { accounts } = await store.list()
-    expect(accounts.map((a) => [a.id, a.displayName])).toEqual([['a1', 'Renamed'], ['a2', 'Alice Example']])
+    expect(accounts.map((a) => [a.id, a.displayName])).toEqual([
+      ['a1', 'Renamed'],
+      ['a2', 'Alice Example']
+    ])
     expect(await store.remove('a1')).toBe(true)
     expect(await store.remove('a1')).toBe(false)
     expect((await onDisk()).accounts.map((a: { id: string }) => a.id)).toEqual(['a2'])
@@ -48,7 +51,9 @@ describe('AccountStore', () => {
   })
 
   it('serialises concurrent writers: none is lost', async () => {
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.upsert(account({ id: `c${i}`, address: `c${i}@example.com` }))))
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.upsert(account({ id: `c${i}`, address: `c${i}@example.com` })))
+    )
     expect((await store.list()).accounts).toHaveLength(20)
     expect((await onDisk()).accounts).toHaveLength(20)
   })
@@ -88,7 +93,10 @@ describe('AccountStore', () => {
     await writeFile(file(), text)
     const listed = await store.list()
     expect(listed.accounts).toEqual([good])
-    expect(listed.problem).toMatchObject({ code: 'accounts-file-corrupt', params: { reason: 'invalid-entries', invalid: '1' } })
+    expect(listed.problem).toMatchObject({
+      code: 'accounts-file-corrupt',
+      params: { reason: 'invalid-entries', invalid: '1' }
+    })
     expect(await readFile(listed.problem?.params?.keptAs ?? '', 'utf8')).toBe(text)
     // Reading the same file again reports the same copy instead of making another.
     expect(await store.get('good')).toEqual(good)
@@ -101,8 +109,13 @@ describe('AccountStore', () => {
     await writeFile(file(), text)
     const listed = await store.list()
     expect(listed.accounts.map((a) => a.id)).toEqual(['a1'])
-    expect(listed.problem).toMatchObject({ code: 'accounts-file-corrupt', params: { reason: 'newer-version', version: '2' } })
-    await expect(store.upsert(account({ id: 'a2' }))).rejects.toMatchObject({ diagnosis: { code: 'accounts-file-corrupt' } })
+    expect(listed.problem).toMatchObject({
+      code: 'accounts-file-corrupt',
+      params: { reason: 'newer-version', version: '2' }
+    })
+    await expect(store.upsert(account({ id: 'a2' }))).rejects.toMatchObject({
+      diagnosis: { code: 'accounts-file-corrupt' }
+    })
     await expect(store.remove('a1')).rejects.toBeInstanceOf(AppError)
     expect(await readFile(file(), 'utf8')).toBe(text)
     expect(await readdir(dir)).toEqual(['accounts.json'])

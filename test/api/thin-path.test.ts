@@ -36,14 +36,22 @@ describe('thin path', () => {
   it('goes from an address to a verified, stored, exported account', async () => {
     const { address, password } = bench.users.alice
 
-    const found = await ok<{ sessionId: string; candidates: Array<{ id: string; source: string; trust: { level: string } }> }>('discover', { runId: 'd1', address })
+    const found = await ok<{
+      sessionId: string
+      candidates: Array<{ id: string; source: string; trust: { level: string } }>
+    }>('discover', { runId: 'd1', address })
     const best = found.candidates[0]!
     expect(best.source).toBe('local-file')
     expect(best.trust.level).toBe('trusted')
     expect(events.some((e) => e.event === 'discovery')).toBe(true)
 
     // The check names the candidate by id: main plans from what it found.
-    const verified = await ok<{ sessionId: string; incoming?: { settings: { host: string; port: number } }; outgoing?: { settings: { host: string } }; probes: Array<{ transcript: Array<{ text: string }> }> }>('verify', {
+    const verified = await ok<{
+      sessionId: string
+      incoming?: { settings: { host: string; port: number } }
+      outgoing?: { settings: { host: string } }
+      probes: Array<{ transcript: Array<{ text: string }> }>
+    }>('verify', {
       runId: 'v1',
       sessionId: found.sessionId,
       choices: { candidateId: best.id, protocol: 'imap' },
@@ -56,15 +64,29 @@ describe('thin path', () => {
     expect(JSON.stringify(events)).not.toContain(password)
 
     // Main builds the account from what the session verified.
-    const saved = await ok<{ account: { id: string }; keychain: { stored: boolean } }>('saveAccount', { sessionId: found.sessionId, displayName: 'Alice', storePassword: true })
+    const saved = await ok<{ account: { id: string }; keychain: { stored: boolean } }>('saveAccount', {
+      sessionId: found.sessionId,
+      displayName: 'Alice',
+      storePassword: true
+    })
     expect(saved.keychain.stored).toBe(true)
     // The real Secret Service holds it under the documented service name (among what other tests stored).
-    const stored = execFileSync('secret-tool', ['search', '--all', 'service', bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+    const stored = execFileSync('secret-tool', ['search', '--all', 'service', bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe']
+    })
     expect(stored).toContain(address)
 
-    const file = await ok<{ content: string; fileName: string }>('exportProfile', { accountId: saved.account.id, format: 'thunderbird-autoconfig' })
+    const file = await ok<{ content: string; fileName: string }>('exportProfile', {
+      accountId: saved.account.id,
+      format: 'thunderbird-autoconfig'
+    })
     const back = parseAutoconfig(file.content, address)
-    expect(back.incoming[0]).toMatchObject({ protocol: 'imap', host: bench.mailHost, port: verified.incoming!.settings.port })
+    expect(back.incoming[0]).toMatchObject({
+      protocol: 'imap',
+      host: bench.mailHost,
+      port: verified.incoming!.settings.port
+    })
     expect(back.outgoing[0]).toMatchObject({ protocol: 'smtp', host: bench.mailHost })
     expect(file.content).not.toContain(password)
   })

@@ -12,31 +12,42 @@ const bench = inject('bench')
 let env: NodeJS.ProcessEnv
 let dir: string
 
-const logLines = async (who: string): Promise<string[]> => (await readFile(bench.dovecot.log, 'utf8')).split('\n').filter((l) => l.includes(`user=<${who}>`))
+const logLines = async (who: string): Promise<string[]> =>
+  (await readFile(bench.dovecot.log, 'utf8')).split('\n').filter((l) => l.includes(`user=<${who}>`))
 /** Successful IMAP sign-ins Dovecot logged for `who`. */
-const logins = async (who: string): Promise<number> => (await logLines(who)).filter((l) => /imap-login: (Info: )?Login: /.test(l)).length
+const logins = async (who: string): Promise<number> =>
+  (await logLines(who)).filter((l) => /imap-login: (Info: )?Login: /.test(l)).length
 /** Refused IMAP sign-ins: the login process logs "(auth failed, N attempts …)" when the session ends. */
 const refusals = async (who: string): Promise<number> =>
   (await logLines(who)).reduce((n, l) => n + Number(/imap-login: .*auth failed, (\d+) attempts?/.exec(l)?.[1] ?? 0), 0)
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bulk-'))
-  env = { ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: dir, ALICE_PW: bench.users.alice.password }
+  env = {
+    ...process.env,
+    ...bench.env,
+    MAIL_SETUP_OFFLINE: '1',
+    MAIL_SETUP_USER_DATA: dir,
+    ALICE_PW: bench.users.alice.password
+  }
 })
 
 describe('mail-setup check', () => {
   it('checks each account for real and reports a verdict per row, in CSV and HTML', async () => {
     const { alice, bob } = bench.users
     const list = join(dir, 'accounts.csv')
-    writeFileSync(list, [
-      'address,password_ref',
-      `${alice.address},env:ALICE_PW`,
-      `${bob.address},cmd:printf 'not-bobs-password'`,
-      'carol@nowhere-at-all.test,env:ALICE_PW',
-      `dave@${bench.domain},`,
-      'not-an-address,env:ALICE_PW',
-      `=1+2@${bench.domain},env:NOPE`
-    ].join('\n'))
+    writeFileSync(
+      list,
+      [
+        'address,password_ref',
+        `${alice.address},env:ALICE_PW`,
+        `${bob.address},cmd:printf 'not-bobs-password'`,
+        'carol@nowhere-at-all.test,env:ALICE_PW',
+        `dave@${bench.domain},`,
+        'not-an-address,env:ALICE_PW',
+        `=1+2@${bench.domain},env:NOPE`
+      ].join('\n')
+    )
     const before = await refusals(bob.address)
     const run = await cliProcess(['check', '--csv', list, '--html', join(dir, 'report.html'), '--json'], { env })
     expect(run.code).toBe(4)
@@ -46,13 +57,32 @@ describe('mail-setup check', () => {
     expect(run.stderr).toContain('row 6: env:NOPE gave no password')
 
     const [header, ...rows] = parseCsv(readFileSync(`${list}.results.csv`, 'utf8'))
-    expect(header).toEqual(['row', 'address', 'verdict', 'code', 'incoming', 'outgoing', 'username', 'username_form', 'server_says', 'ms'])
+    expect(header).toEqual([
+      'row',
+      'address',
+      'verdict',
+      'code',
+      'incoming',
+      'outgoing',
+      'username',
+      'username_form',
+      'server_says',
+      'ms'
+    ])
     const verdict = Object.fromEntries(rows.map((r) => [r[1], r[2]]))
-    expect(verdict).toMatchObject({ [alice.address]: 'ready', [bob.address]: 'sign-in-refused', 'carol@nowhere-at-all.test': 'no-settings', [`dave@${bench.domain}`]: 'no-password' })
+    expect(verdict).toMatchObject({
+      [alice.address]: 'ready',
+      [bob.address]: 'sign-in-refused',
+      'carol@nowhere-at-all.test': 'no-settings',
+      [`dave@${bench.domain}`]: 'no-password'
+    })
     const aliceRow = rows.find((r) => r[1] === alice.address)!
     expect(aliceRow[4]).toBe(`imap ${bench.mailHost}:993 tls`)
     expect(aliceRow[6]).toBe(alice.address)
-    expect(rows.find((r) => r[1] === bob.address)!.slice(3, 5)).toEqual(['auth-failed', `imap ${bench.mailHost}:993 tls`])
+    expect(rows.find((r) => r[1] === bob.address)!.slice(3, 5)).toEqual([
+      'auth-failed',
+      `imap ${bench.mailHost}:993 tls`
+    ])
     // A cell a spreadsheet would run as a formula is defused.
     expect(rows.find((r) => r[1]!.includes('1+2'))![1]).toBe(`'=1+2@${bench.domain}`)
     // The wrong password cost one refused IMAP sign-in: the trusted file names the user name.
@@ -63,7 +93,9 @@ describe('mail-setup check', () => {
       if (!refused) await new Promise((r) => setTimeout(r, 100))
     }
     expect(refused).toBe(1)
-    expect(readFileSync(`${list}.results.csv`, 'utf8') + readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('not-bobs-password')
+    expect(readFileSync(`${list}.results.csv`, 'utf8') + readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain(
+      'not-bobs-password'
+    )
 
     const html = readFileSync(join(dir, 'report.html'), 'utf8')
     expect(html).toContain('Sign-in refused (1)')
@@ -96,7 +128,13 @@ describe('mail-setup check', () => {
 
     it('Ctrl+C ends cleanly with what was done written out', async () => {
       list = join(dir, 'many.csv')
-      writeFileSync(list, ['address,password_ref', ...Array.from({ length: total }, () => `${bench.users.alice.address},env:ALICE_PW`)].join('\n'))
+      writeFileSync(
+        list,
+        [
+          'address,password_ref',
+          ...Array.from({ length: total }, () => `${bench.users.alice.address},env:ALICE_PW`)
+        ].join('\n')
+      )
       const state = `${list}.state`
       let poll: NodeJS.Timeout | undefined
       const first = await cliProcess(['check', '--csv', list, '--concurrency', '1', '--json'], {

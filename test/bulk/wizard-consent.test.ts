@@ -19,7 +19,9 @@ const events: Array<EventPayload<'bulk'>> = []
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bulk-wizard-'))
   // Offline: the accounts' domain has no settings, so each row ends at once after its password is resolved.
-  const services = createServices(loadConfig({ ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: dir }))
+  const services = createServices(
+    loadConfig({ ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: dir })
+  )
   const emit = <K extends EventName>(name: K, payload: EventPayload<K>): void => {
     if (name === 'bulk') events.push(payload as EventPayload<'bulk'>)
   }
@@ -45,22 +47,51 @@ describe('bulk check from the wizard', () => {
   it('shows the exact commands and runs none of them until the admin confirms each', async () => {
     const marker = join(dir, 'ran')
     const command = `touch '${marker}' && printf secret-from-command`
-    const preview = await open(['address,password_ref', `a@nowhere.test,cmd:${command}`, `b@nowhere.test,cmd:${command}`, 'c@other.test,env:HOME'].join('\n'))
-    expect(preview).toMatchObject({ rows: 3, commands: [command], moreCommands: false, plainColumn: false, refs: { cmd: 2, env: 1 }, domains: ['nowhere.test', 'other.test'] })
+    const preview = await open(
+      [
+        'address,password_ref',
+        `a@nowhere.test,cmd:${command}`,
+        `b@nowhere.test,cmd:${command}`,
+        'c@other.test,env:HOME'
+      ].join('\n')
+    )
+    expect(preview).toMatchObject({
+      rows: 3,
+      commands: [command],
+      moreCommands: false,
+      plainColumn: false,
+      refs: { cmd: 2, env: 1 },
+      domains: ['nowhere.test', 'other.test']
+    })
 
     for (const confirmedCommands of [[], [`${command} `], ['touch']]) {
-      const refused = await dispatch(handlers, 'bulkStart', { runId: 'r0', listId: preview.listId, allowPlainPasswords: false, confirmedCommands })
+      const refused = await dispatch(handlers, 'bulkStart', {
+        runId: 'r0',
+        listId: preview.listId,
+        allowPlainPasswords: false,
+        confirmedCommands
+      })
       expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported' } })
     }
     expect(existsSync(marker)).toBe(false)
 
-    const started = await dispatch(handlers, 'bulkStart', { runId: 'r1', listId: preview.listId, allowPlainPasswords: false, confirmedCommands: [command] })
+    const started = await dispatch(handlers, 'bulkStart', {
+      runId: 'r1',
+      listId: preview.listId,
+      allowPlainPasswords: false,
+      confirmedCommands: [command]
+    })
     expect(started).toEqual({ ok: true, value: { rows: 3 } })
     const end = await ended('r1')
     expect(end).toMatchObject({ kind: 'end', summary: { checked: 3, of: 3, interrupted: false } })
     expect(existsSync(marker)).toBe(true)
     // The list is checked once: it is not kept for a second run.
-    const again = await dispatch(handlers, 'bulkStart', { runId: 'r2', listId: preview.listId, allowPlainPasswords: false, confirmedCommands: [command] })
+    const again = await dispatch(handlers, 'bulkStart', {
+      runId: 'r2',
+      listId: preview.listId,
+      allowPlainPasswords: false,
+      confirmedCommands: [command]
+    })
     expect(again).toMatchObject({ ok: false, error: { code: 'unsupported' } })
     const report = await dispatch(handlers, 'bulkReport', { runId: 'r1', format: 'csv' })
     expect(JSON.stringify(report)).not.toContain('secret-from-command')
@@ -71,9 +102,19 @@ describe('bulk check from the wizard', () => {
     const preview = await open(['address,password', 'a@nowhere.test,Plain-Pa55word'].join('\n'))
     expect(preview).toMatchObject({ rows: 1, plainColumn: true, refs: { plain: 1 } })
     expect(JSON.stringify(preview)).not.toContain('Plain-Pa55word')
-    const refused = await dispatch(handlers, 'bulkStart', { runId: 'p0', listId: preview.listId, allowPlainPasswords: false, confirmedCommands: [] })
+    const refused = await dispatch(handlers, 'bulkStart', {
+      runId: 'p0',
+      listId: preview.listId,
+      allowPlainPasswords: false,
+      confirmedCommands: []
+    })
     expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported' } })
-    const started = await dispatch(handlers, 'bulkStart', { runId: 'p1', listId: preview.listId, allowPlainPasswords: true, confirmedCommands: [] })
+    const started = await dispatch(handlers, 'bulkStart', {
+      runId: 'p1',
+      listId: preview.listId,
+      allowPlainPasswords: true,
+      confirmedCommands: []
+    })
     expect(started.ok).toBe(true)
     expect(await ended('p1')).toMatchObject({ summary: { checked: 1 } })
     const html = await dispatch(handlers, 'bulkReport', { runId: 'p1', format: 'html' })

@@ -40,7 +40,12 @@ describe('mail-setup CLI', () => {
     const json = await cli(['discover', bench.users.alice.address, '--offline', '--json'])
     const doc = JSON.parse(json.stdout)
     expect(doc).toMatchObject({ ok: true, command: 'discover', result: { address: bench.users.alice.address } })
-    expect(doc.result.candidates[0].incoming[0]).toMatchObject({ protocol: 'imap', host: bench.mailHost, port: 993, security: 'tls' })
+    expect(doc.result.candidates[0].incoming[0]).toMatchObject({
+      protocol: 'imap',
+      host: bench.mailHost,
+      port: 993,
+      security: 'tls'
+    })
   })
 
   it('exits 3 when no settings are found', async () => {
@@ -51,7 +56,10 @@ describe('mail-setup CLI', () => {
 
   it('exits 4 with the diagnosis on a wrong password, and the password is not printed', async () => {
     const wrong = 'not-the-password-123'
-    const res = await cli(['verify', bench.users.bob.address, '--offline', '--password-stdin', '--json', '--transcript'], { stdin: `${wrong}\n` })
+    const res = await cli(
+      ['verify', bench.users.bob.address, '--offline', '--password-stdin', '--json', '--transcript'],
+      { stdin: `${wrong}\n` }
+    )
     expect(res.code).toBe(4)
     const doc = JSON.parse(res.stdout)
     expect(doc.ok).toBe(false)
@@ -61,7 +69,9 @@ describe('mail-setup CLI', () => {
 
   it('verifies, stores the password in the keychain, and exports the account', async () => {
     const { address, password } = bench.users.alice
-    const res = await cli(['verify', address, '--offline', '--password-stdin', '--name', 'Alice Example'], { stdin: password })
+    const res = await cli(['verify', address, '--offline', '--password-stdin', '--name', 'Alice Example'], {
+      stdin: password
+    })
     expect(res.code).toBe(0)
     expect(res.stdout).toMatch(/Incoming: verified IMAP/)
     expect(res.stdout).toMatch(/Outgoing: verified SMTP/)
@@ -83,7 +93,16 @@ describe('mail-setup CLI', () => {
   it('takes manual settings and the password from the environment', async () => {
     const { address, password } = bench.users.alice
     const res = await cli(
-      ['verify', address, '--incoming', `pop3s://${bench.mailHost}:995`, '--outgoing', `smtp://${bench.mailHost}:587`, '--no-save', '--json'],
+      [
+        'verify',
+        address,
+        '--incoming',
+        `pop3s://${bench.mailHost}:995`,
+        '--outgoing',
+        `smtp://${bench.mailHost}:587`,
+        '--no-save',
+        '--json'
+      ],
       { env: { MAIL_SETUP_PASSWORD: password } }
     )
     expect(res.code).toBe(0)

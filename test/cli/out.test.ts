@@ -3,7 +3,18 @@
 // folder at the path or a folder nobody may write) is exit 5 with file-write-failed.
 import { beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, writeFileSync, existsSync } from 'node:fs'
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  existsSync
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { cliInProcess } from './process'
@@ -11,8 +22,23 @@ import { cliInProcess } from './process'
 let dir: string
 let env: NodeJS.ProcessEnv
 
-async function exportTo(out: string): Promise<{ code: number; doc: { ok: boolean; error?: { code: string; params?: Record<string, string> }; exitCode?: number } }> {
-  const args = ['export', 'out@example.test', '--format', 'msmtp', '--incoming', 'imaps://imap.example.test:993', '--outgoing', 'smtps://smtp.example.test:465', '--out', out, '--json']
+async function exportTo(out: string): Promise<{
+  code: number
+  doc: { ok: boolean; error?: { code: string; params?: Record<string, string> }; exitCode?: number }
+}> {
+  const args = [
+    'export',
+    'out@example.test',
+    '--format',
+    'msmtp',
+    '--incoming',
+    'imaps://imap.example.test:993',
+    '--outgoing',
+    'smtps://smtp.example.test:465',
+    '--out',
+    out,
+    '--json'
+  ]
   const { code, stdout } = await cliInProcess(args, { env })
   return { code, doc: JSON.parse(stdout) }
 }

@@ -53,7 +53,12 @@ export async function cliInProcess(args: string[], opts: Pick<CliOptions, 'env' 
   const { runCli } = await import('../../src/main/cli/index')
   let stdout = ''
   let stderr = ''
-  const io = { stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t), stdin: Readable.from([opts.stdin ?? '']), env: opts.env }
+  const io = {
+    stdout: (t: string) => void (stdout += t),
+    stderr: (t: string) => void (stderr += t),
+    stdin: Readable.from([opts.stdin ?? '']),
+    env: opts.env
+  }
   const code = await runCli(args, io)
   return { code, signal: null, stdout, stderr }
 }
@@ -74,8 +79,19 @@ export function bundledCli(): Promise<string> {
     const outfile = join(ROOT, '.bench-tmp', 'main', `cli-${process.pid}.mjs`)
     // Packages bundled too (keytar is native): resolving and loading hundreds of their files
     // is most of a process's start-up.
-    const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
-    await build({ entryPoints: [join(ROOT, 'src/main/cli/index.ts')], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', external: ['keytar', 'electron'], banner: { js: banner }, logLevel: 'silent' })
+    const banner =
+      "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);"
+    await build({
+      entryPoints: [join(ROOT, 'src/main/cli/index.ts')],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['keytar', 'electron'],
+      banner: { js: banner },
+      logLevel: 'silent'
+    })
     // One file, replaced whole: workers killed at the end of a run leave nothing else behind.
     const final = join(ROOT, '.bench-tmp', 'main', 'cli.mjs')
     renameSync(outfile, final)

@@ -24,7 +24,22 @@ async function fakeHome(): Promise<{ home: string; main: string; other: string }
   await mkdir(other, { recursive: true })
   await writeFile(
     join(root, 'profiles.ini'),
-    ['[Profile1]', 'Name=work', 'IsRelative=1', 'Path=efgh5678.work', '', '[Profile0]', 'Name=default-release', 'IsRelative=1', 'Path=abcd1234.default-release', '', '[Install4F96D1932A9F858E]', 'Default=abcd1234.default-release', 'Locked=1', ''].join('\n')
+    [
+      '[Profile1]',
+      'Name=work',
+      'IsRelative=1',
+      'Path=efgh5678.work',
+      '',
+      '[Profile0]',
+      'Name=default-release',
+      'IsRelative=1',
+      'Path=abcd1234.default-release',
+      '',
+      '[Install4F96D1932A9F858E]',
+      'Default=abcd1234.default-release',
+      'Locked=1',
+      ''
+    ].join('\n')
   )
   return { home, main, other }
 }
@@ -47,7 +62,10 @@ describe('detecting mail programs', () => {
 describe('writing into a Thunderbird profile', () => {
   it('keeps the accounts the profile has, replaces its own block on a second run, refuses while Thunderbird runs', async () => {
     const { home, main, other } = await fakeHome()
-    await writeFile(join(main, 'prefs.js'), 'user_pref("mail.accountmanager.accounts", "account1,account2");\nuser_pref("mail.smtpservers", "smtp1");\n')
+    await writeFile(
+      join(main, 'prefs.js'),
+      'user_pref("mail.accountmanager.accounts", "account1,account2");\nuser_pref("mail.smtpservers", "smtp1");\n'
+    )
     await writeFile(join(main, 'user.js'), 'user_pref("mail.shell.checkDefaultClient", false);\n')
     const first = await thunderbirdUserJs(imapAccount, main)
     const accounts = listPref(first, 'mail.accountmanager.accounts')
@@ -73,7 +91,11 @@ describe('writing into a Thunderbird profile', () => {
     let written = ''
     beforeAll(async () => {
       const host = bench.mailHost
-      verified = await verifiedAccount(bench, { incoming: `imaps://${host}:993`, outgoing: `smtp://${bench.users.alice.address}@${host}:587`, name: 'Alice Applied' })
+      verified = await verifiedAccount(bench, {
+        incoming: `imaps://${host}:993`,
+        outgoing: `smtp://${bench.users.alice.address}@${host}:587`,
+        name: 'Alice Applied'
+      })
       tb = await startThunderbird({
         prepare: async (profile) => {
           written = await applyToThunderbird(verified.account, profile)
@@ -87,12 +109,24 @@ describe('writing into a Thunderbird profile', () => {
     it('lists the account with its servers, identity and sign-in settings', async () => {
       expect(written).toMatch(/user\.js$/)
       const a = verified.account
-      const found = (await tb.accounts()).find((x) => x.incoming.hostName === a.incoming.host && x.incoming.username === a.incoming.username)
+      const found = (await tb.accounts()).find(
+        (x) => x.incoming.hostName === a.incoming.host && x.incoming.username === a.incoming.username
+      )
       expect(found, JSON.stringify(await tb.accounts())).toBeDefined()
-      expect(found!.incoming).toMatchObject({ type: 'imap', port: a.incoming.port, socketType: SOCKET_TYPE.tls, authMethod: AUTH_METHOD.passwordCleartext })
+      expect(found!.incoming).toMatchObject({
+        type: 'imap',
+        port: a.incoming.port,
+        socketType: SOCKET_TYPE.tls,
+        authMethod: AUTH_METHOD.passwordCleartext
+      })
       expect(found!.identities[0]).toMatchObject({ email: a.address, fullName: 'Alice Applied' })
       const smtp = (await tb.outgoingServers()).find((s) => s.key === found!.identities[0]!.smtpServerKey)
-      expect(smtp).toMatchObject({ hostName: a.outgoing.host, port: a.outgoing.port, socketType: SOCKET_TYPE.starttls, username: a.outgoing.username })
+      expect(smtp).toMatchObject({
+        hostName: a.outgoing.host,
+        port: a.outgoing.port,
+        socketType: SOCKET_TYPE.starttls,
+        username: a.outgoing.username
+      })
     })
   })
 })

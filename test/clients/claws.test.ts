@@ -10,7 +10,16 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { SPECIAL_USE } from '../world'
 import { PYTHON, tempDir } from '../export/tools'
-import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './verified'
+import {
+  arrived,
+  benchHostsFile,
+  emptyHome,
+  maildirSubjects,
+  uniqueSubject,
+  verifiedAccount,
+  withBenchHosts,
+  type Verified
+} from './verified'
 
 const bench = inject('bench')
 const alice = bench.users.alice
@@ -39,7 +48,8 @@ async function clawsHome(v: Verified): Promise<string> {
   const home = await emptyHome('claws')
   const dir = join(home, '.claws-mail')
   await mkdir(dir, { recursive: true })
-  for (const folder of ['inbox', 'sent', 'queue', 'draft', 'trash']) await mkdir(join(home, 'Mail', folder), { recursive: true })
+  for (const folder of ['inbox', 'sent', 'queue', 'draft', 'trash'])
+    await mkdir(join(home, 'Mail', folder), { recursive: true })
   await appendFile(join(dir, 'folderlist.xml'), FOLDERLIST)
   // As the file says: append this section to ~/.claws-mail/accountrc while Claws is closed.
   await appendFile(join(dir, 'accountrc'), await readFile(await v.exportTo('claws-mail', await tempDir('claws-file-'))))
@@ -49,7 +59,11 @@ async function clawsHome(v: Verified): Promise<string> {
 async function drive(v: Verified, home: string, args: string[]): Promise<void> {
   // Claws asks about each certificate it has not seen before; the driver accepts it, as a person would.
   const env = { ...v.env, HOME: home, LANG: 'C.UTF-8' }
-  const r = await withBenchHosts(hostsFile, PYTHON, [DRIVE, '--until', ...args], { env, cwd: home, input: alice.password })
+  const r = await withBenchHosts(hostsFile, PYTHON, [DRIVE, '--until', ...args], {
+    env,
+    cwd: home,
+    input: alice.password
+  })
   const log = await readFile(join(home, '.claws-mail', 'claws.log'), 'utf8').catch(() => '')
   expect(r.stdout, `${r.stdout}${r.stderr}\n${log.slice(-3000)}`).toMatch(/^FOUND$/m)
   // Claws signed in with the password typed into its dialog, never a stored one.
@@ -82,8 +96,10 @@ describe.each([
     }
   })
 
-  it('receives it: POP3 into its own inbox, IMAP into its cache of the server\'s INBOX', async () => {
-    const folder = pop ? join(home, 'Mail', 'inbox') : join(home, '.claws-mail', 'imapcache', host, alice.address, 'INBOX')
+  it("receives it: POP3 into its own inbox, IMAP into its cache of the server's INBOX", async () => {
+    const folder = pop
+      ? join(home, 'Mail', 'inbox')
+      : join(home, '.claws-mail', 'imapcache', host, alice.address, 'INBOX')
     await drive(v, home, [folder, subject])
   })
 })

@@ -23,7 +23,13 @@ interface Row {
   enabled: boolean
   account?: { backend: string; identity: string }
   transport?: { backend: string }
-  identity?: { address: string; name: string; transport: string; sentFolder: string | null; draftsFolder: string | null }
+  identity?: {
+    address: string
+    name: string
+    transport: string
+    sentFolder: string | null
+    draftsFolder: string | null
+  }
   auth?: { host: string; port: number; user: string; method: string }
   security?: string
 }
@@ -38,7 +44,13 @@ async function loaded(v: Verified): Promise<Row[]> {
   const tar = await v.exportTo('evolution', await tempDir('evolution-file-'))
   // The file's own instruction: tar -xf <file> -C ~/.config/evolution/sources
   expect((await run('tar', ['-xf', tar, '-C', sources])).code).toBe(0)
-  const env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CACHE_HOME: join(home, '.cache') }
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache')
+  }
   const r = await run('dbus-run-session', ['--', PYTHON, SOURCES], { env })
   expect(r.code, r.stderr).toBe(0)
   // Evolution's built-in sources (On This Computer, Search Folders, Sendmail) are there too.
@@ -71,11 +83,19 @@ describe.each([
     expect(account.account).toEqual({ backend: kind.startsWith('IMAP') ? 'imapx' : 'pop', identity: identity.uid })
     expect(identity.parent).toBe(account.uid)
     expect(transport.parent).toBe(account.uid)
-    expect(identity.identity).toMatchObject({ address: alice.address, name: 'Alice Evolution', transport: transport.uid })
+    expect(identity.identity).toMatchObject({
+      address: alice.address,
+      name: 'Alice Evolution',
+      transport: transport.uid
+    })
     expect(transport.transport).toEqual({ backend: 'smtp' })
     // IMAP: the server's special-use Sent and Drafts the check found, as Evolution's folder URIs.
-    const folder = (name: string): string | null => (kind.startsWith('IMAP') ? `folder://${account.uid}/${encodeURIComponent(name)}` : null)
-    expect(identity.identity).toMatchObject({ sentFolder: folder(SPECIAL_USE.sent), draftsFolder: folder(SPECIAL_USE.drafts) })
+    const folder = (name: string): string | null =>
+      kind.startsWith('IMAP') ? `folder://${account.uid}/${encodeURIComponent(name)}` : null
+    expect(identity.identity).toMatchObject({
+      sentFolder: folder(SPECIAL_USE.sent),
+      draftsFolder: folder(SPECIAL_USE.drafts)
+    })
   })
 
   it('with the host, port, user, security and sign-in method the app verified', () => {

@@ -35,7 +35,9 @@ export class Marionette {
       socket.once('error', reject)
     })
     const client = new Marionette(socket)
-    const hello = (await new Promise<unknown>((resolve) => (client.greeting = resolve))) as { marionetteProtocol?: number }
+    const hello = (await new Promise<unknown>((resolve) => (client.greeting = resolve))) as {
+      marionetteProtocol?: number
+    }
     if (hello.marionetteProtocol !== 3) throw new Error(`unexpected Marionette protocol ${JSON.stringify(hello)}`)
     return client
   }
@@ -58,7 +60,8 @@ export class Marionette {
       const w = this.waiting.get(id)
       this.waiting.delete(id)
       if (!w) continue
-      if (error) w.reject(new Error(`${error.error}: ${error.message}${error.stacktrace ? `\n${error.stacktrace}` : ''}`))
+      if (error)
+        w.reject(new Error(`${error.error}: ${error.message}${error.stacktrace ? `\n${error.stacktrace}` : ''}`))
       else w.resolve(result)
     }
   }
@@ -82,7 +85,11 @@ export class Marionette {
    */
   async chrome<T = unknown>(body: string, args: unknown[] = []): Promise<T> {
     const script = `const resolve = arguments[arguments.length - 1]; const args = arguments[0]; (async () => { ${body}\n })().then((v) => resolve({ ok: v === undefined ? null : v }), (e) => resolve({ error: String(e && e.stack ? e.message + '\\n' + e.stack : e) }))`
-    const r = await this.command<{ value: { ok?: T; error?: string } }>('WebDriver:ExecuteAsyncScript', { script, args: [args], newSandbox: false })
+    const r = await this.command<{ value: { ok?: T; error?: string } }>('WebDriver:ExecuteAsyncScript', {
+      script,
+      args: [args],
+      newSandbox: false
+    })
     if (r.value.error !== undefined) throw new Error(`Thunderbird script failed: ${r.value.error}`)
     return r.value.ok as T
   }

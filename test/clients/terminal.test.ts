@@ -9,7 +9,16 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
 import { shQuote, slug } from '../../src/main/export/common'
 import { SPECIAL_USE } from '../world'
-import { arrived, benchHostsFile, emptyHome, maildirSubjects, uniqueSubject, verifiedAccount, withBenchHosts, type Verified } from './verified'
+import {
+  arrived,
+  benchHostsFile,
+  emptyHome,
+  maildirSubjects,
+  uniqueSubject,
+  verifiedAccount,
+  withBenchHosts,
+  type Verified
+} from './verified'
 import { PYTHON, run, tempDir } from '../export/tools'
 
 const bench = inject('bench')
@@ -52,7 +61,9 @@ function instruction(content: string, path: string): string {
 describe.each(KINDS)('%s account', (kind) => {
   it('the save path stored exactly the entries the account has; the check found the special-use folders', () => {
     const { account } = verified.get(kind)!
-    expect(accountEntries(account).map((e) => e.role)).toEqual(kind === 'two usernames' ? ['incoming', 'outgoing'] : ['incoming'])
+    expect(accountEntries(account).map((e) => e.role)).toEqual(
+      kind === 'two usernames' ? ['incoming', 'outgoing'] : ['incoming']
+    )
     expect(account.folders).toEqual(kind === 'POP3' ? undefined : SPECIAL_USE)
   })
 
@@ -62,7 +73,11 @@ describe.each(KINDS)('%s account', (kind) => {
     const path = await v.exportTo('msmtp', dir)
     const subject = uniqueSubject(`msmtp ${kind}`)
     const message = `From: ${alice.address}\r\nTo: ${alice.address}\r\nSubject: ${subject}\r\n\r\nsent by msmtp with an exported file\r\n`
-    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: message, cwd: dir, env: { ...v.env } })
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], {
+      input: message,
+      cwd: dir,
+      env: { ...v.env }
+    })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     await arrived(bench, 'alice', subject)
@@ -71,12 +86,16 @@ describe.each(KINDS)('%s account', (kind) => {
     expect(await readdir(dir)).toEqual([path.split('/').pop()])
   })
 
-  it('mutt sends in batch mode with its exported file, keeping a copy in the server\'s Sent folder', async () => {
+  it("mutt sends in batch mode with its exported file, keeping a copy in the server's Sent folder", async () => {
     const v = verified.get(kind)!
     const home = await emptyHome('mutt')
     const path = await v.exportTo('mutt', await tempDir('mutt-file-'))
     const subject = uniqueSubject(`mutt ${kind}`)
-    const r = await withBenchHosts(hostsFile, 'mutt', ['-n', '-F', path, ...muttTrust, '-s', subject, alice.address], { input: 'sent by mutt in batch mode\n', env: { ...v.env, HOME: home }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'mutt', ['-n', '-F', path, ...muttTrust, '-s', subject, alice.address], {
+      input: 'sent by mutt in batch mode\n',
+      env: { ...v.env, HOME: home },
+      cwd: home
+    })
     // mutt reports its progress on stderr; a failed copy or sign-in would be said there too.
     expect(r.stderr).not.toMatch(/fail|error|unable|could not/i)
     expect(r.code).toBe(0)
@@ -90,9 +109,14 @@ describe.each(KINDS)('%s account', (kind) => {
     const rc = join(home, '.fetchmailrc')
     await rename(await v.exportTo('fetchmail', await tempDir('fetchmail-file-')), rc)
     await chmod(rc, 0o600)
-    await writeFile(join(home, '.netrc'), `machine ${host} login ${alice.address} password ${alice.password}\n`, { mode: 0o600 })
+    await writeFile(join(home, '.netrc'), `machine ${host} login ${alice.address} password ${alice.password}\n`, {
+      mode: 0o600
+    })
     const out = join(home, 'fetched')
-    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], {
+      env: { ...v.env, HOME: home, ...trust },
+      cwd: home
+    })
     expect(r.code, r.stderr).toBe(0)
     expect(await readFile(out, 'utf8')).toContain(`Subject: ${sent.get(kind)}`)
   })
@@ -109,7 +133,10 @@ describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
     const keys = `<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
     const argv = ['mutt', '-n', '-F', path, ...muttTrust, '-e', 'set confirmcreate=no', '-e', `push "${keys}"`]
     // mutt's index needs a terminal: script(1) gives it one.
-    const r = await withBenchHosts(hostsFile, 'script', ['-qec', argv.map(shQuote).join(' '), '/dev/null'], { env: { ...v.env, HOME: home, TERM: 'xterm' }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'script', ['-qec', argv.map(shQuote).join(' '), '/dev/null'], {
+      env: { ...v.env, HOME: home, TERM: 'xterm' },
+      cwd: home
+    })
     expect(r.code).toBe(0)
     const mbox = await readFile(out, 'utf8')
     expect(mbox).toMatch(/^From /)
@@ -128,8 +155,20 @@ describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
     const mailto = `mailto:${alice.address}?subject=${encodeURIComponent(subject)}&body=sent%20by%20aerc`
     // An 80-column message list cuts subjects at 15 characters.
     const seen = sent.get(kind)!.slice(0, 15)
-    const env = { ...v.env, HOME: home, TERM: 'xterm', EDITOR: 'true', XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: home, ...trust }
-    const r = await withBenchHosts(hostsFile, PYTHON, [PTY_DRIVE, 'aerc', mailto], { env, cwd: home, input: `wait:Send this email?|y|wait:${seen}|:quit\\r|sleep1` })
+    const env = {
+      ...v.env,
+      HOME: home,
+      TERM: 'xterm',
+      EDITOR: 'true',
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_RUNTIME_DIR: home,
+      ...trust
+    }
+    const r = await withBenchHosts(hostsFile, PYTHON, [PTY_DRIVE, 'aerc', mailto], {
+      env,
+      cwd: home,
+      input: `wait:Send this email?|y|wait:${seen}|:quit\\r|sleep1`
+    })
     await arrived(bench, 'alice', subject)
     // The inbox list showed the message sent earlier (the screen's text without escapes and
     // spaces: aerc moves the cursor instead of writing them).
@@ -138,12 +177,15 @@ describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
     expect(await maildirSubjects(join(aliceMaildir, `.${SPECIAL_USE.sent}`))).toContain(subject)
   })
 
-  it('mbsync fetches the mailbox from an empty home, following the file\'s own instructions', async () => {
+  it("mbsync fetches the mailbox from an empty home, following the file's own instructions", async () => {
     const v = verified.get(kind)!
     const home = await emptyHome('mbsync')
     const path = await v.exportTo('mbsync', await tempDir('mbsync-file-'))
     const command = instruction(await readFile(path, 'utf8'), path)
-    const r = await withBenchHosts(hostsFile, 'sh', ['-c', command], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'sh', ['-c', command], {
+      env: { ...v.env, HOME: home, ...trust },
+      cwd: home
+    })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const subjects = await maildirSubjects(join(home, 'Mail', slug(alice.address), 'INBOX'))
@@ -156,9 +198,17 @@ describe('without a stored password', () => {
     const v = verified.get('one username')!
     const path = await v.exportTo('msmtp', await tempDir('msmtp-none-'))
     // The same file reading another keychain service: the entry it names is not there.
-    const other = await run('sh', ['-c', `sed "s/${bench.env.MAIL_SETUP_KEYCHAIN_SERVICE}/No Such Service/" '${path}' > '${path}.other'`])
+    const other = await run('sh', [
+      '-c',
+      `sed "s/${bench.env.MAIL_SETUP_KEYCHAIN_SERVICE}/No Such Service/" '${path}' > '${path}.other'`
+    ])
     expect(other.code).toBe(0)
-    const none = await withBenchHosts(hostsFile, 'msmtp', ['-C', `${path}.other`, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: 'To: x@bench.test\r\n\r\nx\r\n' })
+    const none = await withBenchHosts(
+      hostsFile,
+      'msmtp',
+      ['-C', `${path}.other`, `--tls-trust-file=${bench.ca.file}`, '-t'],
+      { input: 'To: x@bench.test\r\n\r\nx\r\n' }
+    )
     expect(none.code).not.toBe(0)
   })
 })
@@ -173,26 +223,37 @@ describe('against Cyrus and Postfix (one username, the local part)', () => {
   const subject = uniqueSubject('msmtp to cyrus')
 
   beforeAll(async () => {
-    v = await verifiedAccount(bench, { incoming: `imaps://${carol.login}@${h}:993`, outgoing: `smtp://${carol.login}@${h}:587`, user: carol, name: 'Carol' })
+    v = await verifiedAccount(bench, {
+      incoming: `imaps://${carol.login}@${h}:993`,
+      outgoing: `smtp://${carol.login}@${h}:587`,
+      user: carol,
+      name: 'Carol'
+    })
     expect(accountEntries(v.account).map((e) => e.role)).toEqual(['incoming'])
   }, 60_000)
 
   it('msmtp sends with its exported file', async () => {
     const path = await v.exportTo('msmtp', await tempDir('msmtp-cyrus-'))
     const message = `From: ${carol.address}\r\nTo: ${carol.address}\r\nSubject: ${subject}\r\n\r\nsent by msmtp through Postfix\r\n`
-    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: message, env: { ...v.env } })
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], {
+      input: message,
+      env: { ...v.env }
+    })
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
   })
 
-  it('mbsync fetches the message back from Cyrus, following the file\'s own instructions', async () => {
+  it("mbsync fetches the message back from Cyrus, following the file's own instructions", async () => {
     const home = await emptyHome('mbsync-cyrus')
     const path = await v.exportTo('mbsync', await tempDir('mbsync-cyrus-file-'))
     const command = instruction(await readFile(path, 'utf8'), path)
     const inbox = join(home, 'Mail', slug(carol.address), 'INBOX')
     // Postfix delivers through LMTP in its own time; each run syncs what has arrived.
     for (;;) {
-      const r = await withBenchHosts(hostsFile, 'sh', ['-c', command], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+      const r = await withBenchHosts(hostsFile, 'sh', ['-c', command], {
+        env: { ...v.env, HOME: home, ...trust },
+        cwd: home
+      })
       expect(r.stderr).toBe('')
       expect(r.code).toBe(0)
       if ((await maildirSubjects(inbox)).includes(subject)) return
@@ -205,9 +266,14 @@ describe('against Cyrus and Postfix (one username, the local part)', () => {
     const rc = join(home, '.fetchmailrc')
     await rename(await v.exportTo('fetchmail', await tempDir('fetchmail-cyrus-file-')), rc)
     await chmod(rc, 0o600)
-    await writeFile(join(home, '.netrc'), `machine ${h} login ${carol.login} password ${carol.password}\n`, { mode: 0o600 })
+    await writeFile(join(home, '.netrc'), `machine ${h} login ${carol.login} password ${carol.password}\n`, {
+      mode: 0o600
+    })
     const out = join(home, 'fetched')
-    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'fetchmail', ['--all', '--mda', `cat >> ${out}`], {
+      env: { ...v.env, HOME: home, ...trust },
+      cwd: home
+    })
     expect(r.code, r.stderr).toBe(0)
     expect(await readFile(out, 'utf8')).toContain(`Subject: ${subject}`)
   })
@@ -232,7 +298,10 @@ describe('saved without a keychain (secretStored: false)', () => {
 
   it('msmtp asks for the password instead of reading a keychain entry', async () => {
     const path = await v.exportTo('msmtp', await tempDir('msmtp-no-keychain-'))
-    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], { input: `To: ${alice.address}\r\n\r\nx\r\n`, env: { ...v.env } })
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${bench.ca.file}`, '-t'], {
+      input: `To: ${alice.address}\r\n\r\nx\r\n`,
+      env: { ...v.env }
+    })
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/password/i)
     expect(r.stderr).not.toMatch(/secret-tool/)
@@ -241,7 +310,10 @@ describe('saved without a keychain (secretStored: false)', () => {
   it('mbsync asks for the password instead of reading a keychain entry', async () => {
     const home = await emptyHome('mbsync-no-keychain')
     const path = await v.exportTo('mbsync', await tempDir('mbsync-no-keychain-file-'))
-    const r = await withBenchHosts(hostsFile, 'sh', ['-c', instruction(await readFile(path, 'utf8'), path)], { env: { ...v.env, HOME: home, ...trust }, cwd: home })
+    const r = await withBenchHosts(hostsFile, 'sh', ['-c', instruction(await readFile(path, 'utf8'), path)], {
+      env: { ...v.env, HOME: home, ...trust },
+      cwd: home
+    })
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/password/i)
     expect(r.stderr).not.toMatch(/secret-tool/)

@@ -23,8 +23,16 @@ let hostsFile: string
 let served = ''
 
 beforeAll(async () => {
-  imap = await verifiedAccount(bench, { incoming: `imaps://${host}:993`, outgoing: `smtp://${alice.login}@${host}:587`, name: 'Alice TB' })
-  pop = await verifiedAccount(bench, { incoming: `pop3s://${host}:995`, outgoing: `smtps://${host}:465`, name: 'Alice POP' })
+  imap = await verifiedAccount(bench, {
+    incoming: `imaps://${host}:993`,
+    outgoing: `smtp://${alice.login}@${host}:587`,
+    name: 'Alice TB'
+  })
+  pop = await verifiedAccount(bench, {
+    incoming: `pop3s://${host}:995`,
+    outgoing: `smtps://${host}:465`,
+    name: 'Alice POP'
+  })
   // autoconfig.<domain> serves whatever `served` holds, over HTTPS with a test-CA certificate.
   world = await startWorld(bench)
   const web = await startWeb(world, [autoconfigHost])
@@ -38,7 +46,10 @@ afterAll(async () => {
 
 const start = (userJs?: string) => startThunderbird({ hostsFile, trustPem: [bench.ca.certPem], userJs })
 
-function expectServer(got: { hostname?: string; hostName?: string; port: number; socketType: number; username: string }, s: Account['incoming']): void {
+function expectServer(
+  got: { hostname?: string; hostName?: string; port: number; socketType: number; username: string },
+  s: Account['incoming']
+): void {
   expect(got.hostname ?? got.hostName).toBe(s.host)
   expect(got.port).toBe(s.port)
   expect(got.socketType).toBe(SOCKET_TYPE[s.security])
@@ -116,7 +127,11 @@ describe.each([
     const [account] = await tb.accounts()
     await tb.signIn(account!.key, alice.password)
     const subject = uniqueSubject('thunderbird')
-    await tb.send(account!.key, { to: alice.address, subject, body: 'sent by Thunderbird with an exported user.js' }, alice.password)
+    await tb.send(
+      account!.key,
+      { to: alice.address, subject, body: 'sent by Thunderbird with an exported user.js' },
+      alice.password
+    )
     await arrived(bench, 'alice', subject)
     expect(await tb.inboxSubjects(account!.key, alice.password)).toContain(subject)
   })

@@ -18,7 +18,17 @@ export const THUNDERBIRD = '/usr/bin/thunderbird'
 
 /** nsMsgSocketType and nsMsgAuthMethod values, as Thunderbird stores them. */
 export const SOCKET_TYPE = { plain: 0, starttls: 2, tls: 3 } as const
-export const AUTH_METHOD = { passwordCleartext: 3, passwordEncrypted: 4, gssapi: 5, ntlm: 6, external: 7, secure: 8, anything: 9, oauth2: 10, none: 1 } as const
+export const AUTH_METHOD = {
+  passwordCleartext: 3,
+  passwordEncrypted: 4,
+  gssapi: 5,
+  ntlm: 6,
+  external: 7,
+  secure: 8,
+  anything: 9,
+  oauth2: 10,
+  none: 1
+} as const
 
 export interface ThunderbirdOptions {
   /** Written to the profile's user.js before the start (e.g. an exported user.js). */
@@ -29,7 +39,10 @@ export interface ThunderbirdOptions {
   trustPem?: string[]
   /** Deadline for the start, in ms (Marionette listening and a session open). */
   startMs?: number
-  /** Runs on the profile folder (its user.js written) before Thunderbird starts, as a tool that writes into a closed profile would. */
+  /**
+   * Runs on the profile folder (its user.js written) before Thunderbird starts, as a tool that writes into a closed
+   * profile would.
+   */
   prepare?: (profile: string) => Promise<void>
 }
 
@@ -46,7 +59,14 @@ export interface TbServer {
 export interface TbAccount {
   key: string
   incoming: TbServer & { prettyName: string }
-  identities: Array<{ key: string; email: string; fullName: string; smtpServerKey: string; fccFolderURI: string; draftFolderURI: string }>
+  identities: Array<{
+    key: string
+    email: string
+    fullName: string
+    smtpServerKey: string
+    fccFolderURI: string
+    draftFolderURI: string
+  }>
 }
 
 /** Thunderbird's AccountConfig as its autoconfig reader fills it (the fields we check). */
@@ -113,12 +133,21 @@ function prefLine(name: string, value: string | number | boolean): string {
   return `user_pref(${JSON.stringify(name)}, ${JSON.stringify(value)});`
 }
 
-async function waitFor<T>(what: string, ms: number, fn: () => Promise<T | undefined>, child: ChildProcess, log: () => string): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  ms: number,
+  fn: () => Promise<T | undefined>,
+  child: ChildProcess,
+  log: () => string
+): Promise<T> {
   const deadline = Date.now() + ms
   for (;;) {
     const v = await fn()
     if (v !== undefined) return v
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`Thunderbird exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${log().slice(-2000)}`)
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `Thunderbird exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${log().slice(-2000)}`
+      )
     if (Date.now() > deadline) throw new Error(`Thunderbird: no ${what} within ${ms} ms:\n${log().slice(-2000)}`)
     await new Promise((r) => setTimeout(r, 100))
   }
@@ -135,11 +164,33 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
   await writeFile(join(profile, 'user.js'), userJs)
   await o.prepare?.(profile)
 
-  const argv = [THUNDERBIRD, '--headless', '--marionette', '-remote-allow-system-access', '--no-remote', '--profile', profile]
-  const command = o.hostsFile ? ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', o.hostsFile, ...argv] : argv
-  const env = { ...process.env, HOME: home, MOZ_HEADLESS: '1', XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache'), MOZ_CRASHREPORTER_DISABLE: '1' }
+  const argv = [
+    THUNDERBIRD,
+    '--headless',
+    '--marionette',
+    '-remote-allow-system-access',
+    '--no-remote',
+    '--profile',
+    profile
+  ]
+  const command = o.hostsFile
+    ? ['unshare', '--mount', 'sh', '-c', 'mount --bind "$0" /etc/hosts && exec "$@"', o.hostsFile, ...argv]
+    : argv
+  const env = {
+    ...process.env,
+    HOME: home,
+    MOZ_HEADLESS: '1',
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    MOZ_CRASHREPORTER_DISABLE: '1'
+  }
   // Its own process group, so stop() ends Thunderbird and its content processes together.
-  const child = spawn(command[0]!, command.slice(1), { env, cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(command[0]!, command.slice(1), {
+    env,
+    cwd: root,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   let log = ''
   child.stdout?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)))
   child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-20_000)))
@@ -166,12 +217,20 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
 
   try {
     const startMs = o.startMs ?? 60_000
-    const port = await waitFor('Marionette port', startMs, async () => {
-      const text = await readFile(join(profile, 'MarionetteActivePort'), 'utf8').catch(() => '')
-      return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
-    }, child, () => log)
+    const port = await waitFor(
+      'Marionette port',
+      startMs,
+      async () => {
+        const text = await readFile(join(profile, 'MarionetteActivePort'), 'utf8').catch(() => '')
+        return /^\d+$/.test(text.trim()) ? Number(text.trim()) : undefined
+      },
+      child,
+      () => log
+    )
     marionette = await Marionette.connect(port)
-    await marionette.command('WebDriver:NewSession', { capabilities: { alwaysMatch: { 'moz:accessibilityChecks': false } } })
+    await marionette.command('WebDriver:NewSession', {
+      capabilities: { alwaysMatch: { 'moz:accessibilityChecks': false } }
+    })
     await marionette.command('Marionette:SetContext', { value: 'chrome' })
     await marionette.command('WebDriver:SetTimeouts', { script: 60_000 })
   } catch (err) {
@@ -213,34 +272,47 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
           return { key: s.key, type: s.type, hostName: smtp.hostname, port: smtp.port, socketType: s.socketType, authMethod: s.authMethod, username: s.username }
         })`),
     readAutoconfig: (xml, address, realname = '') =>
-      m.chrome(`${ACCOUNT_CREATION}
+      m.chrome(
+        `${ACCOUNT_CREATION}
         // The steps of FetchConfig.fromDisk after it has read the file.
         const doc = new DOMParser().parseFromString(args[0], 'text/xml')
         const config = readFromXML(JXON.build(doc), 'disk')
         AccountConfig.replaceVariables(config, args[2], args[1], '')
-        return plain(config)`, [xml, address, realname]),
+        return plain(config)`,
+        [xml, address, realname]
+      ),
     fetchAutoconfig: (domain, address, realname = '') =>
-      m.chrome(`${ACCOUNT_CREATION}
+      m.chrome(
+        `${ACCOUNT_CREATION}
         const config = await FetchConfig.fromISP(args[0], args[1], AbortSignal.timeout(30000))
         AccountConfig.replaceVariables(config, args[2], args[1], '')
-        return plain(config)`, [domain, address, realname]),
+        return plain(config)`,
+        [domain, address, realname]
+      ),
     verifyConfig: (config, password) =>
-      m.chrome(`${ACCOUNT_CREATION}
+      m.chrome(
+        `${ACCOUNT_CREATION}
         const { ConfigVerifier } = ChromeUtils.importESModule('resource:///modules/accountcreation/ConfigVerifier.sys.mjs')
         const config = new AccountConfig()
         Object.assign(config.incoming, args[0].incoming, { password: args[1] })
         Object.assign(config.outgoing, args[0].outgoing, { password: args[1] })
         Object.assign(config.identity, args[0].identity)
         await new ConfigVerifier(null, AbortSignal.timeout(30000)).verifyConfig(config, false)
-        return null`, [config, password]),
+        return null`,
+        [config, password]
+      ),
     signIn: (accountKey, password) =>
-      m.chrome(`${MAIL_SERVICES}${URL_LISTENER}
+      m.chrome(
+        `${MAIL_SERVICES}${URL_LISTENER}
         const server = MailServices.accounts.getAccount(args[0]).incomingServer
         server.password = args[1]
         await run((l) => server.verifyLogon(l, null))
-        return null`, [accountKey, password]),
+        return null`,
+        [accountKey, password]
+      ),
     inboxSubjects: (accountKey, password) =>
-      m.chrome(`${MAIL_SERVICES}${URL_LISTENER}
+      m.chrome(
+        `${MAIL_SERVICES}${URL_LISTENER}
         const server = MailServices.accounts.getAccount(args[0]).incomingServer
         server.password = args[1]
         let inbox
@@ -254,9 +326,12 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
           while (!(inbox = server.rootFolder.getFolderWithFlags(Ci.nsMsgFolderFlags.Inbox))) await new Promise((r) => setTimeout(r, 50))
           await run((l) => inbox.QueryInterface(Ci.nsIMsgImapMailFolder).updateFolderWithListener(null, l))
         }
-        return [...inbox.msgDatabase.enumerateMessages()].map((h) => h.mime2DecodedSubject)`, [accountKey, password]),
+        return [...inbox.msgDatabase.enumerateMessages()].map((h) => h.mime2DecodedSubject)`,
+        [accountKey, password]
+      ),
     send: (accountKey, message, password) =>
-      m.chrome(`${MAIL_SERVICES}
+      m.chrome(
+        `${MAIL_SERVICES}
         const account = MailServices.accounts.getAccount(args[0])
         const identity = account.defaultIdentity
         const server = MailServices.outgoingServer.getServerByIdentity(identity)
@@ -278,7 +353,9 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
           })
         })
         file.remove(false)
-        return null`, [accountKey, message, password]),
+        return null`,
+        [accountKey, message, password]
+      ),
     stop
   }
 

@@ -46,7 +46,18 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
   }
   delete env.MAIL_SETUP_PASSWORD
   const user = o.user ?? bench.users.alice
-  const args = ['verify', user.address, '--password-stdin', '--incoming', o.incoming, '--outgoing', o.outgoing, '--name', o.name ?? 'Alice Client', '--json']
+  const args = [
+    'verify',
+    user.address,
+    '--password-stdin',
+    '--incoming',
+    o.incoming,
+    '--outgoing',
+    o.outgoing,
+    '--name',
+    o.name ?? 'Alice Client',
+    '--json'
+  ]
   // Without a keychain the verify runs as a process of its own: keytar in this one has a bus.
   const r = o.keychain ? await cliProcess(args, { env, stdin: user.password }) : await cli(args, env, user.password)
   if (!o.keychain) expect(r.stderr).toBe('')
@@ -59,7 +70,9 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
     env,
     async exportTo(format, dir) {
       const listed = await cli(['export', '--list-formats', '--json'], env)
-      const info = (JSON.parse(listed.stdout) as { result: Array<{ id: string; fileName: string }> }).result.find((f) => f.id === format)!
+      const info = (JSON.parse(listed.stdout) as { result: Array<{ id: string; fileName: string }> }).result.find(
+        (f) => f.id === format
+      )!
       const out = join(dir, info.fileName)
       const e = await cli(['export', user.address, '--format', format, '--out', out], env)
       expect(e.stderr).toMatch(/^Wrote \d+ bytes/)
@@ -73,12 +86,22 @@ export async function verifiedAccount(bench: BenchInfo, o: VerifyOptions): Promi
 export async function benchHostsFile(bench: BenchInfo, more: Record<string, string> = {}): Promise<string> {
   const dir = await tempDir('bench-hosts-')
   const file = join(dir, 'hosts')
-  await writeFile(file, `127.0.0.1 localhost\n${Object.entries({ ...bench.hosts, ...more }).map(([name, ip]) => `${ip} ${name}`).join('\n')}\n`)
+  await writeFile(
+    file,
+    `127.0.0.1 localhost\n${Object.entries({ ...bench.hosts, ...more })
+      .map(([name, ip]) => `${ip} ${name}`)
+      .join('\n')}\n`
+  )
   return file
 }
 
 /** Runs a client in its own mount namespace where /etc/hosts names the bench. */
-export function withBenchHosts(hostsFile: string, cmd: string, args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<RunResult> {
+export function withBenchHosts(
+  hostsFile: string,
+  cmd: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}
+): Promise<RunResult> {
   const script = 'mount --bind "$0" /etc/hosts && exec "$@"'
   return run('unshare', ['--mount', 'sh', '-c', script, hostsFile, cmd, ...args], options)
 }

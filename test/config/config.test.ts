@@ -12,14 +12,20 @@ describe('pathList', () => {
   })
 
   it('splits at : or ; elsewhere, and drops empty entries', () => {
-    expect(pathList('/etc/ca.pem:/opt/ca2.pem;;/srv/ca3.pem', 'linux')).toEqual(['/etc/ca.pem', '/opt/ca2.pem', '/srv/ca3.pem'])
+    expect(pathList('/etc/ca.pem:/opt/ca2.pem;;/srv/ca3.pem', 'linux')).toEqual([
+      '/etc/ca.pem',
+      '/opt/ca2.pem',
+      '/srv/ca3.pem'
+    ])
     expect(pathList(undefined, 'darwin')).toEqual([])
   })
 })
 
 describe('defaultResourcesDir', () => {
   it('is two folders above the code, three from the chunks the build shares, whatever the folder name holds', () => {
-    expect(defaultResourcesDir('file:///opt/Mail%20Setup/resources/app.asar/out/main/chunks/version-x.js')).toBe('/opt/Mail Setup/resources/app.asar/resources')
+    expect(defaultResourcesDir('file:///opt/Mail%20Setup/resources/app.asar/out/main/chunks/version-x.js')).toBe(
+      '/opt/Mail Setup/resources/app.asar/resources'
+    )
     expect(defaultResourcesDir('file:///home/u/mail-setup/out/main/cli.js')).toBe('/home/u/mail-setup/resources')
     expect(defaultResourcesDir('file:///home/u/mail-setup/src/main/config.ts')).toBe('/home/u/mail-setup/resources')
   })

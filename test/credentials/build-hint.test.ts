@@ -20,14 +20,19 @@ function pathWith(...programs: string[]): NodeJS.ProcessEnv {
 
 describe('keytarFix', () => {
   it('names libsecret-1-dev on Debian and Ubuntu, plus the build tools missing from PATH', () => {
-    expect(keytarFix('linux', pathWith('g++', 'make', 'python3', 'pkg-config'), DEBIAN, true)).toEqual({ install: 'libsecret-1-dev', build: 'npm rebuild keytar' })
+    expect(keytarFix('linux', pathWith('g++', 'make', 'python3', 'pkg-config'), DEBIAN, true)).toEqual({
+      install: 'libsecret-1-dev',
+      build: 'npm rebuild keytar'
+    })
     expect(keytarFix('linux', pathWith('python3'), UBUNTU, true).install).toBe('libsecret-1-dev g++ make pkg-config')
   })
 
   it("uses each platform's own package names", () => {
     const env = pathWith()
     expect(keytarFix('linux', env, 'ID="fedora"\n', true).install).toBe('libsecret-devel')
-    expect(keytarFix('linux', env, 'ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', true).install).toBe('libsecret-devel')
+    expect(keytarFix('linux', env, 'ID="opensuse-tumbleweed"\nID_LIKE="opensuse suse"\n', true).install).toBe(
+      'libsecret-devel'
+    )
     expect(keytarFix('linux', env, 'ID=arch\n', true).install).toBe('libsecret')
     expect(keytarFix('darwin', env, '', true).install).toMatch(/xcode-select --install/)
     expect(keytarFix('win32', env, '', true).install).toMatch(/Build Tools/)
@@ -39,6 +44,9 @@ describe('keytarFix', () => {
   })
 
   it('reads this machine: Debian 12 with keytar installed (npm test builds it)', () => {
-    expect(keytarFix()).toMatchObject({ install: expect.stringMatching(/^libsecret-1-dev\b/), build: 'npm rebuild keytar' })
+    expect(keytarFix()).toMatchObject({
+      install: expect.stringMatching(/^libsecret-1-dev\b/),
+      build: 'npm rebuild keytar'
+    })
   })
 })

@@ -11,7 +11,12 @@ const HERE = fileURLToPath(new URL('.', import.meta.url))
 const STORE = resolve(HERE, '../../src/main/credentials/store.ts')
 const ROOT = resolve(HERE, '../..')
 
-export async function storeInChild(env: NodeJS.ProcessEnv, service: string, key: string, secret: string): Promise<unknown> {
+export async function storeInChild(
+  env: NodeJS.ProcessEnv,
+  service: string,
+  key: string,
+  secret: string
+): Promise<unknown> {
   const dir = await mkdtemp(join(tmpdir(), 'cred-child-'))
   const script = join(dir, 'run.mts')
   await writeFile(
@@ -26,13 +31,18 @@ export async function storeInChild(env: NodeJS.ProcessEnv, service: string, key:
     ].join('\n')
   )
   return new Promise((done, fail) => {
-    execFile(process.execPath, ['--import', 'tsx', script], { env, cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
-      if (err && !stdout) return fail(new Error(`child failed: ${stderr || err.message}`))
-      try {
-        done(JSON.parse(stdout))
-      } catch {
-        fail(new Error(`child printed no result: ${stdout} ${stderr}`))
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', script],
+      { env, cwd: ROOT, timeout: 30_000 },
+      (err, stdout, stderr) => {
+        if (err && !stdout) return fail(new Error(`child failed: ${stderr || err.message}`))
+        try {
+          done(JSON.parse(stdout))
+        } catch {
+          fail(new Error(`child printed no result: ${stdout} ${stderr}`))
+        }
       }
-    })
+    )
   })
 }

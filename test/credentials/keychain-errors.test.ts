@@ -13,7 +13,10 @@ describe('classifyKeychainError', () => {
     ['org.freedesktop.DBus.Error.AccessDenied: Rejected send message', 'keychain-denied'],
     // keytar's native module missing or built for another Node
     ["Cannot find module 'keytar'", 'keychain-unavailable'],
-    ['The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115', 'keychain-unavailable'],
+    [
+      'The module was compiled against a different Node.js version using NODE_MODULE_VERSION 115',
+      'keychain-unavailable'
+    ],
     // macOS Security framework
     ['User canceled the operation.', 'keychain-denied'],
     ['The user name or passphrase you entered is not correct.', 'keychain-denied'],

@@ -100,13 +100,20 @@ describe('no keychain', () => {
 <busconfig><type>session</type><listen>unix:path=${join(dir, 'bus')}</listen>
 <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy></busconfig>`
       )
-      const child = spawn('dbus-daemon', ['--config-file', conf, '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      const child = spawn('dbus-daemon', ['--config-file', conf, '--nofork', '--print-address=1'], {
+        stdio: ['ignore', 'pipe', 'ignore']
+      })
       bus = child
       const address = await new Promise<string>((resolve, reject) => {
         child.once('exit', (code) => reject(new Error(`dbus-daemon exited ${code}`)))
         child.stdout!.on('data', (d: Buffer) => resolve(d.toString().split('\n')[0]!.trim()))
       })
-      const out = await storeInChild({ ...envWithoutKeyring(), DBUS_SESSION_BUS_ADDRESS: address }, SERVICE, key('bare'), pw())
+      const out = await storeInChild(
+        { ...envWithoutKeyring(), DBUS_SESSION_BUS_ADDRESS: address },
+        SERVICE,
+        key('bare'),
+        pw()
+      )
       expect(out).toMatchObject({
         saved: { stored: false, code: 'keychain-unavailable' },
         got: { error: 'keychain-unavailable' },
@@ -118,9 +125,20 @@ describe('no keychain', () => {
   it('reports a keytar that cannot be loaded as keychain-unavailable', async () => {
     const broken = createCredentialStore(SERVICE, { load: () => import('keytar-is-not-installed' as string) })
     // With what to install and which command builds it (the words' `_module` variant).
-    const fix = { context: 'module', install: expect.stringMatching(/^libsecret-1-dev\b/), build: expect.stringMatching(/^npm (rebuild keytar|install)$/) }
-    expect(await broken.save('k', 'secret-value')).toEqual({ stored: false, code: 'keychain-unavailable', service: SERVICE, params: fix })
+    const fix = {
+      context: 'module',
+      install: expect.stringMatching(/^libsecret-1-dev\b/),
+      build: expect.stringMatching(/^npm (rebuild keytar|install)$/)
+    }
+    expect(await broken.save('k', 'secret-value')).toEqual({
+      stored: false,
+      code: 'keychain-unavailable',
+      service: SERVICE,
+      params: fix
+    })
     await expect(broken.get('k')).rejects.toBeInstanceOf(AppError)
-    await expect(broken.get('k')).rejects.toMatchObject({ diagnosis: { code: 'keychain-unavailable', params: { ...fix, service: SERVICE } } })
+    await expect(broken.get('k')).rejects.toMatchObject({
+      diagnosis: { code: 'keychain-unavailable', params: { ...fix, service: SERVICE } }
+    })
   })
 })

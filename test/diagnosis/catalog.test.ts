@@ -15,7 +15,13 @@ const root = join(__dirname, '..', '..')
 const localeDir = join(root, 'src/shared/locales')
 const locales = readdirSync(localeDir)
   .filter((f) => f.endsWith('.json'))
-  .map((f) => ({ name: f, data: JSON.parse(readFileSync(join(localeDir, f), 'utf8')) as { diagnosis: Record<string, Record<string, string>>; ui: { sourceReason: Record<string, string> } } }))
+  .map((f) => ({
+    name: f,
+    data: JSON.parse(readFileSync(join(localeDir, f), 'utf8')) as {
+      diagnosis: Record<string, Record<string, string>>
+      ui: { sourceReason: Record<string, string> }
+    }
+  }))
 
 describe('the diagnosis catalog', () => {
   it('has an entry for every code and for nothing else', () => {
@@ -35,29 +41,41 @@ describe('the diagnosis catalog', () => {
     expect(locales.map((l) => l.name).sort()).toEqual(['ar.json', 'en.json'])
     for (const { name, data } of locales) {
       for (const code of DiagnosisCode.options) {
-        for (const part of ['title', 'what', 'todo', 'admin']) expect(data.diagnosis[code]?.[part], `${name} diagnosis.${code}.${part}`).toBeTruthy()
+        for (const part of ['title', 'what', 'todo', 'admin'])
+          expect(data.diagnosis[code]?.[part], `${name} diagnosis.${code}.${part}`).toBeTruthy()
       }
-      expect(Object.keys(data.diagnosis).filter((k) => !(k in CATALOG)), name).toEqual([])
+      expect(
+        Object.keys(data.diagnosis).filter((k) => !(k in CATALOG)),
+        name
+      ).toEqual([])
     }
   })
 
   it('has words for every source reason in every locale file, and none for unknown reasons', () => {
     for (const { name, data } of locales) {
-      for (const reason of SOURCE_REASONS) expect(data.ui.sourceReason[reason], `${name} ui.sourceReason.${reason}`).toBeTruthy()
-      expect(Object.keys(data.ui.sourceReason).filter((k) => !(SOURCE_REASONS as readonly string[]).includes(k)), name).toEqual([])
+      for (const reason of SOURCE_REASONS)
+        expect(data.ui.sourceReason[reason], `${name} ui.sourceReason.${reason}`).toBeTruthy()
+      expect(
+        Object.keys(data.ui.sourceReason).filter((k) => !(SOURCE_REASONS as readonly string[]).includes(k)),
+        name
+      ).toEqual([])
     }
   })
 
   it('a source reason outside the list is refused by the contract (it would reach users raw)', () => {
     expect(SourceReport.safeParse({ source: 'autodiscover', state: 'failed', reason: 'http-401' }).success).toBe(true)
-    expect(SourceReport.safeParse({ source: 'autodiscover', state: 'failed', reason: 'made-up-reason' }).success).toBe(false)
+    expect(SourceReport.safeParse({ source: 'autodiscover', state: 'failed', reason: 'made-up-reason' }).success).toBe(
+      false
+    )
   })
 
   it('builds every diagnosis with the catalog’s userFixable, whatever the caller says', () => {
     for (const code of DiagnosisCode.options) expect(diagnose(code).userFixable, code).toBe(CATALOG[code].fixable)
     const forced = diagnose('cancelled', { userFixable: false } as never)
     expect(forced.userFixable).toBe(CATALOG.cancelled.fixable)
-    expect(new AppError({ code: 'no-settings-found', userFixable: false } as never).diagnosis.userFixable).toBe(CATALOG['no-settings-found'].fixable)
+    expect(new AppError({ code: 'no-settings-found', userFixable: false } as never).diagnosis.userFixable).toBe(
+      CATALOG['no-settings-found'].fixable
+    )
     const abort = Object.assign(new Error('stop'), { name: 'AbortError' })
     expect(toDiagnosis(abort)).toEqual({ code: 'cancelled', userFixable: CATALOG.cancelled.fixable })
   })
@@ -76,7 +94,9 @@ describe('the diagnosis catalog', () => {
 
   it('the CLI exits with the catalog’s code for its failure', async () => {
     const env = { ...process.env, MAIL_SETUP_USER_DATA: join(root, '.no-such-user-data') }
-    const { code, stdout } = await cliInProcess(['export', 'nobody@example.test', '--format', 'msmtp', '--json'], { env })
+    const { code, stdout } = await cliInProcess(['export', 'nobody@example.test', '--format', 'msmtp', '--json'], {
+      env
+    })
     const doc = JSON.parse(stdout) as { error: { code: DiagnosisCode }; exitCode: number }
     expect(doc.error.code).toBe('account-not-found')
     expect(code).toBe(exitFor('account-not-found'))

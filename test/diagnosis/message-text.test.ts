@@ -33,6 +33,8 @@ describe('no matching on message text outside src/main/diagnosis/', () => {
   })
 
   it('leaves protocol tokens alone (a status word in a reply line is not message text)', async () => {
-    expect(await ruleHits(`export const ok = (reply: string): boolean => /^\\+OK\\b/i.test(reply)`, 'src/main/verify/x.ts')).toBe(0)
+    expect(
+      await ruleHits(`export const ok = (reply: string): boolean => /^\\+OK\\b/i.test(reply)`, 'src/main/verify/x.ts')
+    ).toBe(0)
   })
 })

@@ -19,7 +19,9 @@ export function sourceLines(dir = join(root, 'src')): SourceLine[] {
     if (entry.isDirectory()) out.push(...sourceLines(path))
     else if (/\.tsx?$/.test(entry.name)) {
       const file = relative(root, path).split('\\').join('/')
-      readFileSync(path, 'utf8').split('\n').forEach((text, i) => out.push({ file, line: i + 1, text }))
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .forEach((text, i) => out.push({ file, line: i + 1, text }))
     }
   }
   return out

@@ -11,7 +11,12 @@ const ASCII = 'xn--bcher-kva.example'
 beforeAll(async () => {
   world = await discoveryWorld([ASCII, 'world.example', 'plain.example'])
   world.host(`autoconfig.${ASCII}`, `imap.${ASCII}`)
-  world.serve('https', `autoconfig.${ASCII}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: ASCII, imap: 'imap.%EMAILDOMAIN%', smtp: 'smtp.%EMAILDOMAIN%' })))
+  world.serve(
+    'https',
+    `autoconfig.${ASCII}`,
+    '/mail/config-v1.1.xml',
+    xmlReply(autoconfigXml({ domain: ASCII, imap: 'imap.%EMAILDOMAIN%', smtp: 'smtp.%EMAILDOMAIN%' }))
+  )
 })
 afterAll(() => world?.stop())
 

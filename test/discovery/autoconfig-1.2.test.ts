@@ -56,7 +56,9 @@ beforeAll(async () => {
   world = await discoveryWorld([D])
   world.host(`autoconfig.${D}`)
   world.dns.set(HOST, 'A', [ip])
-  xml = (await readFile(join(import.meta.dirname, 'data', 'scram-1.2.xml'), 'utf8')).replaceAll('DOMAIN', D).replaceAll('HOST', HOST)
+  xml = (await readFile(join(import.meta.dirname, 'data', 'scram-1.2.xml'), 'utf8'))
+    .replaceAll('DOMAIN', D)
+    .replaceAll('HOST', HOST)
   world.serve('https', `autoconfig.${D}`, '/mail/config-v1.1.xml', xmlReply(xml))
 })
 
@@ -67,9 +69,11 @@ afterAll(async () => {
 })
 
 describe('an autoconfig 1.2 file', () => {
-  it('is valid by the draft\'s schema, and the schema does refuse a broken one', async () => {
+  it("is valid by the draft's schema, and the schema does refuse a broken one", async () => {
     expect(await validates(xml)).toMatchObject({ ok: true })
-    const broken = await validates('<clientConfig version="1.2"><emailProvider><domain>x</domain></emailProvider></clientConfig>')
+    const broken = await validates(
+      '<clientConfig version="1.2"><emailProvider><domain>x</domain></emailProvider></clientConfig>'
+    )
     expect(broken.ok).toBe(false)
     expect(broken.said).toContain('emailProvider')
   })
@@ -79,7 +83,10 @@ describe('an autoconfig 1.2 file', () => {
     expect(f.version).toBe('1.2')
     expect(f.domains).toEqual([D])
     expect(f.mxDomains).toEqual([`mx.${D}`])
-    expect(f.incoming.map((s) => `${s.protocol}:${s.auth.join('+')}`)).toEqual(['imap:scram-sha-256-plus+scram-sha-256+password-cleartext', 'pop3:scram-sha-256+password-cleartext'])
+    expect(f.incoming.map((s) => `${s.protocol}:${s.auth.join('+')}`)).toEqual([
+      'imap:scram-sha-256-plus+scram-sha-256+password-cleartext',
+      'pop3:scram-sha-256+password-cleartext'
+    ])
     expect(f.outgoing.map((s) => s.auth)).toEqual([['scram-sha-256', 'password-cleartext']])
     expect(f.services).toEqual({
       jmap: `https://jmap.${D}/.well-known/jmap`,
@@ -93,7 +100,11 @@ describe('an autoconfig 1.2 file', () => {
   })
 
   it('is found over HTTPS and signs in with SCRAM-SHA-256 to IMAP, POP3 and SMTP', async () => {
-    const services = { ...createServices({ ...world.config, extraCaPem: [bench.ca.certPem] }), dns: world.appDns, ca: [...world.ca] }
+    const services = {
+      ...createServices({ ...world.config, extraCaPem: [bench.ca.certPem] }),
+      dns: world.appDns,
+      ca: [...world.ca]
+    }
     const handlers = createHandlers(services, { door: 'cli', version: 'test', emit: () => undefined })
     const found = await dispatch(handlers, 'discover', { runId: 's1', address: USER.address, deadlineMs: 4000 })
     const best = (found as { value: DiscoveryResult }).value.candidates[0]!
@@ -114,7 +125,11 @@ describe('an autoconfig 1.2 file', () => {
       const r = await verify(i, USER.password)
       expect(r.diagnosis).toBeUndefined()
       expect([r.incoming?.state, r.outgoing?.state]).toEqual(['ok', 'ok'])
-      const sent = r.probes.flatMap((p) => p.transcript).filter((l) => l.dir === 'c').map((l) => l.text).join('\n')
+      const sent = r.probes
+        .flatMap((p) => p.transcript)
+        .filter((l) => l.dir === 'c')
+        .map((l) => l.text)
+        .join('\n')
       expect(sent).toMatch(/AUTHENTICATE SCRAM-SHA-256|AUTH SCRAM-SHA-256/)
       expect(sent).not.toContain(USER.password)
       expect(sent).not.toMatch(/AUTH(ENTICATE)? PLAIN/)
@@ -132,8 +147,22 @@ describe('an autoconfig 1.2 file', () => {
       address: USER.address,
       displayName: 'Sam',
       authKind: 'password',
-      incoming: { protocol: 'imap', host: HOST, port: 993, security: 'tls', username: USER.address, auth: ['scram-sha-256', 'password-cleartext'] },
-      outgoing: { protocol: 'smtp', host: HOST, port: 465, security: 'tls', username: USER.address, auth: ['scram-sha-256', 'password-cleartext'] },
+      incoming: {
+        protocol: 'imap',
+        host: HOST,
+        port: 993,
+        security: 'tls',
+        username: USER.address,
+        auth: ['scram-sha-256', 'password-cleartext']
+      },
+      outgoing: {
+        protocol: 'smtp',
+        host: HOST,
+        port: 465,
+        security: 'tls',
+        username: USER.address,
+        auth: ['scram-sha-256', 'password-cleartext']
+      },
       services: parseAutoconfig(xml, USER.address).services,
       createdAt: new Date(0).toISOString(),
       updatedAt: new Date(0).toISOString()
@@ -143,10 +172,14 @@ describe('an autoconfig 1.2 file', () => {
     expect(out.content).toContain('<authentication system="sasl">SCRAM-SHA-256</authentication>')
     expect(await validates(out.content)).toMatchObject({ ok: true })
     // The CalDAV and CardDAV entries travel with it, read back by the same reader.
-    expect(parseAutoconfig(out.content, USER.address).services).toEqual({ caldav: account.services!.caldav, carddav: account.services!.carddav })
+    expect(parseAutoconfig(out.content, USER.address).services).toEqual({
+      caldav: account.services!.caldav,
+      carddav: account.services!.carddav
+    })
     // The Apple profile gets a CalDAV and a CardDAV account beside mail, a well-formed plist.
     const apple = await exportAccount(account, 'apple-mobileconfig', opts)
-    for (const kind of ['caldav', 'carddav']) expect(apple.content).toContain(`<string>com.apple.${kind}.account</string>`)
+    for (const kind of ['caldav', 'carddav'])
+      expect(apple.content).toContain(`<string>com.apple.${kind}.account</string>`)
     expect(apple.content).toContain(`<string>${account.services!.caldav}</string>`)
     const file = join(dir, 'profile.mobileconfig')
     await writeFile(file, apple.content)

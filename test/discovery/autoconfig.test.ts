@@ -33,12 +33,16 @@ describe('the ISPDB corpus', () => {
 
   it('skips unknown server types, tolerates %EMAILADDRESS without its %, keeps oAuth2', () => {
     const r = parseAutoconfig(read('office365.com.xml'), 'Ann@Contoso.com')
-    expect(r.incoming.map((s) => `${s.protocol}:${s.host}:${s.port}:${s.security}`)).toEqual(['imap:outlook.office365.com:993:tls', 'pop3:outlook.office365.com:995:tls'])
+    expect(r.incoming.map((s) => `${s.protocol}:${s.host}:${s.port}:${s.security}`)).toEqual([
+      'imap:outlook.office365.com:993:tls',
+      'pop3:outlook.office365.com:995:tls'
+    ])
     expect(r.incoming[1]!.pop3).toEqual({ leaveOnServer: true })
     expect(r.skipped).toEqual(['incoming:ews', 'incoming:owa', 'incoming:graph', 'incoming:exchange'])
     expect(r.oauth2).toEqual({
       issuer: 'login.microsoftonline.com',
-      scope: 'https://outlook.office365.com/IMAP.AccessAsUser.All https://outlook.office365.com/POP.AccessAsUser.All https://outlook.office365.com/SMTP.Send offline_access',
+      scope:
+        'https://outlook.office365.com/IMAP.AccessAsUser.All https://outlook.office365.com/POP.AccessAsUser.All https://outlook.office365.com/SMTP.Send offline_access',
       authURL: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize',
       tokenURL: 'https://login.microsoftonline.com/common/oauth2/v2.0/token'
     })
@@ -48,7 +52,11 @@ describe('the ISPDB corpus', () => {
       <outgoingServer type="smtp"><hostname>smtp.q.example</hostname><port>587</port><socketType>STARTTLS</socketType><username>%EMAILLOCALPART%.%EMAILDOMAIN%</username></outgoingServer>
       </emailProvider></clientConfig>`
     const q = parseAutoconfig(quirky, 'joe+x@bücher.example')
-    expect(q.incoming[0]).toMatchObject({ host: 'imap.xn--bcher-kva.example', username: 'joe+x@bücher.example', auth: ['password-cleartext'] })
+    expect(q.incoming[0]).toMatchObject({
+      host: 'imap.xn--bcher-kva.example',
+      username: 'joe+x@bücher.example',
+      auth: ['password-cleartext']
+    })
     expect(q.outgoing[0]!.username).toBe('joe+x.bücher.example')
     expect(q.skipped).toEqual(['incoming:carrier-pigeon'])
   })
@@ -116,7 +124,17 @@ describe('Autodiscover responses', () => {
   })
 
   it('reads redirects and errors', () => {
-    expect(parseAutodiscover('<Autodiscover><Response><Account><Action>redirectUrl</Action><RedirectUrl>https://x.example/a.xml</RedirectUrl></Account></Response></Autodiscover>', addr)).toEqual({ kind: 'redirectUrl', url: 'https://x.example/a.xml' })
-    expect(parseAutodiscover('<Autodiscover><Response><Error><ErrorCode>500</ErrorCode><Message>bad</Message></Error></Response></Autodiscover>', addr).kind).toBe('error')
+    expect(
+      parseAutodiscover(
+        '<Autodiscover><Response><Account><Action>redirectUrl</Action><RedirectUrl>https://x.example/a.xml</RedirectUrl></Account></Response></Autodiscover>',
+        addr
+      )
+    ).toEqual({ kind: 'redirectUrl', url: 'https://x.example/a.xml' })
+    expect(
+      parseAutodiscover(
+        '<Autodiscover><Response><Error><ErrorCode>500</ErrorCode><Message>bad</Message></Error></Response></Autodiscover>',
+        addr
+      ).kind
+    ).toBe('error')
   })
 })

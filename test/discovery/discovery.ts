@@ -104,7 +104,14 @@ export function autoconfigXml(opts: {
 }
 
 export function autodiscoverXml(protocols: Array<Record<string, string>>): string {
-  const p = protocols.map((x) => `<Protocol>${Object.entries(x).map(([k, v]) => `<${k}>${v}</${k}>`).join('')}</Protocol>`).join('')
+  const p = protocols
+    .map(
+      (x) =>
+        `<Protocol>${Object.entries(x)
+          .map(([k, v]) => `<${k}>${v}</${k}>`)
+          .join('')}</Protocol>`
+    )
+    .join('')
   return `<?xml version="1.0" encoding="utf-8"?>
 <Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006">
   <Response xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a">
@@ -118,11 +125,20 @@ export async function writeLocal(world: DiscoveryWorld, domain: string, xml: str
 }
 
 /** Serves a PACC document for `domain` and publishes its digest (or `digest`) at _ua-auto-config. */
-export function publishPacc(world: DiscoveryWorld, domain: string, doc: unknown, opts: { txt?: Array<string | string[]> } = {}): Buffer {
+export function publishPacc(
+  world: DiscoveryWorld,
+  domain: string,
+  doc: unknown,
+  opts: { txt?: Array<string | string[]> } = {}
+): Buffer {
   const body = Buffer.from(JSON.stringify(doc, null, 2))
   const d = createHash('sha256').update(body).digest('base64')
   world.host(`ua-auto-config.${domain}`)
-  world.serve('https', `ua-auto-config.${domain}`, '/.well-known/user-agent-configuration.json', { status: 200, type: 'application/json', body })
+  world.serve('https', `ua-auto-config.${domain}`, '/.well-known/user-agent-configuration.json', {
+    status: 200,
+    type: 'application/json',
+    body
+  })
   world.dns.set(`_ua-auto-config.${domain}`, 'TXT', opts.txt ?? [`v=UAAC1; a=sha256; d=${d}`])
   return body
 }

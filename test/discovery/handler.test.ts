@@ -15,7 +15,10 @@ beforeAll(async () => {
   world.host(D, `autoconfig.${D}`, `autodiscover.${D}`)
   // The in-domain Autodiscover answers only with the right Basic credentials.
   const expected = `Basic ${Buffer.from(`u@${D}:${PASSWORD}`).toString('base64')}`
-  const settings = autodiscoverXml([{ Type: 'IMAP', Server: `mail.${D}`, Port: '993', SSL: 'on' }, { Type: 'SMTP', Server: `mail.${D}`, Port: '587', Encryption: 'TLS' }])
+  const settings = autodiscoverXml([
+    { Type: 'IMAP', Server: `mail.${D}`, Port: '993', SSL: 'on' },
+    { Type: 'SMTP', Server: `mail.${D}`, Port: '587', Encryption: 'TLS' }
+  ])
   world.serve('https', `autodiscover.${D}`, '/autodiscover/autodiscover.xml', (req) =>
     req.headers.authorization === expected ? xmlReply(settings) : { status: 401, body: '' }
   )
@@ -40,7 +43,12 @@ describe('discover with credentials', () => {
 
   it('with the password, Autodiscover within the domain answers, and nothing reported carries it', async () => {
     const before = world.log.length
-    const res = await dispatch(handlers(), 'discover', { runId: 'b', address: `u@${D}`, deadlineMs: 4000, credentials: { kind: 'password', password: PASSWORD } })
+    const res = await dispatch(handlers(), 'discover', {
+      runId: 'b',
+      address: `u@${D}`,
+      deadlineMs: 4000,
+      credentials: { kind: 'password', password: PASSWORD }
+    })
     expect(res.ok).toBe(true)
     const result = (res as { value: DiscoveryResult }).value
     const c = result.candidates.find((x) => x.source === 'autodiscover')

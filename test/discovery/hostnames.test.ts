@@ -11,7 +11,14 @@ describe('host names shown for approval', () => {
   })
 
   it('decodes Punycode as Node does', () => {
-    for (const h of ['xn--mnchen-3ya.de', 'xn--80ak6aa92e.com', 'xn--pple-43d.com', 'xn--fiqs8s.cn', 'imap.example.org']) expect(unicodeHost(h)).toBe(domainToUnicode(h))
+    for (const h of [
+      'xn--mnchen-3ya.de',
+      'xn--80ak6aa92e.com',
+      'xn--pple-43d.com',
+      'xn--fiqs8s.cn',
+      'imap.example.org'
+    ])
+      expect(unicodeHost(h)).toBe(domainToUnicode(h))
     expect(decodeLabel('xn--zz')).toBeUndefined()
   })
 

@@ -53,7 +53,8 @@ describe('httpRequest', () => {
   })
 
   it('limits redirects and detects loops', async () => {
-    for (let i = 0; i < 8; i++) world.serve('https', D, `/hop${i}`, { status: 302, headers: { location: `/hop${i + 1}` } })
+    for (let i = 0; i < 8; i++)
+      world.serve('https', D, `/hop${i}`, { status: 302, headers: { location: `/hop${i + 1}` } })
     expect(await reason(req(`https://${D}/hop0`, { maxRedirects: 3 }))).toBe('too-many-redirects')
     world.serve('https', D, '/ping', { status: 307, headers: { location: '/pong' } })
     world.serve('https', D, '/pong', { status: 307, headers: { location: '/ping' } })
@@ -64,7 +65,11 @@ describe('httpRequest', () => {
     world.serve('https', D, '/post', { status: 303, headers: { location: 'https://other.example/landing' } })
     world.serve('https', 'other.example', '/landing', { status: 200, type: 'text/plain', body: 'ok' })
     const before = world.log.length
-    await req(`https://${D}/post`, { method: 'POST', body: 'x=1', headers: { Authorization: 'Basic abc', 'Content-Type': 'text/plain' } })
+    await req(`https://${D}/post`, {
+      method: 'POST',
+      body: 'x=1',
+      headers: { Authorization: 'Basic abc', 'Content-Type': 'text/plain' }
+    })
     const [first, second] = world.log.slice(before)
     expect(first).toMatchObject({ method: 'POST', body: 'x=1' })
     expect(first!.headers.authorization).toBe('Basic abc')
@@ -76,8 +81,18 @@ describe('httpRequest', () => {
 
   it('caps the body whether or not its length is declared', async () => {
     const big = 'y'.repeat(64 * 1024)
-    world.serve('https', D, '/declared', { status: 200, type: 'text/plain', body: big, headers: { 'content-length': String(big.length) } })
-    world.serve('https', D, '/chunked', { status: 200, type: 'text/plain', body: big, headers: { 'transfer-encoding': 'chunked' } })
+    world.serve('https', D, '/declared', {
+      status: 200,
+      type: 'text/plain',
+      body: big,
+      headers: { 'content-length': String(big.length) }
+    })
+    world.serve('https', D, '/chunked', {
+      status: 200,
+      type: 'text/plain',
+      body: big,
+      headers: { 'transfer-encoding': 'chunked' }
+    })
     expect(await reason(req(`https://${D}/declared`, { maxBytes: 1024 }))).toBe('too-large')
     expect(await reason(req(`https://${D}/chunked`, { maxBytes: 1024 }))).toBe('too-large')
     expect((await req(`https://${D}/declared`, { maxBytes: 128 * 1024 })).body.length).toBe(big.length)

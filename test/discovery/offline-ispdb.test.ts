@@ -31,9 +31,12 @@ async function answeredBy(config: Config, source: SourceId): Promise<string[]> {
     const result = await discoverOffline(address, config)
     // The file's own servers, from that source (or merged into a better one with the same servers).
     const want = JSON.stringify([expected.incoming.map(key).sort(), expected.outgoing.map(key).sort()])
-    const hit = result.candidates.some((c) => JSON.stringify([c.incoming.map(key).sort(), c.outgoing.map(key).sort()]) === want)
+    const hit = result.candidates.some(
+      (c) => JSON.stringify([c.incoming.map(key).sort(), c.outgoing.map(key).sort()]) === want
+    )
     const reported = result.sources.find((s) => s.source === source)
-    if (!hit || reported?.state !== 'found') unanswered.push(`${domain} (${file}): ${reported?.state} ${reported?.reason ?? ''}`)
+    if (!hit || reported?.state !== 'found')
+      unanswered.push(`${domain} (${file}): ${reported?.state} ${reported?.reason ?? ''}`)
   }
   return unanswered
 }
@@ -44,7 +47,7 @@ describe('offline discovery from the ISPDB files', () => {
     expect(NAMED).toHaveLength(963)
   })
 
-  it('answers every one of them from the shipped copy, with that file\'s servers', async () => {
+  it("answers every one of them from the shipped copy, with that file's servers", async () => {
     const config = loadConfig({}, { offline: true, resourcesDir: RESOURCES, ispDirs: [] })
     expect(await answeredBy(config, 'ispdb')).toEqual([])
   })

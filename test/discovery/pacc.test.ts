@@ -27,7 +27,11 @@ const doc = (host: string, extra: Record<string, unknown> = {}) => ({
   },
   authentication: { password: true, 'oauth-public': { issuer: `https://login.${B}` } },
   info: {
-    provider: { name: 'Bench Mail', shortName: 'Bench', logo: [{ url: `https://www.${B}/logo.svg`, 'content-type': 'image/svg+xml' }] },
+    provider: {
+      name: 'Bench Mail',
+      shortName: 'Bench',
+      logo: [{ url: `https://www.${B}/logo.svg`, 'content-type': 'image/svg+xml' }]
+    },
     help: { documentation: `https://help.${B}/mail`, contact: ['mailto:help@bench.test'] }
   },
   ...extra
@@ -54,7 +58,9 @@ describe('the TXT record', () => {
   it('joins the character-strings of one record, and any of several records may match', () => {
     const body = Buffer.from('{"protocols":{}}')
     const d = hash(body)
-    expect(checkDigest(body, [['v=spf1 -all'], [`v=UAAC1; a=sha256; d=${digest}`], ['v=UAAC1; a=sha256; d=', d]])).toBe('match')
+    expect(checkDigest(body, [['v=spf1 -all'], [`v=UAAC1; a=sha256; d=${digest}`], ['v=UAAC1; a=sha256; d=', d]])).toBe(
+      'match'
+    )
     expect(checkDigest(body, [[`v=UAAC1; a=sha256; d=${digest}`]])).toBe('mismatch')
     expect(checkDigest(body, [['v=spf1 -all']])).toBe('no-record')
   })
@@ -66,15 +72,27 @@ describe('PACC discovery', () => {
       txt: [['v=spf1 -all'], ['v=UAAC1; a=sha256; d=AAAA'], [' a=sha256 ; v=UAAC1; note=rollover; d=', hash(body0())]]
     })
     expect(body.equals(body0())).toBe(true)
-    const services = { ...createServices({ ...world.config, extraCaPem: [bench.ca.certPem] }), dns: world.appDns, ca: [...world.ca] }
+    const services = {
+      ...createServices({ ...world.config, extraCaPem: [bench.ca.certPem] }),
+      dns: world.appDns,
+      ca: [...world.ca]
+    }
     const handlers = createHandlers(services, { door: 'cli', version: 'test', emit: () => undefined })
-    const res = await dispatch(handlers, 'discover', { runId: 'p1', address: bench.users.alice.address, deadlineMs: 4000 })
+    const res = await dispatch(handlers, 'discover', {
+      runId: 'p1',
+      address: bench.users.alice.address,
+      deadlineMs: 4000
+    })
     expect(res.ok).toBe(true)
     const result = (res as { value: DiscoveryResult }).value
     expect(result.sources.find((s) => s.source === 'pacc')?.state).toBe('found')
     const best = result.candidates[0]!
     expect(best.source).toBe('pacc')
-    expect(best.trust).toEqual({ level: 'trusted', reason: 'pacc-digest', subject: `https://ua-auto-config.${B}/.well-known/user-agent-configuration.json` })
+    expect(best.trust).toEqual({
+      level: 'trusted',
+      reason: 'pacc-digest',
+      subject: `https://ua-auto-config.${B}/.well-known/user-agent-configuration.json`
+    })
     expect(best.incoming.map((s) => `${s.protocol}:${s.host}:${s.port}:${s.security}:${s.username}`)).toEqual([
       `imap:${bench.mailHost}:993:tls:${bench.users.alice.address}`,
       `pop3:${bench.mailHost}:995:tls:${bench.users.alice.address}`
@@ -82,7 +100,11 @@ describe('PACC discovery', () => {
     expect(best.outgoing.map((s) => `${s.protocol}:${s.port}:${s.security}`)).toEqual(['smtp:465:tls'])
     expect(best.incoming[0]!.auth).toEqual(['oauth2', 'password-cleartext'])
     expect(best.oauth2?.issuer).toBe(`https://login.${B}`)
-    expect(best.services).toEqual({ jmap: `https://jmap.${B}/session`, caldav: `https://dav.${B}/calendars/`, carddav: `https://dav.${B}/contacts/` })
+    expect(best.services).toEqual({
+      jmap: `https://jmap.${B}/session`,
+      caldav: `https://dav.${B}/calendars/`,
+      carddav: `https://dav.${B}/contacts/`
+    })
     expect(best.providerName).toBe('Bench Mail')
     expect(best.logoUrl).toBe(`https://www.${B}/logo.svg`)
     expect(best.documentationUrl).toBe(`https://help.${B}/mail`)
@@ -103,7 +125,9 @@ describe('PACC discovery', () => {
   })
 
   it('refuses a file whose digest does not match, and says why', async () => {
-    publishPacc(world, 'wrong.example', doc('mail.wrong.example'), { txt: [`v=UAAC1; a=sha256; d=${hash(Buffer.from('another body'))}`] })
+    publishPacc(world, 'wrong.example', doc('mail.wrong.example'), {
+      txt: [`v=UAAC1; a=sha256; d=${hash(Buffer.from('another body'))}`]
+    })
     const run = await world.run('u@wrong.example')
     expect(run.report('pacc')).toMatchObject({ state: 'failed', reason: 'pacc-digest-mismatch' })
     expect(run.report('pacc')?.detail).toContain('_ua-auto-config.wrong.example')
@@ -117,11 +141,21 @@ describe('PACC discovery', () => {
     expect(run.result.candidates.some((c) => c.source === 'pacc')).toBe(false)
   })
 
-  it('takes the issuer from the JMAP resource\'s RFC 9728 metadata when the file names none, if it names that resource', async () => {
-    for (const [d, resource] of [['prm.example', 'https://jmap.prm.example/session'], ['prm2.example', 'https://elsewhere.example/session']] as const) {
-      publishPacc(world, d, { protocols: { imap: { host: `mail.${d}` }, jmap: { url: `https://jmap.${d}/session` } }, authentication: { password: true } })
+  it("takes the issuer from the JMAP resource's RFC 9728 metadata when the file names none, if it names that resource", async () => {
+    for (const [d, resource] of [
+      ['prm.example', 'https://jmap.prm.example/session'],
+      ['prm2.example', 'https://elsewhere.example/session']
+    ] as const) {
+      publishPacc(world, d, {
+        protocols: { imap: { host: `mail.${d}` }, jmap: { url: `https://jmap.${d}/session` } },
+        authentication: { password: true }
+      })
       world.host(`jmap.${d}`)
-      world.serve('https', `jmap.${d}`, '/.well-known/oauth-protected-resource/session', { status: 200, type: 'application/json', body: JSON.stringify({ resource, authorization_servers: [`https://login.${d}`] }) })
+      world.serve('https', `jmap.${d}`, '/.well-known/oauth-protected-resource/session', {
+        status: 200,
+        type: 'application/json',
+        body: JSON.stringify({ resource, authorization_servers: [`https://login.${d}`] })
+      })
     }
     const [ok, foreign] = [await world.run('u@prm.example'), await world.run('u@prm2.example')]
     const c = ok.result.candidates.find((x) => x.source === 'pacc')!

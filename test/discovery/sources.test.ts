@@ -2,29 +2,78 @@
 // orchestrator ranks them: builtin/local > HTTPS autoconfig/ISPDB > SRV > Autodiscover >
 // MX-derived > plain HTTP > guess, trusted before confirm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { autoconfigXml, autodiscoverXml, publishPacc, discoveryWorld, writeLocal, xmlReply, type DiscoveryWorld as World } from './discovery'
+import {
+  autoconfigXml,
+  autodiscoverXml,
+  publishPacc,
+  discoveryWorld,
+  writeLocal,
+  xmlReply,
+  type DiscoveryWorld as World
+} from './discovery'
 import { SOURCES } from '../../src/main/discovery'
 
 const D = 'good.example'
 let world: World
 
 beforeAll(async () => {
-  world = await discoveryWorld([D, 'hoster.example', 'world.example', 'dup.example', 'srv.example', 'guess.example', 'contoso.example'])
+  world = await discoveryWorld([
+    D,
+    'hoster.example',
+    'world.example',
+    'dup.example',
+    'srv.example',
+    'guess.example',
+    'contoso.example'
+  ])
   world.host(D, `autoconfig.${D}`, `autodiscover.${D}`, 'hoster.example', 'autoconfig.hoster.example')
   // Each source answers with its own host names so nothing merges and the order is visible.
   await writeLocal(world, D, autoconfigXml({ domain: D, imap: `local.${D}`, smtp: `local.${D}` }))
-  world.serve('https', `autoconfig.${D}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: D, imap: `https.${D}`, smtp: `https.${D}` })))
-  world.serve('http', `autoconfig.${D}`, '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: D, imap: `http.${D}`, smtp: `http.${D}` })))
-  publishPacc(world, D, { protocols: { imap: { host: `pacc.${D}` }, submit: { host: `pacc.${D}` } }, authentication: { password: true } })
-  world.serve('https', 'ispdb.world.example', `/v1.1/${D}`, xmlReply(autoconfigXml({ domain: D, imap: `ispdb.${D}`, smtp: `ispdb.${D}` })))
+  world.serve(
+    'https',
+    `autoconfig.${D}`,
+    '/mail/config-v1.1.xml',
+    xmlReply(autoconfigXml({ domain: D, imap: `https.${D}`, smtp: `https.${D}` }))
+  )
+  world.serve(
+    'http',
+    `autoconfig.${D}`,
+    '/mail/config-v1.1.xml',
+    xmlReply(autoconfigXml({ domain: D, imap: `http.${D}`, smtp: `http.${D}` }))
+  )
+  publishPacc(world, D, {
+    protocols: { imap: { host: `pacc.${D}` }, submit: { host: `pacc.${D}` } },
+    authentication: { password: true }
+  })
+  world.serve(
+    'https',
+    'ispdb.world.example',
+    `/v1.1/${D}`,
+    xmlReply(autoconfigXml({ domain: D, imap: `ispdb.${D}`, smtp: `ispdb.${D}` }))
+  )
   world.dns.set(`_imaps._tcp.${D}`, 'SRV', [{ target: `srv.${D}`, port: 993, priority: 0, weight: 1 }])
   world.dns.set(`_submission._tcp.${D}`, 'SRV', [{ target: `srv.${D}`, port: 587, priority: 0, weight: 1 }])
-  world.serve('https', D, '/autodiscover/autodiscover.xml', xmlReply(autodiscoverXml([
-    { Type: 'IMAP', Server: `exchange.${D}`, Port: '993', SSL: 'on', SPA: 'off' },
-    { Type: 'SMTP', Server: `exchange.${D}`, Port: '587', SSL: 'on', Encryption: 'TLS', SPA: 'off' }
-  ])))
-  world.dns.set(D, 'MX', [{ exchange: 'mx2.hoster.example', priority: 20 }, { exchange: 'mx1.hoster.example', priority: 10 }])
-  world.serve('https', 'ispdb.world.example', '/v1.1/hoster.example', xmlReply(autoconfigXml({ domain: 'hoster.example', imap: 'imap.hoster.example', smtp: 'smtp.hoster.example' })))
+  world.serve(
+    'https',
+    D,
+    '/autodiscover/autodiscover.xml',
+    xmlReply(
+      autodiscoverXml([
+        { Type: 'IMAP', Server: `exchange.${D}`, Port: '993', SSL: 'on', SPA: 'off' },
+        { Type: 'SMTP', Server: `exchange.${D}`, Port: '587', SSL: 'on', Encryption: 'TLS', SPA: 'off' }
+      ])
+    )
+  )
+  world.dns.set(D, 'MX', [
+    { exchange: 'mx2.hoster.example', priority: 20 },
+    { exchange: 'mx1.hoster.example', priority: 10 }
+  ])
+  world.serve(
+    'https',
+    'ispdb.world.example',
+    '/v1.1/hoster.example',
+    xmlReply(autoconfigXml({ domain: 'hoster.example', imap: 'imap.hoster.example', smtp: 'smtp.hoster.example' }))
+  )
   world.host(`imap.${D}`, `smtp.${D}`)
 })
 
@@ -46,7 +95,9 @@ describe('every source', () => {
       'autoconfig-http': 'found',
       guess: 'found'
     })
-    const order = run.result.candidates.map((c) => `${c.source}:${c.incoming[0]?.host}:${c.trust.level}:${c.trust.reason}`)
+    const order = run.result.candidates.map(
+      (c) => `${c.source}:${c.incoming[0]?.host}:${c.trust.level}:${c.trust.reason}`
+    )
     expect(order).toEqual([
       `local-file:local.${D}:trusted:local-file`,
       `pacc:pacc.${D}:trusted:pacc-digest`,
@@ -128,8 +179,16 @@ describe('built-in providers', () => {
     const run = await world.run('someone@googlemail.com', { offline: true })
     const c = run.result.candidates[0]!
     expect(c).toMatchObject({ source: 'builtin', providerId: 'gmail', trust: { level: 'trusted', reason: 'builtin' } })
-    expect(c.incoming.map((s) => `${s.protocol}:${s.host}:${s.port}:${s.security}`)).toEqual(['imap:imap.gmail.com:993:tls', 'pop3:pop.gmail.com:995:tls'])
-    expect(c.outgoing[0]).toMatchObject({ host: 'smtp.gmail.com', port: 465, security: 'tls', username: 'someone@googlemail.com' })
+    expect(c.incoming.map((s) => `${s.protocol}:${s.host}:${s.port}:${s.security}`)).toEqual([
+      'imap:imap.gmail.com:993:tls',
+      'pop3:pop.gmail.com:995:tls'
+    ])
+    expect(c.outgoing[0]).toMatchObject({
+      host: 'smtp.gmail.com',
+      port: 465,
+      security: 'tls',
+      username: 'someone@googlemail.com'
+    })
     expect(c.oauth2?.issuer).toBe('accounts.google.com')
   })
 
@@ -145,25 +204,54 @@ describe('built-in providers', () => {
     world.dns.set('contoso.example', 'MX', [{ exchange: 'contoso-example.mail.protection.outlook.com', priority: 0 }])
     const run = await world.run('ceo@contoso.example')
     const c = run.result.candidates[0]!
-    expect(c).toMatchObject({ source: 'builtin', providerId: 'microsoft365', trust: { level: 'trusted', reason: 'mx-known-provider' } })
-    expect(c.incoming[0]).toMatchObject({ host: 'outlook.office365.com', port: 993, username: 'ceo@contoso.example', auth: ['oauth2'] })
+    expect(c).toMatchObject({
+      source: 'builtin',
+      providerId: 'microsoft365',
+      trust: { level: 'trusted', reason: 'mx-known-provider' }
+    })
+    expect(c.incoming[0]).toMatchObject({
+      host: 'outlook.office365.com',
+      port: 993,
+      username: 'ceo@contoso.example',
+      auth: ['oauth2']
+    })
     expect(c.outgoing[0]).toMatchObject({ host: 'smtp.office365.com', port: 587, security: 'starttls' })
     expect(c.oauth2?.issuer).toBe('login.microsoftonline.com')
   })
 
   it('recognises a Google Workspace domain by its MX', async () => {
-    world.dns.set('contoso.example', 'MX', [{ exchange: 'aspmx.l.google.com', priority: 1 }, { exchange: 'alt1.aspmx.l.google.com', priority: 5 }])
+    world.dns.set('contoso.example', 'MX', [
+      { exchange: 'aspmx.l.google.com', priority: 1 },
+      { exchange: 'alt1.aspmx.l.google.com', priority: 5 }
+    ])
     const run = await world.run('ceo@contoso.example')
-    expect(run.result.candidates[0]).toMatchObject({ source: 'builtin', providerId: 'gmail', trust: { reason: 'mx-known-provider', subject: 'aspmx.l.google.com' } })
+    expect(run.result.candidates[0]).toMatchObject({
+      source: 'builtin',
+      providerId: 'gmail',
+      trust: { reason: 'mx-known-provider', subject: 'aspmx.l.google.com' }
+    })
   })
 
   it('turns every network source off when offline', async () => {
-    await writeLocal(world, 'offline.example', autoconfigXml({ domain: 'offline.example', imap: 'imap.offline.example' }))
+    await writeLocal(
+      world,
+      'offline.example',
+      autoconfigXml({ domain: 'offline.example', imap: 'imap.offline.example' })
+    )
     const before = world.log.length
     const queries = world.dns.queries.length
     const run = await world.run('u@offline.example', { offline: true })
     expect(run.report('local-file')!.state).toBe('found')
-    for (const s of ['autoconfig-https', 'autoconfig-http', 'pacc', 'ispdb', 'mx', 'srv', 'autodiscover', 'guess'] as const) {
+    for (const s of [
+      'autoconfig-https',
+      'autoconfig-http',
+      'pacc',
+      'ispdb',
+      'mx',
+      'srv',
+      'autodiscover',
+      'guess'
+    ] as const) {
       expect(run.report(s)).toMatchObject({ state: 'skipped', reason: 'offline' })
     }
     expect(world.log.length).toBe(before)
@@ -205,7 +293,8 @@ describe('SRV (RFC 6186 / 8314)', () => {
 
   it('reports "not offered" when every service is "."', async () => {
     const e = 'nosrv.example'
-    for (const l of ['_imaps', '_imap', '_submission']) world.dns.set(`${l}._tcp.${e}`, 'SRV', [{ target: '.', port: 0 }])
+    for (const l of ['_imaps', '_imap', '_submission'])
+      world.dns.set(`${l}._tcp.${e}`, 'SRV', [{ target: '.', port: 0 }])
     const run = await world.run(`u@${e}`)
     expect(run.report('srv')).toMatchObject({ state: 'nothing', reason: 'not-offered' })
   })
@@ -224,10 +313,24 @@ describe('guessing', () => {
     expect(new Set(c.incoming.map((s) => s.host))).toEqual(new Set([`mail.${d}`]))
     expect(c.incoming.map((s) => `${s.protocol}:${s.port}`)).toEqual(['imap:993', 'imap:143', 'pop3:995', 'pop3:110'])
     // Port 25 is among the guesses; verification tries it only when 465 and 587 gave no answer.
-    expect(c.outgoing.map((s) => `${s.host}:${s.port}`)).toEqual([`smtp.${d}:465`, `smtp.${d}:587`, `smtp.${d}:25`, `mail.${d}:465`, `mail.${d}:587`, `mail.${d}:25`])
+    expect(c.outgoing.map((s) => `${s.host}:${s.port}`)).toEqual([
+      `smtp.${d}:465`,
+      `smtp.${d}:587`,
+      `smtp.${d}:25`,
+      `mail.${d}:465`,
+      `mail.${d}:587`,
+      `mail.${d}:25`
+    ])
     expect([...c.incoming, ...c.outgoing].every((s) => s.guessed && s.usernameGuessed)).toBe(true)
     expect([...c.incoming, ...c.outgoing].every((s) => s.security !== 'plain')).toBe(true)
-    expect(world.log.slice(before).filter((l) => l.host.endsWith(d) && !l.host.startsWith('autoconfig') && !l.host.startsWith('autodiscover') && l.host !== d)).toEqual([])
+    expect(
+      world.log
+        .slice(before)
+        .filter(
+          (l) =>
+            l.host.endsWith(d) && !l.host.startsWith('autoconfig') && !l.host.startsWith('autodiscover') && l.host !== d
+        )
+    ).toEqual([])
     // Only address lookups were asked for the guessed names.
     const asked = world.dns.queries.filter((q) => /^(imap|pop|pop3|mail|smtp)\.guess\.example /.test(q))
     expect(asked.length).toBeGreaterThan(0)

@@ -22,7 +22,11 @@ const check = (domain: string, servers?: ServerSettings[]) =>
     { config: world.config, dns: world.appDns, ca: world.ca, signal: new AbortController().signal, deadlineMs: 3000 }
   )
 
-const server = (protocol: ServerSettings['protocol'], port: number, security: ServerSettings['security']): ServerSettings => ({
+const server = (
+  protocol: ServerSettings['protocol'],
+  port: number,
+  security: ServerSettings['security']
+): ServerSettings => ({
   protocol,
   host: MAIL,
   port,
@@ -44,13 +48,28 @@ describe('domain check', () => {
     world.dns.set('imap.broken.test', 'A', [dead])
     world.dns.set('_imaps._tcp.broken.test', 'SRV', [{ target: 'imap.broken.test', port: 993 }])
     const extra = `<incomingServer type="imap"><hostname>${MAIL}</hostname><port>143</port><socketType>SSL</socketType><username>%EMAILADDRESS</username><authentication>password-cleartext</authentication></incomingServer>`
-    world.serve('http', 'autoconfig.broken.test', '/mail/config-v1.1.xml', xmlReply(autoconfigXml({ domain: 'broken.test', imap: MAIL, smtp: MAIL, extra })))
+    world.serve(
+      'http',
+      'autoconfig.broken.test',
+      '/mail/config-v1.1.xml',
+      xmlReply(autoconfigXml({ domain: 'broken.test', imap: MAIL, smtp: MAIL, extra }))
+    )
 
     const { health } = await check('broken.test')
     const codes = health.findings.map((f) => f.code)
-    expect(codes).toEqual(expect.arrayContaining(['autoconfig-http-only', 'autoconfig-placeholder', 'socket-port-mismatch', 'sources-disagree', 'host-not-answering']))
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'autoconfig-http-only',
+        'autoconfig-placeholder',
+        'socket-port-mismatch',
+        'sources-disagree',
+        'host-not-answering'
+      ])
+    )
     expect(codes).not.toContain('nothing-published')
-    expect(health.findings.find((f) => f.code === 'autoconfig-placeholder')?.subject).toMatch(/config-v1\.1\.xml\?\S+: %EMAILADDRESS$/)
+    expect(health.findings.find((f) => f.code === 'autoconfig-placeholder')?.subject).toMatch(
+      /config-v1\.1\.xml\?\S+: %EMAILADDRESS$/
+    )
     expect(health.findings.find((f) => f.code === 'socket-port-mismatch')?.subject).toBe(`imap ${MAIL}:143 tls`)
     expect(health.findings.find((f) => f.code === 'host-not-answering')?.subject).toContain('imap.broken.test:993')
     // Both URLs of each scheme are reported on their own.
@@ -65,7 +84,10 @@ describe('domain check', () => {
     expect(imaps).toMatchObject({ answers: true, security: 'tls', namedBy: ['autoconfig-http'] })
     expect(imaps.certificate).toMatchObject({ chainTrusted: true, hostMatches: true })
     expect(imaps.certificate!.daysLeft).toBeGreaterThan(0)
-    expect(health.hosts.find((h) => h.host === 'imap.broken.test')).toMatchObject({ answers: false, namedBy: expect.arrayContaining(['srv']) })
+    expect(health.hosts.find((h) => h.host === 'imap.broken.test')).toMatchObject({
+      answers: false,
+      namedBy: expect.arrayContaining(['srv'])
+    })
     expect(codes.filter((c) => c.startsWith('cert-'))).toEqual([])
   })
 
@@ -84,7 +106,10 @@ describe('domain check', () => {
     // The zone lines are what a DNS server loads: BIND's own checker accepts them.
     const dir = mkdtempSync(join(tmpdir(), 'domain-publish-'))
     const zone = join(dir, 'good.test.zone')
-    writeFileSync(zone, `$TTL 3600\ngood.test. IN SOA ns.good.test. admin.good.test. 1 3600 600 86400 60\ngood.test. IN NS ns.good.test.\nns.good.test. IN A 127.0.0.1\n${MAIL}. IN A 127.0.0.1\n${files['srv.zone']}`)
+    writeFileSync(
+      zone,
+      `$TTL 3600\ngood.test. IN SOA ns.good.test. admin.good.test. 1 3600 600 86400 60\ngood.test. IN NS ns.good.test.\nns.good.test. IN A 127.0.0.1\n${MAIL}. IN A 127.0.0.1\n${files['srv.zone']}`
+    )
     expect(execFileSync('named-checkzone', ['-i', 'none', 'good.test', zone], { encoding: 'utf8' })).toMatch(/OK/)
     expect(files['srv.zone']).toContain(`_imaps._tcp.good.test. 3600 IN SRV 0 1 993 ${MAIL}.`)
     expect(files['srv.zone']).toContain('_pop3s._tcp.good.test. 3600 IN SRV 0 0 0 .')
@@ -112,7 +137,13 @@ describe('domain check', () => {
     let out: string
     beforeAll(() => {
       out = mkdtempSync(join(tmpdir(), 'domain-cli-'))
-      env = { ...process.env, MAIL_SETUP_DNS: world.dns.server, MAIL_SETUP_EXTRA_CA: bench.ca.file, MAIL_SETUP_DEADLINE_MS: '3000', MAIL_SETUP_USER_DATA: out }
+      env = {
+        ...process.env,
+        MAIL_SETUP_DNS: world.dns.server,
+        MAIL_SETUP_EXTRA_CA: bench.ca.file,
+        MAIL_SETUP_DEADLINE_MS: '3000',
+        MAIL_SETUP_USER_DATA: out
+      }
     })
 
     it('prints the findings in words and exits 3 while something is wrong', async () => {
@@ -123,7 +154,21 @@ describe('domain check', () => {
     })
 
     it('writes the files for the confirmed servers and re-checks them', async () => {
-      const good = await cliProcess(['domain', 'good.test', '--server', `imaps://${MAIL}:993`, '--server', `smtp://${MAIL}:587`, '--publish', out, '--recheck', '--json'], { env })
+      const good = await cliProcess(
+        [
+          'domain',
+          'good.test',
+          '--server',
+          `imaps://${MAIL}:993`,
+          '--server',
+          `smtp://${MAIL}:587`,
+          '--publish',
+          out,
+          '--recheck',
+          '--json'
+        ],
+        { env }
+      )
       const doc = JSON.parse(good.stdout)
       expect(doc.result.recheck.map((r: { state: string }) => r.state)).toEqual(['matches', 'matches', 'missing'])
       expect(good.code).toBe(3)

@@ -11,19 +11,28 @@ import { loadConfig } from '../../src/main/config'
 let server: BrowserServer
 let origin: string
 
-function raw(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function raw(
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {}
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${origin}${path}`, { method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = []
       res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') })
+      )
     })
     req.on('error', reject)
     req.end(opts.body)
   })
 }
 
-const auth = (): Record<string, string> => ({ authorization: `Bearer ${server.token}`, 'content-type': 'application/json', origin })
+const auth = (): Record<string, string> => ({
+  authorization: `Bearer ${server.token}`,
+  'content-type': 'application/json',
+  origin
+})
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'door-'))
@@ -61,26 +70,76 @@ describe('browser mode server', () => {
     const res = await raw('/api/op/appInfo', { method: 'POST', headers: auth(), body: '{}' })
     expect(res.status).toBe(200)
     const body = JSON.parse(res.body)
-    expect(body).toMatchObject({ ok: true, value: { name: 'Mail Setup', version: '9.9.9', door: 'browser', canSaveFiles: false } })
+    expect(body).toMatchObject({
+      ok: true,
+      value: { name: 'Mail Setup', version: '9.9.9', door: 'browser', canSaveFiles: false }
+    })
   })
 
   it('refuses a call without the token, with a wrong token, from another origin or host', async () => {
-    expect((await raw('/api/op/appInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).status).toBe(401)
-    expect((await raw('/api/op/appInfo', { method: 'POST', headers: { ...auth(), authorization: 'Bearer nope' }, body: '{}' })).status).toBe(401)
-    expect((await raw('/api/op/appInfo', { method: 'POST', headers: { ...auth(), origin: 'http://evil.example' }, body: '{}' })).status).toBe(403)
+    expect(
+      (await raw('/api/op/appInfo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }))
+        .status
+    ).toBe(401)
+    expect(
+      (
+        await raw('/api/op/appInfo', {
+          method: 'POST',
+          headers: { ...auth(), authorization: 'Bearer nope' },
+          body: '{}'
+        })
+      ).status
+    ).toBe(401)
+    expect(
+      (
+        await raw('/api/op/appInfo', {
+          method: 'POST',
+          headers: { ...auth(), origin: 'http://evil.example' },
+          body: '{}'
+        })
+      ).status
+    ).toBe(403)
     // DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends its own Host.
-    expect((await raw('/api/op/appInfo', { method: 'POST', headers: { ...auth(), host: `evil.example:${server.port}` }, body: '{}' })).status).toBe(421)
+    expect(
+      (
+        await raw('/api/op/appInfo', {
+          method: 'POST',
+          headers: { ...auth(), host: `evil.example:${server.port}` },
+          body: '{}'
+        })
+      ).status
+    ).toBe(421)
     expect((await raw('/', { headers: { host: 'localhost.evil.example' } })).status).toBe(421)
   })
 
   it('validates requests with the contract and answers errors as values', async () => {
-    const bad = JSON.parse((await raw('/api/op/discover', { method: 'POST', headers: auth(), body: '{"runId": 5}' })).body)
+    const bad = JSON.parse(
+      (await raw('/api/op/discover', { method: 'POST', headers: auth(), body: '{"runId": 5}' })).body
+    )
     expect(bad).toMatchObject({ ok: false, error: { code: 'internal' } })
-    const unknown = JSON.parse((await raw('/api/op/deleteEverything', { method: 'POST', headers: auth(), body: '{}' })).body)
+    const unknown = JSON.parse(
+      (await raw('/api/op/deleteEverything', { method: 'POST', headers: auth(), body: '{}' })).body
+    )
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unsupported' } })
-    const badAddress = JSON.parse((await raw('/api/op/discover', { method: 'POST', headers: auth(), body: '{"runId":"r","address":"not an address"}' })).body)
+    const badAddress = JSON.parse(
+      (
+        await raw('/api/op/discover', {
+          method: 'POST',
+          headers: auth(),
+          body: '{"runId":"r","address":"not an address"}'
+        })
+      ).body
+    )
     expect(badAddress).toMatchObject({ ok: false, error: { code: 'address-invalid', userFixable: true } })
-    expect((await raw('/api/op/appInfo', { method: 'POST', headers: { ...auth(), 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415)
+    expect(
+      (
+        await raw('/api/op/appInfo', {
+          method: 'POST',
+          headers: { ...auth(), 'content-type': 'text/plain' },
+          body: '{}'
+        })
+      ).status
+    ).toBe(415)
     expect((await raw('/api/op/appInfo', { method: 'POST', headers: auth(), body: '{not json' })).status).toBe(400)
   })
 })

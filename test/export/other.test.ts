@@ -48,7 +48,11 @@ describe('Thunderbird prefs (user.js)', () => {
       [`mail.smtpserver.${smtp}.username`]: account.outgoing.username,
       'mail.smtp.defaultserver': smtp
     })
-    if (inc.pop3) expect(p).toMatchObject({ [`mail.server.${server}.leave_on_server`]: true, [`mail.server.${server}.num_days_to_leave_on_server`]: 14 })
+    if (inc.pop3)
+      expect(p).toMatchObject({
+        [`mail.server.${server}.leave_on_server`]: true,
+        [`mail.server.${server}.num_days_to_leave_on_server`]: 14
+      })
   })
 })
 
@@ -59,8 +63,20 @@ describe('Thunderbird for Android QR code', () => {
     return [
       1,
       [1, 1],
-      [a.incoming.protocol === 'imap' ? 0 : 1, a.incoming.host, a.incoming.port, sec(a.incoming.security), auth, a.incoming.username],
-      [[[0, a.outgoing.host, a.outgoing.port, sec(a.outgoing.security), auth, a.outgoing.username], [a.address, displayName(a)]]]
+      [
+        a.incoming.protocol === 'imap' ? 0 : 1,
+        a.incoming.host,
+        a.incoming.port,
+        sec(a.incoming.security),
+        auth,
+        a.incoming.username
+      ],
+      [
+        [
+          [0, a.outgoing.host, a.outgoing.port, sec(a.outgoing.security), auth, a.outgoing.username],
+          [a.address, displayName(a)]
+        ]
+      ]
     ]
   }
 
@@ -103,7 +119,8 @@ describe('Thunderbird for Android QR code', () => {
     const rows: string[] = []
     for (let py = 0; py < size * scale; py++) {
       let row = ''
-      for (let px = 0; px < size * scale; px++) row += dark.has(`${Math.floor(px / scale)},${Math.floor(py / scale)}`) ? '1' : '0'
+      for (let px = 0; px < size * scale; px++)
+        row += dark.has(`${Math.floor(px / scale)},${Math.floor(py / scale)}`) ? '1' : '0'
       rows.push(row)
     }
     await writeFile(join(dir, 'code.pbm'), `P1\n${size * scale} ${size * scale}\n${rows.join('\n')}\n`)
@@ -120,7 +137,9 @@ describe('Thunderbird for Android QR code', () => {
   })
 
   it('refuses a non-ASCII address instead of writing one the app cannot read', async () => {
-    await expect(exportFile(hostileAccount, 'thunderbird-qr-png')).rejects.toMatchObject({ diagnosis: { code: 'unsupported' } })
+    await expect(exportFile(hostileAccount, 'thunderbird-qr-png')).rejects.toMatchObject({
+      diagnosis: { code: 'unsupported' }
+    })
   })
 
   it('IDN domains are written in ACE form', () => {
@@ -143,31 +162,34 @@ print(json.dumps({s: dict(c[s]) for s in c.sections()}))
     ['IMAP', imapAccount, 'IMAP_I_Mail', 'IMAP', 'utf8'],
     ['POP3', popAccount, 'I_Mail', 'POP3', 'utf8'],
     ['hostile', hostileAccount, 'IMAP_I_Mail', 'IMAP', 'base64']
-  ] as const)('%s: a strict INI reader finds the account and the property mapping', async (_n, account, service, p, encoding) => {
-    const { path, file } = await saved(account, 'outlook-prf')
-    expect(file.encoding).toBe(encoding)
-    const r = await python(INI, [path])
-    expect(r.stderr).toBe('')
-    const ini = JSON.parse(r.stdout)
-    expect(Object.keys(ini)).toEqual(['General', 'Internet Account List', 'Account1', service])
-    expect(ini.General).toMatchObject({ Custom: '1', OverwriteProfile: 'Append' })
-    expect(ini['Internet Account List']).toEqual({ Account1: service })
-    const inc = account.incoming
-    expect(ini.Account1).toMatchObject({
-      AccountName: account.address,
-      DisplayName: displayName(account),
-      EmailAddress: account.address,
-      [`${p}Server`]: inc.host,
-      [`${p}Port`]: String(inc.port),
-      [`${p}UserName`]: inc.username,
-      [`${p}UseSSL`]: inc.security === 'tls' ? '1' : '2',
-      SMTPServer: account.outgoing.host,
-      SMTPPort: String(account.outgoing.port),
-      SMTPSecureConnection: account.outgoing.security === 'tls' ? '1' : '2',
-      SMTPUseAuth: '1'
-    })
-    expect(JSON.stringify(ini)).not.toMatch(/Password"/)
-  })
+  ] as const)(
+    '%s: a strict INI reader finds the account and the property mapping',
+    async (_n, account, service, p, encoding) => {
+      const { path, file } = await saved(account, 'outlook-prf')
+      expect(file.encoding).toBe(encoding)
+      const r = await python(INI, [path])
+      expect(r.stderr).toBe('')
+      const ini = JSON.parse(r.stdout)
+      expect(Object.keys(ini)).toEqual(['General', 'Internet Account List', 'Account1', service])
+      expect(ini.General).toMatchObject({ Custom: '1', OverwriteProfile: 'Append' })
+      expect(ini['Internet Account List']).toEqual({ Account1: service })
+      const inc = account.incoming
+      expect(ini.Account1).toMatchObject({
+        AccountName: account.address,
+        DisplayName: displayName(account),
+        EmailAddress: account.address,
+        [`${p}Server`]: inc.host,
+        [`${p}Port`]: String(inc.port),
+        [`${p}UserName`]: inc.username,
+        [`${p}UseSSL`]: inc.security === 'tls' ? '1' : '2',
+        SMTPServer: account.outgoing.host,
+        SMTPPort: String(account.outgoing.port),
+        SMTPSecureConnection: account.outgoing.security === 'tls' ? '1' : '2',
+        SMTPUseAuth: '1'
+      })
+      expect(JSON.stringify(ini)).not.toMatch(/Password"/)
+    }
+  )
 })
 
 describe('Evolution source files', () => {
@@ -196,7 +218,10 @@ print(json.dumps(out))
     const names = (await readdir(into)).sort()
     expect(names).toHaveLength(3)
     for (const n of names) expect(n).toMatch(/^[0-9a-f]{40}\.source$/)
-    const r = await python(GLIB, names.map((n) => join(into, n)))
+    const r = await python(
+      GLIB,
+      names.map((n) => join(into, n))
+    )
     expect(r.stderr).toBe('')
     const files = Object.values(JSON.parse(r.stdout)) as Array<Record<string, Record<string, string>>>
     const acct = files.find((f) => f['Mail Account'])!
@@ -204,16 +229,28 @@ print(json.dumps(out))
     const transport = files.find((f) => f['Mail Transport'])!
     const uid = (f: object) => names[files.indexOf(f as never)]!.replace('.source', '')
     expect(acct['Mail Account']).toMatchObject({ BackendName: backend, IdentityUid: uid(identity) })
-    expect(acct.Authentication).toMatchObject({ Host: account.incoming.host, Port: String(account.incoming.port), User: account.incoming.username, Method: '' })
-    expect(acct.Security!.Method).toBe(account.incoming.security === 'tls' ? 'ssl-on-alternate-port' : 'starttls-on-standard-port')
+    expect(acct.Authentication).toMatchObject({
+      Host: account.incoming.host,
+      Port: String(account.incoming.port),
+      User: account.incoming.username,
+      Method: ''
+    })
+    expect(acct.Security!.Method).toBe(
+      account.incoming.security === 'tls' ? 'ssl-on-alternate-port' : 'starttls-on-standard-port'
+    )
     if (backend === 'pop') expect(acct['Pop3 Backend']).toEqual({ KeepOnServer: 'true' })
     expect(identity['Data Source']!.Parent).toBe(uid(acct))
     expect(identity['Mail Identity']).toEqual({ Address: account.address, Name: displayName(account) })
     expect(identity['Mail Submission']).toMatchObject({ TransportUid: uid(transport) })
     // A hostile special-use name stays one percent-encoded folder URI.
-    for (const v of Object.values(identity['Mail Submission'] ?? {})) expect(String(v)).toMatch(/^(folder:\/\/[0-9a-f]+\/[A-Za-z0-9%._~!*'()-]+|[0-9a-f]+)$/)
+    for (const v of Object.values(identity['Mail Submission'] ?? {}))
+      expect(String(v)).toMatch(/^(folder:\/\/[0-9a-f]+\/[A-Za-z0-9%._~!*'()-]+|[0-9a-f]+)$/)
     expect(transport['Mail Transport']).toEqual({ BackendName: 'smtp' })
-    expect(transport.Authentication).toMatchObject({ Host: account.outgoing.host, User: account.outgoing.username, Method: 'PLAIN' })
+    expect(transport.Authentication).toMatchObject({
+      Host: account.outgoing.host,
+      User: account.outgoing.username,
+      Method: 'PLAIN'
+    })
     expect(transport['Data Source']!.Parent).toBe(uid(acct))
   })
 })
@@ -233,7 +270,11 @@ describe('settings cards', () => {
       signIn: account.authKind,
       incoming: { host: account.incoming.host, port: account.incoming.port, username: account.incoming.username },
       outgoing: { host: account.outgoing.host, port: account.outgoing.port, username: account.outgoing.username },
-      keychain: { service: OPTS.keychainService, incomingAccount: keyFor(account, 'incoming'), outgoingAccount: keyFor(account, 'outgoing') }
+      keychain: {
+        service: OPTS.keychainService,
+        incomingAccount: keyFor(account, 'incoming'),
+        outgoingAccount: keyFor(account, 'outgoing')
+      }
     })
   })
 
@@ -259,21 +300,36 @@ print(json.dumps({"tags": sorted(set(p.tags)), "cells": p.cells, "h1": p.h1}))
   it.each([
     ['IMAP', imapAccount],
     ['hostile', hostileAccount]
-  ] as const)('%s: Markdown renders to tables whose text is exactly the settings, with no injected markup', async (_n, account) => {
-    const r = await python(MD, [], await text(account, 'card-markdown'))
-    expect(r.stderr).toBe('')
-    const { tags, cells, h1 } = JSON.parse(r.stdout)
-    expect(tags).toEqual(['h1', 'p', 'table', 'tbody', 'td', 'th', 'thead', 'tr'])
-    expect(h1).toBe(`Mail settings for ${account.address}`)
-    const value = (label: string, n = 0) => cells[cells.filter((_c: string, i: number) => i % 2 === 0).map((c: string, i: number) => (c === label ? i : -1)).filter((i: number) => i >= 0)[n]! * 2 + 1]
-    expect(value('Server')).toBe(account.incoming.host)
-    expect(value('User name')).toBe(account.incoming.username)
-    expect(value('User name', 1)).toBe(account.outgoing.username)
-  })
+  ] as const)(
+    '%s: Markdown renders to tables whose text is exactly the settings, with no injected markup',
+    async (_n, account) => {
+      const r = await python(MD, [], await text(account, 'card-markdown'))
+      expect(r.stderr).toBe('')
+      const { tags, cells, h1 } = JSON.parse(r.stdout)
+      expect(tags).toEqual(['h1', 'p', 'table', 'tbody', 'td', 'th', 'thead', 'tr'])
+      expect(h1).toBe(`Mail settings for ${account.address}`)
+      const value = (label: string, n = 0) =>
+        cells[
+          cells
+            .filter((_c: string, i: number) => i % 2 === 0)
+            .map((c: string, i: number) => (c === label ? i : -1))
+            .filter((i: number) => i >= 0)[n]! *
+            2 +
+            1
+        ]
+      expect(value('Server')).toBe(account.incoming.host)
+      expect(value('User name')).toBe(account.incoming.username)
+      expect(value('User name', 1)).toBe(account.outgoing.username)
+    }
+  )
 
   it('the Markdown names the person as plain text', async () => {
     const md = await text(hostileAccount, 'card-markdown')
-    const r = await python(`import sys, markdown; print(markdown.markdown(sys.stdin.read(), extensions=["tables"]))`, [], md)
+    const r = await python(
+      `import sys, markdown; print(markdown.markdown(sys.stdin.read(), extensions=["tables"]))`,
+      [],
+      md
+    )
     expect(r.stdout).toContain('&lt;b&gt;x&lt;/b&gt;')
     expect(r.stdout).not.toContain('<b>')
   })

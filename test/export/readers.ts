@@ -39,7 +39,8 @@ function goIniValue(input: string): string {
   const comment = line.search(/[#;]/)
   if (comment >= 0) line = line.slice(0, comment).trim()
   for (const q of ['"', "'"]) {
-    if (line.length >= 2 && line.startsWith(q) && line.endsWith(q) && line.indexOf(q, 1) === line.length - 1) return line.slice(1, -1)
+    if (line.length >= 2 && line.startsWith(q) && line.endsWith(q) && line.indexOf(q, 1) === line.length - 1)
+      return line.slice(1, -1)
   }
   return line
 }

@@ -13,7 +13,10 @@ import { hostileAccount, imapAccount, popAccount } from './fixtures'
 import { mailboxName, readClaws, readGoIni } from './readers'
 import { run, saved, tempDir, text } from './tools'
 
-const opts: ExportOptions = { keychainService: `Mail Setup Export ${randomBytes(4).toString('hex')}`, platform: 'linux' }
+const opts: ExportOptions = {
+  keychainService: `Mail Setup Export ${randomBytes(4).toString('hex')}`,
+  platform: 'linux'
+}
 const store = createCredentialStore(opts.keychainService, { timeoutMs: 15_000 })
 const secrets = new Map<string, string>()
 
@@ -52,7 +55,11 @@ describe('msmtp', () => {
     const r = await run('msmtp', ['-C', path, '--pretend'], { cwd: dir })
     expect(r.code).toBe(0)
     const conf = Object.fromEntries(
-      r.stdout.split('\n').map((l) => /^(\w+) = (.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => [m[1], m[2]])
+      r.stdout
+        .split('\n')
+        .map((l) => /^(\w+) = (.*)$/.exec(l))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => [m[1], m[2]])
     )
     const out = account.outgoing
     expect(conf).toMatchObject({
@@ -102,7 +109,12 @@ print(json.dumps(scope["fetchmailrc"]["servers"]))
     expect(parsed.stderr).toBe('')
     const [server] = JSON.parse(parsed.stdout)
     const inc = account.incoming
-    expect(server).toMatchObject({ pollname: inc.host, protocol: inc.protocol === 'imap' ? 'IMAP' : 'POP3', service: String(inc.port), auth: 'password' })
+    expect(server).toMatchObject({
+      pollname: inc.host,
+      protocol: inc.protocol === 'imap' ? 'IMAP' : 'POP3',
+      service: String(inc.port),
+      auth: 'password'
+    })
     expect(server.users).toHaveLength(1)
     expect(server.users[0]).toMatchObject({ remote: inc.username, password: null, keep: 1, sslcertck: 1 })
     if (inc.security === 'tls') expect(server.users[0].ssl).toBe(1)
@@ -127,8 +139,21 @@ describe('mutt', () => {
   it.each(ACCOUNTS)('%s: mutt reads every setting, and its password commands read the keyring', async (_n, account) => {
     const { path, dir } = await saved(account, 'mutt', opts)
     const imap = account.incoming.protocol === 'imap'
-    const vars = ['realname', 'from', 'ssl_force_tls', 'ssl_starttls', 'smtp_url', 'smtp_pass', ...(imap ? ['imap_user', 'imap_pass', 'folder', 'record', 'postponed', 'trash'] : ['pop_user', 'pop_pass', 'spoolfile', 'pop_delete'])]
-    const r = await run('mutt', ['-n', '-F', path, ...vars.flatMap((v) => ['-Q', v])], { cwd: dir, env: { ...process.env, HOME: dir } })
+    const vars = [
+      'realname',
+      'from',
+      'ssl_force_tls',
+      'ssl_starttls',
+      'smtp_url',
+      'smtp_pass',
+      ...(imap
+        ? ['imap_user', 'imap_pass', 'folder', 'record', 'postponed', 'trash']
+        : ['pop_user', 'pop_pass', 'spoolfile', 'pop_delete'])
+    ]
+    const r = await run('mutt', ['-n', '-F', path, ...vars.flatMap((v) => ['-Q', v])], {
+      cwd: dir,
+      env: { ...process.env, HOME: dir }
+    })
     expect(r.stderr).toBe('')
     const q = query(r.stdout)
     expect(q.realname).toBe(displayName(account))
@@ -157,30 +182,33 @@ describe('mutt', () => {
 })
 
 describe('aerc', () => {
-  it.each([ACCOUNTS[0], ACCOUNTS[2]])('%s: read by go-ini rules, URLs decode to the user, commands read the keyring', async (_n, account) => {
-    const conf = readGoIni(await text(account, 'aerc', opts))
-    const sections = Object.keys(conf)
-    expect(sections).toHaveLength(1)
-    const s = conf[sections[0]!]!
-    const source = new URL(s.source!)
-    const inc = account.incoming
-    expect(source.protocol).toBe(inc.security === 'tls' ? 'imaps:' : 'imap:')
-    expect(decodeURIComponent(source.username)).toBe(inc.username)
-    expect(source.hostname).toBe(inc.host)
-    expect(source.port).toBe(String(inc.port))
-    const outgoing = new URL(s.outgoing!)
-    expect(outgoing.protocol).toBe(account.outgoing.security === 'tls' ? 'smtps+plain:' : 'smtp+plain:')
-    expect(decodeURIComponent(outgoing.username)).toBe(account.outgoing.username)
-    expect(s['smtp-starttls']).toBe(account.outgoing.security === 'starttls' ? 'yes' : undefined)
-    expect(mailboxName(s.from!)).toBe(displayName(account))
-    expect(s['copy-to']).toBe(account.folders?.sent)
-    expect(s.postpone).toBe(account.folders?.drafts)
-    for (const field of ['source-cred-cmd', 'outgoing-cred-cmd'] as const) {
-      const cmd = await runCommand(s[field]!)
-      expect(cmd.stdout).toBe(secretOf(account))
-      expect(cmd.cwdFiles).toEqual([])
+  it.each([ACCOUNTS[0], ACCOUNTS[2]])(
+    '%s: read by go-ini rules, URLs decode to the user, commands read the keyring',
+    async (_n, account) => {
+      const conf = readGoIni(await text(account, 'aerc', opts))
+      const sections = Object.keys(conf)
+      expect(sections).toHaveLength(1)
+      const s = conf[sections[0]!]!
+      const source = new URL(s.source!)
+      const inc = account.incoming
+      expect(source.protocol).toBe(inc.security === 'tls' ? 'imaps:' : 'imap:')
+      expect(decodeURIComponent(source.username)).toBe(inc.username)
+      expect(source.hostname).toBe(inc.host)
+      expect(source.port).toBe(String(inc.port))
+      const outgoing = new URL(s.outgoing!)
+      expect(outgoing.protocol).toBe(account.outgoing.security === 'tls' ? 'smtps+plain:' : 'smtp+plain:')
+      expect(decodeURIComponent(outgoing.username)).toBe(account.outgoing.username)
+      expect(s['smtp-starttls']).toBe(account.outgoing.security === 'starttls' ? 'yes' : undefined)
+      expect(mailboxName(s.from!)).toBe(displayName(account))
+      expect(s['copy-to']).toBe(account.folders?.sent)
+      expect(s.postpone).toBe(account.folders?.drafts)
+      for (const field of ['source-cred-cmd', 'outgoing-cred-cmd'] as const) {
+        const cmd = await runCommand(s[field]!)
+        expect(cmd.stdout).toBe(secretOf(account))
+        expect(cmd.cwdFiles).toEqual([])
+      }
     }
-  })
+  )
 
   it('uses percent-encoding in URLs, so user names cannot break them', () => {
     expect(urlUser(`a@b:c/d?e#f g'(`)).toBe('a%40b%3Ac%2Fd%3Fe%23f%20g%27%28')

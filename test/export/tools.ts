@@ -15,13 +15,22 @@ export interface RunResult {
 }
 
 /** Runs a program (no shell); a non-zero exit is a result, not an exception. */
-export function run(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<RunResult> {
+export function run(
+  cmd: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, timeout: 30_000, maxBuffer: 4_000_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0
-      if (err && code === -1 && !stdout && !stderr) return reject(err)
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) })
-    })
+    const child = execFile(
+      cmd,
+      args,
+      { cwd: options.cwd, env: options.env ?? process.env, timeout: 30_000, maxBuffer: 4_000_000 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : -1) : 0
+        if (err && code === -1 && !stdout && !stderr) return reject(err)
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) })
+      }
+    )
     // Always close stdin: some tools (msmtp) wait for a message on it.
     child.stdin?.on('error', () => undefined) // a tool that never reads stdin closes it early
     child.stdin?.end(options.input ?? '')
@@ -39,12 +48,20 @@ export async function tempDir(prefix = 'export-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix))
 }
 
-export async function exportFile(account: Account, format: ExportFormatId, opts: ExportOptions = OPTS): Promise<ExportFile> {
+export async function exportFile(
+  account: Account,
+  format: ExportFormatId,
+  opts: ExportOptions = OPTS
+): Promise<ExportFile> {
   return exportAccount(account, format, opts)
 }
 
 /** Writes an export to a fresh folder (mode 0600, as the app saves it) and returns its path. */
-export async function saved(account: Account, format: ExportFormatId, opts: ExportOptions = OPTS): Promise<{ path: string; dir: string; file: ExportFile }> {
+export async function saved(
+  account: Account,
+  format: ExportFormatId,
+  opts: ExportOptions = OPTS
+): Promise<{ path: string; dir: string; file: ExportFile }> {
   const file = await exportFile(account, format, opts)
   const dir = await tempDir()
   const path = join(dir, file.fileName)

@@ -8,7 +8,10 @@ import { displayName } from '../../src/main/export/common'
 import { hostileAccount, imapAccount, oauthAccount, popAccount } from './fixtures'
 import { python, run, saved, text } from './tools'
 
-async function xmllint(account: Account, format: 'thunderbird-autoconfig' | 'k9s' | 'apple-mobileconfig' | 'autodiscover-pox'): Promise<string> {
+async function xmllint(
+  account: Account,
+  format: 'thunderbird-autoconfig' | 'k9s' | 'apple-mobileconfig' | 'autodiscover-pox'
+): Promise<string> {
   const { path } = await saved(account, format)
   // --nonet: the plist DOCTYPE names Apple's DTD; nothing is fetched.
   const r = await run('xmllint', ['--noout', '--nonet', path])
@@ -32,7 +35,13 @@ describe('Thunderbird autoconfig', () => {
       [parsed.incoming[0], account.incoming],
       [parsed.outgoing[0], account.outgoing]
     ] as const) {
-      expect(got).toMatchObject({ protocol: want.protocol, host: want.host, port: want.port, security: want.security, username: want.username })
+      expect(got).toMatchObject({
+        protocol: want.protocol,
+        host: want.host,
+        port: want.port,
+        security: want.security,
+        username: want.username
+      })
       expect(got?.auth[0]).toBe(account.authKind === 'oauth2' ? 'oauth2' : want.auth[0])
       if (want.pop3) expect(got?.pop3).toEqual(want.pop3)
     }
@@ -61,7 +70,12 @@ interface Node {
   children: Node[]
 }
 const find = (n: Node, path: string[]): Node | undefined =>
-  path.length === 0 ? n : n.children.filter((c) => c.tag.replace(/^\{.*\}/, '') === path[0]).map((c) => find(c, path.slice(1))).find(Boolean)
+  path.length === 0
+    ? n
+    : n.children
+        .filter((c) => c.tag.replace(/^\{.*\}/, '') === path[0])
+        .map((c) => find(c, path.slice(1)))
+        .find(Boolean)
 const all = (n: Node, tag: string): Node[] => n.children.filter((c) => c.tag.replace(/^\{.*\}/, '') === tag)
 
 async function tree(path: string): Promise<Node> {
@@ -87,7 +101,9 @@ describe('K-9 / Thunderbird for Android settings (.k9s)', () => {
     const value = (n: Node, tag: string) => find(n, [tag])?.text
     expect(value(inc, 'host')).toBe(account.incoming.host)
     expect(value(inc, 'port')).toBe(String(account.incoming.port))
-    expect(value(inc, 'connection-security')).toBe(account.incoming.security === 'tls' ? 'SSL_TLS_REQUIRED' : 'STARTTLS_REQUIRED')
+    expect(value(inc, 'connection-security')).toBe(
+      account.incoming.security === 'tls' ? 'SSL_TLS_REQUIRED' : 'STARTTLS_REQUIRED'
+    )
     expect(value(inc, 'authentication-type')).toBe(auth)
     expect(value(inc, 'username')).toBe(account.incoming.username)
     const out = find(acct, ['outgoing-server'])!

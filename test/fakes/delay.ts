@@ -13,7 +13,12 @@ function later(ms: number, fn: () => void): void {
   setTimeout(fn, ms)
 }
 
-export async function tcpDelayRelay(listenHost: string, port: number, target: { host: string; port: number }, delayMs: number): Promise<Relay> {
+export async function tcpDelayRelay(
+  listenHost: string,
+  port: number,
+  target: { host: string; port: number },
+  delayMs: number
+): Promise<Relay> {
   const sockets = new Set<Socket>()
   const server: Server = createServer((client) => {
     sockets.add(client)
@@ -53,7 +58,12 @@ export async function tcpDelayRelay(listenHost: string, port: number, target: { 
   }
 }
 
-export async function udpDelayRelay(listenHost: string, port: number, target: { host: string; port: number }, delayMs: number): Promise<Relay> {
+export async function udpDelayRelay(
+  listenHost: string,
+  port: number,
+  target: { host: string; port: number },
+  delayMs: number
+): Promise<Relay> {
   const front = createSocket('udp4')
   await new Promise<void>((resolve) => front.bind(port, listenHost, () => resolve()))
   front.on('message', (msg, from) => {

@@ -31,7 +31,11 @@ function closer(server: Server, sockets: Set<Socket>): () => Promise<void> {
 }
 
 /** `host` resolves to a TLS server whose certificate names only `certName`; behind it, Dovecot's IMAPS. */
-export async function wrongHostImap(bench: WithDovecot, host: string, certName: string): Promise<NamedFake & { fingerprint256: string }> {
+export async function wrongHostImap(
+  bench: WithDovecot,
+  host: string,
+  certName: string
+): Promise<NamedFake & { fingerprint256: string }> {
   const front = await tlsFront(bench, [host], certName, [PORTS.imaps])
   return { ...front, host }
 }
@@ -40,7 +44,12 @@ export async function wrongHostImap(bench: WithDovecot, host: string, certName: 
  * Every name in `hosts` resolves to one address whose TLS servers on `ports` all present one
  * certificate naming only `certName`; behind each, Dovecot's service on the same port.
  */
-export async function tlsFront(bench: WithDovecot, hosts: string[], certName: string, ports: number[]): Promise<NamedFake & { fingerprint256: string }> {
+export async function tlsFront(
+  bench: WithDovecot,
+  hosts: string[],
+  certName: string,
+  ports: number[]
+): Promise<NamedFake & { fingerprint256: string }> {
   const address = allocLoopback()
   const cert = await bench.ca.issueCert([certName])
   const sockets = new Set<Socket>()
@@ -58,7 +67,8 @@ export async function tlsFront(bench: WithDovecot, hosts: string[], certName: st
       back.on('error', end).on('close', end)
     })
   )
-  for (const [i, server] of servers.entries()) await new Promise<void>((resolve) => server.listen(ports[i], address, resolve))
+  for (const [i, server] of servers.entries())
+    await new Promise<void>((resolve) => server.listen(ports[i], address, resolve))
   for (const host of hosts) bench.dns.set(host, 'A', [address])
   const closers = servers.map((server) => closer(server, sockets))
   return {
@@ -89,7 +99,12 @@ export interface PlaintextSmtp extends NamedFake {
  * `host` resolves to an SMTP server on each of `ports` that never offers STARTTLS and takes
  * AUTH PLAIN/LOGIN over the bare connection, accepting `user`'s password.
  */
-export async function plaintextSmtp(bench: Joined, host: string, user: { address: string; password: string }, ports: number[]): Promise<PlaintextSmtp> {
+export async function plaintextSmtp(
+  bench: Joined,
+  host: string,
+  user: { address: string; password: string },
+  ports: number[]
+): Promise<PlaintextSmtp> {
   const address = allocLoopback()
   const fake: PlaintextSmtp = { host, address, connections: 0, logins: [], close: async () => undefined }
   const servers = ports.map(
@@ -107,7 +122,8 @@ export async function plaintextSmtp(bench: Joined, host: string, user: { address
         },
         onAuth(auth, _session, callback) {
           fake.logins.push({ port, username: auth.username ?? '', password: auth.password ?? '' })
-          if (auth.username === user.address && auth.password === user.password) return callback(null, { user: auth.username })
+          if (auth.username === user.address && auth.password === user.password)
+            return callback(null, { user: auth.username })
           callback(new Error('Invalid username or password'))
         }
       })

@@ -164,7 +164,11 @@ export async function startFake(opts: FakeOptions): Promise<Fake> {
     get connections() {
       return connections
     },
-    plaintext: () => received.filter((r) => !r.encrypted).map((r) => r.text).join(''),
+    plaintext: () =>
+      received
+        .filter((r) => !r.encrypted)
+        .map((r) => r.text)
+        .join(''),
     all: () => received.map((r) => r.text).join(''),
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,7 +9,9 @@ describe(`fuzz (short pass, seed ${seed})`, () => {
   for (const { name, property } of PROPERTIES) {
     it(name, () => {
       const r = fc.check(property, { numRuns: 300, seed })
-      expect(r.failed ? `seed ${seed}, counterexample ${JSON.stringify(r.counterexample)}: ${String(r.errorInstance)}` : 'ok').toBe('ok')
+      expect(
+        r.failed ? `seed ${seed}, counterexample ${JSON.stringify(r.counterexample)}: ${String(r.errorInstance)}` : 'ok'
+      ).toBe('ok')
     })
   }
 })

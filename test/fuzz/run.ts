@@ -13,7 +13,9 @@ for (const { name, property } of PROPERTIES) {
   const ms = Math.round(performance.now() - t)
   if (r.failed) {
     failed++
-    console.log(`FAIL ${name} after ${r.numRuns} cases (${ms} ms), seed ${seed}, path ${r.counterexamplePath}\n  counterexample: ${JSON.stringify(r.counterexample)}\n  ${String(r.errorInstance ?? '').slice(0, 500)}`)
+    console.log(
+      `FAIL ${name} after ${r.numRuns} cases (${ms} ms), seed ${seed}, path ${r.counterexamplePath}\n  counterexample: ${JSON.stringify(r.counterexample)}\n  ${String(r.errorInstance ?? '').slice(0, 500)}`
+    )
   } else {
     console.log(`ok   ${name}: ${r.numRuns} cases in ${ms} ms`)
   }

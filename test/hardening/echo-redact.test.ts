@@ -64,11 +64,28 @@ beforeAll(async () => {
   const tls = await w.cert([HOST])
   const host = allocLoopback()
   await w.fake(HOST, { host, port: 993, tls, handler: echoImap })
-  await w.fake(HOST, { host, port: 465, tls, handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: (_u, pass) => `535-5.7.8 password ${pass} refused\r\n535 5.7.8 again: ${pass}` }) })
+  await w.fake(HOST, {
+    host,
+    port: 465,
+    tls,
+    handler: smtpScript({
+      ehlo: ['AUTH PLAIN LOGIN'],
+      auth: (_u, pass) => `535-5.7.8 password ${pass} refused\r\n535 5.7.8 again: ${pass}`
+    })
+  })
 })
 afterAll(() => w?.stop())
 
-const args = ['verify', `u@echo.test`, '--incoming', `imaps://${HOST}:993`, '--outgoing', `smtps://${HOST}:465`, '--no-save', '--transcript']
+const args = [
+  'verify',
+  `u@echo.test`,
+  '--incoming',
+  `imaps://${HOST}:993`,
+  '--outgoing',
+  `smtps://${HOST}:465`,
+  '--no-save',
+  '--transcript'
+]
 const leaked = (text: string): string[] => LEAKS.filter((l) => text.includes(l))
 
 describe('a server echoing a non-ASCII password', () => {
@@ -79,7 +96,8 @@ describe('a server echoing a non-ASCII password', () => {
     expect(leaked(out)).toEqual([])
     // The echoes are there, masked: the test would see a leak.
     // (the line that is not valid UTF-8 as a whole is read byte for byte: 0xFF shows as ÿ)
-    for (const form of ['utf-8', 'latin1', 'mixed ÿ', 'base64']) expect(out).toContain(`[ALERT] ${form}: ${REDACTION_MASK}`)
+    for (const form of ['utf-8', 'latin1', 'mixed ÿ', 'base64'])
+      expect(out).toContain(`[ALERT] ${form}: ${REDACTION_MASK}`)
     expect(out).toContain(`wrong password ${REDACTION_MASK}`)
   })
 
@@ -96,14 +114,40 @@ describe('a server echoing a non-ASCII password', () => {
     const config = loadConfig({ ...w.env, MAIL_SETUP_OFFLINE: '1' })
     const handlers = createHandlers(createServices(config), { door: 'cli', version: 'test', emit: () => undefined })
     const address = 'u@echo.test'
-    const incoming = [{ protocol: 'imap' as const, host: HOST, port: 993, security: 'tls' as const, username: address, auth: ['password-cleartext' as const] }]
-    const outgoing = [{ protocol: 'smtp' as const, host: HOST, port: 465, security: 'tls' as const, username: address, auth: ['password-cleartext' as const] }]
-    const verified = await dispatch(handlers, 'verify', { runId: 'echo', address, incoming, outgoing, credentials: { kind: 'password', password: PASSWORD } })
+    const incoming = [
+      {
+        protocol: 'imap' as const,
+        host: HOST,
+        port: 993,
+        security: 'tls' as const,
+        username: address,
+        auth: ['password-cleartext' as const]
+      }
+    ]
+    const outgoing = [
+      {
+        protocol: 'smtp' as const,
+        host: HOST,
+        port: 465,
+        security: 'tls' as const,
+        username: address,
+        auth: ['password-cleartext' as const]
+      }
+    ]
+    const verified = await dispatch(handlers, 'verify', {
+      runId: 'echo',
+      address,
+      incoming,
+      outgoing,
+      credentials: { kind: 'password', password: PASSWORD }
+    })
     expect(verified.ok).toBe(true)
     const verify = (verified as { value: VerifyResult }).value
     expect(leaked(JSON.stringify(verify))).toEqual([])
     // The report comes from main's record of the same session.
-    const report = await dispatch(handlers, 'diagnosticReport', { sessionId: (verify as VerifyResult & { sessionId: string }).sessionId })
+    const report = await dispatch(handlers, 'diagnosticReport', {
+      sessionId: (verify as VerifyResult & { sessionId: string }).sessionId
+    })
     expect(report.ok).toBe(true)
     const text = (report as { value: { text: string } }).value.text
     expect(leaked(text)).toEqual([])

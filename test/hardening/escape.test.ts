@@ -8,7 +8,7 @@ import { runCli } from '../../src/main/cli/index'
 import type { VerifyResult } from '../../src/shared/verify'
 
 const HOSTILE = 'a\x1b]52;c;ZXZpbA==\x07b\r\nc\u009b2Kd\u202eexe.txt\u2028e\x7f'
- 
+
 const RAW = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/
 
 describe('escaping per medium', () => {
@@ -42,7 +42,14 @@ describe('escaping per medium', () => {
         {
           id: 'p',
           role: 'incoming',
-          settings: { protocol: 'imap', host: 'mail.example.test', port: 993, security: 'tls', username: 'u', auth: ['password-cleartext'] },
+          settings: {
+            protocol: 'imap',
+            host: 'mail.example.test',
+            port: 993,
+            security: 'tls',
+            username: 'u',
+            auth: ['password-cleartext']
+          },
           state: 'failed',
           steps: [],
           transcript: [{ t: 1, dir: 's', text: `* OK ${HOSTILE}` }],
@@ -71,7 +78,12 @@ function io() {
   let stdout = ''
   let stderr = ''
   return {
-    io: { stdout: (t: string) => (stdout += t), stderr: (t: string) => (stderr += t), stdin: new PassThrough(), env: {} },
+    io: {
+      stdout: (t: string) => (stdout += t),
+      stderr: (t: string) => (stderr += t),
+      stdin: new PassThrough(),
+      env: {}
+    },
     out: () => ({ stdout, stderr })
   }
 }
@@ -79,7 +91,12 @@ function io() {
 describe('CLI errors that quote the user', () => {
   it('a 120 KB argument is not echoed back whole', async () => {
     const huge = `${'a'.repeat(120_000)}\x1b]0;t\x07`
-    for (const argv of [['discover', huge], [huge], ['discover', 'a@b.test', `--${huge}`], ['verify', 'a@b.test', '--incoming', huge]]) {
+    for (const argv of [
+      ['discover', huge],
+      [huge],
+      ['discover', 'a@b.test', `--${huge}`],
+      ['verify', 'a@b.test', '--incoming', huge]
+    ]) {
       const t = io()
       const code = await runCli(argv, t.io)
       expect(code).toBe(2)
@@ -98,7 +115,18 @@ describe('CLI errors that quote the user', () => {
         this.push(Buffer.alloc(65536, 0x61))
       }
     })
-    const code = await runCli(['verify', 'a@b.test', '--password-stdin', '--incoming', 'imaps://mail.b.test', '--outgoing', 'smtps://mail.b.test'], { ...t.io, stdin: endless })
+    const code = await runCli(
+      [
+        'verify',
+        'a@b.test',
+        '--password-stdin',
+        '--incoming',
+        'imaps://mail.b.test',
+        '--outgoing',
+        'smtps://mail.b.test'
+      ],
+      { ...t.io, stdin: endless }
+    )
     expect(code).toBe(2)
     expect(t.out().stderr).toContain('longer than 64 KB')
     expect(written).toBeLessThan(1024 * 1024)
@@ -114,5 +142,4 @@ describe('CLI errors that quote the user', () => {
   })
 })
 
- 
 const RAW_OUT = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/

@@ -9,7 +9,15 @@ import ar from '../../src/shared/locales/ar.json'
 
 describe('addresses', () => {
   it('refuse bidi controls, C1 controls and line separators', () => {
-    for (const bad of ['user@exa\u202emple.com', '\u202Eresu@example.com', 'us\u2066er@example.com', 'user@example.com\u200f', 'us\u0085er@example.com', 'us\u2028er@example.com', 'us\x1ber@example.com']) {
+    for (const bad of [
+      'user@exa\u202emple.com',
+      '\u202Eresu@example.com',
+      'us\u2066er@example.com',
+      'user@example.com\u200f',
+      'us\u0085er@example.com',
+      'us\u2028er@example.com',
+      'us\x1ber@example.com'
+    ]) {
       expect(parseAddress(bad)).toEqual({ ok: false, problem: 'control-character' })
     }
     expect(parseAddress('مستخدم@مثال.com').ok).toBe(true)
@@ -31,16 +39,36 @@ describe('mixed scripts (UTS #39 highly restrictive)', () => {
   })
 
   it('accepts single scripts and the CJK mixes with Latin', () => {
-    for (const fine of ['apple', 'яндекс', 'bücher', 'مثال', '例え', 'ドメイン名例', '日本語abc', '한국어abc', 'xn--pple-43d', 'mail-2']) expect(mixedScripts(fine)).toBeUndefined()
+    for (const fine of [
+      'apple',
+      'яндекс',
+      'bücher',
+      'مثال',
+      '例え',
+      'ドメイン名例',
+      '日本語abc',
+      '한국어abc',
+      'xn--pple-43d',
+      'mail-2'
+    ])
+      expect(mixedScripts(fine)).toBeUndefined()
   })
 
   it('shows both forms when they differ, nothing for a plain ASCII domain', () => {
     const a = parseAddress('user@аpple.com')
     if (!a.ok) throw new Error('parse')
-    expect(domainNotice(a.domain, a.asciiDomain)).toEqual({ unicode: 'аpple.com', ascii: 'xn--pple-43d.com', mixed: [{ label: 'аpple', scripts: ['Cyrillic', 'Latin'] }] })
+    expect(domainNotice(a.domain, a.asciiDomain)).toEqual({
+      unicode: 'аpple.com',
+      ascii: 'xn--pple-43d.com',
+      mixed: [{ label: 'аpple', scripts: ['Cyrillic', 'Latin'] }]
+    })
     const b = parseAddress('user@bücher.de')
     if (!b.ok) throw new Error('parse')
-    expect(domainNotice(b.domain, b.asciiDomain)).toEqual({ unicode: 'bücher.de', ascii: 'xn--bcher-kva.de', mixed: [] })
+    expect(domainNotice(b.domain, b.asciiDomain)).toEqual({
+      unicode: 'bücher.de',
+      ascii: 'xn--bcher-kva.de',
+      mixed: []
+    })
     expect(domainNotice('example.com', 'example.com')).toBeUndefined()
   })
 })

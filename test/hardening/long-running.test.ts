@@ -19,17 +19,33 @@ let handlers: Handlers
 beforeAll(async () => {
   w = await startWorld(inject('bench'))
   await w.fake(HOST, { port: 993, tls: await w.cert([HOST]), handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
-  const config = loadConfig({}, { dnsServers: [w.dns.server], extraCaPem: [w.ca.certPem], ispDirs: [], userDataDir: w.dir })
+  const config = loadConfig(
+    {},
+    { dnsServers: [w.dns.server], extraCaPem: [w.ca.certPem], ispDirs: [], userDataDir: w.dir }
+  )
   handlers = createHandlers(createServices(config), { door: 'browser', version: 'test', emit: () => undefined })
 })
 afterAll(async () => {
   await w?.stop()
 })
 
-const settings = { protocol: 'imap' as const, host: HOST, port: 993, security: 'tls' as const, username: ADDRESS, auth: ['password-cleartext' as const] }
+const settings = {
+  protocol: 'imap' as const,
+  host: HOST,
+  port: 993,
+  security: 'tls' as const,
+  username: ADDRESS,
+  auth: ['password-cleartext' as const]
+}
 
 async function verifyOnce(password: string): Promise<void> {
-  const r = await dispatch(handlers, 'verify', { runId: 'loop', address: ADDRESS, incoming: [settings], outgoing: [], credentials: { kind: 'password', password } })
+  const r = await dispatch(handlers, 'verify', {
+    runId: 'loop',
+    address: ADDRESS,
+    incoming: [settings],
+    outgoing: [],
+    credentials: { kind: 'password', password }
+  })
   expect(r.ok && (r.value as { incoming?: unknown }).incoming).toBeTruthy()
 }
 
@@ -45,7 +61,12 @@ describe('a long-running process', () => {
     const live = new Map<EventTarget, Set<unknown>>()
     const add = EventTarget.prototype.addEventListener
     const remove = EventTarget.prototype.removeEventListener
-    EventTarget.prototype.addEventListener = function (this: EventTarget, type: string, listener: unknown, opts?: unknown) {
+    EventTarget.prototype.addEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: unknown,
+      opts?: unknown
+    ) {
       if (type === 'abort' && this instanceof AbortSignal) {
         const set = live.get(this) ?? new Set()
         set.add(listener)
@@ -53,7 +74,12 @@ describe('a long-running process', () => {
       }
       return add.call(this, type, listener as Parameters<typeof add>[1], opts as Parameters<typeof add>[2])
     } as typeof add
-    EventTarget.prototype.removeEventListener = function (this: EventTarget, type: string, listener: unknown, opts?: unknown) {
+    EventTarget.prototype.removeEventListener = function (
+      this: EventTarget,
+      type: string,
+      listener: unknown,
+      opts?: unknown
+    ) {
       if (type === 'abort') live.get(this)?.delete(listener)
       return remove.call(this, type, listener as Parameters<typeof remove>[1], opts as Parameters<typeof remove>[2])
     } as typeof remove

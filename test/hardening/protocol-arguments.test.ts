@@ -64,7 +64,16 @@ describe('a user name with a line break never reaches the server', () => {
   it('CLI --incoming with %0D%0A in the userinfo: refused with unsafe-characters, no extra command', async () => {
     const before = commands().length
     const res = await w.cli(
-      ['verify', ADDRESS, '--incoming', `pop3s://alice%0D%0ADELE%201@${HOST}:995`, '--outgoing', `smtps://${HOST}:465`, '--no-save', '--json'],
+      [
+        'verify',
+        ADDRESS,
+        '--incoming',
+        `pop3s://alice%0D%0ADELE%201@${HOST}:995`,
+        '--outgoing',
+        `smtps://${HOST}:465`,
+        '--no-save',
+        '--json'
+      ],
       { env: { MAIL_SETUP_PASSWORD: 'Inject-Pa55' } }
     )
     expect(res.code).toBe(4)
@@ -77,7 +86,9 @@ describe('a user name with a line break never reaches the server', () => {
   it('an autoconfig user name with &#13;&#10;: refused, no extra command', async () => {
     writeFileSync(join(ispDir, `${DOMAIN}.xml`), autoconfig('%EMAILADDRESS%&#13;&#10;DELE 1'))
     const before = commands().length
-    const res = await w.cli(['verify', ADDRESS, '--pop', '--offline', '--isp-dir', ispDir, '--no-save', '--json'], { env: { MAIL_SETUP_PASSWORD: 'Inject-Pa55' } })
+    const res = await w.cli(['verify', ADDRESS, '--pop', '--offline', '--isp-dir', ispDir, '--no-save', '--json'], {
+      env: { MAIL_SETUP_PASSWORD: 'Inject-Pa55' }
+    })
     expect(res.code).toBe(4)
     expect(JSON.parse(res.stdout).error.code).toBe('unsafe-characters')
     expect(commands().slice(before)).not.toContain('DELE 1')
@@ -86,7 +97,13 @@ describe('a user name with a line break never reaches the server', () => {
 
 describe('service level: Autodiscover LoginName, double-decoded text, a password with CR LF', () => {
   const bench = inject('bench')
-  const ctx = () => ({ dns: createDns({ dnsServers: [w.dns.server] }, 1500), ca: [...rootCertificates, bench.ca.certPem], signal: new AbortController().signal, onProbe: () => undefined, timing: FAST })
+  const ctx = () => ({
+    dns: createDns({ dnsServers: [w.dns.server] }, 1500),
+    ca: [...rootCertificates, bench.ca.certPem],
+    signal: new AbortController().signal,
+    onProbe: () => undefined,
+    timing: FAST
+  })
   const addr = () => {
     const a = parseAddress(ADDRESS)
     if (!a.ok) throw new Error('address')
@@ -99,7 +116,16 @@ describe('service level: Autodiscover LoginName, double-decoded text, a password
     const answer = parseAutodiscover(xml, addr())
     if (answer.kind !== 'settings') throw new Error(answer.kind)
     const before = commands().length
-    const r = await verify({ address: ADDRESS, incoming: answer.incoming, outgoing: [], secret: { kind: 'password', password: 'Inject-Pa55' }, exceptions: [] }, ctx())
+    const r = await verify(
+      {
+        address: ADDRESS,
+        incoming: answer.incoming,
+        outgoing: [],
+        secret: { kind: 'password', password: 'Inject-Pa55' },
+        exceptions: []
+      },
+      ctx()
+    )
     expect(r.diagnosis?.code).toBe('unsafe-characters')
     expect(commands().slice(before)).not.toContain('DELE 1')
   })
@@ -107,7 +133,16 @@ describe('service level: Autodiscover LoginName, double-decoded text, a password
   it('the double-decoded &amp;#10; travels as one harmless line', async () => {
     const file = parseAutoconfig(autoconfig('alice&amp;#10;DELE 1'), addr())
     const before = commands().length
-    await verify({ address: ADDRESS, incoming: file.incoming, outgoing: [], secret: { kind: 'password', password: 'Inject-Pa55' }, exceptions: [] }, ctx())
+    await verify(
+      {
+        address: ADDRESS,
+        incoming: file.incoming,
+        outgoing: [],
+        secret: { kind: 'password', password: 'Inject-Pa55' },
+        exceptions: []
+      },
+      ctx()
+    )
     const sent = commands().slice(before)
     expect(sent).toContain('USER alice&#10;DELE 1')
     expect(sent).not.toContain('DELE 1')
@@ -116,7 +151,16 @@ describe('service level: Autodiscover LoginName, double-decoded text, a password
   it('a password with CR LF is not written as a PASS line plus a command', async () => {
     const file = parseAutoconfig(autoconfig('%EMAILADDRESS%'), addr())
     const before = commands().length
-    const r = await verify({ address: ADDRESS, incoming: file.incoming, outgoing: [], secret: { kind: 'password', password: 'pw\r\nDELE 1' }, exceptions: [] }, ctx())
+    const r = await verify(
+      {
+        address: ADDRESS,
+        incoming: file.incoming,
+        outgoing: [],
+        secret: { kind: 'password', password: 'pw\r\nDELE 1' },
+        exceptions: []
+      },
+      ctx()
+    )
     expect(r.diagnosis?.code).toBe('unsafe-characters')
     const sent = commands().slice(before)
     expect(sent).not.toContain('DELE 1')

@@ -50,7 +50,12 @@ describe('redact', () => {
 
   it('keeps our own step summaries readable: only registered secrets are masked there', () => {
     registerSecret('hunter2-step')
-    const out = redactValue({ steps: [{ name: 'capabilities', info: 'AUTH PLAIN LOGIN' }, { name: 'auth', info: 'refused hunter2-step' }] })
+    const out = redactValue({
+      steps: [
+        { name: 'capabilities', info: 'AUTH PLAIN LOGIN' },
+        { name: 'auth', info: 'refused hunter2-step' }
+      ]
+    })
     expect(out.steps[0]!.info).toBe('AUTH PLAIN LOGIN')
     expect(out.steps[1]!.info).toBe(`refused ${M}`)
   })

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 import { responseCode } from '../../src/main/diagnosis/classify'
 
 const before = (text: string): string | undefined =>
-  /^\s*(?:\*\s+|\S+\s+)?(?:OK|NO|BAD|BYE|-ERR|\+OK)?\s*\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/i.exec(text)?.[1]?.toUpperCase()
+  /^\s*(?:\*\s+|\S+\s+)?(?:OK|NO|BAD|BYE|-ERR|\+OK)?\s*\[([A-Za-z0-9/_-]+)(?:\s[^\]]*)?\]/i
+    .exec(text)?.[1]
+    ?.toUpperCase()
 
 const REPLIES = [
   'A1 NO [AUTHENTICATIONFAILED] Authentication failed.',
@@ -35,7 +37,26 @@ describe('responseCode', () => {
   })
 
   it('agrees with the regex on generated replies', () => {
-    const parts = ['A1', '*', 'OK', 'NO', 'BAD', 'BYE', '-ERR', '+OK', '[AUTH]', '[SYS/TEMP x]', '[', ']', 'word', ' ', '  ', '\t', 'x[Y]', 'OK[Z]']
+    const parts = [
+      'A1',
+      '*',
+      'OK',
+      'NO',
+      'BAD',
+      'BYE',
+      '-ERR',
+      '+OK',
+      '[AUTH]',
+      '[SYS/TEMP x]',
+      '[',
+      ']',
+      'word',
+      ' ',
+      '  ',
+      '\t',
+      'x[Y]',
+      'OK[Z]'
+    ]
     let seed = 12
     const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648)
     for (let n = 0; n < 5000; n++) {

@@ -16,7 +16,7 @@ const BIDI = '\u202e'
 const FAKE_LINE = 'Incoming: verified IMAP  mail.hostile.test:993'
 const HOSTILE = `${TITLE}${CLIPBOARD}${ERASE}${C1_CSI}${BIDI}\n${FAKE_LINE}`
 /** No byte in output that a terminal treats as a control (our own line feeds aside). */
- 
+
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/
 
 let w: World
@@ -25,13 +25,40 @@ beforeAll(async () => {
   const name = 'mail.hostile.test'
   const tls = await w.cert([name])
   const host = allocLoopback()
-  await w.fake(name, { host, port: 993, tls, handler: imapScript({ greeting: `* OK ${TITLE} ready`, caps: 'IMAP4rev1 AUTH=PLAIN', login: () => `NO [AUTHENTICATIONFAILED] ${HOSTILE.replace('\n', ' ')}`, authenticate: () => `NO [AUTHENTICATIONFAILED] ${HOSTILE.replace('\n', ' ')}` }) })
+  await w.fake(name, {
+    host,
+    port: 993,
+    tls,
+    handler: imapScript({
+      greeting: `* OK ${TITLE} ready`,
+      caps: 'IMAP4rev1 AUTH=PLAIN',
+      login: () => `NO [AUTHENTICATIONFAILED] ${HOSTILE.replace('\n', ' ')}`,
+      authenticate: () => `NO [AUTHENTICATIONFAILED] ${HOSTILE.replace('\n', ' ')}`
+    })
+  })
   // SMTP carries the line feed inside a multi-line reply, which becomes one serverSays.
-  await w.fake(name, { host, port: 465, tls, handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: () => `535-5.7.8 ${TITLE}${CLIPBOARD}\r\n535 5.7.8 ${ERASE}${FAKE_LINE}` }) })
+  await w.fake(name, {
+    host,
+    port: 465,
+    tls,
+    handler: smtpScript({
+      ehlo: ['AUTH PLAIN LOGIN'],
+      auth: () => `535-5.7.8 ${TITLE}${CLIPBOARD}\r\n535 5.7.8 ${ERASE}${FAKE_LINE}`
+    })
+  })
 })
 afterAll(() => w?.stop())
 
-const args = ['verify', 'victim@hostile.test', '--incoming', 'imaps://mail.hostile.test:993', '--outgoing', 'smtps://mail.hostile.test:465', '--no-save', '--transcript']
+const args = [
+  'verify',
+  'victim@hostile.test',
+  '--incoming',
+  'imaps://mail.hostile.test:993',
+  '--outgoing',
+  'smtps://mail.hostile.test:465',
+  '--no-save',
+  '--transcript'
+]
 
 describe('server words on the terminal', () => {
   it('human output shows every control character escaped, and no fake line', async () => {
@@ -52,7 +79,10 @@ describe('server words on the terminal', () => {
     const res = await w.cli([...args, '--json'], { env: { MAIL_SETUP_PASSWORD: 'Hostile-Pa55word' } })
     expect(res.code).toBe(4)
     expect(res.stdout + res.stderr).not.toMatch(RAW_CONTROL)
-    const doc = JSON.parse(res.stdout) as { ok: boolean; result: { verify: { probes: Array<{ diagnosis?: { serverSays?: string } }> } } }
+    const doc = JSON.parse(res.stdout) as {
+      ok: boolean
+      result: { verify: { probes: Array<{ diagnosis?: { serverSays?: string } }> } }
+    }
     expect(doc.ok).toBe(false)
     const said = doc.result.verify.probes.map((p) => p.diagnosis?.serverSays ?? '').join('\n')
     expect(said).toContain(']52;c;')

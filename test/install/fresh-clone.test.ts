@@ -23,7 +23,12 @@ const elsewhere = join(base, 'elsewhere')
 function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(npm_|VITEST|INIT_CWD$|NODE_ENV$|ELECTRON_SKIP_BINARY_DOWNLOAD$|PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD$|DISPLAY$|WAYLAND_DISPLAY$)/i.test(k)) continue
+    if (
+      /^(npm_|VITEST|INIT_CWD$|NODE_ENV$|ELECTRON_SKIP_BINARY_DOWNLOAD$|PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD$|DISPLAY$|WAYLAND_DISPLAY$)/i.test(
+        k
+      )
+    )
+      continue
     env[k] = v
   }
   // The shared npm cache (the session's HOME is a throwaway one).
@@ -31,14 +36,32 @@ function userEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd: opts.cwd, env: opts.env ?? userEnv(), input: opts.input ?? '', encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })
+function run(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; input?: string }
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? userEnv(),
+    input: opts.input ?? '',
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024
+  })
   return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' }
 }
 
 /** The clone's own command, run the way the README shows, from `cwd`. */
-function cli(args: string[], cwd: string, opts: { env?: NodeJS.ProcessEnv; input?: string } = {}): ReturnType<typeof run> {
-  return run(process.execPath, [join(clone, 'bin', 'mail-setup.js'), ...args], { cwd, env: opts.env ?? userEnv(), input: opts.input })
+function cli(
+  args: string[],
+  cwd: string,
+  opts: { env?: NodeJS.ProcessEnv; input?: string } = {}
+): ReturnType<typeof run> {
+  return run(process.execPath, [join(clone, 'bin', 'mail-setup.js'), ...args], {
+    cwd,
+    env: opts.env ?? userEnv(),
+    input: opts.input
+  })
 }
 
 let install: ReturnType<typeof run>
@@ -72,16 +95,25 @@ describe('a fresh clone where keytar cannot build', () => {
     // Nothing in the clone reads the folder beside the repository it came from.
     // (Patterns spelled in pieces, so this line does not match itself.)
     const beside = ['shared' + '/corpus', '/work' + '/shared', "'shared', " + "'corpus'"]
-    expect(run('git', ['grep', '-n', '-I', ...beside.flatMap((p) => ['-e', p]), '--', ':!*.md'], { cwd: clone }).stdout).toBe('')
+    expect(
+      run('git', ['grep', '-n', '-I', ...beside.flatMap((p) => ['-e', p]), '--', ':!*.md'], { cwd: clone }).stdout
+    ).toBe('')
   })
 
   it('answers discover --offline for a provider address from another folder and from /', () => {
-    const att = parseAutoconfig(readFileSync(join(clone, 'resources', 'ispdb', 'att.net.xml'), 'utf8'), 'jane@sbcglobal.net')
+    const att = parseAutoconfig(
+      readFileSync(join(clone, 'resources', 'ispdb', 'att.net.xml'), 'utf8'),
+      'jane@sbcglobal.net'
+    )
     const res = cli(['discover', 'jane@sbcglobal.net', '--offline', '--json'], elsewhere)
     expect(res.code, res.stderr).toBe(0)
     const best = JSON.parse(res.stdout).result.candidates[0]
     expect(best).toMatchObject({ source: 'ispdb', trust: { level: 'trusted', reason: 'ispdb' } })
-    expect(best.incoming[0]).toMatchObject({ host: att.incoming[0]!.host, port: att.incoming[0]!.port, username: 'jane@sbcglobal.net' })
+    expect(best.incoming[0]).toMatchObject({
+      host: att.incoming[0]!.host,
+      port: att.incoming[0]!.port,
+      username: 'jane@sbcglobal.net'
+    })
 
     const fromRoot = cli(['discover', 'jane@gmail.com', '--offline'], '/')
     expect(fromRoot.code, fromRoot.stderr).toBe(0)
@@ -91,10 +123,22 @@ describe('a fresh clone where keytar cannot build', () => {
   it('does not trust a resources/providers.json planted in the current folder', () => {
     const planted = join(base, 'planted')
     mkdirSync(join(planted, 'resources'), { recursive: true })
-    const table = JSON.parse(readFileSync(join(clone, 'resources', 'providers.json'), 'utf8')) as { providers: Array<Record<string, unknown>> }
+    const table = JSON.parse(readFileSync(join(clone, 'resources', 'providers.json'), 'utf8')) as {
+      providers: Array<Record<string, unknown>>
+    }
     const gmail = table.providers.find((p) => p.id === 'gmail')!
-    const evil = JSON.parse(JSON.stringify(gmail).replace(/[a-z]+\.gmail\.com/g, 'mail.attacker.test')) as Record<string, unknown>
-    table.providers.unshift({ ...evil, id: 'planted', name: 'Planted', domains: ['planted.test', 'gmail.com'], domainSuffixes: [], mx: [] })
+    const evil = JSON.parse(JSON.stringify(gmail).replace(/[a-z]+\.gmail\.com/g, 'mail.attacker.test')) as Record<
+      string,
+      unknown
+    >
+    table.providers.unshift({
+      ...evil,
+      id: 'planted',
+      name: 'Planted',
+      domains: ['planted.test', 'gmail.com'],
+      domainSuffixes: [],
+      mx: []
+    })
     writeFileSync(join(planted, 'resources', 'providers.json'), JSON.stringify(table))
 
     const res = cli(['discover', 'jane@planted.test', '--offline', '--json'], planted)
@@ -115,11 +159,15 @@ describe('a fresh clone where keytar cannot build', () => {
     expect(res.stdout).toMatch(/Incoming: verified/)
     expect(res.stdout).toContain('Password NOT stored in the keychain (keychain-unavailable)')
     // One line: what to install here (Debian) and the command that then builds keytar.
-    expect(res.stdout).toMatch(/What you can do: Install libsecret-1-dev\b[^\n]*, then run npm install in Mail Setup's folder\./)
+    expect(res.stdout).toMatch(
+      /What you can do: Install libsecret-1-dev\b[^\n]*, then run npm install in Mail Setup's folder\./
+    )
     expect(res.stdout + res.stderr).not.toMatch(/\n\s+at \S.*:\d+:\d+/)
     expect(res.stdout + res.stderr).not.toContain(password)
 
-    const saved = JSON.parse(readFileSync(join(userData, 'accounts.json'), 'utf8')) as { accounts: Array<{ address: string; secretStored?: boolean }> }
+    const saved = JSON.parse(readFileSync(join(userData, 'accounts.json'), 'utf8')) as {
+      accounts: Array<{ address: string; secretStored?: boolean }>
+    }
     expect(saved.accounts).toEqual([expect.objectContaining({ address, secretStored: false })])
   })
 
@@ -132,7 +180,12 @@ describe('a fresh clone where keytar cannot build', () => {
 
     it('serves the wizard in browser mode, whose API works without a keychain', async () => {
       const userData = mkdtempSync(join(tmpdir(), 'fresh-clone-start-'))
-      child = spawn('npm', ['start'], { cwd: clone, env: userEnv({ ...bench.env, MAIL_SETUP_USER_DATA: userData }), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+      child = spawn('npm', ['start'], {
+        cwd: clone,
+        env: userEnv({ ...bench.env, MAIL_SETUP_USER_DATA: userData }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true
+      })
       const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)))
       let out = ''
       const url = await new Promise<URL>((resolve, reject) => {

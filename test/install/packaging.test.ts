@@ -28,7 +28,9 @@ describe('installer configuration', () => {
     const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js')
     const { DebugLogger } = require('builder-util/out/DebugLogger.js')
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined()
-    await expect(validateConfiguration({ ...config, nsis: { ...config.nsis, perMachin: true } }, new DebugLogger(false))).rejects.toThrow(/configuration\.nsis/)
+    await expect(
+      validateConfiguration({ ...config, nsis: { ...config.nsis, perMachin: true } }, new DebugLogger(false))
+    ).rejects.toThrow(/configuration\.nsis/)
   })
 
   it('sets the fuses: no run-as-node, no NODE_OPTIONS or inspect, encrypted cookies, app only from an intact ASAR', () => {
@@ -54,10 +56,24 @@ describe('installer configuration', () => {
 
   it('packs the built app and the shipped data, not source maps or sources', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
-    for (const path of [pkg.main, 'out/preload/index.cjs', 'out/renderer/index.html', 'out/main/cli.js', 'resources/providers.json', 'resources/oauth-providers.json', 'package.json']) {
+    for (const path of [
+      pkg.main,
+      'out/preload/index.cjs',
+      'out/renderer/index.html',
+      'out/main/cli.js',
+      'resources/providers.json',
+      'resources/oauth-providers.json',
+      'package.json'
+    ]) {
       expect(packed(path), path).toBe(true)
     }
-    for (const path of ['out/main/index.js.map', 'src/main/index.ts', 'test/world/index.ts', 'e2e/a11y.spec.ts', '.ci/run']) {
+    for (const path of [
+      'out/main/index.js.map',
+      'src/main/index.ts',
+      'test/world/index.ts',
+      'e2e/a11y.spec.ts',
+      '.ci/run'
+    ]) {
       expect(packed(path), path).toBe(false)
     }
     // keytar's native module cannot be loaded from inside the archive.
@@ -83,7 +99,10 @@ describe('policy location', () => {
     expect(findPolicyFile(env, 'linux', resources)).toEqual({ file: env.MAIL_SETUP_POLICY, managed: false })
     mkdirSync(join(resources, 'policy'))
     writeFileSync(join(resources, 'policy', 'policy.json'), '{}')
-    expect(findPolicyFile(env, 'linux', resources)).toEqual({ file: join(resources, 'policy', 'policy.json'), managed: true })
+    expect(findPolicyFile(env, 'linux', resources)).toEqual({
+      file: join(resources, 'policy', 'policy.json'),
+      managed: true
+    })
     expect(findPolicyFile({}, 'linux', undefined)).toBeUndefined()
   })
 })

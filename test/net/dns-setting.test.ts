@@ -11,10 +11,24 @@ import { parseDnsServer } from '../../src/main/net/dns-servers'
 import { createDns } from '../../src/main/net/dns'
 import { ROOT as root, cliInProcess, cliProcess, type CliRun } from '../cli/process'
 
-const BAD = ['127.0.0.1:0', 'abc', '999.1.1.1', '1.2.3.4:99999', '1.2.3.4:', '1.2.3.4:+53', '[::1]:0', '[nope]:53', '::1:53:x', '1.2.3.4:53:53', '']
+const BAD = [
+  '127.0.0.1:0',
+  'abc',
+  '999.1.1.1',
+  '1.2.3.4:99999',
+  '1.2.3.4:',
+  '1.2.3.4:+53',
+  '[::1]:0',
+  '[nope]:53',
+  '::1:53:x',
+  '1.2.3.4:53:53',
+  ''
+]
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return cliProcess(args, { env: { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')), ...env } })
+  return cliProcess(args, {
+    env: { ...process.env, MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')), ...env }
+  })
 }
 
 describe('parseDnsServer', () => {
@@ -47,7 +61,9 @@ describe('the CLI', () => {
 
   it('refuses the other bad values before any lookup', async () => {
     for (const v of ['abc', '999.1.1.1', '1.2.3.4:99999', '[::1]:0']) {
-      const { code, stdout } = await cliInProcess(['discover', 'someone@dns-flag.test', `--dns=${v}`, '--json'], { env: { MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')) } })
+      const { code, stdout } = await cliInProcess(['discover', 'someone@dns-flag.test', `--dns=${v}`, '--json'], {
+        env: { MAIL_SETUP_USER_DATA: mkdtempSync(join(tmpdir(), 'dns-flag-')) }
+      })
       expect({ v, code }).toEqual({ v, code: 2 })
       expect(JSON.parse(stdout)).toMatchObject({ ok: false, error: { code: 'usage' } })
     }
@@ -71,7 +87,13 @@ describe('browser mode', () => {
     mkdirSync(join(dir, 'renderer'))
     writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>t</title>')
     child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main/browser.ts')], {
-      env: { ...process.env, MAIL_SETUP_DNS: '127.0.0.1:0', MAIL_SETUP_RENDERER_DIR: join(dir, 'renderer'), MAIL_SETUP_USER_DATA: join(dir, 'data'), MAIL_SETUP_OFFLINE: '0' },
+      env: {
+        ...process.env,
+        MAIL_SETUP_DNS: '127.0.0.1:0',
+        MAIL_SETUP_RENDERER_DIR: join(dir, 'renderer'),
+        MAIL_SETUP_USER_DATA: join(dir, 'data'),
+        MAIL_SETUP_OFFLINE: '0'
+      },
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe']
     })
@@ -86,8 +108,18 @@ describe('browser mode', () => {
       void exited.then((code) => reject(new Error(`browser mode exited ${code}`)))
     })
     const token = new URLSearchParams(url.hash.slice(1)).get('token')!
-    const call = async (op: string, body: unknown): Promise<{ ok: boolean; value?: { candidates: unknown[]; sources: Array<{ state: string; detail?: string }> } }> => {
-      const res = await fetch(new URL(`/api/op/${op}`, url.origin), { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: url.origin }, body: JSON.stringify(body) })
+    const call = async (
+      op: string,
+      body: unknown
+    ): Promise<{
+      ok: boolean
+      value?: { candidates: unknown[]; sources: Array<{ state: string; detail?: string }> }
+    }> => {
+      const res = await fetch(new URL(`/api/op/${op}`, url.origin), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', origin: url.origin },
+        body: JSON.stringify(body)
+      })
       return (await res.json()) as never
     }
     const found = await call('discover', { runId: 'r', address: 'someone@dns-browser.test', deadlineMs: 3000 })

@@ -10,7 +10,10 @@ let ttl0: DnsServer
 let ttl1: DnsServer
 
 beforeAll(async () => {
-  const zone = { 'mail.dns.test': { A: ['127.0.0.9'] }, 'dns.test': { MX: [{ exchange: 'mail.dns.test', priority: 10 }] } }
+  const zone = {
+    'mail.dns.test': { A: ['127.0.0.9'] },
+    'dns.test': { MX: [{ exchange: 'mail.dns.test', priority: 10 }] }
+  }
   ttl0 = await startDnsServer(zone, { port: 0 })
   ttl1 = await startDnsServer(zone, { port: 0, ttl: 1 })
 })
@@ -81,7 +84,11 @@ describe('runDns', () => {
       expect(await dns.resolveMx('dns.test')).toEqual([{ exchange: 'mail.dns.test', priority: 10 }])
     }
     end()
-    expect(['mail.dns.test A', 'mail.dns.test AAAA', 'nothing.dns.test A', 'dns.test MX'].map((x, i) => asked(ttl0, x) - q[i]!)).toEqual([1, 1, 1, 1])
+    expect(
+      ['mail.dns.test A', 'mail.dns.test AAAA', 'nothing.dns.test A', 'dns.test MX'].map(
+        (x, i) => asked(ttl0, x) - q[i]!
+      )
+    ).toEqual([1, 1, 1, 1])
     // A new run asks again (TTL 0).
     await runDns(app, ac.signal).dns.lookupAll('mail.dns.test')
     expect(asked(ttl0, 'mail.dns.test A') - q[0]!).toBe(2)

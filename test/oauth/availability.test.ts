@@ -29,18 +29,40 @@ describe('oauthAvailability', () => {
       expect(a.available, providerId).toBe(false)
       expect(a.clientId).toBeUndefined()
     }
-    expect(oauthAvailability(table, { oauth2: { issuer: 'accounts.google.com', scope: 'x' } })).toMatchObject({ available: false, providerName: 'Google', providerId: 'google' })
-    expect(oauthAvailability(table, { oauth2: { issuer: ISSUER, scope: 'mail' } })).toMatchObject({ available: false, providerName: 'sso.example.org' })
+    expect(oauthAvailability(table, { oauth2: { issuer: 'accounts.google.com', scope: 'x' } })).toMatchObject({
+      available: false,
+      providerName: 'Google',
+      providerId: 'google'
+    })
+    expect(oauthAvailability(table, { oauth2: { issuer: ISSUER, scope: 'mail' } })).toMatchObject({
+      available: false,
+      providerName: 'sso.example.org'
+    })
     expect(oauthAvailability(table, {})).toMatchObject({ available: false })
   })
 
   it('a policy file supplies client IDs for a provider or an issuer, and resolveClient uses the same one', async () => {
-    const policy = policyFile({ oauth: { providers: { microsoft: { clientId: 'ms-client' } }, issuers: { 'sso.example.org': { clientId: 'org-client' } } } })
+    const policy = policyFile({
+      oauth: {
+        providers: { microsoft: { clientId: 'ms-client' } },
+        issuers: { 'sso.example.org': { clientId: 'org-client' } }
+      }
+    })
     const table = await loadProviderTable({ resourcesDir, policyFile: policy })
-    expect(oauthAvailability(table, { providerId: 'microsoft365' })).toMatchObject({ available: true, via: 'policy', providerName: 'Microsoft', clientId: 'ms-client' })
+    expect(oauthAvailability(table, { providerId: 'microsoft365' })).toMatchObject({
+      available: true,
+      via: 'policy',
+      providerName: 'Microsoft',
+      clientId: 'ms-client'
+    })
     expect(resolveClient(table, { providerId: 'microsoft365' }).clientId).toBe('ms-client')
     const oauth2 = { issuer: ISSUER, scope: 'mail' }
-    expect(oauthAvailability(table, { oauth2 })).toMatchObject({ available: true, via: 'policy', providerName: 'sso.example.org', clientId: 'org-client' })
+    expect(oauthAvailability(table, { oauth2 })).toMatchObject({
+      available: true,
+      via: 'policy',
+      providerName: 'sso.example.org',
+      clientId: 'org-client'
+    })
     expect(resolveClient(table, { oauth2 }).clientId).toBe('org-client')
     // Google stays unavailable, and signing in says so with the code the wizard maps.
     expect(oauthAvailability(table, { providerId: 'gmail' }).available).toBe(false)
@@ -51,8 +73,21 @@ describe('oauthAvailability', () => {
     const policy = policyFile({ oauth: { issuers: { [ISSUER]: { clientId: 'org-client' } } } })
     // Discovery finds the issuer offline in an ISP autoconfig file; gmail.com in the shipped table.
     const isp = mkdtempSync(join(tmpdir(), 'oauth-availability-isp-'))
-    const servers: Array<['imap' | 'smtp', number]> = [['imap', 993], ['smtp', 465]]
-    writeFileSync(join(isp, 'example.org.xml'), oauthAutoconfig({ domain: 'example.org', displayName: 'Example', mailHost: 'mail.example.org', issuer: ISSUER, scope: 'mail', servers }))
+    const servers: Array<['imap' | 'smtp', number]> = [
+      ['imap', 993],
+      ['smtp', 465]
+    ]
+    writeFileSync(
+      join(isp, 'example.org.xml'),
+      oauthAutoconfig({
+        domain: 'example.org',
+        displayName: 'Example',
+        mailHost: 'mail.example.org',
+        issuer: ISSUER,
+        scope: 'mail',
+        servers
+      })
+    )
     const services = createServices(loadConfig({ ...process.env, MAIL_SETUP_POLICY: policy, MAIL_SETUP_ISP_DIRS: isp }))
     const handlers = createHandlers(services, { door: 'cli', emit: () => undefined, version: 'test' })
     const named = async (address: string) => {
@@ -66,7 +101,10 @@ describe('oauthAvailability', () => {
     const no = await dispatch(handlers, 'oauthAvailability', await named('sam@gmail.com'))
     expect(no).toEqual({ ok: true, value: { available: false, providerName: 'Google', providerId: 'google' } })
     // What discovery found is named, never sent back: settings in the request are refused.
-    const sent = await dispatch(handlers, 'oauthAvailability', { ...(await named('sam@example.org')), oauth2: { issuer: ISSUER, scope: 'mail' } })
+    const sent = await dispatch(handlers, 'oauthAvailability', {
+      ...(await named('sam@example.org')),
+      oauth2: { issuer: ISSUER, scope: 'mail' }
+    })
     expect(sent).toMatchObject({ ok: false, error: { code: 'internal' } })
   })
 })

@@ -9,7 +9,14 @@ export async function launchBrowser(): Promise<Browser> {
   const home = mkdtempSync(join(tmpdir(), 'oauth-chromium-'))
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ],
     env: { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_CACHE_HOME: join(home, 'cache') }
   })
   browser.on('disconnected', () => rmSync(home, { recursive: true, force: true }))
@@ -32,7 +39,11 @@ export async function signIn(page: Page, login: string, password = 'any password
 }
 
 /** As signIn, also giving the redirect URL the browser brought back (it carries the code). */
-export async function signInRedirect(page: Page, login: string, password = 'any password'): Promise<{ text: string; redirectUrl: string }> {
+export async function signInRedirect(
+  page: Page,
+  login: string,
+  password = 'any password'
+): Promise<{ text: string; redirectUrl: string }> {
   await page.fill('input[name=login]', login)
   await page.fill('input[name=password]', password)
   await page.click('button[type=submit]')

@@ -27,7 +27,20 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'oauth-cli-'))
   const ispDir = join(dir, 'isp')
   mkdirSync(ispDir)
-  writeFileSync(join(ispDir, `${DOMAIN}.xml`), oauthAutoconfig({ domain: DOMAIN, displayName: 'OAuth CLI Test', mailHost: world.mailHost, issuer: world.oauth.issuer, scope: world.oauth.scope, servers: [['imap', 993], ['smtp', 465]] }))
+  writeFileSync(
+    join(ispDir, `${DOMAIN}.xml`),
+    oauthAutoconfig({
+      domain: DOMAIN,
+      displayName: 'OAuth CLI Test',
+      mailHost: world.mailHost,
+      issuer: world.oauth.issuer,
+      scope: world.oauth.scope,
+      servers: [
+        ['imap', 993],
+        ['smtp', 465]
+      ]
+    })
+  )
   const caFile = join(dir, 'oauth-ca.pem')
   writeFileSync(caFile, world.pki.caPem)
   env = {
@@ -71,7 +84,9 @@ async function cliSigningIn(args: string[], login: string): Promise<Run> {
         const found = /https:\/\/\S+\/auth\?\S+/.exec(stderr)
         if (found && !browsing) {
           url = found[0]
-          browsing = openPage(browser, url).then((page) => signInRedirect(page, login)).then((r) => r.redirectUrl)
+          browsing = openPage(browser, url)
+            .then((page) => signInRedirect(page, login))
+            .then((r) => r.redirectUrl)
           // A failed sign-in shows in the result; keep the process from an unhandled rejection.
           browsing.catch(() => undefined)
         }
@@ -95,7 +110,10 @@ describe('mail-setup verify --oauth', () => {
   it('prints the URL, waits for the browser, verifies IMAP and SMTP with the token and saves the sign-in', async () => {
     const address = `alice@${DOMAIN}`
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
-    const run = await cliSigningIn(['verify', address, '--oauth', '--offline', '--transcript', '--name', 'Alice'], address)
+    const run = await cliSigningIn(
+      ['verify', address, '--oauth', '--offline', '--transcript', '--name', 'Alice'],
+      address
+    )
     expect(run.code, run.stderr).toBe(0)
     expect(run.stderr).toContain('Open this address in your browser to sign in')
     const url = new URL(run.url)
@@ -104,11 +122,17 @@ describe('mail-setup verify --oauth', () => {
     expect(url.searchParams.get('code_challenge_method')).toBe('S256')
     expect(run.stdout).toMatch(/Incoming: verified IMAP/)
     expect(run.stdout).toMatch(/Outgoing: verified SMTP/)
-    expect(run.stdout).toContain(`The sign-in (refresh token) is kept in the system keychain (service "${world.config.keychainService}")`)
+    expect(run.stdout).toContain(
+      `The sign-in (refresh token) is kept in the system keychain (service "${world.config.keychainService}")`
+    )
     expect(world.smtp.accepted).toContain(address)
 
     // The refresh token is in the keychain after the save, and the server still honours it.
-    const grant = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string; clientId: string }
+    const grant = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as {
+      refreshToken: string
+      issuer: string
+      clientId: string
+    }
     expect(grant).toMatchObject({ issuer: world.oauth.issuer, clientId: world.oauth.clientId })
     expect((await world.oauth.introspect(grant.refreshToken)).active).toBe(true)
 
@@ -123,7 +147,10 @@ describe('mail-setup verify --oauth', () => {
   })
 
   it('refuses --no-keychain with --oauth before opening any sign-in (the sign-in is the keychain entry)', async () => {
-    const run = await cliSigningIn(['verify', `carol@${DOMAIN}`, '--oauth', '--offline', '--no-keychain'], `carol@${DOMAIN}`)
+    const run = await cliSigningIn(
+      ['verify', `carol@${DOMAIN}`, '--oauth', '--offline', '--no-keychain'],
+      `carol@${DOMAIN}`
+    )
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('--no-save')
     expect(run.url).toBe('')

@@ -26,7 +26,15 @@ beforeAll(async () => {
   dns = createDns({ dnsServers: [world.dns.server] })
   web = await startWeb(world, [LIAR])
   web.host(LIAR)
-  const lie = { status: 200, type: 'application/json', body: JSON.stringify({ issuer: 'https://login.microsoftonline.com', authorization_endpoint: 'https://evil.test/auth', token_endpoint: 'https://evil.test/token' }) }
+  const lie = {
+    status: 200,
+    type: 'application/json',
+    body: JSON.stringify({
+      issuer: 'https://login.microsoftonline.com',
+      authorization_endpoint: 'https://evil.test/auth',
+      token_endpoint: 'https://evil.test/token'
+    })
+  }
   for (const path of metadataUrls(liarUrl)) web.serve('https', LIAR, new URL(path).pathname, lie)
 })
 
@@ -53,17 +61,23 @@ describe('authorization-server metadata', () => {
   })
 
   it('refuses a server certificate from a CA the app does not trust', async () => {
-    await expect(fetchMetadata(oauth.issuer, { dns, ca: [] })).rejects.toMatchObject({ diagnosis: { code: 'cert-untrusted' } })
+    await expect(fetchMetadata(oauth.issuer, { dns, ca: [] })).rejects.toMatchObject({
+      diagnosis: { code: 'cert-untrusted' }
+    })
   })
 
   it('refuses metadata that names another issuer', async () => {
-    await expect(fetchMetadata(liarUrl, { dns, ca: [pki.caPem] })).rejects.toMatchObject({ diagnosis: { code: 'oauth-server-error' } })
+    await expect(fetchMetadata(liarUrl, { dns, ca: [pki.caPem] })).rejects.toMatchObject({
+      diagnosis: { code: 'oauth-server-error' }
+    })
     // It was the lie that was refused: the metadata was fetched from the server.
     expect(web.log.map((l) => `${l.host}${l.url}`)).toContain(`${LIAR}/.well-known/oauth-authorization-server`)
   })
 
   it('reports a closed port as connection-refused', async () => {
     const closed = `https://${allocLoopback()}:9`
-    await expect(fetchMetadata(closed, { dns, ca: [pki.caPem] })).rejects.toMatchObject({ diagnosis: { code: 'connection-refused' } })
+    await expect(fetchMetadata(closed, { dns, ca: [pki.caPem] })).rejects.toMatchObject({
+      diagnosis: { code: 'connection-refused' }
+    })
   })
 })

@@ -48,7 +48,9 @@ function resourcesWithShippedId(id: string): string {
   const dir = tempDir()
   // The rest of the shipped resources as they are (discovery reads providers.json).
   cpSync(shippedResources, dir, { recursive: true })
-  const file = JSON.parse(readFileSync(join(shippedResources, 'oauth-providers.json'), 'utf8')) as { providers: Array<{ id: string; clientId: string }> }
+  const file = JSON.parse(readFileSync(join(shippedResources, 'oauth-providers.json'), 'utf8')) as {
+    providers: Array<{ id: string; clientId: string }>
+  }
   for (const p of file.providers) if (p.id === 'google') p.clientId = id
   writeFileSync(join(dir, 'oauth-providers.json'), JSON.stringify(file))
   return dir
@@ -61,7 +63,20 @@ function resourcesWithShippedId(id: string): string {
 function ispDir(): string {
   const dir = tempDir()
   const file = (domain: string, issuer: string, scope: string) =>
-    writeFileSync(join(dir, `${domain}.xml`), oauthAutoconfig({ domain, displayName: domain, mailHost: `mail.${domain}`, issuer, scope, servers: [['imap', 993], ['smtp', 465]] }))
+    writeFileSync(
+      join(dir, `${domain}.xml`),
+      oauthAutoconfig({
+        domain,
+        displayName: domain,
+        mailHost: `mail.${domain}`,
+        issuer,
+        scope,
+        servers: [
+          ['imap', 993],
+          ['smtp', 465]
+        ]
+      })
+    )
   file('contoso.example', 'login.microsoftonline.com', 'https://outlook.office.com/IMAP.AccessAsUser.All')
   file('example.test', server.issuer, server.scope)
   return dir
@@ -72,7 +87,13 @@ function app(env: Record<string, string>, opts: { resourcesDir?: string; door?: 
   const caFile = join(tempDir(), 'ca.pem')
   writeFileSync(caFile, pki.caPem)
   const config = loadConfig(
-    { MAIL_SETUP_USER_DATA: tempDir(), MAIL_SETUP_EXTRA_CA: caFile, MAIL_SETUP_KEYCHAIN_SERVICE: 'Mail Setup OAuth Test', MAIL_SETUP_ISP_DIRS: ispDir(), ...env },
+    {
+      MAIL_SETUP_USER_DATA: tempDir(),
+      MAIL_SETUP_EXTRA_CA: caFile,
+      MAIL_SETUP_KEYCHAIN_SERVICE: 'Mail Setup OAuth Test',
+      MAIL_SETUP_ISP_DIRS: ispDir(),
+      ...env
+    },
     {},
     opts.resourcesDir ?? shippedResources
   )
@@ -89,15 +110,24 @@ function app(env: Record<string, string>, opts: { resourcesDir?: string; door?: 
   let run = 0
   return {
     opened,
-    /** discover, then oauthBegin for the candidate that signs in in the browser; the wait is cancelled straight away. */
+    /**
+     * discover, then oauthBegin for the candidate that signs in in the browser; the wait is cancelled straight away.
+     */
     async begin(address: string): Promise<Result<{ authorizeUrl: string; openedByMain: boolean }>> {
       const runId = `policy-${++run}`
-      const found = (await dispatch(handlers, 'discover', { runId: `${runId}-find`, address, offline: true })) as Result<{ sessionId: string; candidates: Candidate[] }>
+      const found = (await dispatch(handlers, 'discover', {
+        runId: `${runId}-find`,
+        address,
+        offline: true
+      })) as Result<{ sessionId: string; candidates: Candidate[] }>
       if (!found.ok) throw new Error(`discover failed: ${JSON.stringify(found.error)}`)
       const candidate = found.value.candidates.find((c) => c.oauth2 || c.provider?.oauth)
       if (!candidate) throw new Error(`discovery found no browser sign-in for ${address}`)
       const named = { sessionId: found.value.sessionId, candidateId: candidate.id }
-      const r = (await dispatch(handlers, 'oauthBegin', { runId, ...named })) as Result<{ authorizeUrl: string; openedByMain: boolean }>
+      const r = (await dispatch(handlers, 'oauthBegin', { runId, ...named })) as Result<{
+        authorizeUrl: string
+        openedByMain: boolean
+      }>
       await dispatch(handlers, 'cancel', { runId })
       return r
     }
@@ -116,18 +146,22 @@ function errorOf(r: Result<unknown>): Diagnosis {
 
 describe('admin policy file', () => {
   it("puts the organisation's Microsoft client id and tenant into the sign-in the window opens", async () => {
-    const policy = writePolicy({ oauth: { providers: { microsoft: { clientId: 'contoso-mail-setup', tenant: 'contoso.onmicrosoft.com' } } } })
+    const policy = writePolicy({
+      oauth: { providers: { microsoft: { clientId: 'contoso-mail-setup', tenant: 'contoso.onmicrosoft.com' } } }
+    })
     const a = app({ MAIL_SETUP_POLICY: policy }, { door: 'window' })
     // Autoconfig's Microsoft issuer names the provider the policy configures.
     const r = await a.begin('ann@contoso.example')
     const url = urlOf(r)
-    expect(url.origin + url.pathname).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize')
+    expect(url.origin + url.pathname).toBe(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize'
+    )
     expect(url.searchParams.get('client_id')).toBe('contoso-mail-setup')
     expect(r.ok && r.value.openedByMain).toBe(true)
     expect(a.opened).toEqual([url.href])
   })
 
-  it("overrides a client id the build ships, and the shipped one applies without a policy", async () => {
+  it('overrides a client id the build ships, and the shipped one applies without a policy', async () => {
     const resourcesDir = resourcesWithShippedId('shipped-build-id')
     const shipped = app({}, { resourcesDir })
     expect(urlOf(await shipped.begin('bo@gmail.com')).searchParams.get('client_id')).toBe('shipped-build-id')
@@ -148,11 +182,19 @@ describe('admin policy file', () => {
   it('answers oauth-client-missing, naming the provider, when no client id is configured', async () => {
     const plain = app({})
     const google = errorOf(await plain.begin('bo@gmail.com'))
-    expect(google).toMatchObject({ code: 'oauth-client-missing', userFixable: false, protocol: 'oauth', params: { provider: 'Google' } })
+    expect(google).toMatchObject({
+      code: 'oauth-client-missing',
+      userFixable: false,
+      protocol: 'oauth',
+      params: { provider: 'Google' }
+    })
     const microsoft = errorOf(await plain.begin('ann@contoso.example'))
     expect(microsoft).toMatchObject({ code: 'oauth-client-missing', params: { provider: 'Microsoft' } })
     const issuer = errorOf(await plain.begin('cy@example.test'))
-    expect(issuer).toMatchObject({ code: 'oauth-client-missing', params: { provider: new URL(server.issuer).hostname } })
+    expect(issuer).toMatchObject({
+      code: 'oauth-client-missing',
+      params: { provider: new URL(server.issuer).hostname }
+    })
     // A policy for another provider does not help this one.
     const other = app({ MAIL_SETUP_POLICY: writePolicy({ oauth: { providers: { microsoft: { clientId: 'm' } } } }) })
     expect(errorOf(await other.begin('bo@gmail.com')).code).toBe('oauth-client-missing')

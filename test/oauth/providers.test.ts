@@ -60,7 +60,9 @@ describe('provider table', () => {
 
   it('says an administrator must configure a client id when none is set', async () => {
     // The shipped file as a build without its own registration has it: empty client ids.
-    const file = JSON.parse(readFileSync(join(resourcesDir, 'oauth-providers.json'), 'utf8')) as { providers: Array<{ clientId: string }> }
+    const file = JSON.parse(readFileSync(join(resourcesDir, 'oauth-providers.json'), 'utf8')) as {
+      providers: Array<{ clientId: string }>
+    }
     for (const p of file.providers) p.clientId = ''
     const dir = mkdtempSync(join(tmpdir(), 'oauth-res-'))
     writeFileSync(join(dir, 'oauth-providers.json'), JSON.stringify(file))
@@ -77,33 +79,53 @@ describe('provider table', () => {
   it('recognises Microsoft from the ISPDB oAuth2 element and uses the policy client id and tenant', async () => {
     const table = await loadProviderTable({
       resourcesDir,
-      policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } } })
+      policyFile: policy({
+        oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } }
+      })
     })
     const c = resolveClient(table, { oauth2: ispdbOAuth2('office365.com.xml') })
     expect(c.providerId).toBe('microsoft')
     expect(c.clientId).toBe('org-app-id')
-    expect(c.authorizationEndpoint).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize')
+    expect(c.authorizationEndpoint).toBe(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize'
+    )
     expect(c.tokenEndpoint).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token')
   })
 
   it('uses the common endpoint by default and a tenant an autoconfig authURL names', async () => {
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'x' } } } }) })
-    expect(resolveClient(table, { providerId: 'microsoft' }).tokenEndpoint).toBe('https://login.microsoftonline.com/common/oauth2/v2.0/token')
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'x' } } } })
+    })
+    expect(resolveClient(table, { providerId: 'microsoft' }).tokenEndpoint).toBe(
+      'https://login.microsoftonline.com/common/oauth2/v2.0/token'
+    )
     // The discovery table's provider ids name the same sign-in.
     expect(resolveClient(table, { providerId: 'microsoft365' }).providerId).toBe('microsoft')
     expect(resolveClient(table, { providerId: 'outlook.com' }).providerId).toBe('microsoft')
     const c = resolveClient(table, {
-      oauth2: { issuer: 'login.microsoftonline.com', scope: 'x', authURL: 'https://login.microsoftonline.com/fabrikam.example/oauth2/v2.0/authorize' }
+      oauth2: {
+        issuer: 'login.microsoftonline.com',
+        scope: 'x',
+        authURL: 'https://login.microsoftonline.com/fabrikam.example/oauth2/v2.0/authorize'
+      }
     })
     expect(c.tokenEndpoint).toBe('https://login.microsoftonline.com/fabrikam.example/oauth2/v2.0/token')
   })
 
   it('recognises every Microsoft and Google entry of the discovery provider table', async () => {
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'm' }, google: { clientId: 'g' } } } }) })
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'm' }, google: { clientId: 'g' } } } })
+    })
     // The discovery table as discovery reads it (its OAuth2 settings come from the sign-in table).
-    const signIns = loadMailProviders(resourcesDir).providers
-      .filter((p) => p.oauth2 && /microsoftonline|google/.test(p.oauth2.issuer))
-      .map((p) => [p.id, resolveClient(table, { providerId: p.id, oauth2: p.oauth2 }).providerId, resolveClient(table, { oauth2: p.oauth2 }).providerId])
+    const signIns = loadMailProviders(resourcesDir)
+      .providers.filter((p) => p.oauth2 && /microsoftonline|google/.test(p.oauth2.issuer))
+      .map((p) => [
+        p.id,
+        resolveClient(table, { providerId: p.id, oauth2: p.oauth2 }).providerId,
+        resolveClient(table, { oauth2: p.oauth2 }).providerId
+      ])
     expect(signIns.length).toBeGreaterThanOrEqual(2)
     for (const [id, byId, byIssuer] of signIns) {
       expect(byId, id).toBe(byIssuer)
@@ -112,7 +134,10 @@ describe('provider table', () => {
   })
 
   it('recognises Google and asks only for mail, not the ISPDB contacts and calendar scopes', async () => {
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { providers: { google: { clientId: 'g-id' } } } }) })
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { providers: { google: { clientId: 'g-id' } } } })
+    })
     const c = resolveClient(table, { oauth2: ispdbOAuth2('googlemail.com.xml') })
     expect(c.providerId).toBe('google')
     expect(c.scope).not.toContain('contacts')
@@ -124,19 +149,30 @@ describe('provider table', () => {
     const plain = await loadProviderTable({ resourcesDir })
     // Empty: the service registers one where the issuer offers RFC 7591, else answers oauth-client-missing.
     expect(resolveClient(plain, { oauth2: { issuer: 'id.example.org', scope: 'mail' } }).clientId).toBe('')
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'id.example.org': { clientId: 'ex-id' } } } }) })
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { issuers: { 'id.example.org': { clientId: 'ex-id' } } } })
+    })
     const c = resolveClient(table, { oauth2: { issuer: 'id.example.org', scope: 'mail offline_access' } })
     expect(c).toMatchObject({ issuer: 'https://id.example.org', clientId: 'ex-id', scope: 'mail offline_access' })
     expect(c.providerId).toBeUndefined()
   })
 
   it('refuses an issuer over plain http', async () => {
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'http://id.example.org': { clientId: 'x' } } } }) })
-    expect(await codeOf(() => resolveClient(table, { oauth2: { issuer: 'http://id.example.org', scope: 'mail' } }))).toBe('oauth-server-error')
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { issuers: { 'http://id.example.org': { clientId: 'x' } } } })
+    })
+    expect(
+      await codeOf(() => resolveClient(table, { oauth2: { issuer: 'http://id.example.org', scope: 'mail' } }))
+    ).toBe('oauth-server-error')
   })
 
   it('takes nothing from a malformed policy file (a bad tenant, an unknown key): not even its valid client id', async () => {
-    for (const bad of [{ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'bad tenant/../' } } } }, { oauth: { providers: { microsoft: { clientId: 'org-app-id' } } }, other: true }]) {
+    for (const bad of [
+      { oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'bad tenant/../' } } } },
+      { oauth: { providers: { microsoft: { clientId: 'org-app-id' } } }, other: true }
+    ]) {
       const table = await loadProviderTable({ resourcesDir, policyFile: policy(bad) })
       expect(table.policy).toEqual({ providers: {}, issuers: {} })
       expect(await codeOf(() => resolveClient(table, { providerId: 'microsoft' }))).toBe('oauth-client-missing')
@@ -144,9 +180,14 @@ describe('provider table', () => {
   })
 
   it('lets the system browser open configured sign-in pages and nothing else', async () => {
-    const table = await loadProviderTable({ resourcesDir, policyFile: policy({ oauth: { issuers: { 'https://id.example.org': { clientId: 'x' } } } }) })
+    const table = await loadProviderTable({
+      resourcesDir,
+      policyFile: policy({ oauth: { issuers: { 'https://id.example.org': { clientId: 'x' } } } })
+    })
     const origins = configuredOrigins(table)
-    expect(isAllowedExternalUrl('https://login.microsoftonline.com/common/oauth2/v2.0/authorize?x=1', origins)).toBe(true)
+    expect(isAllowedExternalUrl('https://login.microsoftonline.com/common/oauth2/v2.0/authorize?x=1', origins)).toBe(
+      true
+    )
     expect(isAllowedExternalUrl('https://id.example.org/auth?client_id=x', origins)).toBe(true)
     expect(isAllowedExternalUrl('https://evil.example.org/auth', origins)).toBe(false)
     expect(isAllowedExternalUrl('https://id.example.org.evil.test/auth', origins)).toBe(false)
@@ -155,12 +196,31 @@ describe('provider table', () => {
 
 describe('authorize URL', () => {
   it('asks for a code with PKCE S256, state, login hint and a 127.0.0.1 redirect', async () => {
-    const config = loadConfig({}, { resourcesDir, policyFile: policy({ oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } } }) })
-    const svc = new OAuthService({ config, dns: createDns({ dnsServers: [] }), ca: [], credentials: createCredentialStore('Mail Setup OAuth Test') })
+    const config = loadConfig(
+      {},
+      {
+        resourcesDir,
+        policyFile: policy({
+          oauth: { providers: { microsoft: { clientId: 'org-app-id', tenant: 'contoso.onmicrosoft.com' } } }
+        })
+      }
+    )
+    const svc = new OAuthService({
+      config,
+      dns: createDns({ dnsServers: [] }),
+      ca: [],
+      credentials: createCredentialStore('Mail Setup OAuth Test')
+    })
     const events: string[] = []
-    const begun = await svc.begin({ address: 'Ann@Contoso.example', providerId: 'microsoft', onState: (s) => events.push(s) })
+    const begun = await svc.begin({
+      address: 'Ann@Contoso.example',
+      providerId: 'microsoft',
+      onState: (s) => events.push(s)
+    })
     const url = new URL(begun.authorizeUrl)
-    expect(url.origin + url.pathname).toBe('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize')
+    expect(url.origin + url.pathname).toBe(
+      'https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize'
+    )
     const p = url.searchParams
     expect(p.get('response_type')).toBe('code')
     expect(p.get('client_id')).toBe('org-app-id')

@@ -27,14 +27,31 @@ afterAll(async () => {
 })
 
 /** The terminal's way in (as `verify --oauth` does through the API): show the URL, wait for the redirect. */
-async function signInFromTerminal(oauth: OAuthService, opts: { address: string; oauth2?: OAuth2Settings; print(url: string): void }) {
+async function signInFromTerminal(
+  oauth: OAuthService,
+  opts: { address: string; oauth2?: OAuth2Settings; print(url: string): void }
+) {
   const begun = await oauth.begin({ address: opts.address, oauth2: opts.oauth2 })
   opts.print(begun.authorizeUrl)
   return oauth.complete(begun.sessionId)
 }
 
-const imap = (): ServerSettings => ({ protocol: 'imap', host: world.mailHost, port: 993, security: 'tls', username: address, auth: ['oauth2'] })
-const smtp = (): ServerSettings => ({ protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] })
+const imap = (): ServerSettings => ({
+  protocol: 'imap',
+  host: world.mailHost,
+  port: 993,
+  security: 'tls',
+  username: address,
+  auth: ['oauth2']
+})
+const smtp = (): ServerSettings => ({
+  protocol: 'smtp',
+  host: world.mailHost,
+  port: 465,
+  security: 'tls',
+  username: address,
+  auth: ['oauth2']
+})
 
 async function verifyWith(svc: OAuthService, sessionId: string): Promise<string[]> {
   const r = await verify(
@@ -51,13 +68,21 @@ const appClock = (): number => Date.now() + ahead
 
 /** Waits until the authorization server itself says the token is no longer active. */
 async function untilExpired(token: string): Promise<void> {
-  for (let i = 0; i < 100 && (await world.oauth.introspect(token)).active; i++) await new Promise((r) => setTimeout(r, 100))
+  for (let i = 0; i < 100 && (await world.oauth.introspect(token)).active; i++)
+    await new Promise((r) => setTimeout(r, 100))
   expect((await world.oauth.introspect(token)).active).toBe(false)
   ahead += 2000
 }
 
 async function imapLogin(token: string): Promise<boolean> {
-  const client = new ImapFlow({ host: world.mailHost, port: 993, secure: true, tls: { ca: [world.pki.caPem] }, auth: { user: address, accessToken: token }, logger: false })
+  const client = new ImapFlow({
+    host: world.mailHost,
+    port: 993,
+    secure: true,
+    tls: { ca: [world.pki.caPem] },
+    auth: { user: address, accessToken: token },
+    logger: false
+  })
   client.on('error', () => undefined)
   try {
     await client.connect()
@@ -131,7 +156,9 @@ describe('refresh after expiry', () => {
   })
 
   it('never hands one address the token of another', async () => {
-    await expect(svc.accessToken(sessionId, 'mallory@example.test')).rejects.toMatchObject({ diagnosis: { code: 'oauth-required' } })
+    await expect(svc.accessToken(sessionId, 'mallory@example.test')).rejects.toMatchObject({
+      diagnosis: { code: 'oauth-required' }
+    })
   })
 })
 
@@ -139,7 +166,12 @@ describe('token endpoint faults', () => {
   const deps = () => ({ dns, ca: [world.pki.caPem] })
 
   it('reports a code the server does not know as oauth-server-error with its words', async () => {
-    const err = (await requestTokens(`${world.oauth.issuer}/token`, world.oauth.clientId, { kind: 'code', code: 'made-up', verifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1:1/oauth/callback' }, deps()).then(
+    const err = (await requestTokens(
+      `${world.oauth.issuer}/token`,
+      world.oauth.clientId,
+      { kind: 'code', code: 'made-up', verifier: 'v'.repeat(43), redirectUri: 'http://127.0.0.1:1/oauth/callback' },
+      deps()
+    ).then(
       () => ({ diagnosis: { code: 'resolved' } }),
       (e: unknown) => e
     )) as { diagnosis: { code: string; serverSays?: string } }
@@ -148,13 +180,22 @@ describe('token endpoint faults', () => {
   })
 
   it('reports a refresh token the server does not honour as oauth-token-expired', async () => {
-    await expect(requestTokens(`${world.oauth.issuer}/token`, world.oauth.clientId, { kind: 'refresh', refreshToken: 'revoked-or-made-up' }, deps())).rejects.toMatchObject({
+    await expect(
+      requestTokens(
+        `${world.oauth.issuer}/token`,
+        world.oauth.clientId,
+        { kind: 'refresh', refreshToken: 'revoked-or-made-up' },
+        deps()
+      )
+    ).rejects.toMatchObject({
       diagnosis: { code: 'oauth-token-expired' }
     })
   })
 
   it('refuses a token endpoint over plain http before sending anything', async () => {
-    await expect(requestTokens('http://127.0.0.1:1/token', 'x', { kind: 'refresh', refreshToken: 'r' }, deps())).rejects.toMatchObject({
+    await expect(
+      requestTokens('http://127.0.0.1:1/token', 'x', { kind: 'refresh', refreshToken: 'r' }, deps())
+    ).rejects.toMatchObject({
       diagnosis: { code: 'oauth-server-error' }
     })
   })

@@ -46,27 +46,49 @@ export interface OAuthWorld {
 }
 
 /** `registration`: the server offers RFC 7591 registration and no client ID is configured. */
-export async function startOAuthWorld(opts: { accessTokenTtl?: number; registration?: boolean } = {}): Promise<OAuthWorld> {
+export async function startOAuthWorld(
+  opts: { accessTokenTtl?: number; registration?: boolean } = {}
+): Promise<OAuthWorld> {
   const world = await startWorld(inject('bench'))
   const { oauth, dovecot, smtp, mailAddress, cert } = await startOAuthMail(world, opts)
   const pki: TestPki = { caPem: world.ca.certPem, ...cert }
   const policyFile = join(world.dir, 'policy.json')
   const userDataDir = join(world.dir, 'user-data')
   mkdirSync(userDataDir)
-  writeFileSync(policyFile, JSON.stringify({ oauth: { issuers: opts.registration ? {} : { [oauth.issuer]: { clientId: oauth.clientId } } } }))
+  writeFileSync(
+    policyFile,
+    JSON.stringify({ oauth: { issuers: opts.registration ? {} : { [oauth.issuer]: { clientId: oauth.clientId } } } })
+  )
   // Discovery finds the issuer where the wizard would: an ISP autoconfig file naming it in <oAuth2>.
   const ispDir = join(world.dir, 'isp')
   mkdirSync(ispDir)
-  writeFileSync(join(ispDir, 'example.test.xml'), oauthAutoconfig({ domain: 'example.test', displayName: 'Example', mailHost: mailAddress, issuer: oauth.issuer, scope: oauth.scope, servers: [['imap', 993], ['pop3', 995], ['smtp', 465]] }))
-  const config = loadConfig({}, {
-    ispDirs: [ispDir],
-    policyFile,
-    keychainService: 'Mail Setup OAuth Test',
-    dnsServers: [],
-    extraCaPem: [pki.caPem],
-    userDataDir,
-    resourcesDir: join(process.cwd(), 'resources')
-  })
+  writeFileSync(
+    join(ispDir, 'example.test.xml'),
+    oauthAutoconfig({
+      domain: 'example.test',
+      displayName: 'Example',
+      mailHost: mailAddress,
+      issuer: oauth.issuer,
+      scope: oauth.scope,
+      servers: [
+        ['imap', 993],
+        ['pop3', 995],
+        ['smtp', 465]
+      ]
+    })
+  )
+  const config = loadConfig(
+    {},
+    {
+      ispDirs: [ispDir],
+      policyFile,
+      keychainService: 'Mail Setup OAuth Test',
+      dnsServers: [],
+      extraCaPem: [pki.caPem],
+      userDataDir,
+      resourcesDir: join(process.cwd(), 'resources')
+    }
+  )
   const credentials = createCredentialStore(config.keychainService)
   const dns = createDns({ dnsServers: [] })
   return {
@@ -84,8 +106,15 @@ export async function startOAuthWorld(opts: { accessTokenTtl?: number; registrat
 }
 
 /** A setup session that found `address`'s OAuth2 candidate: what oauthBegin and oauthAvailability name. */
-export async function oauthCandidate(call: <T>(name: string, req: unknown) => Promise<T>, address: string): Promise<{ sessionId: string; candidateId: string }> {
-  const found = await call<{ sessionId: string; candidates: Array<{ id: string; oauth2?: unknown }> }>('discover', { runId: `find-${address}`, address, offline: true })
+export async function oauthCandidate(
+  call: <T>(name: string, req: unknown) => Promise<T>,
+  address: string
+): Promise<{ sessionId: string; candidateId: string }> {
+  const found = await call<{ sessionId: string; candidates: Array<{ id: string; oauth2?: unknown }> }>('discover', {
+    runId: `find-${address}`,
+    address,
+    offline: true
+  })
   const candidate = found.candidates.find((c) => c.oauth2)
   if (!candidate) throw new Error(`discovery found no OAuth2 candidate for ${address}`)
   return { sessionId: found.sessionId, candidateId: candidate.id }

@@ -34,10 +34,16 @@ const servers = (address: string) => ({
     { protocol: 'imap', host: world.mailHost, port: 993, security: 'tls', username: address, auth: ['oauth2'] },
     { protocol: 'pop3', host: world.mailHost, port: 995, security: 'tls', username: address, auth: ['oauth2'] }
   ] satisfies ServerSettings[],
-  outgoing: [{ protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] }] satisfies ServerSettings[]
+  outgoing: [
+    { protocol: 'smtp', host: world.mailHost, port: 465, security: 'tls', username: address, auth: ['oauth2'] }
+  ] satisfies ServerSettings[]
 })
 
-function door(kind: 'browser' | 'window', openExternal?: (url: string) => Promise<boolean>, services = createServices(world.config)) {
+function door(
+  kind: 'browser' | 'window',
+  openExternal?: (url: string) => Promise<boolean>,
+  services = createServices(world.config)
+) {
   const events: Array<EventPayload<'oauth'>> = []
   const hooks: DoorHooks = {
     door: kind,
@@ -89,12 +95,24 @@ describe('OAuth2 sign-in to real mail servers', () => {
 
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
     const { incoming, outgoing } = servers(address)
-    const result = await call<VerifyResult & { sessionId: string }>('verify', { runId: 'v-alice', address, incoming: [incoming[0]], outgoing, credentials })
+    const result = await call<VerifyResult & { sessionId: string }>('verify', {
+      runId: 'v-alice',
+      address,
+      incoming: [incoming[0]],
+      outgoing,
+      credentials
+    })
     expect(result.probes.map((p) => `${p.settings.protocol}:${p.state}`).sort()).toEqual(['imap:ok', 'smtp:ok'])
     expect(result.diagnosis).toBeUndefined()
     expect(world.smtp.accepted).toContain(address)
     // POP3 on its own (with IMAP in the same list, the ranked verification stops at IMAP).
-    const pop = await call<VerifyResult>('verify', { runId: 'v-alice-pop', address, incoming: [incoming[1]], outgoing: [], credentials })
+    const pop = await call<VerifyResult>('verify', {
+      runId: 'v-alice-pop',
+      address,
+      incoming: [incoming[1]],
+      outgoing: [],
+      credentials
+    })
     expect(JSON.stringify(pop.probes.map((p) => [p.state, p.diagnosis]))).toBe('[["ok",null]]')
     expect(pop.incoming?.state).toBe('ok')
     expect(pop.incoming?.authMechanisms).toEqual(expect.arrayContaining(['XOAUTH2', 'OAUTHBEARER']))
@@ -103,14 +121,20 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
     // Saving the account puts the refresh token there; no token leaks into what the renderer sees.
     // Main builds the account from the session that verified with the token: an OAuth account.
-    const saved = await call<{ account: { id: string; authKind: string; verifiedAt?: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
+    const saved = await call<{
+      account: { id: string; authKind: string; verifiedAt?: string }
+      keychain: { stored: boolean; code?: string }
+    }>('saveAccount', {
       sessionId: result.sessionId,
       displayName: 'Alice',
       storePassword: false
     })
     expect(saved.account.authKind).toBe('oauth2')
     expect(saved.keychain).toEqual({ stored: true, service: world.config.keychainService })
-    const stored = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string; issuer: string }
+    const stored = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as {
+      refreshToken: string
+      issuer: string
+    }
     expect(stored.issuer).toBe(world.oauth.issuer)
     expect((await world.oauth.introspect(stored.refreshToken)).active).toBe(true)
     for (const seen of [result, pop, done, saved]) expect(JSON.stringify(seen)).not.toContain(stored.refreshToken)
@@ -131,8 +155,15 @@ describe('OAuth2 sign-in to real mail servers', () => {
     // After a restart (no sign-in in memory), saving the same servers unchecked reports what the keychain holds.
     const restarted = door('browser')
     const saveUnchecked = async (who: string) => {
-      const { sessionId } = await restarted.call<{ sessionId: string }>('plan', { address: who, incoming: [incoming[0]], outgoing })
-      return restarted.call<{ account: { verifiedAt?: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', { sessionId, storePassword: false, unchecked: true, authKind: 'oauth2' })
+      const { sessionId } = await restarted.call<{ sessionId: string }>('plan', {
+        address: who,
+        incoming: [incoming[0]],
+        outgoing
+      })
+      return restarted.call<{ account: { verifiedAt?: string }; keychain: { stored: boolean; code?: string } }>(
+        'saveAccount',
+        { sessionId, storePassword: false, unchecked: true, authKind: 'oauth2' }
+      )
     }
     const again = await saveUnchecked(address)
     expect(again.keychain).toMatchObject({ stored: true })
@@ -151,11 +182,27 @@ describe('OAuth2 sign-in to real mail servers', () => {
     await call('oauthComplete', { sessionId: begun.sessionId })
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
     const { incoming } = servers(address)
-    expect((await call<VerifyResult>('verify', { runId: 'v-oscar', address, incoming: [incoming[0]], outgoing: [], credentials })).incoming?.state).toBe('ok')
+    expect(
+      (
+        await call<VerifyResult>('verify', {
+          runId: 'v-oscar',
+          address,
+          incoming: [incoming[0]],
+          outgoing: [],
+          credentials
+        })
+      ).incoming?.state
+    ).toBe('ok')
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
     // The app closes without saving; the next start has no sign-in for this address.
     const restarted = door('browser')
-    const after = await restarted.call<VerifyResult>('verify', { runId: 'v-oscar-2', address, incoming: [incoming[0]], outgoing: [], credentials })
+    const after = await restarted.call<VerifyResult>('verify', {
+      runId: 'v-oscar-2',
+      address,
+      incoming: [incoming[0]],
+      outgoing: [],
+      credentials
+    })
     expect(after.diagnosis?.code).toBe('oauth-required')
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
   })
@@ -164,24 +211,50 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const address = 'peggy@example.test'
     const services = createServices(world.config)
     // The keychain as on a system without keytar's native module.
-    services.credentials = createCredentialStore(world.config.keychainService, { load: () => Promise.reject(new Error('keytar.node: cannot open shared object file')) })
+    services.credentials = createCredentialStore(world.config.keychainService, {
+      load: () => Promise.reject(new Error('keytar.node: cannot open shared object file'))
+    })
     const { call } = door('browser', undefined, services)
     const begun = await call<Begin>('oauthBegin', { runId: 'r-peggy', ...(await oauthCandidate(call, address)) })
     await signIn(await openPage(browser, begun.authorizeUrl), address)
     await call('oauthComplete', { sessionId: begun.sessionId })
     const { incoming, outgoing } = servers(address)
     const credentials = { kind: 'oauth2', sessionId: begun.sessionId }
-    const checked = await call<VerifyResult & { sessionId: string }>('verify', { runId: 'v-peggy-0', address, incoming: [incoming[0]], outgoing, credentials })
+    const checked = await call<VerifyResult & { sessionId: string }>('verify', {
+      runId: 'v-peggy-0',
+      address,
+      incoming: [incoming[0]],
+      outgoing,
+      credentials
+    })
     const saved = await call<{ account: { id: string }; keychain: { stored: boolean; code?: string } }>('saveAccount', {
       sessionId: checked.sessionId,
       displayName: 'Peggy',
       storePassword: false
     })
-    expect(saved.keychain).toMatchObject({ stored: false, code: 'keychain-unavailable', service: world.config.keychainService, params: { context: 'module' } })
-    const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string; secretStored?: boolean }> }>('listAccounts', {})
+    expect(saved.keychain).toMatchObject({
+      stored: false,
+      code: 'keychain-unavailable',
+      service: world.config.keychainService,
+      params: { context: 'module' }
+    })
+    const { accounts } = await call<{ accounts: Array<{ id: string; authKind: string; secretStored?: boolean }> }>(
+      'listAccounts',
+      {}
+    )
     // Saved, and marked as saved without its sign-in (docs/formats.md).
     expect(accounts.find((a) => a.id === saved.account.id)).toMatchObject({ authKind: 'oauth2', secretStored: false })
-    expect((await call<VerifyResult>('verify', { runId: 'v-peggy', address, incoming: [incoming[0]], outgoing, credentials })).diagnosis).toBeUndefined()
+    expect(
+      (
+        await call<VerifyResult>('verify', {
+          runId: 'v-peggy',
+          address,
+          incoming: [incoming[0]],
+          outgoing,
+          credentials
+        })
+      ).diagnosis
+    ).toBeUndefined()
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
   })
 
@@ -207,14 +280,26 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(result.deliveredMs).toBeGreaterThanOrEqual(0)
 
     // Saved as an OAuth account, then removed: its refresh token leaves the keychain too.
-    const saved = await call<{ account: { id: string } }>('saveAccount', { sessionId: checked.sessionId, displayName: 'Bob', storePassword: false })
-    const { refreshToken } = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { refreshToken: string }
+    const saved = await call<{ account: { id: string } }>('saveAccount', {
+      sessionId: checked.sessionId,
+      displayName: 'Bob',
+      storePassword: false
+    })
+    const { refreshToken } = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as {
+      refreshToken: string
+    }
     expect((await world.oauth.introspect(refreshToken)).active).toBe(true)
     await call('removeAccount', { id: saved.account.id, removeSecret: true })
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
     // ...and the grant is withdrawn at the authorization server (RFC 7009).
     expect((await world.oauth.introspect(refreshToken)).active).toBe(false)
-    const after = await call<VerifyResult>('verify', { runId: 'v-bob-gone', address, incoming: [incoming[0]], outgoing: [], credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
+    const after = await call<VerifyResult>('verify', {
+      runId: 'v-bob-gone',
+      address,
+      incoming: [incoming[0]],
+      outgoing: [],
+      credentials: { kind: 'oauth2', sessionId: begun.sessionId }
+    })
     expect(after.diagnosis?.code).toBe('oauth-required')
   })
 
@@ -239,7 +324,9 @@ describe('OAuth2 sign-in to real mail servers', () => {
     const result = await call<VerifyResult>('verify', {
       runId: 'v-dave',
       address,
-      incoming: servers(address).incoming.slice(0, 1).map((s) => ({ ...s, auth: ['password-cleartext'] })),
+      incoming: servers(address)
+        .incoming.slice(0, 1)
+        .map((s) => ({ ...s, auth: ['password-cleartext'] })),
       outgoing: [],
       credentials: { kind: 'password', password: 'not-a-token-1234' }
     })
@@ -255,7 +342,10 @@ describe('OAuth2 sign-in to real mail servers', () => {
     it(`refuses an answer whose state is ${label}, keeps waiting for the real one, and keeps nothing`, async () => {
       const address = `erin-${label}@example.test`
       const { call } = door('browser')
-      const begun = await call<Begin>('oauthBegin', { runId: `r-erin-${label}`, ...(await oauthCandidate(call, address)) })
+      const begun = await call<Begin>('oauthBegin', {
+        runId: `r-erin-${label}`,
+        ...(await oauthCandidate(call, address))
+      })
       const url = new URL(begun.authorizeUrl)
       const redirectUri = url.searchParams.get('redirect_uri')!
       change(url)
@@ -266,7 +356,12 @@ describe('OAuth2 sign-in to real mail servers', () => {
       expect(await call<{ cancelled: boolean }>('cancel', { runId: `r-erin-${label}` })).toEqual({ cancelled: true })
       expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
       expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
-      const verifying = call('verify', { runId: `v-erin-${label}`, address, ...servers(address), credentials: { kind: 'oauth2', sessionId: begun.sessionId } })
+      const verifying = call('verify', {
+        runId: `v-erin-${label}`,
+        address,
+        ...servers(address),
+        credentials: { kind: 'oauth2', sessionId: begun.sessionId }
+      })
       expect(await codeOf(verifying)).toBe('resolved')
       // The failed sign-in left no session: verifying asks for a sign-in.
       expect(((await verifying) as VerifyResult).diagnosis?.code).toBe('oauth-required')
@@ -301,7 +396,10 @@ describe('OAuth2 sign-in to real mail servers', () => {
 
   it('stops waiting when the run is cancelled through the API', async () => {
     const { call } = door('browser')
-    const begun = await call<Begin>('oauthBegin', { runId: 'r-heidi', ...(await oauthCandidate(call, 'heidi@example.test')) })
+    const begun = await call<Begin>('oauthBegin', {
+      runId: 'r-heidi',
+      ...(await oauthCandidate(call, 'heidi@example.test'))
+    })
     const redirectUri = new URL(begun.authorizeUrl).searchParams.get('redirect_uri')!
     expect(await call<{ cancelled: boolean }>('cancel', { runId: 'r-heidi' })).toEqual({ cancelled: true })
     expect(await codeOf(call('oauthComplete', { sessionId: begun.sessionId }))).toBe('oauth-cancelled')
@@ -322,11 +420,19 @@ describe('OAuth2 sign-in to real mail servers', () => {
     expect(await world.oauth.revokeAccess(address)).toBeGreaterThan(0)
 
     const { verify } = await import('../../src/main/verify')
-    const ctx = { dns: (await import('../../src/main/net/dns')).createDns({ dnsServers: [] }), ca: [world.pki.caPem], signal: new AbortController().signal, onProbe: () => undefined }
+    const ctx = {
+      dns: (await import('../../src/main/net/dns')).createDns({ dnsServers: [] }),
+      ca: [world.pki.caPem],
+      signal: new AbortController().signal,
+      onProbe: () => undefined
+    }
     for (const server of [...servers(address).incoming, ...servers(address).outgoing]) {
       const incoming = server.protocol === 'smtp' ? [] : [server]
       const outgoing = server.protocol === 'smtp' ? [server] : []
-      const r = await verify({ address, incoming, outgoing, secret: svc.secret(begun.sessionId, address), exceptions: [] }, ctx)
+      const r = await verify(
+        { address, incoming, outgoing, secret: svc.secret(begun.sessionId, address), exceptions: [] },
+        ctx
+      )
       expect(`${server.protocol}:${r.diagnosis?.code}`).toBe(`${server.protocol}:oauth-token-refused`)
     }
 

@@ -23,7 +23,15 @@ function world(policy: unknown, extraEnv: Record<string, string | undefined> = {
   const data = join(dir, 'data')
   const policyFile = join(root, `policy-${n}.json`)
   writeFileSync(policyFile, typeof policy === 'string' ? policy : JSON.stringify(policy))
-  const env: NodeJS.ProcessEnv = { ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: data, PW: alice.password, WRONG: 'not-alices-password', ...extraEnv }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...bench.env,
+    MAIL_SETUP_OFFLINE: '1',
+    MAIL_SETUP_USER_DATA: data,
+    PW: alice.password,
+    WRONG: 'not-alices-password',
+    ...extraEnv
+  }
   delete env.MAIL_SETUP_PASSWORD
   for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k]
   const out = join(dir, 'profile.xml')
@@ -54,7 +62,12 @@ describe('mail-setup setup (silent)', () => {
     const w = world({ organisation: contoso, defaults: { storePassword: false } })
     const r = await w.run(['--address', alice.address, '--export', 'mutt', '--password-ref', 'env:PW', '--json'])
     expect(r.code, r.stderr).toBe(0)
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, command: 'setup', exitCode: 0, result: { export: { path: w.out, format: 'mutt' }, keychain: { stored: false } } })
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      command: 'setup',
+      exitCode: 0,
+      result: { export: { path: w.out, format: 'mutt' }, keychain: { stored: false } }
+    })
   })
 
   it('wrong password: exit 4, nothing written, and the support contact under the diagnosis', async () => {
@@ -70,16 +83,45 @@ describe('mail-setup setup (silent)', () => {
 
   it('policy violations: exit 7 before any sign-in, nothing written', async () => {
     const imapOnly = world({ organisation: contoso, protocols: { incoming: ['imap'] } })
-    const pop = await imapOnly.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'PW', '--pop', '--json'])
+    const pop = await imapOnly.run([
+      '--address',
+      alice.address,
+      '--export',
+      'thunderbird-autoconfig',
+      '--password-env',
+      'PW',
+      '--pop',
+      '--json'
+    ])
     expect(pop.code).toBe(7)
-    expect(JSON.parse(pop.stdout)).toMatchObject({ ok: false, exitCode: 7, error: { code: 'policy-protocol', protocol: 'pop3' }, support: 'Support (Contoso): IT helpdesk, help@contoso.example' })
+    expect(JSON.parse(pop.stdout)).toMatchObject({
+      ok: false,
+      exitCode: 7,
+      error: { code: 'policy-protocol', protocol: 'pop3' },
+      support: 'Support (Contoso): IT helpdesk, help@contoso.example'
+    })
     const hidden = world({ organisation: contoso, exports: { hidden: ['thunderbird-autoconfig'] } })
-    const fmt = await hidden.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'PW'])
+    const fmt = await hidden.run([
+      '--address',
+      alice.address,
+      '--export',
+      'thunderbird-autoconfig',
+      '--password-env',
+      'PW'
+    ])
     expect(fmt.code).toBe(7)
     expect(fmt.stderr).toContain('This kind of file is turned off by your organisation')
     // TLS only: discovery leaves the STARTTLS submission out, and TLS on 465 signs in instead.
     const tlsOnly = world({ organisation: contoso, security: { allowed: ['tls'] } })
-    const sec = await tlsOnly.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'PW', '--json'])
+    const sec = await tlsOnly.run([
+      '--address',
+      alice.address,
+      '--export',
+      'thunderbird-autoconfig',
+      '--password-env',
+      'PW',
+      '--json'
+    ])
     expect(sec.code, sec.stdout).toBe(0)
     expect(readFileSync(tlsOnly.out, 'utf8')).toMatch(/<port>465<\/port>/)
     for (const w of [imapOnly, hidden]) {
@@ -89,10 +131,28 @@ describe('mail-setup setup (silent)', () => {
   })
 
   it('settings nothing vouches for (only guessed): exit 6, no password sent, nothing written', async () => {
-    const w = world({ organisation: contoso }, { MAIL_SETUP_OFFLINE: undefined, MAIL_SETUP_ISP_DIRS: undefined, MAIL_SETUP_ISPDB_URL: 'https://ispdb.invalid/v1.1/' })
-    const carolLines = (): number => readFileSync(bench.second.cyrusLog, 'utf8').split('\n').filter((l) => l.includes(`carol@${bench.second.guessedDomain}`) || / carol[ \]]/.test(l)).length
+    const w = world(
+      { organisation: contoso },
+      {
+        MAIL_SETUP_OFFLINE: undefined,
+        MAIL_SETUP_ISP_DIRS: undefined,
+        MAIL_SETUP_ISPDB_URL: 'https://ispdb.invalid/v1.1/'
+      }
+    )
+    const carolLines = (): number =>
+      readFileSync(bench.second.cyrusLog, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes(`carol@${bench.second.guessedDomain}`) || / carol[ \]]/.test(l)).length
     const before = carolLines()
-    const r = await w.run(['--address', `carol@${bench.second.guessedDomain}`, '--export', 'thunderbird-autoconfig', '--password-env', 'PW', '--json'])
+    const r = await w.run([
+      '--address',
+      `carol@${bench.second.guessedDomain}`,
+      '--export',
+      'thunderbird-autoconfig',
+      '--password-env',
+      'PW',
+      '--json'
+    ])
     expect(r.code, r.stderr).toBe(6)
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'settings-unconfirmed', params: { reason: 'guess' } })
     expect(carolLines()).toBe(before)
@@ -102,7 +162,15 @@ describe('mail-setup setup (silent)', () => {
 
   it('an unusable policy file: exit 8 with what is wrong, nothing done', async () => {
     const w = world({ organisation: contoso, protocol: { incoming: ['imap'] } })
-    const r = await w.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'PW', '--json'])
+    const r = await w.run([
+      '--address',
+      alice.address,
+      '--export',
+      'thunderbird-autoconfig',
+      '--password-env',
+      'PW',
+      '--json'
+    ])
     expect(r.code).toBe(8)
     const doc = JSON.parse(r.stdout)
     expect(doc.error).toMatchObject({ code: 'policy-invalid' })
@@ -114,11 +182,21 @@ describe('mail-setup setup (silent)', () => {
   it('usage: exactly one password source, and never a terminal on standard input', async () => {
     const w = world({})
     expect((await w.run(['--address', alice.address, '--export', 'mutt'])).code).toBe(2)
-    expect((await w.run(['--address', alice.address, '--export', 'mutt', '--password-env', 'PW', '--password-stdin'])).code).toBe(2)
+    expect(
+      (await w.run(['--address', alice.address, '--export', 'mutt', '--password-env', 'PW', '--password-stdin'])).code
+    ).toBe(2)
     // In-process, with a standard input that says it is a terminal: refused before reading it.
     const stdin = Object.assign(new PassThrough(), { isTTY: true })
     let stderr = ''
-    const code = await runCli(['setup', '--address', alice.address, '--export', 'mutt', '--out', w.out, '--password-stdin'], { stdout: () => undefined, stderr: (t) => (stderr += t), stdin, env: { ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1' } })
+    const code = await runCli(
+      ['setup', '--address', alice.address, '--export', 'mutt', '--out', w.out, '--password-stdin'],
+      {
+        stdout: () => undefined,
+        stderr: (t) => (stderr += t),
+        stdin,
+        env: { ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1' }
+      }
+    )
     expect(code).toBe(2)
     expect(stderr).toContain('never a terminal')
     expect(stdin.readableFlowing).toBeNull()

@@ -5,7 +5,12 @@ import { planServers } from '../../src/main/setup/plan'
 import type { Candidate, ServerSettings } from '../../src/shared/domain'
 
 const ADDRESS = 'ann@example.test'
-const server = (protocol: ServerSettings['protocol'], host: string, port: number, extra: Partial<ServerSettings> = {}): ServerSettings => ({
+const server = (
+  protocol: ServerSettings['protocol'],
+  host: string,
+  port: number,
+  extra: Partial<ServerSettings> = {}
+): ServerSettings => ({
   protocol,
   host,
   port,
@@ -45,9 +50,20 @@ describe('planServers', () => {
     const list = [candidate('a', 'trusted'), candidate('b', 'trusted')]
     const pop = planServers(list, { candidateId: 'b', protocol: 'pop3', pop3: { leaveOnServer: false } }, {})
     expect(pop.incoming).toEqual([{ ...server('pop3', 'pop.b', 995), pop3: { leaveOnServer: false } }])
-    expect(planServers(list, { candidateId: 'b', everyProtocol: true }, {}).incoming.map((s) => s.protocol)).toEqual(['imap', 'pop3'])
+    expect(planServers(list, { candidateId: 'b', everyProtocol: true }, {}).incoming.map((s) => s.protocol)).toEqual([
+      'imap',
+      'pop3'
+    ])
     expect(code(() => planServers(list, { candidateId: 'gone' }, {}))).toBe('no-settings-found')
-    expect(code(() => planServers([candidate('x', 'trusted', { incoming: [server('imap', 'imap.x', 993)] })], { protocol: 'pop3' }, {}))).toBe('no-settings-found')
+    expect(
+      code(() =>
+        planServers(
+          [candidate('x', 'trusted', { incoming: [server('imap', 'imap.x', 993)] })],
+          { protocol: 'pop3' },
+          {}
+        )
+      )
+    ).toBe('no-settings-found')
   })
 
   it('a user name the user typed replaces the found one, and no other form is tried then', () => {

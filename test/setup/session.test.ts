@@ -22,7 +22,12 @@ const savedFiles: string[] = []
 const dir = mkdtempSync(join(tmpdir(), 'setup-session-'))
 
 beforeAll(() => {
-  const env = { ...process.env, ...bench.env, MAIL_SETUP_USER_DATA: join(dir, 'user'), MAIL_SETUP_ISPDB_URL: 'https://ispdb.invalid/v1.1/' }
+  const env = {
+    ...process.env,
+    ...bench.env,
+    MAIL_SETUP_USER_DATA: join(dir, 'user'),
+    MAIL_SETUP_ISPDB_URL: 'https://ispdb.invalid/v1.1/'
+  }
   handlers = createHandlers(createServices(loadConfig(env)), {
     door: 'window',
     version: 'test',
@@ -50,7 +55,8 @@ async function refusal(name: string, request: unknown): Promise<{ code: string; 
 
 type Found = DiscoveryResult & { sessionId: string }
 type Checked = VerifyResult & { sessionId: string }
-const discoveries = (): number => events.filter((e) => e.event === 'discovery' && (e.payload as { kind: string }).kind === 'source').length
+const discoveries = (): number =>
+  events.filter((e) => e.event === 'discovery' && (e.payload as { kind: string }).kind === 'source').length
 
 describe('setup session', () => {
   it('saves exactly the servers it verified, stamped by main, and never searches again to check', async () => {
@@ -72,17 +78,30 @@ describe('setup session', () => {
     expect(checked.sessionId).toBe(found.sessionId)
     expect(checked.incoming?.state).toBe('ok')
 
-    const saved = await ok<{ account: Account; keychain: { stored: boolean } }>('saveAccount', { sessionId: found.sessionId, displayName: ' Alice ', storePassword: true })
+    const saved = await ok<{ account: Account; keychain: { stored: boolean } }>('saveAccount', {
+      sessionId: found.sessionId,
+      displayName: ' Alice ',
+      storePassword: true
+    })
     const after = new Date().toISOString()
     expect(saved.account.incoming).toEqual(checked.incoming!.settings)
     expect(saved.account.outgoing).toEqual(checked.outgoing!.settings)
-    expect(saved.account).toMatchObject({ address, displayName: 'Alice', authKind: 'password', source: candidate.source, secretStored: true })
+    expect(saved.account).toMatchObject({
+      address,
+      displayName: 'Alice',
+      authKind: 'password',
+      source: candidate.source,
+      secretStored: true
+    })
     expect(saved.account.verifiedAt! >= before && saved.account.verifiedAt! <= after).toBe(true)
     expect(saved.keychain.stored).toBe(true)
 
     // export(format): the window's save writes what main exports again, byte for byte.
     const file = await ok<ExportFile>('exportProfile', { accountId: saved.account.id, format: 'msmtp' })
-    const written = await ok<{ saved: boolean; path: string }>('saveExport', { accountId: saved.account.id, format: 'msmtp' })
+    const written = await ok<{ saved: boolean; path: string }>('saveExport', {
+      accountId: saved.account.id,
+      format: 'msmtp'
+    })
     expect(written.saved).toBe(true)
     expect(readFileSync(written.path, 'utf8')).toBe(file.content)
     expect(file.content).not.toContain(password)
@@ -92,9 +111,17 @@ describe('setup session', () => {
     const { address, password, login } = bench.second.users.carol
     const found = await ok<Found>('discover', { runId: 's2', address, deadlineMs: 4000 })
     expect(found.candidates.some((c) => c.source === 'srv' && c.trust.level === 'trusted')).toBe(true)
-    const checked = await ok<Checked>('verify', { runId: 'v2', sessionId: found.sessionId, choices: { protocol: 'imap' }, credentials: { kind: 'password', password } })
+    const checked = await ok<Checked>('verify', {
+      runId: 'v2',
+      sessionId: found.sessionId,
+      choices: { protocol: 'imap' },
+      credentials: { kind: 'password', password }
+    })
     expect(checked.incoming?.usernameForm).toBe('local-part')
-    const { account } = await ok<{ account: Account }>('saveAccount', { sessionId: found.sessionId, storePassword: false })
+    const { account } = await ok<{ account: Account }>('saveAccount', {
+      sessionId: found.sessionId,
+      storePassword: false
+    })
     expect(account.incoming).toMatchObject({ host: bench.second.host, username: login })
     expect(account.outgoing).toMatchObject({ host: bench.second.host, username: login })
     expect(account.incoming).toEqual(checked.incoming!.settings)
@@ -103,22 +130,58 @@ describe('setup session', () => {
   it('refuses requests that carry servers, times, results or bytes main produced', async () => {
     const { address, password } = bench.users.bob
     const found = await ok<Found>('discover', { runId: 's3', address, deadlineMs: 4000 })
-    const forged = { protocol: 'imap', host: 'evil.example', port: 993, security: 'tls', username: address, auth: ['password-cleartext'] }
+    const forged = {
+      protocol: 'imap',
+      host: 'evil.example',
+      port: 993,
+      security: 'tls',
+      username: address,
+      auth: ['password-cleartext']
+    }
     const sessionId = found.sessionId
     for (const [op, request] of [
-      ['saveAccount', { sessionId, storePassword: false, account: { address, displayName: '', incoming: forged, outgoing: forged, authKind: 'password' } }],
+      [
+        'saveAccount',
+        {
+          sessionId,
+          storePassword: false,
+          account: { address, displayName: '', incoming: forged, outgoing: forged, authKind: 'password' }
+        }
+      ],
       ['saveAccount', { sessionId, storePassword: false, verifiedAt: '1999-01-01T00:00:00.000Z' }],
       ['saveAccount', { sessionId, storePassword: false, incoming: forged }],
       ['diagnosticReport', { sessionId, address, discovery: found }],
-      ['saveExport', { accountId: 'x', format: 'msmtp', file: { format: 'msmtp', fileName: 'x', mimeType: 'text/plain', encoding: 'utf8', content: 'forged' } }],
-      ['verify', { runId: 'v3', sessionId, choices: { candidateId: found.candidates[0]!.id, host: 'evil.example' }, credentials: { kind: 'none' } }]
+      [
+        'saveExport',
+        {
+          accountId: 'x',
+          format: 'msmtp',
+          file: { format: 'msmtp', fileName: 'x', mimeType: 'text/plain', encoding: 'utf8', content: 'forged' }
+        }
+      ],
+      [
+        'verify',
+        {
+          runId: 'v3',
+          sessionId,
+          choices: { candidateId: found.candidates[0]!.id, host: 'evil.example' },
+          credentials: { kind: 'none' }
+        }
+      ]
     ] as const) {
-      expect((await refusal(op, request)).detail, `${op} ${JSON.stringify(request).slice(0, 80)}`).toMatch(/^invalid request/)
+      expect((await refusal(op, request)).detail, `${op} ${JSON.stringify(request).slice(0, 80)}`).toMatch(
+        /^invalid request/
+      )
     }
     // Nothing verified yet: nothing to save.
     expect((await refusal('saveAccount', { sessionId, storePassword: false })).detail).toMatch(/nothing signed in/)
     // A wrong password: the check is kept for the report, but there is still nothing to save.
-    const wrong = await ok<Checked>('verify', { runId: 'v4', sessionId, choices: { protocol: 'imap' }, credentials: { kind: 'password', password: `${password}-wrong` } })
+    const wrong = await ok<Checked>('verify', {
+      runId: 'v4',
+      sessionId,
+      choices: { protocol: 'imap' },
+      credentials: { kind: 'password', password: `${password}-wrong` }
+    })
     expect(wrong.diagnosis?.code).toBe('auth-failed')
     expect((await refusal('saveAccount', { sessionId, storePassword: false })).detail).toMatch(/nothing signed in/)
 
@@ -136,12 +199,26 @@ describe('setup session', () => {
   it('a new plan drops the check: a save then cannot take servers that were not checked as planned', async () => {
     const { address, password } = bench.users.alice
     const found = await ok<Found>('discover', { runId: 's5', address, deadlineMs: 4000 })
-    await ok<Checked>('verify', { runId: 'v5', sessionId: found.sessionId, choices: { protocol: 'imap' }, credentials: { kind: 'password', password } })
-    const planned = await ok<{ incoming: Array<{ protocol: string }> }>('plan', { sessionId: found.sessionId, choices: { protocol: 'pop3' } })
+    await ok<Checked>('verify', {
+      runId: 'v5',
+      sessionId: found.sessionId,
+      choices: { protocol: 'imap' },
+      credentials: { kind: 'password', password }
+    })
+    const planned = await ok<{ incoming: Array<{ protocol: string }> }>('plan', {
+      sessionId: found.sessionId,
+      choices: { protocol: 'pop3' }
+    })
     expect(planned.incoming.every((s) => s.protocol === 'pop3')).toBe(true)
-    expect((await refusal('saveAccount', { sessionId: found.sessionId, storePassword: false })).detail).toMatch(/nothing signed in/)
+    expect((await refusal('saveAccount', { sessionId: found.sessionId, storePassword: false })).detail).toMatch(
+      /nothing signed in/
+    )
     // Saved unchecked on purpose: the planned POP3 server, and no verifiedAt.
-    const { account } = await ok<{ account: Account }>('saveAccount', { sessionId: found.sessionId, storePassword: false, unchecked: true })
+    const { account } = await ok<{ account: Account }>('saveAccount', {
+      sessionId: found.sessionId,
+      storePassword: false,
+      unchecked: true
+    })
     expect(account.incoming.protocol).toBe('pop3')
     expect(account.verifiedAt).toBeUndefined()
   })

@@ -7,7 +7,13 @@ import arFile from '../../src/shared/locales/ar.json'
 
 const en = enFile.diagnosis
 const ar = arFile.diagnosis
-import { classifyImapAuth, classifyPop3Auth, classifySmtp, onlyOAuth, parseSmtpReply } from '../../src/main/diagnosis/classify'
+import {
+  classifyImapAuth,
+  classifyPop3Auth,
+  classifySmtp,
+  onlyOAuth,
+  parseSmtpReply
+} from '../../src/main/diagnosis/classify'
 
 const params = (s: string): string[] => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]!).sort()
 
@@ -28,7 +34,9 @@ describe('catalog', () => {
 describe('catalog variants', () => {
   it('every word picked by params.context (e.g. todo_module) exists in both languages with the same parameters', () => {
     const variants = Object.entries(en as Record<string, Record<string, string>>).flatMap(([code, entry]) =>
-      Object.keys(entry).filter((k) => k.includes('_')).map((k) => [code, k] as const)
+      Object.keys(entry)
+        .filter((k) => k.includes('_'))
+        .map((k) => [code, k] as const)
     )
     expect(variants.map(([code, k]) => `${code}.${k}`)).toContain('keychain-unavailable.todo_module')
     for (const [code, k] of variants) {
@@ -47,7 +55,11 @@ describe('classifier', () => {
     ['530 5.7.57 Client not authenticated to send mail', 'mail', 'password-auth-disabled'],
     ['550 5.7.30 Basic authentication is not supported for Client Submission.', 'auth', 'password-auth-disabled'],
     ['534-5.7.9 Application-specific password required.', 'auth', 'app-password-required'],
-    ['554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied', 'data', 'send-as-denied'],
+    [
+      '554 5.2.0 STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied',
+      'data',
+      'send-as-denied'
+    ],
     ['550 5.7.1 Relaying denied', 'rcpt', 'relay-denied'],
     ['421 4.7.0 Try again later, closing connection.', 'auth', 'server-busy'],
     ['454 4.7.0 Too many login attempts, please try again later.', 'auth', 'rate-limited'],
@@ -75,8 +87,12 @@ describe('classifier', () => {
     expect(classifyImapAuth('A1 NO [AUTHENTICATIONFAILED] Your account has been locked')).toBe('account-locked')
     expect(classifyPop3Auth('-ERR [LOGIN-DELAY] wait before logging in again')).toBe('rate-limited')
     expect(classifyPop3Auth('-ERR [AUTH] Account is disabled')).toBe('account-locked')
-    expect(classifySmtp(parseSmtpReply('450 4.7.1 Error: too many AUTH commands from unknown[127.0.0.1]'), 'auth')).toBe('rate-limited')
-    expect(classifySmtp(parseSmtpReply('535 5.7.8 Error: authentication failed: account locked out'), 'auth')).toBe('account-locked')
+    expect(
+      classifySmtp(parseSmtpReply('450 4.7.1 Error: too many AUTH commands from unknown[127.0.0.1]'), 'auth')
+    ).toBe('rate-limited')
+    expect(classifySmtp(parseSmtpReply('535 5.7.8 Error: authentication failed: account locked out'), 'auth')).toBe(
+      'account-locked'
+    )
   })
 
   it('OAuth-only mechanism lists', () => {

@@ -43,7 +43,12 @@ function cli(args: string[], password: string): Promise<CliRun> {
 function guessed(address: string, domain: string): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
   const s = guessedFor(address)
   return {
-    incoming: [s('imap', `imap.${domain}`, 993, 'tls'), s('imap', `imap.${domain}`, 143, 'starttls'), s('pop3', `pop.${domain}`, 995, 'tls'), s('pop3', `pop.${domain}`, 110, 'starttls')],
+    incoming: [
+      s('imap', `imap.${domain}`, 993, 'tls'),
+      s('imap', `imap.${domain}`, 143, 'starttls'),
+      s('pop3', `pop.${domain}`, 995, 'tls'),
+      s('pop3', `pop.${domain}`, 110, 'starttls')
+    ],
     outgoing: [s('smtp', `smtp.${domain}`, 465, 'tls'), s('smtp', `smtp.${domain}`, 587, 'starttls')]
   }
 }
@@ -61,7 +66,8 @@ async function failuresInLogs(): Promise<Record<string, number>> {
     if (m) counts[m[1]!]!++
   }
   // Postfix: "warning: localhost[127.0.0.1]: SASL PLAIN authentication failed: …, sasl_username=carol@other.test"
-  for (const line of (await readFile(second.postfixLog, 'utf8')).split('\n')) if (/SASL \S+ authentication failed/.test(line)) counts.smtp!++
+  for (const line of (await readFile(second.postfixLog, 'utf8')).split('\n'))
+    if (/SASL \S+ authentication failed/.test(line)) counts.smtp!++
   return counts
 }
 
@@ -91,7 +97,13 @@ async function failuresOf(check: () => Promise<unknown>): Promise<Record<string,
  */
 async function limitedAnswers(): Promise<string[]> {
   const lines = (await readFile(second.postfixLog, 'utf8')).split('\n').filter((l) => l.includes('postfix/limited/'))
-  return lines.flatMap((l) => (/SASL \S+ authentication failed/.test(l) ? ['refused'] : /AUTH command rate limit exceeded/.test(l) ? ['limited'] : []))
+  return lines.flatMap((l) =>
+    /SASL \S+ authentication failed/.test(l)
+      ? ['refused']
+      : /AUTH command rate limit exceeded/.test(l)
+        ? ['limited']
+        : []
+  )
 }
 
 describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part', () => {
@@ -113,16 +125,26 @@ describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part',
     // Guessed hosts get a password only with the user's consent (the wizard asks; the CLI flag says so).
     const res = await cli(['verify', address, '--no-save', '--accept-untrusted'], carol.password)
     expect(res.code, res.stderr).toBe(0)
-    expect(res.stdout).toMatch(new RegExp(`Incoming: verified .*imap\\.${second.guessedDomain}.*user carol .*part before the @`))
+    expect(res.stdout).toMatch(
+      new RegExp(`Incoming: verified .*imap\\.${second.guessedDomain}.*user carol .*part before the @`)
+    )
     expect(res.stdout).toMatch(/Outgoing: verified .*user carol /)
   })
 
-  it('a wrong password costs at most two failed sign-ins per protocol in Cyrus\'s and Postfix\'s logs', async () => {
+  it("a wrong password costs at most two failed sign-ins per protocol in Cyrus's and Postfix's logs", async () => {
     const local = `c${randomBytes(4).toString('hex')}`
     const address = `${local}@${second.guessedDomain}`
     let r: Awaited<ReturnType<typeof verify>> | undefined
     const spent = await failuresOf(async () => {
-      r = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] }, ctx())
+      r = await verify(
+        {
+          address,
+          ...guessed(address, second.guessedDomain),
+          secret: { kind: 'password', password: 'wrong-password' },
+          exceptions: []
+        },
+        ctx()
+      )
     })
     expect(r?.diagnosis?.code).toBe('auth-failed')
     expect(r?.diagnosis?.params?.usernames).toBe(`${address}, ${local}`)
@@ -133,7 +155,15 @@ describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part',
     const address = `carol@${second.guessedDomain}`
     let r: Awaited<ReturnType<typeof verify>> | undefined
     const spent = await failuresOf(async () => {
-      r = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: carol.password }, exceptions: [] }, ctx())
+      r = await verify(
+        {
+          address,
+          ...guessed(address, second.guessedDomain),
+          secret: { kind: 'password', password: carol.password },
+          exceptions: []
+        },
+        ctx()
+      )
     })
     expect(r?.diagnosis).toBeUndefined()
     expect(r?.incoming?.settings.username).toBe('carol')
@@ -145,11 +175,25 @@ describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part',
 
   it('the round trip runs through Postfix into Cyrus and back', async () => {
     const address = carol.address
-    const v = await verify({ address, ...guessed(address, second.guessedDomain), secret: { kind: 'password', password: carol.password }, exceptions: [] }, ctx())
+    const v = await verify(
+      {
+        address,
+        ...guessed(address, second.guessedDomain),
+        secret: { kind: 'password', password: carol.password },
+        exceptions: []
+      },
+      ctx()
+    )
     expect(v.incoming && v.outgoing).toBeTruthy()
     const stages: string[] = []
     const rt = await roundTrip(
-      { address, incoming: v.incoming!.settings, outgoing: v.outgoing!.settings, secret: { kind: 'password', password: carol.password }, exceptions: [] },
+      {
+        address,
+        incoming: v.incoming!.settings,
+        outgoing: v.outgoing!.settings,
+        secret: { kind: 'password', password: carol.password },
+        exceptions: []
+      },
       { dns, ca, signal: new AbortController().signal, onStage: (s) => stages.push(s), waitMs: 15_000 }
     )
     expect(rt.diagnosis).toBeUndefined()
@@ -159,14 +203,20 @@ describe('second implementation: Cyrus IMAP and Postfix, sign-in by local part',
 })
 
 describe('port 25 as the last resort (Postfix taking STARTTLS and AUTH on 25 only)', () => {
-  const outgoingPorts = (probes: Probe[]): number[] => probes.filter((p) => p.role === 'outgoing').map((p) => p.settings.port)
+  const outgoingPorts = (probes: Probe[]): number[] =>
+    probes.filter((p) => p.role === 'outgoing').map((p) => p.settings.port)
 
   it('guessing finds and verifies it after 465 and 587 gave no answer, and says networks block 25 (CLI)', async () => {
     const address = `carol@${second.port25Domain}`
     const json = await cli(['verify', address, '--json', '--no-save', '--accept-untrusted'], carol.password)
     expect(json.code, json.stderr).toBe(0)
     const v = JSON.parse(json.stdout).result.verify
-    expect(v.outgoing.settings).toMatchObject({ host: `smtp.${second.port25Domain}`, port: 25, security: 'starttls', username: carol.login })
+    expect(v.outgoing.settings).toMatchObject({
+      host: `smtp.${second.port25Domain}`,
+      port: 25,
+      security: 'starttls',
+      username: carol.login
+    })
     expect(v.outgoing.usernameForm).toBe('local-part')
     expect(outgoingPorts(v.probes)).toEqual([465, 587, 25])
     const human = await cli(['verify', address, '--no-save', '--accept-untrusted'], carol.password)
@@ -178,27 +228,46 @@ describe('port 25 as the last resort (Postfix taking STARTTLS and AUTH on 25 onl
   it('manual settings try 25 on the typed host only when the typed port gave no answer (CLI)', async () => {
     const address = `carol@${second.port25Domain}`
     const incoming = `--incoming=imaps://imap.${second.port25Domain}`
-    const res = await cli(['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://smtp.${second.port25Domain}:587`], carol.password)
+    const res = await cli(
+      ['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://smtp.${second.port25Domain}:587`],
+      carol.password
+    )
     expect(res.code, res.stderr).toBe(0)
     const v = JSON.parse(res.stdout).result.verify
     expect(v.outgoing.settings).toMatchObject({ port: 25, security: 'starttls', username: carol.login })
     expect(outgoingPorts(v.probes)).toEqual([587, 25])
 
     // A typed port that answers is the only one tried.
-    const answered = await cli(['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://${second.host}:587`], carol.password)
+    const answered = await cli(
+      ['verify', address, '--json', '--no-save', incoming, `--outgoing=smtp://${second.host}:587`],
+      carol.password
+    )
     expect(answered.code, answered.stderr).toBe(0)
     expect(outgoingPorts(JSON.parse(answered.stdout).result.verify.probes)).toEqual([587])
   })
 })
 
 describe('a real server that says "slow down": Postfix allowing one AUTH command a minute (anvil)', () => {
-  it('the answer ends the check with the server\'s words: no other user name form is tried after it', async () => {
+  it("the answer ends the check with the server's words: no other user name form is tried after it", async () => {
     const address = `carol@${second.domain}`
     const s = guessedFor(address)
     const check = (settings: ServerSettings) =>
-      verify({ address, incoming: [], outgoing: [settings], secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] }, ctx())
+      verify(
+        {
+          address,
+          incoming: [],
+          outgoing: [settings],
+          secret: { kind: 'password', password: 'wrong-password' },
+          exceptions: []
+        },
+        ctx()
+      )
     // The minute's one AUTH: a user name typed by the user, refused.
-    const typed = await check({ ...s('smtp', second.limitedHost, 587, 'starttls'), username: 'carol', usernameGuessed: false })
+    const typed = await check({
+      ...s('smtp', second.limitedHost, 587, 'starttls'),
+      username: 'carol',
+      usernameGuessed: false
+    })
     expect(typed.diagnosis?.code).toBe('auth-failed')
     expect(await settled(limitedAnswers)).toEqual(['refused'])
 
@@ -215,7 +284,13 @@ describe('a real server that says "slow down": Postfix allowing one AUTH command
     const stops = new StopMemory()
     const check = () =>
       verify(
-        { address, incoming: [], outgoing: [guessedFor(address)('smtp', second.limitedHost, 587, 'starttls')], secret: { kind: 'password', password: carol.password }, exceptions: [] },
+        {
+          address,
+          incoming: [],
+          outgoing: [guessedFor(address)('smtp', second.limitedHost, 587, 'starttls')],
+          secret: { kind: 'password', password: carol.password },
+          exceptions: []
+        },
         { ...ctx(), stops }
       )
     const before = (await settled(limitedAnswers)).length
@@ -233,7 +308,10 @@ describe('a real server that says "slow down": Postfix allowing one AUTH command
 
 describe('honest verdicts', () => {
   it('a domain that publishes nothing and answers on no mail port: no mail service found (CLI)', async () => {
-    const res = await cli(['verify', `someone@${bench.noMailDomain}`, '--json', '--no-save', '--accept-untrusted'], 'any-password')
+    const res = await cli(
+      ['verify', `someone@${bench.noMailDomain}`, '--json', '--no-save', '--accept-untrusted'],
+      'any-password'
+    )
     const doc = JSON.parse(res.stdout)
     // A discovery failure (exit 3, the catalog's exit for no-mail-service), not a failed sign-in (4).
     expect(res.code).toBe(3)

@@ -15,7 +15,8 @@ const ca = [...rootCertificates, bench.ca.certPem]
 const dns = createDns({ dnsServers: [bench.dns.server] })
 const host = bench.mailHost
 const pw = { kind: 'password' as const, password: alice.password }
-const s = (protocol: 'imap' | 'pop3' | 'smtp', port: number, security: 'tls' | 'starttls', h = host) => settings(protocol, h, port, security, alice.address)
+const s = (protocol: 'imap' | 'pop3' | 'smtp', port: number, security: 'tls' | 'starttls', h = host) =>
+  settings(protocol, h, port, security, alice.address)
 
 function ctx(probes: Probe[] = []) {
   return { dns, ca, signal: new AbortController().signal, onProbe: (p: Probe) => probes.push(p) }
@@ -32,7 +33,10 @@ describe('against real Dovecot', () => {
   for (const [inc, out] of pairs) {
     it(`signs in to ${inc.protocol} ${inc.port}${out ? ` and smtp ${out.port}` : ''}`, async () => {
       const events: Probe[] = []
-      const r = await verify({ address: alice.address, incoming: [inc], outgoing: out ? [out] : [], secret: pw, exceptions: [] }, ctx(events))
+      const r = await verify(
+        { address: alice.address, incoming: [inc], outgoing: out ? [out] : [], secret: pw, exceptions: [] },
+        ctx(events)
+      )
       expect(r.diagnosis).toBeUndefined()
       expect(r.incoming?.state).toBe('ok')
       expect(r.incoming?.steps.every((x) => x.state === 'ok')).toBe(true)
@@ -50,7 +54,13 @@ describe('against real Dovecot', () => {
 
   it('a wrong password ends in auth-failed, with Dovecot words and a redacted transcript', async () => {
     const r = await verify(
-      { address: alice.address, incoming: [s('imap', 993, 'tls')], outgoing: [s('smtp', 465, 'tls')], secret: { kind: 'password', password: 'not-her-password' }, exceptions: [] },
+      {
+        address: alice.address,
+        incoming: [s('imap', 993, 'tls')],
+        outgoing: [s('smtp', 465, 'tls')],
+        secret: { kind: 'password', password: 'not-her-password' },
+        exceptions: []
+      },
       ctx()
     )
     expect(r.incoming).toBeUndefined()
@@ -61,7 +71,16 @@ describe('against real Dovecot', () => {
   })
 
   it('without credentials it checks connection, TLS and capabilities only', async () => {
-    const r = await verify({ address: alice.address, incoming: [s('imap', 143, 'starttls')], outgoing: [s('smtp', 587, 'starttls')], secret: { kind: 'none' }, exceptions: [] }, ctx())
+    const r = await verify(
+      {
+        address: alice.address,
+        incoming: [s('imap', 143, 'starttls')],
+        outgoing: [s('smtp', 587, 'starttls')],
+        secret: { kind: 'none' },
+        exceptions: []
+      },
+      ctx()
+    )
     expect(r.incoming?.state).toBe('ok')
     expect(r.incoming?.steps.find((x) => x.name === 'auth')?.state).toBe('skipped')
     expect(r.outgoing?.capabilities).toEqual(expect.arrayContaining(['PIPELINING']))
@@ -93,7 +112,11 @@ describe('ranking', () => {
       { ...ctx(), dns: createDns({ dnsServers: [zone.server] }), timing: { tlsMs: 60_000, graceMs: grace } }
     )
     expect(r.incoming?.settings.host).toBe(host)
-    expect(r.probes.map((p) => `${p.settings.host}:${p.state}`)).toEqual([`imap.${bench.domain}:cancelled`, `${host}:ok`, `${host}:ok`])
+    expect(r.probes.map((p) => `${p.settings.host}:${p.state}`)).toEqual([
+      `imap.${bench.domain}:cancelled`,
+      `${host}:ok`,
+      `${host}:ok`
+    ])
     // Decided by the grace period: the silent probe's 60 s deadline never ran out.
     expect(r.probes[0]!.steps.find((x) => x.name === 'tls')).toMatchObject({ state: 'failed', info: 'cancelled' })
     expect(r.probes[0]!.diagnosis?.code).toBe('cancelled')
@@ -101,7 +124,13 @@ describe('ranking', () => {
 
   it('the best-ranked success wins over a later one', async () => {
     const r = await verify(
-      { address: alice.address, incoming: [s('pop3', 995, 'tls'), s('imap', 993, 'tls')], outgoing: [], secret: pw, exceptions: [] },
+      {
+        address: alice.address,
+        incoming: [s('pop3', 995, 'tls'), s('imap', 993, 'tls')],
+        outgoing: [],
+        secret: pw,
+        exceptions: []
+      },
       { ...ctx(), timing: FAST }
     )
     expect(r.incoming?.settings.protocol).toBe('pop3')
@@ -117,7 +146,13 @@ describe('round trip', () => {
   it('sends to itself, reads it back over IMAP, reports the delivery time and removes it', async () => {
     const st = stagesOf()
     const r = await roundTrip(
-      { address: alice.address, incoming: s('imap', 993, 'tls'), outgoing: s('smtp', 587, 'starttls'), secret: pw, exceptions: [] },
+      {
+        address: alice.address,
+        incoming: s('imap', 993, 'tls'),
+        outgoing: s('smtp', 587, 'starttls'),
+        secret: pw,
+        exceptions: []
+      },
       { dns, ca, signal: new AbortController().signal, onStage: st.onStage, waitMs: 15_000 }
     )
     expect(r.diagnosis).toBeUndefined()
@@ -135,7 +170,10 @@ describe('round trip', () => {
     expect(keep).toMatchObject({ ok: true, removed: false })
     const id = keep.messageId!.replace(/[<>]/g, '')
     expect((await readMailbox(bench.mailRoot, alice.address)).some((m) => m.messageId?.includes(id))).toBe(true)
-    const drop = await roundTrip({ ...base, incoming: { ...s('pop3', 110, 'starttls'), pop3: { leaveOnServer: false } } }, c)
+    const drop = await roundTrip(
+      { ...base, incoming: { ...s('pop3', 110, 'starttls'), pop3: { leaveOnServer: false } } },
+      c
+    )
     expect(drop).toMatchObject({ ok: true, removed: true })
     const dropId = drop.messageId!.replace(/[<>]/g, '')
     expect((await readMailbox(bench.mailRoot, alice.address)).some((m) => m.messageId?.includes(dropId))).toBe(false)
@@ -143,7 +181,13 @@ describe('round trip', () => {
 
   it('a wrong password fails the round trip with auth-failed before anything is sent', async () => {
     const r = await roundTrip(
-      { address: alice.address, incoming: s('imap', 993, 'tls'), outgoing: s('smtp', 465, 'tls'), secret: { kind: 'password', password: 'wrong-one' }, exceptions: [] },
+      {
+        address: alice.address,
+        incoming: s('imap', 993, 'tls'),
+        outgoing: s('smtp', 465, 'tls'),
+        secret: { kind: 'password', password: 'wrong-one' },
+        exceptions: []
+      },
       { dns, ca, signal: new AbortController().signal, onStage: () => undefined, waitMs: 5000 }
     )
     expect(r.ok).toBe(false)

@@ -22,11 +22,20 @@ const fake = (name: string, opts: FakeOptions): Promise<Fake> => w.fake(name, op
 const password = { kind: 'password' as const, password: PASSWORD }
 const b64 = (s: string): string => Buffer.from(s).toString('base64')
 
-async function probeIn(s: ReturnType<typeof settings>, exceptions = [] as Parameters<typeof verify>[0]['exceptions']): Promise<VerifyResult> {
+async function probeIn(
+  s: ReturnType<typeof settings>,
+  exceptions = [] as Parameters<typeof verify>[0]['exceptions']
+): Promise<VerifyResult> {
   return verify({ address: USER, incoming: [s], outgoing: [], secret: password, exceptions }, w.ctx())
 }
-async function probeBoth(incoming: ReturnType<typeof settings>, outgoing: ReturnType<typeof settings>): Promise<VerifyResult> {
-  return verify({ address: USER, incoming: [incoming], outgoing: [outgoing], secret: password, exceptions: [] }, w.ctx())
+async function probeBoth(
+  incoming: ReturnType<typeof settings>,
+  outgoing: ReturnType<typeof settings>
+): Promise<VerifyResult> {
+  return verify(
+    { address: USER, incoming: [incoming], outgoing: [outgoing], secret: password, exceptions: [] },
+    w.ctx()
+  )
 }
 async function probeOut(s: ReturnType<typeof settings>): Promise<VerifyResult> {
   return verify({ address: USER, incoming: [], outgoing: [s], secret: password, exceptions: [] }, w.ctx())
@@ -100,7 +109,10 @@ describe('network', () => {
   })
 
   it('garbage bytes on a TLS port end in protocol-error, not a TLS failure', async () => {
-    await fake('garbage-tls.fake.test', { port: 993, handler: (c) => void c.socket.once('data', () => c.send(randomBytes(200).toString('latin1'))) })
+    await fake('garbage-tls.fake.test', {
+      port: 993,
+      handler: (c) => void c.socket.once('data', () => c.send(randomBytes(200).toString('latin1')))
+    })
     const r = await probeIn(settings('imap', 'garbage-tls.fake.test', 993, 'tls'))
     expect(r.diagnosis?.code).toBe('protocol-error')
     expect(stepOf(r.probes[0], 'tls')?.state).toBe('failed')
@@ -111,7 +123,13 @@ describe('network', () => {
     const ac = new AbortController()
     setTimeout(() => ac.abort(), 100)
     const r = await verify(
-      { address: USER, incoming: [settings('imap', 'hang.fake.test', 143, 'starttls')], outgoing: [], secret: password, exceptions: [] },
+      {
+        address: USER,
+        incoming: [settings('imap', 'hang.fake.test', 143, 'starttls')],
+        outgoing: [],
+        secret: password,
+        exceptions: []
+      },
       w.ctx({ signal: ac.signal, timing: { greetingMs: 60_000 } })
     )
     expect(r.probes[0]!.state).toBe('cancelled')
@@ -138,7 +156,11 @@ describe('certificates', () => {
   }
 
   it('a certificate for another host ends in cert-wrong-host and names what it covers', async () => {
-    const f = await fake('wrong.fake.test', { port: 993, tls: await w.cert(['other.example']), handler: imapScript({ caps: CAPS }) })
+    const f = await fake('wrong.fake.test', {
+      port: 993,
+      tls: await w.cert(['other.example']),
+      handler: imapScript({ caps: CAPS })
+    })
     const r = await probeIn(settings('imap', 'wrong.fake.test', 993, 'tls'))
     expect(r.diagnosis?.code).toBe('cert-wrong-host')
     expect(r.probes[0]!.certificate).toMatchObject({ hostMatches: false, chainTrusted: true, selfSigned: false })
@@ -147,9 +169,19 @@ describe('certificates', () => {
   })
 
   it('a wildcard certificate matches one label', async () => {
-    await fake('imap.wild.fake.test', { port: 993, tls: await w.cert(['*.wild.fake.test']), handler: imapScript({ caps: CAPS }) })
+    await fake('imap.wild.fake.test', {
+      port: 993,
+      tls: await w.cert(['*.wild.fake.test']),
+      handler: imapScript({ caps: CAPS })
+    })
     const r = await verify(
-      { address: USER, incoming: [settings('imap', 'imap.wild.fake.test', 993, 'tls')], outgoing: [], secret: { kind: 'none' }, exceptions: [] },
+      {
+        address: USER,
+        incoming: [settings('imap', 'imap.wild.fake.test', 993, 'tls')],
+        outgoing: [],
+        secret: { kind: 'none' },
+        exceptions: []
+      },
       w.ctx()
     )
     expect(r.incoming?.certificate).toMatchObject({ hostMatches: true, chainTrusted: true })
@@ -160,7 +192,11 @@ describe('certificates', () => {
     const host = 'pinned.fake.test'
     const tls = await w.cert([host], { selfSigned: true })
     let seen = ''
-    await fake(host, { port: 993, tls, handler: imapScript({ caps: 'IMAP4rev1', login: (_u, p) => ((seen = p), 'OK welcome') }) })
+    await fake(host, {
+      port: 993,
+      tls,
+      handler: imapScript({ caps: 'IMAP4rev1', login: (_u, p) => ((seen = p), 'OK welcome') })
+    })
     const first = await probeIn(settings('imap', host, 993, 'tls'))
     const fp = first.probes[0]!.certificate!.fingerprint256
     const r = await probeIn(settings('imap', host, 993, 'tls'), [{ host, port: 993, fingerprint256: fp }])
@@ -172,12 +208,18 @@ describe('certificates', () => {
 
   it('a fingerprint for another certificate, or for an expired one, does not help', async () => {
     const host = 'pin-expired.fake.test'
-    await fake(host, { port: 993, tls: await w.cert([host], { selfSigned: true, expired: true }), handler: imapScript({ caps: CAPS }) })
+    await fake(host, {
+      port: 993,
+      tls: await w.cert([host], { selfSigned: true, expired: true }),
+      handler: imapScript({ caps: CAPS })
+    })
     const first = await probeIn(settings('imap', host, 993, 'tls'))
     const fp = first.probes[0]!.certificate!.fingerprint256
     const r = await probeIn(settings('imap', host, 993, 'tls'), [{ host, port: 993, fingerprint256: fp }])
     expect(r.diagnosis?.code).toBe('cert-expired')
-    const other = await probeIn(settings('imap', 'selfsigned.fake.test', 993, 'tls'), [{ host: 'selfsigned.fake.test', port: 993, fingerprint256: fp }])
+    const other = await probeIn(settings('imap', 'selfsigned.fake.test', 993, 'tls'), [
+      { host: 'selfsigned.fake.test', port: 993, fingerprint256: fp }
+    ])
     expect(other.diagnosis?.code).toBe('cert-self-signed')
   })
 })
@@ -192,23 +234,38 @@ describe('STARTTLS', () => {
   })
 
   it('STARTTLS advertised then refused ends in starttls-failed', async () => {
-    const f = await fake('refused-tls.fake.test', { port: 143, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', starttls: 'refuse' }) })
+    const f = await fake('refused-tls.fake.test', {
+      port: 143,
+      handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', starttls: 'refuse' })
+    })
     const r = await probeIn(settings('imap', 'refused-tls.fake.test', 143, 'starttls'))
     expect(r.diagnosis?.code).toBe('starttls-failed')
     noSecretLeft(r, f)
   })
 
   it('STARTTLS accepted then the handshake cut off ends in tls-interrupted', async () => {
-    const f = await fake('broken-tls.fake.test', { port: 143, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', starttls: 'close' }) })
+    const f = await fake('broken-tls.fake.test', {
+      port: 143,
+      handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', starttls: 'close' })
+    })
     const r = await probeIn(settings('imap', 'broken-tls.fake.test', 143, 'starttls'))
     expect(r.diagnosis?.code).toBe('tls-interrupted')
     noSecretLeft(r, f)
   })
 
   it('POP3 STLS and SMTP STARTTLS refusals end the same way', async () => {
-    const p = await fake('pop-stls.fake.test', { port: 110, handler: pop3Script({ capa: ['USER', 'STLS'], stls: 'refuse' }) })
-    const s = await fake('smtp-stls.fake.test', { port: 587, handler: smtpScript({ ehlo: ['STARTTLS', 'AUTH PLAIN LOGIN'], starttls: 'refuse' }) })
-    const r = await probeBoth(settings('pop3', 'pop-stls.fake.test', 110, 'starttls'), settings('smtp', 'smtp-stls.fake.test', 587, 'starttls'))
+    const p = await fake('pop-stls.fake.test', {
+      port: 110,
+      handler: pop3Script({ capa: ['USER', 'STLS'], stls: 'refuse' })
+    })
+    const s = await fake('smtp-stls.fake.test', {
+      port: 587,
+      handler: smtpScript({ ehlo: ['STARTTLS', 'AUTH PLAIN LOGIN'], starttls: 'refuse' })
+    })
+    const r = await probeBoth(
+      settings('pop3', 'pop-stls.fake.test', 110, 'starttls'),
+      settings('smtp', 'smtp-stls.fake.test', 587, 'starttls')
+    )
     expect(r.probes.map((x) => x.diagnosis?.code)).toEqual(['starttls-failed', 'starttls-failed'])
     noSecretLeft(r, p)
     noSecretLeft(r, s)
@@ -220,13 +277,23 @@ describe('STARTTLS', () => {
     const f = await fake(host, {
       port: 143,
       starttls: await w.cert([host]),
-      handler: imapScript({ caps: 'IMAP4rev1 STARTTLS LOGINDISABLED', capsAfterTls: 'IMAP4rev1', login: (_u, p) => ((seen = p), 'OK hi') })
+      handler: imapScript({
+        caps: 'IMAP4rev1 STARTTLS LOGINDISABLED',
+        capsAfterTls: 'IMAP4rev1',
+        login: (_u, p) => ((seen = p), 'OK hi')
+      })
     })
     const r = await probeIn(settings('imap', host, 143, 'starttls'))
     expect(r.incoming?.state).toBe('ok')
     expect(seen).toBe(PASSWORD)
     expect(r.incoming?.steps.map((s) => `${s.name}:${s.state}`)).toEqual([
-      'dns:ok', 'tcp:ok', 'greeting:ok', 'tls:ok', 'certificate:ok', 'capabilities:ok', 'auth:ok'
+      'dns:ok',
+      'tcp:ok',
+      'greeting:ok',
+      'tls:ok',
+      'certificate:ok',
+      'capabilities:ok',
+      'auth:ok'
     ])
     noSecretLeft(r, f)
     expect(f.all()).toContain(`LOGIN "${USER}" "${PASSWORD}"`)
@@ -250,13 +317,24 @@ describe('hostile bytes', () => {
   })
 
   it('a huge capability line ends in protocol-error', async () => {
-    await fake('huge.fake.test', { port: 143, handler: imapScript({ caps: `IMAP4rev1 STARTTLS ${'X-PAD '.repeat(40_000)}` }) })
+    await fake('huge.fake.test', {
+      port: 143,
+      handler: imapScript({ caps: `IMAP4rev1 STARTTLS ${'X-PAD '.repeat(40_000)}` })
+    })
     const r = await probeIn(settings('imap', 'huge.fake.test', 143, 'starttls'))
     expect(r.diagnosis?.code).toBe('protocol-error')
   })
 
   it('garbage bytes instead of a greeting end in protocol-error', async () => {
-    await fake('garbage.fake.test', { port: 110, handler: (c) => c.send(randomBytes(300).toString('latin1').replace(/^[+*2]/, '\x00') + '\r\n') })
+    await fake('garbage.fake.test', {
+      port: 110,
+      handler: (c) =>
+        c.send(
+          randomBytes(300)
+            .toString('latin1')
+            .replace(/^[+*2]/, '\x00') + '\r\n'
+        )
+    })
     const r = await probeIn(settings('pop3', 'garbage.fake.test', 110, 'starttls'))
     expect(r.diagnosis?.code).toBe('protocol-error')
     expect(r.diagnosis?.serverSays).toBeDefined()
@@ -271,11 +349,16 @@ describe('hostile bytes', () => {
 
 describe('refusals', () => {
   async function smtpTls(name: string, auth: (u: string, p: string) => string): Promise<Fake> {
-    return fake(name, { port: 465, tls: await w.cert([name]), handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN XOAUTH2'], auth }) })
+    return fake(name, {
+      port: 465,
+      tls: await w.cert([name]),
+      handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN XOAUTH2'], auth })
+    })
   }
 
   it('Microsoft: SMTP AUTH disabled for the tenant → password-auth-disabled, with the server words', async () => {
-    const said = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.'
+    const said =
+      '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.'
     await smtpTls('ms-smtp.fake.test', () => said)
     const r = await probeOut(settings('smtp', 'ms-smtp.fake.test', 465, 'tls'))
     expect(r.diagnosis?.code).toBe('password-auth-disabled')
@@ -284,14 +367,19 @@ describe('refusals', () => {
   })
 
   it('Microsoft: 535 5.7.3 Authentication unsuccessful → password-auth-disabled', async () => {
-    await smtpTls('ms-573.fake.test', () => '535 5.7.3 Authentication unsuccessful [BN0PR04CA0001.namprd04.prod.outlook.com]')
+    await smtpTls(
+      'ms-573.fake.test',
+      () => '535 5.7.3 Authentication unsuccessful [BN0PR04CA0001.namprd04.prod.outlook.com]'
+    )
     const r = await probeOut(settings('smtp', 'ms-573.fake.test', 465, 'tls'))
     expect(r.diagnosis?.code).toBe('password-auth-disabled')
   })
 
   it('Gmail: 534-5.7.9 application-specific password required → app-password-required', async () => {
-    await smtpTls('gm-smtp.fake.test', () =>
-      '534-5.7.9 Application-specific password required. Learn more at\r\n534 5.7.9 https://support.google.com/mail/?p=InvalidSecondFactor d2-20020a05'
+    await smtpTls(
+      'gm-smtp.fake.test',
+      () =>
+        '534-5.7.9 Application-specific password required. Learn more at\r\n534 5.7.9 https://support.google.com/mail/?p=InvalidSecondFactor d2-20020a05'
     )
     const r = await probeOut(settings('smtp', 'gm-smtp.fake.test', 465, 'tls'))
     expect(r.diagnosis?.code).toBe('app-password-required')
@@ -299,8 +387,10 @@ describe('refusals', () => {
   })
 
   it('Gmail: 535-5.7.8 username and password not accepted → auth-failed', async () => {
-    await smtpTls('gm-bad.fake.test', () =>
-      '535-5.7.8 Username and Password not accepted. For more information, go to\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials'
+    await smtpTls(
+      'gm-bad.fake.test',
+      () =>
+        '535-5.7.8 Username and Password not accepted. For more information, go to\r\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials'
     )
     const r = await probeOut(settings('smtp', 'gm-bad.fake.test', 465, 'tls'))
     expect(r.diagnosis?.code).toBe('auth-failed')
@@ -311,7 +401,13 @@ describe('refusals', () => {
     const f = await fake(host, {
       port: 993,
       tls: await w.cert([host]),
-      handler: imapScript({ caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=PLAIN AUTH=PLAIN-CLIENTTOKEN', login: () => 'NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)', authenticate: () => 'NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)' })
+      handler: imapScript({
+        caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=PLAIN AUTH=PLAIN-CLIENTTOKEN',
+        login: () =>
+          'NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)',
+        authenticate: () =>
+          'NO [ALERT] Application-specific password required: https://support.google.com/accounts/answer/185833 (Failure)'
+      })
     })
     const r = await probeIn(settings('imap', host, 993, 'tls'))
     expect(r.diagnosis?.code).toBe('app-password-required')
@@ -324,11 +420,29 @@ describe('refusals', () => {
     const host = 'wrongpw.fake.test'
     const tls = await w.cert([host])
     let attempts = 0
-    const script = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN', authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.') })
+    const script = imapScript({
+      caps: 'IMAP4rev1 AUTH=PLAIN',
+      authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.')
+    })
     const a = await fake(host, { port: 993, tls, handler: script })
-    await fake(host, { host: a.host, port: 143, starttls: tls, handler: imapScript({ caps: 'IMAP4rev1 STARTTLS', capsAfterTls: 'IMAP4rev1 AUTH=PLAIN', authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.') }) })
+    await fake(host, {
+      host: a.host,
+      port: 143,
+      starttls: tls,
+      handler: imapScript({
+        caps: 'IMAP4rev1 STARTTLS',
+        capsAfterTls: 'IMAP4rev1 AUTH=PLAIN',
+        authenticate: () => (attempts++, 'NO [AUTHENTICATIONFAILED] Authentication failed.')
+      })
+    })
     const r = await verify(
-      { address: USER, incoming: [settings('imap', host, 993, 'tls'), settings('imap', host, 143, 'starttls')], outgoing: [], secret: password, exceptions: [] },
+      {
+        address: USER,
+        incoming: [settings('imap', host, 993, 'tls'), settings('imap', host, 143, 'starttls')],
+        outgoing: [],
+        secret: password,
+        exceptions: []
+      },
       w.ctx()
     )
     expect(r.diagnosis?.code).toBe('auth-failed')
@@ -338,11 +452,22 @@ describe('refusals', () => {
   })
 
   it('POP3 response codes: [IN-USE] → server-busy, [AUTH] → auth-failed', async () => {
-    await fake('pop-inuse.fake.test', { port: 995, tls: await w.cert(['pop-inuse.fake.test']), handler: pop3Script({ capa: ['USER'], login: () => '-ERR [IN-USE] Mailbox locked by another session' }) })
-    await fake('pop-auth.fake.test', { port: 995, tls: await w.cert(['pop-auth.fake.test']), handler: pop3Script({ capa: ['USER', 'SASL PLAIN'], login: () => '-ERR [AUTH] Authentication failed.' }) })
+    await fake('pop-inuse.fake.test', {
+      port: 995,
+      tls: await w.cert(['pop-inuse.fake.test']),
+      handler: pop3Script({ capa: ['USER'], login: () => '-ERR [IN-USE] Mailbox locked by another session' })
+    })
+    await fake('pop-auth.fake.test', {
+      port: 995,
+      tls: await w.cert(['pop-auth.fake.test']),
+      handler: pop3Script({ capa: ['USER', 'SASL PLAIN'], login: () => '-ERR [AUTH] Authentication failed.' })
+    })
     const a = await probeIn(settings('pop3', 'pop-inuse.fake.test', 995, 'tls'))
     const b = await probeIn(settings('pop3', 'pop-auth.fake.test', 995, 'tls'))
-    expect(a.diagnosis).toMatchObject({ code: 'server-busy', serverSays: '-ERR [IN-USE] Mailbox locked by another session' })
+    expect(a.diagnosis).toMatchObject({
+      code: 'server-busy',
+      serverSays: '-ERR [IN-USE] Mailbox locked by another session'
+    })
     expect(b.diagnosis?.code).toBe('auth-failed')
     const pass = a.probes[0]!.transcript.find((l) => l.text.startsWith('PASS'))
     expect(pass?.text).toBe('PASS ••••••')
@@ -353,12 +478,17 @@ describe('refusals', () => {
 
   it('a plain connection never carries a password unless the user allowed it for that host', async () => {
     let seen = ''
-    const f = await fake('plain.fake.test', { port: 110, handler: pop3Script({ capa: ['USER'], login: (_u, p) => ((seen = p), '+OK') }) })
+    const f = await fake('plain.fake.test', {
+      port: 110,
+      handler: pop3Script({ capa: ['USER'], login: (_u, p) => ((seen = p), '+OK') })
+    })
     const r = await probeIn(settings('pop3', 'plain.fake.test', 110, 'plain'))
     expect(r.diagnosis?.code).toBe('plaintext-refused')
     expect(stepOf(r.probes[0], 'auth')?.state).toBe('failed')
     noSecretLeft(r, f)
-    const allowed = await probeIn(settings('pop3', 'plain.fake.test', 110, 'plain'), [{ host: 'plain.fake.test', port: 110, allowPlaintext: true }])
+    const allowed = await probeIn(settings('pop3', 'plain.fake.test', 110, 'plain'), [
+      { host: 'plain.fake.test', port: 110, allowPlaintext: true }
+    ])
     expect(allowed.incoming?.state).toBe('ok')
     expect(seen).toBe(PASSWORD)
   })
@@ -370,7 +500,11 @@ describe('OAuth2', () => {
 
   it('an IMAP server offering only XOAUTH2/OAUTHBEARER to a password → oauth-required, nothing sent', async () => {
     const host = 'oauth-only.fake.test'
-    const f = await fake(host, { port: 993, tls: await w.cert([host]), handler: imapScript({ caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER' }) })
+    const f = await fake(host, {
+      port: 993,
+      tls: await w.cert([host]),
+      handler: imapScript({ caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER' })
+    })
     const r = await probeIn(settings('imap', host, 993, 'tls'))
     expect(r.diagnosis?.code).toBe('oauth-required')
     expect(r.probes[0]!.authMechanisms).toEqual(['XOAUTH2', 'OAUTHBEARER'])
@@ -383,13 +517,28 @@ describe('OAuth2', () => {
     await fake(host, {
       port: 995,
       tls: await w.cert([host]),
-      handler: pop3Script({ capa: ['SASL XOAUTH2'], auth: (m, p) => (payloads.push(`${m} ${p}`), p.includes(`auth=Bearer ${TOKEN}`) ? '+OK welcome' : '-ERR [AUTH] Invalid token') })
+      handler: pop3Script({
+        capa: ['SASL XOAUTH2'],
+        auth: (m, p) => (
+          payloads.push(`${m} ${p}`),
+          p.includes(`auth=Bearer ${TOKEN}`) ? '+OK welcome' : '-ERR [AUTH] Invalid token'
+        )
+      })
     })
-    const ok = await verify({ address: USER, incoming: [settings('pop3', host, 995, 'tls')], outgoing: [], secret: oauth, exceptions: [] }, w.ctx())
+    const ok = await verify(
+      { address: USER, incoming: [settings('pop3', host, 995, 'tls')], outgoing: [], secret: oauth, exceptions: [] },
+      w.ctx()
+    )
     expect(ok.incoming?.state).toBe('ok')
     expect(payloads[0]).toBe(`XOAUTH2 user=${USER}\x01auth=Bearer ${TOKEN}\x01\x01`)
     const bad = await verify(
-      { address: USER, incoming: [settings('pop3', host, 995, 'tls')], outgoing: [], secret: { kind: 'oauth2', accessToken: async () => 'expired-token-xyz' }, exceptions: [] },
+      {
+        address: USER,
+        incoming: [settings('pop3', host, 995, 'tls')],
+        outgoing: [],
+        secret: { kind: 'oauth2', accessToken: async () => 'expired-token-xyz' },
+        exceptions: []
+      },
       w.ctx()
     )
     expect(bad.diagnosis?.code).toBe('oauth-token-refused')
@@ -401,8 +550,18 @@ describe('OAuth2', () => {
     const host = 'both-oauth.fake.test'
     const tls = await w.cert([host])
     const seen: string[] = []
-    const f = await fake(host, { port: 993, tls, handler: imapScript({ caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER', authenticate: (m, p) => (seen.push(`${m} ${p}`), 'OK hi') }) })
-    const r = await verify({ address: USER, incoming: [settings('imap', host, 993, 'tls')], outgoing: [], secret: oauth, exceptions: [] }, w.ctx())
+    const f = await fake(host, {
+      port: 993,
+      tls,
+      handler: imapScript({
+        caps: 'IMAP4rev1 AUTH=XOAUTH2 AUTH=OAUTHBEARER',
+        authenticate: (m, p) => (seen.push(`${m} ${p}`), 'OK hi')
+      })
+    })
+    const r = await verify(
+      { address: USER, incoming: [settings('imap', host, 993, 'tls')], outgoing: [], secret: oauth, exceptions: [] },
+      w.ctx()
+    )
     expect(r.incoming?.state).toBe('ok')
     expect(seen.join()).toContain(`auth=Bearer ${TOKEN}`)
     expect(JSON.stringify(r)).not.toContain(TOKEN)
@@ -424,7 +583,10 @@ describe('sign-in gate', () => {
         greeting: '* OK The Microsoft Exchange IMAP4 service is ready.',
         caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR',
         authenticate: (_m, payload) => (tried.push(payload.split('\0')[1] ?? ''), refuse),
-        login: (user) => (tried.push(user), user === 'FAKE\\\\alice' || user === 'FAKE\\alice' ? 'OK LOGIN completed.' : refuse)
+        login: (user) => (
+          tried.push(user),
+          user === 'FAKE\\\\alice' || user === 'FAKE\\alice' ? 'OK LOGIN completed.' : refuse
+        )
       })
     })
     const r = await probeIn(guessed('imap', 'exchange.fake.test', 993, 'tls'))
@@ -436,16 +598,29 @@ describe('sign-in gate', () => {
 
   it('"slow down": no second form, and no attempt on the other ports of that server', async () => {
     let attempts = 0
-    const limited = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR', authenticate: () => (attempts++, 'NO [LIMIT] Too many failed logins, slow down') })
-    const imap = await fake('limited.fake.test', { port: 993, tls: await w.cert(['limited.fake.test']), handler: limited })
+    const limited = imapScript({
+      caps: 'IMAP4rev1 AUTH=PLAIN SASL-IR',
+      authenticate: () => (attempts++, 'NO [LIMIT] Too many failed logins, slow down')
+    })
+    const imap = await fake('limited.fake.test', {
+      port: 993,
+      tls: await w.cert(['limited.fake.test']),
+      handler: limited
+    })
     // The same server's submission port, on the same address.
     await fake('limited.fake.test', {
       host: imap.host,
       port: 465,
       tls: await w.cert(['limited.fake.test']),
-      handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: () => (attempts++, '454 4.7.0 Too many login attempts, slow down') })
+      handler: smtpScript({
+        ehlo: ['AUTH PLAIN LOGIN'],
+        auth: () => (attempts++, '454 4.7.0 Too many login attempts, slow down')
+      })
     })
-    const r = await probeBoth(guessed('imap', 'limited.fake.test', 993, 'tls'), guessed('smtp', 'limited.fake.test', 465, 'tls'))
+    const r = await probeBoth(
+      guessed('imap', 'limited.fake.test', 993, 'tls'),
+      guessed('smtp', 'limited.fake.test', 465, 'tls')
+    )
     // Whichever protocol asked first got "slow down"; the other was not tried at all.
     expect(r.diagnosis).toMatchObject({ code: 'rate-limited', serverSays: expect.stringContaining('slow down') })
     expect(r.probes.map((p) => p.diagnosis?.code)).toEqual(['rate-limited', 'rate-limited'])

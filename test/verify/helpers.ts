@@ -13,7 +13,15 @@ export const PASSWORD = 'Corr3ct-H0rse-Battery'
 export const USER = 'alice@fake.test'
 
 /** Deadlines for fakes: long enough for loopback, short enough that silence ends quickly. */
-export const FAST: Partial<Timing> = { dnsMs: 2000, tcpMs: 2000, tlsMs: 2000, greetingMs: 1500, commandMs: 1500, authMs: 4000, graceMs: 400 }
+export const FAST: Partial<Timing> = {
+  dnsMs: 2000,
+  tcpMs: 2000,
+  tlsMs: 2000,
+  greetingMs: 1500,
+  commandMs: 1500,
+  authMs: 4000,
+  graceMs: 400
+}
 
 /** The test world (test/world/compose.ts) with what verification needs: the app's resolver on the
  * world's DNS and a context per call. */
@@ -28,7 +36,15 @@ function forVerify(base: BaseWorld): World {
     appDns,
     ctx(extra?: Partial<VerifyContext>) {
       const probes: Probe[] = []
-      return { dns: appDns, ca: base.trust, signal: new AbortController().signal, onProbe: (p: Probe) => probes.push(p), timing: FAST, probes, ...extra }
+      return {
+        dns: appDns,
+        ca: base.trust,
+        signal: new AbortController().signal,
+        onProbe: (p: Probe) => probes.push(p),
+        timing: FAST,
+        probes,
+        ...extra
+      }
     }
   })
 }
@@ -37,13 +53,24 @@ export async function world(): Promise<World> {
   return forVerify(await startWorld(inject('bench')))
 }
 
-export function settings(protocol: ServerSettings['protocol'], host: string, port: number, security: ServerSettings['security'], username = USER): ServerSettings {
+export function settings(
+  protocol: ServerSettings['protocol'],
+  host: string,
+  port: number,
+  security: ServerSettings['security'],
+  username = USER
+): ServerSettings {
   return { protocol, host, port, security, username, auth: ['password-cleartext'] }
 }
 
 /** A settings maker for entries that guessing or SRV found: the address as user name, nobody named it. */
 export function guessedFor(address: string) {
-  return (protocol: ServerSettings['protocol'], host: string, port: number, security: ServerSettings['security']): ServerSettings => ({
+  return (
+    protocol: ServerSettings['protocol'],
+    host: string,
+    port: number,
+    security: ServerSettings['security']
+  ): ServerSettings => ({
     protocol,
     host,
     port,

@@ -31,7 +31,11 @@ function guessed(address: string): { incoming: ServerSettings[]; outgoing: Serve
       s('pop3', `pop.${d}`, 995, 'tls'),
       s('pop3', `mail.${d}`, 110, 'starttls')
     ],
-    outgoing: [s('smtp', `smtp.${d}`, 465, 'tls'), s('smtp', `smtp.${d}`, 587, 'starttls'), s('smtp', `mail.${d}`, 587, 'starttls')]
+    outgoing: [
+      s('smtp', `smtp.${d}`, 465, 'tls'),
+      s('smtp', `smtp.${d}`, 587, 'starttls'),
+      s('smtp', `mail.${d}`, 587, 'starttls')
+    ]
   }
 }
 
@@ -62,10 +66,13 @@ async function settledFailures(log: string, who: string): Promise<Record<string,
 }
 
 describe('lockout safety against Dovecot', () => {
-  it('a wrong password costs at most two failed sign-ins per protocol, counted in Dovecot\'s log', async () => {
+  it("a wrong password costs at most two failed sign-ins per protocol, counted in Dovecot's log", async () => {
     const local = `nobody-${randomBytes(4).toString('hex')}`
     const address = `${local}@${bench.domain}`
-    const r = await verify({ address, ...guessed(address), secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] }, ctx())
+    const r = await verify(
+      { address, ...guessed(address), secret: { kind: 'password', password: 'wrong-password' }, exceptions: [] },
+      ctx()
+    )
     expect(r.diagnosis?.code).toBe('auth-failed')
     // Both forms were tried: the address and then the local part.
     expect(r.diagnosis?.params?.usernames).toBe(`${address}, ${local}`)
@@ -75,7 +82,10 @@ describe('lockout safety against Dovecot', () => {
 
   it('the right password signs in with the address at once: no failed sign-in at all', async () => {
     const { address, password } = bench.users.alice
-    const r = await verify({ address, ...guessed(address), secret: { kind: 'password', password }, exceptions: [] }, ctx())
+    const r = await verify(
+      { address, ...guessed(address), secret: { kind: 'password', password }, exceptions: [] },
+      ctx()
+    )
     expect(r.diagnosis).toBeUndefined()
     expect(r.incoming?.usernameForm).toBe('address')
     expect(r.incoming?.settings.username).toBe(address)
@@ -86,8 +96,18 @@ describe('lockout safety against Dovecot', () => {
   it('a user name the user typed is the only one tried', async () => {
     const { address } = bench.users.alice
     const local = `typed-${randomBytes(4).toString('hex')}`
-    const typed: ServerSettings = { protocol: 'imap', host: bench.mailHost, port: 993, security: 'tls', username: `${local}@${bench.domain}`, auth: ['password-cleartext'] }
-    const r = await verify({ address, incoming: [typed], outgoing: [], secret: { kind: 'password', password: 'wrong' }, exceptions: [] }, ctx())
+    const typed: ServerSettings = {
+      protocol: 'imap',
+      host: bench.mailHost,
+      port: 993,
+      security: 'tls',
+      username: `${local}@${bench.domain}`,
+      auth: ['password-cleartext']
+    }
+    const r = await verify(
+      { address, incoming: [typed], outgoing: [], secret: { kind: 'password', password: 'wrong' }, exceptions: [] },
+      ctx()
+    )
     expect(r.diagnosis?.code).toBe('auth-failed')
     expect(await settledFailures(bench.dovecot.log, local)).toEqual({ imap: 1 })
   })

@@ -20,12 +20,24 @@ const bench = inject('bench')
 const alice = bench.users.alice
 const dns = createDns({ dnsServers: [bench.dns.server] })
 const ca = [...rootCertificates, bench.ca.certPem]
-const config = loadConfig({}, { dnsServers: [bench.dns.server], resourcesDir: join(resolve(import.meta.dirname, '..', '..'), 'resources') })
+const config = loadConfig(
+  {},
+  { dnsServers: [bench.dns.server], resourcesDir: join(resolve(import.meta.dirname, '..', '..'), 'resources') }
+)
 const TRUSTED: Trust = { level: 'trusted', reason: 'ispdb' }
 
-const s = (protocol: ServerSettings['protocol'], port: number, security: ServerSettings['security'], host = bench.mailHost): ServerSettings =>
-  settings(protocol, host, port, security, alice.address)
-const draft = (source: Draft['source'], trust: Trust, incoming: ServerSettings[], outgoing: ServerSettings[]): Draft => ({ source, trust, incoming, outgoing })
+const s = (
+  protocol: ServerSettings['protocol'],
+  port: number,
+  security: ServerSettings['security'],
+  host = bench.mailHost
+): ServerSettings => settings(protocol, host, port, security, alice.address)
+const draft = (
+  source: Draft['source'],
+  trust: Trust,
+  incoming: ServerSettings[],
+  outgoing: ServerSettings[]
+): Draft => ({ source, trust, incoming, outgoing })
 
 /** A source that answers when `when` resolves (or never, until the run stops it). */
 function source(id: Source['id'], when: Promise<unknown>, drafts: Draft[]): Source {
@@ -41,7 +53,10 @@ function source(id: Source['id'], when: Promise<unknown>, drafts: Draft[]): Sour
   }
 }
 
-type Event = { kind: 'report'; report: SourceReport } | { kind: 'candidate'; source: string } | { kind: 'probe'; id: string; state: string }
+type Event =
+  | { kind: 'report'; report: SourceReport }
+  | { kind: 'candidate'; source: string }
+  | { kind: 'probe'; id: string; state: string }
 
 function run(sources: Source[], input: Partial<PipelineInput> = {}) {
   const events: Event[] = []
@@ -76,7 +91,10 @@ function run(sources: Source[], input: Partial<PipelineInput> = {}) {
 
 const firstProbe = (events: Event[]): number => events.findIndex((e) => e.kind === 'probe')
 const reportAt = (events: Event[], id: string, state?: string): number =>
-  events.findIndex((e) => e.kind === 'report' && e.report.source === id && (state ? e.report.state === state : e.report.state !== 'started'))
+  events.findIndex(
+    (e) =>
+      e.kind === 'report' && e.report.source === id && (state ? e.report.state === state : e.report.state !== 'started')
+  )
 
 describe('discoverAndVerify', () => {
   it('probes the first trusted candidate at once; a better one found later joins and wins; the search then stops', async () => {
@@ -85,9 +103,18 @@ describe('discoverAndVerify', () => {
     const never = new Promise<void>(() => undefined)
     const sources = [
       // The shipped ISPDB answers at once: STARTTLS ports.
-      source('ispdb', Promise.resolve(), [draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])]),
+      source('ispdb', Promise.resolve(), [
+        draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])
+      ]),
       // The domain's own HTTPS autoconfig (ranked above) answers only once probing has begun.
-      source('autoconfig-https', probed, [draft('autoconfig-https', { level: 'trusted', reason: 'https-in-domain' }, [s('imap', 993, 'tls')], [s('smtp', 465, 'tls')])]),
+      source('autoconfig-https', probed, [
+        draft(
+          'autoconfig-https',
+          { level: 'trusted', reason: 'https-in-domain' },
+          [s('imap', 993, 'tls')],
+          [s('smtp', 465, 'tls')]
+        )
+      ]),
       // A lower-ranked source that never answers: nobody waits for it.
       source('guess', never, [])
     ]
@@ -103,7 +130,10 @@ describe('discoverAndVerify', () => {
     expect(result.candidate?.source).toBe('autoconfig-https')
     expect(result.verify?.diagnosis).toBeUndefined()
     // The source still searching was stopped once the check was done, and says why.
-    expect(result.discovery.sources.find((x) => x.source === 'guess')).toMatchObject({ state: 'skipped', reason: 'not-needed' })
+    expect(result.discovery.sources.find((x) => x.source === 'guess')).toMatchObject({
+      state: 'skipped',
+      reason: 'not-needed'
+    })
     expect(JSON.stringify(result)).not.toContain(alice.password)
   })
 
@@ -111,15 +141,22 @@ describe('discoverAndVerify', () => {
     let answer!: () => void
     const later = new Promise<void>((r) => (answer = r))
     const sources = [
-      source('ispdb', Promise.resolve(), [draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])]),
+      source('ispdb', Promise.resolve(), [
+        draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])
+      ]),
       // Answers "nothing" only after the lower-ranked candidate has verified on both sides.
       source('autoconfig-https', later, [])
     ]
     const r = run(sources)
     const done = r.events
-    const watch = setInterval(() => done.filter((e) => e.kind === 'probe' && e.state === 'ok').length >= 2 && answer(), 1)
+    const watch = setInterval(
+      () => done.filter((e) => e.kind === 'probe' && e.state === 'ok').length >= 2 && answer(),
+      1
+    )
     const result = await r.promise.finally(() => clearInterval(watch))
-    expect(reportAt(r.events, 'autoconfig-https')).toBeGreaterThan(r.events.findIndex((e) => e.kind === 'probe' && e.state === 'ok'))
+    expect(reportAt(r.events, 'autoconfig-https')).toBeGreaterThan(
+      r.events.findIndex((e) => e.kind === 'probe' && e.state === 'ok')
+    )
     expect(result.verify?.incoming?.settings).toMatchObject({ port: 143 })
     expect(result.candidate?.source).toBe('ispdb')
   })
@@ -128,7 +165,9 @@ describe('discoverAndVerify', () => {
     const imap = await startFake({ port: 993, handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
     try {
       const guessed: Trust = { level: 'confirm', reason: 'guess' }
-      const sources = [source('guess', Promise.resolve(), [draft('guess', guessed, [s('imap', 993, 'tls', imap.host)], [])])]
+      const sources = [
+        source('guess', Promise.resolve(), [draft('guess', guessed, [s('imap', 993, 'tls', imap.host)], [])])
+      ]
       const refused = await run(sources).promise
       expect(refused.verify).toBeUndefined()
       expect(refused.candidate).toBeUndefined()

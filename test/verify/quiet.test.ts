@@ -12,14 +12,22 @@ import { USER, settings, fakeWorld } from './helpers'
 const fw = fakeWorld()
 const fake = fw.fake
 
-
 type Snapshot = { state: Probe['state']; steps: Array<Pick<Probe['steps'][number], 'name' | 'state' | 'info'>> }
 
 /** Probes one incoming server with the app's default timing, keeping every event as it was sent. */
-async function probe(s: ReturnType<typeof settings>): Promise<{ events: Snapshot[]; result: Awaited<ReturnType<typeof verify>> }> {
+async function probe(
+  s: ReturnType<typeof settings>
+): Promise<{ events: Snapshot[]; result: Awaited<ReturnType<typeof verify>> }> {
   const events: Snapshot[] = []
-  const ctx = fw.w.ctx({ timing: DEFAULT_TIMING, onProbe: (p) => events.push({ state: p.state, steps: p.steps.map((x) => ({ name: x.name, state: x.state, info: x.info })) }) })
-  const result = await verify({ address: USER, incoming: [s], outgoing: [], secret: { kind: 'none' }, exceptions: [] }, ctx)
+  const ctx = fw.w.ctx({
+    timing: DEFAULT_TIMING,
+    onProbe: (p) =>
+      events.push({ state: p.state, steps: p.steps.map((x) => ({ name: x.name, state: x.state, info: x.info })) })
+  })
+  const result = await verify(
+    { address: USER, incoming: [s], outgoing: [], secret: { kind: 'none' }, exceptions: [] },
+    ctx
+  )
   return { events, result }
 }
 
@@ -56,7 +64,14 @@ describe('a server that greets slowly, within the usual range', () => {
     const delay = DEFAULT_TIMING.quietMs + 1000
     expect(delay).toBeLessThan(DEFAULT_TIMING.greetingMs)
     const script = imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
-    await fake(host, { port: 993, tls: await fw.w.cert([host]), handler: async (c) => { await new Promise((r) => setTimeout(r, delay)); await script(c) } })
+    await fake(host, {
+      port: 993,
+      tls: await fw.w.cert([host]),
+      handler: async (c) => {
+        await new Promise((r) => setTimeout(r, delay))
+        await script(c)
+      }
+    })
     const { events, result } = await probe(settings('imap', host, 993, 'tls'))
     const quiet = quietAt(events, 'greeting')
     expect(quiet).toBeGreaterThan(0)

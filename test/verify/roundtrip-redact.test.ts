@@ -33,16 +33,22 @@ async function fake(name: string, opts: Parameters<typeof startFake>[0]): Promis
 }
 
 describe('round trip through the API', () => {
-  it("a refusal quoting the password reaches the caller as auth-failed, without the password", async () => {
+  it('a refusal quoting the password reaches the caller as auth-failed, without the password', async () => {
     const imap = 'imap.echo.fake.test'
     const smtp = 'smtp.echo.fake.test'
     await fake(imap, { port: 993, tls: await w.cert([imap]), handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
     const out = await fake(smtp, {
       port: 465,
       tls: await w.cert([smtp]),
-      handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], auth: (_u, pass) => `535 5.7.8 password ${pass} is not accepted` })
+      handler: smtpScript({
+        ehlo: ['AUTH PLAIN LOGIN'],
+        auth: (_u, pass) => `535 5.7.8 password ${pass} is not accepted`
+      })
     })
-    const config = loadConfig({ MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' }, { dnsServers: [w.dns.server], extraCaPem: [w.trust.at(-1)!] })
+    const config = loadConfig(
+      { MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_OFFLINE: '1' },
+      { dnsServers: [w.dns.server], extraCaPem: [w.trust.at(-1)!] }
+    )
     const handlers = createHandlers(createServices(config), { door: 'browser', version: 'test', emit: () => undefined })
     const r = (await dispatch(handlers, 'roundTrip', {
       runId: 'rt-echo',

@@ -43,16 +43,32 @@ function scramSmtp(opts: { iterations: number; final: () => string; said: string
 
 async function probe(name: string, handler: ReturnType<typeof scramSmtp>) {
   await fake(name, { port: 465, tls: await fw.w.cert([name]), handler })
-  const s: ServerSettings = { protocol: 'smtp', host: name, port: 465, security: 'tls', username: USER, auth: ['scram-sha-256'] }
-  return verify({ address: USER, incoming: [], outgoing: [s], secret: { kind: 'password', password: PASSWORD }, exceptions: [] }, fw.w.ctx())
+  const s: ServerSettings = {
+    protocol: 'smtp',
+    host: name,
+    port: 465,
+    security: 'tls',
+    username: USER,
+    auth: ['scram-sha-256']
+  }
+  return verify(
+    { address: USER, incoming: [], outgoing: [s], secret: { kind: 'password', password: PASSWORD }, exceptions: [] },
+    fw.w.ctx()
+  )
 }
 
 describe('SCRAM-SHA-256 with a server that does not play by the rules', () => {
   it('refuses success from a server whose signature is wrong (it does not know the password)', async () => {
     const said: string[] = []
-    const r = await probe('impostor.fake.test', scramSmtp({ iterations: 4096, final: () => `v=${randomBytes(32).toString('base64')}`, said }))
+    const r = await probe(
+      'impostor.fake.test',
+      scramSmtp({ iterations: 4096, final: () => `v=${randomBytes(32).toString('base64')}`, said })
+    )
     expect(r.outgoing?.state ?? r.probes[0]?.state).toBe('failed')
-    expect(r.probes[0]?.diagnosis).toMatchObject({ code: 'protocol-error', detail: expect.stringContaining('signature is wrong') })
+    expect(r.probes[0]?.diagnosis).toMatchObject({
+      code: 'protocol-error',
+      detail: expect.stringContaining('signature is wrong')
+    })
     // The client stopped the exchange instead of accepting the 235.
     expect(said).toContain('*')
     expect(said.join('\n')).not.toContain(PASSWORD)
@@ -61,7 +77,10 @@ describe('SCRAM-SHA-256 with a server that does not play by the rules', () => {
   it('stops before answering a challenge with too few iterations', async () => {
     const said: string[] = []
     const r = await probe('weak.fake.test', scramSmtp({ iterations: 1, final: () => 'v=x', said }))
-    expect(r.probes[0]?.diagnosis).toMatchObject({ code: 'protocol-error', detail: expect.stringContaining('iteration count') })
+    expect(r.probes[0]?.diagnosis).toMatchObject({
+      code: 'protocol-error',
+      detail: expect.stringContaining('iteration count')
+    })
     expect(said.filter((l) => l.startsWith('Yz1iaXdz'))).toEqual([]) // no client-final ("c=biws…") was sent
     expect(said).toContain('*')
   })

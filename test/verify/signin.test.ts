@@ -64,7 +64,11 @@ interface ImapSeen {
 }
 
 /** An IMAP server that reads LOGIN with quoted strings or literals, and AUTHENTICATE PLAIN. */
-function imapServer(caps: string, seen: ImapSeen, after: (tag: string, cmd: string) => string = (t, c) => `${t} OK ${c} done`) {
+function imapServer(
+  caps: string,
+  seen: ImapSeen,
+  after: (tag: string, cmd: string) => string = (t, c) => `${t} OK ${c} done`
+) {
   return async (c: FakeConn): Promise<void> => {
     c.send(`* OK [CAPABILITY ${caps}] ready\r\n`)
     for (;;) {
@@ -127,8 +131,15 @@ function imapServer(caps: string, seen: ImapSeen, after: (tag: string, cmd: stri
 
 const password = { kind: 'password' as const, password: PASSWORD }
 
-async function imapProbe(host: string, user = USER, secret: Parameters<typeof verify>[0]['secret'] = password): Promise<VerifyResult> {
-  return verify({ address: USER, incoming: [settings('imap', host, 993, 'tls', user)], outgoing: [], secret, exceptions: [] }, w.ctx())
+async function imapProbe(
+  host: string,
+  user = USER,
+  secret: Parameters<typeof verify>[0]['secret'] = password
+): Promise<VerifyResult> {
+  return verify(
+    { address: USER, incoming: [settings('imap', host, 993, 'tls', user)], outgoing: [], secret, exceptions: [] },
+    w.ctx()
+  )
 }
 
 describe('IMAP sign-in on the verified connection', () => {
@@ -182,7 +193,13 @@ describe('IMAP sign-in on the verified connection', () => {
   it('Exchange: password accepted, next command "authenticated but not connected" → protocol-disabled', async () => {
     const seen: ImapSeen = { lines: [] }
     const said = 'BAD User is authenticated but not connected.'
-    await fake('exchange.fake.test', 993, imapServer('IMAP4 IMAP4rev1 AUTH=PLAIN SASL-IR NAMESPACE LITERAL+', seen, (t, c) => (c === 'NAMESPACE' ? `${t} ${said}` : `${t} OK done`)))
+    await fake(
+      'exchange.fake.test',
+      993,
+      imapServer('IMAP4 IMAP4rev1 AUTH=PLAIN SASL-IR NAMESPACE LITERAL+', seen, (t, c) =>
+        c === 'NAMESPACE' ? `${t} ${said}` : `${t} OK done`
+      )
+    )
     const r = await imapProbe('exchange.fake.test')
     expect(r.diagnosis).toMatchObject({ code: 'protocol-disabled', protocol: 'imap' })
     expect(r.diagnosis?.serverSays).toContain('authenticated but not connected')
@@ -197,7 +214,10 @@ describe('IMAP sign-in on the verified connection', () => {
       c.close()
     })
     const r = await imapProbe('bye.fake.test')
-    expect(r.diagnosis).toMatchObject({ code: 'rate-limited', serverSays: '* BYE Too many login failures, try again later' })
+    expect(r.diagnosis).toMatchObject({
+      code: 'rate-limited',
+      serverSays: '* BYE Too many login failures, try again later'
+    })
   })
 
   it('XOAUTH2 without SASL-IR waits for the go-ahead; a refused token ends in oauth-token-refused', async () => {
@@ -233,7 +253,8 @@ describe('SMTP sign-in on the verified connection', () => {
       for (;;) {
         const l = await c.line()
         if (l === undefined) return
-        if (/^EHLO /i.test(l)) c.send(['fake', ...ehlo].map((k, i, a) => `250${i === a.length - 1 ? ' ' : '-'}${k}\r\n`).join(''))
+        if (/^EHLO /i.test(l))
+          c.send(['fake', ...ehlo].map((k, i, a) => `250${i === a.length - 1 ? ' ' : '-'}${k}\r\n`).join(''))
         else if (/^AUTH /i.test(l)) c.send(`${await onAuth(c, l)}\r\n`)
         else if (/^QUIT/i.test(l)) {
           c.send('221 bye\r\n')
@@ -246,15 +267,28 @@ describe('SMTP sign-in on the verified connection', () => {
 
   it('AUTH LOGIN where PLAIN is not offered, on the one connection', async () => {
     const got: string[] = []
-    const f = await fake('smtp-login.fake.test', 465, smtpServer(['AUTH LOGIN'], async (c, l) => {
-      expect(l).toBe('AUTH LOGIN')
-      c.send('334 VXNlcm5hbWU6\r\n')
-      got.push(unb64((await c.line()) ?? ''))
-      c.send('334 UGFzc3dvcmQ6\r\n')
-      got.push(unb64((await c.line()) ?? ''))
-      return '235 2.7.0 ok'
-    }))
-    const r = await verify({ address: USER, incoming: [], outgoing: [settings('smtp', 'smtp-login.fake.test', 465, 'tls')], secret: password, exceptions: [] }, w.ctx())
+    const f = await fake(
+      'smtp-login.fake.test',
+      465,
+      smtpServer(['AUTH LOGIN'], async (c, l) => {
+        expect(l).toBe('AUTH LOGIN')
+        c.send('334 VXNlcm5hbWU6\r\n')
+        got.push(unb64((await c.line()) ?? ''))
+        c.send('334 UGFzc3dvcmQ6\r\n')
+        got.push(unb64((await c.line()) ?? ''))
+        return '235 2.7.0 ok'
+      })
+    )
+    const r = await verify(
+      {
+        address: USER,
+        incoming: [],
+        outgoing: [settings('smtp', 'smtp-login.fake.test', 465, 'tls')],
+        secret: password,
+        exceptions: []
+      },
+      w.ctx()
+    )
     expect(r.outgoing?.state).toBe('ok')
     expect(got).toEqual([USER, PASSWORD])
     expect(f.connections).toBe(1)
@@ -264,15 +298,25 @@ describe('SMTP sign-in on the verified connection', () => {
 
   it('XOAUTH2 refused with a 334 error challenge ends in oauth-token-refused after an empty answer', async () => {
     const lines: string[] = []
-    await fake('smtp-xoauth.fake.test', 465, smtpServer(['AUTH PLAIN LOGIN XOAUTH2'], async (c, l) => {
-      lines.push(l)
-      c.send(`334 ${b64('{"status":"400","schemes":"Bearer"}')}\r\n`)
-      lines.push((await c.line()) ?? '(none)')
-      return '535 5.7.8 Username and Password not accepted'
-    }))
+    await fake(
+      'smtp-xoauth.fake.test',
+      465,
+      smtpServer(['AUTH PLAIN LOGIN XOAUTH2'], async (c, l) => {
+        lines.push(l)
+        c.send(`334 ${b64('{"status":"400","schemes":"Bearer"}')}\r\n`)
+        lines.push((await c.line()) ?? '(none)')
+        return '535 5.7.8 Username and Password not accepted'
+      })
+    )
     const token = 'ya29.smtp-token-456'
     const r = await verify(
-      { address: USER, incoming: [], outgoing: [settings('smtp', 'smtp-xoauth.fake.test', 465, 'tls')], secret: { kind: 'oauth2', accessToken: async () => token }, exceptions: [] },
+      {
+        address: USER,
+        incoming: [],
+        outgoing: [settings('smtp', 'smtp-xoauth.fake.test', 465, 'tls')],
+        secret: { kind: 'oauth2', accessToken: async () => token },
+        exceptions: []
+      },
       w.ctx()
     )
     expect(r.diagnosis?.code).toBe('oauth-token-refused')
@@ -283,8 +327,7 @@ describe('SMTP sign-in on the verified connection', () => {
 })
 
 describe('grace period', () => {
-  const probe = (tcpMs: number): Probe =>
-    ({ steps: [{ name: 'tcp', state: 'ok', ms: tcpMs }] }) as unknown as Probe
+  const probe = (tcpMs: number): Probe => ({ steps: [{ name: 'tcp', state: 'ok', ms: tcpMs }] }) as unknown as Probe
 
   it('is the configured grace on a fast link and four round trips on a slow one', () => {
     expect(graceFor(probe(2), 200)).toBe(200)

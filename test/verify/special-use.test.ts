@@ -15,7 +15,13 @@ describe('special-use folders', () => {
         '* LIST (\\Archive) "." "Archive"',
         '* LIST (\\Sent) "." "Second Sent"'
       ])
-    ).toEqual({ sent: 'Sent Messages', drafts: '[Gmail]/Drafts', trash: '[Gmail]/Bin', junk: 'Spam', archive: 'Archive' })
+    ).toEqual({
+      sent: 'Sent Messages',
+      drafts: '[Gmail]/Drafts',
+      trash: '[Gmail]/Bin',
+      junk: 'Spam',
+      archive: 'Archive'
+    })
   })
 
   it('decodes modified UTF-7 names and quoted escapes once', () => {
@@ -23,7 +29,10 @@ describe('special-use folders', () => {
     expect(decodeMailboxName('&ZeVnLIqe-')).toBe('日本語')
     expect(decodeMailboxName('A&-B')).toBe('A&B')
     expect(decodeMailboxName('bad&AB')).toBeUndefined()
-    expect(parseListLine('* LIST (\\Sent) "/" "say \\"hi\\" \\\\ there"')).toEqual({ attributes: ['\\Sent'], name: 'say "hi" \\ there' })
+    expect(parseListLine('* LIST (\\Sent) "/" "say \\"hi\\" \\\\ there"')).toEqual({
+      attributes: ['\\Sent'],
+      name: 'say "hi" \\ there'
+    })
   })
 
   it('leaves out names it cannot carry: literals, control characters, garbage', () => {

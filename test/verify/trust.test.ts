@@ -37,11 +37,24 @@ function env(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 async function check(extra: NodeJS.ProcessEnv): Promise<VerifyResult> {
-  const handlers = createHandlers(createServices(loadConfig(env(extra))), { door: 'browser', version: 'test', emit: () => undefined })
+  const handlers = createHandlers(createServices(loadConfig(env(extra))), {
+    door: 'browser',
+    version: 'test',
+    emit: () => undefined
+  })
   const r = await dispatch(handlers, 'verify', {
     runId: 'trust',
     address: bench.users.alice.address,
-    incoming: [{ protocol: 'imap', host, port: 993, security: 'tls', username: bench.users.alice.address, auth: ['password-cleartext'] }],
+    incoming: [
+      {
+        protocol: 'imap',
+        host,
+        port: 993,
+        security: 'tls',
+        username: bench.users.alice.address,
+        auth: ['password-cleartext']
+      }
+    ],
     outgoing: [],
     credentials: { kind: 'none' }
   })
@@ -86,9 +99,21 @@ describe('trust store', () => {
     ['the OS bundle', 'system', () => ({ MAIL_SETUP_SYSTEM_CA: osBundle })],
     ['NODE_EXTRA_CA_CERTS', 'node-extra', () => ({ NODE_EXTRA_CA_CERTS: bench.ca.file })]
   ] as const)('the CLI trusts a CA only in %s too, and says so', async (_what, store, extra) => {
-    const res = await cliProcess(['verify', bench.users.alice.address, '--incoming', `imaps://${host}:993`, '--outgoing', `submissions://${host}:465`, '--no-save', '--json'], {
-      env: { ...env(extra()), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }
-    })
+    const res = await cliProcess(
+      [
+        'verify',
+        bench.users.alice.address,
+        '--incoming',
+        `imaps://${host}:993`,
+        '--outgoing',
+        `submissions://${host}:465`,
+        '--no-save',
+        '--json'
+      ],
+      {
+        env: { ...env(extra()), MAIL_SETUP_USER_DATA: dir, MAIL_SETUP_PASSWORD: bench.users.alice.password }
+      }
+    )
     const doc = JSON.parse(res.stdout)
     expect(doc.result.verify.incoming.certificate.trustStore).toBe(store)
     expect(doc.result.verify.outgoing.certificate.trustStore).toBe(store)

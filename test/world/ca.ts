@@ -89,8 +89,22 @@ async function makeAuthority(dir: string, commonName: string): Promise<Authority
   const cert = join(dir, 'ca.pem')
   const key = join(dir, 'ca.key')
   await run('openssl', [
-    'req', '-x509', '-new', ...KEY_ARGS, '-config', conf, '-extensions', 'ca_ext',
-    '-keyout', key, '-out', cert, '-days', '60', '-subj', `/CN=${commonName}`
+    'req',
+    '-x509',
+    '-new',
+    ...KEY_ARGS,
+    '-config',
+    conf,
+    '-extensions',
+    'ca_ext',
+    '-keyout',
+    key,
+    '-out',
+    cert,
+    '-days',
+    '60',
+    '-subj',
+    `/CN=${commonName}`
   ])
   return { dir, cert, key, conf }
 }
@@ -102,7 +116,12 @@ export function createCa(dir: string): Promise<TestCa> {
 /** The CA a createCa(dir) made, from another process (e.g. a test worker). */
 export function openCa(dir: string): Promise<TestCa> {
   const ca = join(dir, 'ca')
-  return withAuthority(dir, { dir: ca, cert: join(ca, 'ca.pem'), key: join(ca, 'ca.key'), conf: join(ca, 'openssl.cnf') })
+  return withAuthority(dir, {
+    dir: ca,
+    cert: join(ca, 'ca.pem'),
+    key: join(ca, 'ca.key'),
+    conf: join(ca, 'openssl.cnf')
+  })
 }
 
 async function withAuthority(dir: string, trusted: Authority): Promise<TestCa> {
@@ -135,7 +154,19 @@ async function withAuthority(dir: string, trusted: Authority): Promise<TestCa> {
         ''
       ].join('\n')
     )
-    await run('openssl', ['req', '-new', ...KEY_ARGS, '-config', auth.conf, '-keyout', keyFile, '-out', csr, '-subj', `/CN=${names[0]}`])
+    await run('openssl', [
+      'req',
+      '-new',
+      ...KEY_ARGS,
+      '-config',
+      auth.conf,
+      '-keyout',
+      keyFile,
+      '-out',
+      csr,
+      '-subj',
+      `/CN=${names[0]}`
+    ])
     const [start, end] = opts.expired
       ? [utc(-30 * DAY), utc(-DAY)]
       : opts.notYetValid
@@ -143,8 +174,22 @@ async function withAuthority(dir: string, trusted: Authority): Promise<TestCa> {
         : [utc(-HOUR), utc(30 * DAY)]
     const signer = opts.selfSigned ? ['-selfsign', '-keyfile', keyFile] : ['-cert', auth.cert, '-keyfile', auth.key]
     await run('openssl', [
-      'ca', '-batch', '-notext', '-config', auth.conf, ...signer,
-      '-in', csr, '-out', certFile, '-startdate', start, '-enddate', end, '-extfile', ext
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      auth.conf,
+      ...signer,
+      '-in',
+      csr,
+      '-out',
+      certFile,
+      '-startdate',
+      start,
+      '-enddate',
+      end,
+      '-extfile',
+      ext
     ])
     return { certPem: await readFile(certFile, 'utf8'), keyPem: await readFile(keyFile, 'utf8'), certFile, keyFile }
   }

@@ -51,7 +51,11 @@ describe('a composed world', () => {
     const bench = inject('bench')
     const w = await startWorld(bench)
     const name = 'imap.compose.test'
-    const fake = await w.fake(name, { port: 993, tls: await w.cert([name]), handler: imapScript({ greeting: '* OK composed', caps: 'IMAP4rev1' }) })
+    const fake = await w.fake(name, {
+      port: 993,
+      tls: await w.cert([name]),
+      handler: imapScript({ greeting: '* OK composed', caps: 'IMAP4rev1' })
+    })
     const dns = resolverOf(w.dns.server)
     expect(await dns.resolve4(name)).toEqual([fake.host])
     // Trusted through the bench's CA, the one CA of the run; a certificate for another name is not.
@@ -78,7 +82,10 @@ describe('a composed world', () => {
       web.serve('https', host, '/mail/config-v1.1.xml', { status: 200, type: 'text/xml', body: '<clientConfig/>' })
       const dns = resolverOf(w.dns.server)
       expect(await dns.resolve4(host)).toEqual([web.ip])
-      expect(await get(web.ip, host, '/mail/config-v1.1.xml?emailaddress=a%40web.compose.test', w.ca.certPem)).toEqual({ status: 200, body: '<clientConfig/>' })
+      expect(await get(web.ip, host, '/mail/config-v1.1.xml?emailaddress=a%40web.compose.test', w.ca.certPem)).toEqual({
+        status: 200,
+        body: '<clientConfig/>'
+      })
       expect((await get(web.ip, host, '/elsewhere', w.ca.certPem)).status).toBe(404)
       expect(web.log.map((l) => `${l.scheme} ${l.method} ${l.host}${l.url}`)).toEqual([
         `https GET ${host}/mail/config-v1.1.xml?emailaddress=a%40web.compose.test`,

@@ -52,7 +52,12 @@ export async function startWorld(bench: Bench | BenchInfo): Promise<World> {
   const ca = isLive(bench) ? bench.ca : await openCa(info.ca.dir)
   const dir = mkdtempSync(join(tmpdir(), 'world-'))
   stops.push(async () => rmSync(dir, { recursive: true, force: true }))
-  const env: NodeJS.ProcessEnv = { ...process.env, ...info.env, MAIL_SETUP_DNS: dns.server, MAIL_SETUP_USER_DATA: join(dir, 'user-data') }
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...info.env,
+    MAIL_SETUP_DNS: dns.server,
+    MAIL_SETUP_USER_DATA: join(dir, 'user-data')
+  }
   delete env.MAIL_SETUP_PASSWORD
   const world: World = {
     dns,

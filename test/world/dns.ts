@@ -6,8 +6,16 @@ import { allocLoopback } from './addresses'
 
 export type RecordType = 'A' | 'AAAA' | 'MX' | 'SRV' | 'TXT' | 'CNAME'
 
-export interface MxData { exchange: string; priority: number }
-export interface SrvData { target: string; port: number; priority?: number; weight?: number }
+export interface MxData {
+  exchange: string
+  priority: number
+}
+export interface SrvData {
+  target: string
+  port: number
+  priority?: number
+  weight?: number
+}
 
 export interface RecordData {
   A: string
@@ -109,19 +117,34 @@ export async function startDnsServer(zone: Zone = {}, opts: StartDnsOptions = {}
       const wanted = entry[typeName as RecordType]
       if (wanted?.length) {
         for (const value of wanted) {
-          response.answers.push({ name, type: q.type, class: Packet.CLASS.IN, ttl: opts.ttl ?? 0, ...rdata(typeName as RecordType, value) } as never)
+          response.answers.push({
+            name,
+            type: q.type,
+            class: Packet.CLASS.IN,
+            ttl: opts.ttl ?? 0,
+            ...rdata(typeName as RecordType, value)
+          } as never)
         }
         return response
       }
       const cname = entry.CNAME?.[0]
       if (!cname || typeName === 'CNAME') return response
-      response.answers.push({ name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: opts.ttl ?? 0, domain: cname } as never)
+      response.answers.push({
+        name,
+        type: Packet.TYPE.CNAME,
+        class: Packet.CLASS.IN,
+        ttl: opts.ttl ?? 0,
+        domain: cname
+      } as never)
       name = norm(cname)
     }
     return response
   }
 
-  const handle = (request: InstanceType<typeof Packet>, send: (r: InstanceType<typeof Packet>) => Promise<Buffer>): void => {
+  const handle = (
+    request: InstanceType<typeof Packet>,
+    send: (r: InstanceType<typeof Packet>) => Promise<Buffer>
+  ): void => {
     const response = answer(request)
     if (response) send(response).catch(() => undefined)
   }

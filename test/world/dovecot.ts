@@ -51,7 +51,10 @@ export interface Dovecot {
 // Debian installs it outside PATH.
 const LDA = '/usr/lib/dovecot/dovecot-lda'
 
-function config(o: DovecotOptions, paths: { base: string; state: string; mail: string; users: string; log: string; oauth2: string }): string {
+function config(
+  o: DovecotOptions,
+  paths: { base: string; state: string; mail: string; users: string; log: string; oauth2: string }
+): string {
   const port = (p: number): number => (o.implicitTlsOnly ? 0 : p)
   const auth = o.oauth2Introspection
     ? `passdb {
@@ -112,7 +115,12 @@ first_valid_gid = ${MAIL_GID}
 ${relay}# RFC 6154 special-use folders (SPECIAL_USE).
 namespace inbox {
   inbox = yes
-${Object.entries(SPECIAL_USE).map(([role, name]) => `  mailbox "${name}" {\n    special_use = \\${role[0]!.toUpperCase()}${role.slice(1)}\n    auto = subscribe\n  }\n`).join('')}}
+${Object.entries(SPECIAL_USE)
+  .map(
+    ([role, name]) =>
+      `  mailbox "${name}" {\n    special_use = \\${role[0]!.toUpperCase()}${role.slice(1)}\n    auto = subscribe\n  }\n`
+  )
+  .join('')}}
 ${auth}
 service anvil {
   unix_listener anvil-auth-penalty {
@@ -149,7 +157,12 @@ async function systemUid(name: string): Promise<number | undefined> {
 /** Whether something listens on ip:port, read from /proc/net/tcp: a test connection would
  * spawn a login process, and stopping Dovecot while that one starts up costs 5 s. */
 export async function listening(ip: string, port: number): Promise<boolean> {
-  const hexIp = ip.split('.').reverse().map((n) => Number(n).toString(16).padStart(2, '0')).join('').toUpperCase()
+  const hexIp = ip
+    .split('.')
+    .reverse()
+    .map((n) => Number(n).toString(16).padStart(2, '0'))
+    .join('')
+    .toUpperCase()
   const local = `${hexIp}:${port.toString(16).toUpperCase().padStart(4, '0')}`
   const table = await readFile('/proc/net/tcp', 'utf8')
   return table.split('\n').some((line) => {
@@ -173,7 +186,9 @@ export async function startDovecot(o: DovecotOptions): Promise<Dovecot> {
   await mkdir(paths.state, { recursive: true })
   await mkdir(paths.mail, { recursive: true })
   await chown(paths.mail, MAIL_UID, MAIL_GID)
-  const lines = o.users.flatMap((u) => [u.address, ...(u.logins ?? [])].map((name) => `${name}:{PLAIN}${u.password}::::::\n`))
+  const lines = o.users.flatMap((u) =>
+    [u.address, ...(u.logins ?? [])].map((name) => `${name}:{PLAIN}${u.password}::::::\n`)
+  )
   await writeFile(paths.users, lines.join(''), { mode: 0o600 })
   // Dovecot's auth process runs as the `dovecot` user and must read the users file.
   const authUser = await systemUid('dovecot')

@@ -10,14 +10,28 @@ import { createCa, openCa, type TestCa } from './ca'
 import { startDnsServer, type DnsServer, type Zone } from './dns'
 import { PORTS, startDovecot } from './dovecot'
 import { writeIspDir } from './isp'
-import { KEYRING_CONTROL_ENV, KEYRING_PASSWORD_ENV, keyringAvailable, startSessionKeyring, type SessionKeyring } from './keyring'
+import {
+  KEYRING_CONTROL_ENV,
+  KEYRING_PASSWORD_ENV,
+  keyringAvailable,
+  startSessionKeyring,
+  type SessionKeyring
+} from './keyring'
 import { readSinkDir, startSink, type Sink, type SinkMessage } from './sink'
 import { GUESSED_DOMAIN, LIMITED_HOST, PORT25_DOMAIN, SECOND_DOMAIN, SECOND_HOST, startSecondBench } from './second'
 
 export { allocLoopback } from './addresses'
 export { openCa, type IssueOptions, type IssuedCert, type TestCa } from './ca'
 export { startDnsServer, type DnsFault, type DnsServer, type RecordType, type Zone } from './dns'
-export { envWithoutKeyring, KEYRING_CONTROL_ENV, KEYRING_PASSWORD_ENV, keyringAvailable, keyringLocked, lockKeyring, unlockKeyring } from './keyring'
+export {
+  envWithoutKeyring,
+  KEYRING_CONTROL_ENV,
+  KEYRING_PASSWORD_ENV,
+  keyringAvailable,
+  keyringLocked,
+  lockKeyring,
+  unlockKeyring
+} from './keyring'
 export { benchAutoconfig } from './isp'
 export { PORTS, SPECIAL_USE, startDovecot } from './dovecot'
 export type { SinkMessage } from './sink'
@@ -98,7 +112,10 @@ export interface Bench extends Omit<BenchInfo, 'ca' | 'dns' | 'sink'> {
 }
 
 const header = (raw: string, name: string): string | undefined =>
-  new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(raw.split(/\r?\n\r?\n/)[0] ?? '')?.[1]?.replace(/\r?\n[ \t]+/g, ' ').trim()
+  new RegExp(`^${name}:[ \\t]*(.*(?:\\r?\\n[ \\t].*)*)`, 'im')
+    .exec(raw.split(/\r?\n\r?\n/)[0] ?? '')?.[1]
+    ?.replace(/\r?\n[ \t]+/g, ' ')
+    .trim()
 
 /** Messages delivered to `user` ("alice" or a full address), oldest first, read from the maildir. */
 export async function readMailbox(mailRoot: string, user: string): Promise<MailboxMessage[]> {
@@ -123,7 +140,14 @@ export async function readMailbox(mailRoot: string, user: string): Promise<Mailb
           vanished = true
           return undefined
         })
-        if (raw !== undefined) out.push({ file, raw, subject: header(raw, 'Subject'), messageId: header(raw, 'Message-ID'), time: parseInt(name) || 0 })
+        if (raw !== undefined)
+          out.push({
+            file,
+            raw,
+            subject: header(raw, 'Subject'),
+            messageId: header(raw, 'Message-ID'),
+            time: parseInt(name) || 0
+          })
       }
     }
     if (!vanished || pass >= 4) {
@@ -143,7 +167,13 @@ export function benchCa(info: BenchInfo): Promise<TestCa> {
   return openCa(info.ca.dir)
 }
 
-function benchZone(mailAddress: string, secondAddress: string, nowhere: string, port25Address: string, limitedAddress: string): Zone {
+function benchZone(
+  mailAddress: string,
+  secondAddress: string,
+  nowhere: string,
+  port25Address: string,
+  limitedAddress: string
+): Zone {
   const d = BENCH_DOMAIN
   const srv = (port: number, target = MAIL_HOST) => ({ SRV: [{ target, port, priority: 0, weight: 1 }] })
   const o = SECOND_DOMAIN
@@ -199,7 +229,13 @@ export async function startBench(): Promise<Bench> {
     const secondAddress = allocLoopback()
     const port25Address = allocLoopback()
     const limitedAddress = allocLoopback()
-    const secondNames = [SECOND_HOST, ...['imap', 'pop', 'smtp'].map((p) => `${p}.${GUESSED_DOMAIN}`), `imap.${PORT25_DOMAIN}`, `smtp.${PORT25_DOMAIN}`, LIMITED_HOST]
+    const secondNames = [
+      SECOND_HOST,
+      ...['imap', 'pop', 'smtp'].map((p) => `${p}.${GUESSED_DOMAIN}`),
+      `imap.${PORT25_DOMAIN}`,
+      `smtp.${PORT25_DOMAIN}`,
+      LIMITED_HOST
+    ]
     const secondCert = await ca.issueCert(secondNames)
     const carol = { address: `carol@${SECOND_DOMAIN}`, login: 'carol', password: secret() }
     // Started now, waited for after Dovecot: the two start in parallel.
@@ -248,7 +284,9 @@ export async function startBench(): Promise<Bench> {
     stops.push(dovecot.stop)
     const second = await secondStarting
 
-    const dns = await startDnsServer(benchZone(mailAddress, secondAddress, allocLoopback(), port25Address, limitedAddress))
+    const dns = await startDnsServer(
+      benchZone(mailAddress, secondAddress, allocLoopback(), port25Address, limitedAddress)
+    )
     stops.push(dns.stop)
 
     const ispDir = await writeIspDir(join(dir, 'isp'), BENCH_DOMAIN, MAIL_HOST)

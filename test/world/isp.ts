@@ -3,7 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
 export function benchAutoconfig(domain: string, host: string): string {
-  const server = (type: 'imap' | 'pop3' | 'smtp', port: number, socket: 'SSL' | 'STARTTLS', kind: 'incoming' | 'outgoing'): string =>
+  const server = (
+    type: 'imap' | 'pop3' | 'smtp',
+    port: number,
+    socket: 'SSL' | 'STARTTLS',
+    kind: 'incoming' | 'outgoing'
+  ): string =>
     `    <${kind}Server type="${type}">
       <hostname>${host}</hostname>
       <port>${port}</port>

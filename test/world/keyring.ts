@@ -24,7 +24,10 @@ const SERVICE = 'org.freedesktop.secrets'
 const LOGIN = '/org/freedesktop/secrets/collection/login'
 
 async function gdbus(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { stdout } = await run('gdbus', ['call', '--session', '--dest', SERVICE, '--timeout', '5', ...args], { env, timeout: 8000 })
+  const { stdout } = await run('gdbus', ['call', '--session', '--dest', SERVICE, '--timeout', '5', ...args], {
+    env,
+    timeout: 8000
+  })
   return stdout.trim()
 }
 
@@ -35,11 +38,31 @@ export async function keyringAvailable(env: NodeJS.ProcessEnv = process.env): Pr
     // Ask the bus first: calling the service itself would D-Bus-activate a second, locked daemon.
     const { stdout } = await run(
       'gdbus',
-      ['call', '--session', '--dest', 'org.freedesktop.DBus', '--object-path', '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.NameHasOwner', SERVICE],
+      [
+        'call',
+        '--session',
+        '--dest',
+        'org.freedesktop.DBus',
+        '--object-path',
+        '/org/freedesktop/DBus',
+        '--method',
+        'org.freedesktop.DBus.NameHasOwner',
+        SERVICE
+      ],
       { env, timeout: 8000 }
     )
     if (!stdout.includes('true')) return false
-    const out = await gdbus(['--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.DBus.Properties.Get', 'org.freedesktop.Secret.Service', 'Collections'], env)
+    const out = await gdbus(
+      [
+        '--object-path',
+        '/org/freedesktop/secrets',
+        '--method',
+        'org.freedesktop.DBus.Properties.Get',
+        'org.freedesktop.Secret.Service',
+        'Collections'
+      ],
+      env
+    )
     return out.includes(LOGIN)
   } catch {
     return false
@@ -47,17 +70,33 @@ export async function keyringAvailable(env: NodeJS.ProcessEnv = process.env): Pr
 }
 
 export async function keyringLocked(): Promise<boolean> {
-  const out = await gdbus(['--object-path', LOGIN, '--method', 'org.freedesktop.DBus.Properties.Get', 'org.freedesktop.Secret.Collection', 'Locked'])
+  const out = await gdbus([
+    '--object-path',
+    LOGIN,
+    '--method',
+    'org.freedesktop.DBus.Properties.Get',
+    'org.freedesktop.Secret.Collection',
+    'Locked'
+  ])
   return out.includes('true')
 }
 
 /** Lock the login collection (as a screen lock would); keytar then cannot read or write. */
 export async function lockKeyring(): Promise<void> {
-  await gdbus(['--object-path', '/org/freedesktop/secrets', '--method', 'org.freedesktop.Secret.Service.Lock', `['${LOGIN}']`])
+  await gdbus([
+    '--object-path',
+    '/org/freedesktop/secrets',
+    '--method',
+    'org.freedesktop.Secret.Service.Lock',
+    `['${LOGIN}']`
+  ])
 }
 
 function startDaemon(args: string[], password: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn('gnome-keyring-daemon', [...args, '--unlock', '--components=secrets'], { env, stdio: ['pipe', 'ignore', 'ignore'] })
+  const child = spawn('gnome-keyring-daemon', [...args, '--unlock', '--components=secrets'], {
+    env,
+    stdio: ['pipe', 'ignore', 'ignore']
+  })
   child.stdin?.end(password)
   return child
 }
@@ -90,7 +129,8 @@ function controlUnlock(dir: string, password: string): Promise<number> {
 /** Unlock the login collection with the test password, without a prompt. */
 export async function unlockKeyring(): Promise<void> {
   const password = process.env[KEYRING_PASSWORD_ENV]
-  if (password === undefined) throw new Error(`${KEYRING_PASSWORD_ENV} is not set: the keyring was not started by the bench or the test runner`)
+  if (password === undefined)
+    throw new Error(`${KEYRING_PASSWORD_ENV} is not set: the keyring was not started by the bench or the test runner`)
   const dir =
     process.env[KEYRING_CONTROL_ENV] ??
     process.env.GNOME_KEYRING_CONTROL ??
@@ -121,9 +161,13 @@ export async function startSessionKeyring(dir: string, password: string): Promis
   const runtime = join(dir, 'runtime')
   await mkdir(join(home, '.local', 'share'), { recursive: true })
   await mkdir(runtime, { recursive: true, mode: 0o700 })
-  const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`], {
-    stdio: ['ignore', 'pipe', 'ignore']
-  })
+  const bus = spawn(
+    'dbus-daemon',
+    ['--session', '--nofork', '--print-address=1', `--address=unix:path=${join(dir, 'bus')}`],
+    {
+      stdio: ['ignore', 'pipe', 'ignore']
+    }
+  )
   const address = await new Promise<string>((resolve, reject) => {
     let out = ''
     bus.once('error', reject)
@@ -137,7 +181,13 @@ export async function startSessionKeyring(dir: string, password: string): Promis
   process.env[KEYRING_PASSWORD_ENV] = password
   process.env[KEYRING_CONTROL_ENV] = join(runtime, 'keyring')
   // Keyring files and the control socket under the bench folder, never the real HOME.
-  const env = { ...process.env, HOME: home, XDG_DATA_HOME: join(home, '.local', 'share'), XDG_CONFIG_HOME: join(home, '.config'), XDG_RUNTIME_DIR: runtime }
+  const env = {
+    ...process.env,
+    HOME: home,
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_RUNTIME_DIR: runtime
+  }
   const daemon = startDaemon(['--foreground'], password, env)
   daemon.on('error', () => undefined)
   const stop = async (): Promise<void> => {

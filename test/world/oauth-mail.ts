@@ -18,7 +18,12 @@ export interface OAuthDovecot extends Pick<Dovecot, 'deliver' | 'stop'> {
   log: string
 }
 
-export async function startOAuthDovecot(o: { address: string; certFile: string; keyFile: string; oauth: OAuthServer }): Promise<OAuthDovecot> {
+export async function startOAuthDovecot(o: {
+  address: string
+  certFile: string
+  keyFile: string
+  oauth: OAuthServer
+}): Promise<OAuthDovecot> {
   const dir = await mkdtemp(join(tmpdir(), 'oauth-dovecot-'))
   // The mail processes (uid 65534) must pass through to their maildirs.
   await chmod(dir, 0o755)
@@ -52,7 +57,13 @@ export interface OAuthSmtp {
 }
 
 /** SMTP submission over implicit TLS that accepts only XOAUTH2 with a token the server vouches for. */
-export async function startOAuthSmtp(o: { address: string; cert: string; key: string; oauth: OAuthServer; dovecot: OAuthDovecot }): Promise<OAuthSmtp> {
+export async function startOAuthSmtp(o: {
+  address: string
+  cert: string
+  key: string
+  oauth: OAuthServer
+  dovecot: OAuthDovecot
+}): Promise<OAuthSmtp> {
   const accepted: string[] = []
   const server = new SMTPServer({
     secure: true,
@@ -112,13 +123,28 @@ export interface OAuthMail {
 }
 
 /** The authorization server and its mail servers, joined to `world` (names are for the certificate). */
-export async function startOAuthMail(world: World, opts: { names?: string[]; accessTokenTtl?: number; registration?: boolean } = {}): Promise<OAuthMail> {
+export async function startOAuthMail(
+  world: World,
+  opts: { names?: string[]; accessTokenTtl?: number; registration?: boolean } = {}
+): Promise<OAuthMail> {
   const oauthAddress = allocLoopback()
   const mailAddress = allocLoopback()
   const cert = await world.ca.issueCert([...(opts.names ?? []), oauthAddress, mailAddress])
-  const oauth = await startOAuthServer({ host: oauthAddress, cert: cert.certPem, key: cert.keyPem, ca: world.ca.certPem, accessTokenTtl: opts.accessTokenTtl, registration: opts.registration })
+  const oauth = await startOAuthServer({
+    host: oauthAddress,
+    cert: cert.certPem,
+    key: cert.keyPem,
+    ca: world.ca.certPem,
+    accessTokenTtl: opts.accessTokenTtl,
+    registration: opts.registration
+  })
   world.onStop(() => oauth.close())
-  const dovecot = await startOAuthDovecot({ address: mailAddress, certFile: cert.certFile, keyFile: cert.keyFile, oauth })
+  const dovecot = await startOAuthDovecot({
+    address: mailAddress,
+    certFile: cert.certFile,
+    keyFile: cert.keyFile,
+    oauth
+  })
   world.onStop(() => dovecot.stop())
   const smtp = await startOAuthSmtp({ address: mailAddress, cert: cert.certPem, key: cert.keyPem, oauth, dovecot })
   world.onStop(() => smtp.stop())

@@ -115,8 +115,18 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   })
   const registered: OAuthServer['registered'] = []
   provider.on('registration_create.success', (_ctx, c) => {
-    const client = c as { clientId: string; applicationType?: string; tokenEndpointAuthMethod?: string; redirectUris?: string[] }
-    registered.push({ clientId: client.clientId, applicationType: client.applicationType, authMethod: client.tokenEndpointAuthMethod, redirectUris: client.redirectUris ?? [] })
+    const client = c as {
+      clientId: string
+      applicationType?: string
+      tokenEndpointAuthMethod?: string
+      redirectUris?: string[]
+    }
+    registered.push({
+      clientId: client.clientId,
+      applicationType: client.applicationType,
+      authMethod: client.tokenEndpointAuthMethod,
+      redirectUris: client.redirectUris ?? []
+    })
   })
   const callback = provider.callback()
   https.on('request', callback)
@@ -128,10 +138,18 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   const plainPort = (plain.address() as AddressInfo).port
   const dovecotIntrospectionUrl = `http://${resourceClient.id}:${resourceClient.secret}@127.0.0.1:${plainPort}/token/introspection`
 
-  async function post(path: string, form: Record<string, string>, basic?: { id: string; secret: string }): Promise<{ status: number; body: string }> {
+  async function post(
+    path: string,
+    form: Record<string, string>,
+    basic?: { id: string; secret: string }
+  ): Promise<{ status: number; body: string }> {
     const body = new URLSearchParams(form).toString()
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) }
-    if (basic) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(Buffer.byteLength(body))
+    }
+    if (basic)
+      headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(basic.id)}:${encodeURIComponent(basic.secret)}`).toString('base64')}`
     return new Promise((resolve, reject) => {
       const req = httpsRequest(new URL(path, issuer), { method: 'POST', headers, ca: opts.ca }, (res) => {
         const chunks: Buffer[] = []
@@ -163,7 +181,11 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     async revokeAccess(login) {
       const mine = grants.filter((g) => g.accountId === login)
       for (const { id } of mine) {
-        await Promise.all([provider.AccessToken.revokeByGrantId(id), provider.RefreshToken.revokeByGrantId(id), provider.Grant.adapter.destroy(id)])
+        await Promise.all([
+          provider.AccessToken.revokeByGrantId(id),
+          provider.RefreshToken.revokeByGrantId(id),
+          provider.Grant.adapter.destroy(id)
+        ])
       }
       return mine.length
     },

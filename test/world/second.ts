@@ -62,7 +62,8 @@ export function cyrusServerBin(): string {
 async function uidOf(name: string): Promise<{ uid: number; gid: number }> {
   const r = spawnSync('id', ['-u', name], { encoding: 'utf8' })
   const g = spawnSync('id', ['-g', name], { encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`no system user ${name} (is the ${name === 'cyrus' ? 'cyrus-common' : name} package installed?)`)
+  if (r.status !== 0)
+    throw new Error(`no system user ${name} (is the ${name === 'cyrus' ? 'cyrus-common' : name} package installed?)`)
   return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) }
 }
 
@@ -71,7 +72,13 @@ function saslUser(db: string, realm: string, login: string, password: string): v
   if (r.status !== 0) throw new Error(`saslpasswd2 failed: ${r.stderr}`)
 }
 
-async function waitListening(address: string, port: number, child: ChildProcess, what: string, log: () => string): Promise<void> {
+async function waitListening(
+  address: string,
+  port: number,
+  child: ChildProcess,
+  what: string,
+  log: () => string
+): Promise<void> {
   let dead = false
   child.once('exit', () => (dead = true))
   const deadline = Date.now() + 10_000
@@ -93,11 +100,19 @@ function stopper(child: ChildProcess): () => Promise<void> {
   }
 }
 
-async function startCyrus(o: SecondOptions, lmtpSocket: string): Promise<{ log: string; stops: Array<() => Promise<void>> }> {
+async function startCyrus(
+  o: SecondOptions,
+  lmtpSocket: string
+): Promise<{ log: string; stops: Array<() => Promise<void>> }> {
   const d = join(o.dir, 'cyrus')
   const dev = join(d, 'dev')
   // What Cyrus's mkimap would create.
-  const subs = ['spool', 'socket', 'dev', ...['db', 'socket', 'proc', 'log', 'msg', 'user', 'quota', 'sieve'].map((x) => join('config', x))]
+  const subs = [
+    'spool',
+    'socket',
+    'dev',
+    ...['db', 'socket', 'proc', 'log', 'msg', 'user', 'quota', 'sieve'].map((x) => join('config', x))
+  ]
   for (const sub of subs) await mkdir(join(d, sub), { recursive: true })
   const bin = cyrusServerBin()
   const conf = join(d, 'imapd.conf')
@@ -158,8 +173,17 @@ EVENTS {
   return { log, stops }
 }
 
-async function runCyrus(d: string, dev: string, conf: string, log: string, address: string, stops: Array<() => Promise<void>>): Promise<void> {
-  const syslog = spawn('python3', [join(import.meta.dirname, 'syslog.py'), join(dev, 'log'), log], { stdio: ['ignore', 'pipe', 'inherit'] })
+async function runCyrus(
+  d: string,
+  dev: string,
+  conf: string,
+  log: string,
+  address: string,
+  stops: Array<() => Promise<void>>
+): Promise<void> {
+  const syslog = spawn('python3', [join(import.meta.dirname, 'syslog.py'), join(dev, 'log'), log], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  })
   stops.push(stopper(syslog))
   await new Promise<void>((resolve, reject) => {
     syslog.once('error', reject)
@@ -172,16 +196,33 @@ async function runCyrus(d: string, dev: string, conf: string, log: string, addre
 for n in null zero random urandom; do touch ${dev}/$n; mount --bind /dev/$n ${dev}/$n; done
 mount --rbind ${dev} /dev
 exec ${CYRUS_BIN}/master -C ${conf} -M ${join(d, 'cyrus.conf')} -p ${join(d, 'master.pid')} -D`
-  const master = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] })
+  const master = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
+    stdio: ['ignore', 'ignore', 'pipe']
+  })
   let stderr = ''
   master.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
   stops.unshift(stopper(master))
   await waitListening(address, PORTS.imaps, master, 'cyrus master', () => `${stderr.trim()} ${log}`)
 }
 
-const QUEUE_DIRS = ['active', 'bounce', 'corrupt', 'defer', 'deferred', 'flush', 'hold', 'incoming', 'private', 'saved', 'trace']
+const QUEUE_DIRS = [
+  'active',
+  'bounce',
+  'corrupt',
+  'defer',
+  'deferred',
+  'flush',
+  'hold',
+  'incoming',
+  'private',
+  'saved',
+  'trace'
+]
 
-async function startPostfix(o: SecondOptions, lmtpSocket: string): Promise<{ log: string; stops: Array<() => Promise<void>> }> {
+async function startPostfix(
+  o: SecondOptions,
+  lmtpSocket: string
+): Promise<{ log: string; stops: Array<() => Promise<void>> }> {
   const d = join(o.dir, 'postfix')
   const conf = join(d, 'conf')
   const queue = join(d, 'queue')
@@ -210,7 +251,10 @@ async function startPostfix(o: SecondOptions, lmtpSocket: string): Promise<{ log
   const sasldb = join(conf, 'sasl', 'sasldb2')
   for (const u of o.users) saslUser(sasldb, SECOND_HOST, u.login, u.password)
   await chown(sasldb, postfix.uid, 0)
-  await writeFile(join(conf, 'sasl', 'smtpd.conf'), `pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: ${sasldb}\n`)
+  await writeFile(
+    join(conf, 'sasl', 'smtpd.conf'),
+    `pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\nsasldb_path: ${sasldb}\n`
+  )
   await writeFile(
     join(conf, 'main.cf'),
     `# Mail Setup second bench (generated)

@@ -26,7 +26,9 @@ const LDA = '/usr/lib/dovecot/dovecot-lda'
 
 function deliver(conf: string, rcpt: string, from: string, raw: Buffer): Promise<number | null> {
   return new Promise((resolve) => {
-    const lda = spawn(LDA, ['-c', conf, '-d', rcpt, '-f', from || 'MAILER-DAEMON'], { stdio: ['pipe', 'ignore', 'ignore'] })
+    const lda = spawn(LDA, ['-c', conf, '-d', rcpt, '-f', from || 'MAILER-DAEMON'], {
+      stdio: ['pipe', 'ignore', 'ignore']
+    })
     lda.once('error', () => resolve(null))
     lda.once('exit', (code) => resolve(code))
     lda.stdin.on('error', () => undefined)
@@ -34,7 +36,12 @@ function deliver(conf: string, rcpt: string, from: string, raw: Buffer): Promise
   })
 }
 
-export async function startSink(opts: { address: string; port?: number; dir: string; dovecotConf: () => string }): Promise<Sink> {
+export async function startSink(opts: {
+  address: string
+  port?: number
+  dir: string
+  dovecotConf: () => string
+}): Promise<Sink> {
   await mkdir(opts.dir, { recursive: true })
   const messages: SinkMessage[] = []
   const server = new SMTPServer({

@@ -60,8 +60,17 @@ export async function startWeb(world: World, domains: string[]): Promise<Web> {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
       req.on('end', async () => {
-        const host = String(req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase()
-        const entry: Logged = { scheme, method: req.method ?? 'GET', host, url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') }
+        const host = String(req.headers.host ?? '')
+          .replace(/:\d+$/, '')
+          .toLowerCase()
+        const entry: Logged = {
+          scheme,
+          method: req.method ?? 'GET',
+          host,
+          url: req.url ?? '/',
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8')
+        }
         log.push(entry)
         const path = (req.url ?? '/').split('?')[0]!
         const route = routes[scheme].get(`${host}${path}`)

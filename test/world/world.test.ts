@@ -100,7 +100,12 @@ describe('bench: Dovecot', () => {
   })
 
   it('logs in over POP3 995 (TLS)', async () => {
-    const socket = tlsConnect({ host: bench.mailAddress, port: bench.ports.pop3s, servername: 'pop.bench.test', ca: [bench.ca.certPem] })
+    const socket = tlsConnect({
+      host: bench.mailAddress,
+      port: bench.ports.pop3s,
+      servername: 'pop.bench.test',
+      ca: [bench.ca.certPem]
+    })
     const pop = lines(socket)
     expect(await pop.next()).toMatch(/^\+OK/)
     expect(await pop.send(`USER ${alice.address}`)).toMatch(/^\+OK/)
@@ -137,7 +142,10 @@ describe('bench: Dovecot', () => {
     expect(penalty === null || (penalty.mode & 0o777) === 0).toBe(true)
     for (let i = 0; i < 4; i++) {
       const bad = imap(bench.ports.imaps, { ...alice, password: 'wrong-password' })
-      const err = (await bad.connect().then(() => null, (e: unknown) => e)) as { authenticationFailed?: boolean } | null
+      const err = (await bad.connect().then(
+        () => null,
+        (e: unknown) => e
+      )) as { authenticationFailed?: boolean } | null
       expect(err?.authenticationFailed).toBe(true)
     }
     // With the penalty this login would wait 15 s (past the test timeout); without it, it is immediate.
@@ -195,7 +203,8 @@ describe('bench: DNS', () => {
 
   it('answers A, MX and SRV for bench.test', async () => {
     const r = resolver(bench.dns.server)
-    for (const name of ['mail', 'imap', 'pop', 'smtp']) expect(await r.resolve4(`${name}.bench.test`)).toEqual([bench.mailAddress])
+    for (const name of ['mail', 'imap', 'pop', 'smtp'])
+      expect(await r.resolve4(`${name}.bench.test`)).toEqual([bench.mailAddress])
     expect(await r.resolveMx('bench.test')).toEqual([{ exchange: 'mail.bench.test', priority: 10 }])
     const srv = await r.resolveSrv('_imaps._tcp.bench.test')
     expect(srv).toEqual([{ name: 'mail.bench.test', port: 993, priority: 0, weight: 1 }])
@@ -230,7 +239,11 @@ describe('bench: DNS', () => {
 })
 
 describe('bench: test CA', () => {
-  async function handshake(opts: Parameters<Awaited<ReturnType<typeof benchCa>>['issueCert']>[1], names = ['good.bench.test'], servername = 'good.bench.test'): Promise<string> {
+  async function handshake(
+    opts: Parameters<Awaited<ReturnType<typeof benchCa>>['issueCert']>[1],
+    names = ['good.bench.test'],
+    servername = 'good.bench.test'
+  ): Promise<string> {
     const ca = await benchCa(bench)
     const cert = await ca.issueCert(names, opts)
     const server = createTlsServer({ cert: cert.certPem, key: cert.keyPem }, (s) => s.end())
@@ -286,7 +299,10 @@ describe('bench: Secret Service', () => {
   it('envWithoutKeyring() gives a process with no Secret Service at all', async () => {
     const script = `require('keytar').getPassword('x', 'y').then(() => console.log('found'), (e) => console.log('error: ' + e.message))`
     const out = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['-e', script], { env: envWithoutKeyring(), stdio: ['ignore', 'pipe', 'ignore'] })
+      const child = spawn(process.execPath, ['-e', script], {
+        env: envWithoutKeyring(),
+        stdio: ['ignore', 'pipe', 'ignore']
+      })
       let text = ''
       child.stdout.on('data', (d: Buffer) => (text += d.toString()))
       child.on('exit', () => resolve(text.trim()))

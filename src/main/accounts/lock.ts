@@ -49,17 +49,31 @@ export async function withFileLock<T>(path: string, fn: () => Promise<T>, opts: 
       break
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new AppError({ code: 'file-write-failed', params: { file: path }, detail: `cannot lock ${path}: ${(err as Error).message}` })
+        throw new AppError({
+          code: 'file-write-failed',
+          params: { file: path },
+          detail: `cannot lock ${path}: ${(err as Error).message}`
+        })
       }
     }
     if (await isStale(lockPath)) {
       // Renaming first means only one waiter removes it, not also a fresh lock taken since.
       const aside = `${lockPath}.stale-${nonce}`
-      if (await rename(lockPath, aside).then(() => true, () => false)) await unlink(aside).catch(() => undefined)
+      if (
+        await rename(lockPath, aside).then(
+          () => true,
+          () => false
+        )
+      )
+        await unlink(aside).catch(() => undefined)
       continue
     }
     if (Date.now() > deadline) {
-      throw new AppError({ code: 'file-write-failed', params: { file: path, reason: 'locked' }, detail: `${path} is locked by another Mail Setup process (${lockPath})` })
+      throw new AppError({
+        code: 'file-write-failed',
+        params: { file: path, reason: 'locked' },
+        detail: `${path} is locked by another Mail Setup process (${lockPath})`
+      })
     }
     // Short, jittered waits: a save holds the lock for a few milliseconds.
     await sleep(Math.min(5 + attempt * 5, 100) + Math.random() * 10)

@@ -66,14 +66,18 @@ export class AccountStore {
   async upsert(account: Account): Promise<Account> {
     const parsed = Account.safeParse(account)
     if (!parsed.success) {
-      throw new AppError({ code: 'internal', detail: `invalid account: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` })
+      throw new AppError({
+        code: 'internal',
+        detail: `invalid account: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`
+      })
     }
     return this.serial(async () => {
       const loaded = await this.load()
       this.requireWritable(loaded)
       // The same account saved again (a re-check, an export with manual settings) replaces
       // the one on file, found by id or by address and incoming protocol, instead of adding a copy.
-      const existing = loaded.accounts.find((a) => a.id === parsed.data.id) ?? loaded.accounts.find((a) => sameAccount(a, parsed.data))
+      const existing =
+        loaded.accounts.find((a) => a.id === parsed.data.id) ?? loaded.accounts.find((a) => sameAccount(a, parsed.data))
       const saved = existing ? merged(existing, parsed.data) : parsed.data
       const next = existing ? loaded.accounts.map((a) => (a === existing ? saved : a)) : [...loaded.accounts, saved]
       await this.write(next)

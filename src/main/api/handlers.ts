@@ -3,7 +3,15 @@
 // (src/main/setup/); the other operations call their service. Each service loads when first
 // called, so a door starts without compiling code it may never run. No handler asks which door
 // it is behind: what differs is what the door's hooks can do (a save dialog, a system browser).
-import { operations, type EventName, type EventPayload, type OperationName, type Request, type Response, type Result } from '../../shared/api'
+import {
+  operations,
+  type EventName,
+  type EventPayload,
+  type OperationName,
+  type Request,
+  type Response,
+  type Result
+} from '../../shared/api'
 import { fail, toDiagnosis } from '../errors'
 import { redactValue } from '../redact'
 import type { Services } from '../services'
@@ -32,7 +40,9 @@ export interface DoorHooks {
   version: string
 }
 
-type Handler<K extends OperationName> = (req: Response<K> extends never ? never : ParsedRequest<K>) => Promise<Response<K>>
+type Handler<K extends OperationName> = (
+  req: Response<K> extends never ? never : ParsedRequest<K>
+) => Promise<Response<K>>
 type ParsedRequest<K extends OperationName> = ReturnType<(typeof operations)[K]['request']['parse']>
 export type Handlers = { [K in OperationName]: Handler<K> }
 
@@ -41,8 +51,13 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
   const setup = new Setup(ctx, { version: hooks.version })
   const { config } = services
   let bulkService: Promise<BulkService> | undefined
-  const bulkOf = (): Promise<BulkService> => (bulkService ??= import('../helpdesk/bulk').then(({ BulkService }) => new BulkService(services, process.env)))
-  const clientOptions = (): DetectOptions => ({ home: config.clientsHome, platform: process.platform, env: config.clientsEnv })
+  const bulkOf = (): Promise<BulkService> =>
+    (bulkService ??= import('../helpdesk/bulk').then(({ BulkService }) => new BulkService(services, process.env)))
+  const clientOptions = (): DetectOptions => ({
+    home: config.clientsHome,
+    platform: process.platform,
+    env: config.clientsEnv
+  })
 
   return {
     async appInfo() {
@@ -97,10 +112,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async applyToClient(req) {
       const account = await services.accounts.get(req.accountId)
       if (!account) fail('internal', { detail: `no account ${req.accountId}` })
-      if (req.client === 'evolution') return { applied: true, path: await applyToEvolution(account, evolutionSourcesDir(clientOptions())) }
+      if (req.client === 'evolution')
+        return { applied: true, path: await applyToEvolution(account, evolutionSourcesDir(clientOptions())) }
       // Only a profile the detection found: the renderer never names a folder to write into.
       const profiles = await thunderbirdProfiles(clientOptions())
-      const profile = profiles.find((p) => p.path === req.profile) ?? (req.profile ? undefined : profiles.find((p) => p.isDefault))
+      const profile =
+        profiles.find((p) => p.path === req.profile) ?? (req.profile ? undefined : profiles.find((p) => p.isDefault))
       if (!profile) fail('unsupported', { detail: 'no such Thunderbird profile on this computer' })
       return { applied: true, path: await applyToThunderbird(account, profile.path) }
     },
@@ -108,8 +125,14 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async checkDomain(req) {
       const deadlineMs = req.deadlineMs ?? config.discoveryDeadlineMs
       const { domainCheck } = await import('../domain')
-      const live = { onReport: (report: SourceReport) => hooks.emit('domain', { kind: 'source', runId: req.runId, report: redactValue(report) }), onHost: (host: HostCheck) => hooks.emit('domain', { kind: 'host', runId: req.runId, host: redactValue(host) }) }
-      return ctx.withRun(req.runId, (signal) => domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs, ...live }))
+      const live = {
+        onReport: (report: SourceReport) =>
+          hooks.emit('domain', { kind: 'source', runId: req.runId, report: redactValue(report) }),
+        onHost: (host: HostCheck) => hooks.emit('domain', { kind: 'host', runId: req.runId, host: redactValue(host) })
+      }
+      return ctx.withRun(req.runId, (signal) =>
+        domainCheck(req, { config, dns: services.dns, ca: services.ca, signal, deadlineMs, ...live })
+      )
     },
 
     async bulkOpen(req) {
@@ -121,10 +144,14 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       const bulk = await bulkOf()
       const list = bulk.accept(req)
       const { runId } = req
-      void ctx.withRun(runId, (signal) => bulk.run(runId, list, signal, (row) => hooks.emit('bulk', { kind: 'row', runId, row }))).then(
-        (summary) => hooks.emit('bulk', { kind: 'end', runId, summary }),
-        (err: unknown) => hooks.emit('bulk', { kind: 'end', runId, error: redactValue(toDiagnosis(err)) })
-      )
+      void ctx
+        .withRun(runId, (signal) =>
+          bulk.run(runId, list, signal, (row) => hooks.emit('bulk', { kind: 'row', runId, row }))
+        )
+        .then(
+          (summary) => hooks.emit('bulk', { kind: 'end', runId, summary }),
+          (err: unknown) => hooks.emit('bulk', { kind: 'end', runId, error: redactValue(toDiagnosis(err)) })
+        )
       return { rows: list.rows.length }
     },
 
@@ -174,7 +201,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async openExternal(req) {
       const { externalOrigins } = await import('../external-origins')
-      if (!isAllowedExternalUrl(req.url, await externalOrigins(config, await ctx.oauth())) || !hooks.openExternal) return { opened: false }
+      if (!isAllowedExternalUrl(req.url, await externalOrigins(config, await ctx.oauth())) || !hooks.openExternal)
+        return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }
   }
@@ -188,7 +216,10 @@ export async function dispatch(handlers: Handlers, name: string, raw: unknown): 
   const op = name as OperationName
   const parsed = operations[op].request.safeParse(raw ?? {})
   if (!parsed.success) {
-    return { ok: false, error: diagnose('internal', { detail: `invalid request: ${parsed.error.issues[0]?.message ?? ''}` }) }
+    return {
+      ok: false,
+      error: diagnose('internal', { detail: `invalid request: ${parsed.error.issues[0]?.message ?? ''}` })
+    }
   }
   try {
     const handler = handlers[op] as (req: unknown) => Promise<unknown>

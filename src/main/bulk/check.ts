@@ -10,7 +10,14 @@ import type { Services } from '../services'
 import { verify } from '../verify'
 import type { AccountRow } from './rows'
 
-export type Verdict = 'ready' | 'sign-in-refused' | 'locked-or-limited' | 'needs-confirmation' | 'no-settings' | 'server-problem' | 'no-password'
+export type Verdict =
+  | 'ready'
+  | 'sign-in-refused'
+  | 'locked-or-limited'
+  | 'needs-confirmation'
+  | 'no-settings'
+  | 'server-problem'
+  | 'no-password'
 
 export interface CheckResult {
   row: number
@@ -30,7 +37,8 @@ export interface CheckResult {
 const LOCKOUT = new Set(['rate-limited', 'account-locked'])
 const REFUSED = new Set(['auth-failed', 'auth-method-unsupported', 'oauth-required'])
 
-export const serverLabel = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string => `${s.protocol} ${s.host}:${s.port} ${s.security}`
+export const serverLabel = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string =>
+  `${s.protocol} ${s.host}:${s.port} ${s.security}`
 
 /** Settings discovered for `from` made right for `to` (same domain): user names follow the address. */
 function retarget(s: ServerSettings, from: string, to: string): ServerSettings {
@@ -55,7 +63,16 @@ export class BulkChecker {
     let found = this.discoveries.get(domain)
     if (!found) {
       const { config, dns, ca } = this.services
-      found = discover(address, { config, dns, ca, signal: this.signal, deadlineMs: config.discoveryDeadlineMs, offline: config.offline, onReport: () => undefined, onCandidate: () => undefined })
+      found = discover(address, {
+        config,
+        dns,
+        ca,
+        signal: this.signal,
+        deadlineMs: config.discoveryDeadlineMs,
+        offline: config.offline,
+        onReport: () => undefined,
+        onCandidate: () => undefined
+      })
       this.discoveries.set(domain, found)
     }
     return found
@@ -63,14 +80,24 @@ export class BulkChecker {
 
   async check(row: AccountRow, password: string | undefined, signal: AbortSignal): Promise<CheckResult> {
     const t0 = performance.now()
-    const done = (r: Omit<CheckResult, 'row' | 'address' | 'ms'>): CheckResult => ({ row: row.row, address: row.address, ...r, ms: Math.round(performance.now() - t0) })
+    const done = (r: Omit<CheckResult, 'row' | 'address' | 'ms'>): CheckResult => ({
+      row: row.row,
+      address: row.address,
+      ...r,
+      ms: Math.round(performance.now() - t0)
+    })
     if (!password) return done({ verdict: 'no-password' })
     registerSecret(password)
     this.inUse.set(password, (this.inUse.get(password) ?? 0) + 1)
     try {
       const found = await this.settings(row.address)
       const best = found.candidates.find((c) => c.trust.level === 'trusted')
-      if (!best) return done(found.candidates.length ? { verdict: 'needs-confirmation', code: found.candidates[0]!.trust.reason } : { verdict: 'no-settings', code: 'no-settings-found' })
+      if (!best)
+        return done(
+          found.candidates.length
+            ? { verdict: 'needs-confirmation', code: found.candidates[0]!.trust.reason }
+            : { verdict: 'no-settings', code: 'no-settings-found' }
+        )
       const fix = (s: ServerSettings): ServerSettings => {
         const own = retarget(s, found.address, row.address)
         return row.username ? { ...own, username: row.username, usernameGuessed: false } : own
@@ -83,16 +110,34 @@ export class BulkChecker {
         { dns: this.services.dns, ca: this.services.ca, signal, onProbe: () => undefined }
       )
       // The verified server, or else the one whose failure explains the verdict.
-      const side = (role: Probe['role']): Probe | undefined => result[role] ?? result.probes.find((p) => p.role === role && p.diagnosis?.code === result.diagnosis?.code) ?? result.probes.find((p) => p.role === role)
+      const side = (role: Probe['role']): Probe | undefined =>
+        result[role] ??
+        result.probes.find((p) => p.role === role && p.diagnosis?.code === result.diagnosis?.code) ??
+        result.probes.find((p) => p.role === role)
       const [inProbe, outProbe] = [side('incoming'), side('outgoing')]
-      const common = { incoming: inProbe && serverLabel(inProbe.settings), outgoing: outProbe && serverLabel(outProbe.settings), username: inProbe?.settings.username, usernameForm: result.incoming?.usernameForm }
+      const common = {
+        incoming: inProbe && serverLabel(inProbe.settings),
+        outgoing: outProbe && serverLabel(outProbe.settings),
+        username: inProbe?.settings.username,
+        usernameForm: result.incoming?.usernameForm
+      }
       if (result.incoming && result.outgoing) return done({ verdict: 'ready', ...common })
       const d = result.diagnosis
-      const verdict: Verdict = d && LOCKOUT.has(d.code) ? 'locked-or-limited' : d && REFUSED.has(d.code) ? 'sign-in-refused' : 'server-problem'
-      return done({ verdict, code: d?.code, serverSays: d?.serverSays ? redact(d.serverSays).slice(0, 300) : undefined, ...common })
+      const verdict: Verdict =
+        d && LOCKOUT.has(d.code) ? 'locked-or-limited' : d && REFUSED.has(d.code) ? 'sign-in-refused' : 'server-problem'
+      return done({
+        verdict,
+        code: d?.code,
+        serverSays: d?.serverSays ? redact(d.serverSays).slice(0, 300) : undefined,
+        ...common
+      })
     } catch (err) {
       if (signal.aborted) throw err
-      return done({ verdict: 'server-problem', code: 'internal', serverSays: redact(err instanceof Error ? err.message : String(err)).slice(0, 300) })
+      return done({
+        verdict: 'server-problem',
+        code: 'internal',
+        serverSays: redact(err instanceof Error ? err.message : String(err)).slice(0, 300)
+      })
     } finally {
       // Forgotten once no running check uses it: a long list must not grow the redaction set.
       const left = (this.inUse.get(password) ?? 1) - 1

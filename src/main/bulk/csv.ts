@@ -5,7 +5,10 @@ export const MAX_FIELD = 4096
 export const MAX_FIELDS = 32
 
 export class CsvError extends Error {
-  constructor(readonly line: number, message: string) {
+  constructor(
+    readonly line: number,
+    message: string
+  ) {
     super(`line ${line}: ${message}`)
   }
 }

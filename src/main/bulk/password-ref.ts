@@ -10,7 +10,11 @@ export class RefError extends Error {}
 const CMD_TIMEOUT_MS = 10_000
 const CMD_MAX_BYTES = 4096
 
-export async function resolvePasswordRef(ref: string, env: NodeJS.ProcessEnv, store: Pick<CredentialStore, 'get'>): Promise<string> {
+export async function resolvePasswordRef(
+  ref: string,
+  env: NodeJS.ProcessEnv,
+  store: Pick<CredentialStore, 'get'>
+): Promise<string> {
   const colon = ref.indexOf(':')
   const kind = colon > 0 ? ref.slice(0, colon) : ''
   const value = ref.slice(colon + 1)
@@ -25,9 +29,14 @@ export async function resolvePasswordRef(ref: string, env: NodeJS.ProcessEnv, st
 
 function runCommand(command: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('/bin/sh', ['-c', command], { timeout: CMD_TIMEOUT_MS, maxBuffer: CMD_MAX_BYTES, encoding: 'utf8' }, (err, stdout) => {
-      if (err) reject(new RefError(`the password command failed (${err.code ?? err.signal ?? 'error'})`))
-      else resolve(stdout.split(/\r?\n/)[0] ?? '')
-    })
+    execFile(
+      '/bin/sh',
+      ['-c', command],
+      { timeout: CMD_TIMEOUT_MS, maxBuffer: CMD_MAX_BYTES, encoding: 'utf8' },
+      (err, stdout) => {
+        if (err) reject(new RefError(`the password command failed (${err.code ?? err.signal ?? 'error'})`))
+        else resolve(stdout.split(/\r?\n/)[0] ?? '')
+      }
+    )
   })
 }

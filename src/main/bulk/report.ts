@@ -9,10 +9,29 @@ import { csvLine } from './csv'
 import type { CheckResult, Verdict } from './check'
 import { diagnose } from '../../shared/diagnosis-catalog'
 
-const COLUMNS = ['row', 'address', 'verdict', 'code', 'incoming', 'outgoing', 'username', 'username_form', 'server_says', 'ms'] as const
+const COLUMNS = [
+  'row',
+  'address',
+  'verdict',
+  'code',
+  'incoming',
+  'outgoing',
+  'username',
+  'username_form',
+  'server_says',
+  'ms'
+] as const
 
 /** Problems first, in the order a helpdesk works through them; ready rows last. */
-export const VERDICT_ORDER: Verdict[] = ['locked-or-limited', 'sign-in-refused', 'server-problem', 'needs-confirmation', 'no-settings', 'no-password', 'ready']
+export const VERDICT_ORDER: Verdict[] = [
+  'locked-or-limited',
+  'sign-in-refused',
+  'server-problem',
+  'needs-confirmation',
+  'no-settings',
+  'no-password',
+  'ready'
+]
 
 export const verdictWords = (v: Verdict): string => (locale.ui.bulk.verdict as Record<Verdict, string>)[v]
 
@@ -21,7 +40,20 @@ export function csvHeader(): string {
 }
 
 export function csvRow(r: CheckResult): string {
-  return csvLine([r.row, r.address, r.verdict, r.code, r.incoming, r.outgoing, r.username, r.usernameForm, r.serverSays && forText(r.serverSays), r.ms].map((v) => (typeof v === 'string' ? forText(v) : v)))
+  return csvLine(
+    [
+      r.row,
+      r.address,
+      r.verdict,
+      r.code,
+      r.incoming,
+      r.outgoing,
+      r.username,
+      r.usernameForm,
+      r.serverSays && forText(r.serverSays),
+      r.ms
+    ].map((v) => (typeof v === 'string' ? forText(v) : v))
+  )
 }
 
 /** The diagnosis title for a code (the row keeps no parameters, so no sentence that needs them). */
@@ -30,7 +62,8 @@ function codeWords(code: string | undefined): string {
 }
 
 function table(rows: CheckResult[]): string {
-  const head = '<tr><th>#</th><th>Address</th><th>Verdict</th><th>Why</th><th>Servers</th><th>User name</th><th>Server said</th></tr>'
+  const head =
+    '<tr><th>#</th><th>Address</th><th>Verdict</th><th>Why</th><th>Servers</th><th>User name</th><th>Server said</th></tr>'
   const body = rows
     .map((r) => {
       const h = (v: string | number | undefined): string => forHtml(v === undefined ? '' : String(v))
@@ -40,8 +73,13 @@ function table(rows: CheckResult[]): string {
   return `<table>${head}\n${body}</table>`
 }
 
-export function htmlReport(results: CheckResult[], meta: { source: string; started: string; ms: number; interrupted: boolean }): string {
-  const byVerdict = VERDICT_ORDER.map((v) => [v, results.filter((r) => r.verdict === v)] as const).filter(([, rows]) => rows.length)
+export function htmlReport(
+  results: CheckResult[],
+  meta: { source: string; started: string; ms: number; interrupted: boolean }
+): string {
+  const byVerdict = VERDICT_ORDER.map((v) => [v, results.filter((r) => r.verdict === v)] as const).filter(
+    ([, rows]) => rows.length
+  )
   const servers = new Map<string, Map<Verdict, number>>()
   for (const r of results) {
     const key = (r.incoming ?? 'no server').split(' ')[1] ?? 'no server'
@@ -51,9 +89,14 @@ export function htmlReport(results: CheckResult[], meta: { source: string; start
   }
   const serverRows = [...servers]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([host, counts]) => `<tr><td>${forHtml(host)}</td>${VERDICT_ORDER.map((v) => `<td>${counts.get(v) ?? ''}</td>`).join('')}</tr>`)
+    .map(
+      ([host, counts]) =>
+        `<tr><td>${forHtml(host)}</td>${VERDICT_ORDER.map((v) => `<td>${counts.get(v) ?? ''}</td>`).join('')}</tr>`
+    )
     .join('\n')
-  const summary = byVerdict.map(([v, rows]) => `<li><a href="#${v}">${forHtml(verdictWords(v))}</a>: ${rows.length}</li>`).join('')
+  const summary = byVerdict
+    .map(([v, rows]) => `<li><a href="#${v}">${forHtml(verdictWords(v))}</a>: ${rows.length}</li>`)
+    .join('')
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Mail Setup — bulk check</title>

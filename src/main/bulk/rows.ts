@@ -22,9 +22,14 @@ export function readRows(text: string, allowPlain: boolean): { rows: AccountRow[
   if (!header) throw new CsvError(1, 'the file is empty')
   const names = header.map((h) => h.trim().toLowerCase())
   const unknown = names.filter((n) => !COLUMNS.has(n))
-  if (unknown.length) throw new CsvError(1, `unknown column(s) ${unknown.join(', ')}; use address, username, password_ref, password`)
+  if (unknown.length)
+    throw new CsvError(1, `unknown column(s) ${unknown.join(', ')}; use address, username, password_ref, password`)
   if (!names.includes('address')) throw new CsvError(1, 'there is no address column')
-  if (names.includes('password') && !allowPlain) throw new CsvError(1, 'a plain password column is refused without --allow-plain-passwords; use password_ref (env:NAME, keychain:KEY or cmd:COMMAND)')
+  if (names.includes('password') && !allowPlain)
+    throw new CsvError(
+      1,
+      'a plain password column is refused without --allow-plain-passwords; use password_ref (env:NAME, keychain:KEY or cmd:COMMAND)'
+    )
   const col = (fields: string[], name: string): string | undefined => {
     const i = names.indexOf(name)
     const v = i >= 0 ? fields[i]?.trim() : undefined
@@ -41,7 +46,12 @@ export function readRows(text: string, allowPlain: boolean): { rows: AccountRow[
     }
     const ref = col(fields, 'password_ref')
     const plain = names.includes('password') ? fields[names.indexOf('password')] : undefined
-    rows.push({ row, address: parsed.address, username: col(fields, 'username'), password: ref ? { ref } : plain ? { plain } : undefined })
+    rows.push({
+      row,
+      address: parsed.address,
+      username: col(fields, 'username'),
+      password: ref ? { ref } : plain ? { plain } : undefined
+    })
   })
   return { rows, problems }
 }

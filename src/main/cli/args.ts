@@ -22,7 +22,8 @@ export function parseServerUrl(value: string, defaultUser: string, role: 'incomi
     throw new UsageError(`--${role} must look like imaps://host:993 or smtp://host:587, not ${quoteArg(value)}`)
   }
   const scheme = SCHEMES[url.protocol.replace(/:$/, '')]
-  if (!scheme) throw new UsageError(`unknown scheme in ${quoteArg(value)} (use imaps, imap, pop3s, pop3, smtps or smtp)`)
+  if (!scheme)
+    throw new UsageError(`unknown scheme in ${quoteArg(value)} (use imaps, imap, pop3s, pop3, smtps or smtp)`)
   if ((role === 'incoming') !== (scheme.protocol !== 'smtp')) {
     throw new UsageError(`--${role} cannot be ${scheme.protocol.toUpperCase()}`)
   }

@@ -16,10 +16,12 @@ export function describeSourceReason(reason: SourceReason): string {
 }
 
 export function describeDiagnosis(d: Diagnosis): Required<Entry> {
-  const entry = ((locale.diagnosis as Record<string, Entry>)[d.code] ?? {}) as Entry & Record<string, string | undefined>
+  const entry = ((locale.diagnosis as Record<string, Entry>)[d.code] ?? {}) as Entry &
+    Record<string, string | undefined>
   const params = { host: d.host, port: d.port, protocol: d.protocol, ...(d.params ?? {}) }
   // As i18next does in the wizard: params.context picks `what_<context>` where there is one.
-  const part = (name: keyof Entry): string | undefined => (d.params?.context ? entry[`${name}_${d.params.context}`] : undefined) ?? entry[name]
+  const part = (name: keyof Entry): string | undefined =>
+    (d.params?.context ? entry[`${name}_${d.params.context}`] : undefined) ?? entry[name]
   return {
     title: fill(part('title'), params) ?? d.code,
     what: fill(part('what'), params) ?? '',

@@ -52,15 +52,24 @@ function count(value: string | undefined, fallback: number, flag: string): numbe
 }
 
 export async function checkCommand(flags: CheckFlags, io: CheckIo): Promise<number> {
-  if (!flags.csv) throw new UsageError('--csv FILE is required: a header line with address, and password_ref (env:NAME, keychain:KEY or cmd:COMMAND) or username')
+  if (!flags.csv)
+    throw new UsageError(
+      '--csv FILE is required: a header line with address, and password_ref (env:NAME, keychain:KEY or cmd:COMMAND) or username'
+    )
   const concurrency = count(flags.concurrency, 8, '--concurrency')
   const perServer = count(flags.perServer, 2, '--per-server')
   const statePath = flags.state ?? `${flags.csv}.state`
   const outPath = flags.out ?? `${flags.csv}.results.csv`
-  const size = await stat(flags.csv).then((s) => s.size, () => -1)
+  const size = await stat(flags.csv).then(
+    (s) => s.size,
+    () => -1
+  )
   if (size < 0) throw new UsageError(`cannot read ${flags.csv}`)
   if (size > MAX_LIST_BYTES) throw new UsageError(`${flags.csv} is larger than 64 MiB`)
-  if (!flags.resume && existsSync(statePath)) throw new UsageError(`${statePath} holds an earlier run: add --resume to continue it, or remove the file to start again`)
+  if (!flags.resume && existsSync(statePath))
+    throw new UsageError(
+      `${statePath} holds an earlier run: add --resume to continue it, or remove the file to start again`
+    )
 
   let rows: AccountRow[]
   let problems: Array<{ row: number; problem: string }>
@@ -109,11 +118,33 @@ export async function checkCommand(flags: CheckFlags, io: CheckIo): Promise<numb
   const results = (await readState(statePath)).sort((a, b) => a.row - b.row)
   const interrupted = io.signal.aborted
   await writeUserFile(outPath, csvHeader() + results.map(csvRow).join(''))
-  if (flags.html) await writeUserFile(flags.html, htmlReport(results, { source: flags.csv, started: started.toISOString(), ms: performance.now() - t0, interrupted }))
+  if (flags.html)
+    await writeUserFile(
+      flags.html,
+      htmlReport(results, {
+        source: flags.csv,
+        started: started.toISOString(),
+        ms: performance.now() - t0,
+        interrupted
+      })
+    )
   const ready = results.filter((r) => r.verdict === 'ready').length
-  const summary = { checked: results.length, of: rows.length, ready, notReady: results.length - ready, skipped: problems.length, interrupted, results: outPath, html: flags.html, state: statePath }
+  const summary = {
+    checked: results.length,
+    of: rows.length,
+    ready,
+    notReady: results.length - ready,
+    skipped: problems.length,
+    interrupted,
+    results: outPath,
+    html: flags.html,
+    state: statePath
+  }
   if (io.json) io.report(summary)
-  else io.report(`${interrupted ? 'Interrupted: ' : ''}${results.length} of ${rows.length} checked, ${ready} ready, ${results.length - ready} not ready. Results: ${outPath}${flags.html ? `, report: ${flags.html}` : ''}${interrupted ? `. Continue with --resume (state: ${statePath}).` : ''}`)
+  else
+    io.report(
+      `${interrupted ? 'Interrupted: ' : ''}${results.length} of ${rows.length} checked, ${ready} ready, ${results.length - ready} not ready. Results: ${outPath}${flags.html ? `, report: ${flags.html}` : ''}${interrupted ? `. Continue with --resume (state: ${statePath}).` : ''}`
+    )
   if (interrupted) return CHECK_EXIT.interrupted
   // The whole list is done: the next run starts afresh.
   if (results.length === rows.length) await rm(statePath, { force: true })

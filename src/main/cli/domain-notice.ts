@@ -11,6 +11,9 @@ export function domainWarning(address: string): string | undefined {
   if (!notice) return undefined
   const lines: string[] = []
   if (notice.unicode !== notice.ascii) lines.push(term`Domain: ${notice.unicode} (ASCII form ${notice.ascii})`)
-  for (const m of notice.mixed) lines.push(term`WARNING: "${m.label}" mixes ${m.scripts.join(' and ')} letters, which can imitate another domain. Check that it is the domain you meant.`)
+  for (const m of notice.mixed)
+    lines.push(
+      term`WARNING: "${m.label}" mixes ${m.scripts.join(' and ')} letters, which can imitate another domain. Check that it is the domain you meant.`
+    )
   return lines.join('\n')
 }

@@ -49,7 +49,9 @@ export async function domainCommand(domain: string, flags: DomainFlags, io: Doma
     throw new UsageError('--username-form must be address or local')
   }
   if ((flags.publish || flags.recheck) && !flags.servers.length) {
-    throw new UsageError('--publish and --recheck need the servers you confirm: --server imaps://host:993 --server smtp://host:587 …')
+    throw new UsageError(
+      '--publish and --recheck need the servers you confirm: --server imaps://host:993 --server smtp://host:587 …'
+    )
   }
   const result = await io.check({
     runId: 'cli',
@@ -77,7 +79,10 @@ const WORDS = locale.ui.domain as { level: Record<Finding['level'], string>; fin
 
 export function formatFinding(f: Finding): string {
   const w = WORDS.finding[f.code]
-  return [term`  ${WORDS.level[f.level].padEnd(8)} ${w?.title ?? f.code}: ${f.subject}`, term`           ${w?.fix ?? ''}`].join('\n')
+  return [
+    term`  ${WORDS.level[f.level].padEnd(8)} ${w?.title ?? f.code}: ${f.subject}`,
+    term`           ${w?.fix ?? ''}`
+  ].join('\n')
 }
 
 const SECURITY = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' } as const
@@ -95,11 +100,19 @@ function formatRecheck(r: RecheckRow): string {
   return term`  ${r.source.padEnd(17)} ${r.state}` + (detail ? term` — ${detail}` : '')
 }
 
-export function formatHealth(h: DomainHealth, recheck: RecheckRow[] | undefined, written: string[], suggest: boolean): string {
+export function formatHealth(
+  h: DomainHealth,
+  recheck: RecheckRow[] | undefined,
+  written: string[],
+  suggest: boolean
+): string {
   const out = [term`Domain ${h.domain}: checked in ${Math.round(h.ms)} ms`, '', 'Sources:']
   for (const r of h.sources) out.push(`  ${formatSource(r)}`)
   out.push('', 'Autoconfig files:')
-  for (const f of h.published) out.push(term`  ${f.url}  ${f.state}${f.reason ? ` (${f.reason})` : ''}${f.servers ? `, ${f.servers} servers` : ''}`)
+  for (const f of h.published)
+    out.push(
+      term`  ${f.url}  ${f.state}${f.reason ? ` (${f.reason})` : ''}${f.servers ? `, ${f.servers} servers` : ''}`
+    )
   out.push('', 'Servers (probed without signing in):')
   for (const host of h.hosts) out.push(formatHost(host))
   if (!h.hosts.length) out.push('  none named')
@@ -113,20 +126,28 @@ export function formatHealth(h: DomainHealth, recheck: RecheckRow[] | undefined,
   const best = suggestion(h)
   if (suggest && best.length) {
     out.push('', 'To generate what to publish for the servers that answer, confirm them:')
-    out.push(term`  mail-setup domain ${h.domain} ${best.map((s) => `--server ${serverUrl(s)}`).join(' ')} --publish DIR`)
+    out.push(
+      term`  mail-setup domain ${h.domain} ${best.map((s) => `--server ${serverUrl(s)}`).join(' ')} --publish DIR`
+    )
   }
   return out.join('\n')
 }
 
-const SCHEME = { imap: { tls: 'imaps', starttls: 'imap' }, pop3: { tls: 'pop3s', starttls: 'pop3' }, smtp: { tls: 'smtps', starttls: 'smtp' } } as const
+const SCHEME = {
+  imap: { tls: 'imaps', starttls: 'imap' },
+  pop3: { tls: 'pop3s', starttls: 'pop3' },
+  smtp: { tls: 'smtps', starttls: 'smtp' }
+} as const
 
 function serverUrl(s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string {
-  if (s.security === 'plain') return `${s.protocol === 'smtp' ? 'smtp' : s.protocol}://${s.host}:${s.port}?security=plain`
+  if (s.security === 'plain')
+    return `${s.protocol === 'smtp' ? 'smtp' : s.protocol}://${s.host}:${s.port}?security=plain`
   return `${SCHEME[s.protocol][s.security]}://${s.host}:${s.port}`
 }
 
 /** The servers that answer with a trusted certificate naming them: what an admin would confirm. */
 function suggestion(h: DomainHealth): HostCheck[] {
-  return h.hosts.filter((x) => x.answers && x.security !== 'plain' && x.certificate?.chainTrusted && x.certificate.hostMatches)
+  return h.hosts.filter(
+    (x) => x.answers && x.security !== 'plain' && x.certificate?.chainTrusted && x.certificate.hostMatches
+  )
 }
-

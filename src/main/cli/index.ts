@@ -117,7 +117,8 @@ export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   const said: Said = {}
   const code = await runCommand(argv, rawIo, said)
   // Whom to ask (the organisation's policy), under every failure (the wizard does not show it yet).
-  if (code !== EXIT.ok && code !== EXIT.usage && said.support && !argv.includes('--json')) rawIo.stderr(`${said.support}\n`)
+  if (code !== EXIT.ok && code !== EXIT.usage && said.support && !argv.includes('--json'))
+    rawIo.stderr(`${said.support}\n`)
   return code
 }
 
@@ -154,17 +155,26 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
     import('../api/handlers'),
     import('./output')
   ])
-  const report = (data: unknown): void => io.stdout(json ? `${JSON.stringify({ ok: true, command, result: data }, null, 2)}\n` : `${String(data)}\n`)
+  const report = (data: unknown): void =>
+    io.stdout(json ? `${JSON.stringify({ ok: true, command, result: data }, null, 2)}\n` : `${String(data)}\n`)
   try {
-    if (values.password !== undefined) throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
+    if (values.password !== undefined)
+      throw new UsageError('--password is not accepted: use --password-stdin or MAIL_SETUP_PASSWORD')
     // --policy FILE: the policy for this run, unless the organisation's own is in force (policy-location.ts).
     const config = cliConfig(values, values.policy ? { ...io.env, MAIL_SETUP_POLICY: values.policy } : io.env)
     // A connected server that has sent nothing yet is said once per probe (recorder.ts).
     const saidQuiet = new Set<string>()
     const quiet = ({ probe }: EventPayload<'verify'>): void => {
-      if (probe.state !== 'running' || saidQuiet.has(probe.id) || !probe.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')) return
+      if (
+        probe.state !== 'running' ||
+        saidQuiet.has(probe.id) ||
+        !probe.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')
+      )
+        return
       saidQuiet.add(probe.id)
-      io.stderr(`  ${probe.settings.host}:${probe.settings.port} is not answering yet (connected, nothing received); still waiting\n`)
+      io.stderr(
+        `  ${probe.settings.host}:${probe.settings.port} is not answering yet (connected, nothing received); still waiting\n`
+      )
     }
     const hooks: DoorHooks = {
       door: 'cli',
@@ -185,7 +195,8 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
     if (problem && !json) io.stderr(`${problem}\n`)
     const handlers = createHandlers(services, hooks)
     const ctx: Ctx = { handlers, policy: services.policy, dispatch, values, io, json, report }
-    const notice = (command === 'discover' || command === 'verify') && addressArg ? domainWarning(addressArg) : undefined
+    const notice =
+      (command === 'discover' || command === 'verify') && addressArg ? domainWarning(addressArg) : undefined
     if (notice) io.stderr(`${notice}\n`)
     switch (command) {
       case 'discover':
@@ -200,8 +211,25 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
         const { checkCommand, withInterrupt } = await import('./check')
         return await withInterrupt((signal) =>
           checkCommand(
-            { csv: values.csv, out: values.out, html: values.html, state: values.state, resume: Boolean(values.resume), concurrency: values.concurrency, perServer: values['per-server'], allowPlain: Boolean(values['allow-plain-passwords']) },
-            { services, env: io.env, stderr: io.stderr, report, json, signal, tty: process.stderr.isTTY ? rawIo.stderr : undefined }
+            {
+              csv: values.csv,
+              out: values.out,
+              html: values.html,
+              state: values.state,
+              resume: Boolean(values.resume),
+              concurrency: values.concurrency,
+              perServer: values['per-server'],
+              allowPlain: Boolean(values['allow-plain-passwords'])
+            },
+            {
+              services,
+              env: io.env,
+              stderr: io.stderr,
+              report,
+              json,
+              signal,
+              tty: process.stderr.isTTY ? rawIo.stderr : undefined
+            }
           )
         )
       }
@@ -209,13 +237,29 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
         const { domainCommand, parseServerFlag, requireDomain } = await import('./domain')
         return await domainCommand(
           requireDomain(addressArg),
-          { servers: (values.server ?? []).map(parseServerFlag), usernameForm: values['username-form'], publish: values.publish, recheck: Boolean(values.recheck) },
+          {
+            servers: (values.server ?? []).map(parseServerFlag),
+            usernameForm: values['username-form'],
+            publish: values.publish,
+            recheck: Boolean(values.recheck)
+          },
           { check: (request) => call(ctx, 'checkDomain', request), report, stderr: io.stderr, json }
         )
       }
       case 'setup': {
         const { setupCommand } = await import('./setup')
-        const flags = { policy: values.policy, address: values.address, format: values.export, out: values.out, passwordEnv: values['password-env'], passwordRef: values['password-ref'], passwordStdin: Boolean(values['password-stdin']), pop: Boolean(values.pop), name: values.name, noKeychain: Boolean(values['no-keychain']) }
+        const flags = {
+          policy: values.policy,
+          address: values.address,
+          format: values.export,
+          out: values.out,
+          passwordEnv: values['password-env'],
+          passwordRef: values['password-ref'],
+          passwordStdin: Boolean(values['password-stdin']),
+          pop: Boolean(values.pop),
+          name: values.name,
+          noKeychain: Boolean(values['no-keychain'])
+        }
         return await setupCommand(flags, {
           services,
           handlers,
@@ -224,7 +268,10 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
           stdin: rawIo.stdin,
           // Silent: nothing on success but with --json; the diagnosis on stderr on failure.
           done: ({ exitCode, diagnosis, result }) => {
-            if (json) io.stdout(`${JSON.stringify({ ok: exitCode === EXIT.ok, command, ...(diagnosis ? { error: diagnosis } : { result }), exitCode, ...(said.support && diagnosis ? { support: said.support } : {}) }, null, 2)}\n`)
+            if (json)
+              io.stdout(
+                `${JSON.stringify({ ok: exitCode === EXIT.ok, command, ...(diagnosis ? { error: diagnosis } : { result }), exitCode, ...(said.support && diagnosis ? { support: said.support } : {}) }, null, 2)}\n`
+              )
             else if (diagnosis) io.stderr(`${formatDiagnosis(diagnosis)}\n`)
           }
         })
@@ -250,8 +297,17 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
 }
 
 /** The --json answer for a failed command: what was done so far, the diagnosis, the exit code. */
-function jsonFailure(io: Io, command: string | undefined, error: unknown, exitCode: number, result?: unknown, support?: string): void {
-  io.stdout(`${JSON.stringify({ ok: false, command, ...(result === undefined ? {} : { result }), error, exitCode, ...(support ? { support } : {}) }, null, 2)}\n`)
+function jsonFailure(
+  io: Io,
+  command: string | undefined,
+  error: unknown,
+  exitCode: number,
+  result?: unknown,
+  support?: string
+): void {
+  io.stdout(
+    `${JSON.stringify({ ok: false, command, ...(result === undefined ? {} : { result }), error, exitCode, ...(support ? { support } : {}) }, null, 2)}\n`
+  )
 }
 
 interface Ctx {
@@ -273,7 +329,8 @@ function cliConfig(values: Values, env: NodeJS.ProcessEnv): Config {
   else parseDnsFlag(base.dnsServers, 'MAIL_SETUP_DNS')
   if (values.deadline !== undefined) {
     const seconds = Number(values.deadline)
-    if (!(seconds > 0 && seconds <= 120)) throw new UsageError('--deadline must be a number of seconds between 0 and 120')
+    if (!(seconds > 0 && seconds <= 120))
+      throw new UsageError('--deadline must be a number of seconds between 0 and 120')
     overrides.discoveryDeadlineMs = Math.round(seconds * 1000)
   }
   return { ...base, ...overrides }
@@ -297,7 +354,10 @@ async function discoverCommand(ctx: Ctx, address: string): Promise<number> {
   const { sessionId: _session, ...result } = await call(ctx, 'discover', { runId: 'cli', address })
   if (!result.candidates.length) {
     if (ctx.json) jsonFailure(ctx.io, 'discover', diagnose('no-settings-found'), exitFor('no-settings-found'), result)
-    else ctx.io.stderr(`${(await import('./output')).formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`)
+    else
+      ctx.io.stderr(
+        `${(await import('./output')).formatDiscovery(result)}\n\nNo settings found for ${address}. Give them with --incoming and --outgoing.\n`
+      )
     return exitFor('no-settings-found')
   }
   const { formatDiscovery } = await import('./output')
@@ -320,49 +380,98 @@ function typedServers(ctx: Ctx, address: string): { incoming?: ServerSettings[];
  * the choices, never the servers found (main plans from its own record). Without typed servers for
  * both sides, discovery runs once (twice when Autodiscover asked for the password, consent.ts).
  */
-async function startSession(ctx: Ctx, address: string, password?: string): Promise<{ sessionId?: string; choices: SetupChoices; candidate?: Candidate }> {
+async function startSession(
+  ctx: Ctx,
+  address: string,
+  password?: string
+): Promise<{ sessionId?: string; choices: SetupChoices; candidate?: Candidate }> {
   const { values } = ctx
   const protocol: IncomingProtocol = values.pop ? 'pop3' : 'imap'
   if (values.incoming && values.outgoing) return { choices: { protocol } }
   const { autodiscoverAsks, chooseCandidate } = await import('../discovery/consent')
   let found = await call(ctx, 'discover', { runId: 'cli', address })
-  if (password && autodiscoverAsks(found)) found = await call(ctx, 'discover', { runId: 'cli', address, sessionId: found.sessionId, credentials: { kind: 'password', password } })
+  if (password && autodiscoverAsks(found))
+    found = await call(ctx, 'discover', {
+      runId: 'cli',
+      address,
+      sessionId: found.sessionId,
+      credentials: { kind: 'password', password }
+    })
   const { candidate: best, unconfirmed } = chooseCandidate(found)
   if (!best) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
   const accept = Boolean(values['accept-untrusted'])
   if (unconfirmed && !accept) throw new Failure(unconfirmed)
-  if (unconfirmed) ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`)
-  return { sessionId: found.sessionId, choices: { candidateId: best.id, protocol, ...(accept ? { acceptUntrusted: true } : {}) }, candidate: best }
+  if (unconfirmed)
+    ctx.io.stderr(
+      term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed.params?.why ?? ''} Servers: ${unconfirmed.params?.servers ?? ''}\n`
+    )
+  return {
+    sessionId: found.sessionId,
+    choices: { candidateId: best.id, protocol, ...(accept ? { acceptUntrusted: true } : {}) },
+    candidate: best
+  }
 }
 
 /** discoverVerify for the CLI: the same choices as startSession, made while the check already runs. */
-async function verifyAsFound(ctx: Ctx, address: string, password: string, exceptions: HostException[]): Promise<VerifyResult & { sessionId: string }> {
+async function verifyAsFound(
+  ctx: Ctx,
+  address: string,
+  password: string,
+  exceptions: HostException[]
+): Promise<VerifyResult & { sessionId: string }> {
   const { values } = ctx
   const wanted = values.pop ? 'pop3' : 'imap'
-  const run = await call(ctx, 'discoverVerify', { runId: 'cli', address, credentials: { kind: 'password', password }, protocols: [wanted], ...typedServers(ctx, address), acceptUntrusted: Boolean(values['accept-untrusted']), exceptions })
+  const run = await call(ctx, 'discoverVerify', {
+    runId: 'cli',
+    address,
+    credentials: { kind: 'password', password },
+    protocols: [wanted],
+    ...typedServers(ctx, address),
+    acceptUntrusted: Boolean(values['accept-untrusted']),
+    exceptions
+  })
   if (run.unconfirmed) throw new Failure(run.unconfirmed)
   const best = run.discovery.candidates.find((c) => c.id === run.candidateId)
   if (!best || !run.verify) {
     const first = run.discovery.candidates[0]
     if (!first) throw new Failure(diagnose('no-settings-found', { detail: 'give --incoming and --outgoing' }))
-    throw new Failure(diagnose('no-settings-found', { params: { protocol: wanted.toUpperCase() }, detail: `${first.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}` }))
+    throw new Failure(
+      diagnose('no-settings-found', {
+        params: { protocol: wanted.toUpperCase() },
+        detail: `${first.providerName ?? 'this provider'} offers no ${wanted.toUpperCase()}`
+      })
+    )
   }
   if (best.trust.level !== 'trusted') {
     const unconfirmed = (await import('../discovery/consent')).chooseCandidate(run.discovery).unconfirmed
-    ctx.io.stderr(term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed?.params?.why ?? ''} Servers: ${unconfirmed?.params?.servers ?? ''}\n`)
+    ctx.io.stderr(
+      term`Warning: using settings nothing vouches for (--accept-untrusted): from ${best.source}, ${unconfirmed?.params?.why ?? ''} Servers: ${unconfirmed?.params?.servers ?? ''}\n`
+    )
   }
   return { ...run.verify, sessionId: run.sessionId }
 }
 
 /** start, the choice of candidate (or typed servers), the sign-in (password or OAuth), then verify. */
-async function verifyChosen(ctx: Ctx, address: string, password: string | undefined, typed: ReturnType<typeof typedServers>, exceptions: HostException[]): Promise<VerifyResult & { sessionId: string }> {
+async function verifyChosen(
+  ctx: Ctx,
+  address: string,
+  password: string | undefined,
+  typed: ReturnType<typeof typedServers>,
+  exceptions: HostException[]
+): Promise<VerifyResult & { sessionId: string }> {
   const { values, io } = ctx
   const { sessionId, choices, candidate } = await startSession(ctx, address, password)
   let credentials: Credentials
   if (values.oauth) {
     // The same flow as the wizard's: the URL to open, then the loopback redirect.
-    const begun = await call(ctx, 'oauthBegin', { runId: 'cli-oauth', sessionId: sessionId ?? '', candidateId: candidate?.id ?? '' })
-    io.stderr(`Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`)
+    const begun = await call(ctx, 'oauthBegin', {
+      runId: 'cli-oauth',
+      sessionId: sessionId ?? '',
+      candidateId: candidate?.id ?? ''
+    })
+    io.stderr(
+      `Open this address in your browser to sign in:\n\n  ${begun.authorizeUrl}\n\nWaiting for the sign-in to finish…\n`
+    )
     const done = await call(ctx, 'oauthComplete', { sessionId: begun.sessionId })
     credentials = { kind: 'oauth2', sessionId: done.sessionId }
   } else {
@@ -374,18 +483,33 @@ async function verifyChosen(ctx: Ctx, address: string, password: string | undefi
 
 async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   const { values, io } = ctx
-  const [{ readPassword }, { formatDiagnosis, formatKeychainFailure, formatVerify }] = await Promise.all([import('./password'), import('./output')])
-  const password = values.oauth ? undefined : await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
-  if (!values.oauth && !password) throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
+  const [{ readPassword }, { formatDiagnosis, formatKeychainFailure, formatVerify }] = await Promise.all([
+    import('./password'),
+    import('./output')
+  ])
+  const password = values.oauth
+    ? undefined
+    : await readPassword(values['password-stdin'] ? io.stdin : undefined, io.env)
+  if (!values.oauth && !password)
+    throw new UsageError('a password is needed: pipe it to --password-stdin or set MAIL_SETUP_PASSWORD, or use --oauth')
   // An OAuth account is its sign-in: saving one keeps the refresh token in the keychain.
-  if (values.oauth && values['no-keychain']) throw new UsageError('--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing')
+  if (values.oauth && values['no-keychain'])
+    throw new UsageError(
+      '--no-keychain does not apply to --oauth (the sign-in is kept in the keychain with the account); use --no-save to keep nothing'
+    )
   const typed = typedServers(ctx, address)
   const exceptions: HostException[] = [
     ...(values['trust-cert'] ?? []).map(parseTrust),
-    ...(values['allow-plaintext'] ?? []).map((v) => ({ ...parseHostPort(v, '--allow-plaintext'), allowPlaintext: true }))
+    ...(values['allow-plaintext'] ?? []).map((v) => ({
+      ...parseHostPort(v, '--allow-plaintext'),
+      allowPlaintext: true
+    }))
   ]
   // With a password, the check starts on the first trusted settings the search finds (discoverVerify).
-  const result = !values.oauth && !(values.incoming && values.outgoing) ? await verifyAsFound(ctx, address, password!, exceptions) : await verifyChosen(ctx, address, password, typed, exceptions)
+  const result =
+    !values.oauth && !(values.incoming && values.outgoing)
+      ? await verifyAsFound(ctx, address, password!, exceptions)
+      : await verifyChosen(ctx, address, password, typed, exceptions)
   const { sessionId: checked, ...verify } = result
   const lines: string[] = [formatVerify(verify, Boolean(values.transcript))]
   const output: Record<string, unknown> = { verify }
@@ -397,7 +521,11 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   if (values['round-trip']) {
     const rt = await call(ctx, 'roundTrip', { runId: 'cli', sessionId: checked })
     output.roundTrip = rt
-    lines.push(rt.ok ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}` : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`)
+    lines.push(
+      rt.ok
+        ? `Round trip: delivered in ${Math.round(rt.deliveredMs ?? 0)} ms${rt.removed ? ', test message removed' : ''}`
+        : `Round trip FAILED\n${rt.diagnosis ? formatDiagnosis(rt.diagnosis) : ''}`
+    )
     if (!rt.ok) {
       if (ctx.json) jsonFailure(io, 'verify', rt.diagnosis, verifyExit(rt.diagnosis), output)
       else io.stderr(`${lines.join('\n')}\n`)
@@ -406,15 +534,27 @@ async function verifyCommand(ctx: Ctx, address: string): Promise<number> {
   }
   if (!values['no-save']) {
     // Main builds the account from what it verified in this session and stamps the time.
-    const saved = await call(ctx, 'saveAccount', { sessionId: checked, displayName: values.name ?? '', storePassword: !values['no-keychain'] && !values.oauth })
+    const saved = await call(ctx, 'saveAccount', {
+      sessionId: checked,
+      displayName: values.name ?? '',
+      storePassword: !values['no-keychain'] && !values.oauth
+    })
     output.account = saved.account
     output.keychain = saved.keychain
     lines.push(`Saved account ${saved.account.id}.`)
     if (values.oauth) {
       const k = saved.keychain
-      lines.push(k.stored ? `The sign-in (refresh token) is kept in the system keychain (service "${k.service}").` : `The sign-in is NOT kept in the keychain (${k.code ?? 'no refresh token given'}); the account is saved, sign in again next time.`)
+      lines.push(
+        k.stored
+          ? `The sign-in (refresh token) is kept in the system keychain (service "${k.service}").`
+          : `The sign-in is NOT kept in the keychain (${k.code ?? 'no refresh token given'}); the account is saved, sign in again next time.`
+      )
     } else if (!values['no-keychain']) {
-      lines.push(saved.keychain.stored ? `Password stored in the system keychain (service "${saved.keychain.service}").` : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`)
+      lines.push(
+        saved.keychain.stored
+          ? `Password stored in the system keychain (service "${saved.keychain.service}").`
+          : `Password NOT stored in the keychain (${saved.keychain.code ?? 'unknown'}); the account is saved without it.`
+      )
     }
     if (!saved.keychain.stored && saved.keychain.code) lines.push(formatKeychainFailure(saved.keychain))
   }
@@ -427,7 +567,16 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
   const { values, io } = ctx
   if (values['list-formats']) {
     const { formats } = await call(ctx, 'listFormats', {})
-    ctx.report(ctx.json ? formats : formats.map((f) => `${f.id.padEnd(24)} ${f.name} (${[f.supports.imap && 'IMAP', f.supports.pop3 && 'POP3', f.supports.oauth2 && 'OAuth2'].filter(Boolean).join(', ')})`).join('\n'))
+    ctx.report(
+      ctx.json
+        ? formats
+        : formats
+            .map(
+              (f) =>
+                `${f.id.padEnd(24)} ${f.name} (${[f.supports.imap && 'IMAP', f.supports.pop3 && 'POP3', f.supports.oauth2 && 'OAuth2'].filter(Boolean).join(', ')})`
+            )
+            .join('\n')
+    )
     return EXIT.ok
   }
   const address = requireAddress(addressArg)
@@ -440,12 +589,25 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
     if (!values.incoming || !values.outgoing) throw new UsageError('give both --incoming and --outgoing')
     // Typed servers saved unchecked (no verifiedAt): plan, then save from the session's plan.
     const { sessionId } = await call(ctx, 'plan', { address, ...typedServers(ctx, address) })
-    const saved = await call(ctx, 'saveAccount', { sessionId, displayName: values.name ?? '', storePassword: false, unchecked: true })
+    const saved = await call(ctx, 'saveAccount', {
+      sessionId,
+      displayName: values.name ?? '',
+      storePassword: false,
+      unchecked: true
+    })
     accountId = saved.account.id
   } else {
     const { accounts } = await call(ctx, 'listAccounts', {})
-    const account = accounts.filter((a) => a.address.toLowerCase() === address.toLowerCase()).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
-    if (!account) throw new Failure(diagnose('account-not-found', { params: { address }, detail: `no verified account for ${address}: run "mail-setup verify ${address}" first, or give --incoming and --outgoing` }))
+    const account = accounts
+      .filter((a) => a.address.toLowerCase() === address.toLowerCase())
+      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0]
+    if (!account)
+      throw new Failure(
+        diagnose('account-not-found', {
+          params: { address },
+          detail: `no verified account for ${address}: run "mail-setup verify ${address}" first, or give --incoming and --outgoing`
+        })
+      )
     accountId = account.id
   }
   const file = await call(ctx, 'exportProfile', { accountId, format: format.id })
@@ -468,7 +630,17 @@ async function exportCommand(ctx: Ctx, addressArg: string | undefined): Promise<
 async function accountsCommand(ctx: Ctx): Promise<number> {
   const { accounts, problem } = await call(ctx, 'listAccounts', {})
   if (ctx.json) ctx.report({ accounts, problem })
-  else ctx.report(accounts.length ? accounts.map((a) => `${a.id}  ${a.address}  ${a.incoming.protocol.toUpperCase()} ${a.incoming.host}  SMTP ${a.outgoing.host}  ${a.verifiedAt ? `verified ${a.verifiedAt}` : 'not verified'}`).join('\n') : 'No accounts yet.')
+  else
+    ctx.report(
+      accounts.length
+        ? accounts
+            .map(
+              (a) =>
+                `${a.id}  ${a.address}  ${a.incoming.protocol.toUpperCase()} ${a.incoming.host}  SMTP ${a.outgoing.host}  ${a.verifiedAt ? `verified ${a.verifiedAt}` : 'not verified'}`
+            )
+            .join('\n')
+        : 'No accounts yet.'
+    )
   return EXIT.ok
 }
 

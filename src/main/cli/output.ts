@@ -28,7 +28,9 @@ export function formatSource(r: SourceReport): string {
 
 export function formatCandidate(c: Candidate, index: number): string {
   const trust = c.trust.level === 'trusted' ? 'trusted' : 'NEEDS CONFIRMATION'
-  const lines = [term`${index + 1}. ${c.providerName ?? c.providerId ?? c.id} — from ${c.source}, ${trust} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''})`]
+  const lines = [
+    term`${index + 1}. ${c.providerName ?? c.providerId ?? c.id} — from ${c.source}, ${trust} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''})`
+  ]
   for (const s of c.incoming) lines.push(`     incoming  ${formatServer(s)}`)
   for (const s of c.outgoing) lines.push(`     outgoing  ${formatServer(s)}`)
   if (c.oauth2) lines.push(term`     OAuth2 issuer ${c.oauth2.issuer}, scope ${c.oauth2.scope}`)
@@ -40,7 +42,10 @@ export function formatCandidate(c: Candidate, index: number): string {
 }
 
 export function formatDiscovery(result: DiscoveryResult): string {
-  const out = [term`Settings for ${result.address}: ${result.candidates.length} candidate(s) in ${Math.round(result.ms)} ms`, '']
+  const out = [
+    term`Settings for ${result.address}: ${result.candidates.length} candidate(s) in ${Math.round(result.ms)} ms`,
+    ''
+  ]
   result.candidates.forEach((c, i) => out.push(formatCandidate(c, i)))
   out.push('', 'Sources:')
   for (const r of result.sources) out.push(`  ${formatSource(r)}`)
@@ -62,7 +67,9 @@ export function formatDiagnosis(d: Diagnosis): string {
 export function formatKeychainFailure(k: KeychainStatus): string {
   if (!k.code) return ''
   const text = describeDiagnosis(diagnose(k.code, { params: k.params }))
-  return [term`  ${text.title}: ${text.what}`, text.todo && term`  What you can do: ${text.todo}`].filter(Boolean).join('\n')
+  return [term`  ${text.title}: ${text.what}`, text.todo && term`  What you can do: ${text.todo}`]
+    .filter(Boolean)
+    .join('\n')
 }
 
 export function formatProbe(p: Probe, transcript: boolean): string {
@@ -70,26 +77,47 @@ export function formatProbe(p: Probe, transcript: boolean): string {
     .filter((s) => s.state !== 'pending')
     .map((s) => `${s.name} ${s.state === 'ok' ? 'ok' : s.state}${s.ms !== undefined ? ` ${Math.round(s.ms)}ms` : ''}`)
     .join(', ')
-  const lines = [term`${p.role.padEnd(8)}  ` + formatServer(p.settings) + term`\n          ${p.state.toUpperCase()} in ${Math.round(p.ms)} ms: ${steps}${p.diagnosis ? ` [${p.diagnosis.code}]` : ''}`]
+  const lines = [
+    term`${p.role.padEnd(8)}  ` +
+      formatServer(p.settings) +
+      term`\n          ${p.state.toUpperCase()} in ${Math.round(p.ms)} ms: ${steps}${p.diagnosis ? ` [${p.diagnosis.code}]` : ''}`
+  ]
   if (p.certificate) {
     const c = p.certificate
-    lines.push(term`          certificate: ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}; host ${c.hostMatches ? 'matches' : 'DOES NOT match'}; SHA-256 ${c.fingerprint256}`)
+    lines.push(
+      term`          certificate: ${c.subject}; issuer ${c.issuer}; valid to ${c.validTo}; host ${c.hostMatches ? 'matches' : 'DOES NOT match'}; SHA-256 ${c.fingerprint256}`
+    )
   }
-  if (transcript) for (const t of p.transcript) lines.push(term`          ${String(Math.round(t.t)).padStart(6)} ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`)
+  if (transcript)
+    for (const t of p.transcript)
+      lines.push(
+        term`          ${String(Math.round(t.t)).padStart(6)} ${t.dir === 'c' ? 'C:' : t.dir === 's' ? 'S:' : '--'} ${t.text}`
+      )
   return lines.join('\n')
 }
 
-const FORM_WORDS: Record<string, string> = { address: 'full address as user name', 'local-part': 'part before the @ as user name', 'exchange-domain-user': 'DOMAIN\\user form of the user name' }
+const FORM_WORDS: Record<string, string> = {
+  address: 'full address as user name',
+  'local-part': 'part before the @ as user name',
+  'exchange-domain-user': 'DOMAIN\\user form of the user name'
+}
 
 export function formatVerify(result: VerifyResult, transcript: boolean): string {
   const out: string[] = []
   for (const p of result.probes) out.push(formatProbe(p, transcript))
   out.push('')
-  const form = (p: Probe): string => (p.usernameForm && p.usernameForm !== 'given' ? ` (the server wanted the ${FORM_WORDS[p.usernameForm]})` : '')
-  out.push(`Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}${form(result.incoming)}` : 'NOT verified'}`)
-  out.push(`Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}${form(result.outgoing)}` : 'NOT verified'}`)
+  const form = (p: Probe): string =>
+    p.usernameForm && p.usernameForm !== 'given' ? ` (the server wanted the ${FORM_WORDS[p.usernameForm]})` : ''
+  out.push(
+    `Incoming: ${result.incoming ? `verified ${formatServer(result.incoming.settings)}${form(result.incoming)}` : 'NOT verified'}`
+  )
+  out.push(
+    `Outgoing: ${result.outgoing ? `verified ${formatServer(result.outgoing.settings)}${form(result.outgoing)}` : 'NOT verified'}`
+  )
   if (result.probes.some((p) => p.role === 'outgoing' && p.settings.port === SMTP_RELAY_PORT)) {
-    out.push('Note: port 25 was tried last, as the usual sending ports (465, 587) did not answer; many networks block port 25.')
+    out.push(
+      'Note: port 25 was tried last, as the usual sending ports (465, 587) did not answer; many networks block port 25.'
+    )
   }
   if (result.diagnosis) out.push('', formatDiagnosis(result.diagnosis))
   return out.join('\n')

@@ -6,7 +6,10 @@ import { UsageError } from './args'
 /** No password is this long; `--password-stdin < /dev/zero` must not fill the memory. */
 export const MAX_PASSWORD_BYTES = 64 * 1024
 
-export async function readPassword(stdin: NodeJS.ReadableStream | undefined, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+export async function readPassword(
+  stdin: NodeJS.ReadableStream | undefined,
+  env: NodeJS.ProcessEnv
+): Promise<string | undefined> {
   let password: string | undefined
   if (stdin) {
     const chunks: Buffer[] = []
@@ -15,11 +18,15 @@ export async function readPassword(stdin: NodeJS.ReadableStream | undefined, env
       size += (chunk as Buffer).length
       if (size > MAX_PASSWORD_BYTES) {
         ;(stdin as NodeJS.ReadableStream & { destroy?(): void }).destroy?.()
-        throw new UsageError(`standard input is longer than ${MAX_PASSWORD_BYTES / 1024} KB: give only the password to --password-stdin`)
+        throw new UsageError(
+          `standard input is longer than ${MAX_PASSWORD_BYTES / 1024} KB: give only the password to --password-stdin`
+        )
       }
       chunks.push(Buffer.from(chunk as Buffer))
     }
-    password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '')
+    password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '')
   } else {
     password = env.MAIL_SETUP_PASSWORD
   }

@@ -14,5 +14,8 @@ export function supportLine(policy: Policy): string | undefined {
 export function policyProblem(policy: Policy): string | undefined {
   const p = policy.problem
   if (!p) return undefined
-  return term`Warning: the policy file ${p.file} cannot be used, so none of its rules apply:\n` + p.issues.map((i) => term`  - ${i}`).join('\n')
+  return (
+    term`Warning: the policy file ${p.file} cannot be used, so none of its rules apply:\n` +
+    p.issues.map((i) => term`  - ${i}`).join('\n')
+  )
 }

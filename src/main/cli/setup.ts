@@ -78,7 +78,8 @@ export async function setupCommand(flags: SetupFlags, io: SetupIo): Promise<numb
 }
 
 function policyStop(err: unknown): never {
-  if (err instanceof AppError && inGroup(err.diagnosis.code, 'policy')) throw new Stop(exitFor(err.diagnosis.code), err.diagnosis)
+  if (err instanceof AppError && inGroup(err.diagnosis.code, 'policy'))
+    throw new Stop(exitFor(err.diagnosis.code), err.diagnosis)
   throw err
 }
 
@@ -87,19 +88,38 @@ async function run(flags: SetupFlags, io: SetupIo): Promise<unknown> {
   if (!flags.address) throw new UsageError('setup needs --address ADDRESS')
   if (!flags.format) throw new UsageError('setup needs --export FORMAT (see mail-setup export --list-formats)')
   if (!flags.out) throw new UsageError('setup needs --out FILE for the exported profile')
-  const sources = [flags.passwordEnv, flags.passwordRef, flags.passwordStdin || undefined].filter((s) => s !== undefined)
-  if (sources.length !== 1) throw new UsageError('setup needs exactly one of --password-env VAR, --password-ref env:VAR|keychain:KEY|cmd:COMMAND, --password-stdin')
+  const sources = [flags.passwordEnv, flags.passwordRef, flags.passwordStdin || undefined].filter(
+    (s) => s !== undefined
+  )
+  if (sources.length !== 1)
+    throw new UsageError(
+      'setup needs exactly one of --password-env VAR, --password-ref env:VAR|keychain:KEY|cmd:COMMAND, --password-stdin'
+    )
   // Silent means silent: a terminal on standard input would be a prompt in disguise.
-  if (flags.passwordStdin && io.stdin.isTTY) throw new UsageError('--password-stdin reads a pipe or a file, never a terminal: setup does not prompt')
+  if (flags.passwordStdin && io.stdin.isTTY)
+    throw new UsageError('--password-stdin reads a pipe or a file, never a terminal: setup does not prompt')
 
   // The organisation's policy first: a file that cannot be used stops everything.
   const policy = services.policy
   const { policyFile, policyManaged } = services.config
   if (flags.policy && policyManaged && policyFile && resolve(policyFile) !== resolve(flags.policy)) {
-    throw new Stop(SETUP_EXIT.policyInvalid, diagnose('policy-invalid', { params: { file: flags.policy, issues: `the organisation's policy ${policyFile} is in force; --policy cannot replace it` } }))
+    throw new Stop(
+      SETUP_EXIT.policyInvalid,
+      diagnose('policy-invalid', {
+        params: {
+          file: flags.policy,
+          issues: `the organisation's policy ${policyFile} is in force; --policy cannot replace it`
+        }
+      })
+    )
   }
   if (policy.problem) {
-    throw new Stop(SETUP_EXIT.policyInvalid, diagnose('policy-invalid', { params: { file: policy.problem.file, issues: policy.problem.issues.join('; ').slice(0, 480) } }))
+    throw new Stop(
+      SETUP_EXIT.policyInvalid,
+      diagnose('policy-invalid', {
+        params: { file: policy.problem.file, issues: policy.problem.issues.join('; ').slice(0, 480) }
+      })
+    )
   }
   // Every refusal's exit code is its diagnosis's (the catalog), as for the other commands.
   const call = async <K extends OperationName>(name: K, request: Request<K>): Promise<Response<K>> => {
@@ -129,21 +149,45 @@ async function run(flags: SetupFlags, io: SetupIo): Promise<unknown> {
   if (!candidate) throw new Stop(SETUP_EXIT.noSettings, diagnose('no-settings-found'))
   // No consent can be given silently: settings nothing vouches for get no password.
   if (unconfirmed) throw new Stop(SETUP_EXIT.unconfirmed, unconfirmed)
-  if (!candidate.incoming.some((s) => s.protocol === protocol)) throw new Stop(SETUP_EXIT.noSettings, diagnose('no-settings-found', { params: { protocol: protocol.toUpperCase() }, detail: `${candidate.providerName ?? 'the provider'} offers no ${protocol.toUpperCase()}` }))
+  if (!candidate.incoming.some((s) => s.protocol === protocol))
+    throw new Stop(
+      SETUP_EXIT.noSettings,
+      diagnose('no-settings-found', {
+        params: { protocol: protocol.toUpperCase() },
+        detail: `${candidate.providerName ?? 'the provider'} offers no ${protocol.toUpperCase()}`
+      })
+    )
 
   // The setup session plans from its own record: only the session, the choices and the password go back.
-  const verified = await call('verify', { runId: 'setup', sessionId: found.sessionId, choices: { candidateId: candidate.id, protocol }, credentials: { kind: 'password', password } })
-  if (!verified.incoming || !verified.outgoing || verified.diagnosis) throw new Stop(SETUP_EXIT.signIn, verified.diagnosis ?? diagnose('internal', { detail: 'not verified' }))
+  const verified = await call('verify', {
+    runId: 'setup',
+    sessionId: found.sessionId,
+    choices: { candidateId: candidate.id, protocol },
+    credentials: { kind: 'password', password }
+  })
+  if (!verified.incoming || !verified.outgoing || verified.diagnosis)
+    throw new Stop(SETUP_EXIT.signIn, verified.diagnosis ?? diagnose('internal', { detail: 'not verified' }))
 
   const storePassword = !flags.noKeychain && (policy.rules.defaults?.storePassword ?? true)
-  const saved = await call('saveAccount', { sessionId: found.sessionId, ...(flags.name ? { displayName: flags.name } : {}), storePassword })
+  const saved = await call('saveAccount', {
+    sessionId: found.sessionId,
+    ...(flags.name ? { displayName: flags.name } : {}),
+    storePassword
+  })
   try {
-    const file = await call('exportProfile', { accountId: saved.account.id, format: flags.format as Request<'exportProfile'>['format'] })
+    const file = await call('exportProfile', {
+      accountId: saved.account.id,
+      format: flags.format as Request<'exportProfile'>['format']
+    })
     const data = Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8')
     await writeUserFile(flags.out, data).catch((err: unknown) => {
       throw err instanceof AppError ? new Stop(SETUP_EXIT.export, err.diagnosis) : err
     })
-    return { account: saved.account, keychain: saved.keychain, export: { path: flags.out, format: file.format, bytes: data.length } }
+    return {
+      account: saved.account,
+      keychain: saved.keychain,
+      export: { path: flags.out, format: file.format, bytes: data.length }
+    }
   } catch (err) {
     // Nothing half done: without its export the account (and its keychain entry) goes again.
     await io.dispatch(io.handlers, 'removeAccount', { id: saved.account.id, removeSecret: true })
@@ -155,13 +199,19 @@ async function passwordOf(flags: SetupFlags, io: SetupIo): Promise<string> {
   let password: string | undefined
   try {
     if (flags.passwordEnv !== undefined) password = io.env[flags.passwordEnv]
-    else if (flags.passwordRef !== undefined) password = await resolvePasswordRef(flags.passwordRef, io.env, io.services.credentials)
+    else if (flags.passwordRef !== undefined)
+      password = await resolvePasswordRef(flags.passwordRef, io.env, io.services.credentials)
     else password = await readPassword(io.stdin, {})
   } catch (err) {
     if (err instanceof RefError) throw new UsageError(err.message)
     throw err
   }
-  if (!password) throw new UsageError(flags.passwordEnv !== undefined ? `the environment variable ${flags.passwordEnv} is empty or not set` : 'no password was given')
+  if (!password)
+    throw new UsageError(
+      flags.passwordEnv !== undefined
+        ? `the environment variable ${flags.passwordEnv} is empty or not set`
+        : 'no password was given'
+    )
   registerSecret(password)
   return password
 }

@@ -22,7 +22,11 @@ const exists = (p: string): Promise<boolean> =>
 export function thunderbirdRoots(o: DetectOptions): string[] {
   if (o.platform === 'win32') return [join(o.env.APPDATA ?? join(o.home, 'AppData', 'Roaming'), 'Thunderbird')]
   if (o.platform === 'darwin') return [join(o.home, 'Library', 'Thunderbird')]
-  return [join(o.home, '.thunderbird'), join(o.home, 'snap', 'thunderbird', 'common', '.thunderbird'), join(o.home, '.var', 'app', 'org.mozilla.Thunderbird', '.thunderbird')]
+  return [
+    join(o.home, '.thunderbird'),
+    join(o.home, 'snap', 'thunderbird', 'common', '.thunderbird'),
+    join(o.home, '.var', 'app', 'org.mozilla.Thunderbird', '.thunderbird')
+  ]
 }
 
 /** profiles.ini as groups of keys; its format is the simple INI Mozilla writes. */
@@ -81,11 +85,16 @@ export async function detectClients(o: DetectOptions): Promise<DetectedClient[]>
   const found: DetectedClient[] = []
   const profiles = await thunderbirdProfiles(o)
   if (profiles.length) found.push({ id: 'thunderbird', profiles })
-  if (o.platform === 'linux' && (await exists(join(o.env.XDG_CONFIG_HOME || join(o.home, '.config'), 'evolution')))) found.push({ id: 'evolution', profiles: [] })
+  if (o.platform === 'linux' && (await exists(join(o.env.XDG_CONFIG_HOME || join(o.home, '.config'), 'evolution'))))
+    found.push({ id: 'evolution', profiles: [] })
   if (o.platform === 'win32') {
     const local = o.env.LOCALAPPDATA ?? join(o.home, 'AppData', 'Local')
     if (await exists(join(local, 'Microsoft', 'Outlook'))) found.push({ id: 'outlook', profiles: [] })
   }
-  if (o.platform === 'darwin' && ((await exists('/System/Applications/Mail.app')) || (await exists('/Applications/Mail.app')))) found.push({ id: 'apple-mail', profiles: [] })
+  if (
+    o.platform === 'darwin' &&
+    ((await exists('/System/Applications/Mail.app')) || (await exists('/Applications/Mail.app')))
+  )
+    found.push({ id: 'apple-mail', profiles: [] })
   return found
 }

@@ -16,7 +16,10 @@ export interface SecretEntry {
   key: string
 }
 
-type Signed = Pick<Account, 'address' | 'authKind'> & { incoming: Pick<ServerSettings, 'username'>; outgoing: Pick<ServerSettings, 'username'> }
+type Signed = Pick<Account, 'address' | 'authKind'> & {
+  incoming: Pick<ServerSettings, 'username'>
+  outgoing: Pick<ServerSettings, 'username'>
+}
 
 /** The keychain account name for an address, role and username, both lower-cased. */
 export function credentialKey(address: string, role: SecretRole, username: string): string {
@@ -47,8 +50,11 @@ function separateOutgoing(account: Signed): boolean {
  */
 export function accountEntries(account: Signed): SecretEntry[] {
   if (account.authKind === 'oauth2') return [{ role: 'oauth-refresh', key: refreshTokenKey(account.address) }]
-  const entries: SecretEntry[] = [{ role: 'incoming', key: credentialKey(account.address, 'incoming', account.incoming.username) }]
-  if (separateOutgoing(account)) entries.push({ role: 'outgoing', key: credentialKey(account.address, 'outgoing', account.outgoing.username) })
+  const entries: SecretEntry[] = [
+    { role: 'incoming', key: credentialKey(account.address, 'incoming', account.incoming.username) }
+  ]
+  if (separateOutgoing(account))
+    entries.push({ role: 'outgoing', key: credentialKey(account.address, 'outgoing', account.outgoing.username) })
   return entries
 }
 

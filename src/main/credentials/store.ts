@@ -67,7 +67,10 @@ export function createCredentialStore(service: string, options: CredentialStoreO
     } catch (err) {
       keytar = undefined
       // Not a keychain problem but a missing native module: say what to install and build.
-      throw new KeychainError('keychain-unavailable', `keytar could not be loaded: ${message(err)}`, { context: 'module', ...keytarFix() })
+      throw new KeychainError('keychain-unavailable', `keytar could not be loaded: ${message(err)}`, {
+        context: 'module',
+        ...keytarFix()
+      })
     }
   }
 
@@ -75,7 +78,10 @@ export function createCredentialStore(service: string, options: CredentialStoreO
     const k = await backend()
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new KeychainError('keychain-locked', `no answer from the keychain in ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(
+        () => reject(new KeychainError('keychain-locked', `no answer from the keychain in ${timeoutMs} ms`)),
+        timeoutMs
+      )
       timer.unref?.()
     })
     try {
@@ -90,7 +96,8 @@ export function createCredentialStore(service: string, options: CredentialStoreO
   }
 
   function failed(err: unknown): KeychainStatus {
-    if (err instanceof KeychainError) return { stored: false, code: err.code, service, ...(err.params ? { params: err.params } : {}) }
+    if (err instanceof KeychainError)
+      return { stored: false, code: err.code, service, ...(err.params ? { params: err.params } : {}) }
     return { stored: false, code: 'keychain-unavailable', service }
   }
 

@@ -44,8 +44,18 @@ export function responseCode(text: string): string | undefined {
  * down. No further sign-in goes to that server in the same check (verify/signin-gate.ts).
  */
 export function slowDownOrLocked(text: string): 'account-locked' | 'rate-limited' | undefined {
-  if (/account (is |has been |was )?(temporarily )?(locked|suspended|blocked)|locked out|user (is )?(locked|disabled)|account (is )?disabled/i.test(text)) return 'account-locked'
-  if (/slow down|rate[ -]?limit|too (many|often|frequent)[^.\n]*(log ?ins?|auth|sign[ -]?ins?|attempts|commands)|try again (in|after) \d+|login[ -]delay/i.test(text)) return 'rate-limited'
+  if (
+    /account (is |has been |was )?(temporarily )?(locked|suspended|blocked)|locked out|user (is )?(locked|disabled)|account (is )?disabled/i.test(
+      text
+    )
+  )
+    return 'account-locked'
+  if (
+    /slow down|rate[ -]?limit|too (many|often|frequent)[^.\n]*(log ?ins?|auth|sign[ -]?ins?|attempts|commands)|try again (in|after) \d+|login[ -]delay/i.test(
+      text
+    )
+  )
+    return 'rate-limited'
   return undefined
 }
 
@@ -73,8 +83,12 @@ export function classifyImapAuth(reply: string, code?: string): DiagnosisCode {
   }
   // Gmail answers with [ALERT] and words; Microsoft with plain words.
   if (/application-specific password|app password|InvalidSecondFactor/i.test(reply)) return 'app-password-required'
-  if (/log ?in via your web browser|WebLoginRequired|basic auth(entication)? (is )?(disabled|not supported)/i.test(reply)) return 'password-auth-disabled'
-  if (/authenticated but not connected|IMAP (access )?(is )?disabled|not enabled for IMAP/i.test(reply)) return 'protocol-disabled'
+  if (
+    /log ?in via your web browser|WebLoginRequired|basic auth(entication)? (is )?(disabled|not supported)/i.test(reply)
+  )
+    return 'password-auth-disabled'
+  if (/authenticated but not connected|IMAP (access )?(is )?disabled|not enabled for IMAP/i.test(reply))
+    return 'protocol-disabled'
   if (/too many (login|authentication|failed)/i.test(reply)) return 'too-many-attempts'
   if (/^\S+\s+BAD\b/i.test(reply)) return 'protocol-error'
   if (/^\*\s+BYE\b/i.test(reply)) return 'server-busy'
@@ -98,7 +112,8 @@ export function classifyPop3Auth(reply: string): DiagnosisCode {
       return 'protocol-disabled'
   }
   if (/application-specific password|app password/i.test(reply)) return 'app-password-required'
-  if (/log ?in via your web browser|basic auth(entication)? (is )?(disabled|not supported)/i.test(reply)) return 'password-auth-disabled'
+  if (/log ?in via your web browser|basic auth(entication)? (is )?(disabled|not supported)/i.test(reply))
+    return 'password-auth-disabled'
   if (/POP3? (access )?(is )?disabled|not enabled for POP/i.test(reply)) return 'protocol-disabled'
   if (/too many/i.test(reply)) return 'too-many-attempts'
   return 'auth-failed'
@@ -123,12 +138,17 @@ export function classifySmtp(reply: SmtpReply, stage: SmtpStage): DiagnosisCode 
   const { code, text } = reply
   const enhanced = reply.enhanced ?? /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(text)?.[1] ?? ''
   // Microsoft: SMTP AUTH off for the tenant or mailbox, or basic authentication retired.
-  if (/SmtpClientAuthentication is disabled|basic authentication is not supported/i.test(text)) return 'password-auth-disabled'
+  if (/SmtpClientAuthentication is disabled|basic authentication is not supported/i.test(text))
+    return 'password-auth-disabled'
   if (enhanced === '5.7.3' || enhanced === '5.7.57' || enhanced === '5.7.30') return 'password-auth-disabled'
   // Gmail: 534-5.7.9 app password required; 534-5.7.14 sign in through the browser first.
   if (enhanced === '5.7.9') return 'app-password-required'
   if (enhanced === '5.7.14' || (code === 534 && /web browser/i.test(text))) return 'password-auth-disabled'
-  if (/SendAsDenied|SendAs permission|not (owned|authorized).*(sender|address)|Sender address rejected/i.test(text) || enhanced === '5.7.60') return 'send-as-denied'
+  if (
+    /SendAsDenied|SendAs permission|not (owned|authorized).*(sender|address)|Sender address rejected/i.test(text) ||
+    enhanced === '5.7.60'
+  )
+    return 'send-as-denied'
   if (stage === 'auth' && code >= 400) {
     const stop = slowDownOrLocked(text)
     if (stop) return stop
@@ -140,7 +160,8 @@ export function classifySmtp(reply: SmtpReply, stage: SmtpStage): DiagnosisCode 
   }
   if (code === 530 && /STARTTLS/i.test(text)) return 'plaintext-refused'
   if (code === 538 || enhanced === '5.7.11') return 'plaintext-refused'
-  if (code === 504 || enhanced === '5.5.4' || enhanced === '5.7.4') return stage === 'auth' ? 'auth-mechanism-unsupported' : 'protocol-error'
+  if (code === 504 || enhanced === '5.5.4' || enhanced === '5.7.4')
+    return stage === 'auth' ? 'auth-mechanism-unsupported' : 'protocol-error'
   if (code === 535 || enhanced === '5.7.8' || (enhanced === '5.7.0' && stage === 'auth')) return 'auth-failed'
   if (/relay/i.test(text) || (stage === 'rcpt' && (enhanced === '5.7.1' || code === 554))) return 'relay-denied'
   if (stage === 'mail' && enhanced === '5.7.1') return 'send-as-denied'

@@ -46,7 +46,14 @@ export function requestErrorCode(code: string, otherwise: DiagnosisCode): Diagno
 }
 
 const HTTP_TLS_CODES = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS|ERR_SSL|HOSTNAME_MISMATCH|EPROTO)/
-const HTTP_CONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EADDRNOTAVAIL'])
+const HTTP_CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EADDRNOTAVAIL'
+])
 
 /** An HTTP request's system error code as the discovery reason it ends with (net/http.ts). */
 export function requestFailureReason(code: string): 'nxdomain' | 'tls' | 'connect' | 'protocol' {
@@ -61,15 +68,34 @@ export function smtpError(err: unknown, stage: SmtpStage, security: string): App
   const e = err as { code?: string; responseCode?: number; response?: string; command?: string; message?: string }
   const said = typeof e.response === 'string' ? e.response : undefined
   const cmd = (e.command ?? '').toUpperCase()
-  const at: SmtpStage = cmd.startsWith('AUTH') ? 'auth' : cmd.startsWith('MAIL') ? 'mail' : cmd.startsWith('RCPT') ? 'rcpt' : cmd.startsWith('DATA') || cmd === '' && stage === 'data' ? 'data' : cmd.startsWith('STARTTLS') ? 'starttls' : stage
+  const at: SmtpStage = cmd.startsWith('AUTH')
+    ? 'auth'
+    : cmd.startsWith('MAIL')
+      ? 'mail'
+      : cmd.startsWith('RCPT')
+        ? 'rcpt'
+        : cmd.startsWith('DATA') || (cmd === '' && stage === 'data')
+          ? 'data'
+          : cmd.startsWith('STARTTLS')
+            ? 'starttls'
+            : stage
   if (said && e.responseCode) {
-    return new AppError({ code: classifySmtp(parseSmtpReply(said, e.responseCode), at), serverSays: said, detail: e.message })
+    return new AppError({
+      code: classifySmtp(parseSmtpReply(said, e.responseCode), at),
+      serverSays: said,
+      detail: e.message
+    })
   }
   const code = e.code ?? ''
-  if (code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? '')) return new AppError({ code: 'timeout', detail: `nodemailer: ${e.message}` })
+  if (code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? ''))
+    return new AppError({ code: 'timeout', detail: `nodemailer: ${e.message}` })
   if (code === 'ETLS' || /TLS|certificate|self.signed|altname/i.test(e.message ?? '')) {
-    if (security === 'starttls' && /STARTTLS/i.test(e.message ?? '')) return new AppError({ code: 'starttls-failed', detail: e.message })
-    return new AppError({ code: 'cert-untrusted', detail: `the TLS session or certificate changed after it was checked: ${e.message}` })
+    if (security === 'starttls' && /STARTTLS/i.test(e.message ?? ''))
+      return new AppError({ code: 'starttls-failed', detail: e.message })
+    return new AppError({
+      code: 'cert-untrusted',
+      detail: `the TLS session or certificate changed after it was checked: ${e.message}`
+    })
   }
   if (code === 'EAUTH') return new AppError({ code: 'auth-mechanism-unsupported', detail: e.message })
   if (code === 'ECONNECTION' || code === 'ESOCKET') return new AppError({ code: netCode(err), detail: e.message })
@@ -78,10 +104,20 @@ export function smtpError(err: unknown, stage: SmtpStage, security: string): App
 
 /** An imapflow failure as a diagnosis. */
 export function imapError(err: unknown, security: string): AppError {
-  const e = err as { code?: string; authenticationFailed?: boolean; serverResponseCode?: string; response?: string; message?: string }
+  const e = err as {
+    code?: string
+    authenticationFailed?: boolean
+    serverResponseCode?: string
+    response?: string
+    message?: string
+  }
   const said = typeof e.response === 'string' ? e.response : undefined
   if (e.authenticationFailed) {
-    return new AppError({ code: classifyImapAuth(said ?? '', e.serverResponseCode), serverSays: said, detail: 'the server refused the sign-in' })
+    return new AppError({
+      code: classifyImapAuth(said ?? '', e.serverResponseCode),
+      serverSays: said,
+      detail: 'the server refused the sign-in'
+    })
   }
   const code = e.code ?? ''
   if (/TIMEOUT/i.test(code)) return new AppError({ code: 'timeout', detail: `imapflow: ${code}` })
@@ -91,10 +127,15 @@ export function imapError(err: unknown, security: string): AppError {
   if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|TLS/i.test(code)) {
     return new AppError({ code: 'cert-untrusted', detail: `the certificate changed after it was checked (${code})` })
   }
-  if (code.startsWith('E') && /^E[A-Z]+$/.test(code)) return new AppError({ code: netCode(err), detail: `imapflow: ${code}` })
+  if (code.startsWith('E') && /^E[A-Z]+$/.test(code))
+    return new AppError({ code: netCode(err), detail: `imapflow: ${code}` })
   if (said) {
     const rc = responseCode(said)
-    return new AppError({ code: rc ? classifyImapAuth(said, rc) : 'protocol-error', serverSays: said, detail: e.message })
+    return new AppError({
+      code: rc ? classifyImapAuth(said, rc) : 'protocol-error',
+      serverSays: said,
+      detail: e.message
+    })
   }
   return new AppError({ code: 'protocol-error', detail: `imapflow: ${code || e.message || 'failed'}` })
 }

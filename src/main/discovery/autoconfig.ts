@@ -3,7 +3,14 @@
 // %EMAILADDRESS without its closing % is tolerated, and <oAuth2> is kept.
 // Stable export for other services: parseAutoconfig(xml, address).
 import { parseAddress, toAsciiDomain } from '../../shared/address'
-import { AuthMethod, OAuth2Settings, ServerSettings, type ExtraServices, type Protocol, type Security } from '../../shared/domain'
+import {
+  AuthMethod,
+  OAuth2Settings,
+  ServerSettings,
+  type ExtraServices,
+  type Protocol,
+  type Security
+} from '../../shared/domain'
 import { attrOf, childText, kid, kids, parseXml, type XmlElement, type XmlLimits } from '../xml'
 import type { Trust } from '../../shared/domain'
 import type { Addr, Draft } from './types'
@@ -77,7 +84,6 @@ function authOf(el: XmlElement): AuthMethod | undefined {
 
 const SOCKET: Record<string, Security> = { ssl: 'tls', tls: 'tls', starttls: 'starttls', plain: 'plain' }
 
-
 /** Expands autoconfig placeholders; tolerates a missing closing '%'. */
 export function expandPlaceholders(value: string, addr: Addr, forHost = false): string {
   return value.replace(/%(EMAILADDRESS|EMAILLOCALPART|EMAILDOMAIN)%?/g, (_m, name: string) => {
@@ -96,7 +102,11 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
   const portText = childText(el, 'port')
   const port = portText ? Number(portText) : undefined
   // No socketType: TLS only where the port implies it; otherwise nothing says it is encrypted.
-  const security: Security | undefined = socket ? SOCKET[socket] : port !== undefined && securityForPort(port) === 'tls' ? 'tls' : 'plain'
+  const security: Security | undefined = socket
+    ? SOCKET[socket]
+    : port !== undefined && securityForPort(port) === 'tls'
+      ? 'tls'
+      : 'plain'
   if (!security) return 'bad-socket'
   const auth: AuthMethod[] = []
   for (const a of kids(el, 'authentication')) {
@@ -117,7 +127,10 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
     const leave = childText(pop, 'leaveMessagesOnServer')
     const days = Number(childText(pop, 'daysToLeaveMessagesOnServer'))
     // Keeping mail on the server is the safe default when the file does not say.
-    entry.pop3 = { leaveOnServer: leave ? leave.toLowerCase() === 'true' : true, ...(days > 0 ? { daysToLeave: days } : {}) }
+    entry.pop3 = {
+      leaveOnServer: leave ? leave.toLowerCase() === 'true' : true,
+      ...(days > 0 ? { daysToLeave: days } : {})
+    }
   }
   const parsed = ServerSettings.safeParse(entry)
   return parsed.success ? parsed.data : 'invalid'
@@ -140,7 +153,12 @@ function readOAuth2(el: XmlElement | undefined): OAuth2Settings | undefined {
   const issuer = childText(el, 'issuer')
   const scope = childText(el, 'scope')
   if (!issuer || !scope) return undefined
-  const full = OAuth2Settings.safeParse({ issuer, scope, authURL: childText(el, 'authURL'), tokenURL: childText(el, 'tokenURL') })
+  const full = OAuth2Settings.safeParse({
+    issuer,
+    scope,
+    authURL: childText(el, 'authURL'),
+    tokenURL: childText(el, 'tokenURL')
+  })
   return full.success ? full.data : { issuer, scope }
 }
 
@@ -161,7 +179,14 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
     const t = childText(provider, n)
     return t === undefined ? undefined : expandPlaceholders(t, addr)
   }
-  const domains = kids(provider, 'domain').map((d) => ({ purpose: attrOf(d, 'purpose')?.toLowerCase(), name: String(d['#text'] ?? '').trim().toLowerCase() })).filter((d) => d.name)
+  const domains = kids(provider, 'domain')
+    .map((d) => ({
+      purpose: attrOf(d, 'purpose')?.toLowerCase(),
+      name: String(d['#text'] ?? '')
+        .trim()
+        .toLowerCase()
+    }))
+    .filter((d) => d.name)
   const out: AutoconfigFile = {
     version: attrOf(root, 'version'),
     providerId: attrOf(provider, 'id'),
@@ -200,8 +225,13 @@ export function parseAutoconfig(xml: string | Buffer, address: string | Addr, li
     else out.outgoing.push(s)
   }
   // Root-level entries (1.2 spells it addressbook; files in the wild addressBook).
-  for (const [tag, type, key] of [['calendar', 'caldav', 'caldav'], ['addressbook', 'carddav', 'carddav'], ['addressBook', 'carddav', 'carddav']] as const) {
-    for (const el of kids(root, tag)) if (attrOf(el, 'type')?.toLowerCase() === type) out.services[key] ??= serviceUrl(el, addr)
+  for (const [tag, type, key] of [
+    ['calendar', 'caldav', 'caldav'],
+    ['addressbook', 'carddav', 'carddav'],
+    ['addressBook', 'carddav', 'carddav']
+  ] as const) {
+    for (const el of kids(root, tag))
+      if (attrOf(el, 'type')?.toLowerCase() === type) out.services[key] ??= serviceUrl(el, addr)
   }
   out.oauth2 = readOAuth2(kid(root, 'oAuth2') ?? kid(provider, 'oAuth2'))
   const doc = attrOf(kid(provider, 'documentation'), 'url')

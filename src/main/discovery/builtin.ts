@@ -21,7 +21,10 @@ const Provider = z.object({
   /** The wizard's sign-in advice and the pages the system browser may open for it. */
   signIn: z
     .object({
-      advice: z.string().regex(/^[a-z0-9-]+$/).optional(),
+      advice: z
+        .string()
+        .regex(/^[a-z0-9-]+$/)
+        .optional(),
       appPasswordUrl: z.string().url().startsWith('https://').optional(),
       helpUrl: z.string().url().startsWith('https://').optional(),
       passwords: z.boolean().optional()
@@ -68,7 +71,15 @@ function withSignIn(p: Provider, signIns: ProviderEntry[]): Provider {
   const s = p.oauth2 ? undefined : signIns.find((e) => e.id === p.id || e.aliases.includes(p.id))
   if (!s?.issuers[0]) return p
   const url = (u: string): string => u.replace('{tenant}', s.tenant ?? 'common')
-  return { ...p, oauth2: { issuer: s.issuers[0], scope: s.scope, authURL: url(s.authorizationEndpoint), tokenURL: url(s.tokenEndpoint) } }
+  return {
+    ...p,
+    oauth2: {
+      issuer: s.issuers[0],
+      scope: s.scope,
+      authURL: url(s.authorizationEndpoint),
+      tokenURL: url(s.tokenEndpoint)
+    }
+  }
 }
 
 /** Loads and validates `<resourcesDir>/providers.json` (with its OAuth2 from oauth-providers.json) once per folder. */
@@ -77,8 +88,15 @@ export function loadProviderTable(resourcesDir: string): ProviderTable {
   if (hit) return hit
   const raw = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers?: unknown }
   const signInFile = join(resourcesDir, 'oauth-providers.json')
-  const signIns = existsSync(signInFile) ? ProvidersFile.parse(JSON.parse(readFileSync(signInFile, 'utf8'))).providers : []
-  const table = createProviderTable(z.array(Provider).parse(raw.providers ?? []).map((p) => withSignIn(p, signIns)))
+  const signIns = existsSync(signInFile)
+    ? ProvidersFile.parse(JSON.parse(readFileSync(signInFile, 'utf8'))).providers
+    : []
+  const table = createProviderTable(
+    z
+      .array(Provider)
+      .parse(raw.providers ?? [])
+      .map((p) => withSignIn(p, signIns))
+  )
   cache.set(resourcesDir, table)
   return table
 }
@@ -104,13 +122,19 @@ export const builtinSource: Source = {
   timeoutMs: 4000,
   async run(ctx) {
     const byDomain = ctx.providers.byDomain(ctx.addr.asciiDomain)
-    if (byDomain) return found([providerDraft(byDomain, ctx.addr, { level: 'trusted', reason: 'builtin', subject: ctx.addr.asciiDomain })])
+    if (byDomain)
+      return found([
+        providerDraft(byDomain, ctx.addr, { level: 'trusted', reason: 'builtin', subject: ctx.addr.asciiDomain })
+      ])
     // Custom domains hosted by a known provider show it in their MX.
     if (ctx.offline) return nothing('no-match', 'no built-in provider for the domain; MX not asked (offline)')
     const mx = await ctx.mx()
     if (!mx.host) return nothing('no-match', `no built-in provider for the domain; MX: ${mx.reason ?? 'none'}`)
     const byMx = ctx.providers.byMx(mx.host)
     if (!byMx) return nothing('no-match', `no built-in provider for the domain or MX ${mx.host}`)
-    return found([providerDraft(byMx, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mx.host })], `MX ${mx.host}`)
+    return found(
+      [providerDraft(byMx, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mx.host })],
+      `MX ${mx.host}`
+    )
   }
 }

@@ -24,12 +24,26 @@ export interface Choice {
   unconfirmed?: Diagnosis
 }
 
-/** What is unconfirmed about a candidate nothing vouches for, and why (the setup session refuses it without consent). */
+/**
+ * What is unconfirmed about a candidate nothing vouches for, and why (the setup session refuses it without consent).
+ */
 export function unconfirmed(found: Pick<DiscoveryResult, 'candidates'>, best: Candidate): Diagnosis {
-  const why = (TRUST_WORDS[best.trust.reason] ?? best.trust.reason).replace(/\{\{subject\}\}/g, best.trust.subject ?? '')
+  const why = (TRUST_WORDS[best.trust.reason] ?? best.trust.reason).replace(
+    /\{\{subject\}\}/g,
+    best.trust.subject ?? ''
+  )
   return diagnose('settings-unconfirmed', {
-    params: { source: best.source, reason: best.trust.reason, subject: (best.trust.subject ?? '').slice(0, 500), why: why.slice(0, 500), servers: servers(best).slice(0, 500) },
-    detail: found.candidates.map((c) => `${c.source} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''}): ${servers(c)}`).join('; ').slice(0, 4000)
+    params: {
+      source: best.source,
+      reason: best.trust.reason,
+      subject: (best.trust.subject ?? '').slice(0, 500),
+      why: why.slice(0, 500),
+      servers: servers(best).slice(0, 500)
+    },
+    detail: found.candidates
+      .map((c) => `${c.source} (${c.trust.reason}${c.trust.subject ? `: ${c.trust.subject}` : ''}): ${servers(c)}`)
+      .join('; ')
+      .slice(0, 4000)
   })
 }
 

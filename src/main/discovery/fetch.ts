@@ -27,7 +27,11 @@ export function httpFailure(url: string, err: unknown): Fetched {
 }
 
 /** One GET through the source's resolver, trust store, signal and budget. */
-export function sourceGet(ctx: Pick<SourceContext, 'dns' | 'ca' | 'signal' | 'timeoutMs'>, url: string, o: { accept: string; maxBytes: number; maxRedirects: number; domain?: string; timeoutMs?: number }): Promise<HttpResponse> {
+export function sourceGet(
+  ctx: Pick<SourceContext, 'dns' | 'ca' | 'signal' | 'timeoutMs'>,
+  url: string,
+  o: { accept: string; maxBytes: number; maxRedirects: number; domain?: string; timeoutMs?: number }
+): Promise<HttpResponse> {
   return httpRequest({
     url,
     lookup: ctx.dns.lookupFn,
@@ -47,13 +51,20 @@ export async function fetchAutoconfig(
   opts: { domain?: string; timeoutMs?: number } = {}
 ): Promise<Fetched> {
   try {
-    const res = await sourceGet(ctx, url, { accept: 'text/xml, application/xml', maxBytes: MAX_CONFIG_BYTES, maxRedirects: 5, domain: opts.domain, timeoutMs: opts.timeoutMs })
+    const res = await sourceGet(ctx, url, {
+      accept: 'text/xml, application/xml',
+      maxBytes: MAX_CONFIG_BYTES,
+      maxRedirects: 5,
+      domain: opts.domain,
+      timeoutMs: opts.timeoutMs
+    })
     if (res.status !== 200) return miss(url, statusReason(res.status), `${url}: HTTP ${res.status}`)
     if (!XML_TYPES.has(res.contentType)) {
       return miss(url, 'bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
     }
     const file = parseAutoconfig(res.body, ctx.addr)
-    if (!file.incoming.length && !file.outgoing.length) return miss(url, 'no-servers', `${url}: no IMAP, POP3 or SMTP server`)
+    if (!file.incoming.length && !file.outgoing.length)
+      return miss(url, 'no-servers', `${url}: no IMAP, POP3 or SMTP server`)
     return { ok: true, url, file, res }
   } catch (err) {
     return httpFailure(url, err)
@@ -64,6 +75,7 @@ const SEVERITY: SourceReason[] = ['internal', 'nxdomain', 'http-404', 'no-server
 
 /** The most telling failure among several attempts (a broken answer beats a missing one). */
 export function worst(misses: Array<Extract<Fetched, { ok: false }>>): Extract<Fetched, { ok: false }> {
-  const rank = (m: Extract<Fetched, { ok: false }>): number => (m.state === 'failed' ? 100 : 0) + SEVERITY.indexOf(m.reason)
+  const rank = (m: Extract<Fetched, { ok: false }>): number =>
+    (m.state === 'failed' ? 100 : 0) + SEVERITY.indexOf(m.reason)
   return [...misses].sort((a, b) => rank(b) - rank(a))[0]!
 }

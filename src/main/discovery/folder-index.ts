@@ -48,13 +48,17 @@ function asciiOrUndefined(domain: string): string | undefined {
 export async function indexFolder(dir: string): Promise<FolderIndex> {
   let names: string[]
   try {
-    names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.xml')).sort()
+    names = readdirSync(dir)
+      .filter((n) => n.toLowerCase().endsWith('.xml'))
+      .sort()
   } catch {
     return new Map()
   }
   const paths = names.map((n) => join(dir, n))
   const stats = paths.map((p) => statSync(p, { throwIfNoEntry: false }))
-  const listing = names.map((n, i) => (stats[i]?.isFile() ? `${n}/${stats[i].mtimeMs}/${stats[i].size}` : '')).join('\n')
+  const listing = names
+    .map((n, i) => (stats[i]?.isFile() ? `${n}/${stats[i].mtimeMs}/${stats[i].size}` : ''))
+    .join('\n')
   const last = folders.get(dir)
   if (last?.listing === listing) return last.index
   // A folder the build indexed (the shipped ones), unchanged since: same names, same sizes.
@@ -64,7 +68,9 @@ export async function indexFolder(dir: string): Promise<FolderIndex> {
     folders.set(dir, { listing, index })
     return index
   }
-  const entries = await Promise.all(names.map((n, i) => (stats[i]?.isFile() ? entryOf(paths[i]!, n, stats[i]) : undefined)))
+  const entries = await Promise.all(
+    names.map((n, i) => (stats[i]?.isFile() ? entryOf(paths[i]!, n, stats[i]) : undefined))
+  )
   const index = new Map<string, string[]>()
   for (let i = 0; i < names.length; i++) {
     for (const domain of entries[i]?.domains ?? []) {
@@ -83,7 +89,9 @@ function sizeListing(names: string[], stats: Array<Stats | undefined>): string {
 
 /** For the build: a folder's listing key and its index by file name (see shipped-index.ts). */
 export function indexForBuild(dir: string): [string, Record<string, string[]>] {
-  const names = readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.xml')).sort()
+  const names = readdirSync(dir)
+    .filter((n) => n.toLowerCase().endsWith('.xml'))
+    .sort()
   const stats = names.map((n) => statSync(join(dir, n), { throwIfNoEntry: false }))
   const index: Record<string, string[]> = {}
   names.forEach((n, i) => {

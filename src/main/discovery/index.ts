@@ -4,7 +4,13 @@
 import { createHash } from 'node:crypto'
 import { setMaxListeners } from 'node:events'
 import { normalizeAddress } from '../../shared/address'
-import { Candidate, type DiscoveryResult, type ServerSettings, type SourceId, type SourceReport } from '../../shared/domain'
+import {
+  Candidate,
+  type DiscoveryResult,
+  type ServerSettings,
+  type SourceId,
+  type SourceReport
+} from '../../shared/domain'
 import type { Config } from '../config'
 import { runDns, type Dns } from '../net/dns'
 import { redact, registerSecret } from '../redact'
@@ -89,7 +95,12 @@ export function settingsKey(d: Pick<Draft, 'incoming' | 'outgoing'>): string {
 export async function discover(address: string, opts: DiscoveryOptions): Promise<DiscoveryResult> {
   const started = Date.now()
   const parsed = normalizeAddress(address)
-  const addr: Addr = { address: parsed.address, local: parsed.local, domain: parsed.domain, asciiDomain: parsed.asciiDomain }
+  const addr: Addr = {
+    address: parsed.address,
+    local: parsed.local,
+    domain: parsed.domain,
+    asciiDomain: parsed.asciiDomain
+  }
   if (opts.password) registerSecret(opts.password)
   opts.signal.throwIfAborted()
 
@@ -129,7 +140,12 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     const key = settingsKey(draft)
     const id = `c-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
     const provider = providerFacts(base.providers, draft)
-    const parsedCandidate = Candidate.safeParse({ ...draft, ...(provider ? { provider } : {}), id, score: scoreOf(draft) })
+    const parsedCandidate = Candidate.safeParse({
+      ...draft,
+      ...(provider ? { provider } : {}),
+      id,
+      score: scoreOf(draft)
+    })
     if (!parsedCandidate.success) return
     const next = parsedCandidate.data
     const prev = byKey.get(key)
@@ -158,12 +174,17 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
       setMaxListeners(0, srcSignal)
       outcome = await src.run({ ...base, signal: srcSignal, timeoutMs })
     } catch (err) {
-      outcome = { state: 'failed', reason: own.aborted ? 'timeout' : 'internal', detail: err instanceof Error ? err.message : String(err) }
+      outcome = {
+        state: 'failed',
+        reason: own.aborted ? 'timeout' : 'internal',
+        detail: err instanceof Error ? err.message : String(err)
+      }
     }
     if (closed) return
     const ms = Date.now() - t0
     // Whatever a source made of its own cut-off (aborted request, DNS cancel), it is a timeout.
-    if (outcome.state !== 'found' && own.aborted && !signal.aborted) outcome = { state: 'failed', reason: 'timeout', detail: outcome.detail }
+    if (outcome.state !== 'found' && own.aborted && !signal.aborted)
+      outcome = { state: 'failed', reason: 'timeout', detail: outcome.detail }
     if (outcome.state === 'found') {
       for (const d of outcome.candidates) add(d)
       report({ source: src.id, state: 'found', candidates: outcome.candidates.length, detail: outcome.detail, ms })
@@ -205,9 +226,21 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
   for (const src of sources) {
     if (reports.get(src.id)?.state !== 'started') continue
     if (opts.enough?.aborted) {
-      report({ source: src.id, state: 'skipped', reason: 'not-needed', detail: 'the account was verified before this source answered', ms: Date.now() - started })
+      report({
+        source: src.id,
+        state: 'skipped',
+        reason: 'not-needed',
+        detail: 'the account was verified before this source answered',
+        ms: Date.now() - started
+      })
     } else {
-      report({ source: src.id, state: 'timeout', reason: 'deadline', detail: `no answer within ${opts.deadlineMs} ms`, ms: Date.now() - started })
+      report({
+        source: src.id,
+        state: 'timeout',
+        reason: 'deadline',
+        detail: `no answer within ${opts.deadlineMs} ms`,
+        ms: Date.now() - started
+      })
     }
   }
   closed = true

@@ -12,7 +12,9 @@ const under = (name: string, domain: string): boolean => name === domain || name
 export function providerOf(table: ProviderTable, c: Named): Provider | undefined {
   const byId = c.providerId ? table.providers.find((p) => p.id === c.providerId) : undefined
   if (byId) return byId
-  const names = [c.providerId ?? '', ...c.incoming.map((e) => e.host), ...c.outgoing.map((e) => e.host)].map((n) => n.toLowerCase())
+  const names = [c.providerId ?? '', ...c.incoming.map((e) => e.host), ...c.outgoing.map((e) => e.host)].map((n) =>
+    n.toLowerCase()
+  )
   return table.providers.find((p) => p.serverDomains.some((d) => names.some((n) => under(n, d))))
 }
 

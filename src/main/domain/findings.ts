@@ -19,45 +19,77 @@ interface Facts {
 }
 
 /** Sources that speak for the domain (or its provider); guessing and MX only infer. */
-const PUBLISHED: SourceId[] = ['local-file', 'builtin', 'autoconfig-https', 'ispdb', 'srv', 'autodiscover', 'autoconfig-http']
+const PUBLISHED: SourceId[] = [
+  'local-file',
+  'builtin',
+  'autoconfig-https',
+  'ispdb',
+  'srv',
+  'autodiscover',
+  'autoconfig-http'
+]
 
 const KNOWN_PLACEHOLDERS = new Set(['EMAILADDRESS', 'EMAILLOCALPART', 'EMAILDOMAIN'])
 const EXPIRING_DAYS = 21
 
-const serverName = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string => `${s.protocol} ${s.host}:${s.port} ${s.security}`
+const serverName = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string =>
+  `${s.protocol} ${s.host}:${s.port} ${s.security}`
 
 export function findingsFor(facts: Facts): Finding[] {
   const out: Finding[] = []
   const published = facts.candidates.filter((c) => PUBLISHED.includes(c.source))
-  if (!published.length) out.push({ code: 'nothing-published', level: 'error', subject: facts.sources.map((s) => `${s.source}: ${s.reason ?? s.state}`).join('; ') })
+  if (!published.length)
+    out.push({
+      code: 'nothing-published',
+      level: 'error',
+      subject: facts.sources.map((s) => `${s.source}: ${s.reason ?? s.state}`).join('; ')
+    })
 
-  const found = (scheme: 'https' | 'http'): FetchedFile[] => facts.files.filter((f) => f.scheme === scheme && f.fetched.ok)
-  if (found('http').length && !found('https').length) out.push({ code: 'autoconfig-http-only', level: 'warning', subject: found('http').map((f) => f.file.url).join(', ') })
+  const found = (scheme: 'https' | 'http'): FetchedFile[] =>
+    facts.files.filter((f) => f.scheme === scheme && f.fetched.ok)
+  if (found('http').length && !found('https').length)
+    out.push({
+      code: 'autoconfig-http-only',
+      level: 'warning',
+      subject: found('http')
+        .map((f) => f.file.url)
+        .join(', ')
+    })
   for (const f of facts.files) out.push(...placeholderFindings(f))
 
   for (const s of uniqueServers(published)) {
     // The port rules say which security a well-known port is meant for; other ports are not judged.
     const implied = securityForPort(s.port)
-    if (s.security !== 'plain' && implied && implied !== s.security) out.push({ code: 'socket-port-mismatch', level: 'error', subject: serverName(s) })
+    if (s.security !== 'plain' && implied && implied !== s.security)
+      out.push({ code: 'socket-port-mismatch', level: 'error', subject: serverName(s) })
     if (s.security === 'plain') out.push({ code: 'plaintext-server', level: 'warning', subject: serverName(s) })
   }
 
   const disagreement = disagreements(published)
   if (disagreement) out.push({ code: 'sources-disagree', level: 'warning', subject: disagreement })
-  if (facts.sources.find((s) => s.source === 'srv')?.state !== 'found') out.push({ code: 'no-srv', level: 'info', subject: 'RFC 6186' })
+  if (facts.sources.find((s) => s.source === 'srv')?.state !== 'found')
+    out.push({ code: 'no-srv', level: 'info', subject: 'RFC 6186' })
 
   for (const h of facts.hosts) {
     const isPublished = h.namedBy.some((id) => PUBLISHED.includes(id))
     if (!h.answers) {
-      if (isPublished) out.push({ code: 'host-not-answering', level: 'error', subject: `${serverName(h)}${h.problem ? ` (${h.problem})` : ''}` })
+      if (isPublished)
+        out.push({
+          code: 'host-not-answering',
+          level: 'error',
+          subject: `${serverName(h)}${h.problem ? ` (${h.problem})` : ''}`
+        })
       continue
     }
     const c = h.certificate
     if (!c) continue
     if (c.daysLeft < 0) out.push({ code: 'cert-expired', level: 'error', subject: `${h.host}:${h.port} ${c.validTo}` })
-    else if (c.daysLeft < EXPIRING_DAYS) out.push({ code: 'cert-expiring', level: 'warning', subject: `${h.host}:${h.port} ${c.daysLeft}` })
-    if (!c.hostMatches) out.push({ code: 'cert-name-mismatch', level: 'error', subject: `${h.host}:${h.port} ${c.names.join(' ')}` })
-    if (!c.chainTrusted) out.push({ code: 'cert-untrusted', level: 'error', subject: `${h.host}:${h.port} ${c.issuer}` })
+    else if (c.daysLeft < EXPIRING_DAYS)
+      out.push({ code: 'cert-expiring', level: 'warning', subject: `${h.host}:${h.port} ${c.daysLeft}` })
+    if (!c.hostMatches)
+      out.push({ code: 'cert-name-mismatch', level: 'error', subject: `${h.host}:${h.port} ${c.names.join(' ')}` })
+    if (!c.chainTrusted)
+      out.push({ code: 'cert-untrusted', level: 'error', subject: `${h.host}:${h.port} ${c.issuer}` })
   }
   return out
 }
@@ -70,7 +102,9 @@ function placeholderFindings(f: FetchedFile): Finding[] {
   for (const m of body.matchAll(/%([A-Za-z]+)(%?)/g)) {
     if (!KNOWN_PLACEHOLDERS.has(m[1]!) || !m[2]) bad.add(m[0])
   }
-  return bad.size ? [{ code: 'autoconfig-placeholder', level: 'error', subject: `${f.file.url}: ${[...bad].join(' ')}` }] : []
+  return bad.size
+    ? [{ code: 'autoconfig-placeholder', level: 'error', subject: `${f.file.url}: ${[...bad].join(' ')}` }]
+    : []
 }
 
 function uniqueServers(candidates: Candidate[]): ServerSettings[] {
@@ -85,14 +119,17 @@ function disagreements(published: Candidate[]): string | undefined {
   for (const protocol of ['imap', 'pop3', 'smtp'] as const) {
     const bySource = new Map<string, Set<string>>()
     for (const c of published) {
-      const names = [...c.incoming, ...c.outgoing].filter((s) => s.protocol === protocol).map((s) => `${s.host.toLowerCase()}:${s.port}`)
+      const names = [...c.incoming, ...c.outgoing]
+        .filter((s) => s.protocol === protocol)
+        .map((s) => `${s.host.toLowerCase()}:${s.port}`)
       if (!names.length) continue
       const set = bySource.get(c.source) ?? new Set<string>()
       names.forEach((n) => set.add(n))
       bySource.set(c.source, set)
     }
     const variants = new Set([...bySource.values()].map((s) => [...s].sort().join(' ')))
-    if (variants.size > 1) lines.push(`${protocol}: ${[...bySource].map(([src, set]) => `${src} ${[...set].sort().join(' ')}`).join(' | ')}`)
+    if (variants.size > 1)
+      lines.push(`${protocol}: ${[...bySource].map(([src, set]) => `${src} ${[...set].sort().join(' ')}`).join(' | ')}`)
   }
   return lines.length ? lines.join('; ') : undefined
 }

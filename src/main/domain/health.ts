@@ -37,7 +37,12 @@ const DAY_MS = 86_400_000
 export async function checkDomain(domain: string, deps: DomainCheckDeps): Promise<DomainHealth> {
   const started = Date.now()
   const parsed = normalizeAddress(`postmaster@${domain}`)
-  const addr: Addr = { address: parsed.address, local: parsed.local, domain: parsed.domain, asciiDomain: parsed.asciiDomain }
+  const addr: Addr = {
+    address: parsed.address,
+    local: parsed.local,
+    domain: parsed.domain,
+    asciiDomain: parsed.asciiDomain
+  }
   const [bySource, web] = await Promise.all([eachSource(addr.address, deps), eachAutoconfigUrl(addr, deps)])
   const candidates = [...bySource.flatMap((r) => r.candidates), ...web.candidates]
   const hosts = await probeAll(candidates, deps)
@@ -56,7 +61,10 @@ export async function checkDomain(domain: string, deps: DomainCheckDeps): Promis
 }
 
 /** Each source but the web autoconfig ones as a discovery run of its own. */
-async function eachSource(address: string, deps: DomainCheckDeps): Promise<Array<{ report: SourceReport; candidates: Candidate[] }>> {
+async function eachSource(
+  address: string,
+  deps: DomainCheckDeps
+): Promise<Array<{ report: SourceReport; candidates: Candidate[] }>> {
   const runs = SOURCES.filter((s) => !WEB_SOURCES.has(s.id)).map(async (source) => {
     const result = await discover(address, {
       config: deps.config,
@@ -76,7 +84,10 @@ async function eachSource(address: string, deps: DomainCheckDeps): Promise<Array
 }
 
 /** The four autoconfig URLs one by one, with the raw files kept for the lint rules. */
-async function eachAutoconfigUrl(addr: Addr, deps: DomainCheckDeps): Promise<{ files: FetchedFile[]; reports: SourceReport[]; candidates: Candidate[] }> {
+async function eachAutoconfigUrl(
+  addr: Addr,
+  deps: DomainCheckDeps
+): Promise<{ files: FetchedFile[]; reports: SourceReport[]; candidates: Candidate[] }> {
   const ctx = { addr, dns: deps.dns, ca: deps.ca, signal: deps.signal, timeoutMs: Math.min(5000, deps.deadlineMs) }
   const files: FetchedFile[] = []
   const reports: SourceReport[] = []
@@ -84,7 +95,11 @@ async function eachAutoconfigUrl(addr: Addr, deps: DomainCheckDeps): Promise<{ f
   for (const scheme of ['https', 'http'] as const) {
     const id = scheme === 'https' ? 'autoconfig-https' : 'autoconfig-http'
     const t0 = Date.now()
-    const fetched: Fetched[] = await Promise.all(autoconfigUrls(scheme, addr.asciiDomain, addr.address).map((u) => fetchAutoconfig(ctx, u, { domain: addr.asciiDomain })))
+    const fetched: Fetched[] = await Promise.all(
+      autoconfigUrls(scheme, addr.asciiDomain, addr.address).map((u) =>
+        fetchAutoconfig(ctx, u, { domain: addr.asciiDomain })
+      )
+    )
     for (const f of fetched) files.push({ scheme, fetched: f, file: publishedFile(f) })
     const outcome = outcomeOf(fetched, (f) => fileDraft(f.file, id, trustOf(scheme, f)))
     const ms = Date.now() - t0
@@ -104,7 +119,8 @@ function publishedFile(f: Fetched): PublishedFile {
   return { url: f.url, state: 'found', servers: f.file.incoming.length + f.file.outgoing.length }
 }
 
-const keyOf = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string => `${s.protocol}|${s.host.toLowerCase()}|${s.port}|${s.security}`
+const keyOf = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string =>
+  `${s.protocol}|${s.host.toLowerCase()}|${s.port}|${s.security}`
 
 /** Every distinct server any source names, probed once, at most two at a time per host. */
 async function probeAll(candidates: Candidate[], deps: DomainCheckDeps): Promise<HostCheck[]> {

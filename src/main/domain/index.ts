@@ -5,7 +5,10 @@ import { redactValue } from '../redact'
 import { checkDomain, type DomainCheckDeps } from './health'
 import { publishFiles, recheck } from './publish'
 
-export async function domainCheck(req: Request<'checkDomain'>, deps: DomainCheckDeps): Promise<Response<'checkDomain'>> {
+export async function domainCheck(
+  req: Request<'checkDomain'>,
+  deps: DomainCheckDeps
+): Promise<Response<'checkDomain'>> {
   const health = redactValue(await checkDomain(req.domain, deps))
   if (!req.servers?.length) return { health }
   return {

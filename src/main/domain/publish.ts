@@ -9,17 +9,29 @@ import { PORT_RULES } from '../../shared/ports'
 
 export type UsernameForm = 'address' | 'local'
 
-
-export function publishFiles(domain: string, servers: ServerSettings[], username: UsernameForm, name = domain): PublishFiles {
+export function publishFiles(
+  domain: string,
+  servers: ServerSettings[],
+  username: UsernameForm,
+  name = domain
+): PublishFiles {
   const user = username === 'address' ? '%EMAILADDRESS%' : '%EMAILLOCALPART%'
-  const xml = autoconfigDocument(domain, name, servers.map((s) => ({ settings: s, user, methods: autoconfigMethods(s.auth) })))
+  const xml = autoconfigDocument(
+    domain,
+    name,
+    servers.map((s) => ({ settings: s, user, methods: autoconfigMethods(s.auth) }))
+  )
   xml.push('</clientConfig>', '')
   return {
     'config-v1.1.xml': xml.join('\n'),
     'srv.zone': srvZone(domain, servers),
     // Without LoginName Outlook signs in with the address; a local-part login needs a
     // per-user answer, which a static file cannot give.
-    'autodiscover.xml': poxDocument(name, servers.map((s) => ({ settings: s, loginName: username === 'address' ? undefined : '%EMAILLOCALPART%' })), true)
+    'autodiscover.xml': poxDocument(
+      name,
+      servers.map((s) => ({ settings: s, loginName: username === 'address' ? undefined : '%EMAILLOCALPART%' })),
+      true
+    )
   }
 }
 
@@ -35,7 +47,8 @@ export function srvZone(domain: string, servers: ServerSettings[], ttl = 3600): 
   return `${lines.join('\n')}\n`
 }
 
-const label = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string => `${s.protocol} ${s.host.toLowerCase()}:${s.port} ${s.security}`
+const label = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string =>
+  `${s.protocol} ${s.host.toLowerCase()}:${s.port} ${s.security}`
 
 /** Whether each publication channel now names exactly the confirmed servers. */
 export function recheck(health: DomainHealth, confirmed: ServerSettings[]): RecheckRow[] {

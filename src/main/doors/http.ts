@@ -65,7 +65,12 @@ export async function startBrowserServer(opts: {
     return given.length === tokenBuf.length && timingSafeEqual(given, tokenBuf)
   }
 
-  const send = (res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | Buffer,
+    type = 'text/plain; charset=utf-8'
+  ): void => {
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': type })
     res.end(body)
   }
@@ -100,42 +105,49 @@ export async function startBrowserServer(opts: {
     }
   }
 
-  const server = createServer({ headersTimeout: DOOR_LIMITS.headersMs, requestTimeout: DOOR_LIMITS.requestMs, connectionsCheckingInterval: DOOR_LIMITS.checkEveryMs }, (req, res) => {
-    void (async () => {
-      const host = req.headers.host ?? ''
-      if (host !== new URL(origin).host) return send(res, 421, 'wrong host')
-      const url = new URL(req.url ?? '/', origin)
-      if (!url.pathname.startsWith('/api/')) {
-        if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
-        return serveStatic(url.pathname, res)
-      }
-      // API: same origin only (a page elsewhere cannot call it), and the run's token.
-      const reqOrigin = req.headers.origin
-      if (reqOrigin !== undefined && reqOrigin !== origin) return send(res, 403, 'wrong origin')
-      if (!authorized(req)) return send(res, 401, 'missing or wrong token')
-      if (url.pathname === '/api/events' && req.method === 'GET') {
-        res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8' })
-        res.write('\n')
-        streams.add(res)
-        req.on('close', () => streams.delete(res))
-        return
-      }
-      const op = /^\/api\/op\/([A-Za-z]+)$/.exec(url.pathname)?.[1]
-      if (!op || req.method !== 'POST') return send(res, 404, 'not found')
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'json only')
-      let body: unknown
-      try {
-        body = await readBody(req)
-      } catch {
-        return send(res, 400, 'bad request')
-      }
-      const result = await dispatch(handlers, op, body)
-      send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8')
-    })().catch(() => {
-      if (!res.headersSent) send(res, 500, 'internal error')
-      else res.end()
-    })
-  })
+  const server = createServer(
+    {
+      headersTimeout: DOOR_LIMITS.headersMs,
+      requestTimeout: DOOR_LIMITS.requestMs,
+      connectionsCheckingInterval: DOOR_LIMITS.checkEveryMs
+    },
+    (req, res) => {
+      void (async () => {
+        const host = req.headers.host ?? ''
+        if (host !== new URL(origin).host) return send(res, 421, 'wrong host')
+        const url = new URL(req.url ?? '/', origin)
+        if (!url.pathname.startsWith('/api/')) {
+          if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed')
+          return serveStatic(url.pathname, res)
+        }
+        // API: same origin only (a page elsewhere cannot call it), and the run's token.
+        const reqOrigin = req.headers.origin
+        if (reqOrigin !== undefined && reqOrigin !== origin) return send(res, 403, 'wrong origin')
+        if (!authorized(req)) return send(res, 401, 'missing or wrong token')
+        if (url.pathname === '/api/events' && req.method === 'GET') {
+          res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/x-ndjson; charset=utf-8' })
+          res.write('\n')
+          streams.add(res)
+          req.on('close', () => streams.delete(res))
+          return
+        }
+        const op = /^\/api\/op\/([A-Za-z]+)$/.exec(url.pathname)?.[1]
+        if (!op || req.method !== 'POST') return send(res, 404, 'not found')
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'json only')
+        let body: unknown
+        try {
+          body = await readBody(req)
+        } catch {
+          return send(res, 400, 'bad request')
+        }
+        const result = await dispatch(handlers, op, body)
+        send(res, 200, JSON.stringify(result), 'application/json; charset=utf-8')
+      })().catch(() => {
+        if (!res.headersSent) send(res, 500, 'internal error')
+        else res.end()
+      })
+    }
+  )
 
   server.maxConnections = DOOR_LIMITS.maxConnections
   await new Promise<void>((resolve, reject) => {

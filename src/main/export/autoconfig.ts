@@ -30,7 +30,9 @@ function username(account: Account, server: ServerSettings): string {
 }
 
 function methods(account: Account, server: ServerSettings): string[] {
-  return autoconfigMethods(account.authKind === 'oauth2' ? ['oauth2', ...server.auth.filter((m) => m !== 'oauth2')] : server.auth)
+  return autoconfigMethods(
+    account.authKind === 'oauth2' ? ['oauth2', ...server.auth.filter((m) => m !== 'oauth2')] : server.auth
+  )
 }
 
 /** One server entry; `user` is the username as written (a placeholder or a fixed name). */
@@ -53,7 +55,8 @@ function server(e: AutoconfigServer): string[] {
   ]
   if (s.protocol === 'pop3' && s.pop3) {
     lines.push('      <pop3>', `        <leaveMessagesOnServer>${s.pop3.leaveOnServer}</leaveMessagesOnServer>`)
-    if (s.pop3.daysToLeave !== undefined) lines.push(`        <daysToLeaveMessagesOnServer>${s.pop3.daysToLeave}</daysToLeaveMessagesOnServer>`)
+    if (s.pop3.daysToLeave !== undefined)
+      lines.push(`        <daysToLeaveMessagesOnServer>${s.pop3.daysToLeave}</daysToLeaveMessagesOnServer>`)
     lines.push('      </pop3>')
   }
   lines.push(`    </${tag}>`)
@@ -96,7 +99,11 @@ export const autoconfig: Exporter = {
   render(account) {
     const domain = asciiDomain(domainOf(account.address))
     const name = account.providerName ?? domain
-    const entry = (s: ServerSettings): AutoconfigServer => ({ settings: s, user: username(account, s), methods: methods(account, s) })
+    const entry = (s: ServerSettings): AutoconfigServer => ({
+      settings: s,
+      user: username(account, s),
+      methods: methods(account, s)
+    })
     const lines = autoconfigDocument(domain, name, [entry(account.incoming), entry(account.outgoing)])
     if (account.authKind === 'oauth2' && account.oauth2) {
       const o = account.oauth2
@@ -106,9 +113,19 @@ export const autoconfig: Exporter = {
       lines.push('  </oAuth2>')
     }
     // Root-level CalDAV and CardDAV entries (autoconfig 1.2), with the address as username.
-    for (const [tag, type] of [['calendar', 'caldav'], ['addressbook', 'carddav']] as const) {
+    for (const [tag, type] of [
+      ['calendar', 'caldav'],
+      ['addressbook', 'carddav']
+    ] as const) {
       const url = account.services?.[type]
-      if (url) lines.push(`  <${tag} type="${type}">`, `    <url>${x(url)}</url>`, '    <authentication system="http">Basic</authentication>', '    <username>%EMAILADDRESS%</username>', `  </${tag}>`)
+      if (url)
+        lines.push(
+          `  <${tag} type="${type}">`,
+          `    <url>${x(url)}</url>`,
+          '    <authentication system="http">Basic</authentication>',
+          '    <username>%EMAILADDRESS%</username>',
+          `  </${tag}>`
+        )
     }
     lines.push('</clientConfig>', '')
     return { content: lines.join('\n') }

@@ -28,7 +28,11 @@ function protocol({ settings: s, loginName }: PoxServer, sameLogin: boolean): st
     `        <Encryption>${ENCRYPTION[s.security]}</Encryption>`,
     `        <AuthRequired>${authRequired ? 'on' : 'off'}</AuthRequired>`
   ]
-  if (s.protocol === 'smtp') lines.push(`        <UsePOPAuth>${authRequired && sameLogin ? 'on' : 'off'}</UsePOPAuth>`, '        <SMTPLast>off</SMTPLast>')
+  if (s.protocol === 'smtp')
+    lines.push(
+      `        <UsePOPAuth>${authRequired && sameLogin ? 'on' : 'off'}</UsePOPAuth>`,
+      '        <SMTPLast>off</SMTPLast>'
+    )
   lines.push('      </Protocol>')
   return lines
 }

@@ -41,7 +41,13 @@ export function cardData(account: Account, opts: ExportOptions) {
     // Saved without a secret: no entry exists, so none is named (the mail client asks).
     ...(account.secretStored === false
       ? { keychain: null }
-      : { keychain: { service: opts.keychainService, incomingAccount: keyFor(account, 'incoming'), outgoingAccount: keyFor(account, 'outgoing') } }),
+      : {
+          keychain: {
+            service: opts.keychainService,
+            incomingAccount: keyFor(account, 'incoming'),
+            outgoingAccount: keyFor(account, 'outgoing')
+          }
+        }),
     ...(account.verifiedAt ? { verifiedAt: account.verifiedAt } : {})
   }
 }
@@ -62,7 +68,8 @@ function rows(title: string, s: ServerSettings): string[] {
 }
 
 function secretLines(account: Account, opts: ExportOptions): string[] {
-  if (account.secretStored === false) return ['The password was not saved in the system keychain: your mail program asks for it.']
+  if (account.secretStored === false)
+    return ['The password was not saved in the system keychain: your mail program asks for it.']
   const incoming = keyFor(account, 'incoming')
   const outgoing = keyFor(account, 'outgoing')
   const what = account.authKind === 'oauth2' ? 'The sign-in (refresh token) is' : 'The password is'

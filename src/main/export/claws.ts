@@ -7,7 +7,12 @@ import { authFor, displayName, needsAuth, stableHex, type Exporter } from './com
 
 const SSL = { plain: 0, tls: 1, starttls: 2 } as const
 // 0 lets Claws pick the best mechanism the server offers.
-const AUTH: Partial<Record<AuthMethod, number>> = { 'password-cleartext': 0, 'password-encrypted': 0, gssapi: 0, ntlm: 0 }
+const AUTH: Partial<Record<AuthMethod, number>> = {
+  'password-cleartext': 0,
+  'password-encrypted': 0,
+  gssapi: 0,
+  ntlm: 0
+}
 
 const line = (value: string): string => value.replace(/[\r\n]/g, ' ')
 

@@ -24,7 +24,10 @@ export interface Exporter {
 
 /** File name stem for an account: its address reduced to safe characters. */
 export function slug(text: string): string {
-  const s = text.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '')
+  const s = text
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
   return s.slice(0, 80) || 'account'
 }
 
@@ -75,7 +78,12 @@ export function stableUuid(account: Account, label: string): string {
  * The format's value for the server's authentication: OAuth2 for OAuth2 accounts, otherwise
  * the first method (in the server's order) the format can express.
  */
-export function authFor<T>(account: Account, server: ServerSettings, table: Partial<Record<AuthMethod, T>>, format: string): T {
+export function authFor<T>(
+  account: Account,
+  server: ServerSettings,
+  table: Partial<Record<AuthMethod, T>>,
+  format: string
+): T {
   if (account.authKind === 'oauth2') {
     const v = table.oauth2
     if (v === undefined) return fail('unsupported', { detail: `${format} cannot express OAuth2 sign-in` })
@@ -118,7 +126,8 @@ export function storedSecretCommand(account: Account, role: SignInRole, opts: Ex
  * the same service/account attributes keytar writes.
  */
 export function secretCommand(opts: ExportOptions, key: string): string[] {
-  if (opts.platform === 'darwin') return ['security', 'find-generic-password', '-s', opts.keychainService, '-a', key, '-w']
+  if (opts.platform === 'darwin')
+    return ['security', 'find-generic-password', '-s', opts.keychainService, '-a', key, '-w']
   return ['secret-tool', 'lookup', 'service', opts.keychainService, 'account', key]
 }
 

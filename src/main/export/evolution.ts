@@ -8,8 +8,18 @@ import { authFor, displayName, needsAuth, stableHex, type Exporter } from './com
 import { tar } from './tar'
 
 // Evolution's IMAP/POP "Password" is the empty mechanism; SMTP names SASL mechanisms.
-const RECEIVE_AUTH: Partial<Record<AuthMethod, string>> = { 'password-cleartext': '', 'password-encrypted': 'CRAM-MD5', ntlm: 'NTLM', gssapi: 'GSSAPI' }
-const SEND_AUTH: Partial<Record<AuthMethod, string>> = { 'password-cleartext': 'PLAIN', 'password-encrypted': 'CRAM-MD5', ntlm: 'NTLM', gssapi: 'GSSAPI' }
+const RECEIVE_AUTH: Partial<Record<AuthMethod, string>> = {
+  'password-cleartext': '',
+  'password-encrypted': 'CRAM-MD5',
+  ntlm: 'NTLM',
+  gssapi: 'GSSAPI'
+}
+const SEND_AUTH: Partial<Record<AuthMethod, string>> = {
+  'password-cleartext': 'PLAIN',
+  'password-encrypted': 'CRAM-MD5',
+  ntlm: 'NTLM',
+  gssapi: 'GSSAPI'
+}
 const SECURITY = { tls: 'ssl-on-alternate-port', starttls: 'starttls-on-standard-port', plain: 'none' } as const
 
 /** A GLib key-file string value. */
@@ -59,20 +69,54 @@ export function evolutionFiles(account: Account): Array<{ name: string; content:
   const folderKey = (key: string, name: string | undefined): Array<[string, string]> =>
     !pop && name && !/[./\\]/.test(name) ? [[key, `folder://${uid.account}/${encodeURIComponent(name)}`]] : []
   const accountGroups: Group[] = [
-    ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', '']]],
-    ['Mail Account', [['BackendName', pop ? 'pop' : 'imapx'], ['IdentityUid', uid.identity], ['NeedsInitialSetup', 'true']]],
+    [
+      'Data Source',
+      [
+        ['DisplayName', account.address],
+        ['Enabled', 'true'],
+        ['Parent', '']
+      ]
+    ],
+    [
+      'Mail Account',
+      [
+        ['BackendName', pop ? 'pop' : 'imapx'],
+        ['IdentityUid', uid.identity],
+        ['NeedsInitialSetup', 'true']
+      ]
+    ],
     authGroup(account, inc, RECEIVE_AUTH),
     ['Security', [['Method', SECURITY[inc.security]]]]
   ]
   if (pop) accountGroups.push(['Pop3 Backend', [['KeepOnServer', String(inc.pop3?.leaveOnServer ?? true)]]])
   const identity: Group[] = [
-    ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', uid.account]]],
-    ['Mail Identity', [['Address', account.address], ['Name', displayName(account)]]],
+    [
+      'Data Source',
+      [
+        ['DisplayName', account.address],
+        ['Enabled', 'true'],
+        ['Parent', uid.account]
+      ]
+    ],
+    [
+      'Mail Identity',
+      [
+        ['Address', account.address],
+        ['Name', displayName(account)]
+      ]
+    ],
     ['Mail Submission', [...folderKey('SentFolder', account.folders?.sent), ['TransportUid', uid.transport]]],
     ['Mail Composition', folderKey('DraftsFolder', account.folders?.drafts)]
   ]
   const transport: Group[] = [
-    ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', uid.account]]],
+    [
+      'Data Source',
+      [
+        ['DisplayName', account.address],
+        ['Enabled', 'true'],
+        ['Parent', uid.account]
+      ]
+    ],
     ['Mail Transport', [['BackendName', 'smtp']]],
     authGroup(account, account.outgoing, SEND_AUTH),
     ['Security', [['Method', SECURITY[account.outgoing.security]]]]
@@ -93,11 +137,41 @@ function davFiles(account: Account): Array<{ name: string; content: string }> {
     const u = new URL(url)
     const groups: Group[] = [
       // evolution-data-server's built-in parents for standalone DAV sources.
-      ['Data Source', [['DisplayName', account.address], ['Enabled', 'true'], ['Parent', kind === 'caldav' ? 'caldav-stub' : 'webdav-stub']]],
-      kind === 'caldav' ? ['Calendar', [['BackendName', 'caldav'], ['Selected', 'true']]] : ['Address Book', [['BackendName', 'carddav']]],
-      ['Authentication', [['Host', u.hostname], ['Method', 'plain/password'], ['Port', u.port || '443'], ['RememberPassword', 'true'], ['User', account.incoming.username]]],
+      [
+        'Data Source',
+        [
+          ['DisplayName', account.address],
+          ['Enabled', 'true'],
+          ['Parent', kind === 'caldav' ? 'caldav-stub' : 'webdav-stub']
+        ]
+      ],
+      kind === 'caldav'
+        ? [
+            'Calendar',
+            [
+              ['BackendName', 'caldav'],
+              ['Selected', 'true']
+            ]
+          ]
+        : ['Address Book', [['BackendName', 'carddav']]],
+      [
+        'Authentication',
+        [
+          ['Host', u.hostname],
+          ['Method', 'plain/password'],
+          ['Port', u.port || '443'],
+          ['RememberPassword', 'true'],
+          ['User', account.incoming.username]
+        ]
+      ],
       ['Security', [['Method', 'tls']]],
-      ['WebDAV Backend', [['ResourcePath', u.pathname], ['ResourceQuery', u.search.slice(1)]]]
+      [
+        'WebDAV Backend',
+        [
+          ['ResourcePath', u.pathname],
+          ['ResourceQuery', u.search.slice(1)]
+        ]
+      ]
     ]
     return [{ name: `${stableHex(account, `evolution-${kind}`)}.source`, content: keyFile(groups) }]
   })
@@ -114,7 +188,10 @@ export const evolution: Exporter = {
   },
   render(account) {
     const mtime = new Date(account.updatedAt)
-    const entries = evolutionFiles(account).map((f) => ({ ...f, mtime: Number.isNaN(mtime.getTime()) ? new Date(0) : mtime }))
+    const entries = evolutionFiles(account).map((f) => ({
+      ...f,
+      mtime: Number.isNaN(mtime.getTime()) ? new Date(0) : mtime
+    }))
     return { content: tar(entries).toString('base64'), encoding: 'base64' }
   }
 }

@@ -29,7 +29,8 @@ export const fetchmail: Exporter = {
     const pop = inc.protocol === 'pop3'
     // IMAP mail stays on the server (the mailbox is the server's); POP follows the account.
     const keep = pop ? inc.pop3?.leaveOnServer !== false : true
-    const tls = inc.security === 'tls' ? 'ssl sslcertck' : inc.security === 'starttls' ? "sslproto 'TLS1.2+' sslcertck" : ''
+    const tls =
+      inc.security === 'tls' ? 'ssl sslcertck' : inc.security === 'starttls' ? "sslproto 'TLS1.2+' sslcertck" : ''
     const options = [tls, keep ? 'keep' : 'nokeep'].filter(Boolean).join(' ')
     // POP3 without deleting needs UIDL to fetch each message once (a server option).
     const uidl = pop && keep ? ' uidl' : ''

@@ -65,26 +65,45 @@ function check(exporter: Exporter, raw: Account): Account {
     fail('unsupported', { detail: 'an account needs an IMAP or POP3 incoming server and an SMTP outgoing server' })
   }
   if (!supports[incoming]) {
-    fail('unsupported', { detail: `${exporter.info.name} does not support ${incoming.toUpperCase()} accounts`, params: { format: id, protocol: incoming } })
+    fail('unsupported', {
+      detail: `${exporter.info.name} does not support ${incoming.toUpperCase()} accounts`,
+      params: { format: id, protocol: incoming }
+    })
   }
   if (account.authKind === 'oauth2' && !supports.oauth2) {
-    fail('unsupported', { detail: `${exporter.info.name} cannot sign in with OAuth2`, params: { format: id, protocol: 'oauth2' } })
+    fail('unsupported', {
+      detail: `${exporter.info.name} cannot sign in with OAuth2`,
+      params: { format: id, protocol: 'oauth2' }
+    })
   }
-  if (CONTROL.test(account.address)) fail('address-invalid', { detail: 'control characters in the address', params: { problem: 'control-characters' } })
+  if (CONTROL.test(account.address))
+    fail('address-invalid', { detail: 'control characters in the address', params: { problem: 'control-characters' } })
   for (const server of [account.incoming, account.outgoing]) {
     if (CONTROL.test(server.username)) {
-      fail('unsupported', { detail: `control characters in the ${server.protocol} user name cannot be written to a config file` })
+      fail('unsupported', {
+        detail: `control characters in the ${server.protocol} user name cannot be written to a config file`
+      })
     }
     // A password must never travel unencrypted, so no profile may set that up.
-    const sendsPassword = account.authKind === 'password' && PASSWORD_METHODS.has(server.auth.find((m) => m !== 'oauth2') ?? '')
+    const sendsPassword =
+      account.authKind === 'password' && PASSWORD_METHODS.has(server.auth.find((m) => m !== 'oauth2') ?? '')
     if (server.security === 'plain' && sendsPassword) {
-      fail('plaintext-refused', { protocol: server.protocol, host: server.host, port: server.port, detail: 'password sign-in over an unencrypted connection' })
+      fail('plaintext-refused', {
+        protocol: server.protocol,
+        host: server.host,
+        port: server.port,
+        detail: 'password sign-in over an unencrypted connection'
+      })
     }
   }
   return account
 }
 
-export async function exportAccount(account: Account, format: ExportFormatId, opts: ExportOptions): Promise<ExportFile> {
+export async function exportAccount(
+  account: Account,
+  format: ExportFormatId,
+  opts: ExportOptions
+): Promise<ExportFile> {
   const exporter = BY_ID.get(format)
   if (!exporter) return fail('unsupported', { detail: `unknown export format ${String(format).slice(0, 50)}` })
   const checked = check(exporter, account)

@@ -15,7 +15,12 @@ const AUTH: Partial<Record<AuthMethod, string>> = {
 type PValue = string | number | boolean
 
 function entry(key: string, value: PValue, indent: string): string[] {
-  const v = typeof value === 'boolean' ? `<${value}/>` : typeof value === 'number' ? `<integer>${value}</integer>` : `<string>${x(value)}</string>`
+  const v =
+    typeof value === 'boolean'
+      ? `<${value}/>`
+      : typeof value === 'number'
+        ? `<integer>${value}</integer>`
+        : `<string>${x(value)}</string>`
   return [`${indent}<key>${key}</key>`, `${indent}${v}`]
 }
 
@@ -45,7 +50,10 @@ export const mobileconfig: Exporter = {
       ['PayloadUUID', stableUuid(account, 'apple-mail')],
       ['PayloadDisplayName', account.address],
       ['EmailAccountType', inc.protocol === 'imap' ? 'EmailTypeIMAP' : 'EmailTypePOP'],
-      ['EmailAccountDescription', account.providerName ? `${account.address} (${account.providerName})` : account.address],
+      [
+        'EmailAccountDescription',
+        account.providerName ? `${account.address} (${account.providerName})` : account.address
+      ],
       ['EmailAccountName', name],
       ['EmailAddress', account.address],
       ['IncomingMailServerHostName', inc.host],
@@ -58,7 +66,9 @@ export const mobileconfig: Exporter = {
       ['OutgoingMailServerPortNumber', out.port],
       ['OutgoingMailServerUseSSL', out.security !== 'plain'],
       ['OutgoingMailServerAuthentication', outAuth],
-      ...(outAuth === 'EmailAuthNone' ? [] : ([['OutgoingMailServerUsername', out.username]] as Array<[string, PValue]>)),
+      ...(outAuth === 'EmailAuthNone'
+        ? []
+        : ([['OutgoingMailServerUsername', out.username]] as Array<[string, PValue]>)),
       ['OutgoingPasswordSameAsIncomingPassword', outAuth !== 'EmailAuthNone' && out.username === inc.username]
     ]
     const top: Array<[string, PValue]> = [

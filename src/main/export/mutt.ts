@@ -3,7 +3,15 @@
 // from the keychain by a backtick command when the config is loaded.
 import type { Account } from '../../shared/account'
 import type { ServerSettings } from '../../shared/domain'
-import { displayName, needsAuth, shQuote, storedSecretCommand, urlUser, type Exporter, type ExportOptions } from './common'
+import {
+  displayName,
+  needsAuth,
+  shQuote,
+  storedSecretCommand,
+  urlUser,
+  type Exporter,
+  type ExportOptions
+} from './common'
 
 export function muttString(value: string): string {
   return `"${value.replace(/[\\"$`]/g, (c) => `\\${c}`)}"`
@@ -15,7 +23,14 @@ export function muttString(value: string): string {
  * are written as \` outside the shell's single quotes.
  */
 export function muttCommand(argv: string[]): string {
-  return argv.map((word) => word.split('`').map((part) => (part ? shQuote(part) : '')).join('\\`')).join(' ')
+  return argv
+    .map((word) =>
+      word
+        .split('`')
+        .map((part) => (part ? shQuote(part) : ''))
+        .join('\\`')
+    )
+    .join(' ')
 }
 
 function url(scheme: string, server: ServerSettings, auth: boolean): string {

@@ -28,14 +28,22 @@ function serverArray(account: Account, s: ServerSettings): Array<string | number
 export function qrPayload(account: Account): string {
   const email = asciiAddress(account.address)
   if (!isAscii(email)) {
-    fail('unsupported', { detail: 'the Thunderbird QR code carries ASCII addresses only', params: { format: 'thunderbird-qr' } })
+    fail('unsupported', {
+      detail: 'the Thunderbird QR code carries ASCII addresses only',
+      params: { format: 'thunderbird-qr' }
+    })
   }
   const proto = account.incoming.protocol === 'imap' ? 0 : 1
   const payload = [
     1,
     [1, 1],
     [proto, ...serverArray(account, account.incoming)],
-    [[[0, ...serverArray(account, account.outgoing)], [email, displayName(account)]]]
+    [
+      [
+        [0, ...serverArray(account, account.outgoing)],
+        [email, displayName(account)]
+      ]
+    ]
   ]
   const text = JSON.stringify(payload)
   if (text.length > QR_MAX_CHARS) {
@@ -65,11 +73,23 @@ const info = {
 }
 
 export const qrPng: Exporter = {
-  info: { ...info, id: 'thunderbird-qr-png', name: `${info.name} (PNG)`, fileName: 'thunderbird-qr.png', mimeType: 'image/png' },
+  info: {
+    ...info,
+    id: 'thunderbird-qr-png',
+    name: `${info.name} (PNG)`,
+    fileName: 'thunderbird-qr.png',
+    mimeType: 'image/png'
+  },
   render: png
 }
 
 export const qrSvg: Exporter = {
-  info: { ...info, id: 'thunderbird-qr-svg', name: `${info.name} (SVG)`, fileName: 'thunderbird-qr.svg', mimeType: 'image/svg+xml' },
+  info: {
+    ...info,
+    id: 'thunderbird-qr-svg',
+    name: `${info.name} (SVG)`,
+    fileName: 'thunderbird-qr.svg',
+    mimeType: 'image/svg+xml'
+  },
   render: svg
 }

@@ -22,7 +22,8 @@ export function prefString(text: string): string {
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0
     if (ch === '"' || ch === '\\') out += `\\${ch}`
-    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, '0')}`
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029)
+      out += `\\u${code.toString(16).padStart(4, '0')}`
     else out += ch
   }
   return out + '"'
@@ -72,7 +73,10 @@ export const userjs: Exporter = {
       const leave = inc.pop3?.leaveOnServer ?? true
       lines.push(pref(`mail.server.${srv}.leave_on_server`, leave))
       if (leave && inc.pop3?.daysToLeave !== undefined) {
-        lines.push(pref(`mail.server.${srv}.delete_by_age_from_server`, true), pref(`mail.server.${srv}.num_days_to_leave_on_server`, inc.pop3.daysToLeave))
+        lines.push(
+          pref(`mail.server.${srv}.delete_by_age_from_server`, true),
+          pref(`mail.server.${srv}.num_days_to_leave_on_server`, inc.pop3.daysToLeave)
+        )
       }
     }
     lines.push(

@@ -73,10 +73,23 @@ export class BulkService {
     try {
       // Read as if plain passwords were allowed, to say whether the list has them; the consent is asked at start.
       parsed = readRows(req.csv, true)
-      plainColumn = (parseCsv(req.csv.replace(/^\uFEFF/, ''))[0] ?? []).some((name) => name.trim().toLowerCase() === 'password')
+      plainColumn = (parseCsv(req.csv.replace(/^\uFEFF/, ''))[0] ?? []).some(
+        (name) => name.trim().toLowerCase() === 'password'
+      )
     } catch (err) {
       if (!(err instanceof CsvError)) throw err
-      return { listId, fileName: req.fileName, rows: 0, problems: [], plainColumn: false, refs: empty, commands: [], moreCommands: false, domains: [], invalid: { line: err.line, reason: err.message.slice(0, 300) } }
+      return {
+        listId,
+        fileName: req.fileName,
+        rows: 0,
+        problems: [],
+        plainColumn: false,
+        refs: empty,
+        commands: [],
+        moreCommands: false,
+        domains: [],
+        invalid: { line: err.line, reason: err.message.slice(0, 300) }
+      }
     }
     const refs = { ...empty }
     const commands = new Set<string>()
@@ -105,17 +118,18 @@ export class BulkService {
   accept(req: Request<'bulkStart'>): OpenList {
     const list = this.lists.get(req.listId)
     if (!list) fail('unsupported', { detail: 'no such list: open it again' })
-    if (list.plainColumn && !req.allowPlainPasswords) fail('unsupported', { detail: 'the list has a plain password column and plain passwords were not allowed' })
+    if (list.plainColumn && !req.allowPlainPasswords)
+      fail('unsupported', { detail: 'the list has a plain password column and plain passwords were not allowed' })
     const confirmed = new Set(req.confirmedCommands)
     const unconfirmed = [...list.commands].filter((c) => !confirmed.has(c))
-    if (unconfirmed.length) fail('unsupported', { detail: `${unconfirmed.length} command(s) of the list were not confirmed` })
+    if (unconfirmed.length)
+      fail('unsupported', { detail: `${unconfirmed.length} command(s) of the list were not confirmed` })
     // A list is checked once: its plain passwords and commands do not wait in memory for a second run.
     this.lists.delete(req.listId)
     return list
   }
 
   async run(runId: string, list: OpenList, signal: AbortSignal, onRow: (row: BulkRow) => void): Promise<BulkSummary> {
-
     const checker = new BulkChecker(this.services, signal)
     const limiter = new HostLimiter(PER_DOMAIN)
     setMaxListeners(0, signal)
@@ -148,19 +162,44 @@ export class BulkService {
       // Whatever happened, what was done is kept for the reports.
       results.sort((a, b) => a.row - b.row)
       const ms = performance.now() - t0
-      remember(this.finished, runId, { fileName: list.fileName, started: started.toISOString(), ms, interrupted: signal.aborted, results })
+      remember(this.finished, runId, {
+        fileName: list.fileName,
+        started: started.toISOString(),
+        ms,
+        interrupted: signal.aborted,
+        results
+      })
     }
     const ready = results.filter((r) => r.verdict === 'ready').length
-    return { checked: results.length, of: list.rows.length, ready, interrupted: signal.aborted, ms: Math.round(performance.now() - t0) }
+    return {
+      checked: results.length,
+      of: list.rows.length,
+      ready,
+      interrupted: signal.aborted,
+      ms: Math.round(performance.now() - t0)
+    }
   }
 
   report(req: Request<'bulkReport'>): BulkReport {
     const run = this.finished.get(req.runId)
     if (!run) fail('unsupported', { detail: 'no finished bulk check with this id' })
-    const base = run.fileName.replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_').slice(0, 100) || 'accounts'
-    if (req.format === 'csv') return { fileName: `${base}.results.csv`, mimeType: 'text/csv;charset=utf-8', content: csvHeader() + run.results.map(csvRow).join('') }
+    const base =
+      run.fileName
+        .replace(/\.csv$/i, '')
+        .replace(/[^\w.-]+/g, '_')
+        .slice(0, 100) || 'accounts'
+    if (req.format === 'csv')
+      return {
+        fileName: `${base}.results.csv`,
+        mimeType: 'text/csv;charset=utf-8',
+        content: csvHeader() + run.results.map(csvRow).join('')
+      }
     const meta = { source: run.fileName, started: run.started, ms: run.ms, interrupted: run.interrupted }
-    return { fileName: `${base}.report.html`, mimeType: 'text/html;charset=utf-8', content: htmlReport(run.results, meta) }
+    return {
+      fileName: `${base}.report.html`,
+      mimeType: 'text/html;charset=utf-8',
+      content: htmlReport(run.results, meta)
+    }
   }
 
   private async passwordOf(row: AccountRow): Promise<string | undefined> {

@@ -8,7 +8,9 @@ export class DnsServerError extends Error {
     readonly value: string,
     readonly problem: 'not-an-ip' | 'bad-port'
   ) {
-    super(`the DNS server is not ${problem === 'bad-port' ? 'given with a port from 1 to 65535' : 'an IPv4 or IPv6 address'} (use 192.0.2.1, 192.0.2.1:53, ::1 or [::1]:53)`)
+    super(
+      `the DNS server is not ${problem === 'bad-port' ? 'given with a port from 1 to 65535' : 'an IPv4 or IPv6 address'} (use 192.0.2.1, 192.0.2.1:53, ::1 or [::1]:53)`
+    )
     this.name = 'DnsServerError'
   }
 }

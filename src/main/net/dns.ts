@@ -57,7 +57,11 @@ interface Entry<T> {
 class Shared {
   private readonly entries = new Map<string, Entry<unknown>>()
 
-  ask<T>(key: string, query: () => { promise: Promise<{ value: T; ttlS?: number }>; cancel(): void }, signal?: AbortSignal): Promise<T> {
+  ask<T>(
+    key: string,
+    query: () => { promise: Promise<{ value: T; ttlS?: number }>; cancel(): void },
+    signal?: AbortSignal
+  ): Promise<T> {
     if (signal?.aborted) return Promise.reject(aborted(signal))
     let e = this.entries.get(key) as Entry<T> | undefined
     if (e?.settled && e.expires <= Date.now()) {
@@ -66,7 +70,13 @@ class Shared {
     }
     if (!e) {
       const q = query()
-      const entry: Entry<T> = { settled: false, expires: 0, waiters: 0, cancel: q.cancel, promise: undefined as unknown as Promise<T> }
+      const entry: Entry<T> = {
+        settled: false,
+        expires: 0,
+        waiters: 0,
+        cancel: q.cancel,
+        promise: undefined as unknown as Promise<T>
+      }
       entry.promise = q.promise.then(
         ({ value, ttlS }) => {
           entry.settled = true
@@ -89,7 +99,10 @@ class Shared {
       // A caller that cannot give up holds the question open for good.
       const held = e
       held.waiters++
-      held.promise.then(() => held.waiters--, () => held.waiters--)
+      held.promise.then(
+        () => held.waiters--,
+        () => held.waiters--
+      )
       return held.promise
     }
     return this.wait(key, e, signal)
@@ -146,15 +159,23 @@ export function createDns(config: Pick<Config, 'dnsServers'>, timeoutMs = 2500):
   }
   const shared = new Shared()
   // One Resolver per question so the last waiter's cancel can abort just that question.
-  function ask<T>(key: string, fn: (r: Resolver) => Promise<{ value: T; ttlS?: number }>, signal?: AbortSignal): Promise<T> {
-    return shared.ask(key, () => {
-      try {
-        const r = make()
-        return { promise: fn(r), cancel: () => r.cancel() }
-      } catch (err) {
-        return { promise: Promise.reject(err), cancel: () => undefined }
-      }
-    }, signal)
+  function ask<T>(
+    key: string,
+    fn: (r: Resolver) => Promise<{ value: T; ttlS?: number }>,
+    signal?: AbortSignal
+  ): Promise<T> {
+    return shared.ask(
+      key,
+      () => {
+        try {
+          const r = make()
+          return { promise: fn(r), cancel: () => r.cancel() }
+        } catch (err) {
+          return { promise: Promise.reject(err), cancel: () => undefined }
+        }
+      },
+      signal
+    )
   }
   const minTtl = (records: Array<{ address: string; ttl: number }>): { value: string[]; ttlS: number } => ({
     value: records.map((x) => x.address),

@@ -105,7 +105,15 @@ interface Hop {
   body: Buffer
 }
 
-function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<string, string>, body: Buffer | undefined, signal: AbortSignal, maxBytes: number): Promise<Hop> {
+function oneHop(
+  req: HttpRequest,
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Buffer | undefined,
+  signal: AbortSignal,
+  maxBytes: number
+): Promise<Hop> {
   return new Promise<Hop>((resolve, reject) => {
     const mod = url.protocol === 'https:' ? https : http
     const host = url.hostname.replace(/^\[|\]$/g, '')
@@ -121,7 +129,8 @@ function oneHop(req: HttpRequest, url: URL, method: string, headers: Record<stri
     }
     if (url.protocol === 'https:') {
       // The shared context: a new one per request would parse every root again.
-      if (req.ca && req.ca.length) (options as https.RequestOptions & { secureContext: unknown }).secureContext = secureContextFor(req.ca)
+      if (req.ca && req.ca.length)
+        (options as https.RequestOptions & { secureContext: unknown }).secureContext = secureContextFor(req.ca)
       // SNI carries names only (RFC 6066); an address literal is checked against the certificate's IPs.
       options.servername = isIP(host) ? undefined : host
       options.rejectUnauthorized = true
@@ -166,7 +175,8 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   } catch {
     throw new HttpError('bad-url', req.url, 'not a URL')
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new HttpError('bad-url', req.url, 'only http and https')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new HttpError('bad-url', req.url, 'only http and https')
   let method = req.method ?? 'GET'
   let body = req.body === undefined ? undefined : Buffer.from(req.body)
   let headers: Record<string, string> = { 'user-agent': 'MailSetup/0.1', accept: '*/*' }
@@ -192,7 +202,10 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       return {
         status: hop.status,
         headers: hop.headers,
-        contentType: String(hop.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase(),
+        contentType: String(hop.headers['content-type'] ?? '')
+          .split(';')[0]!
+          .trim()
+          .toLowerCase(),
         body: hop.body,
         url: url.href,
         redirects,
@@ -206,9 +219,11 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     } catch {
       throw new HttpError('bad-redirect', url.href, 'redirect to an invalid URL')
     }
-    if (next.protocol !== 'https:' && next.protocol !== 'http:') throw new HttpError('bad-redirect', url.href, `redirect to ${next.protocol}`)
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+      throw new HttpError('bad-redirect', url.href, `redirect to ${next.protocol}`)
     if (seen.has(next.href)) throw new HttpError('redirect-loop', url.href, `redirect loop at ${next.href}`)
-    if (redirects.length >= maxRedirects) throw new HttpError('too-many-redirects', url.href, `more than ${maxRedirects} redirects`)
+    if (redirects.length >= maxRedirects)
+      throw new HttpError('too-many-redirects', url.href, `more than ${maxRedirects} redirects`)
     if (url.protocol === 'https:' && next.protocol === 'http:') {
       leftHttps = true
       if (!req.allowDowngrade) throw new HttpError('redirect-to-http', url.href, `redirect from HTTPS to ${next.href}`)

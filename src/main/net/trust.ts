@@ -62,7 +62,8 @@ export function systemCertificates(env: NodeJS.ProcessEnv, platform: NodeJS.Plat
     }
   }
   if (platform === 'win32' || platform === 'darwin') return []
-  const file = env.SSL_CERT_FILE && existsSync(env.SSL_CERT_FILE) ? env.SSL_CERT_FILE : LINUX_BUNDLES.find((f) => existsSync(f))
+  const file =
+    env.SSL_CERT_FILE && existsSync(env.SSL_CERT_FILE) ? env.SSL_CERT_FILE : LINUX_BUNDLES.find((f) => existsSync(f))
   return readPemFile(file)
 }
 
@@ -85,7 +86,11 @@ function derFingerprint(pem: string): string | undefined {
  * Builds the store. Order matters only for the origin named: a root in several stores is
  * credited to the first (app-extra, node-extra, system, bundled), the most specific reason.
  */
-export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], platform: NodeJS.Platform = process.platform): TrustStore {
+export function buildTrustStore(
+  env: NodeJS.ProcessEnv,
+  appExtraPem: string[],
+  platform: NodeJS.Platform = process.platform
+): TrustStore {
   const sources: Array<[TrustStoreName, string[]]> = [
     ['app-extra', appExtraPem.flatMap(splitPem)],
     ['node-extra', readPemFile(env.NODE_EXTRA_CA_CERTS)],
@@ -114,7 +119,11 @@ export function buildTrustStore(env: NodeJS.ProcessEnv, appExtraPem: string[], p
       // Node completes the peer chain with the trust anchor from the store it verified against.
       const seen = new Set<string>()
       let found: TrustStoreName | undefined
-      for (let c: DetailedPeerCertificate | undefined = cert; c && !seen.has(c.fingerprint256); c = c.issuerCertificate) {
+      for (
+        let c: DetailedPeerCertificate | undefined = cert;
+        c && !seen.has(c.fingerprint256);
+        c = c.issuerCertificate
+      ) {
         seen.add(c.fingerprint256)
         found = origins.get(c.fingerprint256) ?? found
       }
@@ -141,7 +150,9 @@ export function secureContextFor(ca: string[], minVersion: TlsVersion = 'TLSv1.2
     const store = stores.get(ca)
     // Without `ca`, Node starts the context from its bundled roots; `context` is the native
     // side Node's own tls code adds CAs through.
-    const native = store && (tls.createSecureContext({ minVersion }) as SecureContext & { context?: { addCACert?(pem: string): void } })
+    const native =
+      store &&
+      (tls.createSecureContext({ minVersion }) as SecureContext & { context?: { addCACert?(pem: string): void } })
     if (native && typeof native.context?.addCACert === 'function') {
       for (const pem of store.beyondBundled) native.context.addCACert(pem)
       ctx = native

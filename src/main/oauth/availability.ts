@@ -48,6 +48,9 @@ export function oauthAvailability(table: ProviderTable, req: OAuthRequest): OAut
   const issuer = req.oauth2 ? issuerOf(req.oauth2) : undefined
   if (!req.oauth2 || !issuer) return { available: false, providerName: req.providerId ?? '' }
   const providerName = new URL(issuer).hostname
-  const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
-  return o?.clientId ? { available: true, via: 'policy', providerName, clientId: o.clientId } : { available: false, providerName }
+  const o =
+    table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
+  return o?.clientId
+    ? { available: true, via: 'policy', providerName, clientId: o.clientId }
+    : { available: false, providerName }
 }

@@ -27,13 +27,21 @@ export function requireHttps(url: string, what: string): URL {
     return fail('oauth-server-error', { protocol: 'oauth', detail: `${what} is not a URL` })
   }
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password) {
-    fail('oauth-server-error', { protocol: 'oauth', host: parsed.hostname, detail: `${what} must be an https URL without credentials` })
+    fail('oauth-server-error', {
+      protocol: 'oauth',
+      host: parsed.hostname,
+      detail: `${what} must be an https URL without credentials`
+    })
   }
   return parsed
 }
 
 /** GET (no form) or POST an urlencoded form; answers JSON (or null when the body is not JSON). */
-export function requestJson(url: string, form: Record<string, string> | undefined, deps: HttpDeps): Promise<JsonResponse> {
+export function requestJson(
+  url: string,
+  form: Record<string, string> | undefined,
+  deps: HttpDeps
+): Promise<JsonResponse> {
   const body = form ? new URLSearchParams(form).toString() : undefined
   return send(url, body, body ? 'application/x-www-form-urlencoded' : undefined, deps)
 }
@@ -43,7 +51,12 @@ export function postJson(url: string, doc: unknown, deps: HttpDeps): Promise<Jso
   return send(url, JSON.stringify(doc), 'application/json', deps)
 }
 
-async function send(url: string, body: string | undefined, type: string | undefined, deps: HttpDeps): Promise<JsonResponse> {
+async function send(
+  url: string,
+  body: string | undefined,
+  type: string | undefined,
+  deps: HttpDeps
+): Promise<JsonResponse> {
   const target = requireHttps(url, 'OAuth endpoint')
   const where = { protocol: 'oauth' as const, host: target.hostname, port: Number(target.port) || 443 }
   let res
@@ -74,9 +87,20 @@ async function send(url: string, body: string | undefined, type: string | undefi
 }
 
 function toAppError(err: unknown, where: { protocol: 'oauth'; host: string; port: number }): AppError {
-  if (!(err instanceof HttpError)) return new AppError({ code: 'oauth-server-error', ...where, detail: String((err as Error)?.message ?? err).slice(0, 300) })
+  if (!(err instanceof HttpError))
+    return new AppError({
+      code: 'oauth-server-error',
+      ...where,
+      detail: String((err as Error)?.message ?? err).slice(0, 300)
+    })
   if (err.reason === 'aborted') return new AppError({ code: 'oauth-cancelled', ...where, detail: 'cancelled' })
-  if (err.reason === 'timeout') return new AppError({ code: 'timeout', ...where, detail: 'the authorization server did not answer in time' })
-  if (err.reason === 'too-large') return new AppError({ code: 'oauth-server-error', ...where, detail: 'answer too large' })
-  return new AppError({ code: requestErrorCode(err.code ?? '', 'oauth-server-error'), ...where, detail: err.message.slice(0, 300) })
+  if (err.reason === 'timeout')
+    return new AppError({ code: 'timeout', ...where, detail: 'the authorization server did not answer in time' })
+  if (err.reason === 'too-large')
+    return new AppError({ code: 'oauth-server-error', ...where, detail: 'answer too large' })
+  return new AppError({
+    code: requestErrorCode(err.code ?? '', 'oauth-server-error'),
+    ...where,
+    detail: err.message.slice(0, 300)
+  })
 }

@@ -76,21 +76,50 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
       // Not ours: any local program (or a page the browser was sent to) can make this request,
       // so it must not end the sign-in the user is still completing. Refused, and we keep
       // waiting; if nothing else comes, the deadline says it was a state mismatch.
-      answer(res, 400, 'Sign-in not accepted', 'This answer does not belong to the sign-in Mail Setup started. Start the sign-in again from Mail Setup.')
+      answer(
+        res,
+        400,
+        'Sign-in not accepted',
+        'This answer does not belong to the sign-in Mail Setup started. Start the sign-in again from Mail Setup.'
+      )
       strangers++
       return
     }
     const iss = p.get('iss')
-    if ((iss && opts.issuer && iss.replace(/\/$/, '') !== opts.issuer.replace(/\/$/, '')) || (!iss && opts.requireIss)) {
-      answer(res, 400, 'Sign-in not accepted', 'This answer came from another sign-in server. Start the sign-in again from Mail Setup.')
-      return finish(new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: iss ? 'issuer differs' : 'issuer missing' }))
+    if (
+      (iss && opts.issuer && iss.replace(/\/$/, '') !== opts.issuer.replace(/\/$/, '')) ||
+      (!iss && opts.requireIss)
+    ) {
+      answer(
+        res,
+        400,
+        'Sign-in not accepted',
+        'This answer came from another sign-in server. Start the sign-in again from Mail Setup.'
+      )
+      return finish(
+        new AppError({
+          code: 'oauth-state-mismatch',
+          protocol: 'oauth',
+          detail: iss ? 'issuer differs' : 'issuer missing'
+        })
+      )
     }
     const error = p.get('error')
     if (error) {
-      const serverSays = redact(`${error}${p.get('error_description') ? `: ${p.get('error_description')}` : ''}`).slice(0, 500)
+      const serverSays = redact(`${error}${p.get('error_description') ? `: ${p.get('error_description')}` : ''}`).slice(
+        0,
+        500
+      )
       answer(res, 200, 'Sign-in stopped', 'Nothing was changed. You can close this tab and return to Mail Setup.')
       const code = error === 'access_denied' ? 'oauth-denied' : 'oauth-server-error'
-      return finish(new AppError({ code, protocol: 'oauth', serverSays, detail: `authorization server answered ${error.slice(0, 100)}` }))
+      return finish(
+        new AppError({
+          code,
+          protocol: 'oauth',
+          serverSays,
+          detail: `authorization server answered ${error.slice(0, 100)}`
+        })
+      )
     }
     const code = p.get('code')
     if (!code) {
@@ -101,13 +130,23 @@ export async function startRedirectListener(opts: RedirectOptions): Promise<Redi
     finish({ code })
   }
 
-  const onAbort = (): void => finish(new AppError({ code: 'oauth-cancelled', protocol: 'oauth', detail: 'sign-in cancelled' }))
+  const onAbort = (): void =>
+    finish(new AppError({ code: 'oauth-cancelled', protocol: 'oauth', detail: 'sign-in cancelled' }))
   const timer = setTimeout(
     () =>
       finish(
         strangers
-          ? new AppError({ code: 'oauth-state-mismatch', protocol: 'oauth', detail: `only answers with a wrong or missing state came (${strangers})` })
-          : new AppError({ code: 'oauth-cancelled', protocol: 'oauth', params: { seconds: String(Math.round(opts.timeoutMs / 1000)) }, detail: 'no answer from the browser before the deadline' })
+          ? new AppError({
+              code: 'oauth-state-mismatch',
+              protocol: 'oauth',
+              detail: `only answers with a wrong or missing state came (${strangers})`
+            })
+          : new AppError({
+              code: 'oauth-cancelled',
+              protocol: 'oauth',
+              params: { seconds: String(Math.round(opts.timeoutMs / 1000)) },
+              detail: 'no answer from the browser before the deadline'
+            })
       ),
     opts.timeoutMs
   )

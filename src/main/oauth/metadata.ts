@@ -23,7 +23,8 @@ export function issuerUrl(issuer: string): string {
   const trimmed = issuer.trim()
   const url = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`
   const parsed = requireHttps(url, 'OAuth issuer')
-  if (parsed.search || parsed.hash) fail('oauth-server-error', { protocol: 'oauth', detail: 'issuer has a query or fragment' })
+  if (parsed.search || parsed.hash)
+    fail('oauth-server-error', { protocol: 'oauth', detail: 'issuer has a query or fragment' })
   return parsed.href.replace(/\/$/, '')
 }
 
@@ -46,7 +47,12 @@ export async function fetchMetadata(issuer: string, deps: HttpDeps): Promise<Aut
     const res = await requestJson(where, undefined, deps)
     const parsed = res.status === 200 ? AuthServerMetadata.safeParse(res.json) : undefined
     if (!parsed?.success) {
-      last = new AppError({ code: 'oauth-server-error', protocol: 'oauth', host: new URL(where).hostname, detail: `metadata ${where} answered ${res.status}${parsed ? ', malformed' : ''}` })
+      last = new AppError({
+        code: 'oauth-server-error',
+        protocol: 'oauth',
+        host: new URL(where).hostname,
+        detail: `metadata ${where} answered ${res.status}${parsed ? ', malformed' : ''}`
+      })
       continue
     }
     return checkMetadata(parsed.data, url)
@@ -57,7 +63,10 @@ export async function fetchMetadata(issuer: string, deps: HttpDeps): Promise<Aut
 function checkMetadata(meta: AuthServerMetadata, issuer: string): AuthServerMetadata {
   // RFC 8414 §3.3: a document naming another issuer must not be used (mix-up defence).
   if (!sameIssuer(meta.issuer, issuer)) {
-    fail('oauth-server-error', { protocol: 'oauth', detail: `metadata names issuer ${meta.issuer.slice(0, 200)}, expected ${issuer}` })
+    fail('oauth-server-error', {
+      protocol: 'oauth',
+      detail: `metadata names issuer ${meta.issuer.slice(0, 200)}, expected ${issuer}`
+    })
   }
   requireHttps(meta.authorization_endpoint, 'authorization endpoint')
   requireHttps(meta.token_endpoint, 'token endpoint')

@@ -11,9 +11,16 @@ import { issuerUrl } from './metadata'
 import { oauthAvailability } from './availability'
 import { policyOf, type OAuthPolicy } from '../policy'
 
-const httpsUrl = z.string().url().max(2048).refine((u) => u.startsWith('https://'), 'https only')
+const httpsUrl = z
+  .string()
+  .url()
+  .max(2048)
+  .refine((u) => u.startsWith('https://'), 'https only')
 const tenant = z.string().regex(/^[A-Za-z0-9.-]{1,100}$/)
-const clientId = z.string().max(400).regex(/^[\x21-\x7e]*$/)
+const clientId = z
+  .string()
+  .max(400)
+  .regex(/^[\x21-\x7e]*$/)
 
 const ProviderEntry = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,50}$/),
@@ -54,7 +61,9 @@ async function readJson(path: string): Promise<unknown> {
 }
 
 /** The shipped providers with the policy's client ids (an unusable policy file adds none: policy/file.ts). */
-export async function loadProviderTable(config: Pick<Config, 'resourcesDir' | 'policyFile' | 'policyManaged'>): Promise<ProviderTable> {
+export async function loadProviderTable(
+  config: Pick<Config, 'resourcesDir' | 'policyFile' | 'policyManaged'>
+): Promise<ProviderTable> {
   const file = ProvidersFile.parse(await readJson(join(config.resourcesDir, 'oauth-providers.json')))
   const policy: OAuthPolicy = policyOf(config).rules.oauth ?? { providers: {}, issuers: {} }
   return { providers: file.providers, policy }
@@ -82,7 +91,10 @@ export const hostOf = (s: string): string => {
   }
 }
 
-export function findProvider(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ProviderEntry | undefined {
+export function findProvider(
+  table: ProviderTable,
+  req: { providerId?: string; oauth2?: OAuth2Settings }
+): ProviderEntry | undefined {
   if (req.providerId) {
     const byId = table.providers.find((p) => p.id === req.providerId || p.aliases.includes(req.providerId!))
     if (byId) return byId
@@ -98,7 +110,10 @@ function tenantFromUrl(url: string | undefined): string | undefined {
   return m?.[1]
 }
 
-export function resolveClient(table: ProviderTable, req: { providerId?: string; oauth2?: OAuth2Settings }): ClientSettings {
+export function resolveClient(
+  table: ProviderTable,
+  req: { providerId?: string; oauth2?: OAuth2Settings }
+): ClientSettings {
   const availability = oauthAvailability(table, req)
   const { known } = availability
   if (known) {
@@ -123,7 +138,8 @@ export function resolveClient(table: ProviderTable, req: { providerId?: string; 
   }
   if (!req.oauth2) return fail('oauth-required', { detail: `unknown OAuth provider ${req.providerId ?? ''}`.trim() })
   const issuer = issuerUrl(req.oauth2.issuer)
-  const o = table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
+  const o =
+    table.policy.issuers[req.oauth2.issuer] ?? table.policy.issuers[issuer] ?? table.policy.issuers[hostOf(issuer)]
   return {
     providerName: new URL(issuer).hostname,
     issuer,

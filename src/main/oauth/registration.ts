@@ -29,7 +29,11 @@ export function chooseScope(given: string, meta: Pick<AuthServerMetadata, 'scope
 
 /** What RFC 7591 §3.2.1 answers; only the client ID is needed. */
 const Registered = z.object({
-  client_id: z.string().min(1).max(400).regex(/^[\x21-\x7e]+$/),
+  client_id: z
+    .string()
+    .min(1)
+    .max(400)
+    .regex(/^[\x21-\x7e]+$/),
   registration_access_token: z.string().max(4096).optional(),
   registration_client_uri: z.string().max(2048).optional()
 })
@@ -71,7 +75,11 @@ export interface RegistrationDeps extends HttpDeps {
 }
 
 /** The client ID for `issuer`: from this session, the keychain, or a new registration. */
-export async function registeredClientId(issuer: string, endpoint: string, deps: RegistrationDeps): Promise<{ clientId: string; registered: boolean }> {
+export async function registeredClientId(
+  issuer: string,
+  endpoint: string,
+  deps: RegistrationDeps
+): Promise<{ clientId: string; registered: boolean }> {
   const key = oauthClientKey(issuer)
   const known = deps.memory.get(key) ?? parseStored(await deps.credentials.get(key).catch(() => null))?.clientId
   if (known) {
@@ -84,13 +92,30 @@ export async function registeredClientId(issuer: string, endpoint: string, deps:
   const parsed = ok ? Registered.safeParse(res.json) : undefined
   if (!parsed?.success) {
     const err = res.json as { error?: unknown; error_description?: unknown } | null
-    const said = typeof err?.error === 'string' ? redact(`${err.error}${typeof err.error_description === 'string' ? `: ${err.error_description}` : ''}`).slice(0, 500) : undefined
-    throw new AppError({ code: 'oauth-server-error', protocol: 'oauth', host, serverSays: said, detail: `client registration answered ${res.status}${ok ? ', malformed' : ''}` })
+    const said =
+      typeof err?.error === 'string'
+        ? redact(`${err.error}${typeof err.error_description === 'string' ? `: ${err.error_description}` : ''}`).slice(
+            0,
+            500
+          )
+        : undefined
+    throw new AppError({
+      code: 'oauth-server-error',
+      protocol: 'oauth',
+      host,
+      serverSays: said,
+      detail: `client registration answered ${res.status}${ok ? ', malformed' : ''}`
+    })
   }
   const r = parsed.data
   registerSecret(r.registration_access_token)
   deps.memory.set(key, r.client_id)
-  const stored: Stored = { v: 1, clientId: r.client_id, registrationAccessToken: r.registration_access_token, registrationClientUri: r.registration_client_uri }
+  const stored: Stored = {
+    v: 1,
+    clientId: r.client_id,
+    registrationAccessToken: r.registration_access_token,
+    registrationClientUri: r.registration_client_uri
+  }
   // A keychain that is unavailable keeps the registration for this session only.
   await deps.credentials.save(key, JSON.stringify(stored))
   return { clientId: r.client_id, registered: true }

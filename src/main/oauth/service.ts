@@ -16,7 +16,14 @@ import { requestJson, requireHttps } from './http'
 import { startRedirectListener } from './loopback'
 import { fetchMetadata } from './metadata'
 import { pkcePair, randomToken } from './pkce'
-import { configuredOrigins, loadProviderTable, noClientId, resolveClient, type ClientSettings, type ProviderTable } from './providers'
+import {
+  configuredOrigins,
+  loadProviderTable,
+  noClientId,
+  resolveClient,
+  type ClientSettings,
+  type ProviderTable
+} from './providers'
 import { chooseScope, registeredClientId } from './registration'
 import { requestTokens, type TokenSet } from './tokens'
 import { oauthAvailability, type OAuthAvailability, type OAuthRequest } from './availability'
@@ -84,7 +91,12 @@ function parseGrant(raw: string | null): StoredGrant | undefined {
   if (!raw) return undefined
   try {
     const g = JSON.parse(raw) as Partial<StoredGrant>
-    const ok = g.v === 1 && typeof g.refreshToken === 'string' && typeof g.tokenEndpoint === 'string' && typeof g.clientId === 'string' && typeof g.issuer === 'string'
+    const ok =
+      g.v === 1 &&
+      typeof g.refreshToken === 'string' &&
+      typeof g.tokenEndpoint === 'string' &&
+      typeof g.clientId === 'string' &&
+      typeof g.issuer === 'string'
     return ok ? (g as StoredGrant) : undefined
   } catch {
     // an entry we cannot read is treated as no sign-in
@@ -155,7 +167,12 @@ export class OAuthService {
     try {
       meta = await fetchMetadata(client.issuer, { dns: this.deps.dns, ca: this.deps.ca, signal })
     } catch (err) {
-      if (!(client.authorizationEndpoint && client.tokenEndpoint && client.clientId) || !(err instanceof AppError) || err.diagnosis.code !== 'oauth-server-error') throw err
+      if (
+        !(client.authorizationEndpoint && client.tokenEndpoint && client.clientId) ||
+        !(err instanceof AppError) ||
+        err.diagnosis.code !== 'oauth-server-error'
+      )
+        throw err
     }
     const authorizationEndpoint = meta?.authorization_endpoint ?? client.authorizationEndpoint!
     const tokenEndpoint = meta?.token_endpoint ?? client.tokenEndpoint!
@@ -165,7 +182,15 @@ export class OAuthService {
     if (!clientId) {
       // No client ID configured: an open public client registers itself (draft-ietf-mailmaint-oauth-public).
       if (!meta?.registration_endpoint) noClientId(new URL(client.issuer).hostname)
-      clientId = (await registeredClientId(client.issuer, meta.registration_endpoint, { dns: this.deps.dns, ca: this.deps.ca, signal, credentials: this.deps.credentials, memory: this.registrations })).clientId
+      clientId = (
+        await registeredClientId(client.issuer, meta.registration_endpoint, {
+          dns: this.deps.dns,
+          ca: this.deps.ca,
+          signal,
+          credentials: this.deps.credentials,
+          memory: this.registrations
+        })
+      ).clientId
       scope = chooseScope(scope, meta)
     } else if (!scope.trim()) scope = chooseScope(scope, meta)
     this.learnedOrigins.add(new URL(authorizationEndpoint).origin)
@@ -210,12 +235,17 @@ export class OAuthService {
     session.outcome = listener.result.then(async ({ code }) => {
       emit('exchanging')
       registerSecret(code)
-      const tokens = await requestTokens(client.tokenEndpoint, client.clientId, { kind: 'code', code, verifier, redirectUri: listener.redirectUri }, {
-        dns: this.deps.dns,
-        ca: this.deps.ca,
-        signal: req.signal,
-        now: this.deps.now
-      })
+      const tokens = await requestTokens(
+        client.tokenEndpoint,
+        client.clientId,
+        { kind: 'code', code, verifier, redirectUri: listener.redirectUri },
+        {
+          dns: this.deps.dns,
+          ca: this.deps.ca,
+          signal: req.signal,
+          now: this.deps.now
+        }
+      )
       // Kept in memory only; saveAccount calls keep() to put the refresh token in the keychain.
       session.tokens = tokens
       session.finished = ++this.finishedCount
@@ -275,7 +305,8 @@ export class OAuthService {
   /** The newest finished sign-in for an address held in memory. */
   private latest(address: string): Session | undefined {
     let best: Session | undefined
-    for (const s of this.sessions.values()) if (s.address === address && s.tokens && (s.finished ?? 0) >= (best?.finished ?? -1)) best = s
+    for (const s of this.sessions.values())
+      if (s.address === address && s.tokens && (s.finished ?? 0) >= (best?.finished ?? -1)) best = s
     return best
   }
 
@@ -318,7 +349,15 @@ export class OAuthService {
     const session: Session = {
       id: randomUUID(),
       address,
-      client: { providerName: new URL(grant.issuer).hostname, issuer: grant.issuer, clientId: grant.clientId, scope: grant.scope, tokenEndpoint: grant.tokenEndpoint, extraAuthParams: {}, refreshWithScope: grant.refreshWithScope === true },
+      client: {
+        providerName: new URL(grant.issuer).hostname,
+        issuer: grant.issuer,
+        clientId: grant.clientId,
+        scope: grant.scope,
+        tokenEndpoint: grant.tokenEndpoint,
+        extraAuthParams: {},
+        refreshWithScope: grant.refreshWithScope === true
+      },
       tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken },
       saved: true,
       finished: 0
@@ -350,15 +389,21 @@ export class OAuthService {
 
   private async refresh(session: Session, signal?: AbortSignal): Promise<string> {
     const refreshToken = session.tokens?.refreshToken
-    if (!refreshToken) return fail('oauth-token-expired', { protocol: 'oauth', detail: 'access token expired and no refresh token' })
+    if (!refreshToken)
+      return fail('oauth-token-expired', { protocol: 'oauth', detail: 'access token expired and no refresh token' })
     let next: TokenSet
     try {
-      next = await requestTokens(session.client.tokenEndpoint, session.client.clientId, { kind: 'refresh', refreshToken, scope: session.client.refreshWithScope ? session.client.scope : undefined }, {
-        dns: this.deps.dns,
-        ca: this.deps.ca,
-        signal,
-        now: this.deps.now
-      })
+      next = await requestTokens(
+        session.client.tokenEndpoint,
+        session.client.clientId,
+        { kind: 'refresh', refreshToken, scope: session.client.refreshWithScope ? session.client.scope : undefined },
+        {
+          dns: this.deps.dns,
+          ca: this.deps.ca,
+          signal,
+          now: this.deps.now
+        }
+      )
     } catch (err) {
       if (err instanceof AppError && err.diagnosis.code === 'oauth-token-expired') {
         // The grant is gone for good: forget it so the next step asks to sign in; the keychain
@@ -369,7 +414,11 @@ export class OAuthService {
       throw err
     }
     const rotated = next.refreshToken && next.refreshToken !== refreshToken
-    session.tokens = { ...next, refreshToken: next.refreshToken ?? refreshToken, email: next.email ?? session.tokens?.email }
+    session.tokens = {
+      ...next,
+      refreshToken: next.refreshToken ?? refreshToken,
+      email: next.email ?? session.tokens?.email
+    }
     if (rotated && session.saved) await this.store(session, next.refreshToken!)
     return next.accessToken
   }
@@ -399,11 +448,15 @@ export class OAuthService {
     for (const grant of grants) {
       if (!grant.revocationEndpoint || seen.has(grant.refreshToken)) continue
       seen.add(grant.refreshToken)
-      await requestJson(grant.revocationEndpoint, { token: grant.refreshToken, token_type_hint: 'refresh_token', client_id: grant.clientId }, {
-        dns: this.deps.dns,
-        ca: this.deps.ca,
-        timeoutMs: 5000
-      }).catch(() => undefined)
+      await requestJson(
+        grant.revocationEndpoint,
+        { token: grant.refreshToken, token_type_hint: 'refresh_token', client_id: grant.clientId },
+        {
+          dns: this.deps.dns,
+          ca: this.deps.ca,
+          timeoutMs: 5000
+        }
+      ).catch(() => undefined)
     }
     await this.deps.credentials.remove(refreshTokenKey(addr))
   }

@@ -19,7 +19,11 @@ export interface TokenSet {
 const TokenAnswer = z.object({
   access_token: z.string().min(1).max(16_384),
   token_type: z.string().max(50),
-  expires_in: z.coerce.number().positive().max(10 * 365 * 86400).optional(),
+  expires_in: z.coerce
+    .number()
+    .positive()
+    .max(10 * 365 * 86400)
+    .optional(),
   refresh_token: z.string().min(1).max(16_384).optional(),
   id_token: z.string().max(32_768).optional(),
   scope: z.string().max(4096).optional()
@@ -50,25 +54,54 @@ export type Grant =
   | { kind: 'code'; code: string; verifier: string; redirectUri: string }
   | { kind: 'refresh'; refreshToken: string; scope?: string }
 
-export async function requestTokens(tokenEndpoint: string, clientId: string, grant: Grant, deps: HttpDeps & { now?: () => number }): Promise<TokenSet> {
+export async function requestTokens(
+  tokenEndpoint: string,
+  clientId: string,
+  grant: Grant,
+  deps: HttpDeps & { now?: () => number }
+): Promise<TokenSet> {
   const form: Record<string, string> =
     grant.kind === 'code'
-      ? { grant_type: 'authorization_code', code: grant.code, redirect_uri: grant.redirectUri, code_verifier: grant.verifier, client_id: clientId }
-      : { grant_type: 'refresh_token', refresh_token: grant.refreshToken, client_id: clientId, ...(grant.scope ? { scope: grant.scope } : {}) }
+      ? {
+          grant_type: 'authorization_code',
+          code: grant.code,
+          redirect_uri: grant.redirectUri,
+          code_verifier: grant.verifier,
+          client_id: clientId
+        }
+      : {
+          grant_type: 'refresh_token',
+          refresh_token: grant.refreshToken,
+          client_id: clientId,
+          ...(grant.scope ? { scope: grant.scope } : {})
+        }
   const host = new URL(tokenEndpoint).hostname
   const res = await requestJson(tokenEndpoint, form, deps)
   if (res.status !== 200) {
     const err = ErrorAnswer.safeParse(res.json)
     const error = err.success ? err.data.error : undefined
-    const serverSays = err.success ? redact(`${error}${err.data.error_description ? `: ${err.data.error_description}` : ''}`).slice(0, 500) : undefined
+    const serverSays = err.success
+      ? redact(`${error}${err.data.error_description ? `: ${err.data.error_description}` : ''}`).slice(0, 500)
+      : undefined
     // A refresh token the server no longer honours (revoked, expired, password changed):
     // the user has to sign in again. Anything else is the server's problem.
     const code = grant.kind === 'refresh' && error === 'invalid_grant' ? 'oauth-token-expired' : 'oauth-server-error'
-    throw new AppError({ code, protocol: 'oauth', host, serverSays, detail: `token endpoint answered ${res.status} ${error ?? ''}`.trim() })
+    throw new AppError({
+      code,
+      protocol: 'oauth',
+      host,
+      serverSays,
+      detail: `token endpoint answered ${res.status} ${error ?? ''}`.trim()
+    })
   }
   const parsed = TokenAnswer.safeParse(res.json)
   if (!parsed.success || parsed.data.token_type.toLowerCase() !== 'bearer') {
-    throw new AppError({ code: 'oauth-server-error', protocol: 'oauth', host, detail: 'token answer is malformed or not a bearer token' })
+    throw new AppError({
+      code: 'oauth-server-error',
+      protocol: 'oauth',
+      host,
+      detail: 'token answer is malformed or not a bearer token'
+    })
   }
   const t = parsed.data
   registerSecret(t.access_token)

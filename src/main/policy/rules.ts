@@ -23,7 +23,10 @@ function settingsOf(s: LockedServer, address: string): ServerSettings {
 }
 
 /** The servers the organisation fixed for this address's domain, if it fixed any. */
-export function lockedFor(rules: PolicyFile, address: string): { incoming: ServerSettings; outgoing: ServerSettings } | undefined {
+export function lockedFor(
+  rules: PolicyFile,
+  address: string
+): { incoming: ServerSettings; outgoing: ServerSettings } | undefined {
   const domain = domainOf(address)
   const entry = rules.lockedServers?.find((l) => l.domains.includes(domain))
   return entry && { incoming: settingsOf(entry.incoming, address), outgoing: settingsOf(entry.outgoing, address) }
@@ -38,30 +41,60 @@ function allowedServer(rules: PolicyFile, s: ServerSettings): boolean {
 }
 
 const same = (a: ServerSettings, b: ServerSettings): boolean =>
-  a.protocol === b.protocol && a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.security === b.security && a.username === b.username
+  a.protocol === b.protocol &&
+  a.host.toLowerCase() === b.host.toLowerCase() &&
+  a.port === b.port &&
+  a.security === b.security &&
+  a.username === b.username
 
 /** Refuses an incoming protocol the policy does not allow (the wizard's protocol step, `verify --pop`). */
-export function checkProtocol(rules: PolicyFile, protocol: 'imap' | 'pop3', where?: Pick<ServerSettings, 'host' | 'port'>): void {
+export function checkProtocol(
+  rules: PolicyFile,
+  protocol: 'imap' | 'pop3',
+  where?: Pick<ServerSettings, 'host' | 'port'>
+): void {
   if (!rules.protocols || rules.protocols.incoming.includes(protocol)) return
-  fail('policy-protocol', { protocol, host: where?.host, port: where?.port, params: { ...org(rules), allowed: rules.protocols.incoming.map((p) => p.toUpperCase()).join(', ') } })
+  fail('policy-protocol', {
+    protocol,
+    host: where?.host,
+    port: where?.port,
+    params: { ...org(rules), allowed: rules.protocols.incoming.map((p) => p.toUpperCase()).join(', ') }
+  })
 }
 
 /**
  * Refuses servers the policy does not allow for this address, before any connection: a
  * protocol it does not allow, a security it does not allow, or anything but the locked servers.
  */
-export function checkServers(rules: PolicyFile, address: string, incoming: readonly ServerSettings[], outgoing: readonly ServerSettings[]): void {
+export function checkServers(
+  rules: PolicyFile,
+  address: string,
+  incoming: readonly ServerSettings[],
+  outgoing: readonly ServerSettings[]
+): void {
   for (const s of incoming) if (s.protocol !== 'smtp') checkProtocol(rules, s.protocol, s)
   for (const s of [...incoming, ...outgoing]) {
     if (rules.security?.allowed && !(rules.security.allowed as string[]).includes(s.security)) {
-      fail('policy-security', { host: s.host, port: s.port, params: { ...org(rules), security: s.security, allowed: rules.security.allowed.join(', ') } })
+      fail('policy-security', {
+        host: s.host,
+        port: s.port,
+        params: { ...org(rules), security: s.security, allowed: rules.security.allowed.join(', ') }
+      })
     }
   }
   const locked = lockedFor(rules, address)
   if (!locked) return
-  for (const [list, fixed] of [[incoming, locked.incoming], [outgoing, locked.outgoing]] as const) {
+  for (const [list, fixed] of [
+    [incoming, locked.incoming],
+    [outgoing, locked.outgoing]
+  ] as const) {
     const other = list.find((s) => !same(s, fixed))
-    if (other) fail('policy-locked', { host: other.host, port: other.port, params: { ...org(rules), server: `${fixed.host}:${fixed.port}` } })
+    if (other)
+      fail('policy-locked', {
+        host: other.host,
+        port: other.port,
+        params: { ...org(rules), server: `${fixed.host}:${fixed.port}` }
+      })
   }
 }
 
@@ -85,7 +118,16 @@ export function lockedDiscovery(policy: Policy, address: string): DiscoveryResul
     address,
     domain: domainOf(address),
     candidates: [candidate],
-    sources: [{ source: 'local-file', state: 'found', reason: 'policy', detail: `servers locked by ${policy.location?.file ?? 'the policy'}`, candidates: 1, ms: 0 }],
+    sources: [
+      {
+        source: 'local-file',
+        state: 'found',
+        reason: 'policy',
+        detail: `servers locked by ${policy.location?.file ?? 'the policy'}`,
+        candidates: 1,
+        ms: 0
+      }
+    ],
     ms: 0
   }
 }
@@ -93,14 +135,28 @@ export function lockedDiscovery(policy: Policy, address: string): DiscoveryResul
 export function allowedDiscovery(rules: PolicyFile, result: DiscoveryResult): DiscoveryResult {
   if (!rules.protocols && !rules.security?.allowed) return result
   const candidates = result.candidates
-    .map((c) => ({ ...c, incoming: c.incoming.filter((s) => allowedServer(rules, s)), outgoing: c.outgoing.filter((s) => allowedServer(rules, s)) }))
-    .filter((c, i) => (c.incoming.length || !result.candidates[i]!.incoming.length) && (c.outgoing.length || !result.candidates[i]!.outgoing.length))
+    .map((c) => ({
+      ...c,
+      incoming: c.incoming.filter((s) => allowedServer(rules, s)),
+      outgoing: c.outgoing.filter((s) => allowedServer(rules, s))
+    }))
+    .filter(
+      (c, i) =>
+        (c.incoming.length || !result.candidates[i]!.incoming.length) &&
+        (c.outgoing.length || !result.candidates[i]!.outgoing.length)
+    )
   return { ...result, candidates }
 }
 
 /** A candidate's servers without those the policy does not allow (discoverVerify's choice of servers). */
-export function allowedServers(rules: PolicyFile, picked: { incoming: ServerSettings[]; outgoing: ServerSettings[] }): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
-  return { incoming: picked.incoming.filter((s) => allowedServer(rules, s)), outgoing: picked.outgoing.filter((s) => allowedServer(rules, s)) }
+export function allowedServers(
+  rules: PolicyFile,
+  picked: { incoming: ServerSettings[]; outgoing: ServerSettings[] }
+): { incoming: ServerSettings[]; outgoing: ServerSettings[] } {
+  return {
+    incoming: picked.incoming.filter((s) => allowedServer(rules, s)),
+    outgoing: picked.outgoing.filter((s) => allowedServer(rules, s))
+  }
 }
 
 export function visibleFormats(rules: PolicyFile, formats: ExportFormatInfo[]): ExportFormatInfo[] {
@@ -109,5 +165,6 @@ export function visibleFormats(rules: PolicyFile, formats: ExportFormatInfo[]): 
 }
 
 export function checkFormat(rules: PolicyFile, format: string): void {
-  if (rules.exports?.hidden.includes(format as never)) fail('policy-format-hidden', { params: { ...org(rules), format } })
+  if (rules.exports?.hidden.includes(format as never))
+    fail('policy-format-hidden', { params: { ...org(rules), format } })
 }

@@ -28,7 +28,12 @@ export function accountDraft(
   const candidate = plan.candidate
   // A sign-in started from the provider table (no autoconfig oAuth2 element) still records its
   // issuer and scope, so the account can be re-checked and exported later.
-  const oauth2 = authKind !== 'oauth2' ? undefined : candidate?.oauth2 ? { ...candidate.oauth2, providerId: candidate.providerId } : signInOf(address)
+  const oauth2 =
+    authKind !== 'oauth2'
+      ? undefined
+      : candidate?.oauth2
+        ? { ...candidate.oauth2, providerId: candidate.providerId }
+        : signInOf(address)
   const incoming = 'verified' in from ? from.verified.incoming.settings : plan.incoming[0]
   const outgoing = 'verified' in from ? from.verified.outgoing.settings : plan.outgoing[0]
   if (!incoming || !outgoing) throw new Error('a plan without an incoming and an outgoing server')

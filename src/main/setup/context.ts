@@ -23,7 +23,9 @@ export class SetupContext {
 
   oauth(): Promise<OAuthService> {
     const { config, dns, credentials } = this.services
-    return (this.oauthService ??= import('../oauth').then(({ OAuthService }) => new OAuthService({ config, dns, ca: this.services.ca, credentials })))
+    return (this.oauthService ??= import('../oauth').then(
+      ({ OAuthService }) => new OAuthService({ config, dns, ca: this.services.ca, credentials })
+    ))
   }
 
   /** Runs `fn` under `runId` (cancel({runId}) aborts it); what it registers for redaction is forgotten after it. */

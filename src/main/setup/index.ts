@@ -26,7 +26,8 @@ type In<K extends keyof typeof operations> = z.output<(typeof operations)[K]['re
 
 /** Both sides signed in, nothing to report: the only result an account may be built from. */
 export function signedIn(r: VerifyResult): r is VerifyResult & Required<Pick<VerifyResult, 'incoming' | 'outgoing'>> {
-  const authed = (p: VerifyResult['incoming']): boolean => p?.state === 'ok' && p.steps.some((s) => s.name === 'auth' && s.state === 'ok')
+  const authed = (p: VerifyResult['incoming']): boolean =>
+    p?.state === 'ok' && p.steps.some((s) => s.name === 'auth' && s.state === 'ok')
   return !r.diagnosis && authed(r.incoming) && authed(r.outgoing)
 }
 
@@ -90,7 +91,14 @@ export class Setup {
       redactValue(
         await verify(
           { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
-          { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, stops: this.ctx.services.signInStops, onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+          {
+            dns,
+            ca: this.ctx.services.ca,
+            minTls: this.minTls(),
+            signal,
+            stops: this.ctx.services.signInStops,
+            onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
+          }
         )
       )
     )
@@ -99,7 +107,13 @@ export class Setup {
   }
 
   /** Records a check: its plan, its result, and (signed in on both sides) what a save may take. */
-  private checked(session: SetupSession, plan: Plan, req: { credentials: Credentials; exceptions: HostException[] }, secret: Secret['kind'], result: VerifyResult): void {
+  private checked(
+    session: SetupSession,
+    plan: Plan,
+    req: { credentials: Credentials; exceptions: HostException[] },
+    secret: Secret['kind'],
+    result: VerifyResult
+  ): void {
     session.planned(plan)
     // The password stays in main (session-secrets.ts); the round trip asks for the session's copy.
     session.credentials = req.credentials.kind === 'password' ? { kind: 'session' } : req.credentials
@@ -107,7 +121,13 @@ export class Setup {
     session.lastCheck = result
     if (signedIn(result)) {
       const authKind = secret === 'oauth2' ? 'oauth2' : 'password'
-      session.verified = { plan, incoming: result.incoming, outgoing: result.outgoing, authKind, at: new Date().toISOString() } satisfies Verified
+      session.verified = {
+        plan,
+        incoming: result.incoming,
+        outgoing: result.outgoing,
+        authKind,
+        at: new Date().toISOString()
+      } satisfies Verified
     }
   }
 
@@ -123,7 +143,11 @@ export class Setup {
     for (const protocol of req.protocols) checkProtocol(policy.rules, protocol)
     checkServers(policy.rules, address, req.incoming ?? [], req.outgoing ?? [])
     const secret = await this.ctx.secretFor(address, req.credentials)
-    const choices: SetupChoices = { protocol: req.protocols[0], ...(req.protocols.length > 1 ? { everyProtocol: true } : {}), username: req.username }
+    const choices: SetupChoices = {
+      protocol: req.protocols[0],
+      ...(req.protocols.length > 1 ? { everyProtocol: true } : {}),
+      username: req.username
+    }
     const typed: Typed = { incoming: req.incoming, outgoing: req.outgoing }
     const select = (c: Candidate): Plan => {
       try {
@@ -145,7 +169,14 @@ export class Setup {
         redactValue(
           await verify(
             { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
-            { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, stops: this.ctx.services.signInStops, onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) }) }
+            {
+              dns,
+              ca: this.ctx.services.ca,
+              minTls: this.minTls(),
+              signal,
+              stops: this.ctx.services.signInStops,
+              onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
+            }
           )
         )
       )
@@ -153,7 +184,10 @@ export class Setup {
       this.checked(session, plan, req, secret.kind, result)
       return redactValue({ sessionId: session.id, discovery: locked, candidateId: candidate.id, verify: result })
     }
-    const [{ discoverAndVerify }, { chooseCandidate }] = await Promise.all([import('../verify/pipeline'), import('../discovery/consent')])
+    const [{ discoverAndVerify }, { chooseCandidate }] = await Promise.all([
+      import('../verify/pipeline'),
+      import('../discovery/consent')
+    ])
     let unconfirmed: Response<'discoverVerify'>['unconfirmed']
     const run = await this.ctx.withRun(req.runId, (signal) =>
       discoverAndVerify(
@@ -190,7 +224,8 @@ export class Setup {
     const verify = run.verify && redactValue(run.verify)
     const discovery = allowedDiscovery(policy.rules, run.discovery)
     session.found(discovery)
-    if (run.candidate && verify) this.checked(session, { ...select(run.candidate), candidate: run.candidate }, req, secret.kind, verify)
+    if (run.candidate && verify)
+      this.checked(session, { ...select(run.candidate), candidate: run.candidate }, req, secret.kind, verify)
     return redactValue({ sessionId: session.id, discovery, candidateId: run.candidate?.id, verify, unconfirmed })
   }
 
@@ -200,7 +235,8 @@ export class Setup {
     const incoming = req.incoming ?? session.verified?.incoming.settings
     const outgoing = req.outgoing ?? session.verified?.outgoing.settings
     const credentials = req.credentials ?? session.credentials
-    if (!incoming || !outgoing || !credentials) fail('internal', { detail: 'nothing signed in in this setup session yet' })
+    if (!incoming || !outgoing || !credentials)
+      fail('internal', { detail: 'nothing signed in in this setup session yet' })
     checkServers(this.ctx.services.policy.rules, session.address, [incoming], [outgoing])
     const secret = await this.ctx.secretFor(session.address, credentials)
     const { dns } = this.ctx.services
@@ -208,7 +244,13 @@ export class Setup {
     return this.ctx.withRun(req.runId, (signal) =>
       roundTrip(
         { address: session.address, incoming, outgoing, secret, exceptions: req.exceptions ?? session.exceptions },
-        { dns, ca: this.ctx.services.ca, minTls: this.minTls(), signal, onStage: (stage) => this.ctx.emit('roundTrip', { runId: req.runId, stage }) }
+        {
+          dns,
+          ca: this.ctx.services.ca,
+          minTls: this.minTls(),
+          signal,
+          onStage: (stage) => this.ctx.emit('roundTrip', { runId: req.runId, stage })
+        }
       )
     )
   }
@@ -225,7 +267,8 @@ export class Setup {
       authKind = req.authKind ?? 'password'
       from = { plan: session.plan, authKind }
     } else {
-      if (!session.verified) fail('internal', { detail: 'nothing signed in in this setup session: check first, or save unchecked' })
+      if (!session.verified)
+        fail('internal', { detail: 'nothing signed in in this setup session: check first, or save unchecked' })
       authKind = session.verified.authKind
       from = { verified: session.verified }
     }
@@ -234,10 +277,16 @@ export class Setup {
     checkServers(services.policy.rules, session.address, [draft.incoming], [draft.outgoing])
     const now = new Date().toISOString()
     const existing = session.accountId ? await services.accounts.get(session.accountId) : undefined
-    const account: Account = { ...draft, id: existing?.id ?? randomUUID(), createdAt: existing?.createdAt ?? now, updatedAt: now }
+    const account: Account = {
+      ...draft,
+      id: existing?.id ?? randomUUID(),
+      createdAt: existing?.createdAt ?? now,
+      updatedAt: now
+    }
     let keychain: Response<'saveAccount'>['keychain'] = { stored: false, service: config.keychainService }
     const password = services.secrets.getPassword(account.address)
-    if (req.storePassword && account.authKind === 'password' && password) keychain = await savePassword(services.credentials, account, password)
+    if (req.storePassword && account.authKind === 'password' && password)
+      keychain = await savePassword(services.credentials, account, password)
     // OAuth: the sign-in's refresh token reaches the keychain only now, with its account
     // (storePassword is about passwords; without the refresh token the account cannot work).
     if (oauth) keychain = await oauth.keep(account.address)
@@ -250,7 +299,8 @@ export class Setup {
       return { account: saved, keychain }
     } catch (err) {
       // No password left in the keychain for a new account that was not saved.
-      if (!existing && keychain.stored && account.authKind === 'password') await removePasswords(services.credentials, account).catch(() => undefined)
+      if (!existing && keychain.stored && account.authKind === 'password')
+        await removePasswords(services.credentials, account).catch(() => undefined)
       throw err
     }
   }
@@ -259,7 +309,10 @@ export class Setup {
   async report(req: In<'diagnosticReport'>): Promise<Response<'diagnosticReport'>> {
     const session = this.existing(req.sessionId)
     const { diagnosticReport } = await import('../report')
-    return diagnosticReport({ address: session.address, discovery: session.discovery, verify: session.lastCheck }, this.meta)
+    return diagnosticReport(
+      { address: session.address, discovery: session.discovery, verify: session.lastCheck },
+      this.meta
+    )
   }
 
   /** export(format): a saved account's file, made by main each time it is asked for. */
@@ -268,11 +321,17 @@ export class Setup {
     const account = await this.ctx.services.accounts.get(accountId)
     if (!account) fail('internal', { detail: `no account ${accountId}` })
     const { exportAccount } = await import('../export')
-    return exportAccount(account, format, { keychainService: this.ctx.services.config.keychainService, platform: process.platform })
+    return exportAccount(account, format, {
+      keychainService: this.ctx.services.config.keychainService,
+      platform: process.platform
+    })
   }
 
   /** Exports again and writes where the user chose (a door that can ask: `choosePath`). */
-  async saveExport(req: In<'saveExport'>, choosePath: ((name: string) => Promise<string | undefined>) | undefined): Promise<Response<'saveExport'>> {
+  async saveExport(
+    req: In<'saveExport'>,
+    choosePath: ((name: string) => Promise<string | undefined>) | undefined
+  ): Promise<Response<'saveExport'>> {
     if (!choosePath) fail('unsupported', { detail: 'this door downloads files instead' })
     const file = await this.exportFile(req.accountId, req.format)
     const path = await choosePath(file.fileName)
@@ -287,22 +346,34 @@ export class Setup {
   }
 
   /** The address and the sign-in settings of a candidate this session's discovery found. */
-  oauthCandidate(req: { sessionId: string; candidateId: string }): { address: string; oauth2?: OAuth2Settings; providerId?: string } {
+  oauthCandidate(req: { sessionId: string; candidateId: string }): {
+    address: string
+    oauth2?: OAuth2Settings
+    providerId?: string
+  } {
     const session = this.existing(req.sessionId)
     const candidate = session.discovery?.candidates.find((c) => c.id === req.candidateId)
     if (!candidate) fail('internal', { detail: 'this setup session found no such candidate: search again' })
-    return { address: session.address, oauth2: candidate.oauth2, providerId: candidate.provider?.id ?? candidate.providerId }
+    return {
+      address: session.address,
+      oauth2: candidate.oauth2,
+      providerId: candidate.provider?.id ?? candidate.providerId
+    }
   }
 
   private existing(id: string): SetupSession {
-    return this.sessions.get(id) ?? fail('internal', { detail: 'this setup session has ended: start again from the address' })
+    return (
+      this.sessions.get(id) ??
+      fail('internal', { detail: 'this setup session has ended: start again from the address' })
+    )
   }
 
   /** The session named, or a new one for servers typed for an address (no discovery). */
   private sessionOf(req: { sessionId?: string; address?: string }): SetupSession {
     if (req.sessionId) {
       const session = this.existing(req.sessionId)
-      if (req.address && normalizeAddress(req.address).address !== session.address) fail('internal', { detail: 'this setup session is for another address' })
+      if (req.address && normalizeAddress(req.address).address !== session.address)
+        fail('internal', { detail: 'this setup session is for another address' })
       return session
     }
     return this.sessions.open(normalizeAddress(req.address ?? '').address)

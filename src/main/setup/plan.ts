@@ -40,17 +40,29 @@ export function planServers(candidates: Candidate[], choices: SetupChoices, type
   const both = typed.incoming !== undefined && typed.outgoing !== undefined
   let candidate: Candidate | undefined
   if (!both) {
-    candidate = choices.candidateId ? candidates.find((c) => c.id === choices.candidateId) : defaultCandidate(candidates)
-    if (!candidate) fail('no-settings-found', { detail: choices.candidateId ? 'no such candidate in this session' : 'nothing found: type the servers' })
+    candidate = choices.candidateId
+      ? candidates.find((c) => c.id === choices.candidateId)
+      : defaultCandidate(candidates)
+    if (!candidate)
+      fail('no-settings-found', {
+        detail: choices.candidateId ? 'no such candidate in this session' : 'nothing found: type the servers'
+      })
   }
-  const protocol = choices.protocol ?? (candidate && !candidate.incoming.some((e) => e.protocol === 'imap') ? 'pop3' : 'imap')
-  const pop3 = (e: ServerSettings): ServerSettings => (e.protocol === 'pop3' && choices.pop3 ? { ...e, pop3: choices.pop3 } : e)
+  const protocol =
+    choices.protocol ?? (candidate && !candidate.incoming.some((e) => e.protocol === 'imap') ? 'pop3' : 'imap')
+  const pop3 = (e: ServerSettings): ServerSettings =>
+    e.protocol === 'pop3' && choices.pop3 ? { ...e, pop3: choices.pop3 } : e
   // Helpdesk breadth: every protocol, the chosen one first.
   const first = (e: ServerSettings): number => (e.protocol === protocol ? 0 : 1)
-  const found = (candidate?.incoming ?? []).filter((e) => choices.everyProtocol || e.protocol === protocol).sort((a, b) => first(a) - first(b))
+  const found = (candidate?.incoming ?? [])
+    .filter((e) => choices.everyProtocol || e.protocol === protocol)
+    .sort((a, b) => first(a) - first(b))
   if (!typed.incoming && !found.length) {
     const name = protocol.toUpperCase()
-    fail('no-settings-found', { params: { protocol: name }, detail: `${candidate?.providerName ?? 'this provider'} offers no ${name}` })
+    fail('no-settings-found', {
+      params: { protocol: name },
+      detail: `${candidate?.providerName ?? 'this provider'} offers no ${name}`
+    })
   }
   return {
     incoming: (typed.incoming ?? found).map((e) => withUser(pop3(e), user)),

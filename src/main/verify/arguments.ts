@@ -14,5 +14,6 @@ export function checkUsername(username: string): void {
 
 /** Throws unsafe-characters when one protocol line would be more than one line. */
 export function checkLine(line: string): void {
-  if (/[\r\n\0]/.test(line)) fail('unsafe-characters', { detail: 'a command would have carried a line break or NUL; nothing was sent' })
+  if (/[\r\n\0]/.test(line))
+    fail('unsafe-characters', { detail: 'a command would have carried a line break or NUL; nothing was sent' })
 }

@@ -41,7 +41,12 @@ function connectOne(a: Address, port: number): { socket: Socket; done: Promise<S
 }
 
 /** Connects to the first address that answers; a refusal moves on to the next at once. */
-export async function connectTcp(addresses: Address[], port: number, staggerMs: number, signal: AbortSignal): Promise<Socket> {
+export async function connectTcp(
+  addresses: Address[],
+  port: number,
+  staggerMs: number,
+  signal: AbortSignal
+): Promise<Socket> {
   const attempts: Socket[] = []
   const errors: unknown[] = []
   let winner: Socket | undefined

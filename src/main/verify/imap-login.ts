@@ -33,7 +33,8 @@ async function next(io: LineSocket, tag: string, signal: AbortSignal): Promise<R
     } catch (err) {
       // A server that says BYE and hangs up (too many attempts, shutting down) said why.
       const bye = untagged.find((l) => /^\*\s+BYE\b/i.test(l))
-      if (bye && !signal.aborted) fail(classifyImapAuth(bye), { serverSays: bye, detail: 'the server ended the session' })
+      if (bye && !signal.aborted)
+        fail(classifyImapAuth(bye), { serverSays: bye, detail: 'the server ended the session' })
       throw err
     }
     if (line.startsWith(`${tag} `)) return { kind: 'tagged', text: line.slice(tag.length + 1), untagged }
@@ -45,7 +46,11 @@ async function next(io: LineSocket, tag: string, signal: AbortSignal): Promise<R
 
 async function tagged(io: LineSocket, tag: string, signal: AbortSignal): Promise<Reply> {
   const r = await next(io, tag, signal)
-  if (r.kind === 'continue') fail('protocol-error', { serverSays: `+ ${r.text}`, detail: 'the server asked for more where the command was complete' })
+  if (r.kind === 'continue')
+    fail('protocol-error', {
+      serverSays: `+ ${r.text}`,
+      detail: 'the server asked for more where the command was complete'
+    })
   return r
 }
 
@@ -53,7 +58,10 @@ async function tagged(io: LineSocket, tag: string, signal: AbortSignal): Promise
 export type ImapArg = { quoted: string } | { literal: string }
 
 export function imapArg(value: string): ImapArg {
-  if (value.includes('\0')) fail('auth-mechanism-unsupported', { detail: 'the user name or password contains a NUL character, which IMAP cannot carry' })
+  if (value.includes('\0'))
+    fail('auth-mechanism-unsupported', {
+      detail: 'the user name or password contains a NUL character, which IMAP cannot carry'
+    })
   if (/^[\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(value)) return { quoted: `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` }
   return { literal: value }
 }
@@ -63,7 +71,14 @@ export function imapArg(value: string): ImapArg {
  * 4096 bytes, RFC 7888) or waits for the server's `+`; returns false when the server answered
  * with a tagged reply instead of a continuation (the caller reads that reply).
  */
-async function writeLogin(io: LineSocket, tag: string, user: string, pass: string, caps: string[], signal: AbortSignal): Promise<{ waited: boolean; early?: Reply }> {
+async function writeLogin(
+  io: LineSocket,
+  tag: string,
+  user: string,
+  pass: string,
+  caps: string[],
+  signal: AbortSignal
+): Promise<{ waited: boolean; early?: Reply }> {
   const upper = caps.map((c) => c.toUpperCase())
   const args = [imapArg(user), imapArg(pass)]
   let line = `${tag} LOGIN`
@@ -133,7 +148,10 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
     const scram = scramMechanism(settings.auth, caps.mechanisms)
     if (scram) {
       let last!: Reply
-      const step = (r: Reply): SaslStep => ((last = r).kind === 'continue' ? { kind: 'challenge', data: r.text } : { kind: 'done', ok: /^OK\b/i.test(r.text), text: r.text })
+      const step = (r: Reply): SaslStep =>
+        (last = r).kind === 'continue'
+          ? { kind: 'challenge', data: r.text }
+          : { kind: 'done', ok: /^OK\b/i.test(r.text), text: r.text }
       await scramSha256(user, pass, {
         async start(mech, initial) {
           if (saslIr) io.write(`${tag} AUTHENTICATE ${mech} ${initial}`)
@@ -184,9 +202,15 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
         io.write(answers[i]!, i === 1 ? HIDDEN : undefined)
         reply = await next(io, tag, signal)
       }
-      if (reply.kind === 'continue') fail('protocol-error', { serverSays: `+ ${reply.text}`, detail: 'AUTHENTICATE LOGIN asked for more than user and password' })
+      if (reply.kind === 'continue')
+        fail('protocol-error', {
+          serverSays: `+ ${reply.text}`,
+          detail: 'AUTHENTICATE LOGIN asked for more than user and password'
+        })
     } else {
-      return fail('auth-mechanism-unsupported', { detail: `no password sign-in the server accepts (offered: ${caps.mechanisms.join(' ') || 'none'})` })
+      return fail('auth-mechanism-unsupported', {
+        detail: `no password sign-in the server accepts (offered: ${caps.mechanisms.join(' ') || 'none'})`
+      })
     }
   } else return 'no sign-in'
 
@@ -198,13 +222,20 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
   if (!pipelined) io.write(`${check.tag} ${check.line}`)
   const after = await tagged(io, check.tag, signal)
   if (!/^OK\b/i.test(after.text) && /authenticated but not connected/i.test(after.text)) {
-    fail('protocol-disabled', { serverSays: `${check.tag} ${after.text}`, detail: 'the password was accepted but the mailbox refuses IMAP' })
+    fail('protocol-disabled', {
+      serverSays: `${check.tag} ${after.text}`,
+      detail: 'the password was accepted but the mailbox refuses IMAP'
+    })
   }
   // Where the server keeps sent mail, drafts and trash, for the exports (RFC 6154). Not being
   // able to list folders does not undo a sign-in that worked.
   // A server slow to list (or that never answers LIST) costs at most one command's deadline.
   try {
-    const folders = await listSpecialUse(io, nextTag(), AbortSignal.any([signal, AbortSignal.timeout(a.timing.commandMs)]))
+    const folders = await listSpecialUse(
+      io,
+      nextTag(),
+      AbortSignal.any([signal, AbortSignal.timeout(a.timing.commandMs)])
+    )
     if (folders && Object.keys(folders).length) a.rec.probe.folders = folders
   } catch (err) {
     if (signal.aborted) throw err

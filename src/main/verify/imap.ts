@@ -12,7 +12,11 @@ import type { Capabilities, Driver, LoginArgs } from './session'
 import { strictTlsOptions } from './tls'
 import { decodeServerBytes } from './decode'
 
-async function command(io: LineSocket, signal: AbortSignal, line: string): Promise<{ untagged: string[]; done: string }> {
+async function command(
+  io: LineSocket,
+  signal: AbortSignal,
+  line: string
+): Promise<{ untagged: string[]; done: string }> {
   const tag = nextTag()
   io.write(`${tag} ${line}`)
   const lines = await readReply(io, signal, (l) => l.startsWith(`${tag} `))
@@ -42,7 +46,8 @@ export const imapDriver: Driver = {
     if (/^\*\s+(OK|PREAUTH)\b/i.test(line)) return line.slice(0, 200)
     if (/^\*\s+BYE\b/i.test(line)) fail('server-busy', { serverSays: line })
     const other = greetingProtocol(line)
-    if (other && other !== 'imap') fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
+    if (other && other !== 'imap')
+      fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
     return fail('protocol-error', { serverSays: line, detail: 'not an IMAP greeting' })
   },
   async capabilities(io, signal) {
@@ -70,7 +75,10 @@ export const imapDriver: Driver = {
 }
 
 /** imapflow options for the verified server: same address, same trust, our deadlines. */
-export function imapOptions(a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>, auth: ImapFlowOptions['auth']): ImapFlowOptions {
+export function imapOptions(
+  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>,
+  auth: ImapFlowOptions['auth']
+): ImapFlowOptions {
   const { settings, timing } = a
   const tls = strictTlsOptions(settings.host, a.ca, a.cert)
   return {
@@ -102,6 +110,7 @@ export function imapLogger(rec: ProbeRecorder): ImapFlowOptions['logger'] {
     for (const l of text.split(/\r?\n/)) if (l) rec.line(dir, l)
   }
   const quiet = (): void => undefined
-  const error = (entry: { msg?: string; err?: Error }): void => rec.line('i', `imapflow: ${entry?.msg ?? ''} ${entry?.err?.message ?? ''}`.trim())
+  const error = (entry: { msg?: string; err?: Error }): void =>
+    rec.line('i', `imapflow: ${entry?.msg ?? ''} ${entry?.err?.message ?? ''}`.trim())
   return { trace: raw, debug: quiet, info: quiet, warn: quiet, error } as unknown as ImapFlowOptions['logger']
 }

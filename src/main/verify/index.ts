@@ -74,7 +74,11 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
 
   const probe =
     (role: Probe['role']) =>
-    async (settings: ServerSettings, signal: AbortSignal, progressed: (stepsOk: number) => void): Promise<ProbeOutcome> => {
+    async (
+      settings: ServerSettings,
+      signal: AbortSignal,
+      progressed: (stepsOk: number) => void
+    ): Promise<ProbeOutcome> => {
       const id = `${role}-${++probes}-${settings.protocol}-${settings.host}-${settings.port}`
       let release: (() => void) | undefined
       try {
@@ -111,17 +115,28 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
   const outgoing = new RankedRun(timing.graceMs, ctx.signal, probe('outgoing'))
   // Port 25 only when neither 465 nor 587 answered at all (many networks block 25).
   const lastResort: Array<{ settings: ServerSettings; rank: number }> = []
-  const key = (s: ServerSettings): string => JSON.stringify([s.protocol, s.host.toLowerCase(), s.port, s.security, s.username, s.auth, s.pop3])
+  const key = (s: ServerSettings): string =>
+    JSON.stringify([s.protocol, s.host.toLowerCase(), s.port, s.security, s.username, s.auth, s.pop3])
 
   const outgoingRun = async (): Promise<RoleResult> => {
     const first = await outgoing.result
-    if (first.best || !lastResort.length || ctx.signal.aborted || !first.outcomes.every((o) => answeredNothing(o.probe))) return first
+    if (
+      first.best ||
+      !lastResort.length ||
+      ctx.signal.aborted ||
+      !first.outcomes.every((o) => answeredNothing(o.probe))
+    )
+      return first
     const late = new RankedRun(timing.graceMs, ctx.signal, probe('outgoing'))
     for (const l of lastResort) late.add(key(l.settings), l.settings, l.rank)
     late.close()
     const second = await late.result
     const outcomes = [...first.outcomes, ...second.outcomes]
-    return { best: second.best, outcomes, diagnosis: second.best ? undefined : mostTelling(outcomes.map((o) => o.probe)) }
+    return {
+      best: second.best,
+      outcomes,
+      diagnosis: second.best ? undefined : mostTelling(outcomes.map((o) => o.probe))
+    }
   }
 
   const result = Promise.all([incoming.result, outgoingRun()])
@@ -133,7 +148,13 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
       if (!diagnosis && given.outgoing.length && !out.best) diagnosis = out.diagnosis
       if (diagnosis) diagnosis = noMailService([...given.incoming, ...given.outgoing], all, base.address) ?? diagnosis
       if (ctx.signal.aborted) diagnosis = diagnose('cancelled')
-      return { incoming: inc.best?.probe, outgoing: out.best?.probe, probes: all, diagnosis, ms: Math.round(performance.now() - started) }
+      return {
+        incoming: inc.best?.probe,
+        outgoing: out.best?.probe,
+        probes: all,
+        diagnosis,
+        ms: Math.round(performance.now() - started)
+      }
     })
 
   return {

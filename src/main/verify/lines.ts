@@ -51,7 +51,9 @@ export class LineSocket {
 
   private tooLong(): void {
     this.rec.line('s', `${decodeServerBytes(this.buf.subarray(0, 200))}… (line longer than ${MAX_LINE} bytes)`)
-    this.stop(new AppError({ code: 'protocol-error', detail: `a line from the server was longer than ${MAX_LINE} bytes` }))
+    this.stop(
+      new AppError({ code: 'protocol-error', detail: `a line from the server was longer than ${MAX_LINE} bytes` })
+    )
   }
 
   private stop(err: unknown): void {
@@ -125,7 +127,12 @@ export class LineSocket {
 }
 
 /** Reads lines until `done` says the reply is complete; returns them all. */
-export async function readReply(io: LineSocket, signal: AbortSignal, done: (line: string) => boolean, maxLines = 500): Promise<string[]> {
+export async function readReply(
+  io: LineSocket,
+  signal: AbortSignal,
+  done: (line: string) => boolean,
+  maxLines = 500
+): Promise<string[]> {
   const out: string[] = []
   for (;;) {
     const line = await io.readLine(signal)

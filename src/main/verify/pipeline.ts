@@ -68,7 +68,12 @@ export async function discoverAndVerify(input: PipelineInput, ctx: PipelineConte
   // that has not answered yet.
   const maybeClose = (): void => {
     if (!joined.size) return
-    if (sourceIds.some((id) => !finished.has(id) && scoreOf({ source: id, trust: { level: 'trusted', reason: 'builtin' } }) > best)) return
+    if (
+      sourceIds.some(
+        (id) => !finished.has(id) && scoreOf({ source: id, trust: { level: 'trusted', reason: 'builtin' } }) > best
+      )
+    )
+      return
     close()
   }
 
@@ -118,7 +123,10 @@ export async function discoverAndVerify(input: PipelineInput, ctx: PipelineConte
 function winnerOf(joined: Candidate[], result: VerifyResult, input: PipelineInput): Candidate {
   const ranked = joined.sort((a, b) => b.score - a.score)
   const same = (a: ServerSettings, b: ServerSettings): boolean =>
-    a.protocol === b.protocol && a.host.toLowerCase() === b.host.toLowerCase() && a.port === b.port && a.security === b.security
+    a.protocol === b.protocol &&
+    a.host.toLowerCase() === b.host.toLowerCase() &&
+    a.port === b.port &&
+    a.security === b.security
   for (const probe of [result.incoming, result.outgoing]) {
     if (!probe) continue
     const side = probe.role === 'incoming' ? 'incoming' : 'outgoing'

@@ -38,7 +38,8 @@ export const pop3Driver: Driver = {
     if (/^\+OK\b/i.test(line)) return line.slice(0, 200)
     if (/^-ERR\b/i.test(line)) fail('server-busy', { serverSays: line })
     const other = greetingProtocol(line)
-    if (other && other !== 'pop3') fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
+    if (other && other !== 'pop3')
+      fail('not-this-protocol', { serverSays: line, params: { found: other.toUpperCase() } })
     return fail('protocol-error', { serverSays: line, detail: 'not a POP3 greeting' })
   },
   async capabilities(io, signal) {
@@ -67,10 +68,15 @@ export const pop3Driver: Driver = {
   }
 }
 
-async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret' | 'caps'>, signal: AbortSignal): Promise<void> {
+async function pop3Login(
+  io: LineSocket,
+  a: Pick<LoginArgs, 'settings' | 'secret' | 'caps'>,
+  signal: AbortSignal
+): Promise<void> {
   const user = a.settings.username
   const mechs = a.caps.mechanisms.map((m) => m.toUpperCase())
-  const refused = (reply: string): never => fail(classifyPop3Auth(reply), { serverSays: reply, detail: 'the server refused the sign-in' })
+  const refused = (reply: string): never =>
+    fail(classifyPop3Auth(reply), { serverSays: reply, detail: 'the server refused the sign-in' })
   if (a.secret.kind === 'oauth2') {
     const { mech, payload } = await oauthPayload(user, a.secret.accessToken, a.caps.mechanisms)
     let reply = await pop3Command(io, signal, `AUTH ${mech} ${payload}`, `AUTH ${mech} ${HIDDEN}`)
@@ -82,7 +88,10 @@ async function pop3Login(io: LineSocket, a: Pick<LoginArgs, 'settings' | 'secret
   if (a.secret.kind !== 'password') return
   const pass = a.secret.password
   if (scramMechanism(a.settings.auth, a.caps.mechanisms)) {
-    const step = (line: string): SaslStep => (/^\+( |$)/.test(line) ? { kind: 'challenge', data: line.slice(2).trim() } : { kind: 'done', ok: /^\+OK\b/i.test(line), text: line })
+    const step = (line: string): SaslStep =>
+      /^\+( |$)/.test(line)
+        ? { kind: 'challenge', data: line.slice(2).trim() }
+        : { kind: 'done', ok: /^\+OK\b/i.test(line), text: line }
     const done = await scramSha256(user, pass, {
       start: async (mech, initial) => step(await pop3Command(io, signal, `AUTH ${mech} ${initial}`)),
       respond: async (data, shown) => step(await pop3Command(io, signal, data, shown))

@@ -100,7 +100,8 @@ export class ProbeRecorder {
     const signal = AbortSignal.any([parent, deadline.signal])
     const aborted = abortRace(signal)
     this.setStep(name, 'running')
-    const quiet = quietMs === undefined ? undefined : setTimeout(() => this.setStep(name, 'running', NO_ANSWER_YET), quietMs)
+    const quiet =
+      quietMs === undefined ? undefined : setTimeout(() => this.setStep(name, 'running', NO_ANSWER_YET), quietMs)
     try {
       // The race makes a step that ignores its signal still end at its deadline.
       const value = await Promise.race([fn(signal), aborted.promise])
@@ -109,7 +110,8 @@ export class ProbeRecorder {
     } catch (err) {
       let diagnosis: Diagnosis
       if (parent.aborted) diagnosis = diagnose('cancelled')
-      else if (deadline.signal.aborted) diagnosis = diagnose('timeout', { detail: `${name} step took longer than ${timeoutMs} ms` })
+      else if (deadline.signal.aborted)
+        diagnosis = diagnose('timeout', { detail: `${name} step took longer than ${timeoutMs} ms` })
       else diagnosis = toDiagnosis(err)
       this.setStep(name, 'failed', diagnosis.code, performance.now() - start)
       throw new AppError({ ...diagnosis, detail: diagnosis.detail ?? `${name} failed` })

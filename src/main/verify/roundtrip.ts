@@ -60,7 +60,8 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
         onProbe: () => undefined
       })
     const [inc, out] = await Promise.all([check(input.incoming, 'incoming'), check(input.outgoing, 'outgoing')])
-    for (const o of [out, inc]) if (o.probe.state !== 'ok') throw new AppError(o.probe.diagnosis ?? { code: 'internal' })
+    for (const o of [out, inc])
+      if (o.probe.state !== 'ok') throw new AppError(o.probe.diagnosis ?? { code: 'internal' })
 
     stage('sending')
     const t0 = performance.now()
@@ -74,10 +75,30 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
     try {
       removed =
         input.incoming.protocol === 'imap'
-          ? await imapWait(input, inc, rec, timing, ctx.ca, token, waitSignal, () => stage('delivered'), () => stage('removing'))
-          : await pop3Wait(input, inc, timing, ctx.ca, token, waitSignal, () => stage('delivered'), () => stage('removing'))
+          ? await imapWait(
+              input,
+              inc,
+              rec,
+              timing,
+              ctx.ca,
+              token,
+              waitSignal,
+              () => stage('delivered'),
+              () => stage('removing')
+            )
+          : await pop3Wait(
+              input,
+              inc,
+              timing,
+              ctx.ca,
+              token,
+              waitSignal,
+              () => stage('delivered'),
+              () => stage('removing')
+            )
     } catch (err) {
-      if (waitSignal.aborted && !ctx.signal.aborted) fail('round-trip-timeout', { detail: `the test message did not arrive within ${ctx.waitMs ?? 60_000} ms` })
+      if (waitSignal.aborted && !ctx.signal.aborted)
+        fail('round-trip-timeout', { detail: `the test message did not arrive within ${ctx.waitMs ?? 60_000} ms` })
       throw err
     }
     const deliveredMs = Math.round(performance.now() - sentAt)
@@ -102,7 +123,10 @@ async function send(
   ca: string[],
   signal: AbortSignal
 ): Promise<void> {
-  const transport = await smtpTransport({ settings: input.outgoing, ip: out.ip!, ca, cert: out.cert, rec, timing }, input.secret)
+  const transport = await smtpTransport(
+    { settings: input.outgoing, ip: out.ip!, ca, cert: out.cert, rec, timing },
+    input.secret
+  )
   const onAbort = (): void => transport.close()
   signal.addEventListener('abort', onAbort, { once: true })
   const aborted = abortRace(signal)
@@ -150,7 +174,9 @@ async function imapWait(
   removing: () => void
 ): Promise<boolean> {
   const s = input.incoming
-  const client = new ImapFlow(imapOptions({ settings: s, ip: inc.ip!, ca, cert: inc.cert, rec, timing }, await imapAuth(input.secret, s.username)))
+  const client = new ImapFlow(
+    imapOptions({ settings: s, ip: inc.ip!, ca, cert: inc.cert, rec, timing }, await imapAuth(input.secret, s.username))
+  )
   client.on('error', () => undefined)
   const onAbort = (): void => void client.close()
   signal.addEventListener('abort', onAbort, { once: true })

@@ -36,7 +36,11 @@ export function oauthMechanism(mechanisms: string[]): 'XOAUTH2' | 'OAUTHBEARER' 
   return !upper.includes('XOAUTH2') && upper.includes('OAUTHBEARER') ? 'OAUTHBEARER' : 'XOAUTH2'
 }
 
-export async function oauthPayload(user: string, accessToken: () => Promise<string>, mechanisms: string[]): Promise<{ mech: string; payload: string }> {
+export async function oauthPayload(
+  user: string,
+  accessToken: () => Promise<string>,
+  mechanisms: string[]
+): Promise<{ mech: string; payload: string }> {
   const token = await accessToken()
   registerSecret(token)
   const mech = oauthMechanism(mechanisms)
@@ -68,7 +72,11 @@ export function scramMechanism(auth: string[], mechanisms: string[]): 'SCRAM-SHA
  * counts). The password is NFKC-normalised, the part of SASLprep (RFC 4013) that changes
  * real passwords.
  */
-export async function scramSha256(user: string, password: string, x: SaslExchange): Promise<Extract<SaslStep, { kind: 'done' }>> {
+export async function scramSha256(
+  user: string,
+  password: string,
+  x: SaslExchange
+): Promise<Extract<SaslStep, { kind: 'done' }>> {
   registerSecret(password)
   const nonce = randomBytes(18).toString('base64')
   const bare = `n=${user.replace(/=/g, '=3D').replace(/,/g, '=2C')},r=${nonce}`
@@ -81,11 +89,21 @@ export async function scramSha256(user: string, password: string, x: SaslExchang
   const salt = Buffer.from(attrs.get('s') ?? '', 'base64')
   const iterations = Number(attrs.get('i'))
   // A server nonce must extend ours; the count is bounded both ways (RFC 7677 §4: at least 4096).
-  if (!r.startsWith(nonce) || r.length <= nonce.length || !salt.length || !(iterations >= 4096 && iterations <= 10_000_000)) {
+  if (
+    !r.startsWith(nonce) ||
+    r.length <= nonce.length ||
+    !salt.length ||
+    !(iterations >= 4096 && iterations <= 10_000_000)
+  ) {
     await x.respond('*', '* (exchange stopped)')
-    return fail('protocol-error', { serverSays: serverFirst.slice(0, 200), detail: 'the server\'s SCRAM challenge is malformed (nonce, salt or iteration count)' })
+    return fail('protocol-error', {
+      serverSays: serverFirst.slice(0, 200),
+      detail: "the server's SCRAM challenge is malformed (nonce, salt or iteration count)"
+    })
   }
-  const salted = await new Promise<Buffer>((resolve, reject) => pbkdf2(password.normalize('NFKC'), salt, iterations, 32, 'sha256', (e, k) => (e ? reject(e) : resolve(k))))
+  const salted = await new Promise<Buffer>((resolve, reject) =>
+    pbkdf2(password.normalize('NFKC'), salt, iterations, 32, 'sha256', (e, k) => (e ? reject(e) : resolve(k)))
+  )
   const hmac = (key: Buffer, text: string): Buffer => createHmac('sha256', key).update(text).digest()
   const clientKey = hmac(salted, 'Client Key')
   const withoutProof = `c=${b64(gs2)},r=${r}`
@@ -95,14 +113,22 @@ export async function scramSha256(user: string, password: string, x: SaslExchang
   const expected = hmac(hmac(salted, 'Server Key'), authMessage).toString('base64')
   step = await x.respond(secretPayload(`${withoutProof},p=${proof}`), HIDDEN)
   if (step.kind === 'done') {
-    if (step.ok) return fail('protocol-error', { detail: 'the server accepted SCRAM without proving it knows the password' })
+    if (step.ok)
+      return fail('protocol-error', { detail: 'the server accepted SCRAM without proving it knows the password' })
     return step
   }
   const serverFinal = Buffer.from(step.data, 'base64').toString('utf8')
   if (serverFinal !== `v=${expected}`) {
     await x.respond('*', '* (exchange stopped)')
-    return fail('protocol-error', { serverSays: serverFinal.slice(0, 200), detail: serverFinal.startsWith('e=') ? 'the server refused the SCRAM proof' : 'the server\'s SCRAM signature is wrong: it does not know the password' })
+    return fail('protocol-error', {
+      serverSays: serverFinal.slice(0, 200),
+      detail: serverFinal.startsWith('e=')
+        ? 'the server refused the SCRAM proof'
+        : "the server's SCRAM signature is wrong: it does not know the password"
+    })
   }
   step = await x.respond('', '(empty response: server signature checked)')
-  return step.kind === 'done' ? step : fail('protocol-error', { detail: 'the server asked for more after SCRAM finished' })
+  return step.kind === 'done'
+    ? step
+    : fail('protocol-error', { detail: 'the server asked for more after SCRAM finished' })
 }

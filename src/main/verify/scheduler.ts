@@ -51,7 +51,11 @@ export interface RoleResult {
 }
 
 /** Starts one probe under its own signal; `progressed(n)` says it has passed n steps. */
-export type StartProbe = (settings: ServerSettings, signal: AbortSignal, progressed: (stepsOk: number) => void) => Promise<ProbeOutcome>
+export type StartProbe = (
+  settings: ServerSettings,
+  signal: AbortSignal,
+  progressed: (stepsOk: number) => void
+) => Promise<ProbeOutcome>
 
 interface Entry {
   key: string
@@ -92,7 +96,8 @@ export class RankedRun {
     parent.addEventListener('abort', onAbort, { once: true })
     this.result = decided.then(async (best) => {
       parent.removeEventListener('abort', onAbort)
-      for (const e of this.entries) if (!e.result) e.controller.abort(new DOMException('A better server was already verified', 'AbortError'))
+      for (const e of this.entries)
+        if (!e.result) e.controller.abort(new DOMException('A better server was already verified', 'AbortError'))
       await Promise.allSettled(this.entries.map((e) => e.run))
       const outcomes = this.entries.map((e) => e.result).filter((r): r is ProbeOutcome => Boolean(r))
       const chosen = best?.result

@@ -104,17 +104,27 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       }
     }
     cert = await rec.step('certificate', t.tlsMs, signal, check, (c) =>
-      c.info.trustedByUser ? `trusted by you: ${c.info.fingerprint256}` : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
+      c.info.trustedByUser
+        ? `trusted by you: ${c.info.fingerprint256}`
+        : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
     )
     rec.probe.certificate = cert.info
   }
   try {
     rec.line('i', `${settings.protocol} ${settings.host}:${settings.port} ${settings.security}`)
-    const addresses = await rec.step('dns', t.dnsMs, signal, (s) => resolveHost(input.dns, settings.host, s), (a) =>
-      a.map((x) => x.address).join(' ')
+    const addresses = await rec.step(
+      'dns',
+      t.dnsMs,
+      signal,
+      (s) => resolveHost(input.dns, settings.host, s),
+      (a) => a.map((x) => x.address).join(' ')
     )
-    const raw: Socket = await rec.step('tcp', t.tcpMs, signal, (s) => connectTcp(addresses, settings.port, t.eyeballsMs, s), (sock) =>
-      `${sock.remoteAddress}`
+    const raw: Socket = await rec.step(
+      'tcp',
+      t.tcpMs,
+      signal,
+      (s) => connectTcp(addresses, settings.port, t.eyeballsMs, s),
+      (sock) => `${sock.remoteAddress}`
     )
     ip = raw.remoteAddress
     rec.line('i', `connected to ${ip} port ${settings.port}`)
@@ -125,34 +135,63 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     let caps: Capabilities
     let greeting = ''
     if (settings.security === 'tls') {
-      const sock = await rec.step('tls', firstBytes(t.tlsMs), signal, (s) => handshake(raw, settings.host, input.ca, s, input.minTls), (x) => x.getProtocol() ?? '', t.quietMs)
+      const sock = await rec.step(
+        'tls',
+        firstBytes(t.tlsMs),
+        signal,
+        (s) => handshake(raw, settings.host, input.ca, s, input.minTls),
+        (x) => x.getProtocol() ?? '',
+        t.quietMs
+      )
       await certStep(sock)
       io = new LineSocket(sock, rec)
       const conn = io
-      greeting = await rec.step('greeting', firstBytes(t.greetingMs), signal, (s) => driver.greeting(conn, s), undefined, t.quietMs)
+      greeting = await rec.step(
+        'greeting',
+        firstBytes(t.greetingMs),
+        signal,
+        (s) => driver.greeting(conn, s),
+        undefined,
+        t.quietMs
+      )
       caps = await rec.step('capabilities', t.commandMs, signal, (s) => driver.capabilities(conn, s), summary)
     } else {
       io = new LineSocket(raw, rec)
       const plain = io
-      greeting = await rec.step('greeting', firstBytes(t.greetingMs), signal, (s) => driver.greeting(plain, s), undefined, t.quietMs)
+      greeting = await rec.step(
+        'greeting',
+        firstBytes(t.greetingMs),
+        signal,
+        (s) => driver.greeting(plain, s),
+        undefined,
+        t.quietMs
+      )
       if (settings.security === 'starttls') {
-        const sock = await rec.step('tls', t.tlsMs + t.commandMs, signal, async (s) => {
-          const before = await driver.capabilities(plain, s)
-          if (!before.starttls) {
-            fail('starttls-missing', { detail: 'the server did not offer STARTTLS; someone may be removing it from the connection' })
-          }
-          await driver.startTls(plain, s)
-          // Anything sent before the handshake could be an injected command (CVE-2011-0411 kind).
-          if (plain.pending()) fail('starttls-failed', { detail: 'the server sent data before the TLS handshake' })
-          try {
-            return await handshake(plain.detach(), settings.host, input.ca, s, input.minTls)
-          } catch (err) {
-            if (s.aborted) throw err
-            // Cut off mid-way, or not TLS at all, keep their own headlines; the rest is STARTTLS failing.
-            const d = toDiagnosis(err)
-            return fail(d.code === 'tls-failed' ? 'starttls-failed' : d.code, { detail: d.detail })
-          }
-        }, (x) => `STARTTLS, ${x.getProtocol() ?? ''}`)
+        const sock = await rec.step(
+          'tls',
+          t.tlsMs + t.commandMs,
+          signal,
+          async (s) => {
+            const before = await driver.capabilities(plain, s)
+            if (!before.starttls) {
+              fail('starttls-missing', {
+                detail: 'the server did not offer STARTTLS; someone may be removing it from the connection'
+              })
+            }
+            await driver.startTls(plain, s)
+            // Anything sent before the handshake could be an injected command (CVE-2011-0411 kind).
+            if (plain.pending()) fail('starttls-failed', { detail: 'the server sent data before the TLS handshake' })
+            try {
+              return await handshake(plain.detach(), settings.host, input.ca, s, input.minTls)
+            } catch (err) {
+              if (s.aborted) throw err
+              // Cut off mid-way, or not TLS at all, keep their own headlines; the rest is STARTTLS failing.
+              const d = toDiagnosis(err)
+              return fail(d.code === 'tls-failed' ? 'starttls-failed' : d.code, { detail: d.detail })
+            }
+          },
+          (x) => `STARTTLS, ${x.getProtocol() ?? ''}`
+        )
         await certStep(sock)
         io = new LineSocket(sock, rec)
         const conn = io
@@ -173,11 +212,27 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       return { probe: rec.finish('ok'), ip, cert }
     }
     const session = io
-    const args: LoginArgs = { settings, ip: ip!, secret, caps, ca: input.ca, cert, io: session, rec, timing: t, signal, after: input.after }
+    const args: LoginArgs = {
+      settings,
+      ip: ip!,
+      secret,
+      caps,
+      ca: input.ca,
+      cert,
+      io: session,
+      rec,
+      timing: t,
+      signal,
+      after: input.after
+    }
     const login = async (s: AbortSignal): Promise<string> => {
       checkAuthAllowed(settings, secret, caps, input.exception)
-      const forms = secret.kind === 'password' ? usernameForms(settings, input.address, greeting) : usernameForms(settings, undefined)
-      const attempt = (username: string): Promise<string> => driver.login({ ...args, settings: { ...settings, username }, signal: s })
+      const forms =
+        secret.kind === 'password'
+          ? usernameForms(settings, input.address, greeting)
+          : usernameForms(settings, undefined)
+      const attempt = (username: string): Promise<string> =>
+        driver.login({ ...args, settings: { ...settings, username }, signal: s })
       if (!input.gate) return attempt(settings.username)
       const server = { protocol: settings.protocol, ip, fingerprint: cert?.info.fingerprint256, host: settings.host }
       const done = await input.gate.signIn(server, forms, attempt)
@@ -195,13 +250,20 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
   } catch (err) {
     const raw = toDiagnosis(err)
     // A token the mail server turns down is not a wrong password: the fix is signing in again.
-    const d: Diagnosis = input.secret.kind === 'oauth2' && raw.code === 'auth-failed' ? { ...raw, code: 'oauth-token-refused' } : raw
+    const d: Diagnosis =
+      input.secret.kind === 'oauth2' && raw.code === 'auth-failed' ? { ...raw, code: 'oauth-token-refused' } : raw
     const diagnosis = build(d.code, {
       ...d,
       protocol: d.protocol ?? settings.protocol,
       host: d.host ?? settings.host,
       port: d.port ?? settings.port,
-      params: { host: settings.host, port: String(settings.port), protocol: settings.protocol.toUpperCase(), usernames: settings.username, ...(d.params ?? {}) }
+      params: {
+        host: settings.host,
+        port: String(settings.port),
+        protocol: settings.protocol.toUpperCase(),
+        usernames: settings.username,
+        ...(d.params ?? {})
+      }
     })
     return { probe: rec.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip, cert }
   } finally {
@@ -214,18 +276,26 @@ function summary(c: Capabilities): string {
 }
 
 /** The security rules, before a single credential byte is sent. */
-function checkAuthAllowed(settings: ServerSettings, secret: Secret, caps: Capabilities, exception?: HostException): void {
+function checkAuthAllowed(
+  settings: ServerSettings,
+  secret: Secret,
+  caps: Capabilities,
+  exception?: HostException
+): void {
   checkUsername(settings.username)
   if (settings.security === 'plain' && !exception?.allowPlaintext) {
     fail('plaintext-refused', {
-      detail: caps.starttls ? 'the connection is not encrypted; the server offers STARTTLS' : 'the connection is not encrypted'
+      detail: caps.starttls
+        ? 'the connection is not encrypted; the server offers STARTTLS'
+        : 'the connection is not encrypted'
     })
   }
   if (secret.kind === 'password') {
     if (onlyOAuth(caps.mechanisms)) {
       fail('oauth-required', { detail: `the server offers only ${caps.mechanisms.join(', ')} for sign-in` })
     }
-    const saslPassword = caps.mechanisms.some((m) => /^(PLAIN|LOGIN)$/i.test(m)) || scramMechanism(settings.auth, caps.mechanisms)
+    const saslPassword =
+      caps.mechanisms.some((m) => /^(PLAIN|LOGIN)$/i.test(m)) || scramMechanism(settings.auth, caps.mechanisms)
     if (caps.passwordCommandDisabled && !saslPassword) {
       fail(offersOAuth(caps.mechanisms) ? 'oauth-required' : 'auth-mechanism-unsupported', {
         detail: 'the server does not accept a password here'

@@ -18,7 +18,12 @@ export const MAX_FAILED = 2
 /** Refusals that say the password is wrong for this user name: the next form may follow. */
 const WRONG_USER_OR_PASSWORD = new Set<DiagnosisCode>(['auth-failed'])
 /** Answers about the account itself: no other form or port of this protocol would do better. */
-const ACCOUNT_ANSWERS = new Set<DiagnosisCode>(['password-auth-disabled', 'app-password-required', 'oauth-required', 'protocol-disabled'])
+const ACCOUNT_ANSWERS = new Set<DiagnosisCode>([
+  'password-auth-disabled',
+  'app-password-required',
+  'oauth-required',
+  'protocol-disabled'
+])
 /** Answers that mean "stop trying": nothing more goes to this server in this check. */
 export const STOP_ANSWERS = new Set<DiagnosisCode>(['rate-limited', 'account-locked', 'too-many-attempts'])
 
@@ -76,7 +81,13 @@ export class SignInGate {
     return mine
   }
 
-  private async run(id: number, key: string, forms: FormToTry[], attempt: (username: string) => Promise<string>, keys: string[]): Promise<SignedIn> {
+  private async run(
+    id: number,
+    key: string,
+    forms: FormToTry[],
+    attempt: (username: string) => Promise<string>,
+    keys: string[]
+  ): Promise<SignedIn> {
     const rec = this.records.get(key) ?? { failed: 0, tried: new Set<string>(), refused: [] }
     this.records.set(key, rec)
     const stop = this.stopped.get(id) ?? this.memory?.recall(keys, this.address)
@@ -119,7 +130,11 @@ export class SignInGate {
 }
 
 function serverKeys(s: Server): string[] {
-  return [s.ip ? `ip:${s.ip}` : undefined, s.fingerprint ? `fp:${s.fingerprint}` : undefined, `host:${s.host.toLowerCase()}`].filter((k): k is string => Boolean(k))
+  return [
+    s.ip ? `ip:${s.ip}` : undefined,
+    s.fingerprint ? `fp:${s.fingerprint}` : undefined,
+    `host:${s.host.toLowerCase()}`
+  ].filter((k): k is string => Boolean(k))
 }
 
 function notRetried(d: Diagnosis): AppError {

@@ -33,7 +33,10 @@ async function reply(io: LineSocket, signal: AbortSignal): Promise<SmtpAnswer> {
 }
 
 export function parseEhlo(lines: string[]): Capabilities {
-  const list = lines.slice(1).map((l) => l.slice(4).trim()).filter(Boolean)
+  const list = lines
+    .slice(1)
+    .map((l) => l.slice(4).trim())
+    .filter(Boolean)
   const mechanisms = new Set<string>()
   for (const c of list) {
     const m = /^AUTH[ =](.*)$/i.exec(c)
@@ -48,7 +51,8 @@ export const smtpDriver: Driver = {
     const first = await io.readLine(signal)
     if (!/^\d{3}[ -]/.test(first)) {
       const other = greetingProtocol(first)
-      if (other && other !== 'smtp') fail('not-this-protocol', { serverSays: first, params: { found: other.toUpperCase() } })
+      if (other && other !== 'smtp')
+        fail('not-this-protocol', { serverSays: first, params: { found: other.toUpperCase() } })
       fail('protocol-error', { serverSays: first, detail: 'not an SMTP greeting' })
     }
     let last = first
@@ -60,7 +64,8 @@ export const smtpDriver: Driver = {
   async capabilities(io, signal) {
     io.write(`EHLO ${ehloName()}`)
     const r = await reply(io, signal)
-    if (r.code !== 250) fail(classifySmtp(parseSmtpReply(r.text), 'greeting'), { serverSays: r.text, detail: 'EHLO refused' })
+    if (r.code !== 250)
+      fail(classifySmtp(parseSmtpReply(r.text), 'greeting'), { serverSays: r.text, detail: 'EHLO refused' })
     return parseEhlo(r.lines)
   },
   async startTls(io, signal) {
@@ -138,7 +143,10 @@ async function smtpLogin(a: LoginArgs): Promise<string> {
     const scram = scramMechanism(settings.auth, a.caps.mechanisms)
     if (scram) {
       let last!: SmtpAnswer
-      const step = (ans: SmtpAnswer): SaslStep => ((last = ans).code === 334 ? { kind: 'challenge', data: ans.text.slice(4).trim() } : { kind: 'done', ok: ans.code === 235, text: ans.text })
+      const step = (ans: SmtpAnswer): SaslStep =>
+        (last = ans).code === 334
+          ? { kind: 'challenge', data: ans.text.slice(4).trim() }
+          : { kind: 'done', ok: ans.code === 235, text: ans.text }
       await scramSha256(user, pass, {
         start: async (mech, initial) => (io.write(`AUTH ${mech} ${initial}`), step(await reply(io, signal))),
         respond: async (data, shown) => (io.write(data, shown), step(await reply(io, signal)))
@@ -158,10 +166,13 @@ async function smtpLogin(a: LoginArgs): Promise<string> {
         r = await reply(io, signal)
       }
     } else {
-      return fail('auth-mechanism-unsupported', { detail: `no password sign-in the server accepts (offered: ${a.caps.mechanisms.join(' ')})` })
+      return fail('auth-mechanism-unsupported', {
+        detail: `no password sign-in the server accepts (offered: ${a.caps.mechanisms.join(' ')})`
+      })
     }
   } else return 'no sign-in'
-  if (r.code !== 235) fail(classifySmtp(parseSmtpReply(r.text), 'auth'), { serverSays: r.text, detail: 'the server refused the sign-in' })
+  if (r.code !== 235)
+    fail(classifySmtp(parseSmtpReply(r.text), 'auth'), { serverSays: r.text, detail: 'the server refused the sign-in' })
   return `signed in as ${user}`
 }
 
@@ -176,5 +187,12 @@ export function smtpLogger(rec: ProbeRecorder): unknown {
       else if (entry?.tnx === 'server') for (const l of text.split(/\r?\n/)) rec.line('s', l)
       else if (level === 'error' || level === 'warn') rec.line('i', `nodemailer: ${text}`)
     }
-  return { trace: log('trace'), debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), fatal: log('fatal') }
+  return {
+    trace: log('trace'),
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    fatal: log('fatal')
+  }
 }

@@ -19,7 +19,7 @@ const MAX_LINES = 5000
 /** Modified UTF-7 (RFC 3501 5.1.3) to text; undefined when it is not valid. */
 export function decodeMailboxName(name: string): string | undefined {
   let out = ''
-  for (let i = 0; i < name.length; ) {
+  for (let i = 0; i < name.length;) {
     const ch = name[i]!
     if (ch !== '&') {
       out += ch
@@ -69,7 +69,11 @@ export function specialFolders(lines: string[]): SpecialFolders {
 }
 
 /** Lists the mailboxes on a signed-in session and returns the special-use ones. */
-export async function listSpecialUse(io: LineSocket, tag: string, signal: AbortSignal): Promise<SpecialFolders | undefined> {
+export async function listSpecialUse(
+  io: LineSocket,
+  tag: string,
+  signal: AbortSignal
+): Promise<SpecialFolders | undefined> {
   io.write(`${tag} LIST "" "*"`)
   const lines: string[] = []
   for (let i = 0; i < MAX_LINES; i++) {

@@ -10,7 +10,10 @@
 // password, and gets its own budget of refused sign-ins (signin-gate.ts).
 import type { Diagnosis } from '../../shared/diagnosis'
 
-/** Long enough to outlast the usual short limits (Postfix counts per minute), short enough not to outlive a lockout by much. */
+/**
+ * Long enough to outlast the usual short limits (Postfix counts per minute), short enough not to outlive a lockout by
+ * much.
+ */
 export const STOP_HOLD_MS = 5 * 60_000
 
 export class StopMemory {

@@ -19,7 +19,13 @@ export function serverName(host: string): string | undefined {
  * Handshakes without letting Node reject the certificate, so the certificate step can say
  * exactly what is wrong with it. Nothing is sent over the socket before that step passes.
  */
-export function handshake(socket: Socket | Duplex, host: string, ca: string[], signal: AbortSignal, minVersion: TlsVersion = 'TLSv1.2'): Promise<TLSSocket> {
+export function handshake(
+  socket: Socket | Duplex,
+  host: string,
+  ca: string[],
+  signal: AbortSignal,
+  minVersion: TlsVersion = 'TLSv1.2'
+): Promise<TLSSocket> {
   return new Promise((resolve, reject) => {
     const tlsSocket = connect({
       socket: socket as Socket,
@@ -45,7 +51,12 @@ export function handshake(socket: Socket | Duplex, host: string, ca: string[], s
       signal.removeEventListener('abort', onAbort)
       tlsSocket.on('error', () => undefined)
       tlsSocket.destroy()
-      reject(new AppError({ code: handshakeFailure(err), detail: `TLS handshake failed: ${err?.message ?? 'the server closed the connection'}` }))
+      reject(
+        new AppError({
+          code: handshakeFailure(err),
+          detail: `TLS handshake failed: ${err?.message ?? 'the server closed the connection'}`
+        })
+      )
     }
     const closed = (): void => failed()
     tlsSocket.once('error', failed)
@@ -54,14 +65,17 @@ export function handshake(socket: Socket | Duplex, host: string, ca: string[], s
 }
 
 // OpenSSL's words for bytes that are not TLS at all (a plain greeting, HTTP, garbage).
-const NOT_TLS = /wrong version number|packet length too long|unknown protocol|http request|record layer failure|unexpected eof while reading|bad record type|record_layer/i
+const NOT_TLS =
+  /wrong version number|packet length too long|unknown protocol|http request|record layer failure|unexpected eof while reading|bad record type|record_layer/i
 
 /**
  * Why a handshake failed: the server answered with something that is not TLS (protocol-error),
  * the connection ended in the middle (tls-interrupted), or TLS itself failed (tls-failed:
  * no common version or cipher, an alert from the server).
  */
-export function handshakeFailure(err: (Error & { code?: string }) | undefined): 'protocol-error' | 'tls-interrupted' | 'tls-failed' {
+export function handshakeFailure(
+  err: (Error & { code?: string }) | undefined
+): 'protocol-error' | 'tls-interrupted' | 'tls-failed' {
   const text = `${err?.code ?? ''} ${err?.message ?? ''}`
   if (!err || /ECONNRESET|EPIPE|socket disconnected before secure|socket hang up/i.test(text)) return 'tls-interrupted'
   if (NOT_TLS.test(text) && !/unexpected eof/i.test(text)) return 'protocol-error'
@@ -91,7 +105,13 @@ function pemOf(cert: PeerCertificate): string {
  * not-yet-valid certificate is never let through: a fingerprint vouches for identity, not for
  * a key its owner has stopped looking after.
  */
-export function checkCertificate(socket: TLSSocket, host: string, exception: HostException | undefined, now = new Date(), ca?: string[]): CertificateCheck {
+export function checkCertificate(
+  socket: TLSSocket,
+  host: string,
+  exception: HostException | undefined,
+  now = new Date(),
+  ca?: string[]
+): CertificateCheck {
   const cert = socket.getPeerCertificate(true)
   if (!cert || !cert.raw) throw new AppError({ code: 'tls-failed', detail: 'the server sent no certificate' })
   const code = String(socket.authorizationError ?? '')
@@ -99,7 +119,11 @@ export function checkCertificate(socket: TLSSocket, host: string, exception: Hos
   const validTo = new Date(cert.valid_to)
   const name = serverName(host) ?? host.replace(/^\[|\]$/g, '')
   const hostMatches = !checkServerIdentity(name, cert)
-  const selfSigned = SELF_SIGNED.has(code) || (cert.issuerCertificate?.fingerprint256 === cert.fingerprint256 && !socket.authorized && !code.startsWith('ERR_TLS_CERT'))
+  const selfSigned =
+    SELF_SIGNED.has(code) ||
+    (cert.issuerCertificate?.fingerprint256 === cert.fingerprint256 &&
+      !socket.authorized &&
+      !code.startsWith('ERR_TLS_CERT'))
   const chainTrusted = socket.authorized || HOST_ONLY.has(code) || EXPIRED.has(code) || NOT_YET.has(code)
   const info: CertificateInfo = {
     subject: formatName(cert.subject),
@@ -116,13 +140,18 @@ export function checkCertificate(socket: TLSSocket, host: string, exception: Hos
   const vouched = socket.authorized && ca ? storeOf(ca)?.vouchedBy(cert) : undefined
   if (vouched) info.trustStore = vouched
   const params = { host: name, fingerprint: cert.fingerprint256, validTo: info.validTo, issuer: info.issuer }
-  const problem = (c: 'cert-expired' | 'cert-not-yet-valid' | 'cert-self-signed' | 'cert-wrong-host' | 'cert-untrusted', detail: string): never => {
+  const problem = (
+    c: 'cert-expired' | 'cert-not-yet-valid' | 'cert-self-signed' | 'cert-wrong-host' | 'cert-untrusted',
+    detail: string
+  ): never => {
     throw Object.assign(new AppError({ code: c, host: name, params, detail }), { certificate: info })
   }
   if (EXPIRED.has(code) || validTo < now) problem('cert-expired', `certificate expired on ${info.validTo}`)
-  if (NOT_YET.has(code) || validFrom > now) problem('cert-not-yet-valid', `certificate valid only from ${info.validFrom}`)
+  if (NOT_YET.has(code) || validFrom > now)
+    problem('cert-not-yet-valid', `certificate valid only from ${info.validFrom}`)
   const pinned = Boolean(exception?.fingerprint256) && sameFingerprint(exception!.fingerprint256!, cert.fingerprint256)
-  if (!chainTrusted && !selfSigned) problem('cert-untrusted', `certificate chain not trusted (${code || 'unknown issuer'})`)
+  if (!chainTrusted && !selfSigned)
+    problem('cert-untrusted', `certificate chain not trusted (${code || 'unknown issuer'})`)
   if (selfSigned && !pinned) problem('cert-self-signed', 'the certificate is self-signed')
   if (!hostMatches && !pinned) problem('cert-wrong-host', `the certificate does not name ${name}`)
   if (pinned && (selfSigned || !hostMatches)) info.trustedByUser = true

@@ -8,10 +8,20 @@ import { diagnose } from '../../shared/diagnosis-catalog'
 import { SMTP_RELAY_PORT } from '../../shared/ports'
 
 /** Failures that mean nobody answered there (as opposed to a server that answered badly). */
-const NO_ANSWER = new Set<DiagnosisCode>(['connection-refused', 'timeout', 'network-unreachable', 'dns-not-found', 'connection-closed'])
+const NO_ANSWER = new Set<DiagnosisCode>([
+  'connection-refused',
+  'timeout',
+  'network-unreachable',
+  'dns-not-found',
+  'connection-closed'
+])
 
 export function answeredNothing(p: Probe): boolean {
-  return p.state === 'failed' && !p.steps.some((s) => s.name === 'greeting' && s.state === 'ok') && NO_ANSWER.has(p.diagnosis?.code ?? 'internal')
+  return (
+    p.state === 'failed' &&
+    !p.steps.some((s) => s.name === 'greeting' && s.state === 'ok') &&
+    NO_ANSWER.has(p.diagnosis?.code ?? 'internal')
+  )
 }
 
 /** Every entry was a guess, and no probe met a mail server: the domain has no mail service we can find. */
@@ -19,7 +29,10 @@ export function noMailService(settings: ServerSettings[], probes: Probe[], addre
   if (!settings.length || !settings.every((s) => s.guessed)) return undefined
   if (!probes.length || !probes.every(answeredNothing)) return undefined
   const domain = address.slice(address.lastIndexOf('@') + 1)
-  return diagnose('no-mail-service', { params: { domain }, detail: `no guessed host of ${domain} answered on a mail port` })
+  return diagnose('no-mail-service', {
+    params: { domain },
+    detail: `no guessed host of ${domain} answered on a mail port`
+  })
 }
 
 /** Submission on port 25 (Exchange's "clients that can only use 25" setup), kept for last. */

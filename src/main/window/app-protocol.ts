@@ -13,7 +13,10 @@ export const APP_HOST = 'mail-setup'
 export const APP_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 
 /** For protocol.registerSchemesAsPrivileged, before the app is ready. */
-export const APP_SCHEME_PRIVILEGES = { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }
+export const APP_SCHEME_PRIVILEGES = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true }
+}
 
 /** The page to load: the dev server in development (loopback only), else the app protocol. */
 export function rendererUrlFor(opts: { packaged: boolean; env: NodeJS.ProcessEnv }): string {
@@ -31,7 +34,12 @@ export function rendererUrlFor(opts: { packaged: boolean; env: NodeJS.ProcessEnv
 function answer(status: number, body: string | Buffer, type = 'text/plain; charset=utf-8'): Response {
   return new Response(body, {
     status,
-    headers: { 'content-type': type, 'content-security-policy': CONTENT_SECURITY_POLICY, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store' }
+    headers: {
+      'content-type': type,
+      'content-security-policy': CONTENT_SECURITY_POLICY,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store'
+    }
   })
 }
 
@@ -72,7 +80,11 @@ export function appMenu(opts: { packaged: boolean; platform: NodeJS.Platform }):
   const menu: MenuItem[] = []
   if (opts.platform === 'darwin') menu.push({ role: 'appMenu' })
   menu.push({ role: 'editMenu' })
-  if (!opts.packaged) menu.push({ label: 'Development', submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }] })
+  if (!opts.packaged)
+    menu.push({
+      label: 'Development',
+      submenu: [{ role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }]
+    })
   menu.push({ role: 'windowMenu' })
   return menu
 }

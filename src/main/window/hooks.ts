@@ -11,7 +11,9 @@ interface WindowLike {
 export interface WindowParts<W extends WindowLike> {
   version: string
   window(): W | undefined
-  dialog: { showSaveDialog(win: W, options: { defaultPath: string }): Promise<{ canceled: boolean; filePath?: string }> }
+  dialog: {
+    showSaveDialog(win: W, options: { defaultPath: string }): Promise<{ canceled: boolean; filePath?: string }>
+  }
   shell: { openExternal(url: string): Promise<void> }
 }
 

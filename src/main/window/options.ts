@@ -17,7 +17,10 @@ export interface SecureWebPreferences {
   preload: string
 }
 
-export function windowOptions(preloadPath: string, opts: { packaged: boolean } = { packaged: true }): {
+export function windowOptions(
+  preloadPath: string,
+  opts: { packaged: boolean } = { packaged: true }
+): {
   width: number
   height: number
   minWidth: number
@@ -60,7 +63,8 @@ export function isTrustedSenderUrl(url: string, rendererUrl: string): boolean {
     const r = new URL(rendererUrl)
     if (r.protocol === 'file:') return u.protocol === 'file:' && u.pathname === r.pathname
     // A custom scheme's URL.origin is "null" for every host: compare scheme and host.
-    if (r.protocol !== 'http:' && r.protocol !== 'https:') return u.protocol === r.protocol && u.host === r.host && r.host !== ''
+    if (r.protocol !== 'http:' && r.protocol !== 'https:')
+      return u.protocol === r.protocol && u.host === r.host && r.host !== ''
     return u.origin === r.origin
   } catch {
     return false

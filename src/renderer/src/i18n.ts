@@ -8,8 +8,14 @@ import { initReactI18next } from 'react-i18next'
 type Bundle = Record<string, unknown>
 const NAMESPACES = ['ui', 'diagnosis'] as const
 
-const eager = import.meta.glob<Record<string, Bundle>>('../../shared/locales/en.json', { eager: true, import: 'default' })
-const lazy = import.meta.glob<Record<string, Bundle>>(['../../shared/locales/*.json', '!../../shared/locales/en.json'], { import: 'default' })
+const eager = import.meta.glob<Record<string, Bundle>>('../../shared/locales/en.json', {
+  eager: true,
+  import: 'default'
+})
+const lazy = import.meta.glob<Record<string, Bundle>>(
+  ['../../shared/locales/*.json', '!../../shared/locales/en.json'],
+  { import: 'default' }
+)
 
 const languageOf = (path: string): string => /locales\/([^/]+)\.json$/.exec(path)?.[1] ?? ''
 

@@ -9,7 +9,8 @@ import type { Diagnosis, DiagnosisCode } from '../../shared/diagnosis'
 import type { SetupChoices } from '../../shared/setup'
 import { withPort25 } from '../../shared/submission'
 
-export type StepId = 'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot' | 'domain' | 'bulk'
+export type StepId =
+  'address' | 'finding' | 'protocol' | 'signin' | 'checking' | 'manual' | 'done' | 'troubleshoot' | 'domain' | 'bulk'
 
 export interface ManualSettings {
   incoming: ServerSettings
@@ -113,7 +114,10 @@ export function offers(candidate: Candidate | undefined, protocol: IncomingProto
 
 /** The POP options chosen on the protocol step, as the settings carry them. */
 export function pop3Options(s: WizardState): NonNullable<ServerSettings['pop3']> {
-  return { leaveOnServer: s.leaveOnServer, ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {}) }
+  return {
+    leaveOnServer: s.leaveOnServer,
+    ...(s.leaveOnServer && s.deleteAfterDays ? { daysToLeave: s.daysToLeave } : {})
+  }
 }
 
 /**
@@ -121,10 +125,15 @@ export function pop3Options(s: WizardState): NonNullable<ServerSettings['pop3']>
  * the settings and the user's choices, or the servers the user typed. Never the servers found:
  * main plans from its own record.
  */
-export function setupRequest(s: WizardState): { sessionId?: string; address?: string; choices: SetupChoices } & Partial<Record<'incoming' | 'outgoing', ServerSettings[]>> {
+export function setupRequest(
+  s: WizardState
+): { sessionId?: string; address?: string; choices: SetupChoices } & Partial<
+  Record<'incoming' | 'outgoing', ServerSettings[]>
+> {
   const session = s.session?.address === s.address ? { sessionId: s.session.id } : { address: s.address }
   const username = s.username?.trim() || undefined
-  if (s.manual) return { ...session, choices: { username }, incoming: [s.manual.incoming], outgoing: withPort25(s.manual.outgoing) }
+  if (s.manual)
+    return { ...session, choices: { username }, incoming: [s.manual.incoming], outgoing: withPort25(s.manual.outgoing) }
   const candidateId = selectedCandidate(s)?.id
   return {
     ...session,

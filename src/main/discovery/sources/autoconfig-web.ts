@@ -28,7 +28,14 @@ export function outcomeOf(results: Fetched[], toDraft: (f: Extract<Fetched, { ok
   const hits = results.filter((r): r is Extract<Fetched, { ok: true }> => r.ok)
   if (hits.length) return found(hits.map(toDraft), hits.map((h) => h.res.url).join(', '))
   const w = worst(results.filter((r): r is Extract<Fetched, { ok: false }> => !r.ok))
-  return { state: w.state, reason: w.reason, detail: results.map((r) => (r.ok ? r.url : r.detail)).join('; ').slice(0, 2000) }
+  return {
+    state: w.state,
+    reason: w.reason,
+    detail: results
+      .map((r) => (r.ok ? r.url : r.detail))
+      .join('; ')
+      .slice(0, 2000)
+  }
 }
 
 function webSource(scheme: 'https' | 'http'): Source {

@@ -2,13 +2,23 @@
 // POST https://autodiscover.D/..., GET http://autodiscover.D/... for a redirect to HTTPS, then
 // SRV _autodiscover._tcp.D. All start at once; the first success in that order wins. Every
 // POST goes without the password; it is sent again with it only when an HTTPS host inside the
-// address's domain answered 401 (never up front, never to a server that did not ask). redirectAddr / redirectUrl are followed up to MAX_REDIRECTS times.
+// address's domain answered 401 (never up front, never to a server that did not ask). redirectAddr / redirectUrl are
+// followed up to MAX_REDIRECTS times.
 import { parseAddress } from '../../../shared/address'
 import type { AuthMethod, Security, ServerSettings } from '../../../shared/domain'
 import { HttpError, httpRequest, inDomain, statusReason } from '../../net/http'
 import { XmlError, childText, kid, kids, parseXml } from '../../xml'
 import { MAX_CONFIG_BYTES, XML_TYPES } from '../fetch'
-import { failed, found, nothing, type Addr, type Draft, type Source, type SourceContext, type SourceOutcome } from '../types'
+import {
+  failed,
+  found,
+  nothing,
+  type Addr,
+  type Draft,
+  type Source,
+  type SourceContext,
+  type SourceOutcome
+} from '../types'
 import type { SourceReason } from '../../../shared/source-reason'
 import { securityForPort } from '../../../shared/ports'
 
@@ -49,7 +59,11 @@ export function parseAutodiscover(xml: string | Buffer, addr: Addr): Autodiscove
   const response = kid(root, 'Response')
   if (!response) return { kind: 'error', detail: 'no Autodiscover/Response element' }
   const err = kid(response, 'Error')
-  if (err) return { kind: 'error', detail: `Autodiscover error ${childText(err, 'ErrorCode') ?? ''} ${childText(err, 'Message') ?? ''}`.trim() }
+  if (err)
+    return {
+      kind: 'error',
+      detail: `Autodiscover error ${childText(err, 'ErrorCode') ?? ''} ${childText(err, 'Message') ?? ''}`.trim()
+    }
   const account = kid(response, 'Account')
   const action = childText(account, 'Action')?.toLowerCase()
   if (action === 'redirectaddr') {
@@ -70,7 +84,12 @@ export function parseAutodiscover(xml: string | Buffer, addr: Addr): Autodiscove
     if (!protocol || !host || !/^[a-z0-9.-]+$/.test(host) || !(port > 0 && port < 65536)) continue
     const authRequired = on(childText(p, 'AuthRequired'), true)
     // SPA (on by default) is Secure Password Authentication: NTLM, with a cleartext fallback.
-    const auth: AuthMethod[] = protocol === 'smtp' && !authRequired ? ['none'] : on(childText(p, 'SPA'), true) ? ['ntlm', 'password-cleartext'] : ['password-cleartext']
+    const auth: AuthMethod[] =
+      protocol === 'smtp' && !authRequired
+        ? ['none']
+        : on(childText(p, 'SPA'), true)
+          ? ['ntlm', 'password-cleartext']
+          : ['password-cleartext']
     const entry: ServerSettings = {
       protocol,
       host,
@@ -85,10 +104,17 @@ export function parseAutodiscover(xml: string | Buffer, addr: Addr): Autodiscove
   return { kind: 'settings', incoming: incoming.slice(0, 32), outgoing: outgoing.slice(0, 32) }
 }
 
-type Attempt = { ok: true; answer: AutodiscoverAnswer; url: string } | { ok: false; reason: SourceReason; detail: string; state: 'nothing' | 'failed' }
+type Attempt =
+  | { ok: true; answer: AutodiscoverAnswer; url: string }
+  | { ok: false; reason: SourceReason; detail: string; state: 'nothing' | 'failed' }
 
 const NOTHING = new Set<SourceReason>(['nxdomain', 'http-404', 'connect', 'no-srv', 'http-401'])
-const miss = (reason: SourceReason, detail: string): Attempt => ({ ok: false, reason, detail, state: NOTHING.has(reason) ? 'nothing' : 'failed' })
+const miss = (reason: SourceReason, detail: string): Attempt => ({
+  ok: false,
+  reason,
+  detail,
+  state: NOTHING.has(reason) ? 'nothing' : 'failed'
+})
 
 interface Run {
   ctx: SourceContext
@@ -106,7 +132,10 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
   } catch {
     return miss('bad-url', `${url}: not a URL`)
   }
-  const headers: Record<string, string> = { 'content-type': 'text/xml; charset=utf-8', accept: 'text/xml, application/xml' }
+  const headers: Record<string, string> = {
+    'content-type': 'text/xml; charset=utf-8',
+    accept: 'text/xml, application/xml'
+  }
   const send = (authorization?: string): ReturnType<typeof httpRequest> =>
     httpRequest({
       url,
@@ -129,7 +158,8 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
       res = await send(`Basic ${Buffer.from(`${ctx.addr.address}:${ctx.password}`, 'utf8').toString('base64')}`)
     }
     if (res.status !== 200) return miss(statusReason(res.status), `${url}: HTTP ${res.status}`)
-    if (!XML_TYPES.has(res.contentType)) return miss('bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
+    if (!XML_TYPES.has(res.contentType))
+      return miss('bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
     return { ok: true, answer: parseAutodiscover(res.body, ctx.addr), url }
   } catch (err) {
     if (err instanceof HttpError || err instanceof XmlError) return miss(err.reason, `${url}: ${err.message}`)
@@ -141,9 +171,17 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
 async function viaHttpRedirect(run: Run, domain: string, address: string): Promise<Attempt> {
   const url = `http://autodiscover.${domain}${PATH}`
   try {
-    const res = await httpRequest({ url, lookup: run.ctx.dns.lookupFn, signal: run.ctx.signal, timeoutMs: run.ctx.timeoutMs, maxRedirects: 0, maxBytes: 64 * 1024 })
+    const res = await httpRequest({
+      url,
+      lookup: run.ctx.dns.lookupFn,
+      signal: run.ctx.signal,
+      timeoutMs: run.ctx.timeoutMs,
+      maxRedirects: 0,
+      maxBytes: 64 * 1024
+    })
     const location = res.headers.location
-    if (res.status < 300 || res.status > 399 || typeof location !== 'string') return miss(statusReason(res.status), `${url}: HTTP ${res.status}, no redirect`)
+    if (res.status < 300 || res.status > 399 || typeof location !== 'string')
+      return miss(statusReason(res.status), `${url}: HTTP ${res.status}, no redirect`)
     const next = new URL(location, url)
     if (next.protocol !== 'https:') return miss('redirect-to-http', `${url}: redirect to ${next.href}`)
     return post(run, next.href, address)
@@ -160,7 +198,9 @@ async function viaSrv(run: Run, domain: string, address: string): Promise<Attemp
   } catch {
     return miss('no-srv', `no _autodiscover._tcp.${domain}`)
   }
-  const best = records.filter((r) => r.name && r.name !== '.').sort((a, b) => a.priority - b.priority || b.weight - a.weight)[0]
+  const best = records
+    .filter((r) => r.name && r.name !== '.')
+    .sort((a, b) => a.priority - b.priority || b.weight - a.weight)[0]
   if (!best) return miss('no-srv', `no _autodiscover._tcp.${domain}`)
   const port = best.port === 443 ? '' : `:${best.port}`
   return post(run, `https://${best.name.replace(/\.$/, '')}${port}${PATH}`, address)
@@ -189,10 +229,9 @@ async function firstInOrder(attempts: Array<Promise<Attempt>>): Promise<Attempt[
 
 function draftOf(answer: Extract<AutodiscoverAnswer, { kind: 'settings' }>, url: string, home: string): Draft {
   // Every answer came over HTTPS (certificate checked); what matters is whose host it was.
-  const trust: Draft['trust'] =
-    !inDomain(new URL(url).hostname, home)
-      ? { level: 'confirm', reason: 'redirect-other-domain', subject: url }
-      : { level: 'trusted', reason: 'https-in-domain', subject: url }
+  const trust: Draft['trust'] = !inDomain(new URL(url).hostname, home)
+    ? { level: 'confirm', reason: 'redirect-other-domain', subject: url }
+    : { level: 'trusted', reason: 'https-in-domain', subject: url }
   return { source: 'autodiscover', trust, incoming: answer.incoming, outgoing: answer.outgoing }
 }
 
@@ -215,17 +254,26 @@ export const autodiscoverSource: Source = {
       if (!hit) {
         const misses = pending.filter((a): a is Extract<Attempt, { ok: false }> => !a.ok)
         // A sign-in request comes first: it is the one answer the user can act on (give the password).
-        const worst = misses.find((m) => m.reason === 'http-401') ?? misses.find((m) => m.state === 'failed') ?? misses.find((m) => m.reason !== 'nxdomain' && m.reason !== 'no-srv') ?? misses[0]
-        const detail = misses.map((m) => m.detail).join('; ').slice(0, 2000)
+        const worst =
+          misses.find((m) => m.reason === 'http-401') ??
+          misses.find((m) => m.state === 'failed') ??
+          misses.find((m) => m.reason !== 'nxdomain' && m.reason !== 'no-srv') ??
+          misses[0]
+        const detail = misses
+          .map((m) => m.detail)
+          .join('; ')
+          .slice(0, 2000)
         return worst ? { state: worst.state, reason: worst.reason, detail } : nothing('no-answer')
       }
       const answer = hit.answer
       if (answer.kind === 'error') return failed('autodiscover-error', `${hit.url}: ${answer.detail}`.slice(0, 2000))
       if (answer.kind === 'settings') {
-        if (!answer.incoming.length && !answer.outgoing.length) return nothing('no-servers', `${hit.url}: no IMAP, POP3 or SMTP (Exchange protocols only)`)
+        if (!answer.incoming.length && !answer.outgoing.length)
+          return nothing('no-servers', `${hit.url}: no IMAP, POP3 or SMTP (Exchange protocols only)`)
         return found([draftOf(answer, hit.url, run.home)], hit.url)
       }
-      if (hops >= MAX_REDIRECTS) return failed('too-many-redirects', `${hit.url}: more than ${MAX_REDIRECTS} Autodiscover redirects`)
+      if (hops >= MAX_REDIRECTS)
+        return failed('too-many-redirects', `${hit.url}: more than ${MAX_REDIRECTS} Autodiscover redirects`)
       if (answer.kind === 'redirectUrl') {
         pending = [await post(run, answer.url, address)]
         continue
@@ -235,7 +283,10 @@ export const autodiscoverSource: Source = {
       if (next.address === address) return failed('redirect-loop', `${hit.url}: redirectAddr to the same address`)
       address = next.address
       domain = next.asciiDomain
-      pending = await firstInOrder([post(run, `https://${domain}${PATH}`, address), post(run, `https://autodiscover.${domain}${PATH}`, address)])
+      pending = await firstInOrder([
+        post(run, `https://${domain}${PATH}`, address),
+        post(run, `https://autodiscover.${domain}${PATH}`, address)
+      ])
     }
   }
 }

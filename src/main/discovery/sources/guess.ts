@@ -35,7 +35,9 @@ export const guessSource: Source = {
   timeoutMs: 4000,
   async run(ctx) {
     const d = ctx.addr.asciiDomain
-    const live = new Map(await Promise.all(GUESS_PREFIXES.map(async (p) => [p, await exists(ctx, `${p}${d}`)] as const)))
+    const live = new Map(
+      await Promise.all(GUESS_PREFIXES.map(async (p) => [p, await exists(ctx, `${p}${d}`)] as const))
+    )
     const entries: ServerSettings[] = []
     for (const step of PLAN) {
       if (!live.get(step.prefix)) continue
@@ -57,6 +59,11 @@ export const guessSource: Source = {
     const outgoing = entries.filter((e) => e.protocol === 'smtp')
     if (!incoming.length && !outgoing.length) return nothing('no-hosts', 'none of the usual host names exist')
     const names = [...live].filter(([, ok]) => ok).map(([p]) => `${p}${d}`)
-    return found([{ source: 'guess', trust: { level: 'confirm', reason: 'guess', subject: names.join(', ') }, incoming, outgoing }], names.join(', '))
+    return found(
+      [
+        { source: 'guess', trust: { level: 'confirm', reason: 'guess', subject: names.join(', ') }, incoming, outgoing }
+      ],
+      names.join(', ')
+    )
   }
 }

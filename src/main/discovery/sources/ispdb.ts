@@ -30,10 +30,16 @@ export function fetchIspdb(ctx: SourceContext, domain: string): Promise<Fetched>
 }
 
 /** Drafts from the shipped copy for a domain (empty when it names none), labelled as the ISPDB. */
-export async function shippedIspdb(ctx: SourceContext, domain: string, trust?: Draft['trust']): Promise<{ drafts: Draft[]; detail?: string }> {
+export async function shippedIspdb(
+  ctx: SourceContext,
+  domain: string,
+  trust?: Draft['trust']
+): Promise<{ drafts: Draft[]; detail?: string }> {
   const reads = await readLocal(ctx, domain, 'ispdb')
   const files = readFiles(reads).filter((r) => r.file.incoming.length || r.file.outgoing.length)
-  const drafts = files.map((r) => fileDraft(r.file, 'ispdb', trust ?? { level: 'trusted', reason: 'ispdb', subject: r.path }))
+  const drafts = files.map((r) =>
+    fileDraft(r.file, 'ispdb', trust ?? { level: 'trusted', reason: 'ispdb', subject: r.path })
+  )
   const bad = reads.find((r) => 'error' in r)
   return { drafts, detail: files.map((f) => f.path).join(', ') || (bad && 'detail' in bad ? bad.detail : undefined) }
 }
@@ -46,7 +52,12 @@ export const ispdbSource: Source = {
   async run(ctx) {
     const shipped = await shippedIspdb(ctx, ctx.addr.asciiDomain)
     if (shipped.drafts.length) return found(shipped.drafts, shipped.detail)
-    if (ctx.offline) return { state: 'skipped', reason: 'offline', detail: shipped.detail ?? `${ctx.addr.asciiDomain} is not in the shipped ISPDB` }
+    if (ctx.offline)
+      return {
+        state: 'skipped',
+        reason: 'offline',
+        detail: shipped.detail ?? `${ctx.addr.asciiDomain} is not in the shipped ISPDB`
+      }
     const r = await fetchIspdb(ctx, ctx.addr.asciiDomain)
     return outcomeOf([r], (f) => fileDraft(f.file, 'ispdb', ispdbTrust(f)))
   }

@@ -21,7 +21,11 @@ export type LocalRead = { file: AutoconfigFile; path: string } | { error: Source
  * Synchronously: a few small local files, read before the network sources start
  * (discovery/index.ts), so the answer never waits behind their TLS set-up or a busy thread pool.
  */
-export async function readLocal(ctx: SourceContext, domain: string, folders: 'local' | 'ispdb' = 'local'): Promise<LocalRead[]> {
+export async function readLocal(
+  ctx: SourceContext,
+  domain: string,
+  folders: 'local' | 'ispdb' = 'local'
+): Promise<LocalRead[]> {
   if (!/^[a-z0-9.-]+$/.test(domain) || domain.includes('..')) return []
   const out: LocalRead[] = []
   for (const path of await ctx.folderFiles(folders, domain)) {

@@ -41,7 +41,8 @@ export function appliesToMx(file: Pick<AutoconfigFile, 'mxDomains'>, mxHost: str
 async function forName(ctx: SourceContext, name: string, mxHost: string): Promise<Draft[]> {
   const confirm: Draft['trust'] = { level: 'confirm', reason: 'mx-other-domain', subject: mxHost }
   const known = ctx.providers.byDomain(name)
-  if (known) return [providerDraft(known, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mxHost }, 'mx')]
+  if (known)
+    return [providerDraft(known, ctx.addr, { level: 'trusted', reason: 'mx-known-provider', subject: mxHost }, 'mx')]
   // The online ISPDB only for a name its shipped copy does not cover.
   const ispdb = async (): Promise<Draft[]> => {
     const shipped = await shippedIspdb(ctx, name, confirm)

@@ -6,7 +6,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
 import { toAsciiDomain } from '../../../shared/address'
-import { ServerSettings, type AuthMethod, type ExtraServices, type OAuth2Settings, type Protocol } from '../../../shared/domain'
+import {
+  ServerSettings,
+  type AuthMethod,
+  type ExtraServices,
+  type OAuth2Settings,
+  type Protocol
+} from '../../../shared/domain'
 import { isNotFound } from '../../net/dns'
 import { HttpError, statusReason } from '../../net/http'
 import { resourceIssuer } from '../../oauth/metadata'
@@ -17,7 +23,8 @@ import { defaultPort } from '../../../shared/ports'
 
 export const MAX_PACC_BYTES = 64 * 1024
 
-export const paccUrl = (domain: string): string => `https://ua-auto-config.${domain}/.well-known/user-agent-configuration.json`
+export const paccUrl = (domain: string): string =>
+  `https://ua-auto-config.${domain}/.well-known/user-agent-configuration.json`
 export const paccTxtName = (domain: string): string => `_ua-auto-config.${domain}`
 
 /** One TXT record as tags; undefined unless it is a UAAC1 sha256 record with a digest. */
@@ -91,7 +98,6 @@ const PaccDocument = z.object({
 })
 export type PaccDocument = z.infer<typeof PaccDocument>
 
-
 const https = (u: string | undefined): string | undefined => {
   if (!u) return undefined
   try {
@@ -115,7 +121,14 @@ export function paccDraft(doc: PaccDocument, address: string, subject: string): 
     const host = e ? toAsciiDomain(e.host) : undefined
     if (!host) return []
     // PACC mandates direct TLS on every server.
-    const s = ServerSettings.safeParse({ protocol, host, port: e!.port ?? defaultPort(protocol, 'tls'), security: 'tls', username: address, auth: methods })
+    const s = ServerSettings.safeParse({
+      protocol,
+      host,
+      port: e!.port ?? defaultPort(protocol, 'tls'),
+      security: 'tls',
+      username: address,
+      auth: methods
+    })
     return s.success ? [s.data] : []
   }
   const p = doc.protocols
@@ -146,7 +159,10 @@ async function txtRecords(ctx: SourceContext, name: string): Promise<string[][] 
   }
 }
 
-async function fetchDocument(ctx: SourceContext, url: string): Promise<{ body: Buffer; url: string } | { reason: SourceReason; detail: string }> {
+async function fetchDocument(
+  ctx: SourceContext,
+  url: string
+): Promise<{ body: Buffer; url: string } | { reason: SourceReason; detail: string }> {
   try {
     const res = await sourceGet(ctx, url, { accept: 'application/json', maxBytes: MAX_PACC_BYTES, maxRedirects: 0 })
     if (res.status !== 200) return { reason: statusReason(res.status), detail: `${url}: HTTP ${res.status}` }
@@ -168,8 +184,16 @@ export async function runPacc(ctx: SourceContext, domain: string): Promise<Sourc
   }
   if (!Array.isArray(txt)) return failed('dns-error', `${paccTxtName(domain)}: ${txt.error}`)
   const check = checkDigest(doc.body, txt)
-  if (check === 'no-record') return failed('pacc-no-digest', `${url}: no "v=UAAC1; a=sha256" TXT record at ${paccTxtName(domain)}; the file is not used`)
-  if (check === 'mismatch') return failed('pacc-digest-mismatch', `${url}: its SHA-256 differs from every digest published at ${paccTxtName(domain)}; the file is not used`)
+  if (check === 'no-record')
+    return failed(
+      'pacc-no-digest',
+      `${url}: no "v=UAAC1; a=sha256" TXT record at ${paccTxtName(domain)}; the file is not used`
+    )
+  if (check === 'mismatch')
+    return failed(
+      'pacc-digest-mismatch',
+      `${url}: its SHA-256 differs from every digest published at ${paccTxtName(domain)}; the file is not used`
+    )
   let json: unknown
   try {
     json = JSON.parse(doc.body.toString('utf8'))
@@ -185,10 +209,23 @@ export async function runPacc(ctx: SourceContext, domain: string): Promise<Sourc
 
 /** No oauth-public issuer named: the JMAP resource's RFC 9728 metadata may name one. */
 async function withResourceIssuer(ctx: SourceContext, draft: Draft, resource: string): Promise<Draft> {
-  const issuer = await resourceIssuer(resource, { dns: ctx.dns, ca: ctx.ca, signal: ctx.signal, timeoutMs: Math.min(3000, ctx.timeoutMs) })
+  const issuer = await resourceIssuer(resource, {
+    dns: ctx.dns,
+    ca: ctx.ca,
+    signal: ctx.signal,
+    timeoutMs: Math.min(3000, ctx.timeoutMs)
+  })
   if (!issuer) return draft
-  const withOAuth = (s: ServerSettings): ServerSettings => ({ ...s, auth: ['oauth2', ...s.auth.filter((m) => m !== 'oauth2')] })
-  return { ...draft, oauth2: { issuer, scope: '' }, incoming: draft.incoming.map(withOAuth), outgoing: draft.outgoing.map(withOAuth) }
+  const withOAuth = (s: ServerSettings): ServerSettings => ({
+    ...s,
+    auth: ['oauth2', ...s.auth.filter((m) => m !== 'oauth2')]
+  })
+  return {
+    ...draft,
+    oauth2: { issuer, scope: '' },
+    incoming: draft.incoming.map(withOAuth),
+    outgoing: draft.outgoing.map(withOAuth)
+  }
 }
 
 export const paccSource: Source = {

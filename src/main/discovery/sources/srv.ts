@@ -16,7 +16,9 @@ interface Ranked {
   order: number
 }
 
-type Answer = { svc: Service; records: Array<{ name: string; port: number; priority: number; weight: number }> } | { svc: Service; error: unknown }
+type Answer =
+  | { svc: Service; records: Array<{ name: string; port: number; priority: number; weight: number }> }
+  | { svc: Service; error: unknown }
 
 async function ask(ctx: SourceContext, svc: Service): Promise<Answer> {
   try {
@@ -65,12 +67,19 @@ export const srvSource: Source = {
     }
     if (!ranked.length) {
       const hardError = answers.find((a) => 'error' in a && !isNotFound(a.error))
-      if (hardError && 'error' in hardError) return failed('dns-error', `SRV lookup failed: ${(hardError.error as NodeJS.ErrnoException).code ?? 'error'}`)
+      if (hardError && 'error' in hardError)
+        return failed('dns-error', `SRV lookup failed: ${(hardError.error as NodeJS.ErrnoException).code ?? 'error'}`)
       return notOffered ? nothing('not-offered', `${notOffered} service(s) published as "."`) : nothing('no-srv')
     }
     const sort = (list: Ranked[]): ServerSettings[] =>
       list
-        .sort((x, y) => x.priority - y.priority || (x.entry.security === 'tls' ? 0 : 1) - (y.entry.security === 'tls' ? 0 : 1) || y.weight - x.weight || x.order - y.order)
+        .sort(
+          (x, y) =>
+            x.priority - y.priority ||
+            (x.entry.security === 'tls' ? 0 : 1) - (y.entry.security === 'tls' ? 0 : 1) ||
+            y.weight - x.weight ||
+            x.order - y.order
+        )
         .map((r) => r.entry)
         .slice(0, 32)
     const trust = outside.length

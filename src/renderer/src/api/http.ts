@@ -66,7 +66,9 @@ export function createHttpApi(): MailSetupApi {
     }
   }
 
-  const api = Object.fromEntries(OPERATION_NAMES.map((name) => [name, (req: unknown) => call(name, req)])) as unknown as MailSetupApi
+  const api = Object.fromEntries(
+    OPERATION_NAMES.map((name) => [name, (req: unknown) => call(name, req)])
+  ) as unknown as MailSetupApi
   api.on = <K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void) => {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event ${event}`)
     if (!streaming) {

@@ -19,7 +19,13 @@ async function copyText(text: string): Promise<boolean> {
   }
 }
 
-export function CopyButton({ text, label }: { text: () => string | Promise<string>; label: string }): React.JSX.Element {
+export function CopyButton({
+  text,
+  label
+}: {
+  text: () => string | Promise<string>
+  label: string
+}): React.JSX.Element {
   const { t } = useTranslation()
   const [done, setDone] = useState<'' | 'copied' | 'failed'>('')
   return (
@@ -27,7 +33,11 @@ export function CopyButton({ text, label }: { text: () => string | Promise<strin
       <button
         type="button"
         className="secondary"
-        onClick={() => void Promise.resolve(text()).then(copyText).then((ok) => setDone(ok ? 'copied' : 'failed'))}
+        onClick={() =>
+          void Promise.resolve(text())
+            .then(copyText)
+            .then((ok) => setDone(ok ? 'copied' : 'failed'))
+        }
       >
         {label}
       </button>

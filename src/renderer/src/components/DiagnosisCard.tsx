@@ -32,10 +32,16 @@ export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props):
   // In right-to-left text a host name or fingerprint is isolated (FSI … PDI), as <bdi> does.
   for (const k of Object.keys(params)) if (!DATE_PARAMS.includes(k)) params[k] = ltrValue(params[k] ?? '', i18n.dir())
   const text = (part: 'title' | 'what' | 'todo' | 'admin'): string =>
-    t(`diagnosis:${diagnosis.code}.${part}`, { ...params, defaultValue: t(`diagnosisFallback.${part}`, { code: diagnosis.code }) })
+    t(`diagnosis:${diagnosis.code}.${part}`, {
+      ...params,
+      defaultValue: t(`diagnosisFallback.${part}`, { code: diagnosis.code })
+    })
   const admin = text('admin')
   return (
-    <section className={`diagnosis ${diagnosis.userFixable ? 'fixable' : 'not-fixable'}`} aria-labelledby={headingId ?? 'diagnosis-title'}>
+    <section
+      className={`diagnosis ${diagnosis.userFixable ? 'fixable' : 'not-fixable'}`}
+      aria-labelledby={headingId ?? 'diagnosis-title'}
+    >
       <h2 id={headingId ?? 'diagnosis-title'} ref={heading} tabIndex={focus ? -1 : undefined}>
         {text('title')}
       </h2>

@@ -2,7 +2,15 @@ import { useTranslation } from 'react-i18next'
 import { domainNotice } from '../../../shared/domain-safety'
 
 /** Both forms of a domain whose ASCII (punycode) form differs, and a warning on mixed scripts. */
-export function DomainNotice({ id, domain, asciiDomain }: { id: string; domain: string; asciiDomain: string }): React.JSX.Element | null {
+export function DomainNotice({
+  id,
+  domain,
+  asciiDomain
+}: {
+  id: string
+  domain: string
+  asciiDomain: string
+}): React.JSX.Element | null {
   const { t } = useTranslation()
   const notice = domainNotice(domain, asciiDomain)
   if (!notice) return null

@@ -3,7 +3,15 @@
 import type { ReactNode } from 'react'
 import { api } from '../api'
 
-export function ExternalLink({ href, children, className }: { href: string; children: ReactNode; className?: string }): React.JSX.Element {
+export function ExternalLink({
+  href,
+  children,
+  className
+}: {
+  href: string
+  children: ReactNode
+  className?: string
+}): React.JSX.Element {
   function open(e: React.MouseEvent): void {
     if (!window.mailSetup) return
     e.preventDefault()

@@ -15,7 +15,11 @@ function issuerHost(c: Pick<Candidate, 'oauth2'>): string | undefined {
   }
 }
 
-export function ServerDomains({ candidate }: { candidate: Pick<Candidate, 'incoming' | 'outgoing' | 'oauth2'> }): React.JSX.Element {
+export function ServerDomains({
+  candidate
+}: {
+  candidate: Pick<Candidate, 'incoming' | 'outgoing' | 'oauth2'>
+}): React.JSX.Element {
   const { t } = useTranslation()
   const servers = hostFacts([...candidate.incoming, ...candidate.outgoing].map((s) => s.host))
   const issuer = issuerHost(candidate)
@@ -25,11 +29,17 @@ export function ServerDomains({ candidate }: { candidate: Pick<Candidate, 'incom
   return (
     <span className="server-domains">
       <span className="domains">
-        {t('finding.domains')} <strong><Ltr>{domains(servers)}</Ltr></strong>
+        {t('finding.domains')}{' '}
+        <strong>
+          <Ltr>{domains(servers)}</Ltr>
+        </strong>
       </span>
       {signIn.length > 0 && (
         <span className="domains">
-          {t('finding.issuerDomain')} <strong><Ltr>{domains(signIn)}</Ltr></strong>
+          {t('finding.issuerDomain')}{' '}
+          <strong>
+            <Ltr>{domains(signIn)}</Ltr>
+          </strong>
         </span>
       )}
       {flagged.map((f) => (

@@ -1,5 +1,10 @@
 // Saves a file through the browser's download (browser mode, or when no dialog exists).
-export function downloadFile(fileName: string, mimeType: string, content: string, encoding: 'utf8' | 'base64' = 'utf8'): void {
+export function downloadFile(
+  fileName: string,
+  mimeType: string,
+  content: string,
+  encoding: 'utf8' | 'base64' = 'utf8'
+): void {
   const blob = new Blob([encoding === 'base64' ? base64ToBytes(content) : content], { type: mimeType })
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')

@@ -17,5 +17,7 @@ export function hostPort(host: string, port: number): string {
 /** A date and time as the current language writes them; text that is not a date is shown as it is. */
 export function formatDate(value: string, lng: string = i18next.language): string {
   const d = new Date(value)
-  return Number.isNaN(d.getTime()) ? value : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
+  return Number.isNaN(d.getTime())
+    ? value
+    : new Intl.DateTimeFormat(lng, { dateStyle: 'medium', timeStyle: 'short' }).format(d)
 }

@@ -46,7 +46,11 @@ export function BulkStep(): React.JSX.Element {
       <div role="status" className="bulk-open-status">
         {view.opening && t('bulkView.opening')}
         {view.tooBig && <p className="problem">{t('bulkView.tooBig', { file: view.tooBig })}</p>}
-        {p?.invalid && <p className="problem">{t('bulkView.invalid', { file: p.fileName, line: p.invalid.line, reason: p.invalid.reason })}</p>}
+        {p?.invalid && (
+          <p className="problem">
+            {t('bulkView.invalid', { file: p.fileName, line: p.invalid.line, reason: p.invalid.reason })}
+          </p>
+        )}
       </div>
       {view.openError && <DiagnosisCard diagnosis={view.openError} />}
       {p && !p.invalid && <Consent />}

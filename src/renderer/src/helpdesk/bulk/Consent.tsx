@@ -23,7 +23,9 @@ export function Consent(): React.JSX.Element | null {
             {t(`bulkView.ref.${k}`, { count: p.refs[k] })}
           </li>
         ))}
-        {p.problems.length > 0 && <li>{t('bulkView.skipped', { count: p.problems.length, rows: p.problems.map((x) => x.row).join(', ') })}</li>}
+        {p.problems.length > 0 && (
+          <li>{t('bulkView.skipped', { count: p.problems.length, rows: p.problems.map((x) => x.row).join(', ') })}</li>
+        )}
       </ul>
       {p.domains.length > 0 && (
         <p>
@@ -32,7 +34,12 @@ export function Consent(): React.JSX.Element | null {
       )}
       {p.plainColumn && (
         <div className="check warning-box">
-          <input id="bulk-plain" type="checkbox" checked={view.allowPlain} onChange={(e) => bulkStore.set({ allowPlain: e.target.checked })} />
+          <input
+            id="bulk-plain"
+            type="checkbox"
+            checked={view.allowPlain}
+            onChange={(e) => bulkStore.set({ allowPlain: e.target.checked })}
+          />
           <label htmlFor="bulk-plain">{t('bulkView.allowPlain')}</label>
         </div>
       )}
@@ -49,7 +56,12 @@ export function Consent(): React.JSX.Element | null {
             ))}
           </ul>
           <div className="check">
-            <input id="bulk-commands" type="checkbox" checked={view.commandsConfirmed} onChange={(e) => bulkStore.set({ commandsConfirmed: e.target.checked })} />
+            <input
+              id="bulk-commands"
+              type="checkbox"
+              checked={view.commandsConfirmed}
+              onChange={(e) => bulkStore.set({ commandsConfirmed: e.target.checked })}
+            />
             <label htmlFor="bulk-commands">{t('bulkView.confirmCommands', { count: p.commands.length })}</label>
           </div>
         </div>

@@ -4,7 +4,15 @@ import type { Verdict } from '../../../../shared/bulk-check'
 import { useStore } from '../store'
 import { bulkStore, progressOf } from './store'
 
-export const VERDICTS: Verdict[] = ['locked-or-limited', 'sign-in-refused', 'server-problem', 'needs-confirmation', 'no-settings', 'no-password', 'ready']
+export const VERDICTS: Verdict[] = [
+  'locked-or-limited',
+  'sign-in-refused',
+  'server-problem',
+  'needs-confirmation',
+  'no-settings',
+  'no-password',
+  'ready'
+]
 
 /** The run's progress bar with rate and time left, and the count per verdict. */
 export function Progress(): React.JSX.Element {
@@ -20,15 +28,24 @@ export function Progress(): React.JSX.Element {
   const end = !view.running && view.summary && view.startedAt ? view.startedAt + view.summary.ms : now
   const p = progressOf(view, end)
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 })
-  const counts = VERDICTS.map((v) => [v, view.rows.filter((r) => r.verdict === v).length] as const).filter(([, n]) => n > 0)
+  const counts = VERDICTS.map((v) => [v, view.rows.filter((r) => r.verdict === v).length] as const).filter(
+    ([, n]) => n > 0
+  )
   return (
     <section className="bulk-progress" aria-labelledby="bulk-progress-title">
       <h2 id="bulk-progress-title">{t('bulkView.progressTitle')}</h2>
-      <progress max={Math.max(p.total, 1)} value={p.done} aria-labelledby="bulk-progress-title" aria-describedby="bulk-progress-text" />
+      <progress
+        max={Math.max(p.total, 1)}
+        value={p.done}
+        aria-labelledby="bulk-progress-title"
+        aria-describedby="bulk-progress-text"
+      />
       <p id="bulk-progress-text">
         {t('bulkView.progress', { done: p.done, total: p.total })}
         {p.perMinute !== undefined && ` · ${t('bulkView.rate', { rate: number.format(p.perMinute) })}`}
-        {view.running && p.minutesLeft !== undefined && ` · ${t('bulkView.eta', { count: Math.max(1, Math.round(p.minutesLeft)) })}`}
+        {view.running &&
+          p.minutesLeft !== undefined &&
+          ` · ${t('bulkView.eta', { count: Math.max(1, Math.round(p.minutesLeft)) })}`}
       </p>
       <p role="status">
         {view.summary &&

@@ -8,7 +8,8 @@ function useWhy(): (row: BulkRow) => string {
   const { t } = useTranslation()
   return (row) => {
     if (!row.code) return ''
-    if (row.verdict === 'needs-confirmation') return t(`trust.${row.code}`, { subject: row.incoming ?? '', defaultValue: row.code })
+    if (row.verdict === 'needs-confirmation')
+      return t(`trust.${row.code}`, { subject: row.incoming ?? '', defaultValue: row.code })
     return t(`diagnosis:${row.code}.title`, { defaultValue: row.code })
   }
 }
@@ -19,7 +20,17 @@ export function ResultsTable({ rows }: { rows: BulkRow[] }): React.JSX.Element {
   const why = useWhy()
   const sorted = [...rows].sort((a, b) => a.row - b.row)
   return (
-    <Matrix className="bulk-results" caption={t('bulkView.tableTitle')} columns={[t('bulkView.row'), t('bulkView.address'), t('bulkView.verdict'), t('bulkView.why'), t('bulkView.server')]}>
+    <Matrix
+      className="bulk-results"
+      caption={t('bulkView.tableTitle')}
+      columns={[
+        t('bulkView.row'),
+        t('bulkView.address'),
+        t('bulkView.verdict'),
+        t('bulkView.why'),
+        t('bulkView.server')
+      ]}
+    >
       {sorted.map((r) => (
         <tr key={r.row} data-row={r.row} className={r.verdict === 'ready' ? 'good' : 'bad'}>
           <td>{r.row}</td>

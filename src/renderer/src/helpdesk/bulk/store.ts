@@ -28,7 +28,13 @@ export interface BulkView {
   error?: Diagnosis
 }
 
-export const bulkStore = createStore<BulkView>({ opening: false, allowPlain: false, commandsConfirmed: false, running: false, rows: [] })
+export const bulkStore = createStore<BulkView>({
+  opening: false,
+  allowPlain: false,
+  commandsConfirmed: false,
+  running: false,
+  rows: []
+})
 
 let listening = false
 function listen(): void {
@@ -44,7 +50,14 @@ function listen(): void {
 }
 
 export async function openList(file: File): Promise<void> {
-  bulkStore.set({ opening: true, preview: undefined, tooBig: undefined, openError: undefined, allowPlain: false, commandsConfirmed: false })
+  bulkStore.set({
+    opening: true,
+    preview: undefined,
+    tooBig: undefined,
+    openError: undefined,
+    allowPlain: false,
+    commandsConfirmed: false
+  })
   if (file.size > MAX_WIZARD_LIST) {
     bulkStore.set({ opening: false, tooBig: file.name })
     return
@@ -65,7 +78,15 @@ export async function start(): Promise<void> {
   if (!canStart(s) || !s.preview) return
   listen()
   const runId = newRunId()
-  bulkStore.set({ runId, startedList: s.preview.listId, running: true, startedAt: Date.now(), rows: [], summary: undefined, error: undefined })
+  bulkStore.set({
+    runId,
+    startedList: s.preview.listId,
+    running: true,
+    startedAt: Date.now(),
+    rows: [],
+    summary: undefined,
+    error: undefined
+  })
   const res = await api.bulkStart({
     runId,
     listId: s.preview.listId,
@@ -90,7 +111,10 @@ export async function saveReport(format: 'csv' | 'html'): Promise<void> {
 }
 
 /** Checked so far, a rate per minute and the minutes left at that rate. */
-export function progressOf(s: BulkView, now: number): { done: number; total: number; perMinute?: number; minutesLeft?: number } {
+export function progressOf(
+  s: BulkView,
+  now: number
+): { done: number; total: number; perMinute?: number; minutesLeft?: number } {
   const total = s.preview?.rows ?? 0
   const done = s.rows.length
   if (!s.startedAt || done === 0) return { done, total }

@@ -85,7 +85,10 @@ export function DomainStep(): React.JSX.Element {
       <p role="status" className="domain-status">
         {view.busy === 'check' && t('domainView.checking', { domain: view.domain.trim() })}
         {view.busy === 'publish' && t('domainView.generating')}
-        {!view.busy && view.health && view.checked && t('domainView.checked', { domain: view.checked, seconds: (view.health.ms / 1000).toFixed(1) })}
+        {!view.busy &&
+          view.health &&
+          view.checked &&
+          t('domainView.checked', { domain: view.checked, seconds: (view.health.ms / 1000).toFixed(1) })}
       </p>
       {view.error && view.error.code !== 'cancelled' && <DiagnosisCard diagnosis={view.error} />}
       {view.busy === 'check' && (
@@ -111,7 +114,11 @@ export function DomainStep(): React.JSX.Element {
                 hosts={health.hosts}
                 confirmed={view.confirmed}
                 onConfirm={(key, on) =>
-                  domainStore.set((s) => ({ confirmed: on ? [...s.confirmed.filter((k) => k !== key), key] : s.confirmed.filter((k) => k !== key) }))
+                  domainStore.set((s) => ({
+                    confirmed: on
+                      ? [...s.confirmed.filter((k) => k !== key), key]
+                      : s.confirmed.filter((k) => k !== key)
+                  }))
                 }
               />
             ) : (
@@ -124,4 +131,3 @@ export function DomainStep(): React.JSX.Element {
     </>
   )
 }
-

@@ -18,7 +18,8 @@ export function Findings({ findings }: { findings: Finding[] }): React.JSX.Eleme
           {sorted.map((f, i) => (
             <li key={i} className={`finding ${f.level}`} data-finding={f.code}>
               <p className="finding-title">
-                <span className={`badge ${f.level}`}>{t(`domain.level.${f.level}`)}</span> {t(`domain.finding.${f.code}.title`)}
+                <span className={`badge ${f.level}`}>{t(`domain.level.${f.level}`)}</span>{' '}
+                {t(`domain.finding.${f.code}.title`)}
               </p>
               <p className="finding-subject">
                 <Ltr>{f.subject}</Ltr>

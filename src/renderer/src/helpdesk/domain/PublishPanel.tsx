@@ -33,7 +33,13 @@ export function PublishPanel(): React.JSX.Element {
         </select>
       </div>
       <div className="actions">
-        <button type="button" className="primary" disabled={Boolean(view.busy) || none} aria-describedby={none ? 'dom-none' : undefined} onClick={() => void generate()}>
+        <button
+          type="button"
+          className="primary"
+          disabled={Boolean(view.busy) || none}
+          aria-describedby={none ? 'dom-none' : undefined}
+          onClick={() => void generate()}
+        >
           {t('domainView.generate', { count: view.confirmed.length })}
         </button>
         {none && (
@@ -81,10 +87,16 @@ function Recheck({ rows, at, busy }: { rows: RecheckRow[]; at?: number; busy: bo
   return (
     <section className="recheck" aria-labelledby="dom-recheck-title">
       <h3 id="dom-recheck-title">{t('domainView.recheckTitle')}</h3>
-      {at && <p className="hint">{t('domainView.recheckedAt', { time: new Date(at).toLocaleTimeString(i18n.language) })}</p>}
+      {at && (
+        <p className="hint">{t('domainView.recheckedAt', { time: new Date(at).toLocaleTimeString(i18n.language) })}</p>
+      )}
       <ul className="findings" aria-live="polite">
         {rows.map((r) => (
-          <li key={r.source} data-recheck={r.source} className={`finding ${r.state === 'matches' ? 'good' : 'warning'}`}>
+          <li
+            key={r.source}
+            data-recheck={r.source}
+            className={`finding ${r.state === 'matches' ? 'good' : 'warning'}`}
+          >
             <p className="finding-title">
               {t(`domainView.channel.${r.source}`)}: {t(`domainView.recheckState.${r.state}`)}
             </p>

@@ -6,10 +6,20 @@ import { Ltr } from '../../components/Ltr'
 import { serverLabel } from './labels'
 
 /** What every discovery source found, each on its own, with the servers it names. */
-export function SourcesTable({ sources, candidates }: { sources: SourceReport[]; candidates: Candidate[] }): React.JSX.Element {
+export function SourcesTable({
+  sources,
+  candidates
+}: {
+  sources: SourceReport[]
+  candidates: Candidate[]
+}): React.JSX.Element {
   const { t } = useTranslation()
   return (
-    <Matrix className="domain-sources" caption={t('domainView.sourcesTitle')} columns={[t('domainView.source'), t('domainView.result'), t('domainView.serversNamed')]}>
+    <Matrix
+      className="domain-sources"
+      caption={t('domainView.sourcesTitle')}
+      columns={[t('domainView.source'), t('domainView.result'), t('domainView.serversNamed')]}
+    >
       {sources.map((r) => {
         const named = candidates.filter((c) => c.source === r.source).flatMap((c) => [...c.incoming, ...c.outgoing])
         return (
@@ -43,7 +53,11 @@ export function SourcesTable({ sources, candidates }: { sources: SourceReport[];
 export function FilesTable({ files }: { files: PublishedFile[] }): React.JSX.Element {
   const { t } = useTranslation()
   return (
-    <Matrix className="domain-files" caption={t('domainView.filesTitle')} columns={[t('domainView.url'), t('domainView.result')]}>
+    <Matrix
+      className="domain-files"
+      caption={t('domainView.filesTitle')}
+      columns={[t('domainView.url'), t('domainView.result')]}
+    >
       {files.map((f) => (
         <tr key={f.url} className={f.state}>
           <td>
@@ -51,7 +65,9 @@ export function FilesTable({ files }: { files: PublishedFile[] }): React.JSX.Ele
             {f.url.startsWith('http:') && <span className="badge warn">{t('domainView.notSecure')}</span>}
           </td>
           <td>
-            {f.state === 'found' ? t('domainView.fileFound', { count: f.servers }) : t(`sourceState.${f.state}`, { count: 0 })}
+            {f.state === 'found'
+              ? t('domainView.fileFound', { count: f.servers })
+              : t(`sourceState.${f.state}`, { count: 0 })}
             {f.reason && ` (${t(`sourceReason.${f.reason}`, { defaultValue: f.reason })})`}
           </td>
         </tr>

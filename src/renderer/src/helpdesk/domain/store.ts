@@ -28,13 +28,21 @@ export interface DomainView {
   recheckedAt?: number
 }
 
-export const domainStore = createStore<DomainView>({ domain: '', live: { sources: [], hosts: [] }, confirmed: [], usernameForm: 'address' })
+export const domainStore = createStore<DomainView>({
+  domain: '',
+  live: { sources: [], hosts: [] },
+  confirmed: [],
+  usernameForm: 'address'
+})
 
-export const hostKey = (h: Pick<HostCheck, 'protocol' | 'host' | 'port' | 'security'>): string => `${h.protocol}|${h.host.toLowerCase()}|${h.port}|${h.security}`
+export const hostKey = (h: Pick<HostCheck, 'protocol' | 'host' | 'port' | 'security'>): string =>
+  `${h.protocol}|${h.host.toLowerCase()}|${h.port}|${h.security}`
 
 /** What an admin would confirm: servers that answer, encrypted, with a trusted certificate naming them. */
 export function suggested(health: DomainHealth): string[] {
-  return health.hosts.filter((h) => h.answers && h.security !== 'plain' && h.certificate?.chainTrusted && h.certificate.hostMatches).map(hostKey)
+  return health.hosts
+    .filter((h) => h.answers && h.security !== 'plain' && h.certificate?.chainTrusted && h.certificate.hostMatches)
+    .map(hostKey)
 }
 
 /** The confirmed servers as settings: a source's own entry (its auth methods), else plain defaults. */
@@ -44,7 +52,14 @@ export function confirmedSettings(view: DomainView): ServerSettings[] {
     .filter((h) => view.confirmed.includes(hostKey(h)))
     .map((h) => {
       const own = named.find((s) => hostKey(s) === hostKey(h))
-      return { protocol: h.protocol, host: h.host, port: h.port, security: h.security, username: '%EMAILADDRESS%', auth: own?.auth ?? ['password-cleartext'] }
+      return {
+        protocol: h.protocol,
+        host: h.host,
+        port: h.port,
+        security: h.security,
+        username: '%EMAILADDRESS%',
+        auth: own?.auth ?? ['password-cleartext']
+      }
     })
 }
 
@@ -55,13 +70,20 @@ function listen(): void {
   onEvent('domain', (e) => {
     domainStore.set((s) => {
       if (e.runId !== s.runId) return {}
-      if (e.kind === 'source') return { live: { ...s.live, sources: [...s.live.sources.filter((r) => r.source !== e.report.source), e.report] } }
+      if (e.kind === 'source')
+        return {
+          live: { ...s.live, sources: [...s.live.sources.filter((r) => r.source !== e.report.source), e.report] }
+        }
       return { live: { ...s.live, hosts: [...s.live.hosts, e.host] } }
     })
   })
 }
 
-async function run(domain: string, busy: NonNullable<DomainView['busy']>, servers?: ServerSettings[]): Promise<Response<'checkDomain'> | undefined> {
+async function run(
+  domain: string,
+  busy: NonNullable<DomainView['busy']>,
+  servers?: ServerSettings[]
+): Promise<Response<'checkDomain'> | undefined> {
   listen()
   const runId = newRunId()
   domainStore.set({ runId, busy, error: undefined, live: { sources: [], hosts: [] } })
@@ -95,7 +117,14 @@ export async function generate(): Promise<void> {
   const servers = confirmedSettings(view)
   if (!view.checked || !servers.length) return
   const result = await run(view.checked, 'publish', servers)
-  if (result) domainStore.set({ health: result.health, publish: result.publish, publishedFor: servers, recheck: result.recheck, recheckedAt: Date.now() })
+  if (result)
+    domainStore.set({
+      health: result.health,
+      publish: result.publish,
+      publishedFor: servers,
+      recheck: result.recheck,
+      recheckedAt: Date.now()
+    })
 }
 
 /** Whether what is live now names exactly the servers the files were made for. */

@@ -29,7 +29,8 @@ export function AddressStep(): React.JSX.Element {
     }
     const address = parsed.address
     // A different address starts over; the same one keeps what was found and chosen.
-    const reset = address === state.discoveredFor ? {} : { ...initialState, name: state.name, step: state.step, trail: state.trail }
+    const reset =
+      address === state.discoveredFor ? {} : { ...initialState, name: state.name, step: state.step, trail: state.trail }
     go('finding', { ...reset, address, helpdesk: false })
   }
 

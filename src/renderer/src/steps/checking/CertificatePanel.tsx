@@ -23,7 +23,12 @@ export function CertificatePanel({ cert, hosts }: { cert: CertificateInfo; hosts
         <Ltr>{cert.issuer}</Ltr>
       </dd>
       <dt>{t('cert.validity')}</dt>
-      <dd>{t('cert.validRange', { from: formatDate(cert.validFrom, i18n.language), to: formatDate(cert.validTo, i18n.language) })}</dd>
+      <dd>
+        {t('cert.validRange', {
+          from: formatDate(cert.validFrom, i18n.language),
+          to: formatDate(cert.validTo, i18n.language)
+        })}
+      </dd>
       <dt>{t('cert.fingerprint')}</dt>
       <dd>
         <code className="fingerprint" dir="ltr">

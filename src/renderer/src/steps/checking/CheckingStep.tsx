@@ -18,7 +18,16 @@ import { PlaintextAllowed, PlaintextOffer } from './PlaintextOffer'
 import { WorkedNotes } from './WorkedNotes'
 import { RoundTrip } from './RoundTrip'
 import { ReportButtons } from './ReportButtons'
-import { afterSignIn, credentialsFor, hasCertProblem, isSignInProblem, orderProbes, refusedPlaintext, signedIn, succeeded } from './run'
+import {
+  afterSignIn,
+  credentialsFor,
+  hasCertProblem,
+  isSignInProblem,
+  orderProbes,
+  refusedPlaintext,
+  signedIn,
+  succeeded
+} from './run'
 import { diagnose } from '../../../../shared/diagnosis-catalog'
 
 type Phase = '' | 'discovering' | 'checking'
@@ -53,9 +62,17 @@ export function CheckingStep(): React.JSX.Element {
     if (!s.manual && s.discoveredFor !== s.address) {
       setPhase('discovering')
       const credentials = credentialsFor(s)
-      if (credentials.kind === 'password') update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
+      if (credentials.kind === 'password')
+        update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
       const protocols = s.helpdesk ? (['imap', 'pop3'] as const) : [s.protocol]
-      const res = await api.discoverVerify({ runId: discoverId, address: s.address, credentials, protocols: [...protocols], username: s.username?.trim() || undefined, exceptions: s.exceptions })
+      const res = await api.discoverVerify({
+        runId: discoverId,
+        address: s.address,
+        credentials,
+        protocols: [...protocols],
+        username: s.username?.trim() || undefined,
+        exceptions: s.exceptions
+      })
       if (runRef.current !== discoverId) return
       runRef.current = undefined
       setPhase('')
@@ -80,7 +97,8 @@ export function CheckingStep(): React.JSX.Element {
     setPhase('checking')
     const credentials = credentialsFor(s)
     // The password goes to the main side once; from now on checks use the session's copy.
-    if (credentials.kind === 'password') update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
+    if (credentials.kind === 'password')
+      update({ password: '', passwordGivenFor: s.address, passwordGivenOn: 'signin' })
     const res = await api.verify({ runId: id, ...setupRequest(s), credentials, exceptions: s.exceptions })
     if (runRef.current !== id) return
     runRef.current = undefined
@@ -114,7 +132,8 @@ export function CheckingStep(): React.JSX.Element {
   const result = state.verify
   const probes = orderProbes(live)
   const ok = succeeded(result)
-  const diagnosis = state.verifyError ?? result?.diagnosis ?? (result && !ok ? (diagnose('internal') as Diagnosis) : undefined)
+  const diagnosis =
+    state.verifyError ?? result?.diagnosis ?? (result && !ok ? (diagnose('internal') as Diagnosis) : undefined)
   // One decision per distinct certificate, not one per host and port.
   const trustGroups = phase ? [] : groupByCertificate(probes.filter(hasCertProblem))
   const offered = new Set(trustGroups.map((g) => g.cert.fingerprint256))
@@ -130,9 +149,13 @@ export function CheckingStep(): React.JSX.Element {
     const done = probes.filter((p) => p.state !== 'running').length
     status = t('checking.progress', { done, total: Math.max(probes.length, done) })
   } else if (cancelled) status = t('checking.cancelled')
-  else if (ok && failedOthers > 0) status = signedIn(result) ? t('checking.goodWithFailures', { count: failedOthers }) : t('checking.connectedOnly')
+  else if (ok && failedOthers > 0)
+    status = signedIn(result) ? t('checking.goodWithFailures', { count: failedOthers }) : t('checking.connectedOnly')
   else if (ok) status = signedIn(result) ? t('checking.allGood') : t('checking.connectedOnly')
-  else if (diagnosis) status = t('checking.failedStatus', { title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: t('diagnosisFallback.title', { code: '' }) }) })
+  else if (diagnosis)
+    status = t('checking.failedStatus', {
+      title: t(`diagnosis:${diagnosis.code}.title`, { defaultValue: t('diagnosisFallback.title', { code: '' }) })
+    })
   else status = ''
 
   function recheck(patch: Partial<WizardState> = {}): void {
@@ -152,7 +175,10 @@ export function CheckingStep(): React.JSX.Element {
           <h2 id="ok-title">{signedIn(result) ? t('checking.okTitle') : t('checking.connectedTitle')}</h2>
           <p>{signedIn(result) ? t('checking.okText') : t('checking.connectedText')}</p>
           <WorkedNotes probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} />
-          <PlaintextAllowed probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)} onWithdraw={(exceptions) => recheck({ exceptions })} />
+          <PlaintextAllowed
+            probes={[result?.incoming, result?.outgoing].filter((p) => p !== undefined)}
+            onWithdraw={(exceptions) => recheck({ exceptions })}
+          />
           {signedIn(result) && <RoundTrip />}
         </section>
       )}
@@ -171,11 +197,20 @@ export function CheckingStep(): React.JSX.Element {
       {trustGroups.map((g) => (
         <TrustOffer key={g.cert.fingerprint256} group={g} onTrust={(exceptions) => recheck({ exceptions })} />
       ))}
-      {!phase && plainProbes.map((p) => <PlaintextOffer key={p.id} probe={p} onAllow={(exceptions) => recheck({ exceptions })} />)}
+      {!phase &&
+        plainProbes.map((p) => (
+          <PlaintextOffer key={p.id} probe={p} onAllow={(exceptions) => recheck({ exceptions })} />
+        ))}
       {/* The helpdesk reads the certificate right after the verdict; the user finds it under details. */}
       {state.helpdesk && !phase && <CertificateList groups={otherCerts} />}
       {probes.length > 0 && !state.helpdesk && (
-        <button type="button" className="link-button" aria-expanded={details} aria-controls="details" onClick={() => setDetails(!details)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={details}
+          aria-controls="details"
+          onClick={() => setDetails(!details)}
+        >
           {details ? t('checking.hideDetails') : t('checking.showDetails')}
         </button>
       )}

@@ -20,7 +20,8 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
   return (
     <section className="probe-details" aria-labelledby={`${id}-h`}>
       <h3 id={`${id}-h`}>
-        {t(`checking.${probe.role}`)} · {t(`protocol.${probe.settings.protocol}`)} · <Ltr>{where}</Ltr> · {t(`security.${probe.settings.security}`)}
+        {t(`checking.${probe.role}`)} · {t(`protocol.${probe.settings.protocol}`)} · <Ltr>{where}</Ltr> ·{' '}
+        {t(`security.${probe.settings.security}`)}
       </h3>
       <ul className="step-info">
         {probe.steps.map((s) => {
@@ -33,9 +34,15 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
             )
           )
         })}
-        {probe.role === 'outgoing' && probe.settings.port === SMTP_RELAY_PORT && <li data-port25>{t('checking.port25')}</li>}
+        {probe.role === 'outgoing' && probe.settings.port === SMTP_RELAY_PORT && (
+          <li data-port25>{t('checking.port25')}</li>
+        )}
         {probe.usernameForm && (
-          <li data-username-form={probe.usernameForm}>{t(`checking.usernameForm.${probe.usernameForm}`, { username: ltrValue(probe.settings.username, i18n.dir()) })}</li>
+          <li data-username-form={probe.usernameForm}>
+            {t(`checking.usernameForm.${probe.usernameForm}`, {
+              username: ltrValue(probe.settings.username, i18n.dir())
+            })}
+          </li>
         )}
         {probe.authMechanisms && probe.authMechanisms.length > 0 && (
           <li>
@@ -44,7 +51,10 @@ export function ProbeDetails({ probe }: { probe: Probe }): React.JSX.Element {
         )}
         {probe.certificate && (
           <li>
-            {t('cert.fingerprint')}: <code className="fingerprint" dir="ltr">{probe.certificate.fingerprint256}</code>
+            {t('cert.fingerprint')}:{' '}
+            <code className="fingerprint" dir="ltr">
+              {probe.certificate.fingerprint256}
+            </code>
           </li>
         )}
       </ul>

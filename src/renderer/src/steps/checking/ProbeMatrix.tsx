@@ -24,7 +24,8 @@ function Cell({ step, stopped }: { step: ProbeStep | undefined; stopped: boolean
 }
 
 /** Connected, and the server has sent nothing yet (the main side marks the step after a while). */
-const quiet = (p: Probe): boolean => p.state === 'running' && p.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')
+const quiet = (p: Probe): boolean =>
+  p.state === 'running' && p.steps.some((s) => s.state === 'running' && s.info === 'no-answer-yet')
 
 function Table({ role, probes }: { role: Probe['role']; probes: Probe[] }): React.JSX.Element | null {
   const { t } = useTranslation()
@@ -47,11 +48,16 @@ function Table({ role, probes }: { role: Probe['role']; probes: Probe[] }): Reac
         {probes.map((p) => (
           <tr key={p.id} className={`probe ${p.state}`} data-probe={`${p.settings.host}:${p.settings.port}`}>
             <th scope="row">
-              <span className="proto">{t(`protocol.${p.settings.protocol}`)}</span> <Ltr>{`${p.settings.host}:${p.settings.port}`}</Ltr>
+              <span className="proto">{t(`protocol.${p.settings.protocol}`)}</span>{' '}
+              <Ltr>{`${p.settings.host}:${p.settings.port}`}</Ltr>
               <span className="sec">{t(`security.${p.settings.security}`)}</span>
             </th>
             {STEP_NAMES.map((n) => (
-              <Cell key={n} step={p.steps.find((s) => s.name === n)} stopped={p.state === 'cancelled' || p.state === 'skipped'} />
+              <Cell
+                key={n}
+                step={p.steps.find((s) => s.name === n)}
+                stopped={p.state === 'cancelled' || p.state === 'skipped'}
+              />
             ))}
             <td className={`cell total ${p.state}`}>
               <span>{t(`probeState.${quiet(p) ? 'quiet' : p.state}`)}</span>

@@ -46,10 +46,11 @@ export function RoundTrip(): React.JSX.Element {
     else setError(res.error)
   }
 
-  const failure = error ?? (result && !result.ok ? result.diagnosis ?? diagnose('internal') : undefined)
+  const failure = error ?? (result && !result.ok ? (result.diagnosis ?? diagnose('internal')) : undefined)
   let status = ''
   if (runId) status = t(`roundTrip.${stage || 'sending'}`)
-  else if (result?.ok) status = t('roundTrip.ok', { sent: formatMs(result.sentMs), delivered: formatMs(result.deliveredMs) })
+  else if (result?.ok)
+    status = t('roundTrip.ok', { sent: formatMs(result.sentMs), delivered: formatMs(result.deliveredMs) })
 
   return (
     <div className="round-trip">

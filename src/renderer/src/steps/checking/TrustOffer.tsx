@@ -7,7 +7,13 @@ import { CertificatePanel } from './CertificatePanel'
 import { certName, hostsOf, trustGroup, type CertGroup } from './certificates'
 
 /** An explicit choice to trust one certificate, with its fingerprint in view, for every server that showed it. */
-export function TrustOffer({ group, onTrust }: { group: CertGroup; onTrust: (exceptions: HostException[]) => void }): React.JSX.Element {
+export function TrustOffer({
+  group,
+  onTrust
+}: {
+  group: CertGroup
+  onTrust: (exceptions: HostException[]) => void
+}): React.JSX.Element {
   const { t } = useTranslation()
   const { state } = useWizard()
   const [sure, setSure] = useState(false)
@@ -34,7 +40,12 @@ export function TrustOffer({ group, onTrust }: { group: CertGroup; onTrust: (exc
         <label htmlFor={`${id}-sure`}>{t('trustCert.confirm', { count })}</label>
       </div>
       <div className="actions">
-        <button type="button" className="secondary" disabled={!sure} onClick={() => onTrust(trustGroup(state.exceptions, group))}>
+        <button
+          type="button"
+          className="secondary"
+          disabled={!sure}
+          onClick={() => onTrust(trustGroup(state.exceptions, group))}
+        >
           {t('trustCert.button', { count })}
         </button>
       </div>

@@ -27,7 +27,10 @@ export function groupByCertificate(probes: Probe[]): CertGroup[] {
 
 /** The exceptions with this certificate trusted at every host:port that showed it. */
 export function trustGroup(list: HostException[], g: CertGroup): HostException[] {
-  return g.places.reduce((acc, { host, port }) => withException(acc, host, port, { fingerprint256: g.cert.fingerprint256 }), list)
+  return g.places.reduce(
+    (acc, { host, port }) => withException(acc, host, port, { fingerprint256: g.cert.fingerprint256 }),
+    list
+  )
 }
 
 /** Distinct host names, for the "covers this name" rows. */

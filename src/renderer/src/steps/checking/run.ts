@@ -45,7 +45,12 @@ export function offersStartTls(p: Probe): boolean {
 }
 
 /** The exceptions with one host:port's entry extended by `grant` (other grants for it kept). */
-export function withException(list: HostException[], host: string, port: number, grant: Omit<HostException, 'host' | 'port'>): HostException[] {
+export function withException(
+  list: HostException[],
+  host: string,
+  port: number,
+  grant: Omit<HostException, 'host' | 'port'>
+): HostException[] {
   const same = (e: HostException): boolean => e.host === host && e.port === port
   return [...list.filter((e) => !same(e)), { ...list.find(same), host, port, ...grant }]
 }
@@ -54,10 +59,15 @@ export function withException(list: HostException[], host: string, port: number,
  * After a check: a refused password is dropped from the wizard's session (an empty field and
  * Check then asks for it instead of sending it again), and the username form tried is kept to show.
  */
-export function afterSignIn(r: VerifyResult, sent: Credentials): Pick<WizardState, 'refusal'> & Partial<Pick<WizardState, 'passwordGivenFor'>> {
+export function afterSignIn(
+  r: VerifyResult,
+  sent: Credentials
+): Pick<WizardState, 'refusal'> & Partial<Pick<WizardState, 'passwordGivenFor'>> {
   const code = r.diagnosis?.code
-  if (!code || !CATALOG[code].passwordRefused || (sent.kind !== 'password' && sent.kind !== 'session')) return { refusal: undefined }
-  const refused = r.probes.find((p) => p.steps.some((s) => s.name === 'auth' && s.state === 'failed')) ?? r.incoming ?? r.outgoing
+  if (!code || !CATALOG[code].passwordRefused || (sent.kind !== 'password' && sent.kind !== 'session'))
+    return { refusal: undefined }
+  const refused =
+    r.probes.find((p) => p.steps.some((s) => s.name === 'auth' && s.state === 'failed')) ?? r.incoming ?? r.outgoing
   const refusal: Refusal = { username: refused?.settings.username ?? '', code }
   return { refusal, passwordGivenFor: undefined }
 }

@@ -22,7 +22,14 @@ export function DoneStep(): React.JSX.Element {
   // Unchecked settings only when browser sign-in is needed and this build cannot do it.
   const unchecked = !state.verify && Boolean(state.settingsOnly)
   const { sessionId: _session, address: _address, ...choices } = setupRequest(state)
-  const key = JSON.stringify([state.verify?.incoming?.settings, state.verify?.outgoing?.settings, state.name, state.oauthSessionId ?? '', unchecked, unchecked ? choices : null])
+  const key = JSON.stringify([
+    state.verify?.incoming?.settings,
+    state.verify?.outgoing?.settings,
+    state.name,
+    state.oauthSessionId ?? '',
+    unchecked,
+    unchecked ? choices : null
+  ])
   const saved = Boolean(state.account && state.accountFor === key)
   // What the account holds once main built it; before that, what the check signed in with.
   const incoming = saved ? state.account?.incoming : state.verify?.incoming?.settings
@@ -50,7 +57,12 @@ export function DoneStep(): React.JSX.Element {
         ...(unchecked ? { unchecked: true, authKind: 'oauth2' as const } : {})
       })
       if (!res.ok) return res.error
-      update({ account: res.value.account, keychain: res.value.keychain, accountFor: key, session: { id: sessionId, address: state.address } })
+      update({
+        account: res.value.account,
+        keychain: res.value.keychain,
+        accountFor: key,
+        session: { id: sessionId, address: state.address }
+      })
       return undefined
     })().then((problem) => {
       saving.current = false
@@ -96,12 +108,16 @@ export function DoneStep(): React.JSX.Element {
   return (
     <>
       <StepHeading>{unchecked ? t('done.settingsOnlyTitle') : t('done.title')}</StepHeading>
-      <p className="lead">{t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: ltrValue(state.address, i18n.dir()) })}</p>
+      <p className="lead">
+        {t(unchecked ? 'done.settingsOnlyIntro' : 'done.intro', { address: ltrValue(state.address, i18n.dir()) })}
+      </p>
       {incoming && outgoing && <SettingsCard incoming={incoming} outgoing={outgoing} />}
       <div role="status" aria-live="polite">
         {!saved && !error && <p className="hint">{t('done.saving')}</p>}
         {saved && unchecked && <p className="note">{t('done.keychain.settingsOnly')}</p>}
-        {saved && !unchecked && state.keychain && <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />}
+        {saved && !unchecked && state.keychain && (
+          <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />
+        )}
       </div>
       {error && <DiagnosisCard diagnosis={error} headingId="save-problem" />}
       {saved && state.account && <ExportPanel account={state.account} />}

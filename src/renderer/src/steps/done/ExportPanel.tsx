@@ -79,7 +79,13 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
       <p>{t('export.intro')}</p>
       {recommended && <RecommendedClient client={recommended} account={account} onFile={pick} />}
       <h3 className="disclosure">
-        <button type="button" className="link-button" aria-expanded={showOthers} aria-controls="other-programs" onClick={() => setOthersOpen(!showOthers)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={showOthers}
+          aria-controls="other-programs"
+          onClick={() => setOthersOpen(!showOthers)}
+        >
           {t('finish.other')}
         </button>
       </h3>
@@ -109,7 +115,12 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
             {savedTo}
           </p>
           <h3>{t('export.howtoTitle')}</h3>
-          <p className="howto">{t(`export.howto.${chosen.id}`, { file: file.fileName, defaultValue: t('export.howto.default', { file: file.fileName }) })}</p>
+          <p className="howto">
+            {t(`export.howto.${chosen.id}`, {
+              file: file.fileName,
+              defaultValue: t('export.howto.default', { file: file.fileName })
+            })}
+          </p>
         </div>
       )}
     </section>

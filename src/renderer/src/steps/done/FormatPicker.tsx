@@ -30,7 +30,10 @@ export function FormatPicker({
         {formats.map((f) => {
           const no = refusal(f, account)
           return (
-            <label key={f.id} className={`choice format ${value === f.id ? 'selected' : ''} ${no ? 'unavailable' : ''}`}>
+            <label
+              key={f.id}
+              className={`choice format ${value === f.id ? 'selected' : ''} ${no ? 'unavailable' : ''}`}
+            >
               <input
                 type="radio"
                 name="format"

@@ -16,7 +16,8 @@ export function KeychainMessage({ status, oauth }: { status: KeychainStatus; oau
   return (
     <div className="note warn">
       <p>
-        <strong>{t('done.keychain.failed')}</strong> {t(`diagnosis:${status.code}.title`, { ...status.params, defaultValue: status.code })}
+        <strong>{t('done.keychain.failed')}</strong>{' '}
+        {t(`diagnosis:${status.code}.title`, { ...status.params, defaultValue: status.code })}
       </p>
       {/* params.context picks the words for the case (e.g. `what_module`: keytar is not built). */}
       <p>{t(`diagnosis:${status.code}.what`, { ...status.params, defaultValue: '' })}</p>

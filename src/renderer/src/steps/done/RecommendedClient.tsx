@@ -8,7 +8,15 @@ import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { CLIENT_FORMAT, DIRECT } from './groups'
 
 /** The mail program found on this computer, with one clear action: add the account to it, or its file. */
-export function RecommendedClient({ client, account, onFile }: { client: DetectedClient; account: Account; onFile(id: ExportFormatId): void }): React.JSX.Element {
+export function RecommendedClient({
+  client,
+  account,
+  onFile
+}: {
+  client: DetectedClient
+  account: Account
+  onFile(id: ExportFormatId): void
+}): React.JSX.Element {
   const { t } = useTranslation()
   const name = t(`finish.client.${client.id}`)
   const [profile, setProfile] = useState(client.profiles.find((p) => !p.inUse)?.path ?? client.profiles[0]?.path)
@@ -21,7 +29,11 @@ export function RecommendedClient({ client, account, onFile }: { client: Detecte
   async function add(): Promise<void> {
     setBusy(true)
     setError(undefined)
-    const res = await api.applyToClient({ accountId: account.id, client: client.id === 'evolution' ? 'evolution' : 'thunderbird', ...(profile ? { profile } : {}) })
+    const res = await api.applyToClient({
+      accountId: account.id,
+      client: client.id === 'evolution' ? 'evolution' : 'thunderbird',
+      ...(profile ? { profile } : {})
+    })
     setBusy(false)
     if (res.ok) setAdded(true)
     else setError(res.error)
@@ -50,7 +62,11 @@ export function RecommendedClient({ client, account, onFile }: { client: Detecte
             {t('finish.add', { client: name })}
           </button>
         ) : null}
-        <button type="button" className={direct ? 'link-button' : 'primary'} onClick={() => onFile(CLIENT_FORMAT[client.id])}>
+        <button
+          type="button"
+          className={direct ? 'link-button' : 'primary'}
+          onClick={() => onFile(CLIENT_FORMAT[client.id])}
+        >
           {t('finish.orFile', { client: name })}
         </button>
       </div>

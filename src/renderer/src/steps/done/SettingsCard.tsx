@@ -4,7 +4,13 @@ import { CopyButton } from '../../components/CopyButton'
 import { Ltr } from '../../components/Ltr'
 
 /** The verified settings, to read, copy or print. */
-export function SettingsCard({ incoming, outgoing }: { incoming: ServerSettings; outgoing: ServerSettings }): React.JSX.Element {
+export function SettingsCard({
+  incoming,
+  outgoing
+}: {
+  incoming: ServerSettings
+  outgoing: ServerSettings
+}): React.JSX.Element {
   const { t } = useTranslation()
   const rows = (s: ServerSettings): [string, string, boolean][] => [
     [t('card.type'), t(`protocol.${s.protocol}`), false],

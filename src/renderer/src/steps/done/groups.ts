@@ -7,7 +7,10 @@ import type { ClientId } from '../../../../shared/clients'
 export type FormatGroup = 'desktop' | 'phone' | 'terminal' | 'admin'
 
 export const GROUPS: Array<[FormatGroup, ExportFormatId[]]> = [
-  ['desktop', ['thunderbird-userjs', 'evolution', 'claws-mail', 'apple-mobileconfig', 'outlook-prf', 'thunderbird-autoconfig']],
+  [
+    'desktop',
+    ['thunderbird-userjs', 'evolution', 'claws-mail', 'apple-mobileconfig', 'outlook-prf', 'thunderbird-autoconfig']
+  ],
   ['phone', ['thunderbird-qr-png', 'thunderbird-qr-svg', 'k9s']],
   ['terminal', ['mutt', 'aerc', 'mbsync', 'msmtp', 'fetchmail']],
   ['admin', ['card-markdown', 'card-json', 'autodiscover-pox']]

@@ -7,7 +7,15 @@ import { PasswordInput } from '../../components/PasswordInput'
  * An optional offer when the organisation's Exchange Autodiscover asked for sign-in (HTTP 401).
  * The password lives only in this form until it is sent; `onSend` gets it once and the field is emptied.
  */
-export function ExchangeSignIn({ domain, refused, onSend }: { domain: string; refused: boolean; onSend(password: string): void }): React.JSX.Element {
+export function ExchangeSignIn({
+  domain,
+  refused,
+  onSend
+}: {
+  domain: string
+  refused: boolean
+  onSend(password: string): void
+}): React.JSX.Element {
   const { t } = useTranslation()
   const [password, setPassword] = useState('')
   const [missing, setMissing] = useState(false)
@@ -28,8 +36,18 @@ export function ExchangeSignIn({ domain, refused, onSend }: { domain: string; re
       <form onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="exchange-password">{t('finding.exchange.password')}</label>
-          <PasswordInput id="exchange-password" value={password} onChange={setPassword} invalid={missing} describedBy="exchange-hint" />
-          <p id="exchange-hint" className={missing || refused ? 'problem' : 'hint'} role={missing ? 'alert' : undefined}>
+          <PasswordInput
+            id="exchange-password"
+            value={password}
+            onChange={setPassword}
+            invalid={missing}
+            describedBy="exchange-hint"
+          />
+          <p
+            id="exchange-hint"
+            className={missing || refused ? 'problem' : 'hint'}
+            role={missing ? 'alert' : undefined}
+          >
             {missing ? (
               t('signin.passwordMissing')
             ) : (

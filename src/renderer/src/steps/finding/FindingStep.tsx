@@ -29,21 +29,39 @@ export function FindingStep(): React.JSX.Element {
     setRunId(id)
     setSentPassword(credentials?.kind === 'password')
     // Main keeps a password given here for this address, so later checks use {kind:'session'}.
-    const given = credentials?.kind === 'password' ? { passwordGivenFor: state.address, passwordGivenOn: 'finding' as const } : {}
+    const given =
+      credentials?.kind === 'password' ? { passwordGivenFor: state.address, passwordGivenOn: 'finding' as const } : {}
     // A new search for the same address stays in its setup session (main's record of it).
     const session = state.session?.address === state.address ? { sessionId: state.session.id } : {}
-    update({ sources: {}, discovery: undefined, discoveryError: undefined, candidateId: undefined, confirmed: [], manual: undefined, verify: undefined, ...given })
-    void api.discover({ runId: id, address: state.address, ...session, ...(credentials ? { credentials } : {}) }).then((res) => {
-      if (runRef.current !== id) return
-      runRef.current = undefined
-      setRunId(undefined)
-      if (res.ok) {
-        const sources = Object.fromEntries(res.value.sources.map((r) => [r.source, r]))
-        update({ discovery: res.value, discoveredFor: state.address, session: { id: res.value.sessionId, address: state.address }, sources, candidateId: res.value.candidates[0]?.id })
-      } else {
-        update({ discoveryError: res.error, discoveredFor: state.address })
-      }
+    update({
+      sources: {},
+      discovery: undefined,
+      discoveryError: undefined,
+      candidateId: undefined,
+      confirmed: [],
+      manual: undefined,
+      verify: undefined,
+      ...given
     })
+    void api
+      .discover({ runId: id, address: state.address, ...session, ...(credentials ? { credentials } : {}) })
+      .then((res) => {
+        if (runRef.current !== id) return
+        runRef.current = undefined
+        setRunId(undefined)
+        if (res.ok) {
+          const sources = Object.fromEntries(res.value.sources.map((r) => [r.source, r]))
+          update({
+            discovery: res.value,
+            discoveredFor: state.address,
+            session: { id: res.value.sessionId, address: state.address },
+            sources,
+            candidateId: res.value.candidates[0]?.id
+          })
+        } else {
+          update({ discoveryError: res.error, discoveredFor: state.address })
+        }
+      })
   }
 
   useEffect(() => {
@@ -77,7 +95,8 @@ export function FindingStep(): React.JSX.Element {
   else if (state.discoveryError?.code === 'cancelled') status = t('finding.cancelled')
   else if (state.discoveryError) status = t('finding.failed')
   else if (chosen?.source === 'guess') status = t('finding.foundGuess', { domain })
-  else if (chosen) status = chosen.providerName ? t('finding.foundProvider', { provider: chosen.providerName }) : t('finding.found')
+  else if (chosen)
+    status = chosen.providerName ? t('finding.foundProvider', { provider: chosen.providerName }) : t('finding.found')
   else status = t('finding.nothing')
 
   function next(): void {
@@ -98,7 +117,9 @@ export function FindingStep(): React.JSX.Element {
         {status}
       </p>
       <SourceList sources={state.sources} open={state.helpdesk} />
-      {state.discoveryError && state.discoveryError.code !== 'cancelled' && <DiagnosisCard diagnosis={state.discoveryError} />}
+      {state.discoveryError && state.discoveryError.code !== 'cancelled' && (
+        <DiagnosisCard diagnosis={state.discoveryError} />
+      )}
       {needsSignIn && (
         <ExchangeSignIn
           domain={domain}

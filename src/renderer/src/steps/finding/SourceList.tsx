@@ -17,7 +17,13 @@ const ICON: Record<SourceReport['state'], string> = {
  * Every discovery source and what it did, updated as reports arrive. Evidence for whoever
  * wants it: closed until asked for, except for the helpdesk.
  */
-export function SourceList({ sources, open: openAtStart = false }: { sources: Record<string, SourceReport>; open?: boolean }): React.JSX.Element | null {
+export function SourceList({
+  sources,
+  open: openAtStart = false
+}: {
+  sources: Record<string, SourceReport>
+  open?: boolean
+}): React.JSX.Element | null {
   const { t } = useTranslation()
   const [open, setOpen] = useState(openAtStart)
   const list = Object.values(sources)
@@ -25,7 +31,13 @@ export function SourceList({ sources, open: openAtStart = false }: { sources: Re
   return (
     <section aria-labelledby="sources-title" className="sources">
       <h2 id="sources-title" className="disclosure">
-        <button type="button" className="link-button" aria-expanded={open} aria-controls="sources-list" onClick={() => setOpen(!open)}>
+        <button
+          type="button"
+          className="link-button"
+          aria-expanded={open}
+          aria-controls="sources-list"
+          onClick={() => setOpen(!open)}
+        >
           {t('finding.sources')}
         </button>
       </h2>

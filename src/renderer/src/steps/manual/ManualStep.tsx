@@ -29,7 +29,14 @@ export function ManualStep(): React.JSX.Element {
     }
     const manual = { incoming: fromDraft(draft.incoming, pop3Options(state)), outgoing: fromDraft(draft.outgoing) }
     const protocol = manual.incoming.protocol === 'pop3' ? 'pop3' : 'imap'
-    const patch = { manual, manualDraft: draft, protocol, username: undefined, verify: undefined, verifyError: undefined } as const
+    const patch = {
+      manual,
+      manualDraft: draft,
+      protocol,
+      username: undefined,
+      verify: undefined,
+      verifyError: undefined
+    } as const
     // Without a password yet, sign in first; otherwise check straight away.
     if (needPassword && !state.helpdesk) go('signin', patch)
     else go('checking', patch)
@@ -40,8 +47,20 @@ export function ManualStep(): React.JSX.Element {
       <StepHeading>{t('manual.title')}</StepHeading>
       <p className="lead">{t('manual.intro')}</p>
       <div className="servers">
-        <ServerFields role="incoming" value={draft.incoming} problems={problems.incoming} showProblems={tried} onChange={(v) => set('incoming', v)} />
-        <ServerFields role="outgoing" value={draft.outgoing} problems={problems.outgoing} showProblems={tried} onChange={(v) => set('outgoing', v)} />
+        <ServerFields
+          role="incoming"
+          value={draft.incoming}
+          problems={problems.incoming}
+          showProblems={tried}
+          onChange={(v) => set('incoming', v)}
+        />
+        <ServerFields
+          role="outgoing"
+          value={draft.outgoing}
+          problems={problems.outgoing}
+          showProblems={tried}
+          onChange={(v) => set('outgoing', v)}
+        />
       </div>
       <StepActions>
         <button type="submit" className="primary">

@@ -37,7 +37,11 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
       {role === 'incoming' && (
         <div className="field">
           <label htmlFor={id('protocol')}>{t('manual.protocol')}</label>
-          <select id={id('protocol')} value={value.protocol} onChange={(e) => setProtocol(e.target.value as DraftServer['protocol'])}>
+          <select
+            id={id('protocol')}
+            value={value.protocol}
+            onChange={(e) => setProtocol(e.target.value as DraftServer['protocol'])}
+          >
             <option value="imap">{t('protocol.imap')}</option>
             <option value="pop3">{t('protocol.pop3')}</option>
           </select>
@@ -82,7 +86,12 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
       </div>
       <div className="field">
         <label htmlFor={id('security')}>{t('manual.security')}</label>
-        <select id={id('security')} value={value.security} aria-describedby={id('security-note')} onChange={(e) => set({ security: e.target.value as Security })}>
+        <select
+          id={id('security')}
+          value={value.security}
+          aria-describedby={id('security-note')}
+          onChange={(e) => set({ security: e.target.value as Security })}
+        >
           {SECURITY.map((s) => (
             <option key={s} value={s}>
               {t(`security.${s}`)}

@@ -5,7 +5,14 @@ import { selectedCandidate, type DraftServer, type ManualDraft, type WizardState
 import { defaultPort } from '../../../../shared/ports'
 
 function toDraft(s: ServerSettings): DraftServer {
-  return { protocol: s.protocol, host: s.host, port: String(s.port), security: s.security, auth: s.auth[0] ?? 'password-cleartext', username: s.username }
+  return {
+    protocol: s.protocol,
+    host: s.host,
+    port: String(s.port),
+    security: s.security,
+    auth: s.auth[0] ?? 'password-cleartext',
+    username: s.username
+  }
 }
 
 /** What the form starts with: the last draft, else what was checked or found, else the usual guesses. */
@@ -13,17 +20,32 @@ export function initialDraft(s: WizardState): ManualDraft {
   if (s.manualDraft) return s.manualDraft
   const verified = s.verify
   const found = s.manual ? undefined : selectedCandidate(s)
-  const incoming = verified?.incoming?.settings ?? s.manual?.incoming ?? found?.incoming.find((e) => e.protocol === s.protocol)
+  const incoming =
+    verified?.incoming?.settings ?? s.manual?.incoming ?? found?.incoming.find((e) => e.protocol === s.protocol)
   const outgoing = verified?.outgoing?.settings ?? s.manual?.outgoing ?? found?.outgoing[0]
   const domain = s.address.split('@').pop() ?? ''
   const user = s.username || s.address.trim()
   return {
     incoming: incoming
       ? toDraft(incoming)
-      : { protocol: s.protocol, host: `${s.protocol === 'imap' ? 'imap' : 'pop'}.${domain}`, port: String(defaultPort(s.protocol, 'tls')), security: 'tls', auth: 'password-cleartext', username: user },
+      : {
+          protocol: s.protocol,
+          host: `${s.protocol === 'imap' ? 'imap' : 'pop'}.${domain}`,
+          port: String(defaultPort(s.protocol, 'tls')),
+          security: 'tls',
+          auth: 'password-cleartext',
+          username: user
+        },
     outgoing: outgoing
       ? toDraft(outgoing)
-      : { protocol: 'smtp', host: `smtp.${domain}`, port: String(defaultPort('smtp', 'starttls')), security: 'starttls', auth: 'password-cleartext', username: user }
+      : {
+          protocol: 'smtp',
+          host: `smtp.${domain}`,
+          port: String(defaultPort('smtp', 'starttls')),
+          security: 'starttls',
+          auth: 'password-cleartext',
+          username: user
+        }
   }
 }
 

@@ -31,7 +31,10 @@ export function ProtocolStep(): React.JSX.Element {
         {(['imap', 'pop3'] as const).map((p) => {
           const available = offers(candidate, p)
           return (
-            <label key={p} className={`choice card ${state.protocol === p ? 'selected' : ''} ${available ? '' : 'unavailable'}`}>
+            <label
+              key={p}
+              className={`choice card ${state.protocol === p ? 'selected' : ''} ${available ? '' : 'unavailable'}`}
+            >
               <input
                 type="radio"
                 name="protocol"

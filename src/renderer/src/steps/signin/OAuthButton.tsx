@@ -9,7 +9,15 @@ import { newRunId } from '../../state'
 import { useWizard } from '../../wizard'
 
 /** "Sign in with …" in the system browser (a new tab in browser mode) instead of a password. */
-export function OAuthButton({ candidate, provider, onStart }: { candidate: Candidate; provider: string; onStart?: () => void }): React.JSX.Element {
+export function OAuthButton({
+  candidate,
+  provider,
+  onStart
+}: {
+  candidate: Candidate
+  provider: string
+  onStart?: () => void
+}): React.JSX.Element {
   const { t } = useTranslation()
   const { state, update } = useWizard()
   const [busy, setBusy] = useState<string>()

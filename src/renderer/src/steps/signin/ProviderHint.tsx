@@ -8,7 +8,13 @@ import { appPasswordPage, needsBrowserSignIn, type ProviderKind } from './hints'
  * not (no client ID in this build) but app passwords do, the app-password route with a link to
  * the provider's own page for creating one.
  */
-export function ProviderHint({ kind, browser }: { kind: ProviderKind; browser: BrowserSignIn }): React.JSX.Element | null {
+export function ProviderHint({
+  kind,
+  browser
+}: {
+  kind: ProviderKind
+  browser: BrowserSignIn
+}): React.JSX.Element | null {
   const { t } = useTranslation()
   if (!kind?.advice) return null
   const page = appPasswordPage(kind)

@@ -53,12 +53,19 @@ export function SignInStep(): React.JSX.Element {
       return
     }
     setProblem('')
-    go('checking', { username: state.username?.trim(), verify: undefined, verifyError: undefined, settingsOnly: undefined })
+    go('checking', {
+      username: state.username?.trim(),
+      verify: undefined,
+      verifyError: undefined,
+      settingsOnly: undefined
+    })
   }
 
   let passwordHint: string
-  if (problem === 'password') passwordHint = state.refusal ? t('signin.retry.passwordMissing') : t('signin.passwordMissing')
-  else if (given) passwordHint = t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven')
+  if (problem === 'password')
+    passwordHint = state.refusal ? t('signin.retry.passwordMissing') : t('signin.passwordMissing')
+  else if (given)
+    passwordHint = t(state.passwordGivenOn === 'finding' ? 'signin.passwordGivenFinding' : 'signin.passwordGiven')
   else if (state.refusal) passwordHint = t('signin.retry.passwordHint')
   else passwordHint = appPassword ? t('signin.appPassword.hint') : t('signin.passwordHint')
 
@@ -71,7 +78,9 @@ export function SignInStep(): React.JSX.Element {
       {state.refusal && !settingsOnly && <RefusalNote refusal={state.refusal} />}
       <ProviderHint kind={kind} browser={browser} />
       {settingsOnly && <NoBrowserSignIn provider={browser.provider} />}
-      {browser.state === 'available' && candidate && <OAuthButton candidate={candidate} provider={browser.provider} onStart={() => setProblem('')} />}
+      {browser.state === 'available' && candidate && (
+        <OAuthButton candidate={candidate} provider={browser.provider} onStart={() => setProblem('')} />
+      )}
       {problem === 'oauth' && !state.oauthSessionId && (
         <p className="problem" role="alert">
           {t('signin.oauth.first', { provider: browser.provider })}
@@ -100,8 +109,18 @@ export function SignInStep(): React.JSX.Element {
           </div>
           <div className="field">
             <label htmlFor="password">{appPassword ? t('signin.appPassword.label') : t('signin.password')}</label>
-            <PasswordInput id="password" value={state.password} onChange={(password) => update({ password })} invalid={problem === 'password'} describedBy="password-hint" />
-            <p id="password-hint" className={problem === 'password' ? 'problem' : 'hint'} role={problem === 'password' ? 'alert' : undefined}>
+            <PasswordInput
+              id="password"
+              value={state.password}
+              onChange={(password) => update({ password })}
+              invalid={problem === 'password'}
+              describedBy="password-hint"
+            />
+            <p
+              id="password-hint"
+              className={problem === 'password' ? 'problem' : 'hint'}
+              role={problem === 'password' ? 'alert' : undefined}
+            >
               {passwordHint}
             </p>
           </div>

@@ -28,7 +28,11 @@ export function useBrowserSignIn(candidate: Candidate | undefined, kind: Provide
       // An answer that did not come is read as "not available": never a button that cannot work.
       // A provider main's sign-in table knows is named as that table says (Google, Microsoft).
       const named = res.ok && res.value.providerId ? res.value.providerName : ''
-      setAnswer({ for: key, available: res.ok && res.value.available, provider: named || fallback || (res.ok ? res.value.providerName : '') })
+      setAnswer({
+        for: key,
+        available: res.ok && res.value.available,
+        provider: named || fallback || (res.ok ? res.value.providerName : '')
+      })
     })
     return () => {
       live = false

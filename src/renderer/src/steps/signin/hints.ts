@@ -24,7 +24,9 @@ export function oauthProviderId(c: Candidate): string | undefined {
   return c.provider?.id ?? c.providerId
 }
 
-/** Whether "Sign in with …" applies: the settings name an OAuth issuer, or the provider signs in through the browser. */
+/**
+ * Whether "Sign in with …" applies: the settings name an OAuth issuer, or the provider signs in through the browser.
+ */
 export function offersOAuth(c: Candidate | undefined): boolean {
   return Boolean(c && (c.oauth2 || c.provider?.oauth))
 }
@@ -33,7 +35,9 @@ export function offersOAuth(c: Candidate | undefined): boolean {
 export function oauthProviderName(c: Candidate): string {
   if (c.providerName) return c.providerName
   try {
-    return new URL(/^[a-z]+:\/\//i.test(c.oauth2?.issuer ?? '') ? c.oauth2!.issuer : `https://${c.oauth2?.issuer ?? ''}`).hostname
+    return new URL(
+      /^[a-z]+:\/\//i.test(c.oauth2?.issuer ?? '') ? c.oauth2!.issuer : `https://${c.oauth2?.issuer ?? ''}`
+    ).hostname
   } catch {
     return c.oauth2?.issuer ?? ''
   }

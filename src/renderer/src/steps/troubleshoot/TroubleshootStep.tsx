@@ -35,7 +35,16 @@ export function TroubleshootStep(): React.JSX.Element {
       return
     }
     const address = parsed.address
-    const keep = address === state.discoveredFor ? {} : { ...initialState, step: state.step, trail: state.trail, password: state.password, manualDraft: state.manualDraft }
+    const keep =
+      address === state.discoveredFor
+        ? {}
+        : {
+            ...initialState,
+            step: state.step,
+            trail: state.trail,
+            password: state.password,
+            manualDraft: state.manualDraft
+          }
     go('checking', {
       ...keep,
       address,
@@ -49,47 +58,59 @@ export function TroubleshootStep(): React.JSX.Element {
 
   return (
     <>
-    <HelpdeskTools />
-    <form onSubmit={submit} noValidate>
-      <StepHeading>{t('helpdesk.title')}</StepHeading>
-      <p className="lead">{t('helpdesk.intro')}</p>
-      <AddressField
-        id="hd-address"
-        value={state.address}
-        problem={tried && !parsed.ok ? parsed.problem : undefined}
-        onChange={(address) => update({ address })}
-      />
-      <div className="field">
-        <label htmlFor="hd-password">{t('helpdesk.password')}</label>
-        <input
-          id="hd-password"
-          type="password"
-          autoComplete="off"
-          dir="ltr"
-          value={state.password}
-          aria-describedby="hd-password-hint"
-          onChange={(e) => update({ password: e.target.value })}
+      <HelpdeskTools />
+      <form onSubmit={submit} noValidate>
+        <StepHeading>{t('helpdesk.title')}</StepHeading>
+        <p className="lead">{t('helpdesk.intro')}</p>
+        <AddressField
+          id="hd-address"
+          value={state.address}
+          problem={tried && !parsed.ok ? parsed.problem : undefined}
+          onChange={(address) => update({ address })}
         />
-        <p id="hd-password-hint" className="hint">
-          {t('helpdesk.passwordHint')}
-        </p>
-      </div>
-      <div className="check">
-        <input id="hd-given" type="checkbox" checked={given} onChange={(e) => setGiven(e.target.checked)} />
-        <label htmlFor="hd-given">{t('helpdesk.useGiven')}</label>
-      </div>
-      {given && (
-        <div className="servers">
-          <ServerFields role="incoming" value={draft.incoming} problems={problems.incoming} showProblems={tried} onChange={(v) => set('incoming', v)} />
-          <ServerFields role="outgoing" value={draft.outgoing} problems={problems.outgoing} showProblems={tried} onChange={(v) => set('outgoing', v)} />
+        <div className="field">
+          <label htmlFor="hd-password">{t('helpdesk.password')}</label>
+          <input
+            id="hd-password"
+            type="password"
+            autoComplete="off"
+            dir="ltr"
+            value={state.password}
+            aria-describedby="hd-password-hint"
+            onChange={(e) => update({ password: e.target.value })}
+          />
+          <p id="hd-password-hint" className="hint">
+            {t('helpdesk.passwordHint')}
+          </p>
         </div>
-      )}
-      <StepActions>
-        <button type="submit" className="primary">
-          {t('helpdesk.check')}
-        </button>
-      </StepActions>
-    </form>
+        <div className="check">
+          <input id="hd-given" type="checkbox" checked={given} onChange={(e) => setGiven(e.target.checked)} />
+          <label htmlFor="hd-given">{t('helpdesk.useGiven')}</label>
+        </div>
+        {given && (
+          <div className="servers">
+            <ServerFields
+              role="incoming"
+              value={draft.incoming}
+              problems={problems.incoming}
+              showProblems={tried}
+              onChange={(v) => set('incoming', v)}
+            />
+            <ServerFields
+              role="outgoing"
+              value={draft.outgoing}
+              problems={problems.outgoing}
+              showProblems={tried}
+              onChange={(v) => set('outgoing', v)}
+            />
+          </div>
+        )}
+        <StepActions>
+          <button type="submit" className="primary">
+            {t('helpdesk.check')}
+          </button>
+        </StepActions>
+      </form>
     </>
   )
 }
