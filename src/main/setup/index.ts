@@ -85,23 +85,7 @@ export class Setup {
     const secret = await this.ctx.secretFor(address, req.credentials)
     // A new plan drops the last check before this one runs (cancelled, it leaves nothing to save).
     session.planned(plan)
-    const { dns } = this.ctx.services
-    const { verify } = await import('../verify')
-    const result = await this.ctx.withRun(req.runId, async (signal) =>
-      redactValue(
-        await verify(
-          { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
-          {
-            dns,
-            ca: this.ctx.services.ca,
-            minTls: this.minTls(),
-            signal,
-            stops: this.ctx.services.signInStops,
-            onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
-          }
-        )
-      )
-    )
+    const result = await this.probe(req, address, plan, secret)
     this.checked(session, plan, req, secret.kind, result)
     return { ...result, sessionId: session.id }
   }
@@ -164,22 +148,7 @@ export class Setup {
       const candidate = locked.candidates[0]!
       const plan = { ...select(candidate), candidate }
       checkServers(policy.rules, address, plan.incoming, plan.outgoing)
-      const { verify } = await import('../verify')
-      const result = await this.ctx.withRun(req.runId, async (signal) =>
-        redactValue(
-          await verify(
-            { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
-            {
-              dns,
-              ca: this.ctx.services.ca,
-              minTls: this.minTls(),
-              signal,
-              stops: this.ctx.services.signInStops,
-              onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
-            }
-          )
-        )
-      )
+      const result = await this.probe(req, address, plan, secret)
       session.found(locked)
       this.checked(session, plan, req, secret.kind, result)
       return redactValue({ sessionId: session.id, discovery: locked, candidateId: candidate.id, verify: result })
@@ -338,6 +307,31 @@ export class Setup {
     if (!path) return { saved: false }
     await writeUserFile(path, Buffer.from(file.content, file.encoding === 'base64' ? 'base64' : 'utf8'))
     return { saved: true, path }
+  }
+
+  /** One check of the planned servers, under the run's id, with the policy's TLS floor and the held stops. */
+  private async probe(
+    req: { runId: string; exceptions: HostException[] },
+    address: string,
+    plan: { incoming: Plan['incoming']; outgoing: Plan['outgoing'] },
+    secret: Secret
+  ): Promise<VerifyResult> {
+    const { verify } = await import('../verify')
+    return this.ctx.withRun(req.runId, async (signal) =>
+      redactValue(
+        await verify(
+          { address, incoming: plan.incoming, outgoing: plan.outgoing, secret, exceptions: req.exceptions },
+          {
+            dns: this.ctx.services.dns,
+            ca: this.ctx.services.ca,
+            minTls: this.minTls(),
+            signal,
+            stops: this.ctx.services.signInStops,
+            onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
+          }
+        )
+      )
+    )
   }
 
   /** The organisation's TLS floor, if it set one. */
