@@ -50,7 +50,12 @@ export const SpecialFolders = z.object({
   drafts: mailboxName.optional(),
   trash: mailboxName.optional(),
   junk: mailboxName.optional(),
-  archive: mailboxName.optional()
+  archive: mailboxName.optional(),
+  /**
+   * The hierarchy separator the server gave (LIST's delimiter) for these names: "INBOX.Sent" on a
+   * Cyrus with "." is the folder Sent under INBOX. Absent: a flat server (NIL), or saved before.
+   */
+  separator: z.string().length(1).optional()
 })
 export type SpecialFolders = z.infer<typeof SpecialFolders>
 

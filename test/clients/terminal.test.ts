@@ -64,7 +64,7 @@ describe.each(KINDS)('%s account', (kind) => {
     expect(accountEntries(account).map((e) => e.role)).toEqual(
       kind === 'two usernames' ? ['incoming', 'outgoing'] : ['incoming']
     )
-    expect(account.folders).toEqual(kind === 'POP3' ? undefined : SPECIAL_USE)
+    expect(account.folders).toEqual(kind === 'POP3' ? undefined : { ...SPECIAL_USE, separator: '.' })
   })
 
   it('msmtp sends with its exported file and the message arrives', async () => {

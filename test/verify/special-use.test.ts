@@ -20,8 +20,34 @@ describe('special-use folders', () => {
       drafts: '[Gmail]/Drafts',
       trash: '[Gmail]/Bin',
       junk: 'Spam',
-      archive: 'Archive'
+      archive: 'Archive',
+      // The separator of the first special-use folder's line.
+      separator: '.'
     })
+  })
+
+  it('keeps the hierarchy separator: Cyrus with "." and folders under INBOX, Gmail with "/", flat servers', () => {
+    expect(
+      specialFolders([
+        '* LIST (\\HasChildren) "." INBOX',
+        '* LIST (\\HasNoChildren \\Sent) "." "INBOX.Sent Messages"',
+        '* LIST (\\HasNoChildren \\Drafts) "." INBOX.Drafts'
+      ])
+    ).toEqual({ sent: 'INBOX.Sent Messages', drafts: 'INBOX.Drafts', separator: '.' })
+    expect(specialFolders(['* LIST (\\HasNoChildren \\Trash) "/" "[Gmail]/Bin"'])).toEqual({
+      trash: '[Gmail]/Bin',
+      separator: '/'
+    })
+    // NIL: a flat server; an escaped quote or backslash is one character too.
+    expect(specialFolders(['* LIST (\\Junk) NIL Spam'])).toEqual({ junk: 'Spam' })
+    expect(specialFolders(['* LIST (\\Junk) "\\\\" "Junk"'])).toEqual({ junk: 'Junk', separator: '\\' })
+    // A delimiter no client can take (a control character, several characters) counts as flat.
+    expect(specialFolders(['* LIST (\\Junk) "\t" "Junk"', '* LIST (\\Sent) "ab" "Sent"'])).toEqual({
+      junk: 'Junk',
+      sent: 'Sent'
+    })
+    // No special-use folder: nothing kept, not even the separator.
+    expect(specialFolders(['* LIST (\\HasNoChildren) "/" INBOX'])).toEqual({})
   })
 
   it('decodes modified UTF-7 names and quoted escapes once', () => {
@@ -31,7 +57,8 @@ describe('special-use folders', () => {
     expect(decodeMailboxName('bad&AB')).toBeUndefined()
     expect(parseListLine('* LIST (\\Sent) "/" "say \\"hi\\" \\\\ there"')).toEqual({
       attributes: ['\\Sent'],
-      name: 'say "hi" \\ there'
+      name: 'say "hi" \\ there',
+      separator: '/'
     })
   })
 

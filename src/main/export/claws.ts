@@ -3,7 +3,7 @@
 // asks for it and keeps it in its own password store).
 import type { Account } from '../../shared/account'
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, displayName, needsAuth, stableHex, type Exporter } from './common'
+import { authFor, displayName, folderLevels, needsAuth, stableHex, type Exporter } from './common'
 
 const SSL = { plain: 0, tls: 1, starttls: 2 } as const
 // 0 lets Claws pick the best mechanism the server offers.
@@ -19,24 +19,25 @@ const line = (value: string): string => value.replace(/[\r\n]/g, ' ')
 /**
  * The server's special-use folders as Claws folder ids (`#imap/<account name>/<path>`, the
  * IMAP folder named after the account). Claws writes paths with `/` whatever the server's
- * separator, which the check does not keep, so only top-level names are given; elsewhere Claws
- * keeps its own defaults.
+ * separator, so the server's name is split at its own separator (common.ts folderLevels);
+ * where that cannot be done Claws keeps its own defaults.
  */
 function serverFolders(account: Account): Array<[string, string | number]> {
-  const f = account.folders ?? {}
+  const f = account.folders
   const roles = [
-    ['sent', f.sent],
-    ['draft', f.drafts],
-    ['trash', f.trash]
+    ['sent', f?.sent],
+    ['draft', f?.drafts],
+    ['trash', f?.trash]
   ] as const
-  return roles.flatMap(([key, name]) =>
-    name && !/[./\\]/.test(name)
+  return roles.flatMap(([key, name]) => {
+    const levels = folderLevels(f, name)
+    return levels
       ? [
           [`set_${key}_folder`, 1],
-          [`${key}_folder`, `#imap/${account.address}/${name}`]
+          [`${key}_folder`, `#imap/${account.address}/${levels.join('/')}`]
         ]
       : []
-  )
+  })
 }
 
 export const claws: Exporter = {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto'
 import { domainToASCII } from 'node:url'
 import type { Account, ExportFormatInfo } from '../../shared/account'
-import type { AuthMethod, ServerSettings } from '../../shared/domain'
+import type { AuthMethod, ServerSettings, SpecialFolders } from '../../shared/domain'
 import { fail } from '../errors'
 import { entryFor, type SignInRole } from '../credentials/entries'
 
@@ -155,4 +155,20 @@ export function xmlEscape(text: string): string {
 /** A URL's user part: every reserved character percent-encoded (so `@` becomes %40). */
 export function urlUser(username: string): string {
   return encodeURIComponent(username).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+}
+
+/**
+ * A special-use folder as its levels: the server's full name split at the separator it gave
+ * ("INBOX.Sent" on a "." server is INBOX › Sent), for clients that write paths their own way
+ * (with "/", as URIs). Undefined when a level could not be written so: a "/" or "\\" inside a
+ * level, an empty level, or, with no separator known (a flat server, an account saved before it
+ * was kept), a name with "." or "/" that may or may not be a path: the client then keeps its own
+ * default rather than a guess. Clients that take the server's own name use it unchanged.
+ */
+export function folderLevels(folders: SpecialFolders | undefined, name: string | undefined): string[] | undefined {
+  if (!name) return undefined
+  const sep = folders?.separator
+  if (!sep) return /[./\\]/.test(name) ? undefined : [name]
+  const levels = name.split(sep)
+  return levels.every((l) => l !== '' && !/[/\\]/.test(l)) ? levels : undefined
 }

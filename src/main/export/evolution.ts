@@ -4,7 +4,7 @@
 // Values use GLib key-file escapes; passwords stay in the keyring (Evolution asks once).
 import type { Account } from '../../shared/account'
 import type { AuthMethod, ServerSettings } from '../../shared/domain'
-import { authFor, displayName, needsAuth, stableHex, type Exporter } from './common'
+import { authFor, displayName, folderLevels, needsAuth, stableHex, type Exporter } from './common'
 import { tar } from './tar'
 
 // Evolution's IMAP/POP "Password" is the empty mechanism; SMTP names SASL mechanisms.
@@ -64,10 +64,12 @@ export function evolutionFiles(account: Account): Array<{ name: string; content:
   }
   const inc = account.incoming
   const pop = inc.protocol === 'pop3'
-  // The server's special-use folders as Evolution's folder URIs (folder://<account uid>/<name>);
-  // only top-level names, as the check does not keep the server's hierarchy separator.
-  const folderKey = (key: string, name: string | undefined): Array<[string, string]> =>
-    !pop && name && !/[./\\]/.test(name) ? [[key, `folder://${uid.account}/${encodeURIComponent(name)}`]] : []
+  // The server's special-use folders as Evolution's folder URIs (folder://<account uid>/<path>,
+  // levels joined with "/" whatever the server's separator, each level escaped).
+  const folderKey = (key: string, name: string | undefined): Array<[string, string]> => {
+    const levels = pop ? undefined : folderLevels(account.folders, name)
+    return levels ? [[key, `folder://${uid.account}/${levels.map(encodeURIComponent).join('/')}`]] : []
+  }
   const accountGroups: Group[] = [
     [
       'Data Source',

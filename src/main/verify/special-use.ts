@@ -1,11 +1,15 @@
 // RFC 6154 special-use folders, asked for on the check's own signed-in IMAP session: one
 // `LIST "" "*"` (servers with SPECIAL-USE, and XLIST-era ones, mark \Sent, \Drafts, … there).
 // Names come from the server, so they are decoded once (modified UTF-7, RFC 3501 5.1.3) and
-// only single-line names are kept; every exporter escapes them for its own format.
+// only single-line names are kept; every exporter escapes them for its own format. The
+// hierarchy separator of those names is kept beside them, so exports can write the path
+// ("INBOX.Sent" on a "." server is Sent under INBOX) in their client's own syntax.
 import type { SpecialFolders } from '../../shared/domain'
 import type { LineSocket } from './lines'
 
-const ROLES: Record<string, keyof SpecialFolders> = {
+type Role = Exclude<keyof SpecialFolders, 'separator'>
+
+const ROLES: Record<string, Role> = {
   '\\sent': 'sent',
   '\\drafts': 'drafts',
   '\\trash': 'trash',
@@ -41,31 +45,50 @@ export function decodeMailboxName(name: string): string | undefined {
   return out
 }
 
+export interface ListEntry {
+  attributes: string[]
+  name: string
+  /** The hierarchy delimiter; undefined for NIL (a flat name) or one no client could use. */
+  separator?: string
+}
+
 /** One `* LIST (attributes) delimiter name` line; undefined when it is not one we can read. */
-export function parseListLine(line: string): { attributes: string[]; name: string } | undefined {
-  const m = /^\*\s+(?:X?LIST)\s+\(([^)]*)\)\s+(?:"(?:[^"\\]|\\.)*"|NIL)\s+(.+)$/i.exec(line)
+export function parseListLine(line: string): ListEntry | undefined {
+  const m = /^\*\s+(?:X?LIST)\s+\(([^)]*)\)\s+("(?:[^"\\]|\\.)*"|NIL)\s+(.+)$/i.exec(line)
   if (!m) return undefined
-  const raw = m[2]!.trim()
+  const delimiter = /^"(.*)"$/.exec(m[2]!)?.[1]?.replace(/\\(.)/g, '$1')
+  // One visible ASCII character (RFC 3501 QUOTED-CHAR); anything else is treated as flat.
+  const separator = delimiter && /^[\x21-\x7e]$/.test(delimiter) ? delimiter : undefined
+  const raw = m[3]!.trim()
   // Quoted string or atom; a literal ({n}) would need the next line and is left out.
   const quoted = /^"((?:[^"\\]|\\.)*)"$/.exec(raw)
   const encoded = quoted ? quoted[1]!.replace(/\\(.)/g, '$1') : /^[^\s"{(){%*]+$/.test(raw) ? raw : undefined
   if (encoded === undefined) return undefined
   const name = decodeMailboxName(encoded)
-  return name === undefined ? undefined : { attributes: m[1]!.trim().split(/\s+/).filter(Boolean), name }
+  if (name === undefined) return undefined
+  return { attributes: m[1]!.trim().split(/\s+/).filter(Boolean), name, ...(separator ? { separator } : {}) }
 }
 
-/** The first mailbox the server marks for each role. */
+/**
+ * The first mailbox the server marks for each role, and the separator of the first one kept (a
+ * server has one per namespace; the special-use folders live in the personal one).
+ */
 export function specialFolders(lines: string[]): SpecialFolders {
   const found: SpecialFolders = {}
+  let separator: string | undefined
+  let first = true
   for (const line of lines) {
     const entry = parseListLine(line)
     if (!entry || /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(entry.name) || entry.name.length > 300) continue
     for (const a of entry.attributes) {
       const role = ROLES[a.toLowerCase()]
-      if (role && !found[role]) found[role] = entry.name
+      if (!role || found[role]) continue
+      found[role] = entry.name
+      if (first) separator = entry.separator
+      first = false
     }
   }
-  return found
+  return separator ? { ...found, separator } : found
 }
 
 /** Lists the mailboxes on a signed-in session and returns the special-use ones. */
