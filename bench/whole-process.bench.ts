@@ -6,7 +6,8 @@
 // CPU time and peak RSS come from the child itself (process.resourceUsage at exit).
 //   npx tsx bench/whole-process.bench.ts [runs] [delayMsEachWay]
 // MAIL_SETUP_BENCH_DRY=1 prints without appending to BENCHMARKS.md; MAIL_SETUP_BENCH_PROFILE=DIR
-// writes a `node --cpu-prof` profile of every run there (the figures then include profiling).
+// writes a `node --cpu-prof` profile of every run there (the figures then include profiling);
+// MAIL_SETUP_BENCH_ROWS=help,offline,discover,verify,silent runs only those rows (all by default).
 import { spawn, spawnSync } from 'node:child_process'
 import https from 'node:https'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -79,6 +80,8 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Prom
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 interface Row {
+  /** Its name in MAIL_SETUP_BENCH_ROWS. */
+  key: string
   name: string
   args: string[]
   /** Exit code the row must end with (a wrong answer fast is no result). */
@@ -161,8 +164,9 @@ async function main(): Promise<void> {
     // greeting, EHLO, AUTH (5; the mail host's address was already asked during discovery by
     // guessing, whose lookups the run shares).
     const rows: Row[] = [
-      { name: '`--help`', args: ['--help'], expect: 0, goalMs: 100, runs: RUNS },
+      { key: 'help', name: '`--help`', args: ['--help'], expect: 0, goalMs: 100, runs: RUNS },
       {
+        key: 'offline',
         name: '`discover` of a built-in provider, offline',
         args: ['discover', 'someone@gmail.com', '--offline'],
         expect: 0,
@@ -170,6 +174,7 @@ async function main(): Promise<void> {
         runs: RUNS
       },
       {
+        key: 'discover',
         name: '`discover` of an HTTPS-autoconfig domain',
         args: ['discover', alice],
         expect: 0,
@@ -177,6 +182,7 @@ async function main(): Promise<void> {
         runs: RUNS
       },
       {
+        key: 'verify',
         name: '`verify` of that domain (IMAP + SMTP signed in)',
         args: ['verify', alice, '--no-save'],
         expect: 0,
@@ -186,6 +192,7 @@ async function main(): Promise<void> {
         runs: RUNS
       },
       {
+        key: 'silent',
         name: '`verify` where the hosts accept TCP and never speak',
         args: ['verify', `alice@${QUIET}`, '--no-save'],
         expect: 4,
@@ -194,6 +201,8 @@ async function main(): Promise<void> {
       }
     ]
 
+    const only = process.env.MAIL_SETUP_BENCH_ROWS?.split(',').filter(Boolean)
+    const chosen = only?.length ? rows.filter((r) => only.includes(r.key)) : rows
     const local = await world(0)
     const delayed = await world(DELAY)
     const cwd = await mkdtemp(join(tmpdir(), 'cwd-'))
@@ -208,7 +217,7 @@ async function main(): Promise<void> {
       '|---|---|---|---|---|---|'
     ]
     const notes: string[] = []
-    for (const row of rows) {
+    for (const row of chosen) {
       const a: Sample[] = []
       for (let i = 0; i < row.runs; i++) a.push(await runCli(row.args, local, cwd))
       const bad = a.find((s) => s.code !== row.expect)
@@ -244,11 +253,12 @@ async function main(): Promise<void> {
       }
       process.stdout.write(`${table[table.length - 1]}\n`)
     }
-    table.push(
-      `| peak RSS of one \`verify\` | ≤ 120 MB | ${verifyRss.toFixed(0)} MB${verifyRss <= 120 ? ' ✓' : ' ✗'} | — | — | — |`
-    )
+    if (chosen.some((r) => r.key === 'verify'))
+      table.push(
+        `| peak RSS of one \`verify\` | ≤ 120 MB | ${verifyRss.toFixed(0)} MB${verifyRss <= 120 ? ' ✓' : ' ✗'} | — | — | — |`
+      )
     out.push(
-      `- ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} runs per row (silent host ${Math.min(RUNS, 3)}), built CLI run from a temporary folder, load average ${load} on ${spawnSync('nproc').stdout.toString().trim()} cores, Node ${process.version}:`,
+      `- ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ${RUNS} runs per row${chosen.length < rows.length ? ` (rows: ${chosen.map((r) => r.key).join(', ')})` : ''} (silent host ${Math.min(RUNS, 3)}), built CLI run from a temporary folder, load average ${load} on ${spawnSync('nproc').stdout.toString().trim()} cores, Node ${process.version}:`,
       '',
       ...table,
       '',
