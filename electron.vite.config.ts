@@ -20,9 +20,27 @@ function precompute(): Plugin {
   }
 }
 
+/**
+ * out/main/modules.json: which source modules each chunk holds, so a test can tell what a
+ * command loads (test/cli/start-up-modules.test.ts) and a profile's chunk names can be read.
+ */
+function moduleMap(): Plugin {
+  return {
+    name: 'mail-setup-module-map',
+    generateBundle(_, bundle) {
+      const root = resolve('.').replace(/\\/g, '/') + '/'
+      const map: Record<string, string[]> = {}
+      for (const chunk of Object.values(bundle))
+        if (chunk.type === 'chunk')
+          map[chunk.fileName] = chunk.moduleIds.map((id) => id.replace(/\\/g, '/').replace(root, '').replace(/\0/g, ''))
+      this.emitFile({ type: 'asset', fileName: 'modules.json', source: `${JSON.stringify(map, null, 1)}\n` })
+    }
+  }
+}
+
 export default defineConfig({
   main: {
-    plugins: [precompute()],
+    plugins: [precompute(), moduleMap()],
     build: {
       // Dependencies are bundled into out/main (split per lazy import), so starting a door does
       // not walk node_modules resolving and compiling hundreds of files. keytar stays outside:
@@ -37,7 +55,10 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           browser: resolve('src/main/browser.ts'),
           cli: resolve('src/main/cli/index.ts')
-        }
+        },
+        // Minified: V8 parses every byte of a chunk it loads, so half the bytes is less start-up
+        // time. Function and class names stay, for stack traces and `--cpu-prof` profiles.
+        output: { minify: { compress: true, mangle: { keepNames: { function: true, class: true } } } }
       }
     }
   },

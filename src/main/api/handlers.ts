@@ -17,7 +17,6 @@ import { redactValue } from '../redact'
 import type { Services } from '../services'
 import { removePasswords } from '../credentials/entries'
 import { detectClients, evolutionSourcesDir, thunderbirdProfiles, type DetectOptions } from '../clients/detect'
-import { applyToEvolution, applyToThunderbird } from '../clients/apply'
 import { isAllowedExternalUrl } from '../../shared/external'
 import { Setup, SetupContext } from '../setup'
 import { diagnose } from '../../shared/diagnosis-catalog'
@@ -112,6 +111,8 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     async applyToClient(req) {
       const account = await services.accounts.get(req.accountId)
       if (!account) fail('internal', { detail: `no account ${req.accountId}` })
+      // The export code (every format) loads only here and for exports, not at every start.
+      const { applyToEvolution, applyToThunderbird } = await import('../clients/apply')
       if (req.client === 'evolution')
         return { applied: true, path: await applyToEvolution(account, evolutionSourcesDir(clientOptions())) }
       // Only a profile the detection found: the renderer never names a folder to write into.

@@ -1,7 +1,6 @@
 // MX-based lookup: the lowest-preference MX host's parent (host minus its first label) and
 // its registrable domain, each tried through the built-in table, local files, the ISPDB and
 // HTTPS autoconfig. A known provider is trusted; anything else is another domain to confirm.
-import { getDomain } from 'tldts'
 import { inDomain } from '../../net/http'
 import { fileDraft, type AutoconfigFile } from '../autoconfig'
 import { providerDraft } from '../builtin'
@@ -10,10 +9,15 @@ import { fetchBoth } from './autoconfig-web'
 import { fetchIspdb, shippedIspdb } from './ispdb'
 import { readLocal } from './local'
 
-/** Names to look up for an MX host, parent first; the address's own domain is left out. */
-export function mxDomains(mxHost: string, ownDomain: string): string[] {
+/**
+ * Names to look up for an MX host, parent first; the address's own domain is left out. The
+ * public-suffix list (tldts, about 300 KB of code) loads here, once an MX host is known, not
+ * at the start of every discovery.
+ */
+export async function mxDomains(mxHost: string, ownDomain: string): Promise<string[]> {
   const labels = mxHost.split('.')
   const parent = labels.length > 2 ? labels.slice(1).join('.') : undefined
+  const { getDomain } = await import('tldts')
   const registrable = getDomain(mxHost, { allowPrivateDomains: false }) ?? undefined
   const names = [parent, registrable].filter((n): n is string => !!n && n !== ownDomain)
   return [...new Set(names)]
@@ -65,7 +69,7 @@ export const mxSource: Source = {
   async run(ctx) {
     const mx = await ctx.mx()
     if (!mx.host) return nothing(mx.reason ?? 'no-mx', `no MX for ${ctx.addr.asciiDomain}`)
-    const names = mxDomains(mx.host, ctx.addr.asciiDomain)
+    const names = await mxDomains(mx.host, ctx.addr.asciiDomain)
     if (inDomain(mx.host, ctx.addr.asciiDomain) && names.every((n) => inDomain(n, ctx.addr.asciiDomain))) {
       // The MX lives in the domain itself: the other sources already ask there.
       return nothing('mx-in-domain', `MX ${mx.host}`)

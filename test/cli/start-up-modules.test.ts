@@ -1,0 +1,132 @@
+// What each command loads, in the build as it ships (issue 16): a command compiles only the code
+// it runs. The built CLI runs as a process with a module hook that records every file it loads;
+// out/main/modules.json (written by the build) says which source modules each chunk holds. A
+// static import that drags the export formats, the mail libraries, the keychain or the OAuth
+// service into a command that does not use them fails here.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ROOT } from './process'
+
+const bench = inject('bench')
+let app: string
+let env: NodeJS.ProcessEnv
+let chunks: Record<string, string[]>
+
+// Runs in the module hooks' thread: appends each loaded file URL to the file it was given.
+const HOOKS = `data:text/javascript,${encodeURIComponent(
+  'import{appendFileSync}from"node:fs";let f;export function initialize(d){f=d.file}' +
+    'export async function load(u,c,n){appendFileSync(f,u+"\\n");return n(u,c)}'
+)}`
+const REGISTER = (file: string): string =>
+  `data:text/javascript,${encodeURIComponent(
+    `import{register}from"node:module";register(${JSON.stringify(HOOKS)},{data:{file:${JSON.stringify(file)}}})`
+  )}`
+
+interface Loaded {
+  code: number
+  stdout: string
+  stderr: string
+  /** Source modules (repository paths) of every chunk the process loaded. */
+  modules: string[]
+  /** Packages it loaded from node_modules at run time (outside the bundle). */
+  external: string[]
+}
+
+async function run(args: string[], stdin = ''): Promise<Loaded> {
+  const log = join(app, `loaded-${process.hrtime.bigint()}.txt`)
+  const child = spawn(process.execPath, ['--import', REGISTER(log), join(app, 'out', 'main', 'cli.js'), ...args], {
+    env: { ...env, MAIL_SETUP_CLI_MAIN: '1' },
+    cwd: app
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  child.stdin.end(stdin)
+  const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)))
+  const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
+  const prefix = `file://${join(app, 'out', 'main')}/`
+  const files = urls.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length))
+  for (const f of files) expect(chunks, `${f} is not in modules.json`).toHaveProperty([f])
+  return {
+    code,
+    stdout,
+    stderr,
+    modules: files.flatMap((f) => chunks[f]!),
+    external: urls
+      .filter((u) => u.includes('/node_modules/'))
+      .map((u) => u.replace(/^.*\/node_modules\/([^/]+).*$/, '$1'))
+  }
+}
+
+/** Code a command must not load unless it uses it. */
+const HEAVY = [
+  /node_modules\/(imapflow|nodemailer|qrcode|oidc-provider|keytar)\//,
+  /^src\/main\/export\//,
+  /^src\/main\/clients\/apply\.ts$/,
+  /^src\/main\/oauth\/(service|loopback|tokens|registration)\.ts$/
+]
+const heavyIn = (modules: string[], also: RegExp[] = []): string[] =>
+  modules.filter((m) => [...HEAVY, ...also].some((re) => re.test(m)))
+
+beforeAll(async () => {
+  // The build as it ships, in a folder of its own beside a link to resources/ (found from the code's own place).
+  app = mkdtempSync(join(tmpdir(), 'start-up-modules-'))
+  const build = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--outDir', join(app, 'out')],
+    { cwd: ROOT, encoding: 'utf8' }
+  )
+  expect(build.status, build.stderr).toBe(0)
+  symlinkSync(join(ROOT, 'resources'), join(app, 'resources'))
+  chunks = JSON.parse(readFileSync(join(app, 'out', 'main', 'modules.json'), 'utf8'))
+  env = { ...process.env, ...bench.env, MAIL_SETUP_USER_DATA: join(app, 'user-data') }
+  delete env.MAIL_SETUP_PASSWORD
+}, 120_000)
+
+afterAll(() => rmSync(app, { recursive: true, force: true }))
+
+describe('what each command loads', () => {
+  it('--help loads the command line alone: no package, no contract, no service', async () => {
+    const r = await run(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('Usage:')
+    expect(r.modules).toContain('src/main/cli/index.ts')
+    expect(r.modules.filter((m) => m.includes('node_modules/'))).toEqual([])
+    expect(
+      r.modules.filter((m) => /^src\/main\/(api|discovery|verify|policy)\/|^src\/shared\/api\.ts$/.test(m))
+    ).toEqual([])
+    expect(r.external).toEqual([])
+  })
+
+  it('an offline discover loads discovery and the provider table, not the mail libraries, exports, OAuth or the suffix list', async () => {
+    const r = await run(['discover', 'someone@gmail.com', '--offline'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toContain('imap.gmail.com')
+    expect(r.modules).toEqual(expect.arrayContaining(['src/main/discovery/index.ts', 'src/main/discovery/builtin.ts']))
+    expect(
+      heavyIn(r.modules, [/node_modules\/tldts/, /^src\/main\/verify\/(scheduler|imap|smtp|pop3|tls)\.ts$/])
+    ).toEqual([])
+    expect(r.external).toEqual([])
+  })
+
+  it('verify (no save) loads the probes, not the mail libraries, exports, the keychain or OAuth', async () => {
+    const { address, password } = bench.users.alice
+    const r = await run(['verify', address, '--offline', '--no-save', '--password-stdin'], password)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/Incoming: verified IMAP/)
+    expect(r.modules).toEqual(expect.arrayContaining(['src/main/verify/scheduler.ts', 'src/main/verify/smtp.ts']))
+    expect(heavyIn(r.modules)).toEqual([])
+    expect(r.external).toEqual([])
+  })
+
+  it('sees what it forbids where it is used: the export formats and QR code for an export', async () => {
+    const r = await run(['export', '--list-formats'])
+    expect(r.code).toBe(0)
+    expect(r.modules).toEqual(expect.arrayContaining(['src/main/export/index.ts']))
+    expect(heavyIn(r.modules).length).toBeGreaterThan(0)
+  })
+})
