@@ -3,6 +3,19 @@ import AxeBuilder from '@axe-core/playwright'
 import { test, expect, shot } from './fixtures'
 import { walkAllSteps, walkPlaintextOffer } from './walk'
 import { plaintextSmtp } from '../test/fakes/hosts'
+import { sidewaysScroll } from './look'
+import { BROKEN, CONTOSO, startPolicyWorld, type PolicyWorld } from './policy-world'
+import type { Page } from '@playwright/test'
+
+/** axe's findings on the page as it is now, one line each, named by the step. */
+async function axeFindings(page: Page, step: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
+    .analyze()
+  return result.violations.map(
+    (v) => `${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`
+  )
+}
 
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
@@ -125,11 +138,7 @@ for (const lang of ['en', 'ar'] as const) {
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
       const found: string[] = []
       const check = async (step: string): Promise<void> => {
-        const result = await new AxeBuilder({ page })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-          .analyze()
-        for (const v of result.violations)
-          found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+        found.push(...(await axeFindings(page, step)))
         const wide = await page.evaluate(
           () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1
         )
@@ -163,6 +172,67 @@ for (const lang of ['en', 'ar'] as const) {
       await expect(page.locator('table.bulk-results tbody tr')).toHaveCount(1)
       await expect(page.locator('.bulk-progress [role="status"]')).not.toBeEmpty()
       await check('bulk-done')
+      expect(found).toEqual([])
+    })
+  }
+}
+
+// The organisation's policy as the wizard shows it: the notice (open), the protocol step under
+// IMAP only, an error card with the support contact, a locked domain's read-only fields, and a
+// broken file's warning; in English and Arabic, light and dark.
+for (const lang of ['en', 'ar'] as const) {
+  for (const theme of ['light', 'dark'] as const) {
+    test(`axe finds nothing in the policy's states: ${lang}, ${theme}`, async ({ page }, info) => {
+      const found: string[] = []
+      const check = async (step: string): Promise<void> => {
+        found.push(...(await axeFindings(page, step)))
+        for (const wide of await sidewaysScroll(page)) found.push(`${step}: ${wide}`)
+        await shot(page, info, `${lang}-${theme}-${step}`)
+      }
+      const begin = async (world: PolicyWorld): Promise<void> => {
+        // A fresh page each time: the same URL again would only move to its fragment.
+        await page.goto('about:blank')
+        await page.goto(world.url)
+        await page.emulateMedia({ colorScheme: theme })
+        if (lang !== 'en') await page.locator('.language select').selectOption(lang)
+        await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+      }
+      const primary = page.locator('main .actions button.primary').last()
+      const contoso = await startPolicyWorld(CONTOSO)
+      try {
+        await begin(contoso)
+        await page.locator('.policy-notice summary').click()
+        await expect(page.locator('.policy-notice .support-contact')).toBeVisible()
+        await check('policy-notice')
+        await page.locator('#address').fill(contoso.bench.users.alice.address)
+        await primary.click()
+        await expect(page.locator('input[name="candidate"]').first()).toBeVisible()
+        await primary.click()
+        await expect(page.locator('.policy-only')).toBeVisible()
+        await check('policy-imap-only')
+        await primary.click()
+        await page.locator('#password').fill('wrong-password')
+        await primary.click()
+        await expect(page.locator('section.diagnosis .support-contact')).toBeVisible()
+        await check('policy-error-card')
+        await begin(contoso)
+        await page.locator('#address').fill('dana@contoso.example')
+        await primary.click()
+        await expect(page.locator('input[name="candidate"]').first()).toBeVisible()
+        await page.locator('.stepper button.manual-link').click()
+        await expect(page.locator('#locked-servers')).toBeVisible()
+        await check('policy-locked')
+      } finally {
+        await contoso.stop()
+      }
+      const broken = await startPolicyWorld(BROKEN)
+      try {
+        await begin(broken)
+        await expect(page.locator('.policy-invalid')).toBeVisible()
+        await check('policy-invalid')
+      } finally {
+        await broken.stop()
+      }
       expect(found).toEqual([])
     })
   }

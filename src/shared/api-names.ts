@@ -2,6 +2,7 @@
 // them without bundling zod. `api.ts` checks at compile time that these match the contract.
 export const OPERATION_NAMES = [
   'appInfo',
+  'policySummary',
   'discover',
   'plan',
   'cancel',

@@ -40,10 +40,16 @@ export const operations = {
       platform: z.string(),
       keychainService: z.string(),
       /** The window can show a save dialog; browser mode downloads instead. */
-      canSaveFiles: z.boolean(),
-      /** The organisation's policy as the wizard shows it (src/main/policy/ enforces it). */
-      policy: PolicyView
+      canSaveFiles: z.boolean()
     })
+  },
+  /**
+   * The organisation's policy as the wizard shows it (src/main/policy/ enforces it): who manages
+   * this computer, whom to ask, what is locked, allowed or hidden, and a file that could not be used.
+   */
+  policySummary: {
+    request: z.object({}).strict(),
+    response: PolicyView
   },
   /** start(address): a new setup session (or a new search in this one) and what discovery found. */
   discover: {

@@ -1,6 +1,8 @@
 // What the wizard may know of the organisation's policy (src/main/policy/): who manages this
 // computer, whom to ask, which choices are fixed. Main enforces every rule itself; this view
 // only lets the wizard show them (a banner, locked fields, the support contact on error cards).
+// It is the `policySummary` operation's answer, parsed with this schema on the way out, so
+// nothing the schema does not name (OAuth client ids and settings) ever reaches the page.
 import { z } from 'zod'
 import { ExportFormatId } from './account'
 import { IncomingProtocol, Security } from './domain'
@@ -35,6 +37,8 @@ export const PolicyView = z.object({
   active: z.boolean(),
   /** Found where only an administrator can write (policy-location.ts). */
   managed: z.boolean(),
+  /** Where the file in force (or the one that could not be used) is: a path on this computer. */
+  file: z.string().max(4096).optional(),
   organisation: z.string().max(100).optional(),
   support: SupportContact.optional(),
   /** Incoming protocols the wizard may offer; all when absent. */

@@ -2,9 +2,8 @@
 // with its own typed diagnosis, before any connection; discovery offers only what it allows;
 // an invalid file is reported with every problem and nothing of it applies. Through the
 // API's own dispatch (every door's path), against the bench's real Dovecot and submission.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { createServer as createTlsServer, type Server } from 'node:tls'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createHandlers, dispatch } from '../../src/main/api/handlers'
@@ -12,18 +11,12 @@ import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
 import { readPolicy } from '../../src/main/policy/file'
 import { benchCa } from '../world'
+import { CONTOSO_ORG, policyFolder } from './files'
 import type { Result } from '../../src/shared/api'
 import type { ServerSettings } from '../../src/shared/domain'
 
 const bench = inject('bench')
-const dir = mkdtempSync(join(tmpdir(), 'policy-'))
-let n = 0
-
-function policyFile(content: unknown): string {
-  const file = join(dir, `policy-${++n}.json`)
-  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content))
-  return file
-}
+const { dir, write: policyFile } = policyFolder('policy-')
 
 function api(policy: unknown) {
   const env = {
@@ -56,15 +49,7 @@ const server = (
   auth: ['password-cleartext']
 })
 
-const org = {
-  name: 'Contoso',
-  support: {
-    name: 'IT helpdesk',
-    email: 'help@contoso.example',
-    phone: '+1 555 0100',
-    url: 'https://help.contoso.example/mail'
-  }
-}
+const org = CONTOSO_ORG
 const locked = () => ({
   organisation: org,
   lockedServers: [
@@ -362,11 +347,12 @@ describe('export formats and the view the wizard gets', () => {
     expect((await call('exportProfile', { accountId, format: 'thunderbird-autoconfig' })).ok).toBe(true)
   })
 
-  it('appInfo carries the organisation, its support contact, the rules and whether the file is managed', async () => {
-    const info = await api({ ...locked(), protocols: { incoming: ['imap'] }, defaults: { storePassword: false } })<{
-      policy: unknown
-    }>('appInfo', {})
-    expect(info.ok && info.value.policy).toMatchObject({
+  it('policySummary carries the organisation, its support contact, the rules and whether the file is managed', async () => {
+    const info = await api({ ...locked(), protocols: { incoming: ['imap'] }, defaults: { storePassword: false } })(
+      'policySummary',
+      {}
+    )
+    expect(info.ok && info.value).toMatchObject({
       active: true,
       managed: false,
       organisation: 'Contoso',
@@ -399,17 +385,15 @@ describe('an invalid policy file', () => {
     }
     const call = api(broken)
     const info = await call<{
-      policy: {
-        active: boolean
-        problem?: { issues: string[] }
-        protocols?: string[]
-        lockedServers: unknown[]
-        hiddenFormats: string[]
-      }
-    }>('appInfo', {})
+      active: boolean
+      problem?: { issues: string[] }
+      protocols?: string[]
+      lockedServers: unknown[]
+      hiddenFormats: string[]
+    }>('policySummary', {})
     expect(info.ok).toBe(true)
     if (!info.ok) return
-    const { policy } = info.value
+    const policy = info.value
     expect(policy).toMatchObject({ active: false, lockedServers: [], hiddenFormats: [] })
     expect(policy.protocols).toBeUndefined()
     expect(policy.problem?.issues.join('\n')).toMatch(/lockedServer\b.*|Unrecognized key/)

@@ -24,6 +24,7 @@ import type { BulkService } from '../helpdesk/bulk'
 import type { SourceReport } from '../../shared/domain'
 import type { HostCheck } from '../../shared/domain-health'
 import { policyView, visibleFormats } from '../policy'
+import { PolicyView } from '../../shared/policy'
 
 export interface DoorHooks {
   /** Which door, for appInfo only: behaviour follows the capabilities below, never this name. */
@@ -66,9 +67,12 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
         door: hooks.door,
         platform: process.platform,
         keychainService: config.keychainService,
-        canSaveFiles: Boolean(hooks.chooseSavePath),
-        policy: policyView(services.policy)
+        canSaveFiles: Boolean(hooks.chooseSavePath)
       }
+    },
+    async policySummary() {
+      // Parsed on the way out: only what the view's schema names leaves main, never OAuth settings.
+      return PolicyView.parse(policyView(services.policy))
     },
     discover: (req) => setup.start(req),
     plan: (req) => setup.plan(req),
@@ -202,7 +206,10 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
 
     async openExternal(req) {
       const { externalOrigins } = await import('../external-origins')
-      if (!isAllowedExternalUrl(req.url, await externalOrigins(config, await ctx.oauth())) || !hooks.openExternal)
+      if (
+        !isAllowedExternalUrl(req.url, await externalOrigins(config, await ctx.oauth(), services.policy)) ||
+        !hooks.openExternal
+      )
         return { opened: false }
       return { opened: await hooks.openExternal(req.url) }
     }

@@ -116,7 +116,7 @@ const verifyExit = (d: Diagnosis | undefined): number => (d ? exitFor(d.code) : 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
   const said: Said = {}
   const code = await runCommand(argv, rawIo, said)
-  // Whom to ask (the organisation's policy), under every failure (the wizard does not show it yet).
+  // Whom to ask (the organisation's policy), under every failure (as on the wizard's error cards).
   if (code !== EXIT.ok && code !== EXIT.usage && said.support && !argv.includes('--json'))
     rawIo.stderr(`${said.support}\n`)
   return code

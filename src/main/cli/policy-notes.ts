@@ -1,5 +1,5 @@
-// What the CLI says of the organisation's policy: whom to ask, under every error (the
-// wizard does not show it yet), and that a policy file could not be used (nothing of it applies).
+// What the CLI says of the organisation's policy: whom to ask, under every error (as the
+// wizard's error cards do), and that a policy file could not be used (nothing of it applies).
 import type { Policy } from '../policy'
 import { term } from '../../shared/escape'
 

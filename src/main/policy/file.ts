@@ -200,6 +200,7 @@ export function policyView(policy: Policy): PolicyView {
   return {
     active: Boolean(policy.location && !policy.problem),
     managed: Boolean(policy.location?.managed),
+    file: policy.location?.file,
     organisation: r.organisation?.name,
     support: r.organisation?.support,
     protocols: r.protocols?.incoming,

@@ -4,32 +4,18 @@
 // diagnosis (policy-locked, policy-protocol, policy-security, policy-format-hidden).
 import type { Candidate, DiscoveryResult, ServerSettings } from '../../shared/domain'
 import type { ExportFormatInfo } from '../../shared/account'
-import type { LockedServer } from '../../shared/policy'
+import { lockedServersFor } from '../../shared/policy-rules'
 import { fail } from '../errors'
 import type { Policy, PolicyFile } from './file'
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase()
-const localOf = (address: string): string => address.slice(0, address.lastIndexOf('@'))
 
-function settingsOf(s: LockedServer, address: string): ServerSettings {
-  return {
-    protocol: s.protocol,
-    host: s.host,
-    port: s.port,
-    security: s.security,
-    username: s.username === 'local' ? localOf(address) : address,
-    auth: ['password-cleartext']
-  }
-}
-
-/** The servers the organisation fixed for this address's domain, if it fixed any. */
+/** The servers the organisation fixed for this address's domain, if it fixed any (shared with the wizard). */
 export function lockedFor(
   rules: PolicyFile,
   address: string
 ): { incoming: ServerSettings; outgoing: ServerSettings } | undefined {
-  const domain = domainOf(address)
-  const entry = rules.lockedServers?.find((l) => l.domains.includes(domain))
-  return entry && { incoming: settingsOf(entry.incoming, address), outgoing: settingsOf(entry.outgoing, address) }
+  return lockedServersFor(rules.lockedServers, address)
 }
 
 // file.ts requires the organisation's name wherever a rule can refuse something.

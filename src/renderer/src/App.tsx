@@ -15,6 +15,10 @@ import { TroubleshootStep } from './steps/troubleshoot/TroubleshootStep'
 import { navigation } from './components/StepHeading'
 import { DomainStep } from './helpdesk/domain/DomainStep'
 import { BulkStep } from './helpdesk/bulk/BulkStep'
+import { api } from './api'
+import { NO_POLICY, PolicyContext } from './policy/context'
+import { PolicyNotice } from './policy/PolicyNotice'
+import type { PolicyView } from '../../shared/policy'
 
 const STEPS: Record<StepId, () => React.JSX.Element> = {
   address: AddressStep,
@@ -45,6 +49,12 @@ function enter(s: WizardState, step: StepId, trail: StepId[]): WizardState {
 export function App(): React.JSX.Element {
   const { t } = useTranslation()
   const [state, setState] = useState<WizardState>(initialState)
+  const [policy, setPolicy] = useState<PolicyView>(NO_POLICY)
+
+  // The organisation's policy, once: main enforces it whatever the page shows; this shows it.
+  useEffect(() => {
+    void api.policySummary({}).then((res) => res.ok && setPolicy(res.value))
+  }, [])
 
   const update = useCallback((patch: Patch) => setState((s) => apply(s, patch)), [])
   const go = useCallback((step: StepId, patch?: Patch) => {
@@ -79,17 +89,20 @@ export function App(): React.JSX.Element {
   const Step = STEPS[state.step]
 
   return (
-    <WizardContext.Provider value={wizard}>
-      <a className="skip-link" href="#main">
-        {t('app.skip')}
-      </a>
-      <Header />
-      <div className="layout">
-        <Stepper />
-        <main id="main" className="step" key={state.step}>
-          <Step />
-        </main>
-      </div>
-    </WizardContext.Provider>
+    <PolicyContext.Provider value={policy}>
+      <WizardContext.Provider value={wizard}>
+        <a className="skip-link" href="#main">
+          {t('app.skip')}
+        </a>
+        <Header />
+        <div className="layout">
+          <PolicyNotice />
+          <Stepper />
+          <main id="main" className="step" key={state.step}>
+            <Step />
+          </main>
+        </div>
+      </WizardContext.Provider>
+    </PolicyContext.Provider>
   )
 }

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next'
 import type { Diagnosis } from '../../../shared/diagnosis'
 import { Ltr, ltrValue } from './Ltr'
 import { formatDate } from './format'
+import { usePolicy } from '../policy/context'
+import { SupportContact } from '../policy/SupportContact'
 
 const DATE_PARAMS = ['validTo', 'validFrom']
 
@@ -18,6 +20,9 @@ interface Props {
 export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const heading = useRef<HTMLHeadingElement>(null)
+  // Whom to ask, as the organisation's policy names them: on every card.
+  const policy = usePolicy()
+  const support = policy.active ? policy.support : undefined
   useEffect(() => {
     if (focus) heading.current?.focus()
   }, [focus])
@@ -70,6 +75,12 @@ export function DiagnosisCard({ diagnosis, children, headingId, focus }: Props):
           <h3>{t('diagnosisCard.admin')}</h3>
           <p>{admin}</p>
         </>
+      )}
+      {support && (
+        <div className="support">
+          <h3>{t('policy.support.card', { organisation: ltrValue(policy.organisation ?? '', i18n.dir()) })}</h3>
+          <SupportContact support={support} />
+        </div>
       )}
       {children && <div className="actions">{children}</div>}
     </section>

@@ -12,12 +12,16 @@ import { useWizard } from '../../wizard'
 import { SettingsCard } from './SettingsCard'
 import { KeychainMessage } from './KeychainMessage'
 import { ExportPanel } from './ExportPanel'
+import { usePolicy } from '../../policy/context'
 
 export function DoneStep(): React.JSX.Element {
   const { t, i18n } = useTranslation()
   const { state, update, go } = useWizard()
   const [error, setError] = useState<Diagnosis>()
   const [finished, setFinished] = useState(false)
+  const policy = usePolicy()
+  // The organisation's default: whether the password goes to this computer's keychain.
+  const keepPassword = policy.defaults.storePassword !== false
   const saving = useRef(false)
   // Unchecked settings only when browser sign-in is needed and this build cannot do it.
   const unchecked = !state.verify && Boolean(state.settingsOnly)
@@ -53,7 +57,7 @@ export function DoneStep(): React.JSX.Element {
       const res = await api.saveAccount({
         sessionId,
         displayName: state.name.trim(),
-        storePassword: !oauth,
+        storePassword: !oauth && keepPassword,
         ...(unchecked ? { unchecked: true, authKind: 'oauth2' as const } : {})
       })
       if (!res.ok) return res.error
@@ -68,7 +72,7 @@ export function DoneStep(): React.JSX.Element {
       saving.current = false
       if (problem) setError(problem)
     })
-  }, [saved, key, ready, unchecked, state, update])
+  }, [saved, key, ready, unchecked, state, update, keepPassword])
 
   /** A fresh wizard for the next address; the language and helpdesk setting stay as they are. */
   function another(): void {
@@ -117,6 +121,11 @@ export function DoneStep(): React.JSX.Element {
         {saved && unchecked && <p className="note">{t('done.keychain.settingsOnly')}</p>}
         {saved && !unchecked && state.keychain && (
           <KeychainMessage status={state.keychain} oauth={Boolean(state.oauthSessionId)} />
+        )}
+        {saved && !unchecked && !keepPassword && !state.oauthSessionId && (
+          <p className="note">
+            {t('policy.notKept', { organisation: ltrValue(policy.organisation ?? '', i18n.dir()) })}
+          </p>
         )}
       </div>
       {error && <DiagnosisCard diagnosis={error} headingId="save-problem" />}

@@ -12,6 +12,7 @@ import { FormatPicker, refusal } from './FormatPicker'
 import { RecommendedClient } from './RecommendedClient'
 import { CLIENT_FORMAT, GROUPS } from './groups'
 import { Preview } from './Preview'
+import { usePolicy } from '../../policy/context'
 
 /** The hand-off: pick the mail program, see the file, save it, and how to open it there. */
 export function ExportPanel({ account }: { account: Account }): React.JSX.Element {
@@ -25,11 +26,23 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
   const [error, setError] = useState<Diagnosis>()
   const [savedTo, setSavedTo] = useState('')
   const chosen = formats.find((f) => f.id === state.exportFormat)
+  // The organisation's default file, chosen until the user picks another (main lists only what it allows).
+  const preset = usePolicy().defaults.exportFormat
 
   useEffect(() => {
-    void api.listFormats({}).then((res) => (res.ok ? setFormats(res.value.formats) : setError(res.error)))
+    void api.listFormats({}).then((res) => {
+      if (!res.ok) return setError(res.error)
+      setFormats(res.value.formats)
+      const f = res.value.formats.find((x) => x.id === preset)
+      if (f && !state.exportFormat && !refusal(f, account)) {
+        setOthersOpen(true)
+        update({ exportFormat: f.id })
+      }
+    })
     void api.appInfo({}).then((res) => res.ok && setCanSave(res.value.canSaveFiles))
     void api.detectClients({}).then((res) => setClients(res.ok ? res.value.clients : []))
+    // Once, when the panel appears: the default is a starting point, not a choice made again.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   // The first program found whose file can carry this account is recommended; the rest wait under "Other programs".
@@ -90,16 +103,20 @@ export function ExportPanel({ account }: { account: Account }): React.JSX.Elemen
         </button>
       </h3>
       <div id="other-programs" hidden={!showOthers}>
-        {GROUPS.map(([group, ids]) => (
-          <FormatPicker
-            key={group}
-            legend={t(`finish.group.${group}`)}
-            formats={ids.map((id) => formats.find((f) => f.id === id)).filter((f) => f !== undefined)}
-            account={account}
-            value={state.exportFormat}
-            onChange={pick}
-          />
-        ))}
+        {GROUPS.map(([group, ids]) => {
+          // A format the policy hides is not in the list at all; a group left empty is not shown.
+          const listed = ids.map((id) => formats.find((f) => f.id === id)).filter((f) => f !== undefined)
+          return listed.length ? (
+            <FormatPicker
+              key={group}
+              legend={t(`finish.group.${group}`)}
+              formats={listed}
+              account={account}
+              value={state.exportFormat}
+              onChange={pick}
+            />
+          ) : null
+        })}
       </div>
       {error && <DiagnosisCard diagnosis={error} headingId="export-problem" />}
       {chosen && file && (

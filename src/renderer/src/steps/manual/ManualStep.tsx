@@ -4,14 +4,21 @@ import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { pop3Options, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
-import { draftProblems, focusFirstInvalid, fromDraft, initialDraft } from './draft'
+import { draftProblems, focusFirstInvalid, fromDraft, initialDraft, withinPolicy } from './draft'
 import { ServerFields } from './ServerFields'
+import { allowedProtocols, allowedSecurity, lockedFor, usePolicy } from '../../policy/context'
+import { ltrValue } from '../../components/Ltr'
 
 export function ManualStep(): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { state, update, go } = useWizard()
   const [tried, setTried] = useState(false)
-  const draft = initialDraft(state)
+  const policy = usePolicy()
+  // Servers the organisation locked for this address are shown as they are and cannot be edited.
+  const locked = lockedFor(policy, state.address)
+  const protocols = allowedProtocols(policy)
+  const security = allowedSecurity(policy)
+  const draft = withinPolicy(initialDraft(state), locked, protocols, security)
   const problems = { incoming: draftProblems(draft.incoming), outgoing: draftProblems(draft.outgoing) }
   // A password typed on the sign-in step is dropped on the way here; what counts is the session's.
   const needPassword = state.passwordGivenFor !== state.address && !state.oauthSessionId
@@ -46,9 +53,20 @@ export function ManualStep(): React.JSX.Element {
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('manual.title')}</StepHeading>
       <p className="lead">{t('manual.intro')}</p>
+      {locked && (
+        <p id="locked-servers" className="note locked">
+          {t('policy.locked', {
+            organisation: ltrValue(policy.organisation ?? '', i18n.dir()),
+            domain: ltrValue(locked.domain, i18n.dir())
+          })}
+        </p>
+      )}
       <div className="servers">
         <ServerFields
           role="incoming"
+          lockedBy={locked ? 'locked-servers' : undefined}
+          protocols={protocols}
+          security={security}
           value={draft.incoming}
           problems={problems.incoming}
           showProblems={tried}
@@ -56,6 +74,9 @@ export function ManualStep(): React.JSX.Element {
         />
         <ServerFields
           role="outgoing"
+          lockedBy={locked ? 'locked-servers' : undefined}
+          protocols={protocols}
+          security={security}
           value={draft.outgoing}
           problems={problems.outgoing}
           showProblems={tried}

@@ -1,14 +1,18 @@
 import { useTranslation } from 'react-i18next'
-import type { AuthMethod, Security } from '../../../../shared/domain'
+import type { AuthMethod, IncomingProtocol, Security } from '../../../../shared/domain'
 import type { DraftServer } from '../../state'
 import type { DraftProblem } from './draft'
 import { defaultPort, PORT_RULES, securityForPort } from '../../../../shared/ports'
 
-const SECURITY: Security[] = ['tls', 'starttls', 'plain']
 const AUTH: AuthMethod[] = ['password-cleartext', 'password-encrypted', 'oauth2', 'ntlm', 'gssapi', 'none']
 
 interface Props {
   role: 'incoming' | 'outgoing'
+  /** The id of the note saying who locked these servers: the fields are then read-only. */
+  lockedBy?: string
+  /** What the organisation's policy allows (all, when not given). */
+  protocols?: IncomingProtocol[]
+  security?: Security[]
   value: DraftServer
   problems: DraftProblem[]
   showProblems: boolean
@@ -16,9 +20,16 @@ interface Props {
 }
 
 /** One server's fields. Changing the port offers the security that port is used with. */
-export function ServerFields({ role, value, problems, showProblems, onChange }: Props): React.JSX.Element {
+export function ServerFields(props: Props): React.JSX.Element {
+  const { role, value, problems, showProblems, onChange, lockedBy } = props
+  const protocols = props.protocols ?? ['imap', 'pop3']
+  const securities = props.security ?? ['tls', 'starttls', 'plain']
   const { t } = useTranslation()
   const id = (f: string): string => `${role}-${f}`
+  const locked = Boolean(lockedBy)
+  /** aria-describedby: the lock's reason first, then the field's own notes. */
+  const described = (...ids: Array<string | undefined | false>): string | undefined =>
+    [lockedBy, ...ids].filter(Boolean).join(' ') || undefined
   const set = (patch: Partial<DraftServer>): void => onChange({ ...value, ...patch })
   const suggested = securityForPort(Number(value.port))
   const offer = suggested && suggested !== value.security ? suggested : undefined
@@ -40,10 +51,15 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
           <select
             id={id('protocol')}
             value={value.protocol}
+            disabled={locked}
+            aria-describedby={described()}
             onChange={(e) => setProtocol(e.target.value as DraftServer['protocol'])}
           >
-            <option value="imap">{t('protocol.imap')}</option>
-            <option value="pop3">{t('protocol.pop3')}</option>
+            {protocols.map((p) => (
+              <option key={p} value={p}>
+                {t(`protocol.${p}`)}
+              </option>
+            ))}
           </select>
         </div>
       )}
@@ -56,8 +72,9 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
           spellCheck={false}
           autoCapitalize="off"
           value={value.host}
+          readOnly={locked}
           aria-invalid={bad('host')}
-          aria-describedby={bad('host') ? id('host-problem') : undefined}
+          aria-describedby={described(bad('host') && id('host-problem'))}
           onChange={(e) => set({ host: e.target.value })}
         />
         {bad('host') && (
@@ -74,8 +91,9 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
           inputMode="numeric"
           dir="ltr"
           value={value.port}
+          readOnly={locked}
           aria-invalid={bad('port')}
-          aria-describedby={bad('port') ? id('port-problem') : undefined}
+          aria-describedby={described(bad('port') && id('port-problem'))}
           onChange={(e) => set({ port: e.target.value.replace(/[^0-9]/g, '').slice(0, 5) })}
         />
         {bad('port') && (
@@ -89,17 +107,18 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
         <select
           id={id('security')}
           value={value.security}
-          aria-describedby={id('security-note')}
+          disabled={locked}
+          aria-describedby={described(id('security-note'))}
           onChange={(e) => set({ security: e.target.value as Security })}
         >
-          {SECURITY.map((s) => (
+          {securities.map((s) => (
             <option key={s} value={s}>
               {t(`security.${s}`)}
             </option>
           ))}
         </select>
         <div id={id('security-note')} aria-live="polite">
-          {offer && (
+          {offer && !locked && securities.includes(offer) && (
             <p className="suggest">
               {t('manual.portSuggests', { port: value.port, security: t(`security.${offer}`) })}{' '}
               <button type="button" className="link-button" onClick={() => set({ security: offer })}>
@@ -129,8 +148,9 @@ export function ServerFields({ role, value, problems, showProblems, onChange }: 
           spellCheck={false}
           autoCapitalize="off"
           value={value.username}
+          readOnly={locked}
           aria-invalid={bad('username')}
-          aria-describedby={bad('username') ? id('username-problem') : undefined}
+          aria-describedby={described(bad('username') && id('username-problem'))}
           onChange={(e) => set({ username: e.target.value })}
         />
         {bad('username') && (

@@ -1,5 +1,5 @@
 // Turning settings into the manual form and back; the port ↔ security rule is shared/ports.ts.
-import type { ServerSettings } from '../../../../shared/domain'
+import type { IncomingProtocol, Security, ServerSettings } from '../../../../shared/domain'
 import { toAsciiDomain } from '../../../../shared/address'
 import { selectedCandidate, type DraftServer, type ManualDraft, type WizardState } from '../../state'
 import { defaultPort } from '../../../../shared/ports'
@@ -47,6 +47,32 @@ export function initialDraft(s: WizardState): ManualDraft {
           username: user
         }
   }
+}
+
+/**
+ * The draft within the organisation's policy: the locked servers as they are (only the sign-in
+ * method stays the user's), else a protocol and security the policy allows, with their port.
+ */
+export function withinPolicy(
+  d: ManualDraft,
+  locked: { incoming: ServerSettings; outgoing: ServerSettings } | undefined,
+  protocols: IncomingProtocol[],
+  security: Security[]
+): ManualDraft {
+  if (locked)
+    return {
+      incoming: { ...toDraft(locked.incoming), auth: d.incoming.auth },
+      outgoing: { ...toDraft(locked.outgoing), auth: d.outgoing.auth }
+    }
+  const fit = (s: DraftServer, protocol: DraftServer['protocol']): DraftServer => {
+    if (s.protocol === protocol && security.includes(s.security)) return s
+    const sec = security.includes(s.security) ? s.security : (security[0] ?? s.security)
+    return { ...s, protocol, security: sec, port: String(defaultPort(protocol, sec)) }
+  }
+  const incoming = protocols.includes(d.incoming.protocol as IncomingProtocol)
+    ? d.incoming.protocol
+    : (protocols[0] ?? d.incoming.protocol)
+  return { incoming: fit(d.incoming, incoming), outgoing: fit(d.outgoing, 'smtp') }
 }
 
 export type DraftProblem = 'host' | 'port' | 'username'

@@ -1,3 +1,4 @@
+import { useEffect } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { IncomingProtocol } from '../../../../shared/domain'
 import { StepHeading } from '../../components/StepHeading'
@@ -5,6 +6,8 @@ import { StepActions } from '../../components/StepActions'
 import { offers, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
 import { PopOptions } from './PopOptions'
+import { allowedProtocols, usePolicy } from '../../policy/context'
+import { ltrValue } from '../../components/Ltr'
 
 const POINTS: Record<IncomingProtocol, string[]> = {
   imap: ['sync', 'devices', 'folders', 'storage'],
@@ -12,10 +15,17 @@ const POINTS: Record<IncomingProtocol, string[]> = {
 }
 
 export function ProtocolStep(): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { state, update, go } = useWizard()
+  const policy = usePolicy()
   const candidate = selectedCandidate(state)
   const provider = candidate?.providerName ?? state.address.split('@').pop() ?? ''
+  // A protocol the organisation does not allow is not offered at all (main refuses it anyway).
+  const allowed = allowedProtocols(policy)
+  const only = allowed.length === 1 ? allowed[0] : undefined
+  useEffect(() => {
+    if (only && state.protocol !== only) update({ protocol: only })
+  }, [only, state.protocol, update])
 
   return (
     <form
@@ -28,7 +38,7 @@ export function ProtocolStep(): React.JSX.Element {
       <p className="lead">{t('choose.intro')}</p>
       <fieldset className="protocols">
         <legend className="visually-hidden">{t('choose.legend')}</legend>
-        {(['imap', 'pop3'] as const).map((p) => {
+        {allowed.map((p) => {
           const available = offers(candidate, p)
           return (
             <label
@@ -65,6 +75,14 @@ export function ProtocolStep(): React.JSX.Element {
           )
         })}
       </fieldset>
+      {only && (
+        <p className="note policy-only">
+          {t('policy.protocolOnly', {
+            organisation: ltrValue(policy.organisation ?? '', i18n.dir()),
+            protocol: t(`choose.${only}.name`)
+          })}
+        </p>
+      )}
       {state.protocol === 'pop3' && <PopOptions />}
       <StepActions>
         <button type="submit" className="primary">

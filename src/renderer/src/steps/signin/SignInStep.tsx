@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
-import { Ltr } from '../../components/Ltr'
+import { Ltr, ltrValue } from '../../components/Ltr'
 import { PasswordInput } from '../../components/PasswordInput'
 import { defaultUsername, selectedCandidate } from '../../state'
 import { useWizard } from '../../wizard'
@@ -12,10 +12,14 @@ import { ProviderHint } from './ProviderHint'
 import { OAuthButton } from './OAuthButton'
 import { NoBrowserSignIn } from './NoBrowserSignIn'
 import { RefusalNote, likelyWrongField } from './RefusalNote'
+import { lockedFor, usePolicy } from '../../policy/context'
 
 export function SignInStep(): React.JSX.Element {
-  const { t } = useTranslation()
+  const { t, i18n } = useTranslation()
   const { state, update, go } = useWizard()
+  const policy = usePolicy()
+  // The organisation fixed the servers, and so the username, for this address's domain.
+  const locked = lockedFor(policy, state.address)
   const [problem, setProblem] = useState('')
   const candidate = state.manual ? undefined : selectedCandidate(state)
   const kind = providerKind(candidate)
@@ -25,7 +29,7 @@ export function SignInStep(): React.JSX.Element {
   const oauthOnly = noPasswords && browser.state === 'available'
   const settingsOnly = noPasswords && browser.state === 'unavailable'
   const appPassword = Boolean(appPasswordPage(kind)) && browser.state !== 'available'
-  const username = state.username ?? defaultUsername(state)
+  const username = locked ? locked.incoming.username : (state.username ?? defaultUsername(state))
   const given = state.passwordGivenFor === state.address
   const usernameRef = useRef<HTMLInputElement>(null)
 
@@ -54,7 +58,7 @@ export function SignInStep(): React.JSX.Element {
     }
     setProblem('')
     go('checking', {
-      username: state.username?.trim(),
+      username: locked ? undefined : state.username?.trim(),
       verify: undefined,
       verifyError: undefined,
       settingsOnly: undefined
@@ -99,12 +103,20 @@ export function SignInStep(): React.JSX.Element {
               autoCapitalize="off"
               dir="ltr"
               value={username}
+              readOnly={Boolean(locked)}
               aria-invalid={problem === 'username'}
               aria-describedby="username-hint"
               onChange={(e) => update({ username: e.target.value })}
             />
             <p id="username-hint" className={problem === 'username' ? 'problem' : 'hint'}>
-              {problem === 'username' ? t('signin.usernameMissing') : t('signin.usernameHint')}
+              {problem === 'username'
+                ? t('signin.usernameMissing')
+                : locked
+                  ? t('policy.lockedUsername', {
+                      organisation: ltrValue(policy.organisation ?? '', i18n.dir()),
+                      domain: ltrValue(locked.domain, i18n.dir())
+                    })
+                  : t('signin.usernameHint')}
             </p>
           </div>
           <div className="field">

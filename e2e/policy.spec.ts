@@ -1,0 +1,166 @@
+// The organisation's policy as the wizard shows it, in browser mode under a real policy file:
+// the "Managed by" notice and where the rules come from; a locked domain's servers read-only on
+// the manual and sign-in steps; POP not offered under IMAP only; whom to ask on the error card
+// of a real refusal (a wrong password against the bench's Dovecot); hidden formats absent and
+// the default format chosen; and a broken file shown as a warning that names its problems,
+// with none of its rules applied. Main enforces every rule itself (test/policy/).
+import { readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { test as base, expect, type Page } from '@playwright/test'
+import { acceptFound, chooseAndSignIn, enterAddress, toChecked } from './steps'
+import { BROKEN, CONTOSO, SUPPORT, startPolicyWorld, type PolicyWorld } from './policy-world'
+
+const test = base.extend<{ open: (world: PolicyWorld) => Promise<Page> }, { contoso: PolicyWorld }>({
+  contoso: [
+    async ({}, use) => {
+      const world = await startPolicyWorld(CONTOSO)
+      await use(world)
+      await world.stop()
+    },
+    { scope: 'worker', timeout: 60_000 }
+  ],
+  open: async ({ page }, use) => {
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await use(async (world) => {
+      await page.goto(world.url)
+      await expect(page.getByLabel('Email address')).toBeVisible()
+      return page
+    })
+    expect(errors, 'no script errors in the page').toEqual([])
+  }
+})
+
+const catalog = JSON.parse(readFileSync('src/shared/locales/en.json', 'utf8')).diagnosis
+const notice = (page: Page) => page.getByRole('complementary', { name: /Managed by|could not be used/ })
+
+test('the notice names the organisation, the file its rules come from and what they set', async ({ open, contoso }) => {
+  const page = await open(contoso)
+  const aside = notice(page)
+  await expect(aside).toHaveAccessibleName('Managed by Contoso')
+  await expect(aside).toContainText('Its rules come from a file named when Mail Setup was started:')
+  await expect(aside).toContainText(contoso.policyFile)
+  await aside.getByText('What Contoso has set').click()
+  await expect(aside).toContainText(
+    'Fixed servers for contoso.example: mail.contoso.example:993, smtp.contoso.example:465'
+  )
+  await expect(aside).toContainText('Incoming mail: IMAP only')
+  await expect(aside).toContainText(
+    'Files not offered: Outlook (classic) profile, Thunderbird for Android settings file'
+  )
+  await expect(aside.getByRole('link', { name: SUPPORT.email })).toHaveAttribute('href', `mailto:${SUPPORT.email}`)
+  // The same file's OAuth client id is main's alone.
+  expect(await page.content()).not.toContain('contoso-mail-setup')
+})
+
+test('a locked domain: the servers are shown and cannot be edited, nor the username', async ({ open, contoso }) => {
+  const page = await open(contoso)
+  await enterAddress(page, 'dana@contoso.example')
+  await expect(page.getByRole('status').filter({ hasText: 'Settings found' })).toBeVisible()
+  await page.getByRole('button', { name: 'Enter settings manually' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Enter settings manually' })).toBeFocused()
+  await expect(page.locator('#locked-servers')).toHaveText(
+    'Contoso fixed the servers for contoso.example: they cannot be changed here.'
+  )
+  const incoming = page.getByRole('group', { name: 'Incoming mail server' })
+  const outgoing = page.getByRole('group', { name: 'Outgoing mail server (SMTP)' })
+  const expected: Array<[typeof incoming, string, string]> = [
+    [incoming, 'Server name', 'mail.contoso.example'],
+    [incoming, 'Port', '993'],
+    [incoming, 'Username', 'dana'],
+    [outgoing, 'Server name', 'smtp.contoso.example'],
+    [outgoing, 'Port', '465'],
+    [outgoing, 'Username', 'dana@contoso.example']
+  ]
+  for (const [group, label, value] of expected) {
+    const field = group.getByLabel(label, { exact: true })
+    await expect(field).toHaveValue(value)
+    await expect(field).not.toBeEditable()
+    await expect(field).toHaveAccessibleDescription(/Contoso fixed the servers for contoso\.example/)
+    // Typing into it changes nothing.
+    await field.focus()
+    await page.keyboard.type('x9')
+    await page.keyboard.press('Backspace')
+    await expect(field).toHaveValue(value)
+  }
+  for (const group of [incoming, outgoing]) await expect(group.getByLabel('Encryption')).toBeDisabled()
+  await expect(incoming.getByLabel('Type')).toBeDisabled()
+  // Sign-in: the username is the one the organisation fixed.
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeFocused()
+  const username = page.getByLabel('Username')
+  await expect(username).toHaveValue('dana')
+  await expect(username).not.toBeEditable()
+  await expect(username).toHaveAccessibleDescription('Contoso fixed the username for addresses at contoso.example.')
+})
+
+test('IMAP only: POP is not offered, and the page says who decided', async ({ open, contoso }) => {
+  const page = await open(contoso)
+  await enterAddress(page, contoso.bench.users.alice.address)
+  await acceptFound(page)
+  await expect(page.getByRole('radio', { name: /^IMAP/ })).toBeChecked()
+  await expect(page.getByRole('radio', { name: /^POP/ })).toHaveCount(0)
+  await expect(page.getByText('Contoso allows only IMAP for incoming mail on this computer.')).toBeVisible()
+})
+
+test('a wrong password against Dovecot: the error card says whom to ask at the organisation', async ({
+  open,
+  contoso
+}) => {
+  const page = await open(contoso)
+  const { alice } = contoso.bench.users
+  const refused = async (): Promise<number> =>
+    (await readFile(contoso.bench.dovecot.log, 'utf8')).split('\n').filter((l) => /imap-login.*auth failed/.test(l))
+      .length
+  const before = await refused()
+  await enterAddress(page, alice.address)
+  await acceptFound(page)
+  await chooseAndSignIn(page, 'IMAP', 'not-the-password')
+  const card = page.locator('section.diagnosis')
+  await expect(card.getByRole('heading', { level: 2 })).toHaveText(catalog['auth-failed'].title)
+  await expect.poll(refused).toBeGreaterThan(before)
+  await expect(card.getByRole('heading', { level: 3, name: 'Who can help at Contoso' })).toBeVisible()
+  await expect(card).toContainText(`Contact: ${SUPPORT.name}`)
+  await expect(card.getByRole('link', { name: SUPPORT.email })).toHaveAttribute('href', `mailto:${SUPPORT.email}`)
+  await expect(card.getByRole('link', { name: SUPPORT.phone })).toHaveAttribute('href', 'tel:+15550100')
+  await expect(card.getByRole('link', { name: SUPPORT.url })).toHaveAttribute('href', SUPPORT.url)
+})
+
+test('hidden formats are not offered and the default file is chosen', async ({ open, contoso }) => {
+  const page = await open(contoso)
+  const { alice } = contoso.bench.users
+  await toChecked(page, alice.address, alice.password)
+  await page.getByRole('button', { name: 'Continue' }).click()
+  const files = page.locator('#other-programs')
+  await expect(files).toBeVisible()
+  await expect(files.getByRole('radio', { name: /^Thunderbird settings file \(config-v1\.1\.xml\)/ })).toBeChecked()
+  await expect(
+    page.getByRole('heading', { name: 'File for Thunderbird settings file (config-v1.1.xml)' })
+  ).toBeVisible()
+  await expect(page.locator('pre.preview')).toContainText(contoso.bench.mailHost)
+  await expect(files.getByRole('radio', { name: /^mbsync/ })).toBeVisible()
+  for (const hidden of [/^Outlook \(classic\) profile/, /^Thunderbird for Android settings file/, /^mutt \/ neomutt/])
+    await expect(page.getByRole('radio', { name: hidden })).toHaveCount(0)
+})
+
+test('a broken policy file: a warning names its problems and none of its rules apply', async ({ open }) => {
+  const world = await startPolicyWorld(BROKEN)
+  try {
+    const page = await open(world)
+    const aside = notice(page)
+    await expect(aside).toHaveAccessibleName('The mail set-up policy on this computer could not be used')
+    await expect(aside).toContainText(world.policyFile)
+    await expect(aside).toContainText('None of its rules were applied')
+    const problems = aside.locator('.policy-problems li')
+    await expect(problems.filter({ hasText: /lockedServer\b/ })).toHaveCount(1)
+    await expect(problems.filter({ hasText: /^exports\.hidden/ })).toHaveCount(1)
+    await expect(problems).toHaveCount(2)
+    await expect(page.getByText('Managed by Contoso')).toHaveCount(0)
+    // Nothing applied: POP is offered again.
+    await enterAddress(page, world.bench.users.alice.address)
+    await acceptFound(page)
+    await expect(page.getByRole('radio', { name: /^POP/ })).toBeEnabled()
+  } finally {
+    await world.stop()
+  }
+})
