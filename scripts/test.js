@@ -58,6 +58,8 @@ export const PACKAGES = [
   'postfix',
   'sasl2-bin',
   'libsasl2-modules',
+  // mbsync's XOAUTH2 sign-in (Cyrus SASL has no XOAUTH2 of its own): test/clients/oauth.test.ts
+  'libsasl2-modules-kdexoauth2',
   'util-linux',
   'python3'
 ]

@@ -38,6 +38,11 @@ export interface Config {
   policyManaged?: boolean
   /** Folder of files shipped with the app (providers.json, isp/). */
   resourcesDir: string
+  /**
+   * MAIL_SETUP_COMMAND: an absolute command that runs this app's CLI, for exports to name
+   * (`mail-setup token`); without it self-command.ts works it out.
+   */
+  command?: string
 }
 
 function list(value: string | undefined, sep = /[,\s]+/): string[] {
@@ -85,7 +90,8 @@ export function loadConfig(
     keychainService: env.MAIL_SETUP_KEYCHAIN_SERVICE ?? 'Mail Setup',
     policyFile: policy?.file,
     policyManaged: policy?.managed,
-    resourcesDir
+    resourcesDir,
+    command: env.MAIL_SETUP_COMMAND || undefined
   }
   return { ...base, ...overrides }
 }

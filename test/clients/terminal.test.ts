@@ -3,23 +3,26 @@
 // msmtp and mutt send and the message arrives (mutt's copy in the server's Sent folder);
 // fetchmail, mutt and mbsync (from an empty home, following the file's own instructions)
 // fetch it; aerc, driven in a terminal, sends (its copy in Sent too) and lists the inbox.
-import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { chmod, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
-import { shQuote, slug } from '../../src/main/export/common'
+import { slug } from '../../src/main/export/common'
 import { SPECIAL_USE } from '../world'
 import {
   arrived,
   benchHostsFile,
   emptyHome,
   maildirSubjects,
+  muttRead,
+  runAerc,
+  screenText,
   uniqueSubject,
   verifiedAccount,
   withBenchHosts,
   type Verified
 } from './verified'
-import { PYTHON, run, tempDir } from '../export/tools'
+import { run, tempDir } from '../export/tools'
 
 const bench = inject('bench')
 const alice = bench.users.alice
@@ -49,7 +52,6 @@ const trust = { SSL_CERT_FILE: bench.ca.file }
 /** mutt (GnuTLS) reads its CA file from a variable; given on the command line, the file untouched. */
 const muttTrust = ['-e', `set ssl_ca_certificates_file=${bench.ca.file}`]
 const aliceMaildir = join(bench.mailRoot, bench.domain, 'alice', 'Maildir')
-const PTY_DRIVE = new URL('./pty-drive.py', import.meta.url).pathname
 
 /** The shell command a file's header tells the user to run, with the file's path filled in. */
 function instruction(content: string, path: string): string {
@@ -127,53 +129,28 @@ describe.each(KINDS)('%s account', (kind) => {
 describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
   it('mutt reads the mailbox with its exported file (batch: pushed keys copy every message out)', async () => {
     const v = verified.get(kind)!
-    const home = await emptyHome('mutt-read')
     const path = await v.exportTo('mutt', await tempDir('mutt-file-'))
-    const out = join(home, 'read.mbox')
-    const keys = `<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
-    const argv = ['mutt', '-n', '-F', path, ...muttTrust, '-e', 'set confirmcreate=no', '-e', `push "${keys}"`]
-    // mutt's index needs a terminal: script(1) gives it one.
-    const r = await withBenchHosts(hostsFile, 'script', ['-qec', argv.map(shQuote).join(' '), '/dev/null'], {
-      env: { ...v.env, HOME: home, TERM: 'xterm' },
-      cwd: home
-    })
+    const { run: r, mbox } = await muttRead(hostsFile, { file: path, env: v.env, caFile: bench.ca.file })
     expect(r.code).toBe(0)
-    const mbox = await readFile(out, 'utf8')
     expect(mbox).toMatch(/^From /)
     expect(mbox).toContain(`Subject: ${sent.get(kind)}`)
   })
 
   it('aerc sends and reads with its exported file as ~/.config/aerc/accounts.conf (driven in a terminal)', async () => {
     const v = verified.get(kind)!
-    const home = await emptyHome('aerc')
-    const conf = join(home, '.config', 'aerc')
-    await mkdir(conf, { recursive: true })
-    await rename(await v.exportTo('aerc', await tempDir('aerc-file-')), join(conf, 'accounts.conf'))
-    await chmod(join(conf, 'accounts.conf'), 0o600)
     const subject = uniqueSubject(`aerc ${kind}`)
-    // A mailto: opens the composer; EDITOR=true leaves the body as it is; y sends from the review.
     const mailto = `mailto:${alice.address}?subject=${encodeURIComponent(subject)}&body=sent%20by%20aerc`
     // An 80-column message list cuts subjects at 15 characters.
     const seen = sent.get(kind)!.slice(0, 15)
-    const env = {
-      ...v.env,
-      HOME: home,
-      TERM: 'xterm',
-      EDITOR: 'true',
-      XDG_CONFIG_HOME: join(home, '.config'),
-      XDG_RUNTIME_DIR: home,
-      ...trust
-    }
-    const r = await withBenchHosts(hostsFile, PYTHON, [PTY_DRIVE, 'aerc', mailto], {
-      env,
-      cwd: home,
-      input: `wait:Send this email?|y|wait:${seen}|:quit\\r|sleep1`
+    const r = await runAerc(hostsFile, {
+      file: await v.exportTo('aerc', await tempDir('aerc-file-')),
+      env: { ...v.env, ...trust },
+      mailto,
+      steps: `wait:Send this email?|y|wait:${seen}|:quit\\r|sleep1`
     })
     await arrived(bench, 'alice', subject)
-    // The inbox list showed the message sent earlier (the screen's text without escapes and
-    // spaces: aerc moves the cursor instead of writing them).
-    const text = (t: string) => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s/g, '')
-    expect(text(r.stdout)).toContain(text(seen))
+    // The inbox list showed the message sent earlier.
+    expect(screenText(r.stdout)).toContain(screenText(seen))
     expect(await maildirSubjects(join(aliceMaildir, `.${SPECIAL_USE.sent}`))).toContain(subject)
   })
 

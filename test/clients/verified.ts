@@ -2,13 +2,14 @@
 // `verify`, so the keychain holds exactly what the save path wrote), its exports written the
 // way `mail-setup export --out` writes them, and a way to run a client with the bench's names.
 import { randomBytes } from 'node:crypto'
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { cliInProcess, cliProcess, type CliRun } from '../cli/process'
 import type { Account, ExportFormatId } from '../../src/shared/account'
 import { envWithoutKeyring, readMailbox, type BenchInfo } from '../world'
-import { run, tempDir, type RunResult } from '../export/tools'
+import { PYTHON, run, tempDir, type RunResult } from '../export/tools'
+import { shQuote } from '../../src/main/export/common'
 
 export interface Verified {
   account: Account
@@ -136,3 +137,64 @@ export async function maildirSubjects(folder: string): Promise<string[]> {
 }
 
 export const uniqueSubject = (label: string): string => `${label} ${randomBytes(4).toString('hex')}`
+
+const PTY_DRIVE = new URL('./pty-drive.py', import.meta.url).pathname
+
+/** The screen's text without escapes and spaces (aerc moves the cursor instead of writing them). */
+export const screenText = (t: string): string => t.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\s/g, '')
+
+/**
+ * aerc in a fresh home with the exported file as ~/.config/aerc/accounts.conf (mode 0600, as it
+ * says), opened on a mailto: (the composer; EDITOR=true leaves the body as it is) and driven in
+ * a terminal by `steps` (pty-drive.py). The screen's output comes back in stdout.
+ */
+export async function runAerc(
+  hostsFile: string,
+  o: { file: string; env: NodeJS.ProcessEnv; mailto: string; steps: string }
+): Promise<RunResult> {
+  const home = await emptyHome('aerc')
+  const conf = join(home, '.config', 'aerc')
+  await mkdir(conf, { recursive: true })
+  await rename(o.file, join(conf, 'accounts.conf'))
+  await chmod(join(conf, 'accounts.conf'), 0o600)
+  const env = {
+    ...o.env,
+    HOME: home,
+    TERM: 'xterm',
+    EDITOR: 'true',
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_RUNTIME_DIR: home
+  }
+  return withBenchHosts(hostsFile, PYTHON, [PTY_DRIVE, 'aerc', o.mailto], { env, cwd: home, input: o.steps })
+}
+
+/**
+ * mutt reading its spool mailbox in batch: pushed keys tag every message and copy them to an
+ * mbox, which comes back (the index needs a terminal: script(1) gives it one). `trust` are -e
+ * settings given on the command line (the file stays untouched).
+ */
+export async function muttRead(
+  hostsFile: string,
+  o: { file: string; env: NodeJS.ProcessEnv; caFile: string }
+): Promise<{ run: RunResult; mbox: string }> {
+  const home = await emptyHome('mutt-read')
+  const out = join(home, 'read.mbox')
+  const keys = `<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
+  const argv = [
+    'mutt',
+    '-n',
+    '-F',
+    o.file,
+    '-e',
+    `set ssl_ca_certificates_file=${o.caFile}`,
+    '-e',
+    'set confirmcreate=no',
+    '-e',
+    `push "${keys}"`
+  ]
+  const r = await withBenchHosts(hostsFile, 'script', ['-qec', argv.map(shQuote).join(' '), '/dev/null'], {
+    env: { ...o.env, HOME: home, TERM: 'xterm' },
+    cwd: home
+  })
+  return { run: r, mbox: await readFile(out, 'utf8').catch(() => '') }
+}

@@ -6,7 +6,12 @@ import { join } from 'node:path'
 import type { Account, ExportFile, ExportFormatId } from '../../src/shared/account'
 import { exportAccount, type ExportOptions } from '../../src/main/export'
 
-export const OPTS: ExportOptions = { keychainService: 'Mail Setup', platform: 'linux' }
+export const OPTS: ExportOptions = {
+  keychainService: 'Mail Setup',
+  platform: 'linux',
+  // As the packaged app names itself (self-command.ts): an absolute path with a space in it.
+  selfCommand: ['/opt/Mail Setup/mail-setup', '--cli']
+}
 
 export interface RunResult {
   code: number

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { refreshTokenKey } from '../../src/main/oauth'
-import { launchBrowser, openPage, signInRedirect } from './browser'
+import { launchBrowser } from './browser'
+import { cliSigningIn as signIn, type SignInRun } from './cli-signin'
 import { startOAuthWorld, type OAuthWorld } from './setup'
 import { oauthAutoconfig } from './autoconfig'
-import { cliProcess } from '../cli/process'
 
 const bench = inject('bench')
 const DOMAIN = 'oauth-cli.test'
@@ -61,43 +61,9 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true })
 })
 
-interface Run {
-  code: number
-  stdout: string
-  stderr: string
-  /** The sign-in URL the CLI printed. */
-  url: string
-  /** Where the browser came back to (carries the authorization code). */
-  redirectUrl: string
-}
+type Run = SignInRun
 
-/** Runs the CLI; signs in as `login` in Chromium as soon as it prints the URL. */
-async function cliSigningIn(args: string[], login: string): Promise<Run> {
-  let stderr = ''
-  let url = ''
-  let browsing: Promise<string> | undefined
-  const run = await cliProcess(args, {
-    env,
-    onStart(child) {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString()
-        const found = /https:\/\/\S+\/auth\?\S+/.exec(stderr)
-        if (found && !browsing) {
-          url = found[0]
-          browsing = openPage(browser, url)
-            .then((page) => signInRedirect(page, login))
-            .then((r) => r.redirectUrl)
-          // A failed sign-in shows in the result; keep the process from an unhandled rejection.
-          browsing.catch(() => undefined)
-        }
-      })
-    }
-  })
-  const redirectUrl = await (browsing ?? Promise.resolve('')).catch((err: unknown) => {
-    throw new Error(`browser sign-in failed: ${String(err)}\n${run.stderr}`)
-  })
-  return { code: run.code, stdout: run.stdout, stderr: run.stderr, url, redirectUrl }
-}
+const cliSigningIn = (args: string[], login: string): Promise<Run> => signIn(browser, env, args, login)
 
 /** Long opaque strings (tokens, codes) in what the CLI printed, other than the URL it had to show. */
 function tokenLike(run: Run): string[] {

@@ -37,6 +37,8 @@ export interface OAuthWorld {
   dovecot: OAuthDovecot
   smtp: OAuthSmtp
   mailHost: string
+  /** The app's environment in this world (its own DNS server, which names `names`). */
+  env: NodeJS.ProcessEnv
   config: Config
   credentials: CredentialStore
   /** The issuer as an autoconfig `oAuth2` element would name it. */
@@ -45,12 +47,16 @@ export interface OAuthWorld {
   stop(): Promise<void>
 }
 
-/** `registration`: the server offers RFC 7591 registration and no client ID is configured. */
+/**
+ * `registration`: the server offers RFC 7591 registration and no client ID is configured.
+ * `names`: host names for the mail servers (in the world's DNS and their certificate).
+ */
 export async function startOAuthWorld(
-  opts: { accessTokenTtl?: number; registration?: boolean } = {}
+  opts: { accessTokenTtl?: number; registration?: boolean; names?: string[] } = {}
 ): Promise<OAuthWorld> {
   const world = await startWorld(inject('bench'))
   const { oauth, dovecot, smtp, mailAddress, cert } = await startOAuthMail(world, opts)
+  for (const name of opts.names ?? []) world.name(name, mailAddress)
   const pki: TestPki = { caPem: world.ca.certPem, ...cert }
   const policyFile = join(world.dir, 'policy.json')
   const userDataDir = join(world.dir, 'user-data')
@@ -97,6 +103,7 @@ export async function startOAuthWorld(
     dovecot,
     smtp,
     mailHost: mailAddress,
+    env: world.env,
     config,
     credentials,
     oauth2: { issuer: oauth.issuer, scope: oauth.scope },

@@ -13,7 +13,7 @@ import type { World } from './compose'
 import { startDovecot, type Dovecot } from './dovecot'
 import { startOAuthServer, type OAuthServer } from './oauth-server'
 
-export interface OAuthDovecot extends Pick<Dovecot, 'deliver' | 'stop'> {
+export interface OAuthDovecot extends Pick<Dovecot, 'deliver' | 'stop' | 'mailRoot'> {
   address: string
   log: string
 }
@@ -40,6 +40,7 @@ export async function startOAuthDovecot(o: {
   return {
     address: o.address,
     log: dovecot.logFile,
+    mailRoot: dovecot.mailRoot,
     deliver: dovecot.deliver,
     async stop() {
       await dovecot.stop()

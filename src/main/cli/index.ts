@@ -17,7 +17,7 @@ import type { Credentials, HostException, VerifyResult } from '../../shared/veri
 import { parseAddress } from '../../shared/address'
 import { withPort25 } from '../../shared/submission'
 import { writeUserFile } from '../files'
-import { AppError } from '../errors'
+import { AppError, toDiagnosis } from '../errors'
 import { APP_VERSION } from '../version'
 import { UsageError, parseDnsFlag, parseHostPort, parseServerUrl, parseTrust } from './args'
 import { clipMessage, safeStreams } from './streams'
@@ -37,6 +37,7 @@ const USAGE = `Usage:
   mail-setup export <address> --format NAME [--out FILE] [--incoming URL --outgoing URL] [--name NAME]
   mail-setup export --list-formats
   mail-setup accounts [--json]
+  mail-setup token <address> [--deadline SECONDS]   (prints an OAuth access token for a saved sign-in; for mail clients)
   mail-setup check --csv FILE [--out FILE] [--html FILE] [--resume] [--state FILE] [--concurrency N]
                    [--per-server N] [--allow-plain-passwords] [--json]
   mail-setup domain <domain> [--server URL]... [--publish DIR] [--recheck] [--username-form address|local] [--json]
@@ -207,6 +208,18 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
         return await exportCommand(ctx, addressArg)
       case 'accounts':
         return await accountsCommand(ctx)
+      case 'token': {
+        const { accessTokenFor } = await import('./token')
+        const deadlineMs = values.deadline === undefined ? undefined : config.discoveryDeadlineMs
+        const address = requireAddress(addressArg)
+        const token = await accessTokenFor(address, { services, deadlineMs }).catch((err: unknown) => {
+          throw new Failure(toDiagnosis(err))
+        })
+        // Only the token: the mail client reads stdout whole.
+        if (json) report({ accessToken: token })
+        else io.stdout(`${token}\n`)
+        return EXIT.ok
+      }
       case 'check': {
         const { checkCommand, withInterrupt } = await import('./check')
         return await withInterrupt((signal) =>

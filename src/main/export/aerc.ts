@@ -1,11 +1,23 @@
 // aerc accounts.conf (IMAP only), for aerc 0.14 and later. aerc reads it with go-ini, which
 // cuts unquoted values at `#` or `;`; such values are wrapped in backticks, which go-ini
-// takes verbatim up to the last backtick on the line.
+// takes verbatim up to the last backtick on the line. An OAuth2 account signs in with XOAUTH2
+// (what every OAuth mail provider takes, on IMAP and SMTP alike), the token from the cred-cmds
+// running `mail-setup token`.
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, displayName, needsAuth, shellCommand, storedSecretCommand, urlUser, type Exporter } from './common'
+import {
+  authFor,
+  displayName,
+  needsAuth,
+  shellCommand,
+  storedSecretCommand,
+  tokenCommand,
+  urlUser,
+  type Exporter
+} from './common'
 
 const SMTP_AUTH: Partial<Record<AuthMethod, string>> = {
-  'password-cleartext': 'plain'
+  'password-cleartext': 'plain',
+  oauth2: 'xoauth2'
 }
 
 export function aercValue(value: string): string {
@@ -25,13 +37,15 @@ export const aerc: Exporter = {
     clients: ['aerc'],
     fileName: 'accounts.conf',
     mimeType: 'text/plain',
-    supports: { imap: true, pop3: false, oauth2: false }
+    supports: { imap: true, pop3: false, oauth2: true }
   },
   render(account, opts) {
     const inc = account.incoming
     const out = account.outgoing
-    authFor(account, inc, { 'password-cleartext': true }, 'aerc')
-    const source = `${inc.security === 'tls' ? 'imaps' : inc.security === 'starttls' ? 'imap' : 'imap+insecure'}://${urlUser(inc.username)}@${inc.host}:${inc.port}`
+    const oauth = account.authKind === 'oauth2'
+    authFor(account, inc, { 'password-cleartext': true, oauth2: true }, 'aerc')
+    const scheme = inc.security === 'tls' ? 'imaps' : inc.security === 'starttls' ? 'imap' : 'imap+insecure'
+    const source = `${scheme}${oauth ? '+xoauth2' : ''}://${urlUser(inc.username)}@${inc.host}:${inc.port}`
     const outAuth = needsAuth(account, out)
     const mech = outAuth ? authFor(account, out, SMTP_AUTH, 'aerc') : 'none'
     const user = outAuth ? `${urlUser(out.username)}@` : ''
@@ -43,11 +57,17 @@ export const aerc: Exporter = {
       `source = ${aercValue(source)}`
     ]
     // Without a saved password no command is named: there is no entry to read.
-    const incomingCommand = storedSecretCommand(account, 'incoming', opts)
+    const incomingCommand = oauth ? tokenCommand(account, opts) : storedSecretCommand(account, 'incoming', opts)
     if (incomingCommand) lines.push(`source-cred-cmd = ${aercValue(shellCommand(incomingCommand))}`)
     lines.push(`outgoing = ${aercValue(outgoing)}`)
-    const outgoingCommand = outAuth ? storedSecretCommand(account, 'outgoing', opts) : undefined
+    const outgoingCommand = !outAuth
+      ? undefined
+      : oauth
+        ? tokenCommand(account, opts)
+        : storedSecretCommand(account, 'outgoing', opts)
     if (outgoingCommand) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(outgoingCommand))}`)
+    // An access token expires within the hour: ask for a fresh one at each send.
+    if (oauth) lines.push('outgoing-cred-cmd-cache = false')
     // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS, and only the
     // word `yes` turns it on (anything else, `true` included, means no).
     if (out.security === 'starttls') lines.push('smtp-starttls = yes')

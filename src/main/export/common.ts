@@ -10,6 +10,8 @@ import { entryFor, type SignInRole } from '../credentials/entries'
 export interface ExportOptions {
   keychainService: string
   platform: NodeJS.Platform
+  /** The command that runs this Mail Setup's CLI (self-command.ts), for `mail-setup token`. */
+  selfCommand?: string[]
 }
 
 export interface Rendered {
@@ -119,6 +121,15 @@ export function keyFor(account: Account, role: SignInRole): string {
  */
 export function storedSecretCommand(account: Account, role: SignInRole, opts: ExportOptions): string[] | undefined {
   return account.secretStored === false ? undefined : secretCommand(opts, keyFor(account, role))
+}
+
+/**
+ * For an OAuth2 account: the command that prints a valid access token (`mail-setup token`,
+ * which refreshes it from the sign-in the save path kept in the keychain).
+ */
+export function tokenCommand(account: Account, opts: ExportOptions): string[] {
+  if (!opts.selfCommand) return fail('internal', { detail: 'no command to name for the OAuth token' })
+  return [...opts.selfCommand, 'token', account.address]
 }
 
 /**

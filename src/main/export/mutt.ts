@@ -1,13 +1,16 @@
 // mutt / neomutt. Values are double-quoted muttrc strings, where mutt also expands
 // $VARIABLES and `commands`, so `\`, `"`, `$` and backticks are escaped. The password is read
-// from the keychain by a backtick command when the config is loaded.
+// from the keychain by a backtick command when the config is loaded. An OAuth2 account names
+// `mail-setup token` as mutt's oauth refresh command instead, which mutt runs at each sign-in.
 import type { Account } from '../../shared/account'
 import type { ServerSettings } from '../../shared/domain'
 import {
   displayName,
   needsAuth,
+  shellCommand,
   shQuote,
   storedSecretCommand,
+  tokenCommand,
   urlUser,
   type Exporter,
   type ExportOptions
@@ -37,10 +40,23 @@ function url(scheme: string, server: ServerSettings, auth: boolean): string {
   return `${scheme}://${auth ? `${urlUser(server.username)}@` : ''}${server.host}:${server.port}/`
 }
 
-/** The password read from the keychain; without a saved one, no line (mutt asks for it). */
-function passLine(variable: string, account: Account, role: 'incoming' | 'outgoing', opts: ExportOptions): string[] {
+/** mutt's OAuth variables' prefix per protocol: imap_, pop_ or smtp_. */
+type Prefix = 'imap' | 'pop' | 'smtp'
+
+/**
+ * The password read from the keychain; without a saved one, no line (mutt asks for it). OAuth2:
+ * mutt's own OAUTHBEARER/XOAUTH2 (no SASL library), the token from `mail-setup token`.
+ */
+function passLine(prefix: Prefix, account: Account, role: 'incoming' | 'outgoing', opts: ExportOptions): string[] {
+  // SMTP: XOAUTH2 first (every OAuth provider's submission takes it; mutt tries OAUTHBEARER
+  // on SMTP without looking at what the server offers). IMAP and POP3: the standard first.
+  if (account.authKind === 'oauth2')
+    return [
+      `set ${prefix}_authenticators = "${prefix === 'smtp' ? 'xoauth2:oauthbearer' : 'oauthbearer:xoauth2'}"`,
+      `set ${prefix}_oauth_refresh_command = ${muttString(shellCommand(tokenCommand(account, opts)))}`
+    ]
   const command = storedSecretCommand(account, role, opts)
-  return command ? [`set ${variable} = "\`${muttCommand(command)}\`"`] : []
+  return command ? [`set ${prefix}_pass = "\`${muttCommand(command)}\`"`] : []
 }
 
 export const mutt: Exporter = {
@@ -50,7 +66,7 @@ export const mutt: Exporter = {
     clients: ['mutt', 'neomutt'],
     fileName: 'muttrc',
     mimeType: 'text/plain',
-    supports: { imap: true, pop3: true, oauth2: false }
+    supports: { imap: true, pop3: true, oauth2: true }
   },
   render(account, opts) {
     const inc = account.incoming
@@ -70,7 +86,7 @@ export const mutt: Exporter = {
     if (imap) {
       lines.push(
         `set imap_user = ${muttString(inc.username)}`,
-        ...passLine('imap_pass', account, 'incoming', opts),
+        ...passLine('imap', account, 'incoming', opts),
         `set folder = ${muttString(url(scheme, inc, true))}`,
         'set spoolfile = "+INBOX"',
         'set imap_check_subscribed = yes'
@@ -84,14 +100,14 @@ export const mutt: Exporter = {
     } else {
       lines.push(
         `set pop_user = ${muttString(inc.username)}`,
-        ...passLine('pop_pass', account, 'incoming', opts),
+        ...passLine('pop', account, 'incoming', opts),
         `set spoolfile = ${muttString(url(scheme, inc, true))}`,
         `set pop_delete = ${inc.pop3?.leaveOnServer === false ? 'yes' : 'no'}`
       )
     }
     const smtpScheme = out.security === 'tls' ? 'smtps' : 'smtp'
     lines.push(`set smtp_url = ${muttString(url(smtpScheme, out, outAuth))}`)
-    if (outAuth) lines.push(...passLine('smtp_pass', account, 'outgoing', opts))
+    if (outAuth) lines.push(...passLine('smtp', account, 'outgoing', opts))
     lines.push('')
     return { content: lines.join('\n') }
   }

@@ -3,7 +3,9 @@
 // shortly before they expire. The refresh token stays in memory (like a typed password in
 // session-secrets.ts) until the account is saved: only then does it go to the keychain, so an
 // abandoned wizard leaves nothing behind.
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { KeychainStatus } from '../../shared/account'
 import type { OAuth2Settings } from '../../shared/domain'
 import type { Config } from '../config'
@@ -11,6 +13,7 @@ import type { CredentialStore } from '../credentials/store'
 import { refreshTokenKey } from '../credentials/entries'
 import type { Dns } from '../net/dns'
 import { AppError, fail } from '../errors'
+import { withFileLock } from '../accounts/lock'
 import { registerSecret } from '../redact'
 import { requestJson, requireHttps } from './http'
 import { startRedirectListener } from './loopback'
@@ -39,6 +42,12 @@ export interface OAuthDeps {
   credentials: CredentialStore
   /** How long to wait for the browser to come back (default 5 minutes). */
   redirectTimeoutMs?: number
+  /**
+   * Folder for the lock that lets one process at a time refresh a saved sign-in (the app and any
+   * number of `mail-setup token` runs share the keychain entry; a rotated refresh token used
+   * twice ends the grant). Without it, refreshes are serialised within this process only.
+   */
+  lockDir?: string
   now?: () => number
 }
 
@@ -70,6 +79,10 @@ interface StoredGrant {
   /** RFC 7009 endpoint, to withdraw the grant when the account is removed. */
   revocationEndpoint?: string
   refreshToken: string
+  /** The last access token and when it stops working (epoch ms), so a later process reuses it. */
+  accessToken?: string
+  expiresAt?: number
+  lifetimeMs?: number
 }
 
 interface Session {
@@ -85,6 +98,26 @@ interface Session {
   saved?: boolean
   /** When the sign-in finished, to pick an address's newest one. */
   finished?: number
+}
+
+/** The tokens a stored grant holds (an access token only when it was kept with its expiry). */
+function storedTokens(grant: StoredGrant): TokenSet {
+  registerSecret(grant.refreshToken)
+  const cached =
+    typeof grant.accessToken === 'string' && typeof grant.expiresAt === 'number' && typeof grant.lifetimeMs === 'number'
+  if (cached) registerSecret(grant.accessToken)
+  return {
+    accessToken: cached ? grant.accessToken! : '',
+    expiresAt: cached ? grant.expiresAt! : 0,
+    lifetimeMs: cached ? grant.lifetimeMs! : 0,
+    refreshToken: grant.refreshToken
+  }
+}
+
+/** Whether an access token still has a safe margin before it expires. */
+function fresh(t: TokenSet, now: number): boolean {
+  const margin = Math.min(60_000, t.lifetimeMs / 4)
+  return Boolean(t.accessToken) && t.expiresAt - margin > now
 }
 
 function parseGrant(raw: string | null): StoredGrant | undefined {
@@ -296,7 +329,14 @@ export class OAuthService {
       scope: session.client.scope,
       refreshWithScope: session.client.refreshWithScope,
       revocationEndpoint: session.client.revocationEndpoint,
-      refreshToken
+      refreshToken,
+      ...(session.tokens?.accessToken
+        ? {
+            accessToken: session.tokens.accessToken,
+            expiresAt: session.tokens.expiresAt,
+            lifetimeMs: session.tokens.lifetimeMs
+          }
+        : {})
     }
     // A keychain that is unavailable leaves the token in memory for this session only.
     return this.deps.credentials.save(refreshTokenKey(session.address), JSON.stringify(grant))
@@ -345,7 +385,6 @@ export class OAuthService {
   private async restore(address: string): Promise<Session | undefined> {
     const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(address)))
     if (!grant) return undefined
-    registerSecret(grant.refreshToken)
     const session: Session = {
       id: randomUUID(),
       address,
@@ -358,7 +397,7 @@ export class OAuthService {
         extraAuthParams: {},
         refreshWithScope: grant.refreshWithScope === true
       },
-      tokens: { accessToken: '', expiresAt: 0, lifetimeMs: 0, refreshToken: grant.refreshToken },
+      tokens: storedTokens(grant),
       saved: true,
       finished: 0
     }
@@ -381,10 +420,31 @@ export class OAuthService {
     const session = await this.sessionFor(sessionId, address)
     const t = session.tokens
     if (!t) return fail('oauth-required', { detail: 'sign-in not finished' })
-    const margin = Math.min(60_000, t.lifetimeMs / 4)
-    if (t.accessToken && t.expiresAt - margin > this.now()) return t.accessToken
-    session.refreshing ??= this.refresh(session, signal).finally(() => (session.refreshing = undefined))
+    if (fresh(t, this.now())) return t.accessToken
+    session.refreshing ??= this.refreshSaved(session, signal).finally(() => (session.refreshing = undefined))
     return session.refreshing
+  }
+
+  /**
+   * A saved sign-in is refreshed under a lock shared with other processes, after reading the
+   * keychain again: another process may have refreshed (and rotated the refresh token) since.
+   */
+  private async refreshSaved(session: Session, signal?: AbortSignal): Promise<string> {
+    if (!session.saved || !this.deps.lockDir) return this.refresh(session, signal)
+    const name = `oauth-${createHash('sha256').update(session.address).digest('hex').slice(0, 16)}`
+    await mkdir(this.deps.lockDir, { recursive: true, mode: 0o700 })
+    return withFileLock(join(this.deps.lockDir, name), async () => {
+      const grant = parseGrant(await this.deps.credentials.get(refreshTokenKey(session.address)))
+      if (grant) {
+        const stored = storedTokens(grant)
+        if (fresh(stored, this.now())) {
+          session.tokens = { ...stored, email: session.tokens?.email }
+          return stored.accessToken
+        }
+        if (session.tokens) session.tokens.refreshToken = stored.refreshToken
+      }
+      return this.refresh(session, signal)
+    })
   }
 
   private async refresh(session: Session, signal?: AbortSignal): Promise<string> {
@@ -413,13 +473,13 @@ export class OAuthService {
       }
       throw err
     }
-    const rotated = next.refreshToken && next.refreshToken !== refreshToken
     session.tokens = {
       ...next,
       refreshToken: next.refreshToken ?? refreshToken,
       email: next.email ?? session.tokens?.email
     }
-    if (rotated && session.saved) await this.store(session, next.refreshToken!)
+    // A saved sign-in keeps the new access token too, so the next process need not refresh.
+    if (session.saved) await this.store(session, next.refreshToken ?? refreshToken)
     return next.accessToken
   }
 

@@ -24,7 +24,8 @@ export class SetupContext {
   oauth(): Promise<OAuthService> {
     const { config, dns, credentials } = this.services
     return (this.oauthService ??= import('../oauth').then(
-      ({ OAuthService }) => new OAuthService({ config, dns, ca: this.services.ca, credentials })
+      ({ OAuthService }) =>
+        new OAuthService({ config, dns, ca: this.services.ca, credentials, lockDir: config.userDataDir })
     ))
   }
 

@@ -289,10 +289,12 @@ export class Setup {
     checkFormat(this.ctx.services.policy.rules, format)
     const account = await this.ctx.services.accounts.get(accountId)
     if (!account) fail('internal', { detail: `no account ${accountId}` })
-    const { exportAccount } = await import('../export')
+    const [{ exportAccount }, { selfCommand }] = await Promise.all([import('../export'), import('../self-command')])
+    const { config } = this.ctx.services
     return exportAccount(account, format, {
-      keychainService: this.ctx.services.config.keychainService,
-      platform: process.platform
+      keychainService: config.keychainService,
+      platform: process.platform,
+      selfCommand: selfCommand(config)
     })
   }
 

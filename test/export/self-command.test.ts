@@ -1,0 +1,34 @@
+// Which command an export names for `mail-setup token` (src/main/self-command.ts): always an
+// absolute one that needs neither the current folder nor PATH.
+import { realpathSync } from 'node:fs'
+import { isAbsolute, join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../../src/main/config'
+import { selfCommand } from '../../src/main/self-command'
+import { ROOT } from '../cli/process'
+
+const config = loadConfig({})
+
+describe('selfCommand', () => {
+  it("under Node: this node binary and the clone's bin/mail-setup.js, both absolute", () => {
+    const argv = selfCommand(config, { execPath: '/usr/local/bin/node' })
+    expect(argv).toEqual(['/usr/local/bin/node', realpathSync(join(ROOT, 'bin', 'mail-setup.js'))])
+    expect(argv.every(isAbsolute)).toBe(true)
+  })
+
+  it("inside the app's binary: that binary with --cli", () => {
+    expect(selfCommand(config, { execPath: '/opt/Mail Setup/mail-setup', electron: '33.0.0' })).toEqual([
+      '/opt/Mail Setup/mail-setup',
+      '--cli'
+    ])
+  })
+
+  it('MAIL_SETUP_COMMAND wins when absolute, and is ignored when relative', () => {
+    const rt = { execPath: '/opt/Mail Setup/mail-setup', electron: '33.0.0' }
+    expect(selfCommand(loadConfig({ MAIL_SETUP_COMMAND: '/usr/bin/mail-setup' }), rt)).toEqual(['/usr/bin/mail-setup'])
+    expect(selfCommand(loadConfig({ MAIL_SETUP_COMMAND: 'mail-setup' }), rt)).toEqual([
+      '/opt/Mail Setup/mail-setup',
+      '--cli'
+    ])
+  })
+})
