@@ -3,15 +3,22 @@ import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
 import { indexForBuild } from './src/main/discovery/folder-index'
+import { providersForBuild } from './src/main/discovery/builtin'
 
 /**
  * Work done at build time instead of at every start: the shipped autoconfig folders' indexes
- * (which file names which domain) become the content of src/main/discovery/shipped-index.ts.
+ * (which file names which domain) become the content of src/main/discovery/shipped-index.ts,
+ * the validated provider table that of src/main/discovery/shipped-providers.ts.
  */
 function precompute(): Plugin {
   return {
     name: 'mail-setup-precompute',
     load(id) {
+      if (id.replace(/\\/g, '/').endsWith('/src/main/discovery/shipped-providers.ts')) {
+        for (const f of ['providers.json', 'oauth-providers.json']) this.addWatchFile(resolve('resources', f))
+        const entry = providersForBuild(resolve('resources'))
+        return `export const SHIPPED_PROVIDERS = new Map([JSON.parse(${JSON.stringify(JSON.stringify(entry))})])\n`
+      }
       if (!id.replace(/\\/g, '/').endsWith('/src/main/discovery/shipped-index.ts')) return undefined
       const entries = ['isp', 'ispdb'].map((d) => indexForBuild(resolve('resources', d)))
       for (const d of ['isp', 'ispdb']) this.addWatchFile(resolve('resources', d))

@@ -5,7 +5,7 @@
 // service into a command that does not use them fails here.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ROOT } from './process'
@@ -35,9 +35,9 @@ interface Loaded {
   external: string[]
 }
 
-async function run(args: string[], stdin = ''): Promise<Loaded> {
+async function run(args: string[], stdin = '', at = app): Promise<Loaded> {
   const log = join(app, `loaded-${process.hrtime.bigint()}.txt`)
-  const child = spawn(process.execPath, ['--import', REGISTER(log), join(app, 'out', 'main', 'cli.js'), ...args], {
+  const child = spawn(process.execPath, ['--import', REGISTER(log), join(at, 'out', 'main', 'cli.js'), ...args], {
     env: { ...env, MAIL_SETUP_CLI_MAIN: '1' },
     cwd: app
   })
@@ -48,7 +48,7 @@ async function run(args: string[], stdin = ''): Promise<Loaded> {
   child.stdin.end(stdin)
   const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? -1)))
   const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean)
-  const prefix = `file://${join(app, 'out', 'main')}/`
+  const prefix = `file://${join(at, 'out', 'main')}/`
   const files = urls.filter((u) => u.startsWith(prefix)).map((u) => u.slice(prefix.length))
   for (const f of files) expect(chunks, `${f} is not in modules.json`).toHaveProperty([f])
   return {
@@ -121,6 +121,30 @@ describe('what each command loads', () => {
     expect(r.modules).toEqual(expect.arrayContaining(['src/main/verify/scheduler.ts', 'src/main/verify/smtp.ts']))
     expect(heavyIn(r.modules)).toEqual([])
     expect(r.external).toEqual([])
+  })
+
+  it('validates a provider table edited after the build instead of taking the one the build validated', async () => {
+    // A copy of resources/ with one provider more: its key no longer matches the build's.
+    const edited = join(app, 'edited')
+    cpSync(join(ROOT, 'resources'), join(edited, 'resources'), { recursive: true })
+    const file = join(edited, 'resources', 'providers.json')
+    const table = JSON.parse(readFileSync(file, 'utf8'))
+    table.providers.push({
+      ...table.providers.find((p: { domains: string[] }) => p.domains.includes('gmail.com')),
+      id: 'edited',
+      name: 'Edited After Build',
+      domains: ['edited-after-build.test'],
+      oauth2: undefined
+    })
+    writeFileSync(file, JSON.stringify(table))
+    cpSync(join(app, 'out'), join(edited, 'out'), { recursive: true })
+    const r = await run(['discover', 'someone@edited-after-build.test', '--offline'], '', edited)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('Edited After Build')
+    // And an invalid edit is refused as before, not passed over.
+    table.providers.push({ id: 'broken', name: 'Broken', domains: 'not-a-list' })
+    writeFileSync(file, JSON.stringify(table))
+    expect((await run(['discover', 'someone@edited-after-build.test', '--offline'], '', edited)).code).not.toBe(0)
   })
 
   it('sees what it forbids where it is used: the export formats and QR code for an export', async () => {

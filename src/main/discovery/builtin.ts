@@ -1,5 +1,6 @@
 // The built-in provider table (resources/providers.json): matched by the address's domain,
 // then by its MX host (Microsoft 365 and Google Workspace custom domains).
+import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
@@ -7,6 +8,7 @@ import { OAuth2Settings, Protocol, ServerSettings, type Trust } from '../../shar
 import { expandPlaceholders } from './autoconfig'
 import { ProvidersFile, type ProviderEntry } from '../oauth/providers'
 import { found, nothing, type Addr, type Draft, type Source } from './types'
+import { SHIPPED_PROVIDERS } from './shipped-providers'
 
 const Provider = z.object({
   id: z.string(),
@@ -82,21 +84,47 @@ function withSignIn(p: Provider, signIns: ProviderEntry[]): Provider {
   }
 }
 
-/** Loads and validates `<resourcesDir>/providers.json` (with its OAuth2 from oauth-providers.json) once per folder. */
+/** The two files the table is made of, as text (the sign-in table may be absent). */
+function tableFiles(resourcesDir: string): { providers: string; signIn?: string } {
+  const signInFile = join(resourcesDir, 'oauth-providers.json')
+  return {
+    providers: readFileSync(join(resourcesDir, 'providers.json'), 'utf8'),
+    signIn: existsSync(signInFile) ? readFileSync(signInFile, 'utf8') : undefined
+  }
+}
+
+const tableKey = (files: { providers: string; signIn?: string }): string =>
+  createHash('sha256')
+    .update(files.providers)
+    .update('\0')
+    .update(files.signIn ?? '')
+    .digest('hex')
+
+/** The providers of these files, validated, each with the OAuth2 settings of its sign-in entry. */
+function validateTable(files: { providers: string; signIn?: string }): Provider[] {
+  const raw = JSON.parse(files.providers) as { providers?: unknown }
+  const signIns = files.signIn ? ProvidersFile.parse(JSON.parse(files.signIn)).providers : []
+  return z
+    .array(Provider)
+    .parse(raw.providers ?? [])
+    .map((p) => withSignIn(p, signIns))
+}
+
+/** For the build: the key and validated table of a resources folder (see shipped-providers.ts). */
+export function providersForBuild(resourcesDir: string): [string, Provider[]] {
+  const files = tableFiles(resourcesDir)
+  return [tableKey(files), validateTable(files)]
+}
+
+/**
+ * Loads and validates `<resourcesDir>/providers.json` (with its OAuth2 from oauth-providers.json)
+ * once per folder; files the build already validated, unchanged since, are not validated again.
+ */
 export function loadProviderTable(resourcesDir: string): ProviderTable {
   const hit = cache.get(resourcesDir)
   if (hit) return hit
-  const raw = JSON.parse(readFileSync(join(resourcesDir, 'providers.json'), 'utf8')) as { providers?: unknown }
-  const signInFile = join(resourcesDir, 'oauth-providers.json')
-  const signIns = existsSync(signInFile)
-    ? ProvidersFile.parse(JSON.parse(readFileSync(signInFile, 'utf8'))).providers
-    : []
-  const table = createProviderTable(
-    z
-      .array(Provider)
-      .parse(raw.providers ?? [])
-      .map((p) => withSignIn(p, signIns))
-  )
+  const files = tableFiles(resourcesDir)
+  const table = createProviderTable(SHIPPED_PROVIDERS.get(tableKey(files)) ?? validateTable(files))
   cache.set(resourcesDir, table)
   return table
 }
