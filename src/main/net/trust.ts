@@ -9,7 +9,6 @@
 // - macOS and Windows: the system stores through tls.getCACertificates('system') where the
 //   runtime has it (Node 22.15+/23.5+, so current Electron); Node 20 has no such API, and there
 //   these platforms get Node's bundled list plus the two variables only.
-import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import * as tls from 'node:tls'
 import type { DetailedPeerCertificate, SecureContext } from 'node:tls'
@@ -19,7 +18,7 @@ export type TrustStoreName = 'system' | 'node-extra' | 'app-extra' | 'bundled'
 export interface TrustStore {
   /** Every trusted CA, PEM, each once. */
   pems: string[]
-  /** Where each CA came from, by SHA-256 fingerprint (colon hex, as Node prints it). */
+  /** Where each CA came from, by its DER in base64 (see derKey). */
   origins: Map<string, TrustStoreName>
   /** Which store a verified chain ends in. */
   vouchedBy(cert: DetailedPeerCertificate): TrustStoreName | undefined
@@ -68,18 +67,16 @@ export function systemCertificates(env: NodeJS.ProcessEnv, platform: NodeJS.Plat
 }
 
 /**
- * The certificate's SHA-256 fingerprint (of its DER, as Node prints fingerprint256) without
- * parsing it: a full X509 parse of each of the ~300 roots (OS bundle, Node's list, often the OS
- * bundle again through NODE_EXTRA_CA_CERTS) cost a quarter to half a second of CPU at every
- * start on a busy machine. Blocks that are not even a DER SEQUENCE are left out; OpenSSL skips
- * any other unusable one when it builds the TLS context, as it did before.
+ * A certificate's identity without parsing or hashing it: its DER in base64, as the PEM holds it
+ * between the armour lines. A full X509 parse of each of the ~300 roots (OS bundle, Node's list,
+ * often the OS bundle again through NODE_EXTRA_CA_CERTS) cost a quarter to half a second of CPU
+ * at every start on a busy machine, and a SHA-256 of each still 5-10 ms. Blocks that are not
+ * even a DER SEQUENCE ("M" is the base64 of its first byte, 0x30; 64 bytes at least) are left
+ * out; OpenSSL skips any other unusable one when it builds the TLS context, as it did before.
  */
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'))
-function derFingerprint(pem: string): string | undefined {
-  // Base64 decoding skips the line breaks; the armour lines are cut off first.
-  const der = Buffer.from(pem.slice('-----BEGIN CERTIFICATE-----'.length, pem.lastIndexOf('-----END')), 'base64')
-  if (der.length < 64 || der[0] !== 0x30) return undefined
-  return Array.from(createHash('sha256').update(der).digest(), (b) => HEX[b]).join(':')
+function derKey(pem: string): string | undefined {
+  const body = pem.slice('-----BEGIN CERTIFICATE-----'.length, pem.lastIndexOf('-----END')).replace(/\s+/g, '')
+  return body.length >= 88 && body.startsWith('M') ? body : undefined
 }
 
 /**
@@ -99,22 +96,22 @@ export function buildTrustStore(
   ]
   const pems: string[] = []
   const origins = new Map<string, TrustStoreName>()
-  const fingerprints: string[] = []
+  const keys: string[] = []
   const bundled = new Set<string>()
   for (const [name, list] of sources) {
     for (const pem of list) {
-      const fp = derFingerprint(pem)
-      if (fp && name === 'bundled') bundled.add(fp)
-      if (!fp || origins.has(fp)) continue
-      origins.set(fp, name)
+      const key = derKey(pem)
+      if (key && name === 'bundled') bundled.add(key)
+      if (!key || origins.has(key)) continue
+      origins.set(key, name)
       pems.push(pem)
-      fingerprints.push(fp)
+      keys.push(key)
     }
   }
   return {
     pems,
     origins,
-    beyondBundled: pems.filter((_, i) => !bundled.has(fingerprints[i]!)),
+    beyondBundled: pems.filter((_, i) => !bundled.has(keys[i]!)),
     vouchedBy(cert) {
       // Node completes the peer chain with the trust anchor from the store it verified against.
       const seen = new Set<string>()
@@ -125,7 +122,7 @@ export function buildTrustStore(
         c = c.issuerCertificate
       ) {
         seen.add(c.fingerprint256)
-        found = origins.get(c.fingerprint256) ?? found
+        found = (c.raw && origins.get(c.raw.toString('base64'))) || found
       }
       return found
     }

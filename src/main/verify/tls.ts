@@ -1,6 +1,5 @@
 // TLS: the handshake (implicit or after STARTTLS), the certificate check, and the strict
 // options the mail libraries get for their own connection.
-import { X509Certificate } from 'node:crypto'
 import { isIP, type Socket } from 'node:net'
 import { checkServerIdentity, connect, type ConnectionOptions, type PeerCertificate, type TLSSocket } from 'node:tls'
 import type { Duplex } from 'node:stream'
@@ -94,8 +93,10 @@ export interface CertificateCheck {
   pem: string
 }
 
+/** The certificate as PEM, written from its DER (no X509 parse: the check has read what it needs). */
 function pemOf(cert: PeerCertificate): string {
-  return new X509Certificate(cert.raw).toString()
+  const lines = cert.raw.toString('base64').match(/.{1,64}/g) ?? []
+  return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`
 }
 
 /**
