@@ -1,9 +1,10 @@
 // Special-use folders below the top level: the server's full name and its separator (kept by the
 // check from LIST) become a path in each client's own syntax, or the client keeps its default.
 import { describe, expect, it } from 'vitest'
-import { folderLevels } from '../../src/main/export/common'
+import { encodeMailboxName, folderLevels } from '../../src/main/export/common'
+import { decodeMailboxName } from '../../src/main/verify/special-use'
 import { readClaws } from './readers'
-import { account, server } from './fixtures'
+import { account, HOSTILE_NAME, hostileAccount, server } from './fixtures'
 import { exportFile, text } from './tools'
 
 /** A Cyrus with altnamespace off: "." separates levels, personal folders live under INBOX. */
@@ -50,5 +51,26 @@ describe('clients that write paths with "/"', () => {
     const unsure = { ...cyrusStyle, folders: { sent: 'INBOX.Sent' } }
     const values = Object.values(readClaws(await text(unsure, 'claws-mail')))[0]!
     expect(values).not.toHaveProperty('sent_folder')
+  })
+})
+
+describe('modified UTF-7 (the name as the server sends it)', () => {
+  it('encodes as RFC 3501 5.1.3 says, and the check decodes it back', () => {
+    expect(encodeMailboxName('Entwürfe')).toBe('Entw&APw-rfe')
+    expect(encodeMailboxName('日本語')).toBe('&ZeVnLIqe-')
+    expect(encodeMailboxName('A&B')).toBe('A&-B')
+    expect(encodeMailboxName('INBOX.Sent Messages')).toBe('INBOX.Sent Messages')
+    for (const name of [HOSTILE_NAME.replace(/\n/g, ' '), ...Object.values(hostileAccount.folders!), '😀 &&x~'])
+      expect(decodeMailboxName(encodeMailboxName(name))).toBe(name)
+  })
+
+  it('the .k9s names the folders by the server id: INBOX.Sent Messages, selection MANUAL', async () => {
+    const k9s = await text(cyrusStyle, 'k9s')
+    expect(k9s).toContain('<value key="sentFolderName">INBOX.Sent Messages</value>')
+    expect(k9s).toContain('<value key="sentFolderSelection">MANUAL</value>')
+    expect(k9s).toContain('<value key="trashFolderName">INBOX.Trash</value>')
+    expect(await text({ ...cyrusStyle, folders: { drafts: 'Entwürfe' } }, 'k9s')).toContain(
+      '<value key="draftsFolderName">Entw&amp;APw-rfe</value>'
+    )
   })
 })

@@ -10,6 +10,7 @@ import type { Account } from '../../src/shared/account'
 import { displayName, keyFor } from '../../src/main/export/common'
 import { qrPayload } from '../../src/main/export/qr'
 import { hostileAccount, hostileAsciiAccount, imapAccount, oauthAccount, popAccount } from './fixtures'
+import { PRF_READER } from './readers'
 import { exportFile, OPTS, python, run, saved, tempDir, text } from './tools'
 
 describe('Thunderbird prefs (user.js)', () => {
@@ -149,15 +150,6 @@ describe('Thunderbird for Android QR code', () => {
 })
 
 describe('Outlook PRF', () => {
-  const INI = `
-import sys, json, configparser
-data = open(sys.argv[1], "rb").read()
-text = data[2:].decode("utf-16-le") if data[:2] == b"\\xff\\xfe" else data.decode("ascii")
-c = configparser.ConfigParser(interpolation=None, strict=True, delimiters=("=",), comment_prefixes=(";",))
-c.optionxform = str
-c.read_string(text)
-print(json.dumps({s: dict(c[s]) for s in c.sections()}))
-`
   it.each([
     ['IMAP', imapAccount, 'IMAP_I_Mail', 'IMAP', 'utf8'],
     ['POP3', popAccount, 'I_Mail', 'POP3', 'utf8'],
@@ -167,7 +159,7 @@ print(json.dumps({s: dict(c[s]) for s in c.sections()}))
     async (_n, account, service, p, encoding) => {
       const { path, file } = await saved(account, 'outlook-prf')
       expect(file.encoding).toBe(encoding)
-      const r = await python(INI, [path])
+      const r = await python(PRF_READER, [path])
       expect(r.stderr).toBe('')
       const ini = JSON.parse(r.stdout)
       expect(Object.keys(ini)).toEqual(['General', 'Internet Account List', 'Account1', service])

@@ -70,3 +70,18 @@ export function mailboxName(mailbox: string): string {
   if (!m) throw new Error(`not a quoted mailbox: ${mailbox}`)
   return m[1]!.replace(/\\(.)/g, '$1')
 }
+
+/**
+ * Outlook's PRF as a strict INI reader takes it (Python's configparser, case kept, no
+ * interpolation, a duplicate key or section is an error); UTF-16LE with a BOM or ASCII, as
+ * Windows reads it. Prints {section: {key: value}} in file order.
+ */
+export const PRF_READER = `
+import sys, json, configparser
+data = open(sys.argv[1], "rb").read()
+text = data[2:].decode("utf-16-le") if data[:2] == b"\\xff\\xfe" else data.decode("ascii")
+c = configparser.ConfigParser(interpolation=None, strict=True, delimiters=("=",), comment_prefixes=(";",))
+c.optionxform = str
+c.read_string(text)
+print(json.dumps({s: dict(c[s]) for s in c.sections()}))
+`

@@ -41,7 +41,7 @@ export const MAIL_HOST = `mail.${BENCH_DOMAIN}`
 export const KEYCHAIN_SERVICE = 'Mail Setup Test'
 /** A domain with only an address record for itself: no settings published, no mail service. */
 export const NO_MAIL_DOMAIN = 'nomail.test'
-export { GUESSED_DOMAIN, LIMITED_HOST, PORT25_DOMAIN, SECOND_DOMAIN, SECOND_HOST } from './second'
+export { GUESSED_DOMAIN, LIMITED_HOST, PORT25_DOMAIN, SECOND_DOMAIN, SECOND_HOST, SECOND_SPECIAL_USE } from './second'
 
 export interface BenchUser {
   /** Also the login name. */

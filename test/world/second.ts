@@ -25,6 +25,11 @@ export const GUESSED_DOMAIN = 'guessed.test'
  * 465 or 587 there. Its incoming host is Cyrus.
  */
 export const PORT25_DOMAIN = 'port25.test'
+/**
+ * Cyrus's special-use folders (made under INBOX when a user's INBOX is created), named unlike
+ * Dovecot's; LIST shows them as INBOX.<name> with "." between levels.
+ */
+export const SECOND_SPECIAL_USE = { sent: 'Sent Messages', drafts: 'Drafts', trash: 'Trash', junk: 'Junk' } as const
 /** A submission host (its own address) where Postfix's anvil allows one AUTH command a minute. */
 export const LIMITED_HOST = 'smtp.limited.test'
 
@@ -138,6 +143,15 @@ tls_server_key: ${keyFile}
 failedloginpause: 0
 autocreate_quota: 0
 autocreate_post: 1
+# The older layout many Cyrus hosts keep: personal folders under INBOX, "." between levels
+# (INBOX.Sent Messages), with RFC 6154 special-use folders made with the INBOX (SECOND_SPECIAL_USE).
+altnamespace: 0
+unixhierarchysep: 0
+autocreate_inbox_folders: ${Object.values(SECOND_SPECIAL_USE).join(' | ')}
+autocreate_subscribe_folders: ${Object.values(SECOND_SPECIAL_USE).join(' | ')}
+${Object.entries(SECOND_SPECIAL_USE)
+  .map(([role, name]) => `xlist-${role}: ${name}`)
+  .join('\n')}
 syslog_prefix: bench-cyrus
 `
   )

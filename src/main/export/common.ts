@@ -183,3 +183,28 @@ export function folderLevels(folders: SpecialFolders | undefined, name: string |
   const levels = name.split(sep)
   return levels.every((l) => l !== '' && !/[/\\]/.test(l)) ? levels : undefined
 }
+
+/**
+ * A mailbox name in IMAP's modified UTF-7 (RFC 3501 5.1.3), as it goes over the wire: printable
+ * ASCII stays (`&` becomes `&-`), other runs become `&<base64 of UTF-16BE, "," for "/">-`.
+ * For clients that keep a folder by the server's own name (Thunderbird for Android's server id).
+ */
+export function encodeMailboxName(name: string): string {
+  let out = ''
+  let run = ''
+  const flush = (): void => {
+    if (!run) return
+    const be = Buffer.from(run, 'utf16le').swap16()
+    out += `&${be.toString('base64').replace(/=+$/, '').replace(/\//g, ',')}-`
+    run = ''
+  }
+  for (const ch of name) {
+    const code = ch.codePointAt(0)!
+    if (code >= 0x20 && code <= 0x7e) {
+      flush()
+      out += ch === '&' ? '&-' : ch
+    } else run += ch
+  }
+  flush()
+  return out
+}

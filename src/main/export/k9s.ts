@@ -3,7 +3,7 @@
 // security values; newer apps upgrade it on import.
 import type { Account } from '../../shared/account'
 import type { AuthMethod, ServerSettings } from '../../shared/domain'
-import { authFor, displayName, needsAuth, stableUuid, xmlEscape as x, type Exporter } from './common'
+import { authFor, displayName, encodeMailboxName, needsAuth, stableUuid, xmlEscape as x, type Exporter } from './common'
 
 const AUTH: Partial<Record<AuthMethod, string>> = {
   'password-cleartext': 'PLAIN',
@@ -14,6 +14,34 @@ const AUTH: Partial<Record<AuthMethod, string>> = {
 }
 const SECURITY = { tls: 'SSL_TLS_REQUIRED', starttls: 'STARTTLS_REQUIRED', plain: 'NONE' } as const
 const TYPE = { imap: 'IMAP', pop3: 'POP3', smtp: 'SMTP' } as const
+
+/** The app's special-folder settings (AccountSettingsDescriptions): name keys and their selection keys. */
+const FOLDER_KEYS = [
+  ['archive', 'archiveFolder'],
+  ['drafts', 'draftsFolder'],
+  ['sent', 'sentFolder'],
+  ['junk', 'spamFolder'],
+  ['trash', 'trashFolder']
+] as const
+
+/**
+ * The server's special-use folders by the app's folder server id: the full IMAP name as the
+ * server sends it (modified UTF-7, the server's own separator). MANUAL keeps exactly these; the
+ * app falls back to its automatic choice if one disappears from the server.
+ */
+function folderSettings(account: Account): string[] {
+  const f = account.folders
+  if (account.incoming.protocol !== 'imap' || !f) return []
+  return FOLDER_KEYS.flatMap(([role, key]) => {
+    const name = f[role]
+    return name
+      ? [
+          `        <value key="${key}Name">${x(encodeMailboxName(name))}</value>`,
+          `        <value key="${key}Selection">MANUAL</value>`
+        ]
+      : []
+  })
+}
 
 function server(tag: string, account: Account, s: ServerSettings): string[] {
   const auth = needsAuth(account, s) ? authFor(account, s, AUTH, 'K-9 settings') : 'NONE'
@@ -53,6 +81,7 @@ export const k9s: Exporter = {
       ...server('outgoing-server', account, account.outgoing),
       '      <settings>',
       `        <value key="deletePolicy">${deletePolicy}</value>`,
+      ...folderSettings(account),
       '      </settings>',
       '      <identities>',
       '        <identity>',

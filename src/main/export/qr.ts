@@ -6,13 +6,14 @@ import type { AuthMethod, ServerSettings } from '../../shared/domain'
 import { fail } from '../errors'
 import { asciiAddress, authFor, displayName, isAscii, needsAuth, type Exporter, type Rendered } from './common'
 
+// The format also numbers GSSAPI (3) and NTLM (4), but Thunderbird for Android's reader refuses
+// an account with either (IntValueMapper.toAuthenticationType): the next method the server
+// offers is written instead, or the export says it cannot be made.
 const AUTH: Partial<Record<AuthMethod, number>> = {
   none: 0,
   'client-ip': 0,
   'password-cleartext': 1,
   'password-encrypted': 2,
-  gssapi: 3,
-  ntlm: 4,
   oauth2: 6
 }
 const SECURITY = { plain: 0, starttls: 2, tls: 3 } as const

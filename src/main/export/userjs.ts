@@ -3,7 +3,7 @@
 // Keys use a number derived from the account id so they do not collide with account1, 2, …
 import type { Account } from '../../shared/account'
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, displayName, needsAuth, stableHex, type Exporter } from './common'
+import { authFor, displayName, folderLevels, needsAuth, stableHex, type Exporter } from './common'
 
 const AUTH: Partial<Record<AuthMethod, number>> = {
   none: 1,
@@ -27,6 +27,55 @@ export function prefString(text: string): string {
     else out += ch
   }
   return out + '"'
+}
+
+/**
+ * Percent-encoding as Thunderbird writes its folder URIs, byte by byte of the UTF-8: a user name
+ * keeps letters, digits and `*-._`; a folder level also keeps `+` (measured on Thunderbird 153:
+ * nsIMsgIncomingServer.serverURI and nsIMsgFolder.URI of folders it names itself).
+ */
+function uriEscape(text: string, keep: RegExp): string {
+  let out = ''
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(byte)
+    out += byte < 0x80 && keep.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+/**
+ * The server's special-use folders as Thunderbird's own settings: the identity's Sent, Drafts
+ * and Archives folders (folder URIs, picker mode "1": that folder, not the account default),
+ * the junk target, and the trash path (`trash_folder_name`, a path with "/" despite its name).
+ * Thunderbird sends its first copy before it has listed the server's folders, so without these
+ * the copy goes to a "Sent" it creates beside the server's own.
+ */
+function folderPrefs(account: Account, srv: string, id: string): string[] {
+  const inc = account.incoming
+  const f = account.folders
+  if (inc.protocol !== 'imap' || !f || !/^[A-Za-z0-9.-]+$/.test(inc.host)) return []
+  const root = `imap://${uriEscape(inc.username, /[A-Za-z0-9*._-]/)}@${inc.host}`
+  const uri = (levels: string[]): string => `${root}/${levels.map((l) => uriEscape(l, /[A-Za-z0-9*+._-]/)).join('/')}`
+  const lines: string[] = []
+  const identity: Array<[string, string, string | undefined]> = [
+    ['fcc_folder', 'fcc_folder_picker_mode', f.sent],
+    ['draft_folder', 'drafts_folder_picker_mode', f.drafts],
+    ['archive_folder', 'archives_folder_picker_mode', f.archive]
+  ]
+  for (const [key, mode, name] of identity) {
+    const levels = folderLevels(f, name)
+    if (levels) lines.push(pref(`mail.identity.${id}.${key}`, uri(levels)), pref(`mail.identity.${id}.${mode}`, '1'))
+  }
+  const junk = folderLevels(f, f.junk)
+  // moveTargetMode 1: a folder (nsISpamSettings.MOVE_TARGET_MODE_FOLDER); moving junk stays off.
+  if (junk)
+    lines.push(
+      pref(`mail.server.${srv}.spamActionTargetFolder`, uri(junk)),
+      pref(`mail.server.${srv}.moveTargetMode`, 1)
+    )
+  const trash = folderLevels(f, f.trash)
+  if (trash) lines.push(pref(`mail.server.${srv}.trash_folder_name`, trash.join('/')))
+  return lines
 }
 
 function pref(name: string, value: string | number | boolean): string {
@@ -80,6 +129,7 @@ export const userjs: Exporter = {
       }
     }
     lines.push(
+      ...folderPrefs(account, srv, id),
       pref(`mail.identity.${id}.fullName`, displayName(account)),
       pref(`mail.identity.${id}.useremail`, account.address),
       pref(`mail.identity.${id}.smtpServer`, smtp),
