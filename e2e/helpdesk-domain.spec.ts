@@ -84,13 +84,15 @@ test('domain check: every source on its own, the disagreement, what to publish, 
     )
     // Every named server, probed: the real Dovecot answers with the bench certificate; the SRV target does not.
     const hosts = page.locator('table.domain-hosts')
-    const imaps = hosts.locator(`tr[data-host="${bench.mailHost}:${bench.ports.imaps}"]`)
+    const imaps = hosts.locator(`tbody[data-host="${bench.mailHost}:${bench.ports.imaps}"]`)
     await expect(imaps).toContainText('Answers')
     await expect(imaps).toContainText(bench.mailHost)
     await expect(imaps).toContainText(/in \d+ days/)
     await expect(imaps).toContainText('a trusted authority')
     await expect(imaps).toContainText('Mail Setup Bench CA')
-    await expect(hosts.locator(`tr[data-host="imap.${DOMAIN}:${bench.ports.imaps}"]`)).toContainText('Does not answer')
+    await expect(hosts.locator(`tbody[data-host="imap.${DOMAIN}:${bench.ports.imaps}"]`)).toContainText(
+      'Does not answer'
+    )
 
     // The working servers are ticked; the dead one is not.
     const confirm = (label: string) => page.getByRole('checkbox', { name: `Publish ${label}` })
