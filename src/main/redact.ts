@@ -40,8 +40,10 @@ export function holdSecret(value: string | undefined): () => void {
 export function forgetSecret(value: string | undefined): void {
   if (!value) return
   const n = knownSecrets.get(value) ?? 0
-  if (n <= 1) knownSecrets.delete(value)
-  else knownSecrets.set(value, n - 1)
+  if (n <= 1) {
+    knownSecrets.delete(value)
+    variantCache.delete(value)
+  } else knownSecrets.set(value, n - 1)
 }
 
 /** Runs one operation; the secrets it registers are forgotten when it ends (unless held elsewhere). */
@@ -104,11 +106,20 @@ const PATTERNS: Array<[RegExp, string]> = [
 export function redactSecrets(text: string): string {
   let out = text
   for (const secret of knownSecrets.keys()) {
-    for (const v of variants(secret)) {
-      if (v.length >= 3) out = out.split(v).join(MASK)
-    }
+    for (const v of variantsOf(secret)) if (out.includes(v)) out = out.split(v).join(MASK)
   }
   return out
+}
+
+/**
+ * Each known secret's forms, worked out once: every probe event is redacted whole, so the same
+ * few secrets are looked for in thousands of strings per check. Forgotten with the secret.
+ */
+const variantCache = new Map<string, string[]>()
+function variantsOf(secret: string): string[] {
+  let forms = variantCache.get(secret)
+  if (!forms) variantCache.set(secret, (forms = variants(secret).filter((v) => v.length >= 3)))
+  return forms
 }
 
 /** Redacts one line or block of text: registered secrets, then credentials by protocol shape. */
