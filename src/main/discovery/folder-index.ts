@@ -54,7 +54,9 @@ export async function indexFolder(dir: string): Promise<FolderIndex> {
   } catch {
     return new Map()
   }
-  const paths = names.map((n) => join(dir, n))
+  // The folder joined once (join normalises the whole path at every call; a file name adds nothing to normalise).
+  const prefix = join(dir, 'x').slice(0, -1)
+  const paths = names.map((n) => prefix + n)
   const stats = paths.map((p) => statSync(p, { throwIfNoEntry: false }))
   const listing = names
     .map((n, i) => (stats[i]?.isFile() ? `${n}/${stats[i].mtimeMs}/${stats[i].size}` : ''))
@@ -64,7 +66,7 @@ export async function indexFolder(dir: string): Promise<FolderIndex> {
   // A folder the build indexed (the shipped ones), unchanged since: same names, same sizes.
   const built = SHIPPED_INDEXES.get(sizeListing(names, stats))
   if (built) {
-    const index = new Map(Object.entries(built).map(([domain, list]) => [domain, list.map((n) => join(dir, n))]))
+    const index = new Map(Object.entries(built).map(([domain, list]) => [domain, list.map((n) => prefix + n)]))
     folders.set(dir, { listing, index })
     return index
   }

@@ -52,14 +52,16 @@ export class Setup {
       return { ...locked, sessionId: session.id }
     }
     const { discover } = await import('../discovery')
+    const offline = req.offline ?? config.offline
     const searched = await this.ctx.withRun(req.runId, (signal) =>
       discover(address, {
         config,
         dns,
-        ca: this.ctx.services.ca,
+        // Offline no source connects anywhere: the trust store is not built for nothing.
+        ca: offline ? [] : this.ctx.services.ca,
         signal,
         deadlineMs: req.deadlineMs ?? config.discoveryDeadlineMs,
-        offline: req.offline ?? config.offline,
+        offline,
         password: this.ctx.discoveryPassword(address, req.credentials),
         onReport: (report) => this.ctx.emit('discovery', { kind: 'source', runId: req.runId, report }),
         onCandidate: (candidate) => this.ctx.emit('discovery', { kind: 'candidate', runId: req.runId, candidate })
