@@ -124,6 +124,8 @@ export interface SmtpScript {
   starttls?: 'ok' | 'refuse'
   /** Full reply (may be multi-line, CRLF-separated) to a sign-in with user and password. */
   auth?(user: string, pass: string): string
+  /** Takes messages (MAIL, RCPT, DATA) and drops them. */
+  accept?: boolean
 }
 
 export function smtpScript(s: SmtpScript) {
@@ -171,8 +173,13 @@ export function smtpScript(s: SmtpScript) {
         c.send('221 bye\r\n')
         c.close()
         return
-      } else if (cmd === 'NOOP' || cmd === 'RSET') c.send('250 ok\r\n')
-      else c.send('502 5.5.2 command not implemented\r\n')
+      } else if (cmd === 'NOOP' || cmd === 'RSET' || (s.accept && (cmd === 'MAIL' || cmd === 'RCPT')))
+        c.send('250 ok\r\n')
+      else if (s.accept && cmd === 'DATA') {
+        c.send('354 go ahead\r\n')
+        for (let d = await c.line(); d !== undefined && d !== '.'; d = await c.line());
+        c.send('250 2.0.0 queued\r\n')
+      } else c.send('502 5.5.2 command not implemented\r\n')
     }
   }
 }

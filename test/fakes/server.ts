@@ -2,7 +2,7 @@
 // standard port, scripted by the test. Each records what the client sent and whether it
 // arrived encrypted, so a test can prove no password crossed a plain connection.
 import { createServer, type Server, type Socket } from 'node:net'
-import { TLSSocket } from 'node:tls'
+import { createSecureContext, TLSSocket } from 'node:tls'
 import { allocLoopback } from '../world/addresses'
 
 export interface Received {
@@ -25,6 +25,8 @@ export interface Fake {
   port: number
   received: Received[]
   connections: number
+  /** The TLS version of each implicit-TLS handshake that completed, in order (a refused one adds nothing). */
+  handshakes: string[]
   /** Everything the client sent over plain connections. */
   plaintext(): string
   /** Everything the client sent, decrypted. */
@@ -37,6 +39,8 @@ export interface FakeOptions {
   port: number
   /** Implicit TLS with this certificate. */
   tls?: { cert: string; key: string }
+  /** The highest TLS version offered to the n-th connection (1-based); TLS 1.3 unless it says otherwise. */
+  maxTls?: (connection: number) => 'TLSv1.2' | 'TLSv1.3'
   /** Certificate for STARTTLS upgrades. */
   starttls?: { cert: string; key: string }
   handler(conn: FakeConn): Promise<void> | void
@@ -130,18 +134,24 @@ export async function startFake(opts: FakeOptions): Promise<Fake> {
   const received: Received[] = []
   const sockets = new Set<Socket>()
   let connections = 0
+  const handshakes: string[] = []
   const server: Server = createServer((raw) => {
-    connections++
+    const n = ++connections
     sockets.add(raw)
     raw.on('close', () => sockets.delete(raw))
     raw.on('error', () => undefined)
     const run = async (): Promise<void> => {
       let sock: Socket | TLSSocket = raw
       if (opts.tls) {
-        const secure = new TLSSocket(raw, { isServer: true, ...opts.tls })
+        const maxVersion = opts.maxTls?.(n) ?? 'TLSv1.3'
+        const context = createSecureContext({ ...opts.tls, maxVersion })
+        const secure = new TLSSocket(raw, { isServer: true, secureContext: context })
         secure.on('error', () => undefined)
         const ok = await new Promise<boolean>((resolve) => {
-          secure.once('secure', () => resolve(true))
+          secure.once('secure', () => {
+            handshakes.push(secure.getProtocol() ?? '')
+            resolve(true)
+          })
           secure.once('close', () => resolve(false))
         })
         if (!ok) return
@@ -161,6 +171,7 @@ export async function startFake(opts: FakeOptions): Promise<Fake> {
     host,
     port: opts.port,
     received,
+    handshakes,
     get connections() {
       return connections
     },

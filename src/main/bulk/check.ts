@@ -54,7 +54,7 @@ export class BulkChecker {
   private readonly inUse = new Map<string, number>()
 
   constructor(
-    private readonly services: Pick<Services, 'config' | 'dns' | 'ca'>,
+    private readonly services: Pick<Services, 'config' | 'dns' | 'ca' | 'policy'>,
     private readonly signal: AbortSignal
   ) {}
 
@@ -107,7 +107,14 @@ export class BulkChecker {
       const outgoing = best.outgoing.map(fix)
       const result = await verify(
         { address: row.address, incoming, outgoing, secret: { kind: 'password', password }, exceptions: [] },
-        { dns: this.services.dns, ca: this.services.ca, signal, onProbe: () => undefined }
+        {
+          dns: this.services.dns,
+          ca: this.services.ca,
+          // The organisation's TLS floor holds for a bulk check's sign-ins as for the wizard's.
+          minTls: this.services.policy.rules.security?.minTlsVersion,
+          signal,
+          onProbe: () => undefined
+        }
       )
       // The verified server, or else the one whose failure explains the verdict.
       const side = (role: Probe['role']): Probe | undefined =>

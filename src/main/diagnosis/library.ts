@@ -89,6 +89,7 @@ export function smtpError(err: unknown, stage: SmtpStage, security: string): App
   const code = e.code ?? ''
   if (code === 'ETIMEDOUT' || /timeout/i.test(e.message ?? ''))
     return new AppError({ code: 'timeout', detail: `nodemailer: ${e.message}` })
+  if (tlsVersionRefused(`${code} ${e.message ?? ''}`)) return versionRefused(`nodemailer: ${e.message ?? code}`)
   if (code === 'ETLS' || /TLS|certificate|self.signed|altname/i.test(e.message ?? '')) {
     if (security === 'starttls' && /STARTTLS/i.test(e.message ?? ''))
       return new AppError({ code: 'starttls-failed', detail: e.message })
@@ -101,6 +102,13 @@ export function smtpError(err: unknown, stage: SmtpStage, security: string): App
   if (code === 'ECONNECTION' || code === 'ESOCKET') return new AppError({ code: netCode(err), detail: e.message })
   return new AppError({ code: 'protocol-error', detail: `nodemailer: ${code} ${e.message ?? ''}` })
 }
+
+// A handshake that found no TLS version both sides allow (the policy's floor above what the
+// server offers): the TLS step failed, not the certificate.
+const tlsVersionRefused = (text: string): boolean =>
+  /protocol.version|unsupported.protocol|no.protocols.available|PROTOCOL_VERSION/i.test(text)
+const versionRefused = (detail: string): AppError =>
+  new AppError({ code: 'tls-failed', detail: `no TLS version both sides allow: ${detail}` })
 
 /** An imapflow failure as a diagnosis. */
 export function imapError(err: unknown, security: string): AppError {
@@ -124,6 +132,7 @@ export function imapError(err: unknown, security: string): AppError {
   if (code === 'STARTTLS_INJECTION' || (security === 'starttls' && /TLS/i.test(code + (e.message ?? '')))) {
     return new AppError({ code: 'starttls-failed', detail: `imapflow: ${e.message ?? code}` })
   }
+  if (tlsVersionRefused(`${code} ${e.message ?? ''}`)) return versionRefused(`imapflow: ${e.message ?? code}`)
   if (/CERT|SELF_SIGNED|ALTNAME|UNABLE_TO|TLS/i.test(code)) {
     return new AppError({ code: 'cert-untrusted', detail: `the certificate changed after it was checked (${code})` })
   }

@@ -147,6 +147,8 @@ async function probeAll(candidates: Candidate[], deps: DomainCheckDeps): Promise
         secret: { kind: 'none' },
         dns: deps.dns,
         ca: deps.ca,
+        // The domain check reports what each server speaks (its TLS version included) and sends no secret.
+        minTls: undefined,
         timing,
         signal,
         onProbe: () => undefined

@@ -76,11 +76,11 @@ export const imapDriver: Driver = {
 
 /** imapflow options for the verified server: same address, same trust, our deadlines. */
 export function imapOptions(
-  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>,
+  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'minTls' | 'cert' | 'rec' | 'timing'>,
   auth: ImapFlowOptions['auth']
 ): ImapFlowOptions {
   const { settings, timing } = a
-  const tls = strictTlsOptions(settings.host, a.ca, a.cert)
+  const tls = strictTlsOptions(settings.host, a.ca, a.minTls, a.cert)
   return {
     host: a.ip,
     port: settings.port,

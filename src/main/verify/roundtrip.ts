@@ -20,8 +20,15 @@ import { runProbe, type ProbeOutcome } from './session'
 import { smtpTransport } from './smtp'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
+import type { TlsVersion } from '../net/trust'
 
 const POLL_MS = 500
+
+/** What every connection of the round trip is held to. */
+interface Trust {
+  ca: string[]
+  minTls: TlsVersion | undefined
+}
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -43,6 +50,9 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
   const messageId = `<mail-setup-test-${token}@mail-setup.invalid>`
   const rec = new ProbeRecorder(`roundtrip-${token}`, 'outgoing', input.outgoing, () => undefined)
   const stage = ctx.onStage
+  // Every connection of the round trip, the checks and the libraries' own, is held to the same
+  // trust: the CA list and the policy's TLS floor (a TLS 1.3 floor must not meet TLS 1.2 on the second one).
+  const trust: Trust = { ca: ctx.ca, minTls: ctx.minTls }
   try {
     // Connection, TLS and certificate of both servers first, without a password: the address
     // and the (possibly user-trusted) certificate the libraries are then held to.
@@ -54,7 +64,7 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
         secret: { kind: 'none' },
         exception: exceptionFor(input.exceptions, s),
         dns: ctx.dns,
-        ca: ctx.ca,
+        ...trust,
         timing,
         signal: ctx.signal,
         onProbe: () => undefined
@@ -65,12 +75,16 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
 
     stage('sending')
     const t0 = performance.now()
-    await send(input, out, rec, timing, token, messageId, ctx.ca, ctx.signal)
+    await send(input, out, rec, timing, token, messageId, trust, ctx.signal)
     const sentAt = performance.now()
     stage('sent')
 
     stage('waiting')
-    const waitSignal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.waitMs ?? 60_000)])
+    // A timer holds the deadline's controller: AbortSignal.any keeps its sources only weakly, and
+    // an AbortSignal.timeout() nothing else held was collected before it fired (the wait then hung).
+    const deadline = new AbortController()
+    const timer = setTimeout(() => deadline.abort(new DOMException('deadline', 'TimeoutError')), ctx.waitMs ?? 60_000)
+    const waitSignal = AbortSignal.any([ctx.signal, deadline.signal])
     let removed: boolean
     try {
       removed =
@@ -80,7 +94,7 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
               inc,
               rec,
               timing,
-              ctx.ca,
+              trust,
               token,
               waitSignal,
               () => stage('delivered'),
@@ -90,7 +104,7 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
               input,
               inc,
               timing,
-              ctx.ca,
+              trust,
               token,
               waitSignal,
               () => stage('delivered'),
@@ -100,6 +114,8 @@ export async function runRoundTrip(input: RoundTripInput, ctx: RoundTripContext)
       if (waitSignal.aborted && !ctx.signal.aborted)
         fail('round-trip-timeout', { detail: `the test message did not arrive within ${ctx.waitMs ?? 60_000} ms` })
       throw err
+    } finally {
+      clearTimeout(timer)
     }
     const deliveredMs = Math.round(performance.now() - sentAt)
     stage('done')
@@ -120,11 +136,11 @@ async function send(
   timing: Timing,
   token: string,
   messageId: string,
-  ca: string[],
+  trust: Trust,
   signal: AbortSignal
 ): Promise<void> {
   const transport = await smtpTransport(
-    { settings: input.outgoing, ip: out.ip!, ca, cert: out.cert, rec, timing },
+    { settings: input.outgoing, ip: out.ip!, ...trust, cert: out.cert, rec, timing },
     input.secret
   )
   const onAbort = (): void => transport.close()
@@ -167,7 +183,7 @@ async function imapWait(
   inc: ProbeOutcome,
   rec: ProbeRecorder,
   timing: Timing,
-  ca: string[],
+  trust: Trust,
   token: string,
   signal: AbortSignal,
   delivered: () => void,
@@ -175,12 +191,17 @@ async function imapWait(
 ): Promise<boolean> {
   const s = input.incoming
   const client = new ImapFlow(
-    imapOptions({ settings: s, ip: inc.ip!, ca, cert: inc.cert, rec, timing }, await imapAuth(input.secret, s.username))
+    imapOptions(
+      { settings: s, ip: inc.ip!, ...trust, cert: inc.cert, rec, timing },
+      await imapAuth(input.secret, s.username)
+    )
   )
   client.on('error', () => undefined)
   const onAbort = (): void => void client.close()
   signal.addEventListener('abort', onAbort, { once: true })
-  try {
+  // imapflow may leave a command unanswered after close(): the deadline wins the race, not the library.
+  const aborted = abortRace(signal)
+  const session = async (): Promise<boolean> => {
     await client.connect()
     await client.mailboxOpen('INBOX')
     for (;;) {
@@ -193,12 +214,20 @@ async function imapWait(
       }
       await sleep(POLL_MS, signal)
     }
+  }
+  const running = session()
+  running.catch(() => undefined)
+  try {
+    return await Promise.race([running, aborted.promise])
   } catch (err) {
     if (signal.aborted) throw err
     throw imapError(err, s.security)
   } finally {
     signal.removeEventListener('abort', onAbort)
-    await client.logout().catch(() => client.close())
+    aborted.dispose()
+    // After the deadline nothing waits for a LOGOUT answer.
+    if (signal.aborted) client.close()
+    else await client.logout().catch(() => client.close())
   }
 }
 
@@ -206,7 +235,7 @@ async function pop3Wait(
   input: RoundTripInput,
   inc: ProbeOutcome,
   timing: Timing,
-  ca: string[],
+  trust: Trust,
   token: string,
   signal: AbortSignal,
   delivered: () => void,
@@ -244,7 +273,7 @@ async function pop3Wait(
       secret: input.secret,
       exception: exceptionFor(input.exceptions, s),
       dns: staticDns(inc.ip!),
-      ca,
+      ...trust,
       timing,
       signal,
       onProbe: () => undefined,

@@ -38,6 +38,8 @@ export interface LoginArgs {
   secret: Secret
   caps: Capabilities
   ca: string[]
+  /** The TLS floor the probe's handshake had; the round trip's library connections are held to it too. */
+  minTls: TlsVersion | undefined
   cert?: CertificateCheck
   io: LineSocket
   rec: ProbeRecorder
@@ -67,8 +69,11 @@ export interface ProbeInput {
   exception?: HostException
   dns: Dns
   ca: string[]
-  /** The lowest TLS version accepted (an organisation's policy may raise it to TLS 1.3). */
-  minTls?: TlsVersion
+  /**
+   * The lowest TLS version accepted (an organisation's policy may raise it to TLS 1.3). Named by
+   * every caller, even as undefined (TLS 1.2): a connection that forgets the floor does not compile.
+   */
+  minTls: TlsVersion | undefined
   timing: Timing
   signal: AbortSignal
   onProbe(probe: Probe): void
@@ -218,6 +223,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       secret,
       caps,
       ca: input.ca,
+      minTls: input.minTls,
       cert,
       io: session,
       rec,

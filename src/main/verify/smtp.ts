@@ -86,7 +86,7 @@ export const smtpDriver: Driver = {
 type Transporter = ReturnType<typeof nodemailer.createTransport>
 
 export async function smtpTransport(
-  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'cert' | 'rec' | 'timing'>,
+  a: Pick<LoginArgs, 'settings' | 'ip' | 'ca' | 'minTls' | 'cert' | 'rec' | 'timing'>,
   secret: Secret
 ): Promise<Transporter> {
   const { settings, timing } = a
@@ -97,7 +97,7 @@ export async function smtpTransport(
     registerSecret(accessToken)
     auth = { type: 'OAuth2', user: settings.username, accessToken }
   }
-  const tls = strictTlsOptions(settings.host, a.ca, a.cert)
+  const tls = strictTlsOptions(settings.host, a.ca, a.minTls, a.cert)
   // Loaded here: only the round trip sends mail through nodemailer; verify never needs it.
   const { default: mailer } = await import('nodemailer')
   return mailer.createTransport({

@@ -176,14 +176,21 @@ function formatName(n: PeerCertificate['subject'] | undefined): string {
  * except that a certificate the user pinned (and the probe already checked) is accepted
  * by its fingerprint. A certificate that changed since the probe fails the library's handshake.
  */
-export function strictTlsOptions(host: string, ca: string[], pinned?: CertificateCheck): ConnectionOptions {
+export function strictTlsOptions(
+  host: string,
+  ca: string[],
+  minTls: TlsVersion | undefined,
+  pinned?: CertificateCheck
+): ConnectionOptions {
   const servername = serverName(host)
   const fingerprint = pinned?.info.trustedByUser ? pinned.info.fingerprint256 : undefined
+  const minVersion = minTls ?? 'TLSv1.2'
   return {
     servername,
-    ...(fingerprint ? { ca: [...ca, pinned!.pem] } : { secureContext: secureContextFor(ca) }),
+    // The floor lives in the context too: Node ignores minVersion beside a secureContext.
+    ...(fingerprint ? { ca: [...ca, pinned!.pem] } : { secureContext: secureContextFor(ca, minVersion) }),
     rejectUnauthorized: true,
-    minVersion: 'TLSv1.2',
+    minVersion,
     checkServerIdentity: (h, cert) => {
       if (fingerprint && sameFingerprint(fingerprint, cert.fingerprint256)) return undefined
       return checkServerIdentity(servername ?? h, cert)
