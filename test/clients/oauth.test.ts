@@ -321,7 +321,12 @@ describe('POP3 account, real clients', () => {
     expect(
       await world.dovecot.deliver(v.address, Buffer.from(`Subject: ${subject}\r\n\r\nfor mutt over POP3\r\n`))
     ).toBe(0)
-    const { run: r, mbox } = await muttRead(hostsFile, { file: await v.exportTo('mutt'), env: v.env, caFile })
+    const { run: r, mbox } = await muttRead(hostsFile, {
+      file: await v.exportTo('mutt'),
+      env: v.env,
+      caFile,
+      pop: true
+    })
     expect(r.code).toBe(0)
     expect(mbox).toContain(`Subject: ${subject}`)
   })

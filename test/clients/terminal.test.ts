@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { accountEntries } from '../../src/main/credentials/entries'
 import { slug } from '../../src/main/export/common'
-import { SPECIAL_USE } from '../world'
+import { readMailbox, SPECIAL_USE } from '../world'
 import {
   arrived,
   benchHostsFile,
@@ -124,8 +124,7 @@ describe.each(KINDS)('%s account', (kind) => {
   })
 })
 
-// IMAP only: mbsync has no POP3; mutt's POP3 reading is not driven here (fetchmail and
-// Thunderbird read POP3).
+// IMAP only: mbsync and aerc have no POP3 (mutt's POP3 reading is below).
 describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
   it('mutt reads the mailbox with its exported file (batch: pushed keys copy every message out)', async () => {
     const v = verified.get(kind)!
@@ -167,6 +166,21 @@ describe.each(IMAP_KINDS)('%s account, IMAP', (kind) => {
     expect(r.code).toBe(0)
     const subjects = await maildirSubjects(join(home, 'Mail', slug(alice.address), 'INBOX'))
     expect(subjects).toContain(sent.get(kind))
+  })
+})
+
+describe('POP3 account, mutt', () => {
+  it('mutt reads the POP3 mailbox with its exported file (pop_pass from the keychain, mail left on the server)', async () => {
+    const v = verified.get('POP3')!
+    const path = await v.exportTo('mutt', await tempDir('mutt-pop-file-'))
+    const before = (await readMailbox(bench.mailRoot, 'alice')).length
+    const { run: r, mbox } = await muttRead(hostsFile, { file: path, env: v.env, caFile: bench.ca.file, pop: true })
+    expect(r.code).toBe(0)
+    expect(mbox).toMatch(/^From /)
+    expect(mbox.match(/^Subject: .*/gm)).toContain(`Subject: ${sent.get('POP3')}`)
+    expect(mbox.match(/^Subject: .*/gm)!.length).toBeGreaterThan(1)
+    // pop_delete = no, as the account keeps mail on the server.
+    expect((await readMailbox(bench.mailRoot, 'alice')).length).toBeGreaterThanOrEqual(before)
   })
 })
 
@@ -238,6 +252,24 @@ describe('against Cyrus and Postfix (one username, the local part)', () => {
     }
   })
 
+  it('mutt reads it from Cyrus over POP3 with a POP3 account the app verified', async () => {
+    const pop = await verifiedAccount(bench, {
+      incoming: `pop3s://${carol.login}@${h}:995`,
+      outgoing: `smtp://${carol.login}@${h}:587`,
+      user: carol,
+      name: 'Carol'
+    })
+    expect(pop.account.incoming.protocol).toBe('pop3')
+    const path = await pop.exportTo('mutt', await tempDir('mutt-cyrus-pop-'))
+    // Postfix delivers through LMTP in its own time; each run reads what has arrived.
+    for (;;) {
+      const { run: r, mbox } = await muttRead(hostsFile, { file: path, env: pop.env, caFile: bench.ca.file, pop: true })
+      expect(r.code).toBe(0)
+      if (mbox.includes(`Subject: ${subject}`)) return expect(mbox).toMatch(/^From /)
+      await new Promise((resolve) => setTimeout(resolve, 200))
+    }
+  })
+
   it('fetchmail fetches it over IMAP with its exported file saved as ~/.fetchmailrc', async () => {
     const home = await emptyHome('fetchmail-cyrus')
     const rc = join(home, '.fetchmailrc')
@@ -258,7 +290,8 @@ describe('against Cyrus and Postfix (one username, the local part)', () => {
 
 // The keychain unavailable when the account was saved (no Secret Service): the exports name no
 // entry, since none exists, and the clients ask for the password themselves; run without a
-// terminal to type it into, they stop at that question without reading any keychain.
+// terminal to type it into, they stop at that question without reading any keychain. aerc has
+// no such question: its file says where the user's own password command goes.
 describe('saved without a keychain (secretStored: false)', () => {
   let v: Verified
   beforeAll(async () => {
@@ -269,7 +302,9 @@ describe('saved without a keychain (secretStored: false)', () => {
     const dir = await tempDir('no-keychain-')
     for (const format of ['msmtp', 'mutt', 'aerc', 'mbsync', 'card-json', 'card-markdown'] as const) {
       const content = await readFile(await v.exportTo(format, dir), 'utf8')
-      expect(content, format).not.toMatch(/secret-tool|passwordeval|PassCmd|cred-cmd|_pass|incoming:/)
+      // Comments aside: aerc's file says where the user's own password command goes.
+      const settings = content.replace(/^#.*$/gm, '')
+      expect(settings, format).not.toMatch(/secret-tool|passwordeval|PassCmd|cred-cmd|_pass|incoming:/)
     }
   })
 
@@ -282,6 +317,39 @@ describe('saved without a keychain (secretStored: false)', () => {
     expect(r.code).not.toBe(0)
     expect(r.stderr).toMatch(/password/i)
     expect(r.stderr).not.toMatch(/secret-tool/)
+  })
+
+  it("aerc cannot sign in with the file untouched (it has no password prompt); following the file's words it reads and sends", async () => {
+    const path = await v.exportTo('aerc', await tempDir('aerc-no-keychain-'))
+    const untouched = await readFile(path, 'utf8')
+    expect(untouched).toContain('aerc never asks for one')
+    const subject = uniqueSubject('aerc no keychain')
+    const mailto = `mailto:${alice.address}?subject=${encodeURIComponent(subject)}&body=sent%20by%20aerc`
+    const first = await runAerc(hostsFile, {
+      file: path,
+      env: { ...v.env, ...trust },
+      mailto,
+      steps: 'sleep3|:quit\\r|sleep1'
+    })
+    // It connects and is refused: no keychain read, no password.
+    expect(screenText(first.stdout)).toContain(screenText('imap client not connected'))
+    // The user's own password store, and the file edited the way its comment says.
+    const secret = join(await tempDir('aerc-password-'), 'password')
+    await writeFile(secret, alice.password, { mode: 0o600 })
+    const edited = join(await tempDir('aerc-no-keychain-edited-'), 'accounts.conf')
+    await writeFile(
+      edited,
+      untouched.replace(/^# (source|outgoing)-cred-cmd = $/gm, (_l, side: string) => `${side}-cred-cmd = cat ${secret}`)
+    )
+    const seen = sent.get('one username')!.slice(0, 15)
+    const r = await runAerc(hostsFile, {
+      file: edited,
+      env: { ...v.env, ...trust },
+      mailto,
+      steps: `wait:Send this email?|y|wait:${seen}|:quit\\r|sleep1`
+    })
+    await arrived(bench, 'alice', subject)
+    expect(screenText(r.stdout)).toContain(screenText(seen))
   })
 
   it('mbsync asks for the password instead of reading a keychain entry', async () => {

@@ -170,16 +170,18 @@ export async function runAerc(
 
 /**
  * mutt reading its spool mailbox in batch: pushed keys tag every message and copy them to an
- * mbox, which comes back (the index needs a terminal: script(1) gives it one). `trust` are -e
- * settings given on the command line (the file stays untouched).
+ * mbox, which comes back (the index needs a terminal: script(1) gives it one). The CA file is
+ * given on the command line (the file stays untouched). `pop`: a POP3 account leaves `folder` at
+ * mutt's ~/Mail, which mutt offers to create on its first start in an empty home; the first key
+ * answers that question with its default, yes.
  */
 export async function muttRead(
   hostsFile: string,
-  o: { file: string; env: NodeJS.ProcessEnv; caFile: string }
+  o: { file: string; env: NodeJS.ProcessEnv; caFile: string; pop?: boolean }
 ): Promise<{ run: RunResult; mbox: string }> {
   const home = await emptyHome('mutt-read')
   const out = join(home, 'read.mbox')
-  const keys = `<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
+  const keys = `${o.pop ? 'y' : ''}<tag-pattern>~A<enter><tag-prefix><copy-message>${out}<enter><quit>`
   const argv = [
     'mutt',
     '-n',

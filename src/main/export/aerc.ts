@@ -20,6 +20,12 @@ const SMTP_AUTH: Partial<Record<AuthMethod, string>> = {
   oauth2: 'xoauth2'
 }
 
+const NO_PASSWORD = [
+  '# No password was saved with this account, and aerc never asks for one: remove the "# " before',
+  '# each cred-cmd line below and write after "=" a command that prints the password',
+  '# (e.g. pass show mail/me); until then aerc cannot sign in.'
+]
+
 export function aercValue(value: string): string {
   const plain = /^[^\s"'`][^#;]*$/.test(value) && !/[\s\\]$/.test(value)
   return plain ? value : `\`${value}\``
@@ -56,9 +62,11 @@ export const aerc: Exporter = {
       `[${section}]`,
       `source = ${aercValue(source)}`
     ]
-    // Without a saved password no command is named: there is no entry to read.
+    // Without a saved password no command is named: there is no entry to read. aerc has no
+    // password prompt, so the file says where the user's own password command goes.
     const incomingCommand = oauth ? tokenCommand(account, opts) : storedSecretCommand(account, 'incoming', opts)
     if (incomingCommand) lines.push(`source-cred-cmd = ${aercValue(shellCommand(incomingCommand))}`)
+    else lines.push(...NO_PASSWORD, '# source-cred-cmd = ')
     lines.push(`outgoing = ${aercValue(outgoing)}`)
     const outgoingCommand = !outAuth
       ? undefined
@@ -66,6 +74,7 @@ export const aerc: Exporter = {
         ? tokenCommand(account, opts)
         : storedSecretCommand(account, 'outgoing', opts)
     if (outgoingCommand) lines.push(`outgoing-cred-cmd = ${aercValue(shellCommand(outgoingCommand))}`)
+    else if (outAuth) lines.push('# outgoing-cred-cmd = ')
     // An access token expires within the hour: ask for a fresh one at each send.
     if (oauth) lines.push('outgoing-cred-cmd-cache = false')
     // aerc 0.14 treats smtp:// as unencrypted unless told to use STARTTLS, and only the
