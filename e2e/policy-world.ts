@@ -28,13 +28,14 @@ export const SUPPORT = {
 }
 
 /**
- * Contoso's policy: contoso.example's servers locked, IMAP only, some formats hidden, a default
- * format, and whom to ask. The bench's own domain is not locked, so the wizard finds Dovecot there.
+ * Contoso's policy: contoso.example's servers locked, IMAP only, encryption required, some formats
+ * hidden, a default format, passwords not kept, and whom to ask. The bench's own domain is not
+ * locked, so the wizard finds Dovecot there.
  */
 export const CONTOSO = {
   version: 1,
   organisation: { name: 'Contoso', support: SUPPORT },
-  defaults: { exportFormat: 'thunderbird-autoconfig' },
+  defaults: { exportFormat: 'thunderbird-autoconfig', storePassword: false },
   lockedServers: [
     {
       domains: ['contoso.example'],
@@ -43,6 +44,7 @@ export const CONTOSO = {
     }
   ],
   protocols: { incoming: ['imap'] },
+  security: { allowed: ['tls', 'starttls'] },
   exports: { hidden: ['outlook-prf', 'k9s', 'mutt'] },
   oauth: { issuers: { 'login.contoso.example': { clientId: 'contoso-mail-setup' } } }
 }

@@ -45,6 +45,8 @@ test('the notice names the organisation, the file its rules come from and what t
     'Fixed servers for contoso.example: mail.contoso.example:993, smtp.contoso.example:465'
   )
   await expect(aside).toContainText('Incoming mail: IMAP only')
+  await expect(aside).toContainText('Encryption: SSL/TLS, STARTTLS only')
+  await expect(aside).toContainText("Passwords are not kept in this computer's keychain")
   await expect(aside).toContainText(
     'Files not offered: Outlook (classic) profile, Thunderbird for Android settings file'
   )
@@ -94,13 +96,26 @@ test('a locked domain: the servers are shown and cannot be edited, nor the usern
   await expect(username).toHaveAccessibleDescription('Contoso fixed the username for addresses at contoso.example.')
 })
 
-test('IMAP only: POP is not offered, and the page says who decided', async ({ open, contoso }) => {
+test('IMAP only, encryption required: POP and unencrypted servers are not offered, and the page says who decided', async ({
+  open,
+  contoso
+}) => {
   const page = await open(contoso)
   await enterAddress(page, contoso.bench.users.alice.address)
   await acceptFound(page)
   await expect(page.getByRole('radio', { name: /^IMAP/ })).toBeChecked()
   await expect(page.getByRole('radio', { name: /^POP/ })).toHaveCount(0)
   await expect(page.getByText('Contoso allows only IMAP for incoming mail on this computer.')).toBeVisible()
+  // The manual form offers the same choices (the domain is not locked: its fields stay editable).
+  await page.getByRole('button', { name: 'Enter settings manually' }).click()
+  const incoming = page.getByRole('group', { name: 'Incoming mail server' })
+  await expect(incoming.getByLabel('Server name')).toBeEditable()
+  await expect(incoming.getByLabel('Type').locator('option')).toHaveText(['IMAP'])
+  for (const group of ['Incoming mail server', 'Outgoing mail server (SMTP)'])
+    await expect(page.getByRole('group', { name: group }).getByLabel('Encryption').locator('option')).toHaveText([
+      'SSL/TLS',
+      'STARTTLS'
+    ])
 })
 
 test('a wrong password against Dovecot: the error card says whom to ask at the organisation', async ({
@@ -126,7 +141,10 @@ test('a wrong password against Dovecot: the error card says whom to ask at the o
   await expect(card.getByRole('link', { name: SUPPORT.url })).toHaveAttribute('href', SUPPORT.url)
 })
 
-test('hidden formats are not offered and the default file is chosen', async ({ open, contoso }) => {
+test('hidden formats are not offered, the default file is chosen and the password is not kept', async ({
+  open,
+  contoso
+}) => {
   const page = await open(contoso)
   const { alice } = contoso.bench.users
   await toChecked(page, alice.address, alice.password)
@@ -141,6 +159,12 @@ test('hidden formats are not offered and the default file is chosen', async ({ o
   await expect(files.getByRole('radio', { name: /^mbsync/ })).toBeVisible()
   for (const hidden of [/^Outlook \(classic\) profile/, /^Thunderbird for Android settings file/, /^mutt \/ neomutt/])
     await expect(page.getByRole('radio', { name: hidden })).toHaveCount(0)
+  // defaults.storePassword: false — the password was not kept, and the page says who chose that.
+  await expect(
+    page.getByText(
+      "Contoso chose not to keep passwords in this computer's keychain: your mail program will ask for it."
+    )
+  ).toBeVisible()
 })
 
 test('a broken policy file: a warning names its problems and none of its rules apply', async ({ open }) => {

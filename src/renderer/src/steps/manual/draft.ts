@@ -1,4 +1,5 @@
 // Turning settings into the manual form and back; the port ↔ security rule is shared/ports.ts.
+// No DOM here (the unit tests read it); focusing a field is focus.ts.
 import type { IncomingProtocol, Security, ServerSettings } from '../../../../shared/domain'
 import { toAsciiDomain } from '../../../../shared/address'
 import { selectedCandidate, type DraftServer, type ManualDraft, type WizardState } from '../../state'
@@ -97,9 +98,4 @@ export function fromDraft(d: DraftServer, pop3?: ServerSettings['pop3']): Server
     auth: [d.auth],
     ...(d.protocol === 'pop3' && pop3 ? { pop3 } : {})
   }
-}
-
-/** After a refused submit: focus the first field marked invalid, once the render has marked it. */
-export function focusFirstInvalid(): void {
-  requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus())
 }

@@ -7,7 +7,8 @@ import { AddressField } from '../../components/AddressField'
 import { initialState, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
 import { ServerFields } from '../manual/ServerFields'
-import { draftProblems, focusFirstInvalid, fromDraft, initialDraft } from '../manual/draft'
+import { draftProblems, fromDraft, initialDraft } from '../manual/draft'
+import { focusFirstInvalid } from '../manual/focus'
 import { HelpdeskTools } from '../../helpdesk/HelpdeskTools'
 
 /**
