@@ -5,14 +5,15 @@
 // command the export names, against the OAuth-only Dovecot (IMAPS, POP3S: XOAUTH2/OAUTHBEARER
 // checked by introspection) and submission server (XOAUTH2 only). Access tokens live 20 s, so
 // the clients' token runs refresh them for real along the way.
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { realpathSync } from 'node:fs'
+import { chmod, copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Browser } from 'playwright-core'
 import type { Account, ExportFormatId } from '../../src/shared/account'
 import { refreshTokenKey } from '../../src/main/oauth'
 import { shQuote, slug } from '../../src/main/export/common'
-import { bundledCli, cliInProcess, cliProcess } from '../cli/process'
+import { bundledCli, cliInProcess, cliProcess, ROOT } from '../cli/process'
 import { launchBrowser } from '../oauth/browser'
 import { cliSigningIn } from '../oauth/cli-signin'
 import { oauthAutoconfig } from '../oauth/autoconfig'
@@ -234,6 +235,39 @@ describe('the exports name the installed command', () => {
     await writeFile(rc, `poll ${world.mailHost} protocol IMAP auth oauthbearer user "x"\n`, { mode: 0o600 })
     const parsed = await run('fetchmail', ['-f', rc, '--configdump'])
     expect(parsed.code).not.toBe(0)
+  })
+})
+
+describe('an install without MAIL_SETUP_COMMAND (the Node default, self-command.ts)', () => {
+  it("names node and the app's bin/mail-setup.js by absolute paths; msmtp sends with it from any folder", async () => {
+    // An npm install's layout: bin/mail-setup.js, the built out/main/cli.js, resources/, node_modules/.
+    const app = realpathSync(await tempDir('installed-app-'))
+    await mkdir(join(app, 'bin'))
+    await mkdir(join(app, 'out', 'main'), { recursive: true })
+    await copyFile(join(ROOT, 'bin', 'mail-setup.js'), join(app, 'bin', 'mail-setup.js'))
+    await copyFile(await bundledCli(), join(app, 'out', 'main', 'cli.js'))
+    await writeFile(join(app, 'package.json'), JSON.stringify({ type: 'module' }))
+    await symlink(join(ROOT, 'resources'), join(app, 'resources'))
+    await symlink(join(ROOT, 'node_modules'), join(app, 'node_modules'))
+    const v = accounts.get('IMAP')!
+    const env: NodeJS.ProcessEnv = { ...v.env, PATH: '/usr/bin:/bin' }
+    delete env.MAIL_SETUP_COMMAND
+    const path = join(await tempDir('installed-export-'), 'msmtprc')
+    const bin = join(app, 'bin', 'mail-setup.js')
+    const e = await run(process.execPath, [bin, 'export', v.address, '--format', 'msmtp', '--out', path], { env })
+    expect(e.code, e.stderr).toBe(0)
+    const content = await readFile(path, 'utf8')
+    expect(content).toContain(`passwordeval "${shQuote(process.execPath)} ${shQuote(bin)} token ${v.address}"`)
+    const subject = uniqueSubject('msmtp default command')
+    const home = await emptyHome('msmtp-default-command')
+    const r = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${caFile}`, '-t'], {
+      input: `From: ${v.address}\r\nTo: ${v.address}\r\nSubject: ${subject}\r\n\r\nx\r\n`,
+      env: { ...env, HOME: home },
+      cwd: home
+    })
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    await arrived(v.address, subject)
   })
 })
 
