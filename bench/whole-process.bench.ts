@@ -281,8 +281,9 @@ async function append(lines: string[]): Promise<void> {
   const intro = `${heading}\n\nRun with \`npm run bench -- whole-process\` (or \`npx tsx bench/whole-process.bench.ts [runs] [delayMsEachWay]\`); each run appends its figures here. Times are wall clock from spawn to exit of the built \`bin/mail-setup.js\`; on a shared machine the CPU column is the steadier figure.\n`
   const base = text.includes(heading) ? text : `${text.trimEnd()}\n\n${intro}`
   const start = base.indexOf(heading)
-  const next = base.indexOf('\n## ', start + heading.length)
-  const end = next < 0 ? base.length : next
+  // Runs go above the section's own subsections (the silent-host rule), after the earlier runs.
+  const at = base.slice(start + heading.length).search(/\n##+ /)
+  const end = at < 0 ? base.length : start + heading.length + at
   await writeFile(
     file,
     `${base.slice(0, start)}${base.slice(start, end).trimEnd()}\n\n${lines.join('\n')}\n${base.slice(end)}`
