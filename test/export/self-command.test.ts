@@ -5,6 +5,7 @@ import { isAbsolute, join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/config'
 import { selfCommand } from '../../src/main/self-command'
+import { entryRoute } from '../../src/main/entry-route'
 import { ROOT } from '../cli/process'
 
 const config = loadConfig({})
@@ -16,11 +17,16 @@ describe('selfCommand', () => {
     expect(argv.every(isAbsolute)).toBe(true)
   })
 
-  it("inside the app's binary: that binary with --cli", () => {
-    expect(selfCommand(config, { execPath: '/opt/Mail Setup/mail-setup', electron: '33.0.0' })).toEqual([
-      '/opt/Mail Setup/mail-setup',
-      '--cli'
-    ])
+  it("inside the app's binary: that binary with --cli, which the entry routes to the CLI", () => {
+    const argv = selfCommand(config, { execPath: '/opt/Mail Setup/mail-setup', electron: '33.0.0' })
+    expect(argv).toEqual(['/opt/Mail Setup/mail-setup', '--cli'])
+    expect(entryRoute([...argv, 'token', 'a@b.test'], true)).toEqual({ kind: 'cli', args: ['token', 'a@b.test'] })
+  })
+
+  it("Electron run on the app's folder (development): the binary, that folder, then --cli", () => {
+    const argv = selfCommand(config, { execPath: '/x/electron', electron: '33.0.0', unpackaged: true })
+    expect(argv).toEqual(['/x/electron', ROOT.replace(/\/$/, ''), '--cli'])
+    expect(entryRoute([...argv, 'token', 'a@b.test'], false)).toEqual({ kind: 'cli', args: ['token', 'a@b.test'] })
   })
 
   it('MAIL_SETUP_COMMAND wins when absolute, and is ignored when relative', () => {
