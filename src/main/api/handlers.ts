@@ -222,7 +222,9 @@ export async function dispatch(handlers: Handlers, name: string, raw: unknown): 
     return { ok: false, error: diagnose('unsupported', { detail: `unknown operation ${name.slice(0, 50)}` }) }
   }
   const op = name as OperationName
-  const parsed = operations[op].request.safeParse(raw ?? {})
+  // jitless: zod would otherwise compile a parser (new Function) per schema at its first use,
+  // which costs more than it saves for the one request a CLI run or a click validates.
+  const parsed = operations[op].request.safeParse(raw ?? {}, { jitless: true })
   if (!parsed.success) {
     return {
       ok: false,

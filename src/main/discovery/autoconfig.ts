@@ -132,7 +132,8 @@ function readServer(el: XmlElement, protocol: Protocol, addr: Addr): ServerSetti
       ...(days > 0 ? { daysToLeave: days } : {})
     }
   }
-  const parsed = ServerSettings.safeParse(entry)
+  // jitless: a file holds a few servers, fewer than it takes zod's compiled parser to pay off.
+  const parsed = ServerSettings.safeParse(entry, { jitless: true })
   return parsed.success ? parsed.data : 'invalid'
 }
 
@@ -153,12 +154,10 @@ function readOAuth2(el: XmlElement | undefined): OAuth2Settings | undefined {
   const issuer = childText(el, 'issuer')
   const scope = childText(el, 'scope')
   if (!issuer || !scope) return undefined
-  const full = OAuth2Settings.safeParse({
-    issuer,
-    scope,
-    authURL: childText(el, 'authURL'),
-    tokenURL: childText(el, 'tokenURL')
-  })
+  const full = OAuth2Settings.safeParse(
+    { issuer, scope, authURL: childText(el, 'authURL'), tokenURL: childText(el, 'tokenURL') },
+    { jitless: true }
+  )
   return full.success ? full.data : { issuer, scope }
 }
 

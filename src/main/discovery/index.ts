@@ -140,12 +140,11 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     const key = settingsKey(draft)
     const id = `c-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`
     const provider = providerFacts(base.providers, draft)
-    const parsedCandidate = Candidate.safeParse({
-      ...draft,
-      ...(provider ? { provider } : {}),
-      id,
-      score: scoreOf(draft)
-    })
+    // jitless: a few candidates per run, fewer than it takes a compiled parser to pay off (api/handlers.ts).
+    const parsedCandidate = Candidate.safeParse(
+      { ...draft, ...(provider ? { provider } : {}), id, score: scoreOf(draft) },
+      { jitless: true }
+    )
     if (!parsedCandidate.success) return
     const next = parsedCandidate.data
     const prev = byKey.get(key)
