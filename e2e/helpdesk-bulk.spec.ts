@@ -95,7 +95,7 @@ test('bulk check: a right and a wrong password, the command shown and confirmed 
   delete process.env[variable]
 })
 
-test('bulk check: a plain password column only with the opt-in; stop keeps what was done', async ({
+test('bulk check: a plain password column only with the opt-in; stop keeps what was done, resume does the rest', async ({
   wizard: page,
   world
 }) => {
@@ -123,4 +123,17 @@ test('bulk check: a plain password column only with the opt-in; stop keeps what 
   expect(csv.trim().split('\n')).toHaveLength(checked + 1)
   expect(csv).not.toContain(alice.password)
   expect(await page.content()).not.toContain(alice.password)
+
+  // Resume checks only the rest, under the consent already given: every row once, none twice.
+  await page.getByRole('button', { name: 'Resume (check only the rest)' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Done: 40 checked, 40 ready.' })).toBeVisible()
+  await expect(page.locator('table.bulk-results tbody tr')).toHaveCount(40)
+  const all = await download(page, 'Save the results (CSV)')
+  const numbers = all
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[0]))
+  expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+  expect(all).not.toContain(alice.password)
 })

@@ -11,15 +11,33 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   await replaceAtomically(path, data, mode)
 }
 
-async function replaceAtomically(path: string, data: string | Uint8Array, mode: number): Promise<void> {
+/** A file's content: whole, or in pieces as they are made (a long report never held whole). */
+export type FileData = string | Uint8Array | AsyncIterable<string>
+
+async function replaceAtomically(path: string, data: FileData, mode: number): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
   const handle = await open(tmp, 'wx', mode)
   try {
-    await handle.writeFile(data)
+    if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data)
+    else {
+      // Pieces gathered to about 64 KiB per write: fewer system calls than one per row.
+      let buf = ''
+      for await (const piece of data) {
+        buf += piece
+        if (buf.length >= 65_536) {
+          await handle.write(buf)
+          buf = ''
+        }
+      }
+      if (buf) await handle.write(buf)
+    }
     await handle.sync()
-  } finally {
+  } catch (err) {
     await handle.close()
+    await unlink(tmp).catch(() => undefined)
+    throw err
   }
+  await handle.close()
   try {
     await rename(tmp, path)
   } catch (err) {
@@ -52,7 +70,7 @@ function refuse(path: string, reason: UserFileProblem, detail: string): never {
  * symlink to a regular file is written through; missing folders are not created. Problems
  * are `file-write-failed` with params.reason.
  */
-export async function writeUserFile(path: string, data: string | Uint8Array): Promise<string> {
+export async function writeUserFile(path: string, data: FileData): Promise<string> {
   let target = resolve(path)
   const link = await lstat(target).catch(() => undefined)
   const info = await stat(target).catch(() => undefined)

@@ -19,6 +19,7 @@ export const OPERATION_NAMES = [
   'saveExport',
   'diagnosticReport',
   'checkDomain',
+  'bulkAppend',
   'bulkOpen',
   'bulkStart',
   'bulkReport',

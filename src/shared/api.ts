@@ -7,7 +7,7 @@ import { Account, ExportFile, ExportFormatId, ExportFormatInfo, KeychainStatus }
 import { Diagnosis } from './diagnosis'
 import { DetectedClient } from './clients'
 import { DomainHealth, HostCheck, PublishFiles, RecheckRow } from './domain-health'
-import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_LIST } from './bulk-check'
+import { BulkPreview, BulkReport, BulkRow, BulkSummary, MAX_WIZARD_PIECE } from './bulk-check'
 import { DiscoveryResult, IncomingProtocol, ServerSettings, SourceReport, Candidate } from './domain'
 import { PolicyView } from './policy'
 import { Credentials, HostException, Probe, RoundTripResult, VerifyResult } from './verify'
@@ -231,23 +231,30 @@ export const operations = {
       recheck: z.array(RecheckRow).optional()
     })
   },
-  /** Reads an accounts list for a bulk check on the main side and says what it would use (no password). */
+  /** A piece of an accounts list, appended to main's copy (a first piece, without uploadId, starts one). */
+  bulkAppend: {
+    request: z.object({ uploadId: z.string().max(100).optional(), piece: z.string().max(MAX_WIZARD_PIECE) }),
+    response: z.object({ uploadId: z.string(), bytes: z.number().int() })
+  },
+  /** Reads an uploaded accounts list on the main side, as a stream, and says what it would use (no password). */
   bulkOpen: {
-    request: z.object({ fileName: z.string().max(255), csv: z.string().max(MAX_WIZARD_LIST) }),
+    request: z.object({ fileName: z.string().max(255), uploadId: z.string().max(100) }),
     response: BulkPreview
   },
   /**
    * Starts checking every account of an opened list and answers at once; rows and the end
    * arrive as `bulk` events, and cancel({runId}) ends it keeping what was done. A command runs
    * only if listed in confirmedCommands exactly; a plain password column is read only with
-   * allowPlainPasswords (docs/helpdesk.md).
+   * allowPlainPasswords (docs/helpdesk.md). With resume, a stopped run of the list goes on.
    */
   bulkStart: {
     request: z.object({
       runId,
       listId: z.string().max(100),
       allowPlainPasswords: z.boolean(),
-      confirmedCommands: z.array(z.string().max(4096)).max(64)
+      confirmedCommands: z.array(z.string().max(4096)).max(64),
+      /** Checks only the rows a stopped run of this list did not finish, under that run's consent. */
+      resume: z.boolean().default(false)
     }),
     response: z.object({ rows: z.number().int() })
   },

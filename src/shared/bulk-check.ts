@@ -15,8 +15,10 @@ export const Verdict = z.enum([
 ])
 export type Verdict = z.infer<typeof Verdict>
 
-/** The largest list the wizard takes (the browser door reads at most 1 MiB); bigger lists go to the CLI. */
-export const MAX_WIZARD_LIST = 900_000
+/** The largest list the wizard takes (as the CLI); it is sent in pieces and read in main as a stream. */
+export const MAX_WIZARD_LIST_BYTES = 64 * 1024 * 1024
+/** One piece of a list sent to main, in characters: under the browser door's 1 MiB a request as UTF-8 and JSON. */
+export const MAX_WIZARD_PIECE = 200_000
 
 /** What the list asks for before anything runs, so the admin can consent to it. */
 export const BulkPreview = z.object({

@@ -1,7 +1,7 @@
 // The wizard's bulk check through the API, as the renderer calls it: a list opened in the page
 // runs no command the admin did not confirm exactly, reads no plain password column without the
 // opt-in, and tells the renderer counts, commands and domains, never a password.
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
@@ -9,7 +9,7 @@ import { createHandlers, dispatch, type Handlers } from '../../src/main/api/hand
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
 import type { EventName, EventPayload } from '../../src/shared/api'
-import type { BulkPreview } from '../../src/shared/bulk-check'
+import { MAX_WIZARD_PIECE, type BulkPreview } from '../../src/shared/bulk-check'
 
 const bench = inject('bench')
 let handlers: Handlers
@@ -28,8 +28,15 @@ beforeAll(() => {
   handlers = createHandlers(services, { door: 'browser', version: 'test', emit })
 })
 
-async function open(csv: string): Promise<BulkPreview> {
-  const res = await dispatch(handlers, 'bulkOpen', { fileName: 'list.csv', csv })
+/** Sends the list as the page does, in pieces of `size` characters, then opens it. */
+async function open(csv: string, size = MAX_WIZARD_PIECE): Promise<BulkPreview> {
+  let uploadId: string | undefined
+  for (let i = 0; i === 0 || i < csv.length; i += size) {
+    const piece = await dispatch(handlers, 'bulkAppend', { uploadId, piece: csv.slice(i, i + size) })
+    if (!piece.ok) throw new Error(JSON.stringify(piece.error))
+    uploadId = (piece.value as { uploadId: string }).uploadId
+  }
+  const res = await dispatch(handlers, 'bulkOpen', { fileName: 'list.csv', uploadId })
   if (!res.ok) throw new Error(JSON.stringify(res.error))
   return res.value as BulkPreview
 }
@@ -85,6 +92,10 @@ describe('bulk check from the wizard', () => {
     const end = await ended('r1')
     expect(end).toMatchObject({ kind: 'end', summary: { checked: 3, of: 3, interrupted: false } })
     expect(existsSync(marker)).toBe(true)
+    // Every row checked: main's copy of the list is gone, only the results are kept for the reports.
+    expect(readdirSync(join(dir, 'bulk')).filter((f) => f.startsWith(preview.listId))).toEqual([
+      `${preview.listId}.state`
+    ])
     // The list is checked once: it is not kept for a second run.
     const again = await dispatch(handlers, 'bulkStart', {
       runId: 'r2',
@@ -122,10 +133,18 @@ describe('bulk check from the wizard', () => {
     expect(JSON.stringify(html)).not.toContain('Plain-Pa55word')
   })
 
-  it('says where a list cannot be read, and refuses one larger than the wizard takes', async () => {
+  it('says where a list cannot be read, and refuses a piece larger than a request may carry', async () => {
     expect((await open('address,pasword_ref\na@b.test,env:X')).invalid).toMatchObject({ line: 1 })
     expect((await open('address\n"a@b.test')).invalid?.reason).toContain('quoted field is not closed')
-    const big = await dispatch(handlers, 'bulkOpen', { fileName: 'big.csv', csv: 'x'.repeat(900_001) })
+    const big = await dispatch(handlers, 'bulkAppend', { piece: 'x'.repeat(MAX_WIZARD_PIECE + 1) })
     expect(big.ok).toBe(false)
+  })
+
+  it('reads a list sent in many pieces (cut inside rows, quotes and CRLF) as one stream', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `"u${i}@nowhere.test",env:HOME\r\n`)
+    const csv = `address,password_ref\r\n${rows.join('')}`
+    expect(csv.length).toBeGreaterThan(50 * 997)
+    const preview = await open(csv, 997)
+    expect(preview).toMatchObject({ rows: 3000, problems: [], refs: { env: 3000 }, domains: ['nowhere.test'] })
   })
 })

@@ -140,6 +140,10 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
       )
     },
 
+    async bulkAppend(req) {
+      return (await bulkOf()).append(req)
+    },
+
     async bulkOpen(req) {
       return (await bulkOf()).open(req)
     },
@@ -157,7 +161,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
           (summary) => hooks.emit('bulk', { kind: 'end', runId, summary }),
           (err: unknown) => hooks.emit('bulk', { kind: 'end', runId, error: redactValue(toDiagnosis(err)) })
         )
-      return { rows: list.rows.length }
+      return { rows: list.rows }
     },
 
     async bulkReport(req) {

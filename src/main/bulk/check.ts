@@ -40,6 +40,20 @@ const REFUSED = new Set(['auth-failed', 'auth-method-unsupported', 'oauth-requir
 export const serverLabel = (s: Pick<ServerSettings, 'protocol' | 'host' | 'port' | 'security'>): string =>
   `${s.protocol} ${s.host}:${s.port} ${s.security}`
 
+/**
+ * The servers a check connects to, as host:port with the host normalised (case, a trailing dot,
+ * IPv6 brackets): many domains hosted on one server share that server's limit.
+ */
+export function serverKeys(servers: Array<Pick<ServerSettings, 'host' | 'port'>>): string[] {
+  const norm = (h: string): string =>
+    h
+      .trim()
+      .toLowerCase()
+      .replace(/\.$/, '')
+      .replace(/^\[|\]$/g, '')
+  return [...new Set(servers.map((s) => `${norm(s.host)}:${s.port}`))]
+}
+
 /** Settings discovered for `from` made right for `to` (same domain): user names follow the address. */
 function retarget(s: ServerSettings, from: string, to: string): ServerSettings {
   const local = (a: string): string => a.slice(0, a.lastIndexOf('@'))
@@ -55,7 +69,10 @@ export class BulkChecker {
 
   constructor(
     private readonly services: Pick<Services, 'config' | 'dns' | 'ca' | 'policy'>,
-    private readonly signal: AbortSignal
+    private readonly signal: AbortSignal,
+    /** Taken once the servers are known, before the first connection (the per-server limit). */
+    private readonly enter: (servers: string[], signal: AbortSignal) => Promise<() => void> = async () => () =>
+      undefined
   ) {}
 
   private settings(address: string): Promise<DiscoveryResult> {
@@ -105,17 +122,23 @@ export class BulkChecker {
       const imap = best.incoming.filter((s) => s.protocol === 'imap')
       const incoming = (imap.length ? imap : best.incoming).map(fix)
       const outgoing = best.outgoing.map(fix)
-      const result = await verify(
-        { address: row.address, incoming, outgoing, secret: { kind: 'password', password }, exceptions: [] },
-        {
-          dns: this.services.dns,
-          ca: this.services.ca,
-          // The organisation's TLS floor holds for a bulk check's sign-ins as for the wizard's.
-          minTls: this.services.policy.rules.security?.minTlsVersion,
-          signal,
-          onProbe: () => undefined
-        }
-      )
+      const leave = await this.enter(serverKeys([...incoming, ...outgoing]), signal)
+      let result: Awaited<ReturnType<typeof verify>>
+      try {
+        result = await verify(
+          { address: row.address, incoming, outgoing, secret: { kind: 'password', password }, exceptions: [] },
+          {
+            dns: this.services.dns,
+            ca: this.services.ca,
+            // The organisation's TLS floor holds for a bulk check's sign-ins as for the wizard's.
+            minTls: this.services.policy.rules.security?.minTlsVersion,
+            signal,
+            onProbe: () => undefined
+          }
+        )
+      } finally {
+        leave()
+      }
       // The verified server, or else the one whose failure explains the verdict.
       const side = (role: Probe['role']): Probe | undefined =>
         result[role] ??

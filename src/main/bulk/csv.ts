@@ -13,52 +13,91 @@ export class CsvError extends Error {
   }
 }
 
-/** Parses a whole document into rows of fields; the first row is usually the header. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  let line = 1
-  let i = 0
-  const push = (): void => {
-    if (field.length > MAX_FIELD) throw new CsvError(line, `a field is longer than ${MAX_FIELD} characters`)
-    row.push(field)
-    if (row.length > MAX_FIELDS) throw new CsvError(line, `more than ${MAX_FIELDS} columns`)
-    field = ''
+/**
+ * A CSV reader fed in pieces (a file read as a stream): push() returns the rows each piece
+ * completed, end() the last one. It holds one row at most, never the document.
+ */
+export class CsvReader {
+  private row: string[] = []
+  private field = ''
+  private quoted = false
+  private line = 1
+  /** A last character whose meaning depends on the next one ('"' in a quoted field, '\r'). */
+  private held = ''
+
+  push(piece: string): string[][] {
+    const text = this.held + piece
+    this.held = ''
+    return this.run(text, false)
   }
-  while (i < text.length) {
-    const c = text[i]!
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i += 2
+
+  end(): string[][] {
+    const rows = this.run(this.held, true)
+    this.held = ''
+    if (this.quoted) throw new CsvError(this.line, 'a quoted field is not closed')
+    this.push1()
+    const row = this.row
+    this.row = []
+    if (row.some((f) => f !== '')) rows.push(row)
+    return rows
+  }
+
+  private push1(): void {
+    if (this.field.length > MAX_FIELD) throw new CsvError(this.line, `a field is longer than ${MAX_FIELD} characters`)
+    this.row.push(this.field)
+    if (this.row.length > MAX_FIELDS) throw new CsvError(this.line, `more than ${MAX_FIELDS} columns`)
+    this.field = ''
+  }
+
+  /** Reads `text`; unless it is the last, a '"' or '\r' ending it waits for the next piece to say what it is. */
+  private run(text: string, last: boolean): string[][] {
+    const rows: string[][] = []
+    let i = 0
+    while (i < text.length) {
+      const c = text[i]!
+      if (!last && i === text.length - 1 && (c === '\r' || (c === '"' && this.quoted))) {
+        this.held = c
+        break
+      }
+      if (this.quoted) {
+        if (c === '"' && text[i + 1] === '"') {
+          this.field += '"'
+          i += 2
+          continue
+        }
+        if (c === '"') this.quoted = false
+        else {
+          if (c === '\n') this.line++
+          this.field += c
+          if (this.field.length > MAX_FIELD)
+            throw new CsvError(this.line, `a field is longer than ${MAX_FIELD} characters`)
+        }
+        i++
         continue
       }
-      if (c === '"') quoted = false
-      else {
-        if (c === '\n') line++
-        field += c
-        if (field.length > MAX_FIELD) throw new CsvError(line, `a field is longer than ${MAX_FIELD} characters`)
+      if (c === '"' && this.field === '') this.quoted = true
+      else if (c === ',') this.push1()
+      else if (c === '\n' || c === '\r') {
+        this.push1()
+        if (this.row.some((f) => f !== '')) rows.push(this.row)
+        this.row = []
+        if (c === '\r' && text[i + 1] === '\n') i++
+        this.line++
+      } else {
+        this.field += c
+        if (this.field.length > MAX_FIELD)
+          throw new CsvError(this.line, `a field is longer than ${MAX_FIELD} characters`)
       }
       i++
-      continue
     }
-    if (c === '"' && field === '') quoted = true
-    else if (c === ',') push()
-    else if (c === '\n' || c === '\r') {
-      push()
-      if (row.some((f) => f !== '')) rows.push(row)
-      row = []
-      if (c === '\r' && text[i + 1] === '\n') i++
-      line++
-    } else field += c
-    i++
+    return rows
   }
-  if (quoted) throw new CsvError(line, 'a quoted field is not closed')
-  push()
-  if (row.some((f) => f !== '')) rows.push(row)
-  return rows
+}
+
+/** Parses a whole document into rows of fields; the first row is usually the header. */
+export function parseCsv(text: string): string[][] {
+  const reader = new CsvReader()
+  return [...reader.push(text), ...reader.end()]
 }
 
 function cell(value: string | number | undefined): string {

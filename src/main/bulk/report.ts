@@ -61,53 +61,82 @@ function codeWords(code: string | undefined): string {
   return code ? describeDiagnosis(diagnose(code as DiagnosisCode)).title : ''
 }
 
-function table(rows: CheckResult[]): string {
-  const head =
-    '<tr><th>#</th><th>Address</th><th>Verdict</th><th>Why</th><th>Servers</th><th>User name</th><th>Server said</th></tr>'
-  const body = rows
-    .map((r) => {
-      const h = (v: string | number | undefined): string => forHtml(v === undefined ? '' : String(v))
-      return `<tr class="${h(r.verdict)}"><td>${r.row}</td><td>${h(r.address)}</td><td>${h(verdictWords(r.verdict))}</td><td>${h(codeWords(r.code))}${r.code ? ` <code>${h(r.code)}</code>` : ''}</td><td>${h(r.incoming)}<br>${h(r.outgoing)}</td><td>${h(r.username)}${r.usernameForm ? ` (${h(r.usernameForm)})` : ''}</td><td>${h(r.serverSays)}</td></tr>`
-    })
-    .join('\n')
-  return `<table>${head}\n${body}</table>`
+const TABLE_HEAD =
+  '<table><tr><th>#</th><th>Address</th><th>Verdict</th><th>Why</th><th>Servers</th><th>User name</th><th>Server said</th></tr>\n'
+
+function tableRow(r: CheckResult): string {
+  const h = (v: string | number | undefined): string => forHtml(v === undefined ? '' : String(v))
+  return `<tr class="${h(r.verdict)}"><td>${r.row}</td><td>${h(r.address)}</td><td>${h(verdictWords(r.verdict))}</td><td>${h(codeWords(r.code))}${r.code ? ` <code>${h(r.code)}</code>` : ''}</td><td>${h(r.incoming)}<br>${h(r.outgoing)}</td><td>${h(r.username)}${r.usernameForm ? ` (${h(r.usernameForm)})` : ''}</td><td>${h(r.serverSays)}</td></tr>\n`
 }
 
-export function htmlReport(
-  results: CheckResult[],
-  meta: { source: string; started: string; ms: number; interrupted: boolean }
-): string {
-  const byVerdict = VERDICT_ORDER.map((v) => [v, results.filter((r) => r.verdict === v)] as const).filter(
-    ([, rows]) => rows.length
-  )
-  const servers = new Map<string, Map<Verdict, number>>()
-  for (const r of results) {
-    const key = (r.incoming ?? 'no server').split(' ')[1] ?? 'no server'
-    const counts = servers.get(key) ?? new Map<Verdict, number>()
+/** The incoming server a row is grouped under ("imap host:993 tls" → "host:993"). */
+const serverOf = (r: CheckResult): string => (r.incoming ?? 'no server').split(' ')[1] ?? 'no server'
+
+/** Counts of a run's rows by verdict and by server: one pass, a number per verdict and server, never the rows. */
+export interface Tally {
+  checked: number
+  byVerdict: Map<Verdict, number>
+  byServer: Map<string, Map<Verdict, number>>
+}
+
+export async function tally(rows: AsyncIterable<CheckResult>): Promise<Tally> {
+  const t: Tally = { checked: 0, byVerdict: new Map(), byServer: new Map() }
+  for await (const r of rows) {
+    t.checked++
+    t.byVerdict.set(r.verdict, (t.byVerdict.get(r.verdict) ?? 0) + 1)
+    const counts = t.byServer.get(serverOf(r)) ?? new Map<Verdict, number>()
     counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1)
-    servers.set(key, counts)
+    t.byServer.set(serverOf(r), counts)
   }
-  const serverRows = [...servers]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([host, counts]) =>
-        `<tr><td>${forHtml(host)}</td>${VERDICT_ORDER.map((v) => `<td>${counts.get(v) ?? ''}</td>`).join('')}</tr>`
-    )
-    .join('\n')
-  const summary = byVerdict
-    .map(([v, rows]) => `<li><a href="#${v}">${forHtml(verdictWords(v))}</a>: ${rows.length}</li>`)
+  return t
+}
+
+/** The CSV report, a line per finished row as the state file has them. */
+export async function* csvReport(rows: () => AsyncIterable<CheckResult>): AsyncGenerator<string> {
+  yield csvHeader()
+  for await (const r of rows()) yield csvRow(r)
+}
+
+/**
+ * The self-contained HTML report, made by streaming passes over the finished rows (`rows()`
+ * reads them again from the start each time): one to count, then one per verdict that has rows.
+ * No pass keeps a row after writing it.
+ */
+export async function* htmlReport(
+  rows: () => AsyncIterable<CheckResult>,
+  meta: { source: string; started: string; ms: number; interrupted: boolean }
+): AsyncGenerator<string> {
+  const t = await tally(rows())
+  const present = VERDICT_ORDER.filter((v) => t.byVerdict.get(v))
+  const summary = present
+    .map((v) => `<li><a href="#${v}">${forHtml(verdictWords(v))}</a>: ${t.byVerdict.get(v)}</li>`)
     .join('')
-  return `<!doctype html>
+  yield `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Mail Setup — bulk check</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .5em;text-align:start;vertical-align:top;overflow-wrap:anywhere}tr.ready td:nth-child(3){color:#176b2c}tr:not(.ready) td:nth-child(3){color:#a4161a;font-weight:600}code{font-size:12px;color:#555}</style></head>
-<body><h1>Bulk check: ${results.length} account(s)</h1>
+<body><h1>Bulk check: ${t.checked} account(s)</h1>
 <p>${forHtml(meta.source)} — started ${forHtml(meta.started)}, ${Math.round(meta.ms / 1000)} s${meta.interrupted ? ' — <strong>interrupted: the remaining rows were not checked</strong>' : ''}</p>
 <ul>${summary}</ul>
-${byVerdict.map(([v, rows]) => `<h2 id="${v}">${forHtml(verdictWords(v))} (${rows.length})</h2>\n${table(rows)}`).join('\n')}
-<h2>By server</h2>
+`
+  for (const v of present) {
+    yield `<h2 id="${v}">${forHtml(verdictWords(v))} (${t.byVerdict.get(v)})</h2>\n${TABLE_HEAD}`
+    for await (const r of rows()) if (r.verdict === v) yield tableRow(r)
+    yield '</table>\n'
+  }
+  yield `<h2>By server</h2>
 <table><tr><th>Incoming server</th>${VERDICT_ORDER.map((v) => `<th>${forHtml(verdictWords(v))}</th>`).join('')}</tr>
-${serverRows}</table>
+`
+  for (const [host, counts] of [...t.byServer].sort(([a], [b]) => a.localeCompare(b)))
+    yield `<tr><td>${forHtml(host)}</td>${VERDICT_ORDER.map((v) => `<td>${counts.get(v) ?? ''}</td>`).join('')}</tr>\n`
+  yield `</table>
 </body></html>
 `
+}
+
+/** A report made in pieces, as one string (a door that hands the file over whole). */
+export async function joined(pieces: AsyncIterable<string>): Promise<string> {
+  let out = ''
+  for await (const p of pieces) out += p
+  return out
 }

@@ -1,19 +1,20 @@
 // `mail-setup check --csv accounts.csv`: a readiness check of many accounts for helpdesks
-// and IT teams. Bounded concurrency overall and per domain (2 by default: the servers of one
-// domain see at most that many sign-ins at once), lockout-safe (each account gets the same
-// one attempt per user-name form as the wizard), progress with rate and ETA on stderr,
-// resumable through a state file, and Ctrl+C ends cleanly with what was done written out.
+// and IT teams, on the one run loop (bulk/run.ts) the wizard uses too: bounded concurrency
+// overall and per server (2 by default: many domains on one server share it), lockout-safe
+// (each account gets the same one attempt per user-name form as the wizard), progress with
+// rate and ETA on stderr, resumable through a state file, and Ctrl+C ends cleanly with what
+// was done written out. The list, the results and the reports are streamed: memory does not
+// grow with the list.
 import { existsSync } from 'node:fs'
-import { readFile, rm, stat } from 'node:fs/promises'
-import { setMaxListeners } from 'node:events'
+import { rm, stat } from 'node:fs/promises'
 import type { Services } from '../services'
-import { BulkChecker, type CheckResult } from '../bulk/check'
+import type { CheckResult } from '../bulk/check'
 import { resolvePasswordRef, RefError } from '../bulk/password-ref'
-import { csvHeader, csvRow, htmlReport } from '../bulk/report'
-import { readRows, type AccountRow } from '../bulk/rows'
-import { readState, stateKey, StateWriter } from '../bulk/state'
+import { csvReport, htmlReport, tally } from '../bulk/report'
+import { streamRows, type AccountRow } from '../bulk/rows'
+import { doneKeys, eachState } from '../bulk/state'
 import { CsvError } from '../bulk/csv'
-import { HostLimiter } from '../verify/scheduler'
+import { DEFAULT_CONCURRENCY, DEFAULT_PER_SERVER, runBulk } from '../bulk/run'
 import { writeUserFile } from '../files'
 import { UsageError } from './args'
 import { EXIT } from '../../shared/diagnosis-catalog'
@@ -51,90 +52,80 @@ function count(value: string | undefined, fallback: number, flag: string): numbe
   return n
 }
 
+/** One streaming pass over the list before anything runs: its accounts counted, the list refused whole if unusable. */
+async function survey(path: string, allowPlain: boolean, io: CheckIo): Promise<{ rows: number; problems: number }> {
+  let rows = 0
+  let problems = 0
+  try {
+    for await (const r of streamRows(path, allowPlain)) {
+      if ('problem' in r) {
+        problems++
+        io.stderr(`row ${r.row}: ${r.problem} (skipped)\n`)
+      } else rows++
+    }
+  } catch (err) {
+    if (err instanceof CsvError) throw new UsageError(`${path}: ${err.message}`)
+    throw err
+  }
+  return { rows, problems }
+}
+
 export async function checkCommand(flags: CheckFlags, io: CheckIo): Promise<number> {
   if (!flags.csv)
     throw new UsageError(
       '--csv FILE is required: a header line with address, and password_ref (env:NAME, keychain:KEY or cmd:COMMAND) or username'
     )
-  const concurrency = count(flags.concurrency, 8, '--concurrency')
-  const perServer = count(flags.perServer, 2, '--per-server')
-  const statePath = flags.state ?? `${flags.csv}.state`
-  const outPath = flags.out ?? `${flags.csv}.results.csv`
-  const size = await stat(flags.csv).then(
+  const list = flags.csv
+  const concurrency = count(flags.concurrency, DEFAULT_CONCURRENCY, '--concurrency')
+  const perServer = count(flags.perServer, DEFAULT_PER_SERVER, '--per-server')
+  const statePath = flags.state ?? `${list}.state`
+  const outPath = flags.out ?? `${list}.results.csv`
+  const size = await stat(list).then(
     (s) => s.size,
     () => -1
   )
-  if (size < 0) throw new UsageError(`cannot read ${flags.csv}`)
-  if (size > MAX_LIST_BYTES) throw new UsageError(`${flags.csv} is larger than 64 MiB`)
+  if (size < 0) throw new UsageError(`cannot read ${list}`)
+  if (size > MAX_LIST_BYTES) throw new UsageError(`${list} is larger than 64 MiB`)
   if (!flags.resume && existsSync(statePath))
     throw new UsageError(
       `${statePath} holds an earlier run: add --resume to continue it, or remove the file to start again`
     )
 
-  let rows: AccountRow[]
-  let problems: Array<{ row: number; problem: string }>
-  try {
-    ;({ rows, problems } = readRows(await readFile(flags.csv, 'utf8'), flags.allowPlain))
-  } catch (err) {
-    if (err instanceof CsvError) throw new UsageError(`${flags.csv}: ${err.message}`)
-    throw err
-  }
-  for (const p of problems) io.stderr(`row ${p.row}: ${p.problem} (skipped)\n`)
-
-  const earlier = flags.resume ? await readState(statePath) : []
-  const done = new Set(earlier.map(stateKey))
-  const todo = rows.filter((r) => !done.has(stateKey(r)))
-  const writer = new StateWriter(statePath)
-  const checker = new BulkChecker(io.services, io.signal)
-  const limiter = new HostLimiter(perServer)
-  setMaxListeners(0, io.signal)
+  const { rows: total, problems } = await survey(list, flags.allowPlain, io)
+  const done = flags.resume ? await doneKeys(statePath) : new Set<string>()
   const started = new Date()
   const t0 = performance.now()
-  const progress = new Progress(rows.length, earlier.length, io)
-
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (!io.signal.aborted && next < todo.length) {
-      const row = todo[next++]!
-      let release: (() => void) | undefined
-      try {
-        release = await limiter.acquire(row.address.slice(row.address.lastIndexOf('@') + 1), io.signal)
-        const result = await checker.check(row, await passwordOf(row, io), io.signal)
-        // A check cut short by Ctrl+C proves nothing: it is not recorded, so --resume redoes it.
-        if (io.signal.aborted) return
-        await writer.append(result)
-        progress.add(result)
-      } catch (err) {
-        if (io.signal.aborted) return
-        throw err
-      } finally {
-        release?.()
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker))
+  const progress = new Progress(total, done.size, io)
+  await runBulk({
+    services: io.services,
+    signal: io.signal,
+    rows: streamRows(list, flags.allowPlain),
+    done,
+    statePath,
+    concurrency,
+    perServer,
+    password: (row) => passwordOf(row, io),
+    onResult: (r) => progress.add(r)
+  })
   progress.end()
 
-  const results = (await readState(statePath)).sort((a, b) => a.row - b.row)
   const interrupted = io.signal.aborted
-  await writeUserFile(outPath, csvHeader() + results.map(csvRow).join(''))
+  const rows = (): AsyncIterable<CheckResult> => eachState(statePath)
+  const t = await tally(rows())
+  await writeUserFile(outPath, csvReport(rows))
   if (flags.html)
     await writeUserFile(
       flags.html,
-      htmlReport(results, {
-        source: flags.csv,
-        started: started.toISOString(),
-        ms: performance.now() - t0,
-        interrupted
-      })
+      htmlReport(rows, { source: list, started: started.toISOString(), ms: performance.now() - t0, interrupted })
     )
-  const ready = results.filter((r) => r.verdict === 'ready').length
+  const checked = t.checked
+  const ready = t.byVerdict.get('ready') ?? 0
   const summary = {
-    checked: results.length,
-    of: rows.length,
+    checked,
+    of: total,
     ready,
-    notReady: results.length - ready,
-    skipped: problems.length,
+    notReady: checked - ready,
+    skipped: problems,
     interrupted,
     results: outPath,
     html: flags.html,
@@ -143,12 +134,12 @@ export async function checkCommand(flags: CheckFlags, io: CheckIo): Promise<numb
   if (io.json) io.report(summary)
   else
     io.report(
-      `${interrupted ? 'Interrupted: ' : ''}${results.length} of ${rows.length} checked, ${ready} ready, ${results.length - ready} not ready. Results: ${outPath}${flags.html ? `, report: ${flags.html}` : ''}${interrupted ? `. Continue with --resume (state: ${statePath}).` : ''}`
+      `${interrupted ? 'Interrupted: ' : ''}${checked} of ${total} checked, ${ready} ready, ${checked - ready} not ready. Results: ${outPath}${flags.html ? `, report: ${flags.html}` : ''}${interrupted ? `. Continue with --resume (state: ${statePath}).` : ''}`
     )
   if (interrupted) return CHECK_EXIT.interrupted
   // The whole list is done: the next run starts afresh.
-  if (results.length === rows.length) await rm(statePath, { force: true })
-  return ready === rows.length ? CHECK_EXIT.allReady : CHECK_EXIT.notAllReady
+  if (checked === total) await rm(statePath, { force: true })
+  return ready === total ? CHECK_EXIT.allReady : CHECK_EXIT.notAllReady
 }
 
 /** Runs `fn` with a signal that Ctrl+C (SIGINT) or SIGTERM aborts, instead of killing the process. */

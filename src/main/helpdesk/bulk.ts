@@ -1,44 +1,58 @@
-// The wizard's bulk check: the same per-account check as `mail-setup check --csv` (BulkChecker,
-// 8 at once, 2 per domain), served to the window and browser mode. The list is parsed here and
-// kept here; the renderer learns only counts, the commands it must confirm and the domains
-// the passwords would go to. Results stay here for the reports, redacted as they were made.
+// The wizard's bulk check: the run loop of `mail-setup check --csv` (bulk/run.ts: 8 at once,
+// 2 per server, the state file), served to the window and browser mode. The list arrives in
+// pieces (`bulkAppend`, each under the door's request limit) into a file of main's own in the
+// user-data folder (0600), and is read from there as a stream, like the CLI reads its file:
+// neither its size (up to 64 MiB) nor its length is a memory problem. The renderer learns
+// only counts, the commands it must confirm and the domains the passwords would go to.
+// Finished rows go to the list's state file as they end; Stop keeps them, and Resume checks
+// only the rest. The reports are made from the state file by streaming passes.
 //
 // Security decision (docs/helpdesk.md): a list opened in the wizard may come from anyone, so
 // a `cmd:` reference runs only when the admin confirmed that exact command after seeing it,
 // and a plain password column is read only with the same explicit opt-in as the CLI's
 // --allow-plain-passwords. env: and keychain: references are resolved without a prompt (they
 // run nothing), but the preview names the domains whose trusted servers receive the passwords.
+// The copy of a list is removed once the list is fully checked, replaced or forgotten.
 import { randomUUID } from 'node:crypto'
-import { setMaxListeners } from 'node:events'
+import { appendFile, mkdir, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { BulkPreview, BulkReport, BulkRow, BulkSummary } from '../../shared/bulk-check'
+import { MAX_WIZARD_LIST_BYTES } from '../../shared/bulk-check'
 import type { Request } from '../../shared/api'
 import { fail } from '../errors'
 import type { Services } from '../services'
-import { BulkChecker, type CheckResult } from '../bulk/check'
-import { CsvError, parseCsv } from '../bulk/csv'
+import type { CheckResult } from '../bulk/check'
+import { CsvError } from '../bulk/csv'
 import { resolvePasswordRef, RefError } from '../bulk/password-ref'
-import { csvHeader, csvRow, htmlReport } from '../bulk/report'
-import { readRows, type AccountRow } from '../bulk/rows'
-import { HostLimiter } from '../verify/scheduler'
+import { csvReport, htmlReport, joined, tally } from '../bulk/report'
+import { streamRows, type AccountRow } from '../bulk/rows'
+import { doneKeys, eachState } from '../bulk/state'
+import { DEFAULT_CONCURRENCY, DEFAULT_PER_SERVER, runBulk } from '../bulk/run'
 
-const CONCURRENCY = 8
-const PER_DOMAIN = 2
-/** Lists opened and runs finished are kept for a while, not forever: a few of each. */
+/** Lists kept open (for a resume or the reports) are a few, not forever. */
 const KEEP = 4
+const MAX_COMMANDS = 64
 
-export interface OpenList {
-  fileName: string
-  rows: AccountRow[]
-  plainColumn: boolean
-  commands: Set<string>
+interface Upload {
+  path: string
+  bytes: number
 }
 
-interface Finished {
+export interface OpenList {
+  id: string
   fileName: string
-  started: string
-  ms: number
-  interrupted: boolean
-  results: CheckResult[]
+  /** main's copy of the list; removed once every row is checked. */
+  path: string
+  statePath: string
+  rows: number
+  plainColumn: boolean
+  commands: Set<string>
+  /** The consent the first start gave: a resume runs under exactly it. */
+  consent?: { allowPlain: boolean; commands: Set<string> }
+  running: boolean
+  /** Every row checked: the list is not started again (the admin picks it again to recheck). */
+  complete: boolean
+  runs: Map<string, { started: string; ms: number; interrupted: boolean }>
 }
 
 const kindOf = (row: AccountRow): keyof BulkPreview['refs'] => {
@@ -51,32 +65,85 @@ const kindOf = (row: AccountRow): keyof BulkPreview['refs'] => {
 const commandOf = (row: AccountRow): string | undefined =>
   row.password && 'ref' in row.password && row.password.ref.startsWith('cmd:') ? row.password.ref.slice(4) : undefined
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.set(key, value)
-  while (map.size > KEEP) map.delete(map.keys().next().value!)
-}
-
 export class BulkService {
+  private readonly uploads = new Map<string, Upload>()
   private readonly lists = new Map<string, OpenList>()
-  private readonly finished = new Map<string, Finished>()
+  private readonly dir: string
+  private ready: Promise<void> | undefined
 
   constructor(
     private readonly services: Services,
     private readonly env: NodeJS.ProcessEnv
-  ) {}
+  ) {
+    this.dir = join(services.config.userDataDir, 'bulk')
+  }
 
-  open(req: Request<'bulkOpen'>): BulkPreview {
+  /** The folder, emptied once per start of the app: a list copied by an earlier run holds no secret for long. */
+  private folder(): Promise<void> {
+    return (this.ready ??= rm(this.dir, { recursive: true, force: true }).then(() =>
+      mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined)
+    ))
+  }
+
+  /** A piece of a list being sent; the first piece starts a new upload. */
+  async append(req: Request<'bulkAppend'>): Promise<{ uploadId: string; bytes: number }> {
+    await this.folder()
+    let id = req.uploadId
+    let upload = id ? this.uploads.get(id) : undefined
+    if (id && !upload) fail('unsupported', { detail: 'no such upload: pick the file again' })
+    if (!upload) {
+      id = randomUUID()
+      upload = { path: join(this.dir, `${id}.csv`), bytes: 0 }
+      this.uploads.set(id, upload)
+      while (this.uploads.size > KEEP) await this.dropUpload(this.uploads.keys().next().value!)
+    }
+    const bytes = Buffer.byteLength(req.piece)
+    if (upload.bytes + bytes > MAX_WIZARD_LIST_BYTES) {
+      await this.dropUpload(id!)
+      fail('unsupported', { detail: `the list is larger than ${MAX_WIZARD_LIST_BYTES / 1024 / 1024} MiB` })
+    }
+    await appendFile(upload.path, req.piece, { mode: 0o600 })
+    upload.bytes += bytes
+    return { uploadId: id!, bytes: upload.bytes }
+  }
+
+  private async dropUpload(id: string): Promise<void> {
+    const u = this.uploads.get(id)
+    this.uploads.delete(id)
+    if (u) await rm(u.path, { force: true })
+  }
+
+  /** Reads an uploaded list as a stream and says what it would use; the list is kept for start and resume. */
+  async open(req: Request<'bulkOpen'>): Promise<BulkPreview> {
+    const upload = this.uploads.get(req.uploadId)
+    if (!upload) fail('unsupported', { detail: 'no such upload: pick the file again' })
+    this.uploads.delete(req.uploadId)
     const listId = randomUUID()
+    const path = join(this.dir, `${listId}.csv`)
+    await rm(path, { force: true })
+    await rename(upload.path, path)
     const empty = { env: 0, keychain: 0, cmd: 0, plain: 0, none: 0 }
-    let parsed: ReturnType<typeof readRows>
-    let plainColumn: boolean
+    const refs = { ...empty }
+    const commands = new Set<string>()
+    const domains = new Set<string>()
+    const problems: BulkPreview['problems'] = []
+    let rows = 0
+    let plainColumn = false
     try {
       // Read as if plain passwords were allowed, to say whether the list has them; the consent is asked at start.
-      parsed = readRows(req.csv, true)
-      plainColumn = (parseCsv(req.csv.replace(/^\uFEFF/, ''))[0] ?? []).some(
-        (name) => name.trim().toLowerCase() === 'password'
-      )
+      for await (const row of streamRows(path, true, (names) => (plainColumn = names.includes('password')))) {
+        if ('problem' in row) {
+          if (problems.length < 100) problems.push(row)
+          continue
+        }
+        rows++
+        refs[kindOf(row)]++
+        const cmd = commandOf(row)
+        if (cmd && commands.size <= MAX_COMMANDS) commands.add(cmd)
+        if (row.password && domains.size < 50) domains.add(row.address.slice(row.address.lastIndexOf('@') + 1))
+      }
     } catch (err) {
+      await rm(path, { force: true })
       if (!(err instanceof CsvError)) throw err
       return {
         listId,
@@ -91,120 +158,125 @@ export class BulkService {
         invalid: { line: err.line, reason: err.message.slice(0, 300) }
       }
     }
-    const refs = { ...empty }
-    const commands = new Set<string>()
-    const domains = new Set<string>()
-    for (const row of parsed.rows) {
-      refs[kindOf(row)]++
-      const cmd = commandOf(row)
-      if (cmd) commands.add(cmd)
-      if (row.password) domains.add(row.address.slice(row.address.lastIndexOf('@') + 1))
+    const list: OpenList = {
+      id: listId,
+      fileName: req.fileName,
+      path,
+      statePath: join(this.dir, `${listId}.state`),
+      rows,
+      plainColumn,
+      commands,
+      running: false,
+      complete: false,
+      runs: new Map()
     }
-    remember(this.lists, listId, { fileName: req.fileName, rows: parsed.rows, plainColumn, commands })
+    this.lists.set(listId, list)
+    while (this.lists.size > KEEP) await this.forget(this.lists.keys().next().value!)
     return {
       listId,
       fileName: req.fileName,
-      rows: parsed.rows.length,
-      problems: parsed.problems.slice(0, 100),
+      rows,
+      problems,
       plainColumn,
       refs,
-      commands: [...commands].slice(0, 64),
-      moreCommands: commands.size > 64,
-      domains: [...domains].slice(0, 50)
+      commands: [...commands].slice(0, MAX_COMMANDS),
+      moreCommands: commands.size > MAX_COMMANDS,
+      domains: [...domains]
     }
+  }
+
+  private async forget(listId: string): Promise<void> {
+    const list = this.lists.get(listId)
+    this.lists.delete(listId)
+    if (list) await Promise.all([rm(list.path, { force: true }), rm(list.statePath, { force: true })])
   }
 
   /** The opened list, if the request gives every consent it needs; throws otherwise, before anything runs. */
   accept(req: Request<'bulkStart'>): OpenList {
     const list = this.lists.get(req.listId)
-    if (!list) fail('unsupported', { detail: 'no such list: open it again' })
+    if (!list || list.complete || Boolean(list.consent) !== Boolean(req.resume))
+      fail('unsupported', { detail: 'no such list to check (a checked list is picked again)' })
+    if (list.running) fail('unsupported', { detail: 'this list is being checked already' })
+    if (req.resume) return list
     if (list.plainColumn && !req.allowPlainPasswords)
       fail('unsupported', { detail: 'the list has a plain password column and plain passwords were not allowed' })
+    if (list.commands.size > MAX_COMMANDS) fail('unsupported', { detail: 'the list runs too many commands' })
     const confirmed = new Set(req.confirmedCommands)
     const unconfirmed = [...list.commands].filter((c) => !confirmed.has(c))
     if (unconfirmed.length)
       fail('unsupported', { detail: `${unconfirmed.length} command(s) of the list were not confirmed` })
-    // A list is checked once: its plain passwords and commands do not wait in memory for a second run.
-    this.lists.delete(req.listId)
+    list.consent = { allowPlain: req.allowPlainPasswords, commands: list.commands }
     return list
   }
 
   async run(runId: string, list: OpenList, signal: AbortSignal, onRow: (row: BulkRow) => void): Promise<BulkSummary> {
-    const checker = new BulkChecker(this.services, signal)
-    const limiter = new HostLimiter(PER_DOMAIN)
-    setMaxListeners(0, signal)
-    const results: CheckResult[] = []
+    const consent = list.consent!
     const started = new Date()
     const t0 = performance.now()
-    let next = 0
-    const worker = async (): Promise<void> => {
-      while (!signal.aborted && next < list.rows.length) {
-        const row = list.rows[next++]!
-        let release: (() => void) | undefined
-        try {
-          release = await limiter.acquire(row.address.slice(row.address.lastIndexOf('@') + 1), signal)
-          const result = await checker.check(row, await this.passwordOf(row), signal)
-          // A check cut short by cancel proves nothing: it is not recorded.
-          if (signal.aborted) return
-          results.push(result)
-          onRow(result)
-        } catch (err) {
-          if (signal.aborted) return
-          throw err
-        } finally {
-          release?.()
-        }
-      }
-    }
+    list.running = true
     try {
-      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, list.rows.length) }, worker))
-    } finally {
-      // Whatever happened, what was done is kept for the reports.
-      results.sort((a, b) => a.row - b.row)
-      const ms = performance.now() - t0
-      remember(this.finished, runId, {
-        fileName: list.fileName,
-        started: started.toISOString(),
-        ms,
-        interrupted: signal.aborted,
-        results
+      await runBulk({
+        services: this.services,
+        signal,
+        rows: streamRows(list.path, consent.allowPlain),
+        done: await doneKeys(list.statePath),
+        statePath: list.statePath,
+        concurrency: DEFAULT_CONCURRENCY,
+        perServer: DEFAULT_PER_SERVER,
+        password: (row) => this.passwordOf(row, consent.commands),
+        onResult: onRow
       })
+    } finally {
+      // Whatever happened, what was done is in the state file for the reports and a resume.
+      list.running = false
+      list.runs.set(runId, { started: started.toISOString(), ms: performance.now() - t0, interrupted: signal.aborted })
     }
-    const ready = results.filter((r) => r.verdict === 'ready').length
+    const t = await tally(eachState(list.statePath))
+    // Every row checked: the copy of the list (and any password in it) goes; the results stay for the reports.
+    if (!signal.aborted && t.checked >= list.rows) {
+      list.complete = true
+      await rm(list.path, { force: true })
+    }
     return {
-      checked: results.length,
-      of: list.rows.length,
-      ready,
+      checked: t.checked,
+      of: list.rows,
+      ready: t.byVerdict.get('ready') ?? 0,
       interrupted: signal.aborted,
       ms: Math.round(performance.now() - t0)
     }
   }
 
-  report(req: Request<'bulkReport'>): BulkReport {
-    const run = this.finished.get(req.runId)
-    if (!run) fail('unsupported', { detail: 'no finished bulk check with this id' })
+  async report(req: Request<'bulkReport'>): Promise<BulkReport> {
+    const list = [...this.lists.values()].find((l) => l.runs.has(req.runId))
+    const run = list?.runs.get(req.runId)
+    if (!list || !run) fail('unsupported', { detail: 'no finished bulk check with this id' })
     const base =
-      run.fileName
+      list.fileName
         .replace(/\.csv$/i, '')
         .replace(/[^\w.-]+/g, '_')
         .slice(0, 100) || 'accounts'
+    const rows = (): AsyncIterable<CheckResult> => eachState(list.statePath)
     if (req.format === 'csv')
       return {
         fileName: `${base}.results.csv`,
         mimeType: 'text/csv;charset=utf-8',
-        content: csvHeader() + run.results.map(csvRow).join('')
+        content: await joined(csvReport(rows))
       }
-    const meta = { source: run.fileName, started: run.started, ms: run.ms, interrupted: run.interrupted }
+    const meta = { source: list.fileName, started: run.started, ms: run.ms, interrupted: run.interrupted }
+    // The page downloads the report whole: one string here, made from the stream, never the rows.
     return {
       fileName: `${base}.report.html`,
       mimeType: 'text/html;charset=utf-8',
-      content: htmlReport(run.results, meta)
+      content: await joined(htmlReport(rows, meta))
     }
   }
 
-  private async passwordOf(row: AccountRow): Promise<string | undefined> {
+  private async passwordOf(row: AccountRow, confirmed: Set<string>): Promise<string | undefined> {
     if (!row.password) return undefined
     if ('plain' in row.password) return row.password.plain
+    // Only a command the admin confirmed runs, even if the file changed since it was opened.
+    const cmd = commandOf(row)
+    if (cmd !== undefined && !confirmed.has(cmd)) return undefined
     try {
       return await resolvePasswordRef(row.password.ref, this.env, this.services.credentials)
     } catch (err) {

@@ -5,7 +5,7 @@ import { DiagnosisCard } from '../../components/DiagnosisCard'
 import { HelpdeskTools } from '../HelpdeskTools'
 import '../helpdesk.css'
 import { useStore } from '../store'
-import { bulkStore, cancel, canStart, openList, saveReport, start } from './store'
+import { bulkStore, cancel, canResume, canStart, openList, saveReport, start } from './store'
 import { Consent } from './Consent'
 import { Progress } from './Progress'
 import { ResultsTable } from './ResultsTable'
@@ -62,6 +62,11 @@ export function BulkStep(): React.JSX.Element {
         ) : (
           <>
             {p && view.startedList === p.listId && <p className="hint">{t('bulkView.pickAgain')}</p>}
+            {canResume(view) && (
+              <button type="button" className="primary" onClick={() => void start(true)}>
+                {t('bulkView.resume')}
+              </button>
+            )}
             <button type="button" className="primary" disabled={!canStart(view)} onClick={() => void start()}>
               {t('bulkView.start', { count: p?.rows ?? 0 })}
             </button>

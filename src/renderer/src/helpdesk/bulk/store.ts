@@ -1,8 +1,9 @@
-// The bulk view's state and its run. The file's bytes go to the main side once, to be parsed
-// there, and are not kept here; what comes back is counts, commands to confirm and domains.
-// Rows arrive as `bulk` events; a cancelled run keeps what was done for the reports.
+// The bulk view's state and its run. The file's bytes go to the main side once, in pieces
+// (each under the door's request limit), to be kept and read there as a stream; they are not
+// kept here. What comes back is counts, commands to confirm and domains. Rows arrive as `bulk`
+// events; a stopped run keeps what was done for the reports, and Resume checks only the rest.
 import type { BulkPreview, BulkRow, BulkSummary } from '../../../../shared/bulk-check'
-import { MAX_WIZARD_LIST } from '../../../../shared/bulk-check'
+import { MAX_WIZARD_LIST_BYTES, MAX_WIZARD_PIECE } from '../../../../shared/bulk-check'
 import type { Diagnosis } from '../../../../shared/diagnosis'
 import { api } from '../../api'
 import { downloadFile } from '../../components/download'
@@ -58,11 +59,34 @@ export async function openList(file: File): Promise<void> {
     allowPlain: false,
     commandsConfirmed: false
   })
-  if (file.size > MAX_WIZARD_LIST) {
+  if (file.size > MAX_WIZARD_LIST_BYTES) {
     bulkStore.set({ opening: false, tooBig: file.name })
     return
   }
-  const res = await api.bulkOpen({ fileName: file.name.slice(0, 255), csv: await file.text() })
+  // Decoded as a stream and sent a piece at a time: the page never holds the whole file.
+  let uploadId: string | undefined
+  const send = async (piece: string): Promise<boolean> => {
+    const res = await api.bulkAppend({ uploadId, piece })
+    if (!res.ok) bulkStore.set({ opening: false, openError: res.error })
+    else uploadId = res.value.uploadId
+    return res.ok
+  }
+  const reader = file.stream().pipeThrough(new TextDecoderStream()).getReader()
+  let pending = ''
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (value) pending += value
+    while (pending.length >= MAX_WIZARD_PIECE || (done && pending.length > 0)) {
+      // Never between the two halves of a character outside the BMP.
+      const high = /[\uD800-\uDBFF]/.test(pending[MAX_WIZARD_PIECE - 1] ?? '')
+      const cut = pending.length > MAX_WIZARD_PIECE && high ? MAX_WIZARD_PIECE - 1 : MAX_WIZARD_PIECE
+      if (!(await send(pending.slice(0, cut)))) return void reader.cancel()
+      pending = pending.slice(cut)
+    }
+    if (done) break
+  }
+  if (!uploadId && !(await send(''))) return
+  const res = await api.bulkOpen({ fileName: file.name.slice(0, 255), uploadId: uploadId! })
   bulkStore.set(res.ok ? { opening: false, preview: res.value } : { opening: false, openError: res.error })
 }
 
@@ -73,17 +97,23 @@ export function canStart(s: BulkView): boolean {
   return (!p.plainColumn || s.allowPlain) && (p.commands.length === 0 || s.commandsConfirmed)
 }
 
-export async function start(): Promise<void> {
+/** A stopped run of the list on screen can go on where it stopped. */
+export function canResume(s: BulkView): boolean {
+  return Boolean(!s.running && s.preview && s.startedList === s.preview.listId && s.summary?.interrupted)
+}
+
+export async function start(resume = false): Promise<void> {
   const s = bulkStore.get()
-  if (!canStart(s) || !s.preview) return
+  if (!s.preview || !(resume ? canResume(s) : canStart(s))) return
   listen()
   const runId = newRunId()
   bulkStore.set({
     runId,
     startedList: s.preview.listId,
     running: true,
-    startedAt: Date.now(),
-    rows: [],
+    // A resumed run keeps the rows on screen and its clock: rate and time left stay true.
+    startedAt: resume && s.startedAt ? Date.now() - (s.summary?.ms ?? 0) : Date.now(),
+    rows: resume ? s.rows : [],
     summary: undefined,
     error: undefined
   })
@@ -91,7 +121,8 @@ export async function start(): Promise<void> {
     runId,
     listId: s.preview.listId,
     allowPlainPasswords: s.allowPlain,
-    confirmedCommands: s.commandsConfirmed ? s.preview.commands : []
+    confirmedCommands: s.commandsConfirmed ? s.preview.commands : [],
+    resume
   })
   // The run ends with a `bulk` event; only a refusal to start ends it here.
   if (!res.ok && bulkStore.get().runId === runId) bulkStore.set({ running: false, error: res.error })
