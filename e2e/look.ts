@@ -26,25 +26,27 @@ const NAMES =
 
 /** The visible text of the page outside what is technical by nature (host names, addresses,
  * fingerprints, transcripts: all shown left to right in bdi, code or pre). */
-async function readableText(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+async function readableText(page: Page, within = 'body'): Promise<string[]> {
+  return page.evaluate((within) => {
     const out: string[] = []
     const skip = (el: Element): boolean =>
       Boolean(el.closest('bdi, [dir="ltr"], code, pre, select, .visually-hidden, [hidden], script, style'))
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const el = n.parentElement
-      if (!el || skip(el) || (el.offsetParent === null && getComputedStyle(el).position !== 'fixed')) continue
-      if (n.textContent?.trim()) out.push(n.textContent)
+    for (const root of document.querySelectorAll(within)) {
+      const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT)
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement
+        if (!el || skip(el) || (el.offsetParent === null && getComputedStyle(el).position !== 'fixed')) continue
+        if (n.textContent?.trim()) out.push(n.textContent)
+      }
     }
     return out
-  })
+  }, within)
 }
 
-/** Latin-letter words in the readable text of a translated page, apart from names. */
-export async function untranslatedWords(page: Page): Promise<string[]> {
+/** Latin-letter words in the readable text of a translated page (or of the parts `within` selects), but names. */
+export async function untranslatedWords(page: Page, within = 'body'): Promise<string[]> {
   // Text isolated left to right inside a sentence (FSI … PDI, as <bdi>) is technical: host names, fingerprints.
-  const words = (await readableText(page))
+  const words = (await readableText(page, within))
     .map((t) => t.replace(/\u2068[^\u2069]*\u2069/g, ' '))
     .flatMap((t) => t.match(/[A-Za-z][A-Za-z0-9._-]*[A-Za-z0-9]|[A-Za-z]/g) ?? [])
   return [...new Set(words.filter((w) => w.length > 1 && !NAMES.test(w)))]

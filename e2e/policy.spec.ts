@@ -94,6 +94,14 @@ test('a locked domain: the servers are shown and cannot be edited, nor the usern
   await expect(username).toHaveValue('dana')
   await expect(username).not.toBeEditable()
   await expect(username).toHaveAccessibleDescription('Contoso fixed the username for addresses at contoso.example.')
+  // The helpdesk's "settings the user has" are the locked ones too.
+  await page.getByRole('button', { name: 'Helpdesk: troubleshoot an account' }).click()
+  await page.getByLabel('Email address').fill('erin@contoso.example')
+  await page.getByLabel('Check the settings the user has instead of searching').check()
+  const given = page.getByRole('group', { name: 'Incoming mail server' }).getByLabel('Server name')
+  await expect(given).toHaveValue('mail.contoso.example')
+  await expect(given).not.toBeEditable()
+  await expect(page.getByRole('group', { name: 'Incoming mail server' }).getByLabel('Username')).toHaveValue('erin')
 })
 
 test('IMAP only, encryption required: POP and unencrypted servers are not offered, and the page says who decided', async ({

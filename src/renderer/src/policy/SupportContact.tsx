@@ -28,7 +28,8 @@ export function SupportContact({ support }: { support?: Contact }): React.JSX.El
     <ul className="support-contact">
       {support.name && (
         <li>
-          <span className="label">{t('policy.support.name')}</span> {support.name}
+          {/* The organisation's own words, in its own direction. */}
+          <span className="label">{t('policy.support.name')}</span> <bdi>{support.name}</bdi>
         </li>
       )}
       {support.email && (

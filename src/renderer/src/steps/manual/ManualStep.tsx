@@ -4,22 +4,16 @@ import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { pop3Options, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
-import { draftProblems, fromDraft, initialDraft, withinPolicy } from './draft'
+import { draftProblems, fromDraft } from './draft'
+import { usePolicyForm } from './policy-form'
 import { focusFirstInvalid } from './focus'
 import { ServerFields } from './ServerFields'
-import { allowedProtocols, allowedSecurity, lockedFor, usePolicy } from '../../policy/context'
-import { ltrValue } from '../../components/Ltr'
 
 export function ManualStep(): React.JSX.Element {
-  const { t, i18n } = useTranslation()
+  const { t } = useTranslation()
   const { state, update, go } = useWizard()
   const [tried, setTried] = useState(false)
-  const policy = usePolicy()
-  // Servers the organisation locked for this address are shown as they are and cannot be edited.
-  const locked = lockedFor(policy, state.address)
-  const protocols = allowedProtocols(policy)
-  const security = allowedSecurity(policy)
-  const draft = withinPolicy(initialDraft(state), locked, protocols, security)
+  const { draft, fields, note } = usePolicyForm(state)
   const problems = { incoming: draftProblems(draft.incoming), outgoing: draftProblems(draft.outgoing) }
   // A password typed on the sign-in step is dropped on the way here; what counts is the session's.
   const needPassword = state.passwordGivenFor !== state.address && !state.oauthSessionId
@@ -54,20 +48,11 @@ export function ManualStep(): React.JSX.Element {
     <form onSubmit={submit} noValidate>
       <StepHeading>{t('manual.title')}</StepHeading>
       <p className="lead">{t('manual.intro')}</p>
-      {locked && (
-        <p id="locked-servers" className="note locked">
-          {t('policy.locked', {
-            organisation: ltrValue(policy.organisation ?? '', i18n.dir()),
-            domain: ltrValue(locked.domain, i18n.dir())
-          })}
-        </p>
-      )}
+      {note}
       <div className="servers">
         <ServerFields
           role="incoming"
-          lockedBy={locked ? 'locked-servers' : undefined}
-          protocols={protocols}
-          security={security}
+          {...fields}
           value={draft.incoming}
           problems={problems.incoming}
           showProblems={tried}
@@ -75,9 +60,7 @@ export function ManualStep(): React.JSX.Element {
         />
         <ServerFields
           role="outgoing"
-          lockedBy={locked ? 'locked-servers' : undefined}
-          protocols={protocols}
-          security={security}
+          {...fields}
           value={draft.outgoing}
           problems={problems.outgoing}
           showProblems={tried}

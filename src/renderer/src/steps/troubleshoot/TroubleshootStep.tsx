@@ -7,7 +7,8 @@ import { AddressField } from '../../components/AddressField'
 import { initialState, type DraftServer } from '../../state'
 import { useWizard } from '../../wizard'
 import { ServerFields } from '../manual/ServerFields'
-import { draftProblems, fromDraft, initialDraft } from '../manual/draft'
+import { draftProblems, fromDraft } from '../manual/draft'
+import { usePolicyForm } from '../manual/policy-form'
 import { focusFirstInvalid } from '../manual/focus'
 import { HelpdeskTools } from '../../helpdesk/HelpdeskTools'
 
@@ -21,7 +22,8 @@ export function TroubleshootStep(): React.JSX.Element {
   const [tried, setTried] = useState(false)
   const [given, setGiven] = useState(Boolean(state.helpdesk && state.manual))
   const parsed = parseAddress(state.address)
-  const draft = initialDraft(state)
+  // The organisation's policy applies to the settings the user has too (main refuses the rest).
+  const { draft, fields, note } = usePolicyForm(state)
   const problems = { incoming: draftProblems(draft.incoming), outgoing: draftProblems(draft.outgoing) }
 
   function set(role: 'incoming' | 'outgoing', value: DraftServer): void {
@@ -88,9 +90,11 @@ export function TroubleshootStep(): React.JSX.Element {
           <input id="hd-given" type="checkbox" checked={given} onChange={(e) => setGiven(e.target.checked)} />
           <label htmlFor="hd-given">{t('helpdesk.useGiven')}</label>
         </div>
+        {given && note}
         {given && (
           <div className="servers">
             <ServerFields
+              {...fields}
               role="incoming"
               value={draft.incoming}
               problems={problems.incoming}
@@ -98,6 +102,7 @@ export function TroubleshootStep(): React.JSX.Element {
               onChange={(v) => set('incoming', v)}
             />
             <ServerFields
+              {...fields}
               role="outgoing"
               value={draft.outgoing}
               problems={problems.outgoing}
