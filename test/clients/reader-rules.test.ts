@@ -4,13 +4,13 @@
 // field against the rules their readers apply (./reader-rules.ts, with the upstream files), and
 // against the servers: hosts, ports, security and user names the check proved, and folder names
 // exactly as the IMAP server lists them.
-import { connect } from 'node:tls'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Account } from '../../src/shared/account'
 import { displayName } from '../../src/main/export/common'
 import { SECOND_SPECIAL_USE, SPECIAL_USE } from '../world'
 import { PRF_READER } from '../export/readers'
 import { python, run, tempDir } from '../export/tools'
+import { serverList, type ImapLogin } from './imap-peek'
 import { APPLE, K9S, plistProblems, PRF, QR } from './reader-rules'
 import { verifiedAccount, type Verified } from './verified'
 
@@ -24,7 +24,7 @@ interface Case {
   name: string
   v: Verified
   /** Who signs in to list the server's folders (IMAP accounts). */
-  login?: { user: string; password: string; host: string; address: string }
+  login?: ImapLogin
 }
 const cases: Case[] = []
 
@@ -43,48 +43,25 @@ beforeAll(async () => {
     {
       name: 'Dovecot IMAP',
       v: imap,
-      login: { user: alice.address, password: alice.password, host, address: bench.mailAddress }
+      login: { user: alice.address, password: alice.password, host, address: bench.mailAddress, ca: bench.ca.certPem }
     },
     { name: 'Dovecot POP3', v: pop },
     {
       name: 'Cyrus IMAP',
       v: cyrus,
-      login: { user: carol.login, password: carol.password, host: second, address: bench.second.address }
+      login: {
+        user: carol.login,
+        password: carol.password,
+        host: second,
+        address: bench.second.address,
+        ca: bench.ca.certPem
+      }
     }
   )
 }, 60_000)
 
 const byName = (name: string): Case => cases.find((c) => c.name === name)!
 const NAMES = ['Dovecot IMAP', 'Dovecot POP3', 'Cyrus IMAP'] as const
-
-/** The server's own LIST lines, read on a connection of the test's own (one sign-in). */
-async function serverList(login: NonNullable<Case['login']>): Promise<string[]> {
-  const socket = connect({ host: login.address, port: 993, servername: login.host, ca: [bench.ca.certPem] })
-  const lines: string[] = []
-  let buffer = ''
-  const waiters: Array<() => void> = []
-  socket.on('data', (d: Buffer) => {
-    buffer += d.toString('latin1')
-    let nl
-    while ((nl = buffer.indexOf('\r\n')) >= 0) {
-      lines.push(buffer.slice(0, nl))
-      buffer = buffer.slice(nl + 2)
-    }
-    waiters.splice(0).forEach((w) => w())
-  })
-  const until = async (test: (l: string) => boolean): Promise<void> => {
-    while (!lines.some(test)) await new Promise<void>((r) => waiters.push(r))
-  }
-  const q = (s: string): string => `"${s.replace(/["\\]/g, '\\$&')}"`
-  await until((l) => l.startsWith('* OK'))
-  socket.write(`a LOGIN ${q(login.user)} ${q(login.password)}\r\n`)
-  await until((l) => l.startsWith('a '))
-  expect(lines.find((l) => l.startsWith('a '))).toMatch(/^a OK/)
-  socket.write('b LIST "" "*"\r\n')
-  await until((l) => l.startsWith('b '))
-  socket.end('c LOGOUT\r\n')
-  return lines.filter((l) => /^\* LIST /.test(l))
-}
 
 /** The raw name (as sent, before any decoding) and separator of the mailbox with this attribute. */
 function rawSpecialUse(list: string[], attribute: string): { name: string; separator: string } | undefined {

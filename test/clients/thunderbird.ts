@@ -69,6 +69,19 @@ export interface TbAccount {
   }>
 }
 
+export type TbFolderRole = 'sent' | 'drafts' | 'trash' | 'junk' | 'archive'
+
+export interface TbFolderSettings {
+  fccFolderURI: string
+  fccFolderPickerMode: string
+  draftsFolderURI: string
+  draftsFolderPickerMode: string
+  archivesFolderURI: string
+  archivesFolderPickerMode: string
+  spamActionTargetFolder: string
+  trashFolderPath: string
+}
+
 /** Thunderbird's AccountConfig as its autoconfig reader fills it (the fields we check). */
 export interface TbConfig {
   source: number
@@ -106,6 +119,22 @@ export interface Thunderbird {
   inboxSubjects(accountKey: string, password: string): Promise<string[]>
   /** Sends a message through the identity's outgoing server. */
   send(accountKey: string, message: { to: string; subject: string; body: string }, password: string): Promise<void>
+  /**
+   * Sends as the compose window does (MessageSend): through the identity's outgoing server,
+   * then a copy into the identity's Sent folder, on the server for IMAP. Resolves once both are done.
+   */
+  sendWithCopy(
+    accountKey: string,
+    message: { to: string; subject: string; body: string },
+    password: string
+  ): Promise<void>
+  /** The special folders as Thunderbird reads them from its settings (no connection). */
+  folderSettings(accountKey: string): Promise<TbFolderSettings>
+  /**
+   * Signs in, lists the server's folders and returns the URIs of the folders Thunderbird flagged
+   * Sent, Drafts, Trash, Junk and Archive (from the server's special-use attributes).
+   */
+  flaggedFolders(accountKey: string, password: string): Promise<Partial<Record<TbFolderRole, string>>>
   stop(): Promise<void>
 }
 
@@ -355,6 +384,78 @@ export async function startThunderbird(o: ThunderbirdOptions = {}): Promise<Thun
         file.remove(false)
         return null`,
         [accountKey, message, password]
+      ),
+    sendWithCopy: (accountKey, message, password) =>
+      m.chrome(
+        `${MAIL_SERVICES}
+        const account = MailServices.accounts.getAccount(args[0])
+        const identity = account.defaultIdentity
+        account.incomingServer.password = args[2]
+        const fields = Cc['@mozilla.org/messengercompose/composefields;1'].createInstance(Ci.nsIMsgCompFields)
+        fields.from = identity.email
+        fields.to = args[1].to
+        fields.subject = args[1].subject
+        let sent = false
+        await new Promise((resolve, reject) => {
+          const hex = (status) => '0x' + (status >>> 0).toString(16)
+          const listener = {
+            QueryInterface: ChromeUtils.generateQI(['nsIMsgSendListener', 'nsIMsgCopyServiceListener']),
+            onStartSending() {},
+            onSendProgress() {},
+            onStatus() {},
+            onGetDraftFolderURI() {},
+            onSendNotPerformed(id, status) { reject(new Error('send not performed: ' + hex(status))) },
+            onTransportSecurityError() { reject(new Error('transport security error')) },
+            onStopSending(id, status, message) {
+              if (Components.isSuccessCode(status)) sent = true
+              else reject(new Error('send failed: ' + hex(status) + ' ' + (message ?? '')))
+            },
+            onStartCopy() {},
+            onProgress() {},
+            setMessageKey() {},
+            getMessageId() { return null },
+            onStopCopy(status) {
+              Components.isSuccessCode(status) && sent ? resolve() : reject(new Error('copy to the Sent folder failed: ' + hex(status)))
+            }
+          }
+          const send = Cc['@mozilla.org/messengercompose/send;1'].createInstance(Ci.nsIMsgSend)
+          send.createAndSendMessage(null, identity, account.key, fields, false, false, Ci.nsIMsgSend.nsMsgDeliverNow, null, 'text/plain', args[1].body, null, null, listener, args[2], null, Ci.nsIMsgCompType.New)
+        })
+        return null`,
+        [accountKey, message, password]
+      ),
+    folderSettings: (accountKey) =>
+      m.chrome(
+        `${MAIL_SERVICES}
+        const account = MailServices.accounts.getAccount(args[0])
+        const i = account.defaultIdentity
+        const s = account.incomingServer
+        return {
+          fccFolderURI: i.fccFolderURI ?? '', fccFolderPickerMode: i.fccFolderPickerMode ?? '',
+          draftsFolderURI: i.draftsFolderURI ?? '', draftsFolderPickerMode: i.draftsFolderPickerMode ?? '',
+          archivesFolderURI: i.archivesFolderURI ?? '', archivesFolderPickerMode: i.archivesFolderPickerMode ?? '',
+          spamActionTargetFolder: s.spamSettings.actionTargetFolder ?? '',
+          trashFolderPath: s.getStringValue('trash_folder_name')
+        }`,
+        [accountKey]
+      ),
+    flaggedFolders: (accountKey, password) =>
+      m.chrome(
+        `${MAIL_SERVICES}${URL_LISTENER}
+        const server = MailServices.accounts.getAccount(args[0]).incomingServer
+        server.password = args[1]
+        await run((l) => MailServices.imap.discoverAllFolders(server.rootFolder, l, null))
+        const F = Ci.nsMsgFolderFlags
+        const roles = { sent: F.SentMail, drafts: F.Drafts, trash: F.Trash, junk: F.Junk, archive: F.Archive }
+        // The folder list arrives after the URL stops; the script's timeout bounds the wait.
+        while (!server.rootFolder.getFolderWithFlags(F.SentMail)) await new Promise((r) => setTimeout(r, 50))
+        const out = {}
+        for (const [role, flag] of Object.entries(roles)) {
+          const f = server.rootFolder.getFolderWithFlags(flag)
+          if (f) out[role] = f.URI
+        }
+        return out`,
+        [accountKey, password]
       ),
     stop
   }

@@ -47,6 +47,18 @@ describe('clients that write paths with "/"', () => {
     expect(tar).toMatch(/\nDraftsFolder=folder:\/\/[0-9a-f]{40}\/INBOX\/Drafts\n/)
   })
 
+  it('Thunderbird user.js: folder URIs as Thunderbird names listed folders, the trash as a "/" path', async () => {
+    const js = await text(
+      { ...cyrusStyle, folders: { ...cyrusStyle.folders, drafts: 'INBOX.Entwürfe^1' } },
+      'thunderbird-userjs'
+    )
+    const root = 'imap://alice%40example.com@mail.other.test'
+    expect(js).toMatch(new RegExp(`\\.fcc_folder", "${root}/INBOX/Sent Messages"\\);`))
+    expect(js).toMatch(/\.fcc_folder_picker_mode", "1"\);/)
+    expect(js).toContain(`.draft_folder", "${root}/INBOX/Entw&APw-rfe^^1");`)
+    expect(js).toMatch(/\.trash_folder_name", "INBOX\/Trash"\);/)
+  })
+
   it('a name that cannot be split safely leaves the client its own default', async () => {
     const unsure = { ...cyrusStyle, folders: { sent: 'INBOX.Sent' } }
     const values = Object.values(readClaws(await text(unsure, 'claws-mail')))[0]!

@@ -3,7 +3,7 @@
 // Keys use a number derived from the account id so they do not collide with account1, 2, …
 import type { Account } from '../../shared/account'
 import type { AuthMethod } from '../../shared/domain'
-import { authFor, displayName, folderLevels, needsAuth, stableHex, type Exporter } from './common'
+import { authFor, displayName, encodeMailboxName, folderLevels, needsAuth, stableHex, type Exporter } from './common'
 
 const AUTH: Partial<Record<AuthMethod, number>> = {
   none: 1,
@@ -30,15 +30,14 @@ export function prefString(text: string): string {
 }
 
 /**
- * Percent-encoding as Thunderbird writes its folder URIs, byte by byte of the UTF-8: a user name
- * keeps letters, digits and `*-._`; a folder level also keeps `+` (measured on Thunderbird 153:
- * nsIMsgIncomingServer.serverURI and nsIMsgFolder.URI of folders it names itself).
+ * A user name as Thunderbird escapes it in its server URIs, byte by byte of the UTF-8: letters,
+ * digits and `*-._` stay (measured on Thunderbird 153: nsIMsgIncomingServer.serverURI).
  */
-function uriEscape(text: string, keep: RegExp): string {
+function uriUser(text: string): string {
   let out = ''
   for (const byte of Buffer.from(text, 'utf8')) {
     const ch = String.fromCharCode(byte)
-    out += byte < 0x80 && keep.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+    out += /[A-Za-z0-9*._-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
   }
   return out
 }
@@ -48,14 +47,17 @@ function uriEscape(text: string, keep: RegExp): string {
  * and Archives folders (folder URIs, picker mode "1": that folder, not the account default),
  * the junk target, and the trash path (`trash_folder_name`, a path with "/" despite its name).
  * Thunderbird sends its first copy before it has listed the server's folders, so without these
- * the copy goes to a "Sent" it creates beside the server's own.
+ * the copy goes to a "Sent" it creates beside the server's own. Its IMAP folder URIs are the
+ * server URI, then the name as the server sends it (modified UTF-7) with "/" between levels and
+ * a literal "^" doubled (measured on Thunderbird 153: the URIs of the folders it lists).
  */
 function folderPrefs(account: Account, srv: string, id: string): string[] {
   const inc = account.incoming
   const f = account.folders
   if (inc.protocol !== 'imap' || !f || !/^[A-Za-z0-9.-]+$/.test(inc.host)) return []
-  const root = `imap://${uriEscape(inc.username, /[A-Za-z0-9*._-]/)}@${inc.host}`
-  const uri = (levels: string[]): string => `${root}/${levels.map((l) => uriEscape(l, /[A-Za-z0-9*+._-]/)).join('/')}`
+  const root = `imap://${uriUser(inc.username)}@${inc.host}`
+  const uri = (levels: string[]): string =>
+    `${root}/${levels.map((l) => encodeMailboxName(l).replace(/\^/g, '^^')).join('/')}`
   const lines: string[] = []
   const identity: Array<[string, string, string | undefined]> = [
     ['fcc_folder', 'fcc_folder_picker_mode', f.sent],
