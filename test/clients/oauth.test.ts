@@ -365,3 +365,31 @@ describe('POP3 account, real clients', () => {
     expect(mbox).toContain(`Subject: ${subject}`)
   })
 })
+
+describe('a sign-in the provider withdrew', () => {
+  it('token fails with oauth-token-expired (exit 4) once it must refresh, msmtp sends nothing, and the next run says to sign in again', async () => {
+    const v = await signIn(`rita@${DOMAIN}`, false)
+    const path = await v.exportTo('msmtp')
+    // The user (or an admin) revokes the app's access at the provider.
+    expect(await world.oauth.revokeAccess(v.address)).toBeGreaterThan(0)
+    await untilStale(v.address)
+    const r = await token(v)
+    expect(r.stdout).toBe('')
+    expect(r.code).toBe(4)
+    expect(r.stderr).toContain('[oauth-token-expired]')
+    const signIns = world.smtp.accepted.filter((a) => a === v.address).length
+    const home = await emptyHome('msmtp-withdrawn')
+    const send = await withBenchHosts(hostsFile, 'msmtp', ['-C', path, `--tls-trust-file=${caFile}`, '-t'], {
+      input: `From: ${v.address}\r\nTo: ${v.address}\r\nSubject: never\r\n\r\nx\r\n`,
+      env: { ...v.env, HOME: home },
+      cwd: home
+    })
+    expect(send.code).not.toBe(0)
+    expect(world.smtp.accepted.filter((a) => a === v.address).length).toBe(signIns)
+    // The dead grant is forgotten: what is left to say is how to sign in again.
+    expect(await world.credentials.get(refreshTokenKey(v.address))).toBeNull()
+    const again = await token(v)
+    expect(again.code).toBe(4)
+    expect(again.stderr).toContain(`mail-setup verify ${v.address} --oauth`)
+  })
+})
