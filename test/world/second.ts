@@ -210,8 +210,11 @@ async function runCyrus(
 for n in null zero random urandom; do touch ${dev}/$n; mount --bind /dev/$n ${dev}/$n; done
 mount --rbind ${dev} /dev
 exec ${CYRUS_BIN}/master -C ${conf} -M ${join(d, 'cyrus.conf')} -p ${join(d, 'master.pid')} -D`
+  // Its own process group: Cyrus's master signals its whole group when it shuts down, which took
+  // down every other bench's Cyrus started by the same test process (two worlds at once).
   const master = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], {
-    stdio: ['ignore', 'ignore', 'pipe']
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true
   })
   let stderr = ''
   master.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
@@ -353,7 +356,11 @@ postlog unix-dgram n - n - 1 postlogd
   // Postfix waits for a main.cf younger than a second or two to settle (300 ms at a time): date them back.
   const past = new Date(Date.now() - 60_000)
   for (const f of ['main.cf', 'master.cf']) await utimes(join(conf, f), past, past)
-  const master = spawn('/usr/lib/postfix/sbin/master', ['-c', conf, '-s'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  // Its own process group, like Cyrus's master: a master's shutdown signals its group.
+  const master = spawn('/usr/lib/postfix/sbin/master', ['-c', conf, '-s'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true
+  })
   let stderr = ''
   master.stderr!.on('data', (b: Buffer) => (stderr += b.toString()))
   await waitListening(a, PORTS.submission, master, 'postfix master', () => `${stderr.trim()} ${log}`)

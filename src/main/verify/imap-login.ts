@@ -230,15 +230,21 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
   // Where the server keeps sent mail, drafts and trash, for the exports (RFC 6154). Not being
   // able to list folders does not undo a sign-in that worked.
   // A server slow to list (or that never answers LIST) costs at most one command's deadline.
+  // A timer holds the deadline's controller: AbortSignal.any keeps its sources only weakly, so an
+  // AbortSignal.timeout() nothing else holds can be collected before it fires (the LIST then waits
+  // for the whole probe's deadline).
+  const listDeadline = new AbortController()
+  const timer = setTimeout(
+    () => listDeadline.abort(new DOMException('LIST deadline', 'TimeoutError')),
+    a.timing.commandMs
+  )
   try {
-    const folders = await listSpecialUse(
-      io,
-      nextTag(),
-      AbortSignal.any([signal, AbortSignal.timeout(a.timing.commandMs)])
-    )
+    const folders = await listSpecialUse(io, nextTag(), AbortSignal.any([signal, listDeadline.signal]))
     if (folders && Object.keys(folders).length) a.rec.probe.folders = folders
   } catch (err) {
     if (signal.aborted) throw err
+  } finally {
+    clearTimeout(timer)
   }
   return `signed in as ${user}`
 }
