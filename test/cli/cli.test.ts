@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
+import { envWithoutKeyring } from '../world'
 import { bundledCli, cliProcess, type CliRun } from './process'
 
 const bench = inject('bench')
@@ -109,5 +110,26 @@ describe('mail-setup CLI', () => {
     const doc = JSON.parse(res.stdout)
     expect(doc.result.verify.incoming.settings).toMatchObject({ protocol: 'pop3', port: 995 })
     expect(doc.result.verify.outgoing.settings).toMatchObject({ protocol: 'smtp', port: 587, security: 'starttls' })
+  })
+  it('token without a keychain says it could not read the kept sign-in, not that anything was saved', async () => {
+    const address = bench.users.alice.address
+    // No session bus at all: keytar loads, the Secret Service cannot be reached.
+    const noKeychain = envWithoutKeyring(env)
+    const res = await cliProcess(['token', address], { env: noKeychain, bundled: true })
+    expect(res.code).toBe(5)
+    expect(res.stdout).toBe('')
+    expect(res.stderr).toContain('[keychain-unavailable]')
+    expect(res.stderr).toContain(`could not read the sign-in for ${address}`)
+    expect(res.stderr).toMatch(
+      /What you can do: Run your mail program from your desktop session\b.*Nothing was changed\./
+    )
+    // The save path's words belong to a command that saved something.
+    expect(res.stderr).not.toMatch(/could not be stored|was saved without|account was kept/i)
+    const json = await cliProcess(['token', address, '--json'], { env: noKeychain, bundled: true })
+    expect(json.code).toBe(5)
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'keychain-unavailable', params: { context: 'token', address } }
+    })
   })
 })

@@ -169,6 +169,16 @@ describe('a fresh clone where keytar cannot build', () => {
       accounts: Array<{ address: string; secretStored?: boolean }>
     }
     expect(saved.accounts).toEqual([expect.objectContaining({ address, secretStored: false })])
+
+    // `token` only reads the keychain: its words say what it could not read, not what was saved.
+    const token = cli(['token', address], elsewhere, { env })
+    expect(token.code).toBe(5)
+    expect(token.stdout).toBe('')
+    expect(token.stderr).toContain("The keychain module isn't built [keychain-unavailable]")
+    expect(token.stderr).toMatch(
+      /What you can do: Install libsecret-1-dev\b[^\n]*, then run npm install in Mail Setup's folder and run your mail program again\. If the account was saved while the module was missing, no sign-in was kept: sign in again with: mail-setup verify \S+ --oauth\./
+    )
+    expect(token.stderr).not.toMatch(/could not be stored|was saved without|account was kept/i)
   })
 
   describe('npm start', () => {

@@ -5,6 +5,7 @@
 // to expire (and keeps the new tokens), never prompts, and stops at a deadline. Only the token
 // goes to stdout; a failure is a diagnosis on stderr and the catalog's exit code.
 import type { Services } from '../services'
+import { inGroup } from '../../shared/diagnosis-catalog'
 import { AppError, fail } from '../errors'
 
 export interface TokenDeps {
@@ -18,6 +19,18 @@ export interface TokenDeps {
 const DEFAULT_DEADLINE_MS = 30_000
 /** RFC 6750 §2.1 b64token: what a bearer token may contain, so it prints as it is. */
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+
+/**
+ * The keychain codes' usual words are the save path's ("the password could not be stored…
+ * your account was saved without it"); this command only reads a kept sign-in, so it takes the
+ * words under the `token` context (`token_module` when keytar itself is not built).
+ */
+function readingWords(err: unknown, address: string): unknown {
+  if (!(err instanceof AppError) || !inGroup(err.diagnosis.code, 'keychain')) return err
+  const { params, ...rest } = err.diagnosis
+  const context = params?.context === 'module' ? 'token_module' : 'token'
+  return new AppError({ ...rest, params: { ...params, context, address } })
+}
 
 export async function accessTokenFor(address: string, deps: TokenDeps): Promise<string> {
   const { config, dns, credentials } = deps.services
@@ -40,7 +53,7 @@ export async function accessTokenFor(address: string, deps: TokenDeps): Promise<
         // No sign-in kept for this address: say how to make one, not "choose the browser".
         if (err instanceof AppError && err.diagnosis.code === 'oauth-required')
           fail('oauth-required', { params: { context: 'token', address }, detail: err.diagnosis.detail })
-        throw err
+        throw readingWords(err, address)
       }),
       deadline
     ])
