@@ -3,16 +3,19 @@
 // the list's password references are resolved on the main side, and a plain password
 // column is read there too, only with the admin's explicit consent.
 import { z } from 'zod'
+import { lazySchema } from './lazy-schema'
 
-export const Verdict = z.enum([
-  'ready',
-  'sign-in-refused',
-  'locked-or-limited',
-  'needs-confirmation',
-  'no-settings',
-  'server-problem',
-  'no-password'
-])
+export const Verdict = lazySchema(() =>
+  z.enum([
+    'ready',
+    'sign-in-refused',
+    'locked-or-limited',
+    'needs-confirmation',
+    'no-settings',
+    'server-problem',
+    'no-password'
+  ])
+)
 export type Verdict = z.infer<typeof Verdict>
 
 /** The largest list the wizard takes (as the CLI); it is sent in pieces and read in main as a stream. */
@@ -21,60 +24,68 @@ export const MAX_WIZARD_LIST_BYTES = 64 * 1024 * 1024
 export const MAX_WIZARD_PIECE = 200_000
 
 /** What the list asks for before anything runs, so the admin can consent to it. */
-export const BulkPreview = z.object({
-  listId: z.string(),
-  fileName: z.string().max(255),
-  rows: z.number().int().min(0),
-  /** Rows that are not checked (an address that is not one), with the English reason. */
-  problems: z.array(z.object({ row: z.number().int(), problem: z.string().max(300) })).max(100),
-  /** The list has a plain `password` column: checked only with the admin's opt-in. */
-  plainColumn: z.boolean(),
-  /** How many rows name each kind of reference (never the value). */
-  refs: z.object({
-    env: z.number().int(),
-    keychain: z.number().int(),
-    cmd: z.number().int(),
-    plain: z.number().int(),
-    none: z.number().int()
-  }),
-  /** Every distinct command the list would run (exactly as written), for the admin to confirm. */
-  commands: z.array(z.string().max(4096)).max(64),
-  /** More distinct commands than listed: the wizard refuses such a list. */
-  moreCommands: z.boolean(),
-  /** The domains whose trusted servers would receive the passwords (first 50). */
-  domains: z.array(z.string().max(253)).max(50),
-  /** The file could not be read as an accounts list: the line and the English reason. */
-  invalid: z.object({ line: z.number().int(), reason: z.string().max(300) }).optional()
-})
+export const BulkPreview = lazySchema(() =>
+  z.object({
+    listId: z.string(),
+    fileName: z.string().max(255),
+    rows: z.number().int().min(0),
+    /** Rows that are not checked (an address that is not one), with the English reason. */
+    problems: z.array(z.object({ row: z.number().int(), problem: z.string().max(300) })).max(100),
+    /** The list has a plain `password` column: checked only with the admin's opt-in. */
+    plainColumn: z.boolean(),
+    /** How many rows name each kind of reference (never the value). */
+    refs: z.object({
+      env: z.number().int(),
+      keychain: z.number().int(),
+      cmd: z.number().int(),
+      plain: z.number().int(),
+      none: z.number().int()
+    }),
+    /** Every distinct command the list would run (exactly as written), for the admin to confirm. */
+    commands: z.array(z.string().max(4096)).max(64),
+    /** More distinct commands than listed: the wizard refuses such a list. */
+    moreCommands: z.boolean(),
+    /** The domains whose trusted servers would receive the passwords (first 50). */
+    domains: z.array(z.string().max(253)).max(50),
+    /** The file could not be read as an accounts list: the line and the English reason. */
+    invalid: z.object({ line: z.number().int(), reason: z.string().max(300) }).optional()
+  })
+)
 export type BulkPreview = z.infer<typeof BulkPreview>
 
 /** One checked account, as the CSV report has it (already redacted on the main side). */
-export const BulkRow = z.object({
-  row: z.number().int(),
-  address: z.string().max(400),
-  verdict: Verdict,
-  code: z.string().max(100).optional(),
-  incoming: z.string().max(400).optional(),
-  outgoing: z.string().max(400).optional(),
-  username: z.string().max(400).optional(),
-  usernameForm: z.string().max(40).optional(),
-  serverSays: z.string().max(400).optional(),
-  ms: z.number()
-})
+export const BulkRow = lazySchema(() =>
+  z.object({
+    row: z.number().int(),
+    address: z.string().max(400),
+    verdict: Verdict,
+    code: z.string().max(100).optional(),
+    incoming: z.string().max(400).optional(),
+    outgoing: z.string().max(400).optional(),
+    username: z.string().max(400).optional(),
+    usernameForm: z.string().max(40).optional(),
+    serverSays: z.string().max(400).optional(),
+    ms: z.number()
+  })
+)
 export type BulkRow = z.infer<typeof BulkRow>
 
-export const BulkSummary = z.object({
-  checked: z.number().int(),
-  of: z.number().int(),
-  ready: z.number().int(),
-  interrupted: z.boolean(),
-  ms: z.number()
-})
+export const BulkSummary = lazySchema(() =>
+  z.object({
+    checked: z.number().int(),
+    of: z.number().int(),
+    ready: z.number().int(),
+    interrupted: z.boolean(),
+    ms: z.number()
+  })
+)
 export type BulkSummary = z.infer<typeof BulkSummary>
 
-export const BulkReport = z.object({
-  fileName: z.string().max(255),
-  mimeType: z.string().max(100),
-  content: z.string()
-})
+export const BulkReport = lazySchema(() =>
+  z.object({
+    fileName: z.string().max(255),
+    mimeType: z.string().max(100),
+    content: z.string()
+  })
+)
 export type BulkReport = z.infer<typeof BulkReport>

@@ -4,41 +4,44 @@ import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { z } from 'zod'
+import { lazySchema } from '../../shared/lazy-schema'
 import { OAuth2Settings, Protocol, ServerSettings, type Trust } from '../../shared/domain'
 import { expandPlaceholders } from './autoconfig'
 import { ProvidersFile, type ProviderEntry } from '../oauth/providers'
 import { found, nothing, type Addr, type Draft, type Source } from './types'
 import { SHIPPED_PROVIDERS } from './shipped-providers'
 
-const Provider = z.object({
-  id: z.string(),
-  name: z.string(),
-  domains: z.array(z.string()),
-  /** Any subdomain of these matches too (tenant.onmicrosoft.com). */
-  domainSuffixes: z.array(z.string()).default([]),
-  /** Regular expressions on the MX host. */
-  mx: z.array(z.string()).default([]),
-  /** Host names under these belong to this provider, whichever source named them. */
-  serverDomains: z.array(z.string()).default([]),
-  /** The wizard's sign-in advice and the pages the system browser may open for it. */
-  signIn: z
-    .object({
-      advice: z
-        .string()
-        .regex(/^[a-z0-9-]+$/)
-        .optional(),
-      appPasswordUrl: z.string().url().startsWith('https://').optional(),
-      helpUrl: z.string().url().startsWith('https://').optional(),
-      passwords: z.boolean().optional()
-    })
-    .default({}),
-  protocols: z.array(Protocol),
-  incoming: z.array(ServerSettings),
-  outgoing: z.array(ServerSettings),
-  oauth2: OAuth2Settings.optional(),
-  documentationUrl: z.string().optional(),
-  notes: z.array(z.string()).optional()
-})
+const Provider = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    domains: z.array(z.string()),
+    /** Any subdomain of these matches too (tenant.onmicrosoft.com). */
+    domainSuffixes: z.array(z.string()).default([]),
+    /** Regular expressions on the MX host. */
+    mx: z.array(z.string()).default([]),
+    /** Host names under these belong to this provider, whichever source named them. */
+    serverDomains: z.array(z.string()).default([]),
+    /** The wizard's sign-in advice and the pages the system browser may open for it. */
+    signIn: z
+      .object({
+        advice: z
+          .string()
+          .regex(/^[a-z0-9-]+$/)
+          .optional(),
+        appPasswordUrl: z.string().url().startsWith('https://').optional(),
+        helpUrl: z.string().url().startsWith('https://').optional(),
+        passwords: z.boolean().optional()
+      })
+      .default({}),
+    protocols: z.array(Protocol),
+    incoming: z.array(ServerSettings),
+    outgoing: z.array(ServerSettings),
+    oauth2: OAuth2Settings.optional(),
+    documentationUrl: z.string().optional(),
+    notes: z.array(z.string()).optional()
+  })
+)
 export type Provider = z.infer<typeof Provider>
 
 export interface ProviderTable {

@@ -1,21 +1,24 @@
 // Authorization-server metadata (RFC 8414, then OpenID Connect discovery) for issuers an
 // autoconfig `oAuth2` element names. The document must name the same issuer and https endpoints.
 import { z } from 'zod'
+import { lazySchema } from '../../shared/lazy-schema'
 import { AppError, fail } from '../errors'
 import { requestJson, requireHttps, type HttpDeps } from './http'
 
-export const AuthServerMetadata = z.object({
-  issuer: z.string().max(2048),
-  authorization_endpoint: z.string().url().max(2048),
-  token_endpoint: z.string().url().max(2048),
-  revocation_endpoint: z.string().url().max(2048).optional(),
-  code_challenge_methods_supported: z.array(z.string().max(50)).max(20).optional(),
-  /** RFC 7591: where an open public client registers itself. */
-  registration_endpoint: z.string().url().max(2048).optional(),
-  scopes_supported: z.array(z.string().max(200)).max(200).optional(),
-  /** RFC 9207: the server puts `iss` in every authorization response. */
-  authorization_response_iss_parameter_supported: z.boolean().optional()
-})
+export const AuthServerMetadata = lazySchema(() =>
+  z.object({
+    issuer: z.string().max(2048),
+    authorization_endpoint: z.string().url().max(2048),
+    token_endpoint: z.string().url().max(2048),
+    revocation_endpoint: z.string().url().max(2048).optional(),
+    code_challenge_methods_supported: z.array(z.string().max(50)).max(20).optional(),
+    /** RFC 7591: where an open public client registers itself. */
+    registration_endpoint: z.string().url().max(2048).optional(),
+    scopes_supported: z.array(z.string().max(200)).max(200).optional(),
+    /** RFC 9207: the server puts `iss` in every authorization response. */
+    authorization_response_iss_parameter_supported: z.boolean().optional()
+  })
+)
 export type AuthServerMetadata = z.infer<typeof AuthServerMetadata>
 
 /** An autoconfig issuer is often a bare host ("login.example.com"): make it an https URL. */
@@ -79,10 +82,12 @@ function checkMetadata(meta: AuthServerMetadata, issuer: string): AuthServerMeta
   return meta
 }
 
-const ResourceMetadata = z.object({
-  resource: z.string().max(2048),
-  authorization_servers: z.array(z.string().max(2048)).min(1).max(20)
-})
+const ResourceMetadata = lazySchema(() =>
+  z.object({
+    resource: z.string().max(2048),
+    authorization_servers: z.array(z.string().max(2048)).min(1).max(20)
+  })
+)
 
 /**
  * The issuer that protects an https resource (a JMAP session URL), from its RFC 9728

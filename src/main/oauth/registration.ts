@@ -3,6 +3,7 @@
 // client (PKCE S256, no client secret, loopback redirect, RFC 8252 §7.3) and keeps the client
 // ID per issuer in the keychain, so each issuer sees one registration per installation.
 import { z } from 'zod'
+import { lazySchema } from '../../shared/lazy-schema'
 import { oauthClientKey } from '../credentials/entries'
 import type { CredentialStore } from '../credentials/store'
 import { AppError } from '../errors'
@@ -28,15 +29,17 @@ export function chooseScope(given: string, meta: Pick<AuthServerMetadata, 'scope
 }
 
 /** What RFC 7591 §3.2.1 answers; only the client ID is needed. */
-const Registered = z.object({
-  client_id: z
-    .string()
-    .min(1)
-    .max(400)
-    .regex(/^[\x21-\x7e]+$/),
-  registration_access_token: z.string().max(4096).optional(),
-  registration_client_uri: z.string().max(2048).optional()
-})
+const Registered = lazySchema(() =>
+  z.object({
+    client_id: z
+      .string()
+      .min(1)
+      .max(400)
+      .regex(/^[\x21-\x7e]+$/),
+    registration_access_token: z.string().max(4096).optional(),
+    registration_client_uri: z.string().max(2048).optional()
+  })
+)
 
 /** The request a native public client sends (RFC 7591 §2, RFC 8252 §8.4). */
 export function registrationRequest(): Record<string, unknown> {

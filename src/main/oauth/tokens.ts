@@ -1,6 +1,7 @@
 // The token endpoint (RFC 6749 §4.1.3 and §6) for a public client: no client secret, PKCE
 // verifier on the code exchange. Every token is registered with redact.ts the moment it arrives.
 import { z } from 'zod'
+import { lazySchema } from '../../shared/lazy-schema'
 import { AppError } from '../errors'
 import { redact, registerSecret } from '../redact'
 import { requestJson, type HttpDeps } from './http'
@@ -16,20 +17,24 @@ export interface TokenSet {
   email?: string
 }
 
-const TokenAnswer = z.object({
-  access_token: z.string().min(1).max(16_384),
-  token_type: z.string().max(50),
-  expires_in: z.coerce
-    .number()
-    .positive()
-    .max(10 * 365 * 86400)
-    .optional(),
-  refresh_token: z.string().min(1).max(16_384).optional(),
-  id_token: z.string().max(32_768).optional(),
-  scope: z.string().max(4096).optional()
-})
+const TokenAnswer = lazySchema(() =>
+  z.object({
+    access_token: z.string().min(1).max(16_384),
+    token_type: z.string().max(50),
+    expires_in: z.coerce
+      .number()
+      .positive()
+      .max(10 * 365 * 86400)
+      .optional(),
+    refresh_token: z.string().min(1).max(16_384).optional(),
+    id_token: z.string().max(32_768).optional(),
+    scope: z.string().max(4096).optional()
+  })
+)
 
-const ErrorAnswer = z.object({ error: z.string().max(200), error_description: z.string().max(2000).optional() })
+const ErrorAnswer = lazySchema(() =>
+  z.object({ error: z.string().max(200), error_description: z.string().max(2000).optional() })
+)
 
 /**
  * The ID token's address claim, for display and as the mail username. It came straight from

@@ -5,6 +5,7 @@
 // its reason and never becomes a candidate. The document and the TXT records are asked at once.
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { z } from 'zod'
+import { lazySchema } from '../../../shared/lazy-schema'
 import { toAsciiDomain } from '../../../shared/address'
 import {
   ServerSettings,
@@ -61,41 +62,45 @@ export function checkDigest(body: Buffer, records: string[][]): DigestCheck {
 
 // The document, read leniently: unknown members are ignored (must-ignore), wrong types drop
 // only the entry they are in.
-const hostEntry = z.object({ host: z.string().max(253), port: z.number().int().min(1).max(65535).optional() })
-const urlEntry = z.object({ url: z.string().max(2048) })
+const hostEntry = lazySchema(() =>
+  z.object({ host: z.string().max(253), port: z.number().int().min(1).max(65535).optional() })
+)
+const urlEntry = lazySchema(() => z.object({ url: z.string().max(2048) }))
 const loose = <T extends z.ZodType>(t: T) => t.optional().catch(undefined)
-const PaccDocument = z.object({
-  protocols: z
-    .object({
-      imap: loose(hostEntry),
-      pop3: loose(hostEntry),
-      submit: loose(hostEntry),
-      smtp: loose(hostEntry),
-      jmap: loose(urlEntry),
-      caldav: loose(urlEntry),
-      carddav: loose(urlEntry)
-    })
-    .catch({}),
-  authentication: z
-    .object({
-      'oauth-public': loose(z.object({ issuer: z.string().max(2048) })),
-      password: loose(z.union([z.boolean(), z.object({})]))
-    })
-    .catch({}),
-  info: z
-    .object({
-      provider: loose(
-        z.object({
-          name: loose(z.string().max(200)),
-          shortName: loose(z.string().max(200)),
-          logo: loose(z.array(z.object({ url: z.string().max(2048) }).catch({ url: '' })).max(20))
-        })
-      ),
-      help: loose(z.object({ documentation: loose(z.string().max(2048)) }))
-    })
-    .optional()
-    .catch(undefined)
-})
+const PaccDocument = lazySchema(() =>
+  z.object({
+    protocols: z
+      .object({
+        imap: loose(hostEntry),
+        pop3: loose(hostEntry),
+        submit: loose(hostEntry),
+        smtp: loose(hostEntry),
+        jmap: loose(urlEntry),
+        caldav: loose(urlEntry),
+        carddav: loose(urlEntry)
+      })
+      .catch({}),
+    authentication: z
+      .object({
+        'oauth-public': loose(z.object({ issuer: z.string().max(2048) })),
+        password: loose(z.union([z.boolean(), z.object({})]))
+      })
+      .catch({}),
+    info: z
+      .object({
+        provider: loose(
+          z.object({
+            name: loose(z.string().max(200)),
+            shortName: loose(z.string().max(200)),
+            logo: loose(z.array(z.object({ url: z.string().max(2048) }).catch({ url: '' })).max(20))
+          })
+        ),
+        help: loose(z.object({ documentation: loose(z.string().max(2048)) }))
+      })
+      .optional()
+      .catch(undefined)
+  })
+)
 export type PaccDocument = z.infer<typeof PaccDocument>
 
 const https = (u: string | undefined): string | undefined => {
