@@ -4,7 +4,7 @@
 // minute and the process's resident memory sampled every 100 ms: peak, and at 25/50/75 % of the
 // list, to show it stays flat as the list grows (the list is read as a stream, results go to the
 // state file as they come, and both reports are written by streaming passes over it).
-//   npx tsx bench/bulk.bench.ts [sizes…]
+//   npx tsx bench/bulk.bench.ts [sizes…]   or   MAIL_SETUP_BENCH_ROWS=1000,10000 npm run bench -- bulk
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,8 +13,7 @@ import { runInNewContext } from 'node:vm'
 import { runCli } from '../src/main/cli'
 import { startBench } from '../test/world'
 
-const SIZES = process.argv
-  .slice(2)
+const SIZES = [...process.argv.slice(2), ...(process.env.MAIL_SETUP_BENCH_ROWS?.split(',') ?? [])]
   .map(Number)
   .filter((n) => n > 0)
 const sizes = SIZES.length ? SIZES : [1000, 10000]

@@ -8,6 +8,7 @@ import { discover } from '../discovery'
 import { forgetSecret, redact, registerSecret } from '../redact'
 import type { Services } from '../services'
 import { verify } from '../verify'
+import { linkedSignal } from './linked-signal'
 import type { AccountRow } from './rows'
 
 export type Verdict =
@@ -80,16 +81,17 @@ export class BulkChecker {
     let found = this.discoveries.get(domain)
     if (!found) {
       const { config, dns, ca } = this.services
+      const own = linkedSignal(this.signal)
       found = discover(address, {
         config,
         dns,
         ca,
-        signal: this.signal,
+        signal: own.signal,
         deadlineMs: config.discoveryDeadlineMs,
         offline: config.offline,
         onReport: () => undefined,
         onCandidate: () => undefined
-      })
+      }).finally(own.done)
       this.discoveries.set(domain, found)
     }
     return found

@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events'
 import type { Services } from '../services'
 import { HostLimiter } from '../verify/scheduler'
 import { BulkChecker, type CheckResult } from './check'
+import { linkedSignal } from './linked-signal'
 import type { AccountRow, RowProblem } from './rows'
 import { stateKey, StateWriter } from './state'
 
@@ -75,8 +76,10 @@ export async function runBulk(o: BulkRunOptions): Promise<{ checked: number }> {
     while (!o.signal.aborted) {
       const row = await next()
       if (!row) return
+      // Each row under a signal of its own, so what its check composes is dropped with it (linked-signal.ts).
+      const own = linkedSignal(o.signal)
       try {
-        const result = await checker.check(row, await o.password(row), o.signal)
+        const result = await checker.check(row, await o.password(row), own.signal).finally(own.done)
         // A check cut short by the stop proves nothing: it is not recorded, so a resume redoes it.
         if (o.signal.aborted) return
         await writer.append(result)
