@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { ensureKeytar } from './keytar.js'
 import { runInSession } from './session.js'
 import { missingUnpacked, unpackDebs, UNPACKED } from './debs.js'
+import { keepBlock, playwrightFailures, stripAnsi } from './failures.js'
 
 const here = fileURLToPath(import.meta.url)
 const root = join(here, '..', '..')
@@ -64,6 +65,13 @@ export const PACKAGES = [
   'python3'
 ]
 
+/** Ends `npm test` before any test ran, saying why last (and in the block .ci/run prints). */
+function stop(exitCode, title, lines) {
+  for (const l of lines) console.error(l)
+  for (const l of keepBlock(root, [{ runner: 'setup', title, error: lines.join('\n') }])) console.log(l)
+  process.exit(exitCode)
+}
+
 /** Services the packages' scripts may have started: the bench runs its own instances. */
 function stopPackagedServices() {
   for (const svc of ['postfix', 'cyrus-imapd']) spawnSync('invoke-rc.d', [svc, 'stop'], { stdio: 'ignore' })
@@ -85,9 +93,10 @@ function ensurePackages(packages = PACKAGES) {
   const missing = missingPackages(packages)
   if (!missing.length) return
   if (process.getuid?.() !== 0) {
-    console.error(`Missing Debian packages: ${missing.join(' ')}`)
-    console.error(`Install them as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`)
-    process.exit(2)
+    stop(2, 'missing Debian packages', [
+      `Missing Debian packages: ${missing.join(' ')}`,
+      `Install them as root: apt-get install -y --no-install-recommends ${missing.join(' ')}`
+    ])
   }
   console.log(`Installing Debian packages: ${missing.join(' ')}`)
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }
@@ -97,8 +106,7 @@ function ensurePackages(packages = PACKAGES) {
   ]) {
     const r = spawnSync('apt-get', args, { stdio: 'inherit', env })
     if (r.status !== 0) {
-      console.error(`apt-get ${args[0]} failed`)
-      process.exit(2)
+      stop(2, `apt-get ${args[0]} failed`, [`apt-get ${args.join(' ')} exited ${r.status}`])
     }
   }
   stopPackagedServices()
@@ -110,8 +118,7 @@ function ensureUnpacked() {
   console.log(`Unpacking Debian packages: ${UNPACKED.join(' ')}`)
   const err = unpackDebs()
   if (err) {
-    console.error(err)
-    process.exit(2)
+    stop(2, 'unpacking Debian packages failed', [String(err)])
   }
 }
 
@@ -124,16 +131,53 @@ function build() {
   if (r.status !== 0) {
     process.stdout.write(r.stdout ?? '')
     process.stderr.write(r.stderr ?? '')
-    console.error('electron-vite build failed')
-    process.exit(1)
+    const said = stripAnsi(`${r.stdout ?? ''}\n${r.stderr ?? ''}`)
+      .split('\n')
+      .filter((l) => l.trim())
+    stop(1, 'electron-vite build failed', said.slice(-6))
   }
 }
 
+/**
+ * Runs a runner; resolves to its exit code and its last lines of output. Without a terminal
+ * (CI, a log file) its output goes through a pipe so those lines can name a setup error.
+ */
 function runChild(cmd, args, env) {
+  const tty = process.stdout.isTTY
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } })
-    child.once('error', () => resolve(127))
-    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)))
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: tty ? 'inherit' : ['inherit', 'pipe', 'pipe'],
+      env: { ...process.env, ...env }
+    })
+    let tail = []
+    const keep = (chunk, to) => {
+      to.write(chunk)
+      tail = tail
+        .concat(stripAnsi(chunk).split('\n'))
+        .filter((l) => l.trim())
+        .slice(-8)
+    }
+    child.stdout?.on('data', (d) => keep(d, process.stdout))
+    child.stderr?.on('data', (d) => keep(d, process.stderr))
+    child.once('error', (err) => resolve({ code: 127, tail: [String(err)] }))
+    child.once('exit', (code, signal) => {
+      const done = () => {
+        child.stdout?.destroy()
+        child.stderr?.destroy()
+        resolve({ code: code ?? (signal ? 128 : 1), tail })
+      }
+      // The last output may still be in the pipe; a process the runner left behind may hold
+      // it open for ever, so wait for it a moment only.
+      if (tty) done()
+      else {
+        const t = setTimeout(done, 2000)
+        child.once('close', () => {
+          clearTimeout(t)
+          done()
+        })
+      }
+    })
   })
 }
 
@@ -145,19 +189,31 @@ function readJson(file) {
   }
 }
 
-/** Inside the session: run the chosen runners, write their counts to `out`. */
+/** Inside the session: run the chosen runners, write their counts and failures to `out`. */
 async function inner(mode, out, args) {
-  const counts = { passed: 0, failed: 0, skipped: 0, notes: [] }
+  const counts = { passed: 0, failed: 0, skipped: 0, notes: [], failures: [], near: [] }
   const reports = mkdtempSync(join(tmpdir(), 'reports-'))
+  // A runner that failed without a failed test to show: its last lines say why.
+  const setupError = (runner, code, tail) => {
+    counts.failed += 1
+    counts.notes.push(`${runner} exited ${code} without a failed test to show for it (setup error?)`)
+    counts.failures.push({ runner: 'setup', title: `${runner} exited ${code}, no test failed`, error: tail.join('\n') })
+  }
   if (mode !== 'e2e') {
     const file = join(reports, 'vitest.json')
-    const code = await runChild(bin('vitest'), [
-      'run',
-      '--reporter=default',
-      '--reporter=json',
-      `--outputFile.json=${file}`,
-      ...args
-    ])
+    const mine = join(reports, 'vitest-failures.json')
+    const { code, tail } = await runChild(
+      bin('vitest'),
+      [
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        `--reporter=${join(root, 'scripts', 'vitest-failures.js')}`,
+        `--outputFile.json=${file}`,
+        ...args
+      ],
+      { MAIL_SETUP_VITEST_FAILURES: mine }
+    )
     const r = readJson(file)
     if (r) {
       counts.passed += r.numPassedTests ?? 0
@@ -169,17 +225,20 @@ async function inner(mode, out, args) {
       ).length
       counts.failed += failedSuites
     }
-    if (code !== 0 && (!r || counts.failed === 0)) {
-      counts.failed += 1
-      counts.notes.push(`vitest exited ${code} without a failed test to show for it (setup error?)`)
+    const f = readJson(mine)
+    if (f) {
+      counts.failures.push(...f.failures)
+      counts.near.push(...f.near.map((n) => ({ runner: 'vitest', ...n })))
     }
+    if (code !== 0 && (!r || counts.failed === 0)) setupError('vitest', code, tail)
   }
   if (mode !== 'unit') {
     if (!existsSync(join(root, 'playwright.config.ts'))) {
       counts.notes.push('Playwright skipped: there is no playwright.config.ts yet')
     } else {
       const file = join(reports, 'playwright.json')
-      const code = await runChild(bin('playwright'), ['test', '--reporter=list,json', ...args], {
+      const before = counts.failed
+      const { code, tail } = await runChild(bin('playwright'), ['test', '--reporter=list,json', ...args], {
         PLAYWRIGHT_JSON_OUTPUT_NAME: file
       })
       const r = readJson(file)
@@ -190,15 +249,37 @@ async function inner(mode, out, args) {
         counts.skipped += s.skipped ?? 0
         if (s.flaky) counts.notes.push(`${s.flaky} Playwright test(s) passed only on retry`)
         if (r.errors?.length) counts.failed += r.errors.length
+        counts.failures.push(...playwrightFailures(r, root))
+        counts.near.push(...playwrightNear(r))
       }
-      if (code !== 0 && (!s || counts.failed === 0)) {
-        counts.failed += 1
-        counts.notes.push(`playwright exited ${code} without a failed test to show for it (setup error?)`)
-      }
+      if (code !== 0 && (!s || counts.failed === before)) setupError('playwright', code, tail)
     }
   }
   rmSync(reports, { recursive: true, force: true })
   writeFileSync(out, JSON.stringify(counts))
+}
+
+/** Playwright tests that passed using more than half of their time limit. */
+function playwrightNear(report) {
+  const out = []
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? []) {
+      for (const t of spec.tests ?? []) {
+        const ms = t.results?.[t.results.length - 1]?.duration ?? 0
+        if (t.status === 'expected' && t.timeout && ms > 0.5 * t.timeout) {
+          out.push({
+            runner: 'playwright',
+            title: `e2e/${spec.file}:${spec.line} › ${spec.title}`,
+            ms,
+            limit: t.timeout
+          })
+        }
+      }
+    }
+    for (const child of suite.suites ?? []) walk(child)
+  }
+  for (const s of report?.suites ?? []) walk(s)
+  return out
 }
 
 async function main() {
@@ -209,6 +290,7 @@ async function main() {
   }
   const mode = argv[0] === 'unit' || argv[0] === 'e2e' ? argv[0] : 'all'
   const args = mode === 'all' ? argv : argv.slice(1)
+  keepBlock(root, []) // no stale block from an earlier run
   ensurePackages()
   ensureUnpacked()
   const keytar = ensureKeytar(root, {
@@ -216,10 +298,7 @@ async function main() {
     installPackages: ensurePackages,
     missingPackages
   })
-  if (keytar) {
-    console.error(keytar)
-    process.exit(2)
-  }
+  if (keytar) stop(2, 'keytar is not usable', [String(keytar)])
   if (mode !== 'unit' && existsSync(join(root, 'playwright.config.ts'))) build()
 
   const resultDir = mkdtempSync(join(tmpdir(), 'mail-setup-results-'))
@@ -232,12 +311,19 @@ async function main() {
     notes: [`test session exited ${code} before reporting`]
   }
   rmSync(resultDir, { recursive: true, force: true })
+  const near = counts.near ?? []
+  if (near.length) console.log(`== passed, but used more than half of their time limit (${near.length})`)
+  for (const n of near.slice(0, 15)) {
+    console.log(`  ${n.runner}: ${n.title} ${(n.ms / 1000).toFixed(1)} s of ${(n.limit / 1000).toFixed(0)} s`)
+  }
   for (const note of counts.notes) console.log(`note: ${note}`)
   console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`)
+  const failures = counts.failures ?? []
+  if ((counts.failed > 0 || code !== 0) && !failures.length) {
+    failures.push({ runner: 'setup', title: `the test session exited ${code}`, error: counts.notes.join('\n') })
+  }
+  for (const line of keepBlock(root, failures)) console.log(line)
   process.exit(counts.failed > 0 || code !== 0 ? 1 : 0)
 }
 
-main().catch((err) => {
-  console.error(err)
-  process.exit(1)
-})
+main().catch((err) => stop(1, 'npm test itself failed', [String(err?.stack ?? err)]))
