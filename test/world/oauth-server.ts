@@ -39,6 +39,11 @@ export interface OAuthServer {
   revoke(token: string): Promise<void>
   /** Withdraws everything granted to the app for a login, as a user or admin revoking access does. */
   revokeAccess(login: string): Promise<number>
+  /**
+   * Lifetime of the access tokens issued from now on (sign-ins and refreshes): a test that needs
+   * a token near its expiry signs in with a short one instead of waiting out a long one.
+   */
+  setAccessTokenTtl(seconds: number): void
   close(): Promise<void>
 }
 
@@ -50,7 +55,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
   const clientId = opts.clientId ?? 'mail-setup-test'
   const resourceClient = { id: 'mail-servers', secret: `rs-${Math.random().toString(36).slice(2)}` }
   const emailFor = opts.emailFor ?? ((login: string) => (login.includes('@') ? login : `${login}@example.test`))
-  const ttl = opts.accessTokenTtl ?? 600
+  let ttl = opts.accessTokenTtl ?? 600
 
   const https = createHttpsServer({ cert: opts.cert, key: opts.key })
   await listen(https, opts.host)
@@ -89,7 +94,11 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
         enabled: true,
         defaultResource: () => RESOURCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: () => ({ scope: `mail ${MAIL_SCOPE}`, accessTokenFormat: 'opaque', accessTokenTTL: ttl })
+        getResourceServerInfo: () => ({
+          scope: `mail ${MAIL_SCOPE}`,
+          accessTokenFormat: 'opaque',
+          accessTokenTTL: ttl
+        })
       }
     },
     // The app is a public native client: always give it a refresh token (without prompt=consent).
@@ -98,7 +107,7 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
     // The mail servers learn whose token it is from the introspection answer.
     extraTokenClaims: async (_ctx: unknown, token: { accountId?: string; kind?: string }) =>
       token.accountId ? { email: emailFor(token.accountId) } : undefined,
-    ttl: { AccessToken: ttl, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 3600, Interaction: 600 },
+    ttl: { AccessToken: () => ttl, IdToken: 3600, RefreshToken: 86400, Grant: 86400, Session: 3600, Interaction: 600 },
     pkce: { required: () => true },
     cookies: { keys: ['oauth-bench-cookie-key'] },
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
@@ -188,6 +197,9 @@ export async function startOAuthServer(opts: OAuthServerOptions): Promise<OAuthS
         ])
       }
       return mine.length
+    },
+    setAccessTokenTtl(seconds) {
+      ttl = seconds
     },
     async close() {
       await Promise.all([closeServer(https), closeServer(plain)])
