@@ -1,9 +1,12 @@
 // discoverAndVerify against the bench's real Dovecot, with discovery sources the test controls
 // (the orchestrator's `sources` option): the first trusted candidate's servers are probed
 // before the search is over, a better one found later joins and wins, the search stops once the
-// check has settled, and a candidate nothing vouches for gets nothing without consent.
+// check has settled, and a candidate nothing vouches for gets nothing without consent. A
+// candidate naming two ports per side signs in once per side, counted in the servers' own logs
+// (Dovecot, and Cyrus with Postfix), and the whole run asks the DNS server each name once.
 // Assertions are on the order of events and on what the servers saw, never on wall-clock times.
 import { describe, expect, inject, it } from 'vitest'
+import { readFile } from 'node:fs/promises'
 import { rootCertificates } from 'node:tls'
 import { join, resolve } from 'node:path'
 import { createDns } from '../../src/main/net/dns'
@@ -25,6 +28,8 @@ const config = loadConfig(
   { dnsServers: [bench.dns.server], resourcesDir: join(resolve(import.meta.dirname, '..', '..'), 'resources') }
 )
 const TRUSTED: Trust = { level: 'trusted', reason: 'ispdb' }
+const second = bench.second
+const carol = second.users.carol
 
 const s = (
   protocol: ServerSettings['protocol'],
@@ -58,7 +63,7 @@ type Event =
   | { kind: 'candidate'; source: string }
   | { kind: 'probe'; id: string; state: string }
 
-function run(sources: Source[], input: Partial<PipelineInput> = {}) {
+function run(sources: Source[], input: Partial<PipelineInput> = {}, dnsOf = dns) {
   const events: Event[] = []
   const promise = discoverAndVerify(
     {
@@ -69,14 +74,14 @@ function run(sources: Source[], input: Partial<PipelineInput> = {}) {
       ...input
     },
     {
-      dns,
+      dns: dnsOf,
       ca,
       signal: new AbortController().signal,
       timing: FAST,
       onProbe: (p) => events.push({ kind: 'probe', id: p.id, state: p.state }),
       discovery: {
         config,
-        dns,
+        dns: dnsOf,
         ca,
         deadlineMs: 20_000,
         offline: false,
@@ -181,5 +186,83 @@ describe('discoverAndVerify', () => {
     } finally {
       await imap.close()
     }
+  })
+
+  describe('signs in once per side when a candidate names two ports for it', () => {
+    /** Lines of `file` that match, read once the server has stopped writing (two equal reads). */
+    async function logged(file: string, re: RegExp): Promise<number> {
+      let last = -1
+      for (let i = 0; i < 30; i++) {
+        const n = (await readFile(file, 'utf8')).split('\n').filter((l) => re.test(l)).length
+        if (n === last) return n
+        last = n
+        await new Promise((r) => setTimeout(r, 100))
+      }
+      return last
+    }
+
+    /**
+     * The candidate (993 and 143, 465 and 587) comes at once; a better-ranked source answers only
+     * once every probe has ended, so the check stays open meanwhile: nothing settles it early.
+     */
+    async function check(host: string, user: { address: string; login?: string; password: string }) {
+      let answer!: () => void
+      const later = new Promise<void>((r) => (answer = r))
+      const at = (protocol: ServerSettings['protocol'], port: number, security: ServerSettings['security']) =>
+        settings(protocol, host, port, security, user.login ?? user.address)
+      const candidate = draft(
+        'ispdb',
+        TRUSTED,
+        [at('imap', 993, 'tls'), at('imap', 143, 'starttls')],
+        [at('smtp', 465, 'tls'), at('smtp', 587, 'starttls')]
+      )
+      const r = run([source('ispdb', Promise.resolve(), [candidate]), source('autoconfig-https', later, [])], {
+        address: user.address,
+        secret: { kind: 'password', password: user.password }
+      })
+      const ended = new Map<string, string>()
+      const watch = setInterval(() => {
+        for (const e of r.events) if (e.kind === 'probe' && e.state !== 'running') ended.set(e.id, e.state)
+        if (ended.size >= 4) answer()
+      }, 1)
+      const result = await r.promise.finally(() => clearInterval(watch))
+      const why = JSON.stringify(result.verify?.diagnosis)
+      expect(result.verify?.incoming?.state, why).toBe('ok')
+      expect(result.verify?.outgoing?.state, why).toBe('ok')
+      // Per side one probe signed in; the other stopped before sending anything.
+      for (const role of ['incoming', 'outgoing'] as const) {
+        const probes = result.verify!.probes.filter((p) => p.role === role)
+        expect(probes.map((p) => p.state).sort()).toEqual(['cancelled', 'ok'])
+        const stopped = probes.find((p) => p.state === 'cancelled')!
+        expect(stopped.steps.find((x) => x.name === 'auth')?.state).not.toBe('ok')
+        expect(stopped.transcript.some((l) => /AUTH|LOGIN/.test(l.text) && l.dir === 'c')).toBe(false)
+      }
+      return result
+    }
+
+    it('Dovecot: one IMAP and one submission login in its log', async () => {
+      const log = bench.dovecot.log
+      const who = (proto: string): RegExp => new RegExp(`${proto}-login: Info: Login: user=<${alice.login}>`)
+      const before = [await logged(log, who('imap')), await logged(log, who('submission'))]
+      await check(bench.mailHost, alice)
+      const tail = (await readFile(log, 'utf8')).split('\n').slice(-12).join('\n')
+      expect(
+        [(await logged(log, who('imap'))) - before[0]!, (await logged(log, who('submission'))) - before[1]!],
+        tail
+      ).toEqual([1, 1])
+    })
+
+    it('Cyrus and Postfix: one IMAP login and one authenticated SMTP session in their logs', async () => {
+      // Cyrus: "bench-cyrus/imaps[…]: login: localhost [127.0.0.1] carol PLAIN User logged in …";
+      // Postfix, at the end of each session: "disconnect from … auth=1 …".
+      const imapLogin = /bench-cyrus\/imaps?\[\d+\]: login: .* carol .*User logged in/
+      const smtpAuth = /disconnect from .* auth=1\b/
+      const before = [await logged(second.cyrusLog, imapLogin), await logged(second.postfixLog, smtpAuth)]
+      await check(second.host, carol)
+      expect([
+        (await logged(second.cyrusLog, imapLogin)) - before[0]!,
+        (await logged(second.postfixLog, smtpAuth)) - before[1]!
+      ]).toEqual([1, 1])
+    })
   })
 })

@@ -7,7 +7,7 @@ import { classifyImapAuth } from '../diagnosis/classify'
 import { registerSecret } from '../redact'
 import type { LineSocket } from './lines'
 import { b64, HIDDEN, oauthPayload, plain, scramMechanism, scramSha256, type SaslStep } from './sasl'
-import { listSpecialUse } from './special-use'
+import { LIST_ALL, readSpecialUse } from './special-use'
 import type { LoginArgs } from './session'
 
 let tagCounter = 0
@@ -120,8 +120,10 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
   const saslIr = upper.includes('SASL-IR')
   const tag = nextTag()
   // A check after the sign-in: Exchange accepts the password of a mailbox whose IMAP is
-  // off and refuses the next command ("User is authenticated but not connected").
-  const check = { tag: nextTag(), line: upper.includes('NAMESPACE') ? 'NAMESPACE' : 'NOOP' }
+  // off and refuses the next command ("User is authenticated but not connected"). The check is
+  // the folder list the exports want (special-use.ts), so it costs no round trip of its own;
+  // sent with the sign-in where that is one message, it costs none at all.
+  const check = { tag: nextTag(), line: LIST_ALL }
   let pipelined = false
   let reply: Reply | undefined
 
@@ -220,31 +222,31 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
     return fail(classifyImapAuth(last), { serverSays: said, detail: 'the server refused the sign-in' })
   }
   if (!pipelined) io.write(`${check.tag} ${check.line}`)
-  const after = await tagged(io, check.tag, signal)
-  if (!/^OK\b/i.test(after.text) && /authenticated but not connected/i.test(after.text)) {
-    fail('protocol-disabled', {
-      serverSays: `${check.tag} ${after.text}`,
-      detail: 'the password was accepted but the mailbox refuses IMAP'
-    })
-  }
-  // Where the server keeps sent mail, drafts and trash, for the exports (RFC 6154). Not being
-  // able to list folders does not undo a sign-in that worked.
-  // A server slow to list (or that never answers LIST) costs at most one command's deadline.
-  // A timer holds the deadline's controller: AbortSignal.any keeps its sources only weakly, so an
-  // AbortSignal.timeout() nothing else holds can be collected before it fires (the LIST then waits
-  // for the whole probe's deadline).
+  // A server slow to list (or that never answers LIST) costs at most one command's deadline: the
+  // sign-in's own OK has proven the password, and not being able to list folders does not undo
+  // it. A timer holds the deadline's controller: AbortSignal.any keeps its sources only weakly, so
+  // an AbortSignal.timeout() nothing else holds can be collected before it fires (the LIST then
+  // waits for the whole probe's deadline).
   const listDeadline = new AbortController()
   const timer = setTimeout(
     () => listDeadline.abort(new DOMException('LIST deadline', 'TimeoutError')),
     a.timing.commandMs
   )
+  let listed: Awaited<ReturnType<typeof readSpecialUse>> | undefined
   try {
-    const folders = await listSpecialUse(io, nextTag(), AbortSignal.any([signal, listDeadline.signal]))
-    if (folders && Object.keys(folders).length) a.rec.probe.folders = folders
+    listed = await readSpecialUse(io, check.tag, AbortSignal.any([signal, listDeadline.signal]))
   } catch (err) {
     if (signal.aborted) throw err
   } finally {
     clearTimeout(timer)
   }
+  if (listed && !/^OK\b/i.test(listed.done) && /authenticated but not connected/i.test(listed.done)) {
+    fail('protocol-disabled', {
+      serverSays: `${check.tag} ${listed.done}`,
+      detail: 'the password was accepted but the mailbox refuses IMAP'
+    })
+  }
+  // Where the server keeps sent mail, drafts and trash, for the exports (RFC 6154).
+  if (listed?.folders && Object.keys(listed.folders).length) a.rec.probe.folders = listed.folders
   return `signed in as ${user}`
 }

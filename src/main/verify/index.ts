@@ -8,7 +8,7 @@ import { driverFor, exceptionFor } from './drivers'
 import { runProbe, type ProbeOutcome } from './session'
 import { SignInGate } from './signin-gate'
 import type { StopMemory } from './stop-memory'
-import { HostLimiter, RankedRun, mostTelling, type RoleResult } from './scheduler'
+import { HostLimiter, RankedRun, mostTelling, type ProbeHooks, type RoleResult } from './scheduler'
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
 import type { Secret } from './secret'
@@ -74,11 +74,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
 
   const probe =
     (role: Probe['role']) =>
-    async (
-      settings: ServerSettings,
-      signal: AbortSignal,
-      progressed: (stepsOk: number) => void
-    ): Promise<ProbeOutcome> => {
+    async (settings: ServerSettings, signal: AbortSignal, hooks: ProbeHooks): Promise<ProbeOutcome> => {
       const id = `${role}-${++probes}-${settings.protocol}-${settings.host}-${settings.port}`
       let release: (() => void) | undefined
       try {
@@ -88,7 +84,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
       }
       const onProbe = (p: Probe): void => {
         ctx.onProbe(p)
-        if (p.state === 'running') progressed(p.steps.filter((s) => s.state === 'ok').length)
+        hooks.progressed(p)
       }
       try {
         return await runProbe(driverFor(settings), {
@@ -104,6 +100,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
           signal,
           onProbe,
           gate,
+          signInTurn: hooks.signInTurn,
           address: base.address
         })
       } finally {

@@ -8,6 +8,7 @@ import type { Candidate, DiscoveryResult, ServerSettings, SourceId } from '../..
 import type { VerifyResult } from '../../shared/verify'
 import { discover, scoreOf, SOURCES, type DiscoveryOptions } from '../discovery'
 import { autodiscoverAsks } from '../discovery/consent'
+import { runDns } from '../net/dns'
 import { startVerify, type VerifyContext, type VerifyInput } from './index'
 
 export interface PipelineInput extends Omit<VerifyInput, 'incoming' | 'outgoing'> {
@@ -43,6 +44,17 @@ export interface PipelineResult {
  * `ctx.discovery.onReport/onCandidate` and `ctx.onProbe`, as for discover() and verify().
  */
 export async function discoverAndVerify(input: PipelineInput, ctx: PipelineContext): Promise<PipelineResult> {
+  // One view of the resolver for the search and the check: the mail host's address that guessing
+  // or SRV asked for is the address the probes connect to, and a name nobody has is asked once.
+  const shared = runDns(ctx.dns, ctx.signal)
+  try {
+    return await pipeline(input, { ...ctx, dns: shared.dns, discovery: { ...ctx.discovery, dns: shared.dns } })
+  } finally {
+    shared.end()
+  }
+}
+
+async function pipeline(input: PipelineInput, ctx: PipelineContext): Promise<PipelineResult> {
   const check = startVerify(input, ctx)
   const enough = new AbortController()
   const sourceIds = (ctx.discovery.sources ?? SOURCES).map((s) => s.id)

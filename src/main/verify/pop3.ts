@@ -53,9 +53,12 @@ export const pop3Driver: Driver = {
     if (!/^\+OK\b/i.test(r)) fail('starttls-failed', { serverSays: r, detail: 'STLS refused' })
   },
   login: async (a) => {
-    await pop3Login(a.io, a, a.signal)
+    // With PIPELINING (RFC 2449) the STAT that reports the mailbox goes with a sign-in of one
+    // message and costs no round trip of its own (the round trip's `after` needs its own order).
+    const pipelining = !a.after && a.caps.list.some((c) => /^PIPELINING$/i.test(c.trim()))
+    const statSent = await pop3Login(a.io, a, a.signal, pipelining ? 'STAT' : undefined)
     if (a.after) await a.after(a.io, a.signal)
-    const stat = await pop3Command(a.io, a.signal, 'STAT')
+    const stat = statSent ? await a.io.readLine(a.signal) : await pop3Command(a.io, a.signal, 'STAT')
     const m = /^\+OK\s+(\d+)\s+(\d+)/.exec(stat)
     return m ? `signed in; ${m[1]} messages` : 'signed in'
   },
@@ -68,11 +71,16 @@ export const pop3Driver: Driver = {
   }
 }
 
+/**
+ * Signs in; `next`, when given, is sent right behind a sign-in of one message (AUTH PLAIN) and
+ * true returned: its answer is the next line after the sign-in's.
+ */
 async function pop3Login(
   io: LineSocket,
   a: Pick<LoginArgs, 'settings' | 'secret' | 'caps'>,
-  signal: AbortSignal
-): Promise<void> {
+  signal: AbortSignal,
+  next?: string
+): Promise<boolean> {
   const user = a.settings.username
   const mechs = a.caps.mechanisms.map((m) => m.toUpperCase())
   const refused = (reply: string): never =>
@@ -83,9 +91,9 @@ async function pop3Login(
     // A refusal arrives as a challenge carrying JSON; the client answers with an empty line.
     if (/^\+( |$)/.test(reply)) reply = await pop3Command(io, signal, '', '(empty response to the error challenge)')
     if (!/^\+OK\b/i.test(reply)) refused(reply)
-    return
+    return false
   }
-  if (a.secret.kind !== 'password') return
+  if (a.secret.kind !== 'password') return false
   const pass = a.secret.password
   if (scramMechanism(a.settings.auth, a.caps.mechanisms)) {
     const step = (line: string): SaslStep =>
@@ -97,17 +105,25 @@ async function pop3Login(
       respond: async (data, shown) => step(await pop3Command(io, signal, data, shown))
     })
     if (!done.ok) refused(done.text)
-    return
+    return false
   }
   if (mechs.includes('PLAIN')) {
-    const reply = await pop3Command(io, signal, `AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
-    if (!/^\+OK\b/i.test(reply)) refused(reply)
-    return
+    io.write(`AUTH PLAIN ${plain(user, pass)}`, `AUTH PLAIN ${HIDDEN}`)
+    if (next) io.write(next)
+    const reply = await io.readLine(signal)
+    if (!/^\+OK\b/i.test(reply)) {
+      // POP3 answers carry no tag: the pipelined command's own answer (an -ERR now) is read
+      // here, or the next user name form on this connection would take it for its own answer.
+      if (next) await io.readLine(signal).catch(() => undefined)
+      refused(reply)
+    }
+    return Boolean(next)
   }
   const r1 = await pop3Command(io, signal, `USER ${user}`)
   if (!/^\+OK\b/i.test(r1)) refused(r1)
   const r2 = await pop3Command(io, signal, `PASS ${pass}`, `PASS ${HIDDEN}`)
   if (!/^\+OK\b/i.test(r2)) refused(r2)
+  return false
 }
 
 export { pop3Login }

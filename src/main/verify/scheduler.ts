@@ -2,6 +2,9 @@
 // as soon as its best-ranked success is known: when every better-ranked probe has failed, or
 // when a short grace period has passed (see RankedRun). A silent host therefore costs at most
 // the grace period, never its full timeout. Probes still running then are cancelled.
+// Password attempts are not run side by side: each probe does its steps up to the sign-in at
+// once, then waits for its turn (RankedRun's sign-in turn), so a list that names 465 and 587
+// signs in once, on the better one, unless that one fails or falls behind.
 import type { ServerSettings } from '../../shared/domain'
 import type { Diagnosis } from '../../shared/diagnosis'
 import type { Probe } from '../../shared/verify'
@@ -50,12 +53,19 @@ export interface RoleResult {
   diagnosis?: Diagnosis
 }
 
-/** Starts one probe under its own signal; `progressed(n)` says it has passed n steps. */
-export type StartProbe = (
-  settings: ServerSettings,
-  signal: AbortSignal,
-  progressed: (stepsOk: number) => void
-) => Promise<ProbeOutcome>
+/** What a probe tells its list while it runs, and asks it. */
+export interface ProbeHooks {
+  /** The probe as it stands (its steps so far). */
+  progressed(probe: Probe): void
+  /**
+   * Resolves when this probe may send its credentials; rejects (the probe's signal aborts) when
+   * its sign-in is no longer needed. Resolves to how long it waited, in ms.
+   */
+  signInTurn(): Promise<number>
+}
+
+/** Starts one probe under its own signal. */
+export type StartProbe = (settings: ServerSettings, signal: AbortSignal, hooks: ProbeHooks) => Promise<ProbeOutcome>
 
 interface Entry {
   key: string
@@ -64,9 +74,17 @@ interface Entry {
   /** When it started and when each of its steps succeeded, for the grace rule. */
   startedAt: number
   okAt: number[]
+  /** Its latest state (the grace rule scales with its link's round trip). */
+  probe?: Probe
+  /** Set while it waits for its sign-in turn: lets it go. */
+  waiting?: () => void
+  /** Its turn came: it is sending credentials (until its result). */
+  signing: boolean
   result?: ProbeOutcome
   run: Promise<void>
 }
+
+const notNeeded = (why: string): DOMException => new DOMException(why, 'AbortError')
 
 /**
  * One role's probes in rank order (lower rank is better). Each entry starts the moment it is
@@ -77,12 +95,20 @@ interface Entry {
  * gets `graceMs` counted from the moment the winner passed the step it is stuck at (each timed
  * from its own start), so a host that fell behind long ago costs nothing more and one merely a
  * little slower is waited for.
+ *
+ * Sign-in turns: one entry of the list sends credentials at a time. An entry ready to sign in
+ * waits while a better-ranked one is still in the race (as far along, or behind by less than
+ * the grace period at the step it is at); once an entry has verified, every entry ranked below
+ * it is stopped before its sign-in (it could only lose), and one ranked above that fell behind
+ * it by the grace period is stopped too. So the password goes to one server per list unless
+ * that one refuses it or stops answering.
  */
 export class RankedRun {
   private readonly entries: Entry[] = []
   private closed = false
   private settled = false
   private grace: NodeJS.Timeout | undefined
+  private turnTimer: NodeJS.Timeout | undefined
   private decide: (best: Entry | undefined) => void = () => undefined
   readonly result: Promise<RoleResult>
 
@@ -118,18 +144,92 @@ export class RankedRun {
       return
     }
     const controller = new AbortController()
-    const entry: Entry = { key, rank, controller, startedAt: performance.now(), okAt: [], run: Promise.resolve() }
+    const entry: Entry = {
+      key,
+      rank,
+      controller,
+      startedAt: performance.now(),
+      okAt: [],
+      signing: false,
+      run: Promise.resolve()
+    }
     this.entries.push(entry)
     this.sort()
     const signal = AbortSignal.any([this.parent, controller.signal])
-    const progressed = (n: number): void => {
-      while (entry.okAt.length < n) entry.okAt.push(performance.now())
-      this.check()
+    const hooks: ProbeHooks = {
+      progressed: (probe) => {
+        entry.probe = probe
+        const n = probe.steps.filter((s) => s.state === 'ok').length
+        while (entry.okAt.length < n) entry.okAt.push(performance.now())
+        this.check()
+      },
+      signInTurn: () => this.turn(entry, signal)
     }
-    entry.run = this.start(settings, signal, progressed).then((r) => {
+    entry.run = this.start(settings, signal, hooks).then((r) => {
       entry.result = r
+      entry.signing = false
       this.check()
     })
+  }
+
+  private turn(entry: Entry, signal: AbortSignal): Promise<number> {
+    const asked = performance.now()
+    return new Promise<number>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason)
+      const onAbort = (): void => {
+        entry.waiting = undefined
+        reject(signal.reason)
+        this.turns()
+      }
+      signal.addEventListener('abort', onAbort, { once: true })
+      entry.waiting = () => {
+        signal.removeEventListener('abort', onAbort)
+        entry.waiting = undefined
+        entry.signing = true
+        resolve(performance.now() - asked)
+      }
+      this.turns()
+    })
+  }
+
+  /** Gives the next sign-in turn, if any is due; stops entries whose sign-in cannot matter. */
+  private turns(): void {
+    clearTimeout(this.turnTimer)
+    if (this.settled) return
+    const list = this.entries
+    // One sign-in at a time: its outcome decides whether the next is needed at all.
+    if (list.some((e) => e.signing && !e.result)) return
+    const now = performance.now()
+    let next = Infinity
+    for (let i = 0; i < list.length; i++) {
+      const w = list[i]!
+      if (!w.waiting) continue
+      const verified = list.find((e, k) => k > i && e.result?.probe.state === 'ok')
+      if (verified && behindUntil(w, verified, this.graceMs) <= now) {
+        w.controller.abort(notNeeded('A server ranked below was verified while this one was slower'))
+        continue
+      }
+      let wait = false
+      for (let k = 0; k < i && !wait; k++) {
+        const b = list[k]!
+        if (b.result) continue
+        // At its own turn, or as far along: it signs in first.
+        if (b.waiting || b.okAt.length >= w.okAt.length) wait = true
+        else {
+          // Behind: it gets the grace period from when this entry passed the step it is at.
+          const until = behindUntil(b, w, this.graceMs)
+          if (until > now) {
+            wait = true
+            next = Math.min(next, until)
+          }
+        }
+      }
+      if (!wait) {
+        w.waiting()
+        return
+      }
+    }
+    if (next < Infinity) this.turnTimer = setTimeout(() => this.turns(), next - now)
   }
 
   /** Nothing better will be added: the list may settle. */
@@ -146,13 +246,22 @@ export class RankedRun {
     if (this.settled) return
     this.settled = true
     clearTimeout(this.grace)
+    clearTimeout(this.turnTimer)
     this.decide(best)
   }
 
   private check(): void {
-    if (this.settled || !this.closed) return
+    if (this.settled) return
     const ok = (e: Entry | undefined): boolean => e?.result?.probe.state === 'ok'
     const list = this.entries
+    // Below a verified entry nothing can win any more, whatever joins later.
+    const best = list.findIndex(ok)
+    if (best >= 0)
+      for (const e of list.slice(best + 1))
+        if (!e.result && !e.controller.signal.aborted)
+          e.controller.abort(notNeeded('A better server was already verified'))
+    this.turns()
+    if (!this.closed) return
     for (let i = 0; i < list.length; i++) {
       if (list[i]!.result) {
         if (ok(list[i])) return this.settle(list[i])
@@ -161,15 +270,11 @@ export class RankedRun {
       const winner = list.find((e, k) => k > i && ok(e))
       if (!winner) return
       const now = performance.now()
-      const allowance = graceFor(winner.result!.probe, this.graceMs)
       let until = now
       // Measured from each probe's own start: a better server that joined later is not behind for that.
-      const doneAt = winner.okAt
       for (const e of list) {
         if (e === winner) break
-        if (e.result) continue
-        const passed = doneAt[e.okAt.length] ?? doneAt[doneAt.length - 1] ?? now
-        until = Math.max(until, e.startedAt + Math.max(0, passed - winner.startedAt) + allowance)
+        if (!e.result) until = Math.max(until, behindUntil(e, winner, this.graceMs))
       }
       if (until <= now) return this.settle(winner)
       clearTimeout(this.grace)
@@ -180,13 +285,24 @@ export class RankedRun {
   }
 }
 
+/**
+ * Until when `behind` (still running) is given to catch up with `ahead`: the grace period after
+ * the moment `ahead` passed the step `behind` is at, each timed from its own start.
+ */
+function behindUntil(behind: Entry, ahead: Entry, graceMs: number): number {
+  const now = performance.now()
+  const passed = ahead.okAt[behind.okAt.length] ?? ahead.okAt[ahead.okAt.length - 1] ?? now
+  const allowance = graceFor(ahead.result?.probe ?? ahead.probe, graceMs)
+  return behind.startedAt + Math.max(0, passed - ahead.startedAt) + allowance
+}
+
 // Round trips of the winner's network a better-ranked server may fall behind by: on a slow
 // link (satellite, congested mobile) the fixed grace alone would be a few round trips only.
 const GRACE_RTTS = 4
 
 /** The grace period: `graceMs`, or more on a link whose round trip (the winner's TCP connect) is long. */
-export function graceFor(winner: Probe, graceMs: number): number {
-  const rtt = winner.steps.find((s) => s.name === 'tcp')?.ms ?? 0
+export function graceFor(winner: Probe | undefined, graceMs: number): number {
+  const rtt = winner?.steps.find((s) => s.name === 'tcp')?.ms ?? 0
   return Math.max(graceMs, GRACE_RTTS * rtt)
 }
 

@@ -79,6 +79,11 @@ export interface ProbeInput {
   onProbe(probe: Probe): void
   /** The check's lockout bookkeeping; without it (the round trip) only the given user name is used. */
   gate?: SignInGate
+  /**
+   * Waits until this probe may send credentials (scheduler.ts: one sign-in at a time per list);
+   * rejects when its sign-in is no longer needed. Resolves to the ms it waited.
+   */
+  signInTurn?: () => Promise<number>
   /** The address being set up: the source of the other user name forms. */
   address?: string
   after?: LoginArgs['after']
@@ -247,6 +252,11 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       rec.probe.settings = { ...proven, username: done.form.username }
       if (secret.kind === 'password') rec.probe.usernameForm = done.form.form
       return done.info
+    }
+    if (input.signInTurn) {
+      const waited = await input.signInTurn()
+      if (waited >= 1)
+        rec.line('i', `waited ${Math.round(waited)} ms for its turn to sign in (one server of a list at a time)`)
     }
     // The username is evidence (which form the server refused); only the secret is masked.
     rec.line('i', `signing in as ${settings.username}`)

@@ -91,18 +91,28 @@ export function specialFolders(lines: string[]): SpecialFolders {
   return separator ? { ...found, separator } : found
 }
 
-/** Lists the mailboxes on a signed-in session and returns the special-use ones. */
-export async function listSpecialUse(
+/** The command that lists every mailbox (no extension needed: servers mark special use there). */
+export const LIST_ALL = 'LIST "" "*"'
+
+/**
+ * Reads the answer to `tag LIST "" "*"` (sent by the caller, possibly before the sign-in's own
+ * answer): the tagged reply's text without its tag ('' when the list was cut at MAX_LINES) and,
+ * when it is OK, the special-use folders.
+ */
+export async function readSpecialUse(
   io: LineSocket,
   tag: string,
   signal: AbortSignal
-): Promise<SpecialFolders | undefined> {
-  io.write(`${tag} LIST "" "*"`)
+): Promise<{ done: string; folders?: SpecialFolders }> {
   const lines: string[] = []
   for (let i = 0; i < MAX_LINES; i++) {
     const line = await io.readLine(signal)
-    if (line.startsWith(`${tag} `)) return /^OK\b/i.test(line.slice(tag.length + 1)) ? specialFolders(lines) : undefined
-    lines.push(line)
+    if (!line.startsWith(`${tag} `)) {
+      lines.push(line)
+      continue
+    }
+    const done = line.slice(tag.length + 1)
+    return /^OK\b/i.test(done) ? { done, folders: specialFolders(lines) } : { done }
   }
-  return specialFolders(lines)
+  return { done: '', folders: specialFolders(lines) }
 }
