@@ -1,19 +1,44 @@
-import { resolve } from 'node:path'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
 import type { Plugin } from 'vite'
 import { indexForBuild } from './src/main/discovery/folder-index'
 import { providersForBuild } from './src/main/discovery/builtin'
+import { xmlKey } from './src/main/discovery/built-xml'
+import { parseXml } from './src/main/xml'
 
 /**
  * Work done at build time instead of at every start: the shipped autoconfig folders' indexes
  * (which file names which domain) become the content of src/main/discovery/shipped-index.ts,
- * the validated provider table that of src/main/discovery/shipped-providers.ts.
+ * the validated provider table that of src/main/discovery/shipped-providers.ts, and every
+ * shipped autoconfig file's parsed tree a file out/main/xml/<SHA-256>.json, named in
+ * src/main/discovery/shipped-xml.ts (built-xml.ts reads them).
  */
 function precompute(): Plugin {
   return {
     name: 'mail-setup-precompute',
     load(id) {
+      if (id.replace(/\\/g, '/').endsWith('/src/main/discovery/shipped-xml.ts')) {
+        const keys: string[] = []
+        for (const d of ['isp', 'ispdb']) {
+          const dir = resolve('resources', d)
+          this.addWatchFile(dir)
+          for (const name of readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.xml'))) {
+            const bytes = readFileSync(join(dir, name))
+            let tree
+            try {
+              tree = parseXml(bytes)
+            } catch {
+              continue // refused at run time as well, with its reason
+            }
+            const key = xmlKey(bytes)
+            keys.push(key)
+            this.emitFile({ type: 'asset', fileName: `xml/${key}.json`, source: JSON.stringify(tree) })
+          }
+        }
+        return `export const SHIPPED_XML = new Set(JSON.parse(${JSON.stringify(JSON.stringify(keys))}))\n`
+      }
       if (id.replace(/\\/g, '/').endsWith('/src/main/discovery/shipped-providers.ts')) {
         for (const f of ['providers.json', 'oauth-providers.json']) this.addWatchFile(resolve('resources', f))
         const entry = providersForBuild(resolve('resources'))

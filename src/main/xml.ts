@@ -3,23 +3,10 @@
 // decodeRefs); size, depth
 // and time are capped. Every element is returned as arrays so repeats keep their order.
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { XmlError, type XmlElement } from './xml-tree'
 
-export type XmlReason = 'bad-xml' | 'xml-dtd' | 'too-large' | 'xml-too-deep' | 'xml-too-slow'
-
-export class XmlError extends Error {
-  constructor(
-    readonly reason: XmlReason,
-    detail: string
-  ) {
-    super(detail)
-    this.name = 'XmlError'
-  }
-}
-
-/** An element: child elements by local name (always arrays), attributes as `@name`, text as `#text`. */
-export interface XmlElement {
-  [key: string]: XmlElement[] | string | undefined
-}
+// The tree's readers live in xml-tree.ts, which loads without the parser (a tree the build made).
+export * from './xml-tree'
 
 export interface XmlLimits {
   maxBytes?: number
@@ -70,18 +57,6 @@ export function parseXml(input: string | Buffer, limits: XmlLimits = {}): XmlEle
   return tree as XmlElement
 }
 
-/** Child elements named `name` (local name, namespace prefix removed). */
-export function kids(el: XmlElement | undefined, name: string): XmlElement[] {
-  const v = el?.[name]
-  if (!Array.isArray(v)) return []
-  // Leaf elements with only text come back as strings; wrap them so callers see one shape.
-  return v.map((x) => (typeof x === 'string' ? { '#text': x } : x)) as XmlElement[]
-}
-
-export function kid(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return kids(el, name)[0]
-}
-
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
 
 // The five predefined entities and numeric references, in one pass: what one decodes is never
@@ -95,20 +70,4 @@ function decodeRefs(s: string): string {
       return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m
     }
   )
-}
-
-export function textOf(el: XmlElement | undefined): string | undefined {
-  const t = el?.['#text']
-  return typeof t === 'string' ? t : undefined
-}
-
-/** Text of the first child named `name`, trimmed; undefined when absent or empty. */
-export function childText(el: XmlElement | undefined, name: string): string | undefined {
-  const t = textOf(kid(el, name))?.trim()
-  return t ? t : undefined
-}
-
-export function attrOf(el: XmlElement | undefined, name: string): string | undefined {
-  const v = el?.[`@${name}`]
-  return typeof v === 'string' ? v : undefined
 }

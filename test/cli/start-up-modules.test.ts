@@ -147,6 +147,27 @@ describe('what each command loads', () => {
     expect((await run(['discover', 'someone@edited-after-build.test', '--offline'], '', edited)).code).not.toBe(0)
   })
 
+  it('reads a shipped ISPDB file as the build parsed it, without the XML parser; an edited file is parsed', async () => {
+    const XML_PARSER = [/node_modules\/fast-xml-parser\//, /^src\/main\/xml\.ts$/]
+    const r = await run(['discover', 'someone@126.com', '--offline'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain('imap.126.com')
+    expect(r.stderr).toMatch(/ispdb\s+found \(1\)/)
+    expect(heavyIn(r.modules, XML_PARSER)).toEqual([])
+    // The same file edited after the build, its size kept (so the build's folder index still
+    // holds): its tree is keyed by the file's bytes, so this one is parsed, and what it says now is used.
+    const edited = join(app, 'edited-xml')
+    cpSync(join(ROOT, 'resources'), join(edited, 'resources'), { recursive: true })
+    const file = join(edited, 'resources', 'ispdb', '126.com.xml')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('imap.126.com', 'imap.127.com'))
+    cpSync(join(app, 'out'), join(edited, 'out'), { recursive: true })
+    const e = await run(['discover', 'someone@126.com', '--offline'], '', edited)
+    expect(e.code, e.stderr).toBe(0)
+    expect(e.stdout).toContain('imap.127.com')
+    expect(e.stdout).not.toContain('imap.126.com')
+    expect(heavyIn(e.modules, XML_PARSER).length).toBeGreaterThan(0)
+  })
+
   it('sees what it forbids where it is used: the export formats and QR code for an export', async () => {
     const r = await run(['export', '--list-formats'])
     expect(r.code).toBe(0)

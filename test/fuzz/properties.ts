@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { parseXml, XmlError } from '../../src/main/xml'
 import { parseAutoconfig } from '../../src/main/discovery/autoconfig'
-import { parseAutodiscover } from '../../src/main/discovery/sources/autodiscover'
+import { parseAutodiscover } from '../../src/main/discovery/sources/autodiscover-xml'
 import {
   classifyImapAuth,
   classifyPop3Auth,

@@ -2,8 +2,8 @@
 // a reason code. Used by the HTTPS/HTTP autoconfig, ISPDB and MX sources. No credentials
 // are ever attached here: autoconfig URLs only see the address.
 import { HttpError, httpRequest, statusReason, type HttpResponse } from '../net/http'
-import { XmlError } from '../xml'
-import { AutoconfigError, parseAutoconfig, type AutoconfigFile } from './autoconfig'
+import { XmlError } from '../xml-tree'
+import { AutoconfigError, type AutoconfigFile } from './autoconfig-tree'
 import type { SourceContext } from './types'
 import type { SourceReason } from '../../shared/source-reason'
 
@@ -62,7 +62,8 @@ export async function fetchAutoconfig(
     if (!XML_TYPES.has(res.contentType)) {
       return miss(url, 'bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
     }
-    const file = parseAutoconfig(res.body, ctx.addr)
+    // The XML parser loads with the first document to parse, not with every discovery.
+    const file = (await import('./autoconfig')).parseAutoconfig(res.body, ctx.addr)
     if (!file.incoming.length && !file.outgoing.length)
       return miss(url, 'no-servers', `${url}: no IMAP, POP3 or SMTP server`)
     return { ok: true, url, file, res }

@@ -27,7 +27,7 @@ import { srvSource } from './sources/srv'
 import type { Addr, Draft, MxInfo, Source, SourceContext, SourceOutcome } from './types'
 import { providerFacts } from './provider-facts'
 
-export { parseAutoconfig, type AutoconfigFile } from './autoconfig'
+export type { AutoconfigFile } from './autoconfig-tree'
 
 export interface DiscoveryOptions {
   config: Config

@@ -1,7 +1,7 @@
 // Provider autoconfig at autoconfig.<domain> and <domain>/.well-known, over HTTPS (trusted
 // when every hop stays in the domain) and over plain HTTP (always needs confirmation).
 import type { Draft } from '../types'
-import { fileDraft } from '../autoconfig'
+import { fileDraft } from '../autoconfig-tree'
 import { fetchAutoconfig, worst, type Fetched } from '../fetch'
 import { found, type Source, type SourceContext, type SourceOutcome } from '../types'
 

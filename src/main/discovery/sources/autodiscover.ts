@@ -7,7 +7,7 @@
 import { parseAddress } from '../../../shared/address'
 import type { AuthMethod, Security, ServerSettings } from '../../../shared/domain'
 import { HttpError, httpRequest, inDomain, statusReason } from '../../net/http'
-import { XmlError, childText, kid, kids, parseXml } from '../../xml'
+import { XmlError, childText, kid, kids, type XmlElement } from '../../xml-tree'
 import { MAX_CONFIG_BYTES, XML_TYPES } from '../fetch'
 import {
   failed,
@@ -53,9 +53,9 @@ function security(port: number, ssl: string | undefined, encryption: string | un
   return securityForPort(port) === 'starttls' ? 'starttls' : 'tls'
 }
 
-/** Reads a POX Autodiscover response; throws XmlError for unreadable XML. */
-export function parseAutodiscover(xml: string | Buffer, addr: Addr): AutodiscoverAnswer {
-  const root = kid(parseXml(xml), 'Autodiscover')
+/** Reads a POX Autodiscover response once parsed (autodiscover-xml.ts parses its text). */
+export function readAutodiscover(tree: XmlElement, addr: Addr): AutodiscoverAnswer {
+  const root = kid(tree, 'Autodiscover')
   const response = kid(root, 'Response')
   if (!response) return { kind: 'error', detail: 'no Autodiscover/Response element' }
   const err = kid(response, 'Error')
@@ -160,7 +160,8 @@ async function post(run: Run, url: string, address: string): Promise<Attempt> {
     if (res.status !== 200) return miss(statusReason(res.status), `${url}: HTTP ${res.status}`)
     if (!XML_TYPES.has(res.contentType))
       return miss('bad-content-type', `${url}: content type '${res.contentType || 'none'}'`)
-    return { ok: true, answer: parseAutodiscover(res.body, ctx.addr), url }
+    // The XML parser loads with the first answer to parse, not with every discovery.
+    return { ok: true, answer: (await import('./autodiscover-xml')).parseAutodiscover(res.body, ctx.addr), url }
   } catch (err) {
     if (err instanceof HttpError || err instanceof XmlError) return miss(err.reason, `${url}: ${err.message}`)
     return miss('internal', `${url}: ${(err as Error).message}`.slice(0, 300))

@@ -4,7 +4,7 @@
 // domains are asked of the online ISPDB at <base URL><domain> (not when offline).
 import { join } from 'node:path'
 import type { Config } from '../../config'
-import { fileDraft } from '../autoconfig'
+import { fileDraft } from '../autoconfig-tree'
 import { fetchAutoconfig, type Fetched } from '../fetch'
 import { found, type Draft, type Source, type SourceContext } from '../types'
 import { outcomeOf } from './autoconfig-web'

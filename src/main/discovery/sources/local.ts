@@ -4,8 +4,9 @@
 import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Config } from '../../config'
-import { XmlError } from '../../xml'
-import { AutoconfigError, fileDraft, parseAutoconfig, type AutoconfigFile } from '../autoconfig'
+import { XmlError } from '../../xml-tree'
+import { AutoconfigError, fileDraft, readAutoconfig, type AutoconfigFile } from '../autoconfig-tree'
+import { builtTree } from '../built-xml'
 import { MAX_CONFIG_BYTES } from '../fetch'
 import { failed, found, nothing, type Source, type SourceContext } from '../types'
 import type { SourceReason } from '../../../shared/source-reason'
@@ -36,7 +37,13 @@ export async function readLocal(
         out.push({ error: 'too-large', path, detail: `${path}: ${info.size} bytes` })
         continue
       }
-      out.push({ file: parseAutoconfig(readFileSync(path), ctx.addr), path })
+      const bytes = readFileSync(path)
+      // A shipped file comes parsed by the build; any other loads the XML parser (once) and is parsed here.
+      const tree = builtTree(bytes)
+      const file = tree
+        ? readAutoconfig(tree, ctx.addr)
+        : (await import('../autoconfig')).parseAutoconfig(bytes, ctx.addr)
+      out.push({ file, path })
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code
       if (code === 'ENOENT' || code === 'ENOTDIR') continue

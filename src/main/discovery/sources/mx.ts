@@ -2,7 +2,7 @@
 // its registrable domain, each tried through the built-in table, local files, the ISPDB and
 // HTTPS autoconfig. A known provider is trusted; anything else is another domain to confirm.
 import { inDomain } from '../../net/http'
-import { fileDraft, type AutoconfigFile } from '../autoconfig'
+import { fileDraft, type AutoconfigFile } from '../autoconfig-tree'
 import { providerDraft } from '../builtin'
 import { found, nothing, type Draft, type MxInfo, type Source, type SourceContext } from '../types'
 import { fetchBoth } from './autoconfig-web'
