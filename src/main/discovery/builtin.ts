@@ -7,7 +7,7 @@ import { z } from 'zod'
 import { lazySchema } from '../../shared/lazy-schema'
 import { OAuth2Settings, Protocol, ServerSettings, type Trust } from '../../shared/domain'
 import { expandPlaceholders } from './autoconfig-tree'
-import { ProvidersFile, type ProviderEntry } from '../oauth/providers'
+import { ProvidersFile, type ProviderEntry } from '../oauth/providers-file'
 import { found, nothing, type Addr, type Draft, type Source } from './types'
 import { SHIPPED_PROVIDERS } from './shipped-providers'
 
