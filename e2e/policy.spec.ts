@@ -55,6 +55,50 @@ test('the notice names the organisation, the file its rules come from and what t
   expect(await page.content()).not.toContain('contoso-mail-setup')
 })
 
+/** How the path's parts lie: lines the whole path takes, parts split over lines, parts out of left-to-right order. */
+function pathLayout(page: Page): Promise<{ lines: number; split: string[]; reversed: string[] }> {
+  return page.locator('aside.policy-notice .policy-source .file-path').evaluate((el) => {
+    const top = (r: DOMRect): number => Math.round(r.top)
+    const parts = [...el.querySelectorAll('.path-part')].map((p) => ({
+      text: p.textContent ?? '',
+      rects: [...p.getClientRects()]
+    }))
+    const split = parts.filter((p) => new Set(p.rects.map(top)).size > 1).map((p) => p.text)
+    const reversed = parts.slice(1).flatMap((p, i) => {
+      const before = parts[i]!.rects.at(-1)!
+      const here = p.rects[0]!
+      return top(before) === top(here) && here.left < before.left ? [`${parts[i]!.text} | ${p.text}`] : []
+    })
+    return { lines: new Set(parts.flatMap((p) => p.rects.map(top))).size, split, reversed }
+  })
+}
+
+for (const lang of ['en', 'ar'] as const) {
+  test(`the policy file's path breaks only after a separator and reads left to right: ${lang}`, async ({
+    open,
+    contoso
+  }, info) => {
+    const page = await open(contoso)
+    // Narrow enough that the path cannot stay on one line.
+    await page.setViewportSize({ width: 360, height: 740 })
+    if (lang !== 'en') await page.locator('.language select').selectOption(lang)
+    await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+    // (The notice by its class: its accessible name is in the page's language.)
+    const aside = page.locator('aside.policy-notice')
+    const path = aside.locator('.policy-source .file-path')
+    await expect(path).toHaveText(contoso.policyFile)
+    await aside.screenshot({ path: info.outputPath(`policy-path-${lang}.png`) })
+    await info.attach(`policy-path-${lang}`, {
+      path: info.outputPath(`policy-path-${lang}.png`),
+      contentType: 'image/png'
+    })
+    const layout = await pathLayout(page)
+    expect(layout.lines).toBeGreaterThan(1)
+    expect(layout.split).toEqual([])
+    expect(layout.reversed).toEqual([])
+  })
+}
+
 test('a locked domain: the servers are shown and cannot be edited, nor the username', async ({ open, contoso }) => {
   const page = await open(contoso)
   await enterAddress(page, 'dana@contoso.example')

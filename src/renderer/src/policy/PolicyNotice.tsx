@@ -2,6 +2,7 @@
 // what they set; or, when the policy file could not be used, a warning that names its problems
 // and says that nothing of it applies.
 import { useTranslation } from 'react-i18next'
+import { FilePath } from '../components/FilePath'
 import { Ltr, ltrValue } from '../components/Ltr'
 import { SupportContact } from './SupportContact'
 import { usePolicy } from './context'
@@ -17,7 +18,7 @@ export function PolicyNotice(): React.JSX.Element | null {
           {t('policy.invalid.title')}
         </p>
         <p>
-          {t('policy.invalid.file')} <Ltr>{policy.problem.file}</Ltr>
+          {t('policy.invalid.file')} <FilePath path={policy.problem.file} />
         </p>
         <p>{t('policy.invalid.nothingApplied')}</p>
         <p>{t('policy.invalid.problems')}</p>
@@ -42,7 +43,7 @@ export function PolicyNotice(): React.JSX.Element | null {
       </p>
       {policy.file && (
         <p className="policy-source">
-          {t(policy.managed ? 'policy.source.managed' : 'policy.source.named')} <Ltr>{policy.file}</Ltr>
+          {t(policy.managed ? 'policy.source.managed' : 'policy.source.named')} <FilePath path={policy.file} />
         </p>
       )}
       {(rules.length > 0 || policy.support) && (
