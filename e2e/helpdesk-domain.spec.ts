@@ -84,15 +84,21 @@ test('domain check: every source on its own, the disagreement, what to publish, 
     )
     // Every named server, probed: the real Dovecot answers with the bench certificate; the SRV target does not.
     const hosts = page.locator('table.domain-hosts')
-    const imaps = hosts.locator(`tbody[data-host="${bench.mailHost}:${bench.ports.imaps}"]`)
+    const row = (server: string) => page.locator(`tr[data-host="${server}"]`)
+    const imaps = hosts.locator(row(`${bench.mailHost}:${bench.ports.imaps}`))
     await expect(imaps).toContainText('Answers')
-    await expect(imaps).toContainText(bench.mailHost)
-    await expect(imaps).toContainText(/in \d+ days/)
-    await expect(imaps).toContainText('a trusted authority')
-    await expect(imaps).toContainText('Mail Setup Bench CA')
-    await expect(hosts.locator(`tbody[data-host="imap.${DOMAIN}:${bench.ports.imaps}"]`)).toContainText(
-      'Does not answer'
-    )
+    // Its certificate heads the group of servers that show it.
+    const cert = hosts.locator('tbody', { has: row(`${bench.mailHost}:${bench.ports.imaps}`) }).locator('tr.cert-line')
+    await expect(cert).toContainText(bench.mailHost)
+    await expect(cert).toContainText(/in \d+ days/)
+    await expect(cert).toContainText('a trusted authority')
+    await expect(cert).toContainText('Mail Setup Bench CA')
+    await expect(cert).toContainText('the certificate carries the name of every server below')
+    const silent = hosts.locator(row(`imap.${DOMAIN}:${bench.ports.imaps}`))
+    await expect(silent).toContainText('Does not answer')
+    await expect(
+      hosts.locator('tbody', { has: row(`imap.${DOMAIN}:${bench.ports.imaps}`) }).locator('tr.cert-line')
+    ).toHaveText('No certificate seen (no answer, or no encryption)')
 
     // The working servers are ticked; the dead one is not.
     const confirm = (label: string) => page.getByRole('checkbox', { name: `Publish ${label}` })

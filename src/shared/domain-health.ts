@@ -51,7 +51,10 @@ export const HostCertificate = lazySchema(() =>
     validTo: z.string().max(100),
     daysLeft: z.number().int(),
     chainTrusted: z.boolean(),
-    hostMatches: z.boolean()
+    /** Whether it carries this server's name (the one fact here that belongs to the server, not the certificate). */
+    hostMatches: z.boolean(),
+    /** SHA-256 of the certificate: servers showing the same one are grouped under it. */
+    fingerprint256: z.string().max(200)
   })
 )
 export type HostCertificate = z.infer<typeof HostCertificate>

@@ -151,6 +151,23 @@ describe('domain check', () => {
       expect(broken.code).toBe(3)
       expect(broken.stdout).toContain('The autoconfig file is published over plain HTTP only')
       expect(broken.stdout).toContain('Serve it over HTTPS as well')
+      // The mail host's one certificate is printed once, the servers that show it under it.
+      const lines = broken.stdout.split('\n')
+      const certs = lines.filter((l) => l.startsWith('  Certificate '))
+      expect(certs).toHaveLength(1)
+      expect(certs[0]).toContain(MAIL)
+      expect(certs[0]).toMatch(/names every server below; SHA-256 [0-9A-F]{2}(:[0-9A-F]{2}){31}$/)
+      const groupOf = (start: string): string[] => {
+        const at = lines.indexOf(start)
+        const end = lines.findIndex((l, i) => i > at && !l.startsWith('    '))
+        return lines.slice(at + 1, end)
+      }
+      expect(groupOf(certs[0]!).map((l) => l.trim().split(/\s+/).slice(0, 2).join(' '))).toEqual(
+        expect.arrayContaining([`IMAP ${MAIL}:993`, `SMTP ${MAIL}:587`])
+      )
+      expect(groupOf('  No certificate seen (no answer, or no encryption):').join('\n')).toContain(
+        'imap.broken.test:993'
+      )
     })
 
     it('writes the files for the confirmed servers and re-checks them', async () => {

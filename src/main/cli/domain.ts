@@ -4,6 +4,7 @@
 // does not match.
 import { join } from 'node:path'
 import type { Request, Response } from '../../shared/api'
+import { groupByCertificate, type CertificateGroup } from '../../shared/cert-groups'
 import type { DomainHealth, Finding, HostCheck, RecheckRow } from '../../shared/domain-health'
 import type { ServerSettings } from '../../shared/domain'
 import { parseAddress } from '../../shared/address'
@@ -88,11 +89,17 @@ export function formatFinding(f: Finding): string {
 const SECURITY = { tls: 'SSL/TLS', starttls: 'STARTTLS', plain: 'none' } as const
 
 function formatHost(h: HostCheck): string {
-  const head = term`  ${(h.protocol === 'pop3' ? 'POP3' : h.protocol.toUpperCase()).padEnd(4)}  ${`${h.host}:${h.port}`.padEnd(32)} ${SECURITY[h.security].padEnd(8)}  ${h.answers ? 'answers' : `does not answer${h.problem ? ` (${h.problem})` : ''}`}  named by ${h.namedBy.join(', ')}`
-  const c = h.certificate
-  if (!c) return head
-  const cert = term`        certificate ${c.names.slice(0, 6).join(' ')}; issuer ${c.issuer}; ${c.daysLeft} days left; ${c.chainTrusted ? 'trusted' : 'NOT trusted'}; ${c.hostMatches ? 'names the host' : 'does NOT name the host'}${h.tlsVersion ? `; ${h.tlsVersion}` : ''}`
-  return `${head}\n${cert}`
+  const unnamed = h.certificate && !h.certificate.hostMatches ? '; the certificate does NOT name it' : ''
+  return term`    ${(h.protocol === 'pop3' ? 'POP3' : h.protocol.toUpperCase()).padEnd(4)}  ${`${h.host}:${h.port}`.padEnd(32)} ${SECURITY[h.security].padEnd(8)}  ${h.answers ? 'answers' : `does not answer${h.problem ? ` (${h.problem})` : ''}`}${h.tlsVersion ? ` ${h.tlsVersion}` : ''}  named by ${h.namedBy.join(', ')}${unnamed}`
+}
+
+/** One certificate, read once, then the servers that show it (groupByCertificate). */
+function formatCertificateGroup(g: CertificateGroup): string[] {
+  const c = g.certificate
+  const head = c
+    ? term`  Certificate ${c.names.slice(0, 6).join(' ')}${c.names.length > 6 ? ` (+${c.names.length - 6})` : ''}; issuer ${c.issuer}; ${c.daysLeft} days left; ${c.chainTrusted ? 'trusted' : 'NOT trusted'}; ${g.unnamed.length ? 'does NOT name every server below' : 'names every server below'}; SHA-256 ${c.fingerprint256}`
+    : '  No certificate seen (no answer, or no encryption):'
+  return [head, ...g.hosts.map(formatHost)]
 }
 
 function formatRecheck(r: RecheckRow): string {
@@ -114,7 +121,7 @@ export function formatHealth(
       term`  ${f.url}  ${f.state}${f.reason ? ` (${f.reason})` : ''}${f.servers ? `, ${f.servers} servers` : ''}`
     )
   out.push('', 'Servers (probed without signing in):')
-  for (const host of h.hosts) out.push(formatHost(host))
+  for (const group of groupByCertificate(h.hosts)) out.push(...formatCertificateGroup(group))
   if (!h.hosts.length) out.push('  none named')
   out.push('', h.findings.length ? 'Findings:' : 'Findings: none')
   for (const f of h.findings) out.push(formatFinding(f))

@@ -169,7 +169,8 @@ async function probeAll(candidates: Candidate[], deps: DomainCheckDeps): Promise
           validTo: c.validTo,
           daysLeft: Math.floor((Date.parse(c.validTo) - Date.now()) / DAY_MS),
           chainTrusted: c.chainTrusted,
-          hostMatches: c.hostMatches
+          hostMatches: c.hostMatches,
+          fingerprint256: c.fingerprint256
         },
         ms: probe.ms
       }
