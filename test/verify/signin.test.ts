@@ -7,6 +7,7 @@ import { verify } from '../../src/main/verify'
 import { graceFor } from '../../src/main/verify/scheduler'
 import type { Probe, VerifyResult } from '../../src/shared/verify'
 import type { Fake, FakeConn } from '../fakes/server'
+import { smtpScript } from '../fakes/scripts'
 import { PASSWORD, USER, settings, world, type World } from './helpers'
 
 let w: World
@@ -324,6 +325,60 @@ describe('SMTP sign-in on the verified connection', () => {
     expect(unb64(lines[0]!.split(' ')[2]!)).toBe(`user=${USER}\x01auth=Bearer ${token}\x01\x01`)
     expect(lines[1]).toBe('')
     expect(JSON.stringify(r)).not.toContain(token)
+  })
+})
+
+describe('IMAP and SMTP of one server', () => {
+  it("SMTP's sign-in does not wait for IMAP's folder list once IMAP has taken the password", async () => {
+    // Events, not timings: SMTP greets only after IMAP has the password, and IMAP answers its
+    // folder list only after SMTP has signed in. Had the SMTP sign-in waited for IMAP's whole
+    // sign-in (list included), the list would have run into its deadline and come back empty.
+    const host = 'both.fake.test'
+    const tls = await w.cert([host])
+    let imapTookIt!: () => void
+    const imapAuthed = new Promise<void>((r) => (imapTookIt = r))
+    let smtpTookIt!: () => void
+    const smtpAuthed = new Promise<void>((r) => (smtpTookIt = r))
+    const imap = await w.fake(host, {
+      port: 993,
+      tls,
+      handler: async (c) => {
+        c.send('* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR] ready\r\n')
+        for (;;) {
+          const l = await c.line()
+          if (l === undefined) return
+          const [tag = '', cmd = ''] = l.split(' ')
+          if (cmd === 'AUTHENTICATE') {
+            c.send(`${tag} OK Logged in\r\n`)
+            imapTookIt()
+          } else if (cmd === 'LIST') {
+            await smtpAuthed
+            c.send(`* LIST (\\Sent) "/" Sent\r\n${tag} OK done\r\n`)
+          } else c.send(`${tag} OK\r\n`)
+        }
+      }
+    })
+    const smtp = smtpScript({
+      ehlo: ['AUTH PLAIN'],
+      auth: () => {
+        smtpTookIt()
+        return '235 2.7.0 ok'
+      }
+    })
+    await w.fake(host, { host: imap.host, port: 465, tls, handler: async (c) => imapAuthed.then(() => smtp(c)) })
+    const r = await verify(
+      {
+        address: USER,
+        incoming: [settings('imap', host, 993, 'tls')],
+        outgoing: [settings('smtp', host, 465, 'tls')],
+        secret: password,
+        exceptions: []
+      },
+      w.ctx()
+    )
+    expect(r.incoming?.state).toBe('ok')
+    expect(r.outgoing?.state).toBe('ok')
+    expect(r.incoming?.folders).toMatchObject({ sent: 'Sent' })
   })
 })
 

@@ -221,6 +221,7 @@ export async function imapLogin(a: LoginArgs): Promise<string> {
     const said = [...reply.untagged.filter((l) => /^\*\s+(NO|BAD|BYE)\b/i.test(l)), last].join('\n')
     return fail(classifyImapAuth(last), { serverSays: said, detail: 'the server refused the sign-in' })
   }
+  a.accepted?.()
   if (!pipelined) io.write(`${check.tag} ${check.line}`)
   // A server slow to list (or that never answers LIST) costs at most one command's deadline: the
   // sign-in's own OK has proven the password, and not being able to list folders does not undo

@@ -45,6 +45,8 @@ export interface LoginArgs {
   rec: ProbeRecorder
   timing: Timing
   signal: AbortSignal
+  /** Called once the server has taken the credentials, before what the sign-in does after (signin-gate.ts). */
+  accepted?: () => void
   /** Runs in the signed-in session before it ends (POP3 round trip: find and delete the test message). */
   after?: (io: LineSocket, signal: AbortSignal) => Promise<void>
 }
@@ -242,8 +244,8 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
         secret.kind === 'password'
           ? usernameForms(settings, input.address, greeting)
           : usernameForms(settings, undefined)
-      const attempt = (username: string): Promise<string> =>
-        driver.login({ ...args, settings: { ...settings, username }, signal: s })
+      const attempt = (username: string, accepted?: () => void): Promise<string> =>
+        driver.login({ ...args, settings: { ...settings, username }, signal: s, accepted })
       if (!input.gate) return attempt(settings.username)
       const server = { protocol: settings.protocol, ip, fingerprint: cert?.info.fingerprint256, host: settings.host }
       const done = await input.gate.signIn(server, forms, attempt)

@@ -43,6 +43,9 @@ export interface Server {
   host: string
 }
 
+/** One sign-in with one user name; `accepted()` says the server took the password. */
+export type Attempt = (username: string, accepted: () => void) => Promise<string>
+
 export interface SignedIn {
   info: string
   form: FormToTry
@@ -72,12 +75,22 @@ export class SignInGate {
     return id
   }
 
-  async signIn(server: Server, forms: FormToTry[], attempt: (username: string) => Promise<string>): Promise<SignedIn> {
+  /**
+   * Runs `attempt` for each user name form to try, after the attempts already queued for this
+   * server. An attempt calls `accepted()` once the server has taken the password: the next
+   * attempt queued (another protocol's) may start then, while this one finishes what it does
+   * after signing in (IMAP's folder list).
+   */
+  async signIn(server: Server, forms: FormToTry[], attempt: Attempt): Promise<SignedIn> {
     const id = this.serverId(server)
     const key = `${id}|${server.protocol}`
     const before = this.chains.get(id) ?? Promise.resolve()
-    const mine = before.catch(() => undefined).then(() => this.run(id, key, forms, attempt, serverKeys(server)))
-    this.chains.set(id, mine)
+    let accepted!: () => void
+    const early = new Promise<void>((r) => (accepted = r))
+    const mine = before
+      .catch(() => undefined)
+      .then(() => this.run(id, key, forms, (username) => attempt(username, accepted), serverKeys(server)))
+    this.chains.set(id, Promise.race([early, mine.catch(() => undefined)]))
     return mine
   }
 
