@@ -17,26 +17,36 @@ async function axeFindings(page: Page, step: string): Promise<string[]> {
   )
 }
 
+// The walk in two halves, each a test of its own, so that neither comes near the time limit on a
+// busy machine (whole, it took 44 s of 90 here, 81 s under load); each half still walks from
+// the start, visiting only its own steps.
+const HALVES = [
+  { name: 'address to the check', visits: (step: string) => step < '6' },
+  { name: 'manual settings to the helpdesk', visits: (step: string) => step >= '6' }
+]
+
 for (const lang of ['en', 'ar'] as const) {
   for (const theme of ['light', 'dark'] as const) {
-    test(`axe finds nothing on any step: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
-      await page.emulateMedia({ colorScheme: theme })
-      if (lang !== 'en') {
-        await page.locator('.language select').selectOption(lang)
-        await expect(page.locator('html')).toHaveAttribute('lang', lang)
-      }
-      await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
-      const found: string[] = []
-      await walkAllSteps(page, world, async (step) => {
-        const result = await new AxeBuilder({ page })
-          .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'])
-          .analyze()
-        for (const v of result.violations)
-          found.push(`${step}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
-        await shot(page, info, `${lang}-${theme}-${step}`)
+    for (const half of HALVES) {
+      test(`axe finds nothing on any step, ${half.name}: ${lang}, ${theme}`, async ({ wizard: page, world }, info) => {
+        await page.emulateMedia({ colorScheme: theme })
+        if (lang !== 'en') {
+          await page.locator('.language select').selectOption(lang)
+          await expect(page.locator('html')).toHaveAttribute('lang', lang)
+        }
+        await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr')
+        const found: string[] = []
+        const visited: string[] = []
+        await walkAllSteps(page, world, async (step) => {
+          if (!half.visits(step)) return
+          visited.push(step)
+          found.push(...(await axeFindings(page, step)))
+          await shot(page, info, `${lang}-${theme}-${step}`)
+        })
+        expect(visited.length).toBeGreaterThan(3)
+        expect(found).toEqual([])
       })
-      expect(found).toEqual([])
-    })
+    }
   }
 }
 
