@@ -2,54 +2,31 @@
 // before it: the libraries' own connections (nodemailer sends, imapflow reads back) are held to
 // it too. The servers are real sockets that speak TLS 1.3 to the first connection (the check)
 // and TLS 1.2 at most to every later one, as a downgrading middlebox would.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../../src/main/config'
-import { createServices } from '../../src/main/services'
-import { createHandlers, dispatch } from '../../src/main/api/handlers'
+import { describe, expect, it } from 'vitest'
 import { roundTrip } from '../../src/main/verify'
-import type { Result } from '../../src/shared/api'
 import type { RoundTripResult } from '../../src/shared/verify'
-import { startFake, type Fake } from '../fakes/server'
 import { imapScript, smtpScript } from '../fakes/scripts'
-import { FAST, PASSWORD, USER, settings, world, type World } from '../verify/helpers'
+import { FAST, PASSWORD, USER, fakeWorld, settings } from '../verify/helpers'
+import { roundTripViaApi } from '../verify/roundtrip-api'
 
-let w: World
-const fakes: Fake[] = []
-const dir = mkdtempSync(join(tmpdir(), 'roundtrip-tls-'))
+const fw = fakeWorld()
 const firstOnly13 = (n: number): 'TLSv1.2' | 'TLSv1.3' => (n === 1 ? 'TLSv1.3' : 'TLSv1.2')
-
-beforeAll(async () => {
-  w = await world()
-})
-afterAll(async () => {
-  await Promise.all(fakes.map((f) => f.close()))
-  await w.stop()
-  rmSync(dir, { recursive: true, force: true })
-})
-
-async function fake(name: string, opts: Parameters<typeof startFake>[0]): Promise<Fake> {
-  const f = await startFake(opts)
-  fakes.push(f)
-  w.name(name, f.host)
-  return f
-}
 
 /** An IMAP and an SMTP server on implicit TLS; `downgrade` offers only TLS 1.2 after its first connection. */
 async function pair(tag: string, downgrade: 'imap' | 'smtp') {
   const imap = `imap.${tag}.fake.test`
   const smtp = `smtp.${tag}.fake.test`
-  const inc = await fake(imap, {
+  const inc = await fw.fake(imap, {
     port: 993,
-    tls: await w.cert([imap]),
+    tls: await fw.w.cert([imap]),
     maxTls: downgrade === 'imap' ? firstOnly13 : undefined,
     handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
   })
-  const out = await fake(smtp, {
+  const out = await fw.fake(smtp, {
     port: 465,
-    tls: await w.cert([smtp]),
+    tls: await fw.w.cert([smtp]),
     maxTls: downgrade === 'smtp' ? firstOnly13 : undefined,
     handler: smtpScript({ ehlo: ['AUTH PLAIN LOGIN'], accept: true })
   })
@@ -58,21 +35,13 @@ async function pair(tag: string, downgrade: 'imap' | 'smtp') {
 
 /** The round trip through the API's own dispatch, under a policy with a TLS 1.3 floor. */
 async function underPolicy(p: Awaited<ReturnType<typeof pair>>): Promise<RoundTripResult> {
-  const policy = join(dir, 'policy.json')
+  const policy = join(mkdtempSync(join(fw.w.dir, 'policy-')), 'policy.json')
   writeFileSync(policy, JSON.stringify({ organisation: { name: 'Contoso' }, security: { minTlsVersion: 'TLSv1.3' } }))
-  const config = loadConfig(
-    { MAIL_SETUP_USER_DATA: mkdtempSync(join(dir, 'data-')), MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_POLICY: policy },
-    { dnsServers: [w.dns.server], extraCaPem: [w.trust.at(-1)!] }
+  const r = await roundTripViaApi(
+    fw.w,
+    { runId: `rt-floor-${p.inc.host}`, incoming: p.incoming, outgoing: p.outgoing },
+    { MAIL_SETUP_POLICY: policy }
   )
-  const handlers = createHandlers(createServices(config), { door: 'browser', version: 'test', emit: () => undefined })
-  const r = (await dispatch(handlers, 'roundTrip', {
-    runId: `rt-floor-${p.inc.host}`,
-    address: USER,
-    incoming: p.incoming,
-    outgoing: p.outgoing,
-    credentials: { kind: 'password', password: PASSWORD },
-    exceptions: []
-  })) as Result<RoundTripResult>
   if (!r.ok) throw new Error(`the round trip was refused: ${r.error.code}`)
   return r.value
 }
@@ -87,7 +56,7 @@ async function withoutFloor(p: Awaited<ReturnType<typeof pair>>): Promise<RoundT
       secret: { kind: 'password', password: PASSWORD },
       exceptions: []
     },
-    { ...w.ctx(), timing: FAST, onStage: () => undefined, waitMs: 1500 }
+    { ...fw.w.ctx(), timing: FAST, onStage: () => undefined, waitMs: 1500 }
   )
 }
 

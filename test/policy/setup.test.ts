@@ -17,6 +17,12 @@ let n = 0
 
 const contoso = { name: 'Contoso', support: { name: 'IT helpdesk', email: 'help@contoso.example' } }
 
+/** The flags of one silent set-up: an address, a format and where the password comes from. */
+function setupFlags(o: { address?: string; format?: string; passwordEnv?: string } = {}, ...more: string[]): string[] {
+  const { address = alice.address, format = 'thunderbird-autoconfig', passwordEnv = 'PW' } = o
+  return ['--address', address, '--export', format, '--password-env', passwordEnv, ...more]
+}
+
 /** A fresh user-data folder, policy file and output path for one run. */
 function world(policy: unknown, extraEnv: Record<string, string | undefined> = {}) {
   const dir = join(root, `run-${++n}`)
@@ -35,17 +41,23 @@ function world(policy: unknown, extraEnv: Record<string, string | undefined> = {
   delete env.MAIL_SETUP_PASSWORD
   for (const [k, v] of Object.entries(extraEnv)) if (v === undefined) delete env[k]
   const out = join(dir, 'profile.xml')
+  const accounts = join(data, 'accounts.json')
   return {
     out,
-    accounts: join(data, 'accounts.json'),
-    run: (args: string[]) => cliProcess(['setup', '--policy', policyFile, '--out', out, ...args], { env })
+    accounts,
+    run: (args: string[]) => cliProcess(['setup', '--policy', policyFile, '--out', out, ...args], { env }),
+    /** Neither the export nor the account list exists. */
+    expectNothingWritten() {
+      expect(existsSync(out)).toBe(false)
+      expect(existsSync(accounts)).toBe(false)
+    }
   }
 }
 
 describe('mail-setup setup (silent)', () => {
   it('signs in for real, saves the account and writes the export; prints nothing', async () => {
     const w = world({ organisation: contoso, protocols: { incoming: ['imap'] }, defaults: { storePassword: false } })
-    const r = await w.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'PW'])
+    const r = await w.run(setupFlags())
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toBe('')
     expect(r.stderr).toBe('')
@@ -72,27 +84,17 @@ describe('mail-setup setup (silent)', () => {
 
   it('wrong password: exit 4, nothing written, and the support contact under the diagnosis', async () => {
     const w = world({ organisation: contoso })
-    const r = await w.run(['--address', alice.address, '--export', 'thunderbird-autoconfig', '--password-env', 'WRONG'])
+    const r = await w.run(setupFlags({ passwordEnv: 'WRONG' }))
     expect(r.code).toBe(4)
     expect(r.stderr).toContain('The username or password was not accepted')
     expect(r.stderr).toContain('Support (Contoso): IT helpdesk, help@contoso.example')
     expect(r.stderr).not.toContain('not-alices-password')
-    expect(existsSync(w.out)).toBe(false)
-    expect(existsSync(w.accounts)).toBe(false)
+    w.expectNothingWritten()
   })
 
   it('policy violations: exit 7 before any sign-in, nothing written', async () => {
     const imapOnly = world({ organisation: contoso, protocols: { incoming: ['imap'] } })
-    const pop = await imapOnly.run([
-      '--address',
-      alice.address,
-      '--export',
-      'thunderbird-autoconfig',
-      '--password-env',
-      'PW',
-      '--pop',
-      '--json'
-    ])
+    const pop = await imapOnly.run(setupFlags({}, '--pop', '--json'))
     expect(pop.code).toBe(7)
     expect(JSON.parse(pop.stdout)).toMatchObject({
       ok: false,
@@ -101,33 +103,16 @@ describe('mail-setup setup (silent)', () => {
       support: 'Support (Contoso): IT helpdesk, help@contoso.example'
     })
     const hidden = world({ organisation: contoso, exports: { hidden: ['thunderbird-autoconfig'] } })
-    const fmt = await hidden.run([
-      '--address',
-      alice.address,
-      '--export',
-      'thunderbird-autoconfig',
-      '--password-env',
-      'PW'
-    ])
+    const fmt = await hidden.run(setupFlags())
     expect(fmt.code).toBe(7)
     expect(fmt.stderr).toContain('This kind of file is turned off by your organisation')
     // TLS only: discovery leaves the STARTTLS submission out, and TLS on 465 signs in instead.
     const tlsOnly = world({ organisation: contoso, security: { allowed: ['tls'] } })
-    const sec = await tlsOnly.run([
-      '--address',
-      alice.address,
-      '--export',
-      'thunderbird-autoconfig',
-      '--password-env',
-      'PW',
-      '--json'
-    ])
+    const sec = await tlsOnly.run(setupFlags({}, '--json'))
     expect(sec.code, sec.stdout).toBe(0)
     expect(readFileSync(tlsOnly.out, 'utf8')).toMatch(/<port>465<\/port>/)
-    for (const w of [imapOnly, hidden]) {
-      expect(existsSync(w.out)).toBe(false)
-      expect(existsSync(w.accounts)).toBe(false)
-    }
+    imapOnly.expectNothingWritten()
+    hidden.expectNothingWritten()
   })
 
   it('settings nothing vouches for (only guessed): exit 6, no password sent, nothing written', async () => {
@@ -144,47 +129,27 @@ describe('mail-setup setup (silent)', () => {
         .split('\n')
         .filter((l) => l.includes(`carol@${bench.second.guessedDomain}`) || / carol[ \]]/.test(l)).length
     const before = carolLines()
-    const r = await w.run([
-      '--address',
-      `carol@${bench.second.guessedDomain}`,
-      '--export',
-      'thunderbird-autoconfig',
-      '--password-env',
-      'PW',
-      '--json'
-    ])
+    const r = await w.run(setupFlags({ address: `carol@${bench.second.guessedDomain}` }, '--json'))
     expect(r.code, r.stderr).toBe(6)
     expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'settings-unconfirmed', params: { reason: 'guess' } })
     expect(carolLines()).toBe(before)
-    expect(existsSync(w.out)).toBe(false)
-    expect(existsSync(w.accounts)).toBe(false)
+    w.expectNothingWritten()
   })
 
   it('an unusable policy file: exit 8 with what is wrong, nothing done', async () => {
     const w = world({ organisation: contoso, protocol: { incoming: ['imap'] } })
-    const r = await w.run([
-      '--address',
-      alice.address,
-      '--export',
-      'thunderbird-autoconfig',
-      '--password-env',
-      'PW',
-      '--json'
-    ])
+    const r = await w.run(setupFlags({}, '--json'))
     expect(r.code).toBe(8)
     const doc = JSON.parse(r.stdout)
     expect(doc.error).toMatchObject({ code: 'policy-invalid' })
     expect(doc.error.params.issues).toMatch(/protocol/)
-    expect(existsSync(w.out)).toBe(false)
-    expect(existsSync(w.accounts)).toBe(false)
+    w.expectNothingWritten()
   })
 
   it('usage: exactly one password source, and never a terminal on standard input', async () => {
     const w = world({})
     expect((await w.run(['--address', alice.address, '--export', 'mutt'])).code).toBe(2)
-    expect(
-      (await w.run(['--address', alice.address, '--export', 'mutt', '--password-env', 'PW', '--password-stdin'])).code
-    ).toBe(2)
+    expect((await w.run(setupFlags({ format: 'mutt' }, '--password-stdin'))).code).toBe(2)
     // In-process, with a standard input that says it is a terminal: refused before reading it.
     const stdin = Object.assign(new PassThrough(), { isTTY: true })
     let stderr = ''

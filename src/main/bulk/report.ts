@@ -9,7 +9,8 @@ import { csvLine } from './csv'
 import type { CheckResult, Verdict } from './check'
 import { diagnose } from '../../shared/diagnosis-catalog'
 
-const COLUMNS = [
+/** The results file's columns, in order (docs/cli.md lists them for the scripts that read it). */
+export const CSV_COLUMNS = [
   'row',
   'address',
   'verdict',
@@ -36,7 +37,7 @@ export const VERDICT_ORDER: Verdict[] = [
 export const verdictWords = (v: Verdict): string => (locale.ui.bulk.verdict as Record<Verdict, string>)[v]
 
 export function csvHeader(): string {
-  return csvLine([...COLUMNS])
+  return csvLine([...CSV_COLUMNS])
 }
 
 export function csvRow(r: CheckResult): string {
