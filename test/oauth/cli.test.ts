@@ -8,10 +8,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
+import { createServer as createTlsServer } from 'node:tls'
 import { refreshTokenKey } from '../../src/main/oauth'
+import { exitFor } from '../../src/shared/diagnosis-catalog'
+import { cliProcess } from '../cli/process'
 import { launchBrowser } from './browser'
 import { cliSigningIn as signIn, type SignInRun } from './cli-signin'
-import { startOAuthWorld, type OAuthWorld } from './setup'
+import { makeTestPki, startOAuthWorld, type OAuthWorld } from './setup'
 import { oauthAutoconfig } from './autoconfig'
 
 const bench = inject('bench')
@@ -131,5 +134,56 @@ describe('mail-setup verify --oauth', () => {
     expect(run.stdout).toContain('Not saved: the sign-in is forgotten')
     expect(await world.credentials.get(refreshTokenKey(address))).toBeNull()
     expect(tokenLike(run)).toEqual([])
+  })
+})
+
+describe('mail-setup token', () => {
+  // Last in the file: it takes the authorization server's address for a server that never answers.
+  it('a token endpoint that accepts and never answers: a timeout diagnosis once its deadline has passed', async () => {
+    const address = `dave@${DOMAIN}`
+    // A sign-in the app saves, with an access token short enough to need a refresh soon.
+    world.oauth.setAccessTokenTtl(2)
+    const run = await cliSigningIn(['verify', address, '--oauth', '--offline', '--name', 'Dave'], address).finally(() =>
+      world.oauth.setAccessTokenTtl(600)
+    )
+    expect(run.code, run.stderr).toBe(0)
+    // Until the server no longer takes the kept access token (the app then has to refresh).
+    const kept = JSON.parse((await world.credentials.get(refreshTokenKey(address)))!) as { accessToken?: string }
+    const active = async (): Promise<boolean> =>
+      kept.accessToken !== undefined && (await world.oauth.introspect(kept.accessToken)).active
+    for (let i = 0; i < 100 && (await active()); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await active()).toBe(false)
+
+    // The token endpoint's address now belongs to a server that completes TLS, reads the request
+    // and never answers.
+    const { hostname, port } = new URL(world.oauth.issuer)
+    await world.oauth.close()
+    const pki = await makeTestPki([hostname])
+    const requests: string[] = []
+    const silent = createTlsServer({ cert: pki.certPem, key: pki.keyPem }, (socket) => {
+      socket.on('data', (d: Buffer) => requests.push(d.toString('latin1')))
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>((resolve) => silent.listen(Number(port), hostname, resolve))
+    try {
+      const deadline = 2
+      const started = Date.now()
+      const res = await cliProcess(['token', address, '--deadline', String(deadline), '--json'], {
+        env,
+        bundled: true
+      })
+      const took = Date.now() - started
+      expect(res.stdout.length).toBeGreaterThan(0)
+      expect(JSON.parse(res.stdout)).toMatchObject({ ok: false, error: { code: 'timeout', protocol: 'oauth' } })
+      expect(res.code).toBe(exitFor('timeout'))
+      // It asked (the refresh reached the silent server) and gave up at its deadline, not before.
+      expect(requests.join('')).toMatch(/^POST \/token/)
+      expect(took).toBeGreaterThanOrEqual(deadline * 1000)
+      // Its bound: the deadline plus the process's own start and end; without the command's deadline
+      // the token request's own limit (15 s) would end it, also as a timeout, but later than this.
+      expect(took).toBeLessThan(deadline * 1000 + 10_000)
+    } finally {
+      await new Promise<void>((resolve) => silent.close(() => resolve()))
+    }
   })
 })
