@@ -1,6 +1,6 @@
 // The bulk readiness check as an admin runs it: a real CLI process, the bench's real Dovecot
 // and submission, passwords by reference (environment, command), Ctrl+C and --resume.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -120,6 +120,22 @@ describe('mail-setup check', () => {
     const allowed = await cliProcess(['check', '--csv', list, '--allow-plain-passwords'], { env })
     expect(allowed.code).toBe(0)
     expect(allowed.stdout).toContain('1 of 1 checked, 1 ready')
+  })
+
+  it('refuses a list larger than 64 MiB before reading it', async () => {
+    const list = join(dir, 'huge.csv')
+    writeFileSync(list, `address,password_ref\n${bench.users.alice.address},env:ALICE_PW\n`)
+    // Sparse: the size is what counts, and nothing of it is read.
+    truncateSync(list, 64 * 1024 * 1024 + 1)
+    const refused = await cliProcess(['check', '--csv', list], { env })
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toContain('larger than 64 MiB')
+    expect(existsSync(`${list}.state`)).toBe(false)
+    truncateSync(list, 64 * 1024 * 1024)
+    // At the limit the size is no reason: the list is read, and its NUL padding refused as a field too long.
+    const read = await cliProcess(['check', '--csv', list], { env })
+    expect(read.stderr).not.toContain('larger than 64 MiB')
+    expect(read.stderr).toContain('line 3: a field is longer than 4096 characters')
   })
 
   describe('interrupted and resumed', () => {

@@ -4,17 +4,20 @@
 // run's signal (Ctrl+C, the wizard's Stop) kept about 26 of them a row, 1.5 KB a row, for the
 // whole run. The real run loop over N and then 4N accounts, against the bench's real Dovecot
 // and submission, under one run signal: after each run that signal holds no dependant and no
-// listener, so nothing of the rows can hang from it, whatever N.
+// listener, so nothing of the rows can hang from it, whatever N. And what a run keeps per domain
+// (each domain's discovery) is bounded: a hosting provider's list may name thousands of domains.
 import { getEventListeners } from 'node:events'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, inject, it } from 'vitest'
-import type { CheckResult } from '../../src/main/bulk/check'
+import { BulkChecker, type CheckResult } from '../../src/main/bulk/check'
 import { runBulk } from '../../src/main/bulk/run'
 import type { AccountRow } from '../../src/main/bulk/rows'
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
+import { startWorld } from '../world/compose'
+import { writeIspDir } from '../world/isp'
 
 const bench = inject('bench')
 
@@ -72,5 +75,31 @@ describe('bulk check memory', () => {
       { n: 10, dependants: 0, listeners: 0 },
       { n: 40, dependants: 0, listeners: 0 }
     ])
+  })
+
+  it('keeps the discoveries of the domains used last, not of every domain of the list', async () => {
+    const w = await startWorld(bench)
+    try {
+      const domains = ['one.test', 'two.test', 'three.test', 'four.test', 'five.test', 'six.test']
+      for (const d of domains) await writeIspDir(join(w.dir, 'isp'), d, bench.mailHost)
+      w.name(bench.mailHost, bench.mailAddress)
+      const services = createServices(
+        loadConfig({ ...w.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_ISP_DIRS: join(w.dir, 'isp') })
+      )
+      const run = new AbortController()
+      const checker = new BulkChecker(services, run.signal, undefined, 2)
+      const held: number[] = []
+      // Each domain twice, the list not grouped: a domain let go is discovered again and still checked.
+      for (const [i, d] of [...domains, ...domains].entries()) {
+        const row = { row: i + 1, address: `user${i}@${d}`, username: bench.users.alice.address, password: undefined }
+        const result = await checker.check(row, bench.users.alice.password, run.signal)
+        expect(result.verdict, `${row.address}: ${result.code}`).toBe('ready')
+        held.push(checker.held().domains)
+      }
+      expect(held).toEqual([1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
+      expect(checker.held()).toEqual({ domains: 2, passwords: 0 })
+    } finally {
+      await w.stop()
+    }
   })
 })

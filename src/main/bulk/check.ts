@@ -63,6 +63,13 @@ function retarget(s: ServerSettings, from: string, to: string): ServerSettings {
   return s
 }
 
+/**
+ * Domains whose discovery a run keeps, the most recently used: a hosting provider's list of
+ * 10,000 domains must not hold 10,000 discoveries. Lists usually come grouped by domain, so each
+ * is discovered once; a list that mixes more domains than this discovers some again.
+ */
+export const KEEP_DOMAINS = 256
+
 export class BulkChecker {
   private readonly discoveries = new Map<string, Promise<DiscoveryResult>>()
   /** Passwords in use by checks still running: two rows may share one, and redaction needs it until both end. */
@@ -73,13 +80,21 @@ export class BulkChecker {
     private readonly signal: AbortSignal,
     /** Taken once the servers are known, before the first connection (the per-server limit). */
     private readonly enter: (servers: string[], signal: AbortSignal) => Promise<() => void> = async () => () =>
-      undefined
+      undefined,
+    private readonly keepDomains = KEEP_DOMAINS
   ) {}
+
+  /** What the checker still holds: domains' discoveries (bounded) and passwords of checks still running. */
+  held(): { domains: number; passwords: number } {
+    return { domains: this.discoveries.size, passwords: this.inUse.size }
+  }
 
   private settings(address: string): Promise<DiscoveryResult> {
     const domain = address.slice(address.lastIndexOf('@') + 1).toLowerCase()
     let found = this.discoveries.get(domain)
-    if (!found) {
+    // Most recently used last, so the first is the one to let go.
+    if (found) this.discoveries.delete(domain)
+    else {
       const { config, dns, ca } = this.services
       const own = linkedSignal(this.signal)
       found = discover(address, {
@@ -92,8 +107,9 @@ export class BulkChecker {
         onReport: () => undefined,
         onCandidate: () => undefined
       }).finally(own.done)
-      this.discoveries.set(domain, found)
     }
+    this.discoveries.set(domain, found)
+    if (this.discoveries.size > this.keepDomains) this.discoveries.delete(this.discoveries.keys().next().value!)
     return found
   }
 
