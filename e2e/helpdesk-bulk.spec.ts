@@ -137,3 +137,46 @@ test('bulk check: a plain password column only with the opt-in; stop keeps what 
   expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
   expect(all).not.toContain(alice.password)
 })
+
+test('bulk check: 10,000 rows keep the page to 500 of them, those needing attention first; the reports hold every row', async ({
+  wizard: page,
+  world
+}) => {
+  const { alice, bob } = world.bench.users
+  const [right, wrong] = [
+    `MAIL_SETUP_E2E_BULK_R${test.info().workerIndex}`,
+    `MAIL_SETUP_E2E_BULK_W${test.info().workerIndex}`
+  ]
+  process.env[right] = alice.password
+  process.env[wrong] = 'not-bobs-password'
+  // Rows without a password end at once (nothing to sign in with); two rows sign in for real.
+  const lines = Array.from({ length: 10_000 }, (_, i) => `user${i + 1}@${world.bench.domain},`)
+  lines[4] = `${alice.address},env:${right}`
+  lines[9_989] = `${bob.address},env:${wrong}`
+  await openBulk(page)
+  await pick(page, 'big.csv', ['address,password_ref', ...lines])
+  await page.getByRole('button', { name: 'Check 10000 accounts' }).click()
+  await expect(page.getByRole('status').filter({ hasText: 'Done: 10000 checked, 1 ready.' })).toBeVisible()
+  await expect(page.locator('#bulk-progress-text')).toContainText('10000 of 10000 checked')
+  await expect(page.locator('.verdict-counts')).toContainText('No password')
+  await expect(page.locator('.verdict-counts')).toContainText(': 9998')
+
+  // The table holds 500 rows; the refused sign-in, near the end of the list, is among them.
+  const rows = page.locator('table.bulk-results tbody tr')
+  await expect(rows).toHaveCount(500)
+  await expect(page.locator('tr[data-row="9990"]')).toContainText('Sign-in refused')
+  await expect(page.locator('tr[data-row="5"]')).toHaveCount(0)
+  await expect(page.locator('.bulk-not-shown')).toContainText('The table shows 500 of the accounts')
+  await expect(page.locator('.bulk-not-shown')).toContainText('9500 more were checked')
+
+  // Every row is in the report main streams to the page, the ready one too.
+  const csv = await download(page, 'Save the results (CSV)')
+  const results = csv.trim().split('\n').slice(1)
+  expect(results).toHaveLength(10_000)
+  expect(results.filter((l) => l.includes(',ready,'))).toEqual([
+    expect.stringMatching(new RegExp(`^5,${alice.address},ready,`))
+  ])
+  expect(csv).not.toContain(alice.password)
+  delete process.env[right]
+  delete process.env[wrong]
+})

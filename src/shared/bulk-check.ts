@@ -18,6 +18,17 @@ export const Verdict = lazySchema(() =>
 )
 export type Verdict = z.infer<typeof Verdict>
 
+/** Problems first, in the order a helpdesk works through them; ready rows last (the reports, the page). */
+export const VERDICT_ORDER: Verdict[] = [
+  'locked-or-limited',
+  'sign-in-refused',
+  'server-problem',
+  'needs-confirmation',
+  'no-settings',
+  'no-password',
+  'ready'
+]
+
 /** The largest list the wizard takes (as the CLI); it is sent in pieces and read in main as a stream. */
 export const MAX_WIZARD_LIST_BYTES = 64 * 1024 * 1024
 /** One piece of a list sent to main, in characters: under the browser door's 1 MiB a request as UTF-8 and JSON. */
@@ -81,11 +92,17 @@ export const BulkSummary = lazySchema(() =>
 )
 export type BulkSummary = z.infer<typeof BulkSummary>
 
+/**
+ * A report of a bulk run, written by main as a stream from its state file (it may hold hundreds
+ * of thousands of rows): saved where the admin chose (a door with a save dialog), or offered at
+ * `download`, a one-time path of the browser door that the page fetches with its token.
+ */
 export const BulkReport = lazySchema(() =>
   z.object({
     fileName: z.string().max(255),
-    mimeType: z.string().max(100),
-    content: z.string()
+    saved: z.boolean(),
+    path: z.string().max(4096).optional(),
+    download: z.string().max(200).optional()
   })
 )
 export type BulkReport = z.infer<typeof BulkReport>

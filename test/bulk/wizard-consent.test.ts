@@ -1,20 +1,21 @@
 // The wizard's bulk check through the API, as the renderer calls it: a list opened in the page
 // runs no command the admin did not confirm exactly, reads no plain password column without the
 // opt-in, and tells the renderer counts, commands and domains, never a password.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
-import { createHandlers, dispatch, type Handlers } from '../../src/main/api/handlers'
+import { createHandlers, dispatch, type DoorHooks, type DownloadFile, type Handlers } from '../../src/main/api/handlers'
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
 import type { EventName, EventPayload } from '../../src/shared/api'
-import { MAX_WIZARD_PIECE, type BulkPreview } from '../../src/shared/bulk-check'
+import { MAX_WIZARD_LIST_BYTES, MAX_WIZARD_PIECE, type BulkPreview, type BulkReport } from '../../src/shared/bulk-check'
 
 const bench = inject('bench')
 let handlers: Handlers
 let dir: string
 const events: Array<EventPayload<'bulk'>> = []
+let hooks: DoorHooks
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'bulk-wizard-'))
@@ -25,7 +26,9 @@ beforeAll(() => {
   const emit = <K extends EventName>(name: K, payload: EventPayload<K>): void => {
     if (name === 'bulk') events.push(payload as EventPayload<'bulk'>)
   }
-  handlers = createHandlers(services, { door: 'browser', version: 'test', emit })
+  // The window's save dialog, answering with a file in this test's folder.
+  hooks = { door: 'window', version: 'test', emit, chooseSavePath: async (name) => join(dir, `saved-${name}`) }
+  handlers = createHandlers(services, hooks)
 })
 
 /** Sends the list as the page does, in pieces of `size` characters, then opens it. */
@@ -104,8 +107,12 @@ describe('bulk check from the wizard', () => {
       confirmedCommands: [command]
     })
     expect(again).toMatchObject({ ok: false, error: { code: 'unsupported' } })
+    // The window: main writes the report where the admin chose.
     const report = await dispatch(handlers, 'bulkReport', { runId: 'r1', format: 'csv' })
-    expect(JSON.stringify(report)).not.toContain('secret-from-command')
+    expect(report).toMatchObject({ ok: true, value: { fileName: 'list.results.csv', saved: true } })
+    const saved = readFileSync((report as { value: BulkReport }).value.path!, 'utf8')
+    expect(saved).toMatch(/^1,a@nowhere\.test,/m)
+    expect(saved).not.toContain('secret-from-command')
     expect(JSON.stringify(events)).not.toContain('secret-from-command')
   })
 
@@ -128,9 +135,21 @@ describe('bulk check from the wizard', () => {
     })
     expect(started.ok).toBe(true)
     expect(await ended('p1')).toMatchObject({ summary: { checked: 1 } })
+    // Browser mode: main offers the report as a stream for the page to fetch.
+    const offered: DownloadFile[] = []
+    const dialog = hooks.chooseSavePath
+    hooks.chooseSavePath = undefined
+    hooks.offerDownload = (file) => (offered.push(file), '/api/download/x')
     const html = await dispatch(handlers, 'bulkReport', { runId: 'p1', format: 'html' })
-    expect(html.ok).toBe(true)
-    expect(JSON.stringify(html)).not.toContain('Plain-Pa55word')
+    ;[hooks.chooseSavePath, hooks.offerDownload] = [dialog, undefined]
+    expect(html).toMatchObject({
+      ok: true,
+      value: { fileName: 'list.report.html', saved: false, download: '/api/download/x' }
+    })
+    let body = ''
+    for await (const piece of offered[0]!.body()) body += piece
+    expect(body).toContain('a@nowhere.test')
+    expect(body).not.toContain('Plain-Pa55word')
   })
 
   it('says where a list cannot be read, and refuses a piece larger than a request may carry', async () => {
@@ -138,6 +157,31 @@ describe('bulk check from the wizard', () => {
     expect((await open('address\n"a@b.test')).invalid?.reason).toContain('quoted field is not closed')
     const big = await dispatch(handlers, 'bulkAppend', { piece: 'x'.repeat(MAX_WIZARD_PIECE + 1) })
     expect(big.ok).toBe(false)
+  })
+
+  it('takes a list of up to 64 MiB, counted in bytes, and drops the upload a piece would take past it', async () => {
+    const append = (uploadId: string | undefined, piece: string) =>
+      dispatch(handlers, 'bulkAppend', { uploadId, piece })
+    const piece = 'a'.repeat(MAX_WIZARD_PIECE)
+    let uploadId: string | undefined
+    let bytes = 0
+    const send = async (text: string): Promise<void> => {
+      const res = await append(uploadId, text)
+      if (!res.ok) throw new Error(JSON.stringify(res.error))
+      ;({ uploadId, bytes } = res.value as { uploadId: string; bytes: number })
+    }
+    while (bytes < MAX_WIZARD_LIST_BYTES - 2)
+      await send(piece.slice(0, Math.min(piece.length, MAX_WIZARD_LIST_BYTES - 2 - bytes)))
+    // One character, two bytes in UTF-8: exactly at the limit, which is allowed.
+    await send('é')
+    expect(bytes).toBe(MAX_WIZARD_LIST_BYTES)
+    expect(await append(uploadId, 'a')).toMatchObject({ ok: false, error: { code: 'unsupported' } })
+    // The upload is gone, its file too.
+    expect(readdirSync(join(dir, 'bulk')).filter((f) => f.startsWith(uploadId!))).toEqual([])
+    expect(await append(uploadId, 'a')).toMatchObject({
+      ok: false,
+      error: { detail: expect.stringContaining('no such upload') }
+    })
   })
 
   it('reads a list sent in many pieces (cut inside rows, quotes and CRLF) as one stream', async () => {

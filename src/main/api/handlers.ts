@@ -25,6 +25,7 @@ import type { SourceReport } from '../../shared/domain'
 import type { HostCheck } from '../../shared/domain-health'
 import { policyView, visibleFormats } from '../policy'
 import { PolicyView } from '../../shared/policy'
+import { writeUserFile } from '../files'
 
 export interface DoorHooks {
   /** Which door, for appInfo only: behaviour follows the capabilities below, never this name. */
@@ -37,7 +38,18 @@ export interface DoorHooks {
    * it shows sign-in pages itself (browser mode opens a tab, the CLI prints the URL).
    */
   openExternal?(url: string): Promise<boolean>
+  /**
+   * Offers a file made as a stream for the page to fetch once (browser mode); returns its path
+   * under the door. A door with a save dialog writes files itself instead.
+   */
+  offerDownload?(file: DownloadFile): string
   version: string
+}
+
+export interface DownloadFile {
+  fileName: string
+  mimeType: string
+  body(): AsyncIterable<string>
 }
 
 type Handler<K extends OperationName> = (
@@ -165,7 +177,16 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
 
     async bulkReport(req) {
-      return (await bulkOf()).report(req)
+      // Never one string: written from the state file to the chosen file, or streamed to the page.
+      const file = (await bulkOf()).reportFile(req)
+      if (hooks.chooseSavePath) {
+        const path = await hooks.chooseSavePath(file.fileName)
+        return path
+          ? { fileName: file.fileName, saved: true, path: await writeUserFile(path, file.body()) }
+          : { fileName: file.fileName, saved: false }
+      }
+      if (hooks.offerDownload) return { fileName: file.fileName, saved: false, download: hooks.offerDownload(file) }
+      fail('unsupported', { detail: 'this door neither saves nor downloads files: use mail-setup check --csv' })
     },
 
     async oauthAvailability(req) {

@@ -8,6 +8,7 @@ import type { DiagnosisCode } from '../../shared/diagnosis'
 import { csvLine } from './csv'
 import type { CheckResult, Verdict } from './check'
 import { diagnose } from '../../shared/diagnosis-catalog'
+import { VERDICT_ORDER } from '../../shared/bulk-check'
 
 /** The results file's columns, in order (docs/cli.md lists them for the scripts that read it). */
 export const CSV_COLUMNS = [
@@ -22,17 +23,6 @@ export const CSV_COLUMNS = [
   'server_says',
   'ms'
 ] as const
-
-/** Problems first, in the order a helpdesk works through them; ready rows last. */
-export const VERDICT_ORDER: Verdict[] = [
-  'locked-or-limited',
-  'sign-in-refused',
-  'server-problem',
-  'needs-confirmation',
-  'no-settings',
-  'no-password',
-  'ready'
-]
 
 export const verdictWords = (v: Verdict): string => (locale.ui.bulk.verdict as Record<Verdict, string>)[v]
 
@@ -133,11 +123,4 @@ export async function* htmlReport(
   yield `</table>
 </body></html>
 `
-}
-
-/** A report made in pieces, as one string (a door that hands the file over whole). */
-export async function joined(pieces: AsyncIterable<string>): Promise<string> {
-  let out = ''
-  for await (const p of pieces) out += p
-  return out
 }

@@ -6,7 +6,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
-import { createHandlers, dispatch, type DoorHooks } from '../api/handlers'
+import { createHandlers, dispatch, type DoorHooks, type DownloadFile } from '../api/handlers'
 import type { Services } from '../services'
 import type { EventName, EventPayload } from '../../shared/api'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
@@ -20,6 +20,9 @@ export interface BrowserServer {
 }
 
 const MAX_BODY = 1024 * 1024
+/** A file offered for download is fetched once, within this long; a few wait at most. */
+const DOWNLOAD_MS = 60_000
+const MAX_DOWNLOADS = 8
 
 /**
  * Connections that have not sent their request yet hold a descriptor each: their headers must
@@ -47,6 +50,7 @@ export async function startBrowserServer(opts: {
   const token = randomBytes(24).toString('base64url')
   const tokenBuf = Buffer.from(`Bearer ${token}`)
   const streams = new Set<ServerResponse>()
+  const downloads = new Map<string, { file: DownloadFile; timer: NodeJS.Timeout }>()
   let origin = ''
 
   const hooks: DoorHooks = {
@@ -56,7 +60,19 @@ export async function startBrowserServer(opts: {
       const line = `${JSON.stringify({ event, payload })}\n`
       for (const res of streams) res.write(line)
     },
-    openExternal: opts.openExternal
+    openExternal: opts.openExternal,
+    offerDownload(file) {
+      const id = randomBytes(18).toString('base64url')
+      const timer = setTimeout(() => downloads.delete(id), DOWNLOAD_MS)
+      timer.unref()
+      downloads.set(id, { file, timer })
+      for (const [old, d] of downloads) {
+        if (downloads.size <= MAX_DOWNLOADS) break
+        clearTimeout(d.timer)
+        downloads.delete(old)
+      }
+      return `/api/download/${id}`
+    }
   }
   const handlers = createHandlers(opts.services, hooks)
 
@@ -105,6 +121,35 @@ export async function startBrowserServer(opts: {
     }
   }
 
+  /** A file made as a stream (a bulk report), once: written as it is made, never held whole. */
+  async function serveDownload(id: string, res: ServerResponse): Promise<void> {
+    const offered = downloads.get(id)
+    if (!offered) return send(res, 404, 'not found')
+    downloads.delete(id)
+    clearTimeout(offered.timer)
+    const { file } = offered
+    res.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'content-type': file.mimeType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`
+    })
+    for await (const piece of file.body()) {
+      // The page reads at its pace: wait for it rather than buffer the report here.
+      if (!res.write(piece))
+        await new Promise<void>((resolve) => {
+          const go = (): void => {
+            res.off('drain', go)
+            res.off('close', go)
+            resolve()
+          }
+          res.on('drain', go)
+          res.on('close', go)
+        })
+      if (res.destroyed) return
+    }
+    res.end()
+  }
+
   const server = createServer(
     {
       headersTimeout: DOOR_LIMITS.headersMs,
@@ -131,6 +176,8 @@ export async function startBrowserServer(opts: {
           req.on('close', () => streams.delete(res))
           return
         }
+        const download = /^\/api\/download\/([\w-]+)$/.exec(url.pathname)?.[1]
+        if (download !== undefined && req.method === 'GET') return serveDownload(download, res)
         const op = /^\/api\/op\/([A-Za-z]+)$/.exec(url.pathname)?.[1]
         if (!op || req.method !== 'POST') return send(res, 404, 'not found')
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'json only')

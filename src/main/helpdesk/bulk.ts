@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto'
 import { appendFile, mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { BulkPreview, BulkReport, BulkRow, BulkSummary } from '../../shared/bulk-check'
+import type { BulkPreview, BulkRow, BulkSummary } from '../../shared/bulk-check'
 import { MAX_WIZARD_LIST_BYTES } from '../../shared/bulk-check'
 import type { Request } from '../../shared/api'
 import { fail } from '../errors'
@@ -24,7 +24,8 @@ import type { Services } from '../services'
 import type { CheckResult } from '../bulk/check'
 import { CsvError } from '../bulk/csv'
 import { resolvePasswordRef, RefError } from '../bulk/password-ref'
-import { csvReport, htmlReport, joined, tally } from '../bulk/report'
+import { csvReport, htmlReport, tally } from '../bulk/report'
+import type { DownloadFile } from '../api/handlers'
 import { streamRows, type AccountRow } from '../bulk/rows'
 import { doneKeys, eachState } from '../bulk/state'
 import { DEFAULT_CONCURRENCY, DEFAULT_PER_SERVER, runBulk } from '../bulk/run'
@@ -246,7 +247,8 @@ export class BulkService {
     }
   }
 
-  async report(req: Request<'bulkReport'>): Promise<BulkReport> {
+  /** A report of a finished or stopped run, as a stream over the state file each time it is read. */
+  reportFile(req: Request<'bulkReport'>): DownloadFile {
     const list = [...this.lists.values()].find((l) => l.runs.has(req.runId))
     const run = list?.runs.get(req.runId)
     if (!list || !run) fail('unsupported', { detail: 'no finished bulk check with this id' })
@@ -257,18 +259,9 @@ export class BulkService {
         .slice(0, 100) || 'accounts'
     const rows = (): AsyncIterable<CheckResult> => eachState(list.statePath)
     if (req.format === 'csv')
-      return {
-        fileName: `${base}.results.csv`,
-        mimeType: 'text/csv;charset=utf-8',
-        content: await joined(csvReport(rows))
-      }
+      return { fileName: `${base}.results.csv`, mimeType: 'text/csv;charset=utf-8', body: () => csvReport(rows) }
     const meta = { source: list.fileName, started: run.started, ms: run.ms, interrupted: run.interrupted }
-    // The page downloads the report whole: one string here, made from the stream, never the rows.
-    return {
-      fileName: `${base}.report.html`,
-      mimeType: 'text/html;charset=utf-8',
-      content: await joined(htmlReport(rows, meta))
-    }
+    return { fileName: `${base}.report.html`, mimeType: 'text/html;charset=utf-8', body: () => htmlReport(rows, meta) }
   }
 
   private async passwordOf(row: AccountRow, confirmed: Set<string>): Promise<string | undefined> {

@@ -18,6 +18,16 @@ function takeToken(): string {
 
 type Listener = (payload: unknown) => void
 
+/**
+ * A file main offered at `path` (a bulk report, made as a stream), fetched once with this tab's
+ * token into a Blob: the browser holds its bytes, the page never has it as one string.
+ */
+export async function fetchDownload(path: string): Promise<Blob> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY) ?? ''}` } })
+  if (!res.ok) throw new Error(`HTTP ${res.status}`)
+  return res.blob()
+}
+
 export function createHttpApi(): MailSetupApi {
   const token = takeToken()
   const listeners = new Map<EventName, Set<Listener>>()

@@ -5,7 +5,11 @@ export function downloadFile(
   content: string,
   encoding: 'utf8' | 'base64' = 'utf8'
 ): void {
-  const blob = new Blob([encoding === 'base64' ? base64ToBytes(content) : content], { type: mimeType })
+  downloadBlob(fileName, new Blob([encoding === 'base64' ? base64ToBytes(content) : content], { type: mimeType }))
+}
+
+/** A Blob (the browser keeps its bytes, not the page's heap) saved through the browser's download. */
+export function downloadBlob(fileName: string, blob: Blob): void {
   const url = URL.createObjectURL(blob)
   const a = document.createElement('a')
   a.href = url

@@ -73,7 +73,7 @@ export function BulkStep(): React.JSX.Element {
           </>
         )}
       </StepActions>
-      {(view.running || view.rows.length > 0 || finished) && <Progress />}
+      {(view.running || view.kept.checked > 0 || finished) && <Progress />}
       {view.error && view.error.code !== 'cancelled' && <DiagnosisCard diagnosis={view.error} />}
       {finished && (
         <div className="actions report">
@@ -85,7 +85,7 @@ export function BulkStep(): React.JSX.Element {
           </button>
         </div>
       )}
-      {view.rows.length > 0 && <ResultsTable rows={view.rows} />}
+      {view.kept.checked > 0 && <ResultsTable kept={view.kept} />}
     </>
   )
 }

@@ -1,18 +1,8 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
-import type { Verdict } from '../../../../shared/bulk-check'
 import { useStore } from '../store'
 import { bulkStore, progressOf } from './store'
-
-export const VERDICTS: Verdict[] = [
-  'locked-or-limited',
-  'sign-in-refused',
-  'server-problem',
-  'needs-confirmation',
-  'no-settings',
-  'no-password',
-  'ready'
-]
+import { VERDICT_ORDER } from '../../../../shared/bulk-check'
 
 /** The run's progress bar with rate and time left, and the count per verdict. */
 export function Progress(): React.JSX.Element {
@@ -28,9 +18,7 @@ export function Progress(): React.JSX.Element {
   const end = !view.running && view.summary && view.startedAt ? view.startedAt + view.summary.ms : now
   const p = progressOf(view, end)
   const number = new Intl.NumberFormat(i18n.language, { maximumFractionDigits: 1 })
-  const counts = VERDICTS.map((v) => [v, view.rows.filter((r) => r.verdict === v).length] as const).filter(
-    ([, n]) => n > 0
-  )
+  const counts = VERDICT_ORDER.map((v) => [v, view.kept.counts[v] ?? 0] as const).filter(([, n]) => n > 0)
   return (
     <section className="bulk-progress" aria-labelledby="bulk-progress-title">
       <h2 id="bulk-progress-title">{t('bulkView.progressTitle')}</h2>

@@ -1,15 +1,19 @@
 // The bulk view's state and its run. The file's bytes go to the main side once, in pieces
 // (each under the door's request limit), to be kept and read there as a stream; they are not
 // kept here. What comes back is counts, commands to confirm and domains. Rows arrive as `bulk`
-// events; a stopped run keeps what was done for the reports, and Resume checks only the rest.
+// events and are kept in bounds (kept.ts: counts, and at most 500 rows for the table); a stopped
+// run keeps what was done for the reports, and Resume checks only the rest.
 import type { BulkPreview, BulkRow, BulkSummary } from '../../../../shared/bulk-check'
 import { MAX_WIZARD_LIST_BYTES, MAX_WIZARD_PIECE } from '../../../../shared/bulk-check'
 import type { Diagnosis } from '../../../../shared/diagnosis'
+import { diagnose } from '../../../../shared/diagnosis-catalog'
 import { api } from '../../api'
-import { downloadFile } from '../../components/download'
+import { downloadBlob } from '../../components/download'
+import { fetchDownload } from '../../api/http'
 import { onEvent } from '../../events'
 import { newRunId } from '../../state'
 import { createStore } from '../store'
+import { keep, NOTHING_KEPT, type Kept } from './kept'
 
 export interface BulkView {
   preview?: BulkPreview
@@ -24,7 +28,8 @@ export interface BulkView {
   startedList?: string
   running: boolean
   startedAt?: number
-  rows: BulkRow[]
+  /** Counts per verdict and the rows the table shows (bounded; every row is in the reports). */
+  kept: Kept
   summary?: BulkSummary
   error?: Diagnosis
 }
@@ -34,20 +39,38 @@ export const bulkStore = createStore<BulkView>({
   allowPlain: false,
   commandsConfirmed: false,
   running: false,
-  rows: []
+  kept: NOTHING_KEPT
 })
+
+/** Rows that arrived since the page last drew, for the run they belong to. */
+let batch: { runId: string; rows: BulkRow[] } | undefined
+/** The page is drawn again at most this often while rows arrive (a fast run sends dozens a second). */
+const DRAW_EVERY_MS = 250
+
+function flush(): void {
+  const b = batch
+  batch = undefined
+  if (b) bulkStore.set((s) => (s.runId === b.runId ? { kept: keep(s.kept, b.rows) } : {}))
+}
 
 let listening = false
 function listen(): void {
   if (listening) return
   listening = true
-  onEvent('bulk', (e) =>
-    bulkStore.set((s) => {
-      if (e.runId !== s.runId) return {}
-      if (e.kind === 'row') return { rows: [...s.rows, e.row] }
-      return { running: false, summary: e.summary, error: e.error }
-    })
-  )
+  onEvent('bulk', (e) => {
+    if (e.runId !== bulkStore.get().runId) return
+    if (e.kind === 'row') {
+      if (!batch || batch.runId !== e.runId) {
+        batch = { runId: e.runId, rows: [] }
+        setTimeout(flush, DRAW_EVERY_MS)
+      }
+      batch.rows.push(e.row)
+      return
+    }
+    // Every row the run sent is counted before its end is shown.
+    flush()
+    bulkStore.set({ running: false, summary: e.summary, error: e.error })
+  })
 }
 
 export async function openList(file: File): Promise<void> {
@@ -113,7 +136,7 @@ export async function start(resume = false): Promise<void> {
     running: true,
     // A resumed run keeps the rows on screen and its clock: rate and time left stay true.
     startedAt: resume && s.startedAt ? Date.now() - (s.summary?.ms ?? 0) : Date.now(),
-    rows: resume ? s.rows : [],
+    kept: resume ? s.kept : NOTHING_KEPT,
     summary: undefined,
     error: undefined
   })
@@ -136,9 +159,16 @@ export async function cancel(): Promise<void> {
 export async function saveReport(format: 'csv' | 'html'): Promise<void> {
   const { runId } = bulkStore.get()
   if (!runId) return
+  // Main writes the report as a stream: to the file the admin chose (the window), or for this page to fetch.
   const res = await api.bulkReport({ runId, format })
-  if (res.ok) downloadFile(res.value.fileName, res.value.mimeType, res.value.content)
-  else bulkStore.set({ error: res.error })
+  if (!res.ok) return void bulkStore.set({ error: res.error })
+  const { download, fileName } = res.value
+  if (!download) return
+  try {
+    downloadBlob(fileName, await fetchDownload(download))
+  } catch (err) {
+    bulkStore.set({ error: diagnose('internal', { detail: `the report could not be fetched: ${String(err)}` }) })
+  }
 }
 
 /** Checked so far, a rate per minute and the minutes left at that rate. */
@@ -147,7 +177,7 @@ export function progressOf(
   now: number
 ): { done: number; total: number; perMinute?: number; minutesLeft?: number } {
   const total = s.preview?.rows ?? 0
-  const done = s.rows.length
+  const done = s.kept.checked
   if (!s.startedAt || done === 0) return { done, total }
   const perMinute = done / Math.max((now - s.startedAt) / 60_000, 1e-6)
   return { done, total, perMinute, minutesLeft: total > done ? (total - done) / perMinute : 0 }
