@@ -142,4 +142,39 @@ describe('browser mode server', () => {
     ).toBe(415)
     expect((await raw('/api/op/appInfo', { method: 'POST', headers: auth(), body: '{not json' })).status).toBe(400)
   })
+
+  it('streams a bulk report once, to the holder of the token only', async () => {
+    const call = async (
+      op: string,
+      body: unknown
+    ): Promise<{ ok: boolean; value?: Record<string, string>; error?: unknown }> =>
+      JSON.parse((await raw(`/api/op/${op}`, { method: 'POST', headers: auth(), body: JSON.stringify(body) })).body)
+    // A row without a password ends at once, with no network.
+    const piece = await call('bulkAppend', { piece: 'address,password_ref\nnobody@nowhere.test,\n' })
+    const list = await call('bulkOpen', { fileName: 'team.csv', uploadId: piece.value!.uploadId })
+    const started = await call('bulkStart', {
+      runId: 'dl',
+      listId: list.value!.listId,
+      allowPlainPasswords: false,
+      confirmedCommands: []
+    })
+    expect(started.ok).toBe(true)
+    let report = await call('bulkReport', { runId: 'dl', format: 'csv' })
+    for (let i = 0; i < 100 && !report.ok; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      report = await call('bulkReport', { runId: 'dl', format: 'csv' })
+    }
+    expect(report).toMatchObject({ ok: true, value: { fileName: 'team.results.csv', saved: false } })
+    const path = report.value!.download!
+    expect(path).toMatch(/^\/api\/download\/[\w-]{24}$/)
+    expect((await raw(path)).status).toBe(401)
+    expect((await raw(path, { headers: { ...auth(), origin: 'http://evil.example' } })).status).toBe(403)
+    const file = await raw(path, { headers: auth() })
+    expect(file.status).toBe(200)
+    expect(file.headers['content-disposition']).toBe("attachment; filename*=UTF-8''team.results.csv")
+    expect(file.headers['content-type']).toBe('text/csv;charset=utf-8')
+    expect(file.body).toMatch(/^1,nobody@nowhere\.test,no-password,/m)
+    // Once: the path is spent.
+    expect((await raw(path, { headers: auth() })).status).toBe(404)
+  })
 })

@@ -83,6 +83,11 @@ export function BulkStep(): React.JSX.Element {
           <button type="button" className="secondary" onClick={() => void saveReport('html')}>
             {t('bulkView.saveHtml')}
           </button>
+          {view.reportSaved && (
+            <p role="status" className="hint">
+              {t('export.savedTo', { path: view.reportSaved })}
+            </p>
+          )}
         </div>
       )}
       {view.kept.checked > 0 && <ResultsTable kept={view.kept} />}

@@ -32,6 +32,8 @@ export interface BulkView {
   kept: Kept
   summary?: BulkSummary
   error?: Diagnosis
+  /** Where the window's save dialog put the last report. */
+  reportSaved?: string
 }
 
 export const bulkStore = createStore<BulkView>({
@@ -137,6 +139,7 @@ export async function start(resume = false): Promise<void> {
     // A resumed run keeps the rows on screen and its clock: rate and time left stay true.
     startedAt: resume && s.startedAt ? Date.now() - (s.summary?.ms ?? 0) : Date.now(),
     kept: resume ? s.kept : NOTHING_KEPT,
+    reportSaved: undefined,
     summary: undefined,
     error: undefined
   })
@@ -162,7 +165,8 @@ export async function saveReport(format: 'csv' | 'html'): Promise<void> {
   // Main writes the report as a stream: to the file the admin chose (the window), or for this page to fetch.
   const res = await api.bulkReport({ runId, format })
   if (!res.ok) return void bulkStore.set({ error: res.error })
-  const { download, fileName } = res.value
+  const { download, fileName, saved, path } = res.value
+  if (saved) return void bulkStore.set({ reportSaved: path ?? fileName })
   if (!download) return
   try {
     downloadBlob(fileName, await fetchDownload(download))
