@@ -245,6 +245,18 @@ async function main(): Promise<void> {
         `| ${row.name} | ${goal} | ${fmt(m)}${met} (${fmt(Math.min(...a.map((s) => s.ms)))}), ${fmt(median(a.map((s) => s.cpuMs)))} | ${mb !== undefined ? fmt(mb) : '—'} | ${floor ? `${row.floorRtts} RTT = ${fmt(floor)}` : '—'} | ${ratio} |`
       )
       if (row.args[0] === 'verify' && row.expect === 0) verifyRss = median(a.map((s) => s.rssMb))
+      if (row.key === 'offline') {
+        // What the CLI prints per source ("  builtin  found (1)  4 ms"): the sources without network work.
+        const bySource = new Map<string, number[]>()
+        for (const s of a)
+          for (const m of s.stderr.matchAll(/^ {2}(\S+) .* (\d+) ms$/gm))
+            bySource.set(m[1]!, [...(bySource.get(m[1]!) ?? []), Number(m[2])])
+        notes.push(
+          `sources without network work, as the CLI reports them (median, max; goal < 10 ms each): ${[...bySource]
+            .map(([id, ms]) => `${id} ${median(ms)} ms (${Math.max(...ms)})`)
+            .join(', ')}`
+        )
+      }
       if (row.expect === 4) {
         const slow = a.map((s) => s.slowAt).filter((x): x is number => x !== undefined)
         notes.push(

@@ -158,6 +158,8 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     opts.onCandidate(merged)
   }
 
+  /** Ends with the turn the sources without network work start in (see runOne). */
+  let localTurn: Promise<void> = Promise.resolve()
   const runOne = async (src: Source): Promise<void> => {
     if (opts.offline && src.network) {
       report({ source: src.id, state: 'skipped', reason: 'offline' })
@@ -179,8 +181,12 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
         detail: err instanceof Error ? err.message : String(err)
       }
     }
-    if (closed) return
     const ms = Date.now() - t0
+    // A source's figure is its own answer. What the sources without network work found is
+    // validated and reported once they have all answered (within this turn of the event loop),
+    // so checking one source's candidates does not count against the next one's time.
+    if (!src.network) await localTurn
+    if (closed) return
     // Whatever a source made of its own cut-off (aborted request, DNS cancel), it is a timeout.
     if (outcome.state !== 'found' && own.aborted && !signal.aborted)
       outcome = { state: 'failed', reason: 'timeout', detail: outcome.detail }
@@ -207,7 +213,10 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     // Sources without network work first: they answer within the same turn of the event loop
     // (a table lookup, a few small files), before the network sources' synchronous set-up (a
     // TLS context, sockets) can hold them up. The network sources start one turn later.
+    localTurn = new Promise<void>((r) => setImmediate(r))
     const local = sources.filter((s) => !s.network).map(runOne)
+    await localTurn
+    // One turn more: what they found is validated and reported before a network source starts.
     await new Promise<void>((r) => setImmediate(r))
     const remote = sources.filter((s) => s.network).map(runOne)
     await Promise.race([Promise.all([...local, ...remote]), deadline])

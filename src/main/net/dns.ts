@@ -9,12 +9,13 @@
 //   the run's few seconds: the nine sources ask the domain, its MX and the usual host names
 //   again and again. Node's resolver gives no TTL for MX, SRV, TXT or a negative answer, so those are
 //   never kept beyond the run.
-import { Resolver } from 'node:dns/promises'
+import type { Resolver } from 'node:dns/promises'
 import { setMaxListeners } from 'node:events'
 import type { LookupFunction } from 'node:net'
 import type { Config } from '../config'
 import { AppError } from '../errors'
 import { DnsServerError, parseDnsServers } from './dns-servers'
+import { nodeDns } from './builtins'
 
 export interface Dns {
   resolve4(host: string, signal?: AbortSignal): Promise<string[]>
@@ -153,7 +154,7 @@ export function createDns(config: Pick<Config, 'dnsServers'>, timeoutMs = 2500):
   }
   const make = (): Resolver => {
     if (bad) throw new AppError({ code: 'dns-failed', protocol: 'dns', detail: bad.message })
-    const r = new Resolver({ timeout: timeoutMs, tries: 2 })
+    const r = new (nodeDns().Resolver)({ timeout: timeoutMs, tries: 2 })
     if (servers.length) r.setServers(servers)
     return r
   }

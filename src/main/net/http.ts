@@ -2,10 +2,11 @@
 // trusts only the given CAs, has one deadline for the whole exchange (redirects included),
 // caps the body, follows a limited number of redirects and says when one left HTTPS or the
 // domain. Status codes are returned, not thrown; transport problems throw HttpError.
-import http from 'node:http'
-import https from 'node:https'
+import type http from 'node:http'
+import type https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
 import { secureContextFor } from './trust'
+import { nodeHttp, nodeHttps } from './builtins'
 import type { SourceReason } from '../../shared/source-reason'
 import { requestFailureReason } from '../diagnosis/library'
 
@@ -115,7 +116,7 @@ function oneHop(
   maxBytes: number
 ): Promise<Hop> {
   return new Promise<Hop>((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? https : http
+    const mod = url.protocol === 'https:' ? nodeHttps() : nodeHttp()
     const host = url.hostname.replace(/^\[|\]$/g, '')
     const options: https.RequestOptions = {
       method,

@@ -10,7 +10,7 @@
 //   runtime has it (Node 22.15+/23.5+, so current Electron); Node 20 has no such API, and there
 //   these platforms get Node's bundled list plus the two variables only.
 import { existsSync, readFileSync } from 'node:fs'
-import * as tls from 'node:tls'
+import { nodeTls } from './builtins'
 import type { DetailedPeerCertificate, SecureContext } from 'node:tls'
 
 export type TrustStoreName = 'system' | 'node-extra' | 'app-extra' | 'bundled'
@@ -52,7 +52,7 @@ function readPemFile(file: string | undefined): string[] {
 /** The OS store's certificates (see the header for what each platform gets). */
 export function systemCertificates(env: NodeJS.ProcessEnv, platform: NodeJS.Platform = process.platform): string[] {
   if (env.MAIL_SETUP_SYSTEM_CA !== undefined) return readPemFile(env.MAIL_SETUP_SYSTEM_CA)
-  const api = (tls as { getCACertificates?: (kind: string) => string[] }).getCACertificates
+  const api = (nodeTls() as { getCACertificates?: (kind: string) => string[] }).getCACertificates
   if (platform !== 'linux' && typeof api === 'function') {
     try {
       return api('system')
@@ -92,7 +92,7 @@ export function buildTrustStore(
     ['app-extra', appExtraPem.flatMap(splitPem)],
     ['node-extra', readPemFile(env.NODE_EXTRA_CA_CERTS)],
     ['system', systemCertificates(env, platform)],
-    ['bundled', [...tls.rootCertificates]]
+    ['bundled', [...nodeTls().rootCertificates]]
   ]
   const pems: string[] = []
   const origins = new Map<string, TrustStoreName>()
@@ -149,12 +149,12 @@ export function secureContextFor(ca: string[], minVersion: TlsVersion = 'TLSv1.2
     // side Node's own tls code adds CAs through.
     const native =
       store &&
-      (tls.createSecureContext({ minVersion }) as SecureContext & { context?: { addCACert?(pem: string): void } })
+      (nodeTls().createSecureContext({ minVersion }) as SecureContext & { context?: { addCACert?(pem: string): void } })
     if (native && typeof native.context?.addCACert === 'function') {
       for (const pem of store.beyondBundled) native.context.addCACert(pem)
       ctx = native
     } else {
-      ctx = tls.createSecureContext({ ca, minVersion })
+      ctx = nodeTls().createSecureContext({ ca, minVersion })
     }
     byVersion.set(minVersion, ctx)
   }
