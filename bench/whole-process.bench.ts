@@ -122,6 +122,7 @@ async function main(): Promise<void> {
     }
 
     /** A DNS zone for the bench names; with a delay, every address is a relay in front of the real one. */
+    const zones = new Map<number, Awaited<ReturnType<typeof startDnsServer>>>()
     async function world(delay: number): Promise<NodeJS.ProcessEnv> {
       const front = async (target: string, ports: number[]): Promise<string> => {
         if (!delay) return target
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
         [`mail.${QUIET}`]: { A: [quietAt] }
       })
       closers.push(() => zone.stop())
+      zones.set(delay, zone)
       let server = zone.server
       if (delay) {
         const at = allocLoopback()
@@ -244,7 +246,18 @@ async function main(): Promise<void> {
       table.push(
         `| ${row.name} | ${goal} | ${fmt(m)}${met} (${fmt(Math.min(...a.map((s) => s.ms)))}), ${fmt(median(a.map((s) => s.cpuMs)))} | ${mb !== undefined ? fmt(mb) : '—'} | ${floor ? `${row.floorRtts} RTT = ${fmt(floor)}` : '—'} | ${ratio} |`
       )
-      if (row.args[0] === 'verify' && row.expect === 0) verifyRss = median(a.map((s) => s.rssMb))
+      if (row.args[0] === 'verify' && row.expect === 0) {
+        verifyRss = median(a.map((s) => s.rssMb))
+        // One more run, counting what it asked the DNS server: each name and type once per run.
+        const zone = zones.get(0)!
+        const from = zone.queries.length
+        await runCli(row.args, local, cwd)
+        const asked = zone.queries.slice(from)
+        const twice = [...new Set(asked)].filter((q) => asked.indexOf(q) !== asked.lastIndexOf(q))
+        notes.push(
+          `one \`verify\` run asked the DNS server ${asked.length} questions for ${new Set(asked).size} names and types${twice.length ? `; more than once: ${twice.join(', ')}` : ', each once'}`
+        )
+      }
       if (row.key === 'offline') {
         // What the CLI prints per source ("  builtin  found (1)  4 ms"): the sources without network work.
         const bySource = new Map<string, number[]>()
