@@ -16,6 +16,7 @@ import { ensureKeytar } from './keytar.js'
 import { runInSession } from './session.js'
 import { missingUnpacked, unpackDebs, UNPACKED } from './debs.js'
 import { keepBlock, playwrightFailures, stripAnsi } from './failures.js'
+import { heldPorts } from './held-ports.js'
 
 const here = fileURLToPath(import.meta.url)
 const root = join(here, '..', '..')
@@ -74,7 +75,9 @@ function stop(exitCode, title, lines) {
 
 /** Services the packages' scripts may have started: the bench runs its own instances. */
 function stopPackagedServices() {
-  for (const svc of ['postfix', 'cyrus-imapd']) spawnSync('invoke-rc.d', [svc, 'stop'], { stdio: 'ignore' })
+  for (const svc of ['dovecot', 'postfix', 'cyrus-imapd', 'saslauthd']) {
+    spawnSync('invoke-rc.d', [svc, 'stop'], { stdio: 'ignore' })
+  }
 }
 
 function missingPackages(packages) {
@@ -301,6 +304,12 @@ async function main() {
   if (keytar) stop(2, 'keytar is not usable', [String(keytar)])
   if (mode !== 'unit' && existsSync(join(root, 'playwright.config.ts'))) build()
 
+  const held = heldPorts()
+  const heldNote = held.length
+    ? `ports the test servers need are taken on all addresses: ${held.join(', ')}; stop that service`
+    : undefined
+  if (heldNote) console.log(`note: ${heldNote}`)
+
   const resultDir = mkdtempSync(join(tmpdir(), 'mail-setup-results-'))
   const out = join(resultDir, 'counts.json')
   const code = await runInSession(process.execPath, [here, '--inner', mode, out, ...args], { cwd: root })
@@ -316,9 +325,11 @@ async function main() {
   for (const n of near.slice(0, 15)) {
     console.log(`  ${n.runner}: ${n.title} ${(n.ms / 1000).toFixed(1)} s of ${(n.limit / 1000).toFixed(0)} s`)
   }
+  if (heldNote) counts.notes.push(heldNote)
   for (const note of counts.notes) console.log(`note: ${note}`)
   console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`)
   const failures = counts.failures ?? []
+  if (heldNote && failures.length) failures.unshift({ runner: 'setup', title: 'a likely cause', error: heldNote })
   if ((counts.failed > 0 || code !== 0) && !failures.length) {
     failures.push({ runner: 'setup', title: `the test session exited ${code}`, error: counts.notes.join('\n') })
   }
