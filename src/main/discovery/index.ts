@@ -160,12 +160,14 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
 
   /** Ends with the turn the sources without network work start in (see runOne). */
   let localTurn: Promise<void> = Promise.resolve()
+  /** The last source without network work to start: the next one starts once it has answered. */
+  let localChain: Promise<unknown> = Promise.resolve()
   const runOne = async (src: Source): Promise<void> => {
     if (opts.offline && src.network) {
       report({ source: src.id, state: 'skipped', reason: 'offline' })
       return
     }
-    const t0 = Date.now()
+    let t0 = Date.now()
     report({ source: src.id, state: 'started' })
     const timeoutMs = Math.max(1, Math.min(src.timeoutMs, opts.deadlineMs))
     const own = AbortSignal.timeout(timeoutMs)
@@ -173,7 +175,19 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     try {
       const srcSignal = AbortSignal.any([signal, own])
       setMaxListeners(0, srcSignal)
-      outcome = await src.run({ ...base, signal: srcSignal, timeoutMs })
+      const run = (): Promise<SourceOutcome> => {
+        t0 = Date.now()
+        return src.run({ ...base, signal: srcSignal, timeoutMs })
+      }
+      if (src.network) outcome = await run()
+      else {
+        // One after another: their work is this thread's own (a table, local files), so side by
+        // side each one's figure was the sum of all of theirs. One that waits on I/O (the online
+        // ISPDB) holds the next one up until the end of this turn at most.
+        const mine = Promise.race([localChain, localTurn]).then(run)
+        localChain = mine.catch(() => undefined)
+        outcome = await mine
+      }
     } catch (err) {
       outcome = {
         state: 'failed',
