@@ -33,6 +33,8 @@ interface Loaded {
   modules: string[]
   /** Packages it loaded from node_modules at run time (outside the bundle). */
   external: string[]
+  /** Node's own modules it imported (`node:tls`, …). */
+  builtins: string[]
 }
 
 async function run(args: string[], stdin = '', at = app): Promise<Loaded> {
@@ -58,7 +60,8 @@ async function run(args: string[], stdin = '', at = app): Promise<Loaded> {
     modules: files.flatMap((f) => chunks[f]!),
     external: urls
       .filter((u) => u.includes('/node_modules/'))
-      .map((u) => u.replace(/^.*\/node_modules\/([^/]+).*$/, '$1'))
+      .map((u) => u.replace(/^.*\/node_modules\/([^/]+).*$/, '$1')),
+    builtins: urls.filter((u) => u.startsWith('node:'))
   }
 }
 
@@ -111,6 +114,8 @@ describe('what each command loads', () => {
       heavyIn(r.modules, [/node_modules\/tldts/, /^src\/main\/verify\/(scheduler|imap|smtp|pop3|tls)\.ts$/])
     ).toEqual([])
     expect(r.external).toEqual([])
+    // Node's network modules load when first used (net/builtins.ts), not with the code that might use them.
+    expect(r.builtins.filter((b) => /^node:(tls|https?|dns)(\/|$)/.test(b))).toEqual([])
   })
 
   it('verify (no save) loads the probes, not the mail libraries, exports, the keychain or OAuth', async () => {
@@ -120,6 +125,8 @@ describe('what each command loads', () => {
     expect(r.stdout).toMatch(/Incoming: verified IMAP/)
     expect(r.modules).toEqual(expect.arrayContaining(['src/main/verify/scheduler.ts', 'src/main/verify/smtp.ts']))
     expect(heavyIn(r.modules)).toEqual([])
+    // The hook sees Node's modules too: the probes' TLS is imported where it is used.
+    expect(r.builtins).toContain('node:tls')
     expect(r.external).toEqual([])
   })
 
