@@ -78,6 +78,8 @@ interface Entry {
   probe?: Probe
   /** Set while it waits for its sign-in turn: lets it go. */
   waiting?: () => void
+  /** When it asked for its turn. */
+  askedAt?: number
   /** Its turn came: it is sending credentials (until its result). */
   signing: boolean
   result?: ProbeOutcome
@@ -174,6 +176,7 @@ export class RankedRun {
 
   private turn(entry: Entry, signal: AbortSignal): Promise<number> {
     const asked = performance.now()
+    entry.askedAt = asked
     return new Promise<number>((resolve, reject) => {
       if (signal.aborted) return reject(signal.reason)
       const onAbort = (): void => {
@@ -213,11 +216,15 @@ export class RankedRun {
       for (let k = 0; k < i && !wait; k++) {
         const b = list[k]!
         if (b.result) continue
-        // At its own turn, or as far along: it signs in first.
-        if (b.waiting || b.okAt.length >= w.okAt.length) wait = true
+        // At its own turn: it signs in first.
+        if (b.waiting) wait = true
         else {
-          // Behind: it gets the grace period from when this entry passed the step it is at.
-          const until = behindUntil(b, w, this.graceMs)
+          // Still on its way: it gets the grace period from when this entry passed the step it
+          // is at, or (as far along, but not at its turn) from when this entry asked for its turn.
+          const until =
+            b.okAt.length < w.okAt.length
+              ? behindUntil(b, w, this.graceMs)
+              : b.startedAt + Math.max(0, w.askedAt! - w.startedAt) + graceFor(w.probe, this.graceMs)
           if (until > now) {
             wait = true
             next = Math.min(next, until)
