@@ -8,6 +8,9 @@ import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { cliProcess } from '../cli/process'
 import { parseCsv } from '../../src/main/bulk/csv'
 import { CSV_COLUMNS } from '../../src/main/bulk/report'
+import { createCredentialStore } from '../../src/main/credentials/store'
+import { exitFor } from '../../src/shared/diagnosis-catalog'
+import { keyringLocked, lockKeyring, unlockKeyring } from '../world'
 
 type ResultRow = Record<(typeof CSV_COLUMNS)[number], string>
 
@@ -120,6 +123,31 @@ describe('mail-setup check', () => {
     const allowed = await cliProcess(['check', '--csv', list, '--allow-plain-passwords'], { env })
     expect(allowed.code).toBe(0)
     expect(allowed.stdout).toContain('1 of 1 checked, 1 ready')
+  })
+
+  it('a keychain: reference with the keyring locked stops with keychain-locked, not "gave no password"', async () => {
+    const { alice } = bench.users
+    const keyName = `bulk-locked:${alice.address}`
+    const store = createCredentialStore(bench.env.MAIL_SETUP_KEYCHAIN_SERVICE!, { timeoutMs: 15_000 })
+    expect((await store.save(keyName, alice.password)).stored).toBe(true)
+    const list = join(dir, 'keychain.csv')
+    writeFileSync(list, `address,password_ref\n${alice.address},keychain:${keyName}\n`)
+    try {
+      await lockKeyring()
+      const locked = await cliProcess(['check', '--csv', list], { env })
+      expect(locked.code).toBe(exitFor('keychain-locked'))
+      expect(locked.stderr).toContain('The keychain is locked [keychain-locked]')
+      expect(locked.stderr).toContain('A password kept in the system keychain could not be read')
+      expect(locked.stderr).not.toContain('gave no password')
+      await unlockKeyring()
+      // The same reference, unlocked: the password was there, and the account is ready.
+      const open = await cliProcess(['check', '--csv', list, '--resume'], { env })
+      expect(open.code, open.stderr).toBe(0)
+      expect(open.stdout).toContain('1 of 1 checked, 1 ready')
+    } finally {
+      if (await keyringLocked()) await unlockKeyring()
+      await store.remove(keyName)
+    }
   })
 
   it('refuses a list larger than 64 MiB before reading it', async () => {

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import { credentialKey } from '../../src/main/credentials/entries'
 import { createCredentialStore } from '../../src/main/credentials/store'
+import { defaultCollectionLocked, sessionBusPath } from '../../src/main/credentials/secret-service'
 import { AppError } from '../../src/main/errors'
 import { redact } from '../../src/main/redact'
 import { envWithoutKeyring, keyringLocked, lockKeyring, unlockKeyring } from '../world'
@@ -65,12 +66,18 @@ describe('credential store on the real Secret Service', () => {
     await lockKeyring()
     expect(await keyringLocked()).toBe(true)
     expect(await store.save(k, pw())).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
-    // libsecret answers a read from a locked collection as "nothing"; status() tells why.
-    expect(await store.get(k)).toBeNull()
+    // libsecret answers a read from a locked collection as "nothing"; the store says why, in the
+    // words for a read, whether or not the entry exists (a locked collection hides both alike).
+    const lockedRead = { diagnosis: { code: 'keychain-locked', params: { context: 'read', service: SERVICE } } }
+    await expect(store.get(k)).rejects.toMatchObject(lockedRead)
+    await expect(store.get(key('never-saved'))).rejects.toMatchObject(lockedRead)
+    expect(await defaultCollectionLocked()).toBe(true)
     expect(await store.status()).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
     expect(await store.remove(k)).toEqual({ stored: false, code: 'keychain-locked', service: SERVICE })
     await unlockKeyring()
+    expect(await defaultCollectionLocked()).toBe(false)
     expect(await store.get(k)).toBe(secret)
+    expect(await store.get(key('never-saved'))).toBeNull()
     expect(await store.status()).toEqual({ stored: true, service: SERVICE })
     await store.remove(k)
   })
@@ -79,6 +86,7 @@ describe('credential store on the real Secret Service', () => {
 describe('no keychain', () => {
   it('reports no session bus as keychain-unavailable, without crashing', async () => {
     const out = await storeInChild(envWithoutKeyring(), SERVICE, key('nobus'), pw())
+    expect(await defaultCollectionLocked(envWithoutKeyring())).toBeUndefined()
     expect(out).toEqual({
       saved: { stored: false, code: 'keychain-unavailable', service: SERVICE },
       got: { error: 'keychain-unavailable' },
@@ -114,6 +122,8 @@ describe('no keychain', () => {
         key('bare'),
         pw()
       )
+      // Nothing owns the Secret Service name there, and the lock question starts nothing.
+      expect(await defaultCollectionLocked({ DBUS_SESSION_BUS_ADDRESS: address })).toBeUndefined()
       expect(out).toMatchObject({
         saved: { stored: false, code: 'keychain-unavailable' },
         got: { error: 'keychain-unavailable' },
@@ -140,5 +150,19 @@ describe('no keychain', () => {
     await expect(broken.get('k')).rejects.toMatchObject({
       diagnosis: { code: 'keychain-unavailable', params: { ...fix, service: SERVICE } }
     })
+  })
+})
+
+describe('the session bus address', () => {
+  it('reads unix paths (escaped) and abstract names, skips other transports, falls back to $XDG_RUNTIME_DIR/bus', async () => {
+    const at = (DBUS_SESSION_BUS_ADDRESS: string) => sessionBusPath({ DBUS_SESSION_BUS_ADDRESS })
+    expect(at('unix:path=/run/user/1000/bus')).toBe('/run/user/1000/bus')
+    expect(at('tcp:host=localhost,port=1;unix:path=/tmp/a%20b/bus,guid=0123')).toBe('/tmp/a b/bus')
+    expect(at('unix:abstract=/tmp/dbus-XYZ,guid=0123')).toBe('\0/tmp/dbus-XYZ')
+    expect(at('autolaunch:')).toBeUndefined()
+    const runtime = await mkdtemp(join(tmpdir(), 'runtime-'))
+    expect(sessionBusPath({ XDG_RUNTIME_DIR: runtime })).toBeUndefined()
+    await writeFile(join(runtime, 'bus'), '')
+    expect(sessionBusPath({ XDG_RUNTIME_DIR: runtime })).toBe(join(runtime, 'bus'))
   })
 })

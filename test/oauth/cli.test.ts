@@ -16,6 +16,7 @@ import { launchBrowser } from './browser'
 import { cliSigningIn as signIn, type SignInRun } from './cli-signin'
 import { makeTestPki, startOAuthWorld, type OAuthWorld } from './setup'
 import { oauthAutoconfig } from './autoconfig'
+import { keyringLocked, lockKeyring, unlockKeyring } from '../world'
 
 const bench = inject('bench')
 const DOMAIN = 'oauth-cli.test'
@@ -138,6 +139,37 @@ describe('mail-setup verify --oauth', () => {
 })
 
 describe('mail-setup token', () => {
+  it('with the keyring locked: says the keychain is locked and how to unlock it, not that nothing is kept', async () => {
+    const address = `erin@${DOMAIN}`
+    const run = await cliSigningIn(['verify', address, '--oauth', '--offline', '--name', 'Erin'], address)
+    expect(run.code, run.stderr).toBe(0)
+    await lockKeyring()
+    try {
+      expect(await keyringLocked()).toBe(true)
+      // libsecret finds nothing in a locked collection; the command must not take that for "no sign-in".
+      const locked = await cliProcess(['token', address], { env, bundled: true })
+      expect(locked.stdout).toBe('')
+      expect(locked.code).toBe(exitFor('keychain-locked'))
+      expect(locked.stderr).toContain('The keychain is locked [keychain-locked]')
+      expect(locked.stderr).toContain(`cannot read the browser sign-in kept for ${address}`)
+      expect(locked.stderr).toContain('unlock "Login" in Passwords and Keys')
+      expect(locked.stderr).toContain('pam_gnome_keyring')
+      expect(locked.stderr).not.toContain('No browser sign-in is kept')
+      const json = await cliProcess(['token', address, '--json'], { env, bundled: true })
+      expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'keychain-locked' } })
+    } finally {
+      if (await keyringLocked()) await unlockKeyring()
+    }
+    // The sign-in was there all along: unlocked, the same command prints a token the server takes.
+    const open = await cliProcess(['token', address], { env, bundled: true })
+    expect(open.code, open.stderr).toBe(0)
+    expect((await world.oauth.introspect(open.stdout.trim())).active).toBe(true)
+    // And an address with no sign-in, unlocked, is still "nothing kept".
+    const none = await cliProcess(['token', `nobody@${DOMAIN}`], { env, bundled: true })
+    expect(none.code).toBe(exitFor('oauth-required'))
+    expect(none.stderr).toContain('No browser sign-in is kept for this address [oauth-required]')
+  })
+
   // Last in the file: it takes the authorization server's address for a server that never answers.
   it('a token endpoint that accepts and never answers: a timeout diagnosis once its deadline has passed', async () => {
     const address = `dave@${DOMAIN}`

@@ -299,10 +299,12 @@ async function runCommand(argv: string[], rawIo: Io, said: Said): Promise<number
       io.stderr(`${message}\n\n${USAGE}\n`)
       return EXIT.usage
     }
-    if (err instanceof Failure) {
-      if (json) jsonFailure(io, command, err.diagnosis, err.exitCode, undefined, said.support)
-      else io.stderr(`${formatDiagnosis(err.diagnosis)}\n`)
-      return err.exitCode
+    // An error value a command let through (e.g. a locked keychain behind a keychain: reference) is its diagnosis.
+    const failure = err instanceof AppError ? new Failure(err.diagnosis) : err
+    if (failure instanceof Failure) {
+      if (json) jsonFailure(io, command, failure.diagnosis, failure.exitCode, undefined, said.support)
+      else io.stderr(`${formatDiagnosis(failure.diagnosis)}\n`)
+      return failure.exitCode
     }
     io.stderr(`internal error: ${clipMessage((err as Error).message)}\n`)
     return EXIT.internal

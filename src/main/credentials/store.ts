@@ -6,6 +6,7 @@ import { AppError } from '../errors'
 import { registerSecret } from '../redact'
 import { keytarFix } from './build-hint'
 import { classifyKeychainError, type KeychainCode } from '../diagnosis/keychain'
+import { defaultCollectionLocked } from './secret-service'
 
 export interface CredentialStore {
   readonly service: string
@@ -13,8 +14,8 @@ export interface CredentialStore {
   save(key: string, secret: string): Promise<KeychainStatus>
   /**
    * The secret, or null when there is none. Throws AppError (keychain-*) when the keychain
-   * cannot be reached. libsecret answers a read from a locked collection as "none"; call
-   * `status()` to tell the two apart.
+   * cannot be reached, and keychain-locked when nothing was found because it is locked
+   * (libsecret answers a read from a locked collection as "none").
    */
   get(key: string): Promise<string | null>
   /** Deletes the secret; `stored: false` without a code means it is gone (or never existed). */
@@ -129,11 +130,17 @@ export function createCredentialStore(service: string, options: CredentialStoreO
       try {
         const secret = await call((k) => k.getPassword(service, key))
         if (secret) registerSecret(secret)
+        // "Nothing" from a locked keychain is not "nothing kept": the caller must not say so.
+        if (secret === null && (await defaultCollectionLocked()))
+          throw new KeychainError('keychain-locked', 'nothing could be read: the keychain is locked')
         return secret
       } catch (err) {
         const code = err instanceof KeychainError ? err.code : 'keychain-unavailable'
+        // A locked keychain on a read: the `_read` words say what could not be read, not stored.
         const params = err instanceof KeychainError ? err.params : undefined
-        throw new AppError({ code, detail: message(err), params: { ...params, service } })
+        const context: Record<string, string> =
+          code === 'keychain-locked' && !params?.context ? { context: 'read' } : {}
+        throw new AppError({ code, detail: message(err), params: { ...context, ...params, service } })
       }
     },
 
