@@ -3,11 +3,10 @@
 // socket server: a TCP relay in front of the bench's real Dovecot and submission, answering as
 // mail.bench.test in this world's DNS, that counts the connections open at once on each port.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { createConnection, createServer, type Server, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseCsv } from '../../src/main/bulk/csv'
-import { allocLoopback } from '../world/addresses'
+import { startCountingRelay, type CountingRelay } from '../fakes/counting-relay'
 import { startWorld, type World } from '../world/compose'
 import { writeIspDir } from '../world/isp'
 
@@ -15,72 +14,11 @@ const bench = inject('bench')
 const DOMAINS = ['one.test', 'two.test', 'three.test', 'four.test', 'five.test', 'six.test']
 const PORTS = [993, 465, 587]
 let w: World
-let relay: Relay
-
-interface Relay {
-  host: string
-  /** Most connections open at once, per port, since the last reset. */
-  max: Map<number, number>
-  total: Map<number, number>
-  reset(): void
-  close(): Promise<void>
-}
-
-/** Pipes each port of `host` to the same port of `target`, counting open connections. */
-async function startRelay(target: string): Promise<Relay> {
-  const host = allocLoopback()
-  const open = new Map<number, number>()
-  const max = new Map<number, number>()
-  const total = new Map<number, number>()
-  const sockets = new Set<Socket>()
-  const servers: Server[] = []
-  for (const port of PORTS) {
-    const server = createServer((client) => {
-      // Open from the moment it is accepted until the client ends it (its FIN or a reset).
-      open.set(port, (open.get(port) ?? 0) + 1)
-      total.set(port, (total.get(port) ?? 0) + 1)
-      max.set(port, Math.max(max.get(port) ?? 0, open.get(port)!))
-      let closed = false
-      const done = (): void => {
-        if (closed) return
-        closed = true
-        open.set(port, open.get(port)! - 1)
-      }
-      client.on('end', done)
-      client.on('close', done)
-      client.on('error', done)
-      const upstream = createConnection({ host: target, port })
-      for (const s of [client, upstream]) {
-        sockets.add(s)
-        s.on('close', () => sockets.delete(s))
-        s.on('error', () => undefined)
-      }
-      client.pipe(upstream)
-      upstream.pipe(client)
-      upstream.on('close', () => client.destroy())
-      client.on('close', () => upstream.destroy())
-    })
-    await new Promise<void>((resolve) => server.listen(port, host, resolve))
-    servers.push(server)
-  }
-  return {
-    host,
-    max,
-    total,
-    reset: () => {
-      max.clear()
-      total.clear()
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
-    }
-  }
-}
+let relay: CountingRelay
 
 beforeAll(async () => {
   w = await startWorld(bench)
-  relay = await startRelay(bench.mailAddress)
+  relay = await startCountingRelay(bench.mailAddress, PORTS)
   w.onStop(() => relay.close())
   // Every domain's trusted settings (an ISPDB file each) name the one server.
   for (const d of DOMAINS) await writeIspDir(join(w.dir, 'isp'), d, bench.mailHost)

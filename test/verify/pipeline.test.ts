@@ -13,11 +13,11 @@ import { createDns } from '../../src/main/net/dns'
 import { loadConfig } from '../../src/main/config'
 import { discoverAndVerify, type PipelineInput } from '../../src/main/verify/pipeline'
 import type { Source } from '../../src/main/discovery/types'
-import type { Draft } from '../../src/main/discovery/types'
 import type { ServerSettings, SourceReport, Trust } from '../../src/shared/domain'
 import { imapScript } from '../fakes/scripts'
 import { startFake } from '../fakes/server'
 import { FAST, settings } from './helpers'
+import { draft, heldSource } from './sources'
 
 const bench = inject('bench')
 const alice = bench.users.alice
@@ -37,26 +37,6 @@ const s = (
   security: ServerSettings['security'],
   host = bench.mailHost
 ): ServerSettings => settings(protocol, host, port, security, alice.address)
-const draft = (
-  source: Draft['source'],
-  trust: Trust,
-  incoming: ServerSettings[],
-  outgoing: ServerSettings[]
-): Draft => ({ source, trust, incoming, outgoing })
-
-/** A source that answers when `when` resolves (or never, until the run stops it). */
-function source(id: Source['id'], when: Promise<unknown>, drafts: Draft[]): Source {
-  return {
-    id,
-    network: false,
-    timeoutMs: 30_000,
-    async run(ctx) {
-      await Promise.race([when, new Promise((r) => ctx.signal.addEventListener('abort', r, { once: true }))])
-      if (ctx.signal.aborted) return { state: 'failed', reason: 'cancelled' }
-      return drafts.length ? { state: 'found', candidates: drafts } : { state: 'nothing', reason: 'no-file' }
-    }
-  }
-}
 
 type Event =
   | { kind: 'report'; report: SourceReport }
@@ -108,11 +88,11 @@ describe('discoverAndVerify', () => {
     const never = new Promise<void>(() => undefined)
     const sources = [
       // The shipped ISPDB answers at once: STARTTLS ports.
-      source('ispdb', Promise.resolve(), [
+      heldSource('ispdb', Promise.resolve(), [
         draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])
       ]),
       // The domain's own HTTPS autoconfig (ranked above) answers only once probing has begun.
-      source('autoconfig-https', probed, [
+      heldSource('autoconfig-https', probed, [
         draft(
           'autoconfig-https',
           { level: 'trusted', reason: 'https-in-domain' },
@@ -121,7 +101,7 @@ describe('discoverAndVerify', () => {
         )
       ]),
       // A lower-ranked source that never answers: nobody waits for it.
-      source('guess', never, [])
+      heldSource('guess', never, [])
     ]
     const r = run(sources)
     const watch = setInterval(() => firstProbe(r.events) >= 0 && firstProbed(), 1)
@@ -146,11 +126,11 @@ describe('discoverAndVerify', () => {
     let answer!: () => void
     const later = new Promise<void>((r) => (answer = r))
     const sources = [
-      source('ispdb', Promise.resolve(), [
+      heldSource('ispdb', Promise.resolve(), [
         draft('ispdb', TRUSTED, [s('imap', 143, 'starttls')], [s('smtp', 587, 'starttls')])
       ]),
       // Answers "nothing" only after the lower-ranked candidate has verified on both sides.
-      source('autoconfig-https', later, [])
+      heldSource('autoconfig-https', later, [])
     ]
     const r = run(sources)
     const done = r.events
@@ -166,18 +146,20 @@ describe('discoverAndVerify', () => {
     expect(result.candidate?.source).toBe('ispdb')
   })
 
-  it('gives a server nothing vouches for no connection without consent, and checks it with consent', async () => {
+  it('gives a server nothing vouches for no credential without consent, and checks it with consent', async () => {
     const imap = await startFake({ port: 993, handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' }) })
     try {
       const guessed: Trust = { level: 'confirm', reason: 'guess' }
       const sources = [
-        source('guess', Promise.resolve(), [draft('guess', guessed, [s('imap', 993, 'tls', imap.host)], [])])
+        heldSource('guess', Promise.resolve(), [draft('guess', guessed, [s('imap', 993, 'tls', imap.host)], [])])
       ]
       const refused = await run(sources).promise
       expect(refused.verify).toBeUndefined()
       expect(refused.candidate).toBeUndefined()
       expect(refused.discovery.candidates).toHaveLength(1)
-      expect(imap.connections).toBe(0)
+      // A guessed server may be connected to ahead (warm.ts), never signed in to.
+      expect(imap.all()).not.toContain(alice.password)
+      expect(imap.all()).not.toMatch(/\b(LOGIN|AUTHENTICATE)\b/i)
 
       const consented = await run(sources, { consent: (found) => found.candidates[0] }).promise
       expect(consented.candidate?.source).toBe('guess')
@@ -216,7 +198,7 @@ describe('discoverAndVerify', () => {
         [at('imap', 993, 'tls'), at('imap', 143, 'starttls')],
         [at('smtp', 465, 'tls'), at('smtp', 587, 'starttls')]
       )
-      const r = run([source('ispdb', Promise.resolve(), [candidate]), source('autoconfig-https', later, [])], {
+      const r = run([heldSource('ispdb', Promise.resolve(), [candidate]), heldSource('autoconfig-https', later, [])], {
         address: user.address,
         secret: { kind: 'password', password: user.password }
       })

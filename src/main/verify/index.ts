@@ -11,6 +11,7 @@ import type { StopMemory } from './stop-memory'
 import { HostLimiter, RankedRun, mostTelling, type ProbeHooks, type RoleResult } from './scheduler'
 import { answeredNothing, noMailService, splitLastResort } from './verdict'
 import { timingWith, type Timing } from './timing'
+import { WarmPool } from './warm'
 import type { Secret } from './secret'
 import type { TlsVersion } from '../net/trust'
 import { diagnose } from '../../shared/diagnosis-catalog'
@@ -53,6 +54,11 @@ export interface Verification {
    * list's order). A server already in the check keeps one probe and moves up to the better rank.
    */
   add(incoming: ServerSettings[], outgoing: ServerSettings[], rank: number): void
+  /**
+   * Servers an untrusted source named: their connections are opened now, up to the sign-in and
+   * without credentials, for a trusted source that names the same server later (warm.ts).
+   */
+  warm(servers: ServerSettings[]): void
   /** No better servers will be added: each side may settle on its best success. */
   close(): void
   readonly result: Promise<VerifyResult>
@@ -71,11 +77,20 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
   const run = runDns(ctx.dns, ctx.signal)
   const given: { incoming: ServerSettings[]; outgoing: ServerSettings[] } = { incoming: [], outgoing: [] }
   let probes = 0
+  const ahead = new WarmPool({
+    dns: run.dns,
+    ca: ctx.ca,
+    minTls: ctx.minTls,
+    timing,
+    exceptions: base.exceptions,
+    signal: ctx.signal
+  })
 
   const probe =
     (role: Probe['role']) =>
     async (settings: ServerSettings, signal: AbortSignal, hooks: ProbeHooks): Promise<ProbeOutcome> => {
       const id = `${role}-${++probes}-${settings.protocol}-${settings.host}-${settings.port}`
+      const warm = ahead.take(settings)
       let release: (() => void) | undefined
       try {
         release = await limiter.acquire(`${settings.host}|${settings.protocol}`, signal)
@@ -101,7 +116,8 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
           onProbe,
           gate,
           signInTurn: hooks.signInTurn,
-          address: base.address
+          address: base.address,
+          warm
         })
       } finally {
         release?.()
@@ -137,7 +153,10 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
   }
 
   const result = Promise.all([incoming.result, outgoingRun()])
-    .finally(run.end)
+    .finally(() => {
+      ahead.close()
+      run.end()
+    })
     .then(([inc, out]): VerifyResult => {
       const order = (p: Probe): number => (p.role === 'incoming' ? 0 : 1)
       const all = [...inc.outcomes, ...out.outcomes].map((o) => o.probe).sort((a, b) => order(a) - order(b))
@@ -163,7 +182,12 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
       split.first.forEach((s, i) => outgoing.add(key(s), s, rank * PER_ADD + i))
       split.last.forEach((s, i) => lastResort.push({ settings: s, rank: rank * PER_ADD + i }))
     },
+    warm(servers) {
+      for (const s of servers) ahead.open(s)
+    },
     close() {
+      // Nothing joins from now on: a connection opened ahead that no probe took is not needed.
+      ahead.close()
       incoming.close()
       outgoing.close()
     },

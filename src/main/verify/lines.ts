@@ -105,6 +105,11 @@ export class LineSocket {
     this.socket.write(`${line}\r\n`)
   }
 
+  /** False once the connection failed or the server closed it. */
+  alive(): boolean {
+    return !this.failure
+  }
+
   /** Lines already received and not yet read (a server must not send any before a TLS upgrade). */
   pending(): number {
     return this.lines.length + (this.buf.length ? 1 : 0)

@@ -71,6 +71,15 @@ async function pipeline(input: PipelineInput, ctx: PipelineContext): Promise<Pip
     check.add(incoming, outgoing, -candidate.score)
     return true
   }
+  // Guessing names the usual host names under the address's own domain that exist in DNS: the
+  // servers a trusted source most often names a moment later. Their connections are opened now,
+  // up to the sign-in and with no credential, and handed over if so (warm.ts). Nothing that a
+  // file or a record from elsewhere names is connected to before a trusted source or consent.
+  const openAhead = (candidate: Candidate): void => {
+    if (closed || candidate.source !== 'guess') return
+    const { incoming, outgoing } = input.select(candidate)
+    check.warm([...firstPerHost(incoming), ...firstPerHost(outgoing)])
+  }
   const close = (): void => {
     if (closed) return
     closed = true
@@ -102,7 +111,8 @@ async function pipeline(input: PipelineInput, ctx: PipelineContext): Promise<Pip
       },
       onCandidate(candidate) {
         ctx.discovery.onCandidate(candidate)
-        if (candidate.trust.level !== 'trusted' || !join(candidate)) return
+        if (candidate.trust.level !== 'trusted') return openAhead(candidate)
+        if (!join(candidate)) return
         best = Math.max(best, candidate.score)
         maybeClose()
       }
@@ -129,6 +139,23 @@ async function pipeline(input: PipelineInput, ctx: PipelineContext): Promise<Pip
   const verify = await check.result
   if (!joined.size) return { discovery: found }
   return { discovery: found, candidate: winnerOf([...joined.values()], verify, input), verify }
+}
+
+/**
+ * The server a check would try first on each of the first `hosts` host names of a list (a guess
+ * names imap.example.com and mail.example.com, each on its ports in order).
+ */
+function firstPerHost(list: ServerSettings[], hosts = 2): ServerSettings[] {
+  const seen = new Set<string>()
+  const out: ServerSettings[] = []
+  for (const s of list) {
+    const host = s.host.toLowerCase()
+    if (seen.has(host)) continue
+    seen.add(host)
+    out.push(s)
+    if (out.length === hosts) break
+  }
+  return out
 }
 
 /** The best-ranked joined candidate that names the winning incoming (else outgoing) server. */

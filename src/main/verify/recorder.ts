@@ -25,12 +25,10 @@ export class ProbeRecorder {
   private readonly t0 = performance.now()
   private full = false
 
-  constructor(
-    id: string,
-    role: Probe['role'],
-    settings: ServerSettings,
-    private readonly emit: (probe: Probe) => void
-  ) {
+  private emit: (probe: Probe) => void
+
+  constructor(id: string, role: Probe['role'], settings: ServerSettings, emit: (probe: Probe) => void) {
+    this.emit = emit
     this.probe = {
       id,
       role,
@@ -120,6 +118,26 @@ export class ProbeRecorder {
       clearTimeout(timer)
       aborted.dispose()
     }
+  }
+
+  /**
+   * Hands a record begun ahead of its check (warm.ts) to the probe that takes its connection
+   * over: that probe's id, role and settings (the trusted source's), and its listener, which
+   * gets the record so far at once. `note` says in the transcript what happened.
+   */
+  handOver(
+    id: string,
+    role: Probe['role'],
+    settings: ServerSettings,
+    emit: (probe: Probe) => void,
+    note: string
+  ): void {
+    this.probe.id = id
+    this.probe.role = role
+    this.probe.settings = settings
+    this.emit = emit
+    this.line('i', note)
+    this.changed()
   }
 
   skip(name: StepName, info?: string): void {

@@ -21,6 +21,7 @@ import { checkCertificate, handshake, type CertificateCheck } from './tls'
 import type { Timing } from './timing'
 import type { Secret } from './secret'
 import { checkUsername } from './arguments'
+import type { WarmConnection } from './warm'
 
 export interface Capabilities {
   list: string[]
@@ -89,6 +90,8 @@ export interface ProbeInput {
   /** The address being set up: the source of the other user name forms. */
   address?: string
   after?: LoginArgs['after']
+  /** This server's connection, opened without credentials while the search ran (warm.ts). */
+  warm?: WarmConnection
 }
 
 export interface ProbeOutcome {
@@ -97,12 +100,38 @@ export interface ProbeOutcome {
   cert?: CertificateCheck
 }
 
-export async function runProbe(driver: Driver, input: ProbeInput): Promise<ProbeOutcome> {
-  const { settings, timing: t, signal } = input
-  const rec = new ProbeRecorder(input.id, input.role, settings, input.onProbe)
+/** A connection brought up to its sign-in: what the steps before any credential found. */
+export interface Opened {
+  io: LineSocket
+  ip: string
+  cert?: CertificateCheck
+  caps: Capabilities
+  greeting: string
+}
+
+/** What the steps before the sign-in need: no secret, no user name. */
+export type OpenInput = Pick<ProbeInput, 'settings' | 'exception' | 'dns' | 'ca' | 'minTls' | 'timing'>
+
+/** The address and certificate met on the way, kept as evidence even when a later step fails. */
+export interface Seen {
+  ip?: string
+  cert?: CertificateCheck
+}
+
+/**
+ * DNS → TCP → TLS or STARTTLS → certificate → greeting → capabilities, recorded in `rec`: every
+ * step a probe takes before it may send a credential. On failure the connection is closed.
+ * Also run ahead of the check, while the search is still going (warm.ts).
+ */
+export async function openConnection(
+  driver: Driver,
+  input: OpenInput,
+  rec: ProbeRecorder,
+  signal: AbortSignal,
+  seen: Seen
+): Promise<Opened> {
+  const { settings, timing: t } = input
   let io: LineSocket | undefined
-  let ip: string | undefined
-  let cert: CertificateCheck | undefined
   const certStep = async (sock: TLSSocket): Promise<void> => {
     const check = async (): Promise<CertificateCheck> => {
       try {
@@ -115,12 +144,12 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
         throw err
       }
     }
-    cert = await rec.step('certificate', t.tlsMs, signal, check, (c) =>
+    seen.cert = await rec.step('certificate', t.tlsMs, signal, check, (c) =>
       c.info.trustedByUser
         ? `trusted by you: ${c.info.fingerprint256}`
         : `${c.info.subject}; ${c.info.tlsVersion ?? ''}`
     )
-    rec.probe.certificate = cert.info
+    rec.probe.certificate = seen.cert.info
   }
   try {
     rec.line('i', `${settings.protocol} ${settings.host}:${settings.port} ${settings.security}`)
@@ -138,7 +167,8 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       (s) => connectTcp(addresses, settings.port, t.eyeballsMs, s),
       (sock) => `${sock.remoteAddress}`
     )
-    ip = raw.remoteAddress
+    const ip = raw.remoteAddress!
+    seen.ip = ip
     rec.line('i', `connected to ${ip} port ${settings.port}`)
     // The server's first bytes (TLS handshake or greeting): shown as "not answering yet" after
     // quietMs, given up after their deadline, or 10 round trips of this link if that is longer.
@@ -216,24 +246,44 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     }
     rec.probe.capabilities = caps.list.slice(0, 200).map((c) => c.slice(0, 200))
     rec.probe.authMechanisms = caps.mechanisms.slice(0, 64)
+    return { io, ip, cert: seen.cert, caps, greeting }
+  } catch (err) {
+    io?.close()
+    throw err
+  }
+}
+
+export async function runProbe(driver: Driver, input: ProbeInput): Promise<ProbeOutcome> {
+  const { settings, timing: t, signal, warm } = input
+  // A connection opened while the search ran (warm.ts) carries its record so far: the steps it
+  // took, from when it took them, become this probe's.
+  const record = warm
+    ? warm.adopt(input.id, input.role, settings, input.onProbe)
+    : new ProbeRecorder(input.id, input.role, settings, input.onProbe)
+  const seen: Seen = warm?.seen ?? {}
+  let io: LineSocket | undefined
+  try {
+    const opened = warm ? await warm.ready(signal) : await openConnection(driver, input, record, signal, seen)
+    io = opened.io
+    const { caps, greeting, ip, cert } = opened
 
     const secret = input.secret
     if (secret.kind === 'none' || settings.auth.every((a) => a === 'none' || a === 'client-ip')) {
-      rec.skip('auth', secret.kind === 'none' ? 'not requested' : 'no sign-in needed')
+      record.skip('auth', secret.kind === 'none' ? 'not requested' : 'no sign-in needed')
       driver.goodbye(io)
-      return { probe: rec.finish('ok'), ip, cert }
+      return { probe: record.finish('ok'), ip, cert }
     }
     const session = io
     const args: LoginArgs = {
       settings,
-      ip: ip!,
+      ip,
       secret,
       caps,
       ca: input.ca,
       minTls: input.minTls,
       cert,
       io: session,
-      rec,
+      rec: record,
       timing: t,
       signal,
       after: input.after
@@ -251,20 +301,20 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       const done = await input.gate.signIn(server, forms, attempt)
       // The form that worked is what the account, the exports and the card carry from now on.
       const { usernameGuessed: _guessed, ...proven } = settings
-      rec.probe.settings = { ...proven, username: done.form.username }
-      if (secret.kind === 'password') rec.probe.usernameForm = done.form.form
+      record.probe.settings = { ...proven, username: done.form.username }
+      if (secret.kind === 'password') record.probe.usernameForm = done.form.form
       return done.info
     }
     if (input.signInTurn) {
       const waited = await input.signInTurn()
       if (waited >= 1)
-        rec.line('i', `waited ${Math.round(waited)} ms for its turn to sign in (one server of a list at a time)`)
+        record.line('i', `waited ${Math.round(waited)} ms for its turn to sign in (one server of a list at a time)`)
     }
     // The username is evidence (which form the server refused); only the secret is masked.
-    rec.line('i', `signing in as ${settings.username}`)
-    await rec.step('auth', t.authMs, signal, login, (x) => x)
+    record.line('i', `signing in as ${settings.username}`)
+    await record.step('auth', t.authMs, signal, login, (x) => x)
     driver.goodbye(io)
-    return { probe: rec.finish('ok'), ip, cert }
+    return { probe: record.finish('ok'), ip, cert }
   } catch (err) {
     const raw = toDiagnosis(err)
     // A token the mail server turns down is not a wrong password: the fix is signing in again.
@@ -283,7 +333,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
         ...(d.params ?? {})
       }
     })
-    return { probe: rec.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip, cert }
+    return { probe: record.finish(signal.aborted ? 'cancelled' : 'failed', diagnosis), ip: seen.ip, cert: seen.cert }
   } finally {
     io?.close()
   }

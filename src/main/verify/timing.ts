@@ -25,6 +25,11 @@ export interface Timing {
   eyeballsMs: number
   /** Connections at once to one host name for one protocol. */
   perHost: number
+  /**
+   * How long a connection opened ahead of the check (warm.ts) waits, signed out, for a trusted
+   * source to name its server before it is closed.
+   */
+  holdMs: number
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -41,7 +46,8 @@ export const DEFAULT_TIMING: Timing = {
   graceMs: 200,
   quietMs: 1500,
   eyeballsMs: 250,
-  perHost: 2
+  perHost: 2,
+  holdMs: 15000
 }
 
 /** Bytes one probe accepts from a server before giving up (endless or huge replies). */
