@@ -1,7 +1,9 @@
 // The bounded HTTP client against real HTTPS/HTTP servers: redirects (limit, loop, leaving
 // HTTPS or the domain, credentials dropped across origins), size cap, deadline, TLS trust.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { LookupFunction } from 'node:net'
 import { HttpError, httpRequest, type HttpRequest } from '../../src/main/net/http'
+import { builtSecureContext } from '../../src/main/net/trust'
 import { discoveryWorld, xmlReply, type DiscoveryWorld as World } from './discovery'
 
 let world: World
@@ -108,5 +110,37 @@ describe('httpRequest', () => {
     // Without the bench CA the server's certificate is not trusted.
     expect(await reason(req(`https://${D}/declared`, { ca: [] }))).toBe('tls')
     expect(await reason(req('ftp://web.example/'))).toBe('bad-url')
+  })
+
+  it('asks for the address before it builds the TLS context, once, and connects to that answer', async () => {
+    world.serve('https', D, '/first', xmlReply('<first/>'))
+    // A list of its own: no context is built for it yet (contexts are kept per list).
+    const ca = [...world.ca]
+    const asked: Array<{ host: string; contextBuilt: boolean }> = []
+    const lookup = ((host: string, options: unknown, cb: unknown) => {
+      asked.push({ host, contextBuilt: builtSecureContext(ca) !== undefined })
+      ;(world.appDns.lookupFn as (h: string, o: unknown, c: unknown) => void)(host, options, cb)
+    }) as LookupFunction
+    const r = await req(`https://${D}/first`, { ca, lookup })
+    expect(r.body.toString()).toBe('<first/>')
+    expect(asked).toEqual([{ host: D, contextBuilt: false }])
+    expect(builtSecureContext(ca)).toBeDefined()
+    // Once built, the context is used as it is and Node asks for the address itself.
+    expect((await req(`https://${D}/first`, { ca, lookup })).status).toBe(200)
+    expect(asked).toEqual([
+      { host: D, contextBuilt: false },
+      { host: D, contextBuilt: true }
+    ])
+  })
+
+  it('a question with no answer yet ends with the deadline or the cancel, before any context is built', async () => {
+    const ca = [...world.ca]
+    const never = (() => undefined) as unknown as LookupFunction
+    expect(await reason(req(`https://${D}/first`, { ca, lookup: never, timeoutMs: 200 }))).toBe('timeout')
+    const ctl = new AbortController()
+    const p = req(`https://${D}/first`, { ca, lookup: never, signal: ctl.signal })
+    setTimeout(() => ctl.abort(), 50)
+    expect(await reason(p)).toBe('aborted')
+    expect(builtSecureContext(ca)).toBeUndefined()
   })
 })

@@ -12,6 +12,8 @@ import {
   type DiscoveryWorld as World
 } from './discovery'
 import { SOURCES } from '../../src/main/discovery'
+import { builtSecureContext } from '../../src/main/net/trust'
+import type { Dns } from '../../src/main/net/dns'
 
 const D = 'good.example'
 let world: World
@@ -171,6 +173,35 @@ describe('no waiting on ourselves', () => {
         expect(builtin).toBeLessThan(firstNetwork)
       }
     }
+  })
+
+  it('every HTTPS source asks for its host before the TLS context is built; it is built while they wait', async () => {
+    // A trust list of its own: contexts are kept per list, so none is built for it yet.
+    const ca = [...world.ca]
+    const asked = new Map<string, boolean>()
+    const record =
+      <A extends unknown[], R>(type: string, fn: (name: string, ...rest: A) => R) =>
+      (name: string, ...rest: A): R => {
+        if (!asked.has(`${type} ${name}`)) asked.set(`${type} ${name}`, builtSecureContext(ca) !== undefined)
+        return fn(name, ...rest)
+      }
+    const d = world.appDns
+    const dns: Dns = {
+      ...d,
+      resolve4: record('A', d.resolve4),
+      resolve6: record('AAAA', d.resolve6),
+      resolveMx: record('MX', d.resolveMx),
+      resolveSrv: record('SRV', d.resolveSrv),
+      resolveTxt: record('TXT', d.resolveTxt)
+    }
+    const run = await world.run(`jane@${D}`, { ca, dns })
+    expect(run.report('autoconfig-https')?.state).toBe('found')
+    expect(run.report('ispdb')?.state).toBe('found')
+    // The hosts of the online ISPDB (asked by a source without network work, in the first turn),
+    // of autoconfig, PACC and Autodiscover.
+    for (const host of ['ispdb.world.example', `autoconfig.${D}`, `ua-auto-config.${D}`, D])
+      expect({ host, contextBuilt: asked.get(`A ${host}`) }).toEqual({ host, contextBuilt: false })
+    expect(builtSecureContext(ca)).toBeDefined()
   })
 })
 

@@ -13,6 +13,7 @@ import {
 } from '../../shared/domain'
 import type { Config } from '../config'
 import { runDns, type Dns } from '../net/dns'
+import { secureContextFor } from '../net/trust'
 import { redact, registerSecret } from '../redact'
 import { builtinSource, loadProviderTable } from './builtin'
 import { autodiscoverSource } from './sources/autodiscover'
@@ -233,6 +234,9 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     // One turn more: what they found is validated and reported before a network source starts.
     await new Promise<void>((r) => setImmediate(r))
     const remote = sources.filter((s) => s.network).map(runOne)
+    // Their first questions are out: the TLS context (every trusted root parsed, tens of ms of
+    // CPU) is built while the answers travel, instead of before the first question (net/http.ts).
+    if (!opts.offline && opts.ca.length) setImmediate(() => secureContextFor(opts.ca))
     await Promise.race([Promise.all([...local, ...remote]), deadline])
   } finally {
     clearTimeout(timer)

@@ -267,27 +267,37 @@ function withLookups(q: Queries): Dns {
       }
       return out
     },
-    lookupFn: ((hostname: string, options: unknown, callback: unknown) => {
-      const cb = (typeof options === 'function' ? options : callback) as (
-        err: NodeJS.ErrnoException | null,
-        address: string | Array<{ address: string; family: number }>,
-        family?: number
-      ) => void
-      const opts = (typeof options === 'object' && options ? options : {}) as { all?: boolean; family?: number }
-      dns.lookupAll(hostname).then(
-        (list) => {
-          const filtered = opts.family === 4 || opts.family === 6 ? list.filter((x) => x.family === opts.family) : list
-          if (!filtered.length) {
-            const e = new Error(`${hostname} not found`) as NodeJS.ErrnoException
-            e.code = 'ENOTFOUND'
-            return cb(e, '')
-          }
-          if (opts.all) cb(null, filtered)
-          else cb(null, filtered[0]!.address, filtered[0]!.family)
-        },
-        (err: NodeJS.ErrnoException) => cb(err, '')
-      )
-    }) as LookupFunction
+    lookupFn: lookupFrom((hostname) => dns.lookupAll(hostname))
   }
   return dns
+}
+
+/**
+ * A net-style `lookup` (for net/tls/https options) answering from `all` (every address of a
+ * host, as lookupAll gives them), with the `family` and `all` options Node passes.
+ */
+export function lookupFrom(
+  all: (hostname: string) => Promise<Array<{ address: string; family: 4 | 6 }>>
+): LookupFunction {
+  return ((hostname: string, options: unknown, callback: unknown) => {
+    const cb = (typeof options === 'function' ? options : callback) as (
+      err: NodeJS.ErrnoException | null,
+      address: string | Array<{ address: string; family: number }>,
+      family?: number
+    ) => void
+    const opts = (typeof options === 'object' && options ? options : {}) as { all?: boolean; family?: number }
+    all(hostname).then(
+      (list) => {
+        const filtered = opts.family === 4 || opts.family === 6 ? list.filter((x) => x.family === opts.family) : list
+        if (!filtered.length) {
+          const e = new Error(`${hostname} not found`) as NodeJS.ErrnoException
+          e.code = 'ENOTFOUND'
+          return cb(e, '')
+        }
+        if (opts.all) cb(null, filtered)
+        else cb(null, filtered[0]!.address, filtered[0]!.family)
+      },
+      (err: NodeJS.ErrnoException) => cb(err, '')
+    )
+  }) as LookupFunction
 }

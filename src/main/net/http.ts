@@ -5,7 +5,9 @@
 import type http from 'node:http'
 import type https from 'node:https'
 import { isIP, type LookupFunction } from 'node:net'
-import { secureContextFor } from './trust'
+import type { LookupAddress } from 'node:dns'
+import { builtSecureContext, secureContextFor } from './trust'
+import { lookupFrom } from './dns'
 import { nodeHttp, nodeHttps } from './builtins'
 import type { SourceReason } from '../../shared/source-reason'
 import { requestFailureReason } from '../diagnosis/library'
@@ -106,7 +108,24 @@ interface Hop {
   body: Buffer
 }
 
-function oneHop(
+/**
+ * Every address of `host`, through the request's resolver, cancelled with the exchange. Node
+ * asks the same `lookup` when it connects; asking first lets the TLS context wait for the answer.
+ */
+function resolveFirst(lookup: LookupFunction, host: string, signal: AbortSignal): Promise<LookupAddress[]> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const onAbort = (): void => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    lookup(host, { all: true }, (err, addresses) => {
+      signal.removeEventListener('abort', onAbort)
+      if (err) reject(err)
+      else resolve(addresses as unknown as LookupAddress[])
+    })
+  })
+}
+
+async function oneHop(
   req: HttpRequest,
   url: URL,
   method: string,
@@ -115,23 +134,37 @@ function oneHop(
   signal: AbortSignal,
   maxBytes: number
 ): Promise<Hop> {
+  const secure = url.protocol === 'https:'
+  const host = url.hostname.replace(/^\[|\]$/g, '')
+  let lookup = req.lookup
+  let secureContext: unknown
+  if (secure && req.ca && req.ca.length) {
+    // The shared context: a new one per request would parse every root again.
+    secureContext = builtSecureContext(req.ca)
+    if (!secureContext) {
+      // The first one parses every trusted root (~30 ms of CPU, net/trust.ts). Node wants it
+      // before it asks for the address, so the question went out only after that work; asked
+      // here first, the context is built while the answer travels (discovery prepares it once
+      // its questions are out) or once it came, and the connection uses that answer.
+      const addresses = await resolveFirst(req.lookup, host, signal)
+      lookup = lookupFrom(async () => addresses.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 })))
+      secureContext = secureContextFor(req.ca)
+    }
+  }
   return new Promise<Hop>((resolve, reject) => {
-    const mod = url.protocol === 'https:' ? nodeHttps() : nodeHttp()
-    const host = url.hostname.replace(/^\[|\]$/g, '')
+    const mod = secure ? nodeHttps() : nodeHttp()
     const options: https.RequestOptions = {
       method,
       host,
       port: url.port || undefined,
       path: `${url.pathname}${url.search}`,
       headers: { ...headers, ...(body ? { 'content-length': String(body.length) } : {}) },
-      lookup: req.lookup,
+      lookup,
       agent: false,
       signal
     }
-    if (url.protocol === 'https:') {
-      // The shared context: a new one per request would parse every root again.
-      if (req.ca && req.ca.length)
-        (options as https.RequestOptions & { secureContext: unknown }).secureContext = secureContextFor(req.ca)
+    if (secure) {
+      if (secureContext) (options as https.RequestOptions & { secureContext: unknown }).secureContext = secureContext
       // SNI carries names only (RFC 6066); an address literal is checked against the certificate's IPs.
       options.servername = isIP(host) ? undefined : host
       options.rejectUnauthorized = true

@@ -139,6 +139,12 @@ export type TlsVersion = 'TLSv1.2' | 'TLSv1.3'
 // CPU at the first HTTPS request on a busy machine (OpenSSL also lists every CA passed as a
 // client-CA name, one by one), against 3-12 ms.
 const contexts = new WeakMap<string[], Map<TlsVersion, SecureContext>>()
+
+/** The context secureContextFor would return, if it is built already (net/http.ts). */
+export function builtSecureContext(ca: string[], minVersion: TlsVersion = 'TLSv1.2'): SecureContext | undefined {
+  return contexts.get(ca)?.get(minVersion)
+}
+
 export function secureContextFor(ca: string[], minVersion: TlsVersion = 'TLSv1.2'): SecureContext {
   let byVersion = contexts.get(ca)
   if (!byVersion) contexts.set(ca, (byVersion = new Map()))
