@@ -17,6 +17,7 @@ import { WarmPool } from '../../src/main/verify/warm'
 import type { ServerSettings, Trust } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import { startCountingRelay, type CountingRelay } from '../fakes/counting-relay'
+import { imapScript } from '../fakes/scripts'
 import { startWorld, type World } from '../world/compose'
 import { FAST, settings } from './helpers'
 import { draft, heldSource } from './sources'
@@ -164,6 +165,30 @@ describe('connections opened ahead', () => {
     // Dovecot logs the user name of any sign-in, failed or not: none came.
     await until(async () => (await logSince(from, /Disconnected|disconnected/)).length >= 2)
     expect(await logSince(from, ALICE)).toEqual([])
+  })
+
+  it("a guessed server's refused certificate is the trusted probe's result: one connection, no second try, no sign-in", async () => {
+    const host = 'mail.bad-cert.test'
+    const fake = await w.fake(host, {
+      port: 993,
+      tls: await w.cert([host], { selfSigned: true }),
+      handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
+    })
+    const on = (s: ServerSettings): ServerSettings => ({ ...s, host })
+    let release!: () => void
+    const named = new Promise<void>((r) => (release = r))
+    const r = run([
+      heldSource('guess', Promise.resolve(), [draft('guess', GUESSED, [on(imap())], [])]),
+      heldSource('autoconfig-https', named, [draft('autoconfig-https', TRUSTED, [on(imap('alice'))], [])])
+    ])
+    await until(() => fake.connections === 1)
+    release()
+    const result = await r.promise
+    expect(result.verify?.incoming).toBeUndefined()
+    expect(result.verify?.diagnosis?.code).toBe('cert-self-signed')
+    expect(result.verify?.probes).toHaveLength(1)
+    expect(fake.connections).toBe(1)
+    expect(fake.all()).not.toMatch(/LOGIN|AUTHENTICATE/)
   })
 
   it('does not hand over a held connection the server dropped, and closes one held past its time', async () => {
