@@ -44,8 +44,11 @@ describe('against real Dovecot', () => {
       expect(r.incoming?.certificate?.issuer).toContain('Mail Setup Bench CA')
       expect(r.incoming?.authMechanisms).toEqual(expect.arrayContaining(['PLAIN']))
       if (out) expect(r.outgoing?.state).toBe('ok')
-      // Steps were reported as they changed, not just at the end.
-      expect(events.filter((e) => e.id === r.incoming!.id).length).toBeGreaterThan(7)
+      // Steps were reported as they changed, not just at the end: progress seen at five points or more.
+      const okCounts = events
+        .filter((e) => e.id === r.incoming!.id)
+        .map((e) => e.steps.filter((x) => x.state === 'ok').length)
+      expect(new Set(okCounts).size).toBeGreaterThanOrEqual(5)
       const text = JSON.stringify([r, events])
       expect(text).not.toContain(alice.password)
       expect(text).not.toContain(Buffer.from(`\0${alice.address}\0${alice.password}`).toString('base64'))

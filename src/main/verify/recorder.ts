@@ -26,6 +26,8 @@ export class ProbeRecorder {
   private full = false
 
   private emit: (probe: Probe) => void
+  /** An update is waiting for the end of this turn of the event loop. */
+  private due = false
 
   constructor(id: string, role: Probe['role'], settings: ServerSettings, emit: (probe: Probe) => void) {
     this.emit = emit
@@ -137,7 +139,7 @@ export class ProbeRecorder {
     this.probe.settings = settings
     this.emit = emit
     this.line('i', note)
-    this.changed()
+    this.changed(true)
   }
 
   skip(name: StepName, info?: string): void {
@@ -154,7 +156,7 @@ export class ProbeRecorder {
         detail: diagnosis.detail ? redact(diagnosis.detail).slice(0, 4000) : undefined
       }
     }
-    this.changed()
+    this.changed(true)
     return this.snapshot()
   }
 
@@ -162,8 +164,23 @@ export class ProbeRecorder {
     return structuredClone(this.probe)
   }
 
-  private changed(): void {
+  /**
+   * Tells the listener, once per turn of the event loop: a step's end and the next one's start
+   * (the same turn) go out as one update, not two copies of the whole record. `now` sends at
+   * once (the outcome, a hand-over), so the last update a listener sees is the final one.
+   */
+  private changed(now = false): void {
     this.probe.ms = Math.round(this.elapsed())
+    if (now) return this.send()
+    if (this.due) return
+    this.due = true
+    setImmediate(() => {
+      if (this.due) this.send()
+    })
+  }
+
+  private send(): void {
+    this.due = false
     try {
       this.emit(this.snapshot())
     } catch {
