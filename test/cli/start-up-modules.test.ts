@@ -29,6 +29,8 @@ interface Loaded {
   code: number
   stdout: string
   stderr: string
+  /** The built files (out/main/…) the process loaded. */
+  files: string[]
   /** Source modules (repository paths) of every chunk the process loaded. */
   modules: string[]
   /** Packages it loaded from node_modules at run time (outside the bundle). */
@@ -57,6 +59,7 @@ async function run(args: string[], stdin = '', at = app): Promise<Loaded> {
     code,
     stdout,
     stderr,
+    files,
     modules: files.flatMap((f) => chunks[f]!),
     external: urls
       .filter((u) => u.includes('/node_modules/'))
@@ -103,6 +106,8 @@ describe('what each command loads', () => {
       r.modules.filter((m) => /^src\/main\/(api|discovery|verify|policy)\/|^src\/shared\/api\.ts$/.test(m))
     ).toEqual([])
     expect(r.external).toEqual([])
+    // The command line and what it imports before reading its arguments (electron.vite.config.ts STAGES).
+    expect(r.files.length, r.files.join(' ')).toBeLessThanOrEqual(2)
   })
 
   it('an offline discover loads discovery and the provider table, not the mail libraries, exports, OAuth or the suffix list', async () => {
@@ -116,6 +121,9 @@ describe('what each command loads', () => {
     expect(r.external).toEqual([])
     // Node's network modules load when first used (net/builtins.ts), not with the code that might use them.
     expect(r.builtins.filter((b) => /^node:(tls|https?|dns)(\/|$)/.test(b))).toEqual([])
+    // A few files, not one per lazy import: Node 20 spends ~0.35 ms on each (24 files before the
+    // chunks followed the command's stages).
+    expect(r.files.length, r.files.join(' ')).toBeLessThanOrEqual(4)
   })
 
   it('verify (no save) loads the probes, not the mail libraries, exports, the keychain or OAuth', async () => {
@@ -130,6 +138,9 @@ describe('what each command loads', () => {
     // AsyncLocalStorage turns on promise hooks for the whole process on Node 20 (redact.ts).
     expect(r.builtins).not.toContain('node:async_hooks')
     expect(r.external).toEqual([])
+    // The probes are one file more than the search, the XML parser for the bench's autoconfig
+    // file another (29 files before).
+    expect(r.files.length, r.files.join(' ')).toBeLessThanOrEqual(6)
   })
 
   it('validates a provider table edited after the build instead of taking the one the build validated', async () => {
