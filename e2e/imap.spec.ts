@@ -70,6 +70,8 @@ test('IMAP: address to done, test message, keychain, export with preview, QR and
   // One way through: one search for the whole wizard (the check names a candidate by id), and
   // no request carries back a server, a check's result, a time or bytes that main produced.
   expect(sent.filter((r) => r.op === 'discover')).toHaveLength(1)
+  // The sign-in step asked once for the servers' connections while the password was typed.
+  expect(sent.filter((r) => r.op === 'prepare')).toHaveLength(1)
   for (const op of ['verify', 'roundTrip', 'saveAccount']) {
     const bodies = sent.filter((r) => r.op === op).map((r) => r.body)
     expect(bodies.length, op).toBeGreaterThan(0)

@@ -67,6 +67,8 @@ test('keyboard only: address to done and a downloaded profile', async ({ wizard:
   await tabTo(page, /Show details/)
   await page.keyboard.press('Enter')
   await expect(page.locator('pre.transcript').first()).toBeVisible()
+  // The sign-in step had main connect while the password was typed: the check signed in on that connection.
+  await expect(page.locator('pre.transcript').first()).toContainText('connection opened ahead of the check')
   await tabTo(page, /^\s*Continue/)
   await page.keyboard.press('Enter')
 

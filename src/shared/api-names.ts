@@ -5,6 +5,7 @@ export const OPERATION_NAMES = [
   'policySummary',
   'discover',
   'plan',
+  'prepare',
   'cancel',
   'verify',
   'discoverVerify',

@@ -88,6 +88,20 @@ export const operations = {
       z.object({ sessionId, incoming: z.array(ServerSettings), outgoing: z.array(ServerSettings) })
     )
   },
+  /**
+   * prepare(choices): while the user types the password, opens the connections a check with
+   * these choices tries first, up to their sign-in and with no credential (verify/warm.ts); the
+   * next verify of the session signs in on them. Changes nothing in the session's record.
+   */
+  prepare: {
+    request: lazySchema(() =>
+      z
+        .object({ ...sessionOrAddress, choices: SetupChoices.default({}), ...typedServers })
+        .strict()
+        .refine(needsSession, sessionMessage)
+    ),
+    response: lazySchema(() => z.object({ sessionId, opening: z.number().int().min(0) }))
+  },
   /** Cancels a discover, verify, round trip or OAuth run by its id. */
   cancel: {
     request: lazySchema(() => z.object({ runId })),

@@ -13,7 +13,7 @@ import type { Source } from '../../src/main/discovery/types'
 import { createDns, type Dns } from '../../src/main/net/dns'
 import { discoverAndVerify } from '../../src/main/verify/pipeline'
 import { timingWith } from '../../src/main/verify/timing'
-import { WarmPool } from '../../src/main/verify/warm'
+import { HANDED_OVER, WarmPool } from '../../src/main/verify/warm'
 import type { ServerSettings, Trust } from '../../src/shared/domain'
 import type { Probe } from '../../src/shared/verify'
 import { startCountingRelay, type CountingRelay } from '../fakes/counting-relay'
@@ -124,7 +124,7 @@ describe('connections opened ahead', () => {
     expect(relay.total.get(465)).toBe(1)
     for (const probe of [result.verify!.incoming!, result.verify!.outgoing!]) {
       const lines = probe.transcript.map((l) => l.text)
-      const handed = lines.findIndex((l) => l.startsWith('this connection was opened while the search ran'))
+      const handed = lines.findIndex((l) => l === HANDED_OVER)
       const signing = lines.findIndex((l) => l.startsWith('signing in as'))
       expect(handed, lines.join('\n')).toBeGreaterThan(0)
       expect(handed).toBeLessThan(signing)

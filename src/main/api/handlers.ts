@@ -88,6 +88,7 @@ export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
     },
     discover: (req) => setup.start(req),
     plan: (req) => setup.plan(req),
+    prepare: (req) => setup.prepare(req),
     verify: (req) => setup.verify(req),
     discoverVerify: (req) => setup.discoverVerify(req),
     roundTrip: (req) => setup.roundTrip(req),

@@ -10,6 +10,7 @@ import type { Account, ExportFormatId } from '../../shared/account'
 import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
 import type { Candidate } from '../../shared/domain'
 import type { Secret } from '../verify'
+import type { WarmPool } from '../verify/warm'
 import { normalizeAddress } from '../../shared/address'
 import type { OAuth2Settings } from '../../shared/domain'
 import { AppError, fail } from '../errors'
@@ -21,6 +22,12 @@ import { accountDraft, type Verified } from './account'
 import { SetupSessions, type SetupSession } from './session'
 import type { SetupContext } from './context'
 import { allowedDiscovery, allowedServers, checkFormat, checkProtocol, checkServers, lockedDiscovery } from '../policy'
+
+/**
+ * How long connections prepared while the user types the password wait for the check: a server
+ * that drops an idle connection sooner only costs a new one (warm.ts).
+ */
+const PREPARED_HOLD_MS = 60_000
 
 type In<K extends keyof typeof operations> = z.output<(typeof operations)[K]['request']>
 
@@ -79,6 +86,40 @@ export class Setup {
     return { sessionId: session.id, incoming: session.plan!.incoming, outgoing: session.plan!.outgoing }
   }
 
+  /**
+   * prepare(choices): the first server of each side of the plan is connected to now, up to its
+   * sign-in and with no credential, and held for the session's next check (verify/warm.ts): the
+   * user types the password meanwhile. The session's record is not changed.
+   */
+  async prepare(req: In<'prepare'>): Promise<Response<'prepare'>> {
+    const session = this.sessionOf(req)
+    const done = this.prepared(session, req)
+    // A check sent before this has its connections waits for them (a password manager is quick).
+    session.preparing = done.then(
+      () => undefined,
+      () => undefined
+    )
+    return done
+  }
+
+  private async prepared(session: SetupSession, req: In<'prepare'>): Promise<Response<'prepare'>> {
+    const plan = await this.planFor(session, req.choices, req)
+    const { WarmPool } = await import('../verify/warm')
+    const { timingWith } = await import('../verify/timing')
+    const { services } = this.ctx
+    const ahead = new WarmPool({
+      dns: services.dns,
+      ca: services.ca,
+      minTls: this.minTls(),
+      timing: timingWith({ holdMs: PREPARED_HOLD_MS }),
+      exceptions: session.exceptions,
+      signal: new AbortController().signal
+    })
+    for (const s of [plan.incoming[0], plan.outgoing[0]]) if (s) ahead.open(s)
+    session.holdAhead(ahead)
+    return { sessionId: session.id, opening: ahead.size }
+  }
+
   /** verify(credentials): plans with the choices, probes, and keeps the result in the session. */
   async verify(req: In<'verify'>): Promise<Response<'verify'>> {
     const session = this.sessionOf(req)
@@ -87,7 +128,10 @@ export class Setup {
     const secret = await this.ctx.secretFor(address, req.credentials)
     // A new plan drops the last check before this one runs (cancelled, it leaves nothing to save).
     session.planned(plan)
-    const result = await this.probe(req, address, plan, secret)
+    // Connections prepare() opened are this check's to take; what it leaves is closed after it.
+    await session.preparing
+    const ahead = session.takeAhead()
+    const result = await this.probe(req, address, plan, secret, ahead)
     this.checked(session, plan, req, secret.kind, result)
     return { ...result, sessionId: session.id }
   }
@@ -318,7 +362,8 @@ export class Setup {
     req: { runId: string; exceptions: HostException[] },
     address: string,
     plan: { incoming: Plan['incoming']; outgoing: Plan['outgoing'] },
-    secret: Secret
+    secret: Secret,
+    ahead?: WarmPool
   ): Promise<VerifyResult> {
     const { verify } = await import('../verify')
     return this.ctx.withRun(req.runId, async (signal) =>
@@ -331,6 +376,7 @@ export class Setup {
             minTls: this.minTls(),
             signal,
             stops: this.ctx.services.signInStops,
+            ahead,
             onProbe: (probe) => this.ctx.emit('verify', { runId: req.runId, probe: redactValue(probe) })
           }
         )

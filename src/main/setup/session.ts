@@ -7,6 +7,7 @@ import type { DiscoveryResult } from '../../shared/domain'
 import type { Credentials, HostException, VerifyResult } from '../../shared/verify'
 import type { Plan } from './plan'
 import type { Verified } from './account'
+import type { WarmPool } from '../verify/warm'
 
 export class SetupSession {
   readonly id = randomUUID()
@@ -23,12 +24,30 @@ export class SetupSession {
   accountId?: string
   /** Last use, for dropping the oldest sessions. */
   touched = Date.now()
+  /** Connections prepare() opened for the next check (verify/warm.ts). */
+  private ahead?: WarmPool
+  /** Settles once the last prepare() holds its connections (or failed). */
+  preparing?: Promise<void>
 
   constructor(readonly address: string) {}
 
   found(discovery: DiscoveryResult): void {
     this.discovery = discovery
     this.planned(undefined)
+    this.holdAhead(undefined)
+  }
+
+  /** Holds the connections opened for the next check, closing any held before. */
+  holdAhead(pool: WarmPool | undefined): void {
+    this.ahead?.close()
+    this.ahead = pool
+  }
+
+  /** The held connections, now the caller's (the check closes what it leaves). */
+  takeAhead(): WarmPool | undefined {
+    const pool = this.ahead
+    this.ahead = undefined
+    return pool
   }
 
   planned(plan: Plan | undefined): void {
@@ -48,7 +67,10 @@ export class SetupSessions {
     this.byId.set(session.id, session)
     if (this.byId.size > this.max) {
       const oldest = [...this.byId.values()].sort((a, b) => a.touched - b.touched)[0]
-      if (oldest) this.byId.delete(oldest.id)
+      if (oldest) {
+        this.byId.delete(oldest.id)
+        oldest.holdAhead(undefined)
+      }
     }
     return session
   }

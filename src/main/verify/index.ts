@@ -30,6 +30,8 @@ export interface VerifyContext {
   timing?: Partial<Timing>
   /** "Slow down" and "locked" answers held across the checks of one session (stop-memory.ts). */
   stops?: StopMemory
+  /** Connections opened before this check for its servers (the setup session's prepare); closed after it. */
+  ahead?: WarmPool
 }
 
 export interface VerifyInput {
@@ -77,14 +79,16 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
   const run = runDns(ctx.dns, ctx.signal)
   const given: { incoming: ServerSettings[]; outgoing: ServerSettings[] } = { incoming: [], outgoing: [] }
   let probes = 0
-  const ahead = new WarmPool({
-    dns: run.dns,
-    ca: ctx.ca,
-    minTls: ctx.minTls,
-    timing,
-    exceptions: base.exceptions,
-    signal: ctx.signal
-  })
+  const ahead =
+    ctx.ahead ??
+    new WarmPool({
+      dns: run.dns,
+      ca: ctx.ca,
+      minTls: ctx.minTls,
+      timing,
+      exceptions: base.exceptions,
+      signal: ctx.signal
+    })
 
   const probe =
     (role: Probe['role']) =>

@@ -45,8 +45,9 @@ interface Entry extends WarmConnection {
   hold?: NodeJS.Timeout
 }
 
-const HANDED_OVER =
-  'this connection was opened while the search ran, before a trusted source named this server; ' +
+/** The transcript's line where a probe takes a connection over (tests look for its start). */
+export const HANDED_OVER =
+  'connection opened ahead of the check (while the search ran or the password was typed); ' +
   'no user name or password was sent on it before this line'
 
 /** Which servers are the same server for a connection: the user name and sign-in methods are not. */

@@ -4,7 +4,8 @@ import { StepHeading } from '../../components/StepHeading'
 import { StepActions } from '../../components/StepActions'
 import { Ltr, ltrValue } from '../../components/Ltr'
 import { PasswordInput } from '../../components/PasswordInput'
-import { defaultUsername, selectedCandidate } from '../../state'
+import { defaultUsername, selectedCandidate, setupRequest } from '../../state'
+import { api } from '../../api'
 import { useWizard } from '../../wizard'
 import { appPasswordPage, passwordsCannotWork, providerKind } from './hints'
 import { useBrowserSignIn } from './availability'
@@ -32,6 +33,15 @@ export function SignInStep(): React.JSX.Element {
   const username = locked ? locked.incoming.username : (state.username ?? defaultUsername(state))
   const given = state.passwordGivenFor === state.address
   const usernameRef = useRef<HTMLInputElement>(null)
+
+  // While the password is typed, main connects to the servers the check will try first (no
+  // credential is sent): the check then signs in on those connections at once.
+  useEffect(() => {
+    if (settingsOnly || oauthOnly || state.session?.address !== state.address) return
+    void api.prepare(setupRequest(state)).catch(() => undefined)
+    // Only when the step appears.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
 
   // After a refusal, the field most likely wrong gets focus (after the heading took it).
   useEffect(() => {
