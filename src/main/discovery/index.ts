@@ -14,6 +14,7 @@ import {
 import type { Config } from '../config'
 import { runDns, type Dns } from '../net/dns'
 import { secureContextFor } from '../net/trust'
+import { nodeHttp, nodeHttps } from '../net/builtins'
 import { redact, registerSecret } from '../redact'
 import { builtinSource, loadProviderTable } from './builtin'
 import { autodiscoverSource } from './sources/autodiscover'
@@ -91,6 +92,17 @@ export function scoreOf(d: Pick<Draft, 'source' | 'trust'>): number {
 export function settingsKey(d: Pick<Draft, 'incoming' | 'outgoing'>): string {
   const k = (s: ServerSettings): string => `${s.protocol}|${s.host.toLowerCase()}|${s.port}|${s.security}|${s.username}`
   return JSON.stringify([d.incoming.map(k).sort(), d.outgoing.map(k).sort()])
+}
+
+/**
+ * The TLS context (every trusted root parsed: tens of ms of CPU the first time, net/http.ts),
+ * Node's HTTP(S) modules and the XML parser the documents are read with (fetch.ts).
+ */
+function prepareForAnswers(ca: string[]): void {
+  if (ca.length) secureContextFor(ca)
+  nodeHttps()
+  nodeHttp()
+  import('./autoconfig').catch(() => undefined)
 }
 
 export async function discover(address: string, opts: DiscoveryOptions): Promise<DiscoveryResult> {
@@ -234,9 +246,9 @@ export async function discover(address: string, opts: DiscoveryOptions): Promise
     // One turn more: what they found is validated and reported before a network source starts.
     await new Promise<void>((r) => setImmediate(r))
     const remote = sources.filter((s) => s.network).map(runOne)
-    // Their first questions are out: the TLS context (every trusted root parsed, tens of ms of
-    // CPU) is built while the answers travel, instead of before the first question (net/http.ts).
-    if (!opts.offline && opts.ca.length) setImmediate(() => secureContextFor(opts.ca))
+    // Their first questions are out: what their answers will need is made ready while the
+    // answers travel, instead of before the first question or after the answer.
+    if (!opts.offline) setImmediate(prepareForAnswers, opts.ca)
     await Promise.race([Promise.all([...local, ...remote]), deadline])
   } finally {
     clearTimeout(timer)
