@@ -206,6 +206,7 @@ describe('connections opened ahead', () => {
     pool.close()
 
     relay.reset()
+    const before = await logLength()
     const short = poolWith(300)
     short.open(smtp())
     await until(() => short.stateOf(smtp()) === 'open')
@@ -214,6 +215,11 @@ describe('connections opened ahead', () => {
     await until(() => relay.open.get(465) === 0)
     expect(short.take(smtp())).toBeUndefined()
     expect(relay.total.get(465)).toBe(1)
+    // It signed off as a client does (QUIT): Dovecot logs a goodbye with no user name, not a lost connection.
+    await until(async () => (await logSince(before, /submission-login: Info: Disconnected/)).length > 0)
+    expect(await logSince(before, /submission-login: Info: Disconnected/)).toEqual([
+      expect.stringMatching(/Aborted login by logging out \(no auth attempts.*user=<>/)
+    ])
   })
 
   it('opens nothing ahead once the run is cancelled', () => {

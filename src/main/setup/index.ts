@@ -27,7 +27,7 @@ import { allowedDiscovery, allowedServers, checkFormat, checkProtocol, checkServ
  * How long connections prepared while the user types the password wait for the check: a server
  * that drops an idle connection sooner only costs a new one (warm.ts).
  */
-const PREPARED_HOLD_MS = 60_000
+const PREPARED_HOLD_MS = 30_000
 
 type In<K extends keyof typeof operations> = z.output<(typeof operations)[K]['request']>
 

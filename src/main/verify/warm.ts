@@ -14,7 +14,7 @@ import type { TlsVersion } from '../net/trust'
 import { driverFor, exceptionFor } from './drivers'
 import type { LineSocket } from './lines'
 import { ProbeRecorder } from './recorder'
-import { openConnection, type Opened, type Seen } from './session'
+import { openConnection, type Driver, type Opened, type Seen } from './session'
 import type { Timing } from './timing'
 
 /** A connection opened ahead, as the probe that takes it over sees it. */
@@ -37,6 +37,7 @@ export interface WarmContext {
 }
 
 interface Entry extends WarmConnection {
+  driver: Driver
   controller: AbortController
   state: 'opening' | 'open' | 'failed'
   /** A probe took it: the connection is the probe's to close. */
@@ -91,8 +92,10 @@ export class WarmPool {
       minTls: ctx.minTls,
       timing: ctx.timing
     }
-    const opened = openConnection(driverFor(settings), input, rec, controller.signal, seen)
+    const driver = driverFor(settings)
+    const opened = openConnection(driver, input, rec, controller.signal, seen)
     const entry: Entry = {
+      driver,
       controller,
       state: 'opening',
       taken: false,
@@ -174,6 +177,10 @@ export class WarmPool {
     this.entries.delete(key)
     clearTimeout(e.hold)
     e.controller.abort(new DOMException('No trusted source named this server', 'AbortError'))
-    e.io?.close()
+    if (!e.io) return
+    // Signed off as a client would (LOGOUT, QUIT): a server's log then shows a goodbye, not a
+    // lost connection, which some intrusion filters count.
+    if (e.io.alive()) e.driver.goodbye(e.io)
+    e.io.close()
   }
 }
