@@ -2,7 +2,8 @@
 // a CSV picked in the page, its password references resolved on the main side (a command runs
 // only after the admin confirmed it, a plain column only with the opt-in), a live table with a
 // verdict per account, stop keeping what was done, and reports that hold no password.
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
 
@@ -26,6 +27,16 @@ async function download(page: Page, button: string): Promise<string> {
   await page.getByRole('button', { name: button }).click()
   return readFile(await (await d).path(), 'utf8')
 }
+
+/** The row numbers of a results CSV, in order. */
+const rowNumbers = (csv: string): number[] =>
+  csv
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => Number(l.split(',')[0]))
+    .sort((a, b) => a - b)
+const oneTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
 
 /** Refused IMAP sign-ins Dovecot logged for `who` (logged when the login session closes). */
 async function refusals(log: string, who: string): Promise<number> {
@@ -129,13 +140,76 @@ test('bulk check: a plain password column only with the opt-in; stop keeps what 
   await expect(page.getByRole('status').filter({ hasText: 'Done: 40 checked, 40 ready.' })).toBeVisible()
   await expect(page.locator('table.bulk-results tbody tr')).toHaveCount(40)
   const all = await download(page, 'Save the results (CSV)')
-  const numbers = all
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => Number(l.split(',')[0]))
-  expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1))
+  expect(rowNumbers(all)).toEqual(oneTo(40))
   expect(all).not.toContain(alice.password)
+})
+
+test('bulk check: a stopped run resumes after the app restarts, no row lost or checked twice, no password on disk', async ({
+  wizard: page,
+  world
+}) => {
+  const { alice } = world.bench.users
+  const variable = `MAIL_SETUP_E2E_BULK_RESTART_${test.info().workerIndex}`
+  process.env[variable] = alice.password
+  const total = 40
+  const lines = ['address,password_ref', ...Array.from({ length: total }, () => `${alice.address},env:${variable}`)]
+  const bulkDir = join(world.bench.env.MAIL_SETUP_USER_DATA!, 'bulk')
+  const logins = async (): Promise<number> =>
+    (await readFile(world.bench.dovecot.log, 'utf8'))
+      .split('\n')
+      .filter((l) => l.includes(`user=<${alice.address}>`) && /imap-login: (Info: )?Login: /.test(l)).length
+  // This worker's earlier tests used the same user-data folder: only what this test adds counts.
+  const others = new Set(await readdir(bulkDir).catch(() => []))
+  await openBulk(page)
+  await pick(page, 'restart.csv', lines)
+  await page.getByRole('button', { name: `Check ${total} accounts` }).click()
+  await expect(page.locator('table.bulk-results tbody tr').first()).toBeVisible()
+  await page.getByRole('button', { name: 'Stop (keep what is done)' }).click()
+  const stopped = page.getByRole('status').filter({ hasText: /^Stopped: \d+ of 40 checked/ })
+  await expect(stopped).toBeVisible()
+  const checked = Number(/Stopped: (\d+)/.exec((await stopped.textContent()) ?? '')?.[1])
+  expect(checked).toBeGreaterThan(0)
+  expect(checked).toBeLessThan(total)
+
+  // main holds the results (named by the list's identity) and its copy of the list; no password.
+  const before = (await readdir(bulkDir)).filter((f) => !others.has(f)).sort()
+  expect(before).toEqual([
+    expect.stringMatching(/^[0-9a-f]{64}\.state$/),
+    expect.stringMatching(/^[0-9a-f-]{36}\.csv$/)
+  ])
+  for (const name of before) expect(await readFile(join(bulkDir, name), 'utf8')).not.toContain(alice.password)
+  const state = before[0]!
+  const signedInBefore = await expect.poll(logins).toBeGreaterThanOrEqual(checked).then(logins)
+
+  // Quit and start the app again, pick the same file: the old copy of the list is gone, the results stay.
+  await page.goto(await world.restart())
+  await openBulk(page)
+  await pick(page, 'restart.csv', lines)
+  await expect(page.locator('.bulk-earlier')).toBeVisible()
+  const after = await readdir(bulkDir)
+  expect(after).toContain(state)
+  expect(after).not.toContain(before[1])
+  await expect(page.locator('.bulk-earlier')).toHaveText(
+    `An earlier check of this list stopped after ${checked} of ${total} accounts; their results are kept. ` +
+      'Resume checks only the rest; the other button checks every account again.'
+  )
+  await page.getByRole('button', { name: 'Resume (check only the rest)' }).click()
+  await expect(page.getByRole('status').filter({ hasText: `Done: ${total} checked, ${total} ready.` })).toBeVisible()
+  await expect(page.locator('#bulk-progress-text')).toContainText(`${total} of ${total} checked`)
+  // The table holds the earlier rows and the rest, each once.
+  const shown = await page
+    .locator('table.bulk-results tbody tr')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-row'))).sort((a, b) => a - b))
+  expect(shown).toEqual(oneTo(total))
+  expect(rowNumbers(await download(page, 'Save the results (CSV)'))).toEqual(oneTo(total))
+  // Only the rows the first run did not finish signed in again: one IMAP sign-in each.
+  await expect.poll(logins).toBe(signedInBefore + total - checked)
+  // The list was fully checked: no copy of any list is left, the results stay for the reports; no password.
+  const left = await readdir(bulkDir)
+  expect(left).toContain(state)
+  expect(left.filter((f) => f.endsWith('.csv'))).toEqual([])
+  for (const name of left) expect(await readFile(join(bulkDir, name), 'utf8')).not.toContain(alice.password)
+  delete process.env[variable]
 })
 
 test('bulk check: 10,000 rows keep the page to 500 of them, those needing attention first; the reports hold every row', async ({

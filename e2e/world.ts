@@ -13,6 +13,11 @@ export interface World extends TestWorld {
   bench: Bench
   /** The wizard's address, token included. */
   url: string
+  /**
+   * Stops the app (its services and browser-mode server) and starts it again on the same
+   * settings and user-data folder, as quitting and opening the app does; returns the new address.
+   */
+  restart(): Promise<string>
 }
 
 /** More parts in the world before the app starts (they stop with it); returns the env they need. */
@@ -45,10 +50,16 @@ export async function startWorld(
       ...extraEnv,
       ...moreEnv
     }
-    const services = createServices(loadConfig(env))
-    const server = await startBrowserServer({ services, rendererDir, version: 'e2e' })
+    const start = () => startBrowserServer({ services: createServices(loadConfig(env)), rendererDir, version: 'e2e' })
+    let server = await start()
     world.onStop(() => server.close())
-    return Object.assign(world, { bench, url: server.url })
+    const restart = async (): Promise<string> => {
+      await server.close()
+      server = await start()
+      return (started.url = server.url)
+    }
+    const started = Object.assign(world, { bench, url: server.url, restart })
+    return started
   } catch (err) {
     await world.stop()
     throw err

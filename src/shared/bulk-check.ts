@@ -58,6 +58,11 @@ export const BulkPreview = lazySchema(() =>
     moreCommands: z.boolean(),
     /** The domains whose trusted servers would receive the passwords (first 50). */
     domains: z.array(z.string().max(253)).max(50),
+    /**
+     * Rows an earlier, stopped check of this same list finished (this session or before the app
+     * restarted): Resume checks only the rest, a new start checks every row again.
+     */
+    earlier: z.number().int().min(1).optional(),
     /** The file could not be read as an accounts list: the line and the English reason. */
     invalid: z.object({ line: z.number().int(), reason: z.string().max(300) }).optional()
   })

@@ -17,8 +17,8 @@ let dir: string
 const events: Array<EventPayload<'bulk'>> = []
 let hooks: DoorHooks
 
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'bulk-wizard-'))
+/** The app's main side on this test's user-data folder; called again, it is the app started again. */
+function startApp(): void {
   // Offline: the accounts' domain has no settings, so each row ends at once after its password is resolved.
   const services = createServices(
     loadConfig({ ...process.env, ...bench.env, MAIL_SETUP_OFFLINE: '1', MAIL_SETUP_USER_DATA: dir })
@@ -29,6 +29,11 @@ beforeAll(() => {
   // The window's save dialog, answering with a file in this test's folder.
   hooks = { door: 'window', version: 'test', emit, chooseSavePath: async (name) => join(dir, `saved-${name}`) }
   handlers = createHandlers(services, hooks)
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'bulk-wizard-'))
+  startApp()
 })
 
 /** Sends the list as the page does, in pieces of `size` characters, then opens it. */
@@ -96,9 +101,7 @@ describe('bulk check from the wizard', () => {
     expect(end).toMatchObject({ kind: 'end', summary: { checked: 3, of: 3, interrupted: false } })
     expect(existsSync(marker)).toBe(true)
     // Every row checked: main's copy of the list is gone, only the results are kept for the reports.
-    expect(readdirSync(join(dir, 'bulk')).filter((f) => f.startsWith(preview.listId))).toEqual([
-      `${preview.listId}.state`
-    ])
+    expect(readdirSync(join(dir, 'bulk'))).toEqual([expect.stringMatching(/^[0-9a-f]{64}\.state$/)])
     // The list is checked once: it is not kept for a second run.
     const again = await dispatch(handlers, 'bulkStart', {
       runId: 'r2',
@@ -190,5 +193,77 @@ describe('bulk check from the wizard', () => {
     expect(csv.length).toBeGreaterThan(50 * 997)
     const preview = await open(csv, 997)
     expect(preview).toMatchObject({ rows: 3000, problems: [], refs: { env: 3000 }, domains: ['nowhere.test'] })
+  })
+
+  it('a stopped run resumes after the app restarts: earlier rows first, the rest once, under consent given again', async () => {
+    const command = "sleep 0.2; printf 'p%s' 4ss"
+    const rows = 24
+    const csv = [
+      'address,password,password_ref',
+      ...Array.from({ length: rows }, (_, i) => `u${i + 1}@nowhere.test,Plain-Secret-${i},cmd:${command}`)
+    ].join('\n')
+    const first = await open(csv)
+    expect(first.earlier).toBeUndefined()
+    const consent = { allowPlainPasswords: true, confirmedCommands: [command] }
+    expect((await dispatch(handlers, 'bulkStart', { runId: 's1', listId: first.listId, ...consent })).ok).toBe(true)
+    for (let i = 0; i < 100 && !events.some((e) => e.runId === 's1' && e.kind === 'row'); i++)
+      await new Promise((r) => setTimeout(r, 20))
+    await dispatch(handlers, 'cancel', { runId: 's1' })
+    const stopped = await ended('s1')
+    const checked = (stopped as { summary: { checked: number } }).summary.checked
+    expect(stopped).toMatchObject({ summary: { interrupted: true } })
+    expect(checked).toBeGreaterThan(0)
+    expect(checked).toBeLessThan(rows)
+    const doneFirst = events
+      .filter((e) => e.runId === 's1' && e.kind === 'row')
+      .map((e) => (e as { row: { row: number } }).row.row)
+
+    startApp()
+    // What main keeps across the restart holds no password: the results; the copy of the list
+    // (plain passwords and all) is gone once the new session uses the folder.
+    const again = await open(csv)
+    const files = readdirSync(join(dir, 'bulk'))
+    expect(files).not.toContain(`${first.listId}.csv`)
+    for (const f of files.filter((f) => f.endsWith('.state')))
+      for (const secret of ['Plain-Secret', 'p4ss'])
+        expect(readFileSync(join(dir, 'bulk', f), 'utf8')).not.toContain(secret)
+    expect(again.earlier).toBe(checked)
+    // The same rows with other plain passwords are the same list (the identity holds no password);
+    // another address in one row is another list.
+    expect((await open(csv.replaceAll('Plain-Secret', 'Other-Secret'))).earlier).toBe(checked)
+    expect((await open(csv.replace('u3@', 'x3@'))).earlier).toBeUndefined()
+
+    // Consent is given again: without it nothing resumes.
+    const refused = await dispatch(handlers, 'bulkStart', {
+      runId: 's2',
+      listId: again.listId,
+      allowPlainPasswords: false,
+      confirmedCommands: [],
+      resume: true
+    })
+    expect(refused).toMatchObject({ ok: false, error: { code: 'unsupported' } })
+    const resumed = await dispatch(handlers, 'bulkStart', {
+      runId: 's3',
+      listId: again.listId,
+      ...consent,
+      resume: true
+    })
+    expect(resumed.ok).toBe(true)
+    expect(await ended('s3')).toMatchObject({ summary: { checked: rows, of: rows, interrupted: false } })
+    const sent = events
+      .filter((e) => e.runId === 's3' && e.kind === 'row')
+      .map((e) => (e as { row: { row: number } }).row.row)
+    // The earlier rows first (the page has none of them), then each other row once.
+    expect(sent.slice(0, checked).sort((a, b) => a - b)).toEqual([...doneFirst].sort((a, b) => a - b))
+    expect([...sent].sort((a, b) => a - b)).toEqual(Array.from({ length: rows }, (_, i) => i + 1))
+    const report = await dispatch(handlers, 'bulkReport', { runId: 's3', format: 'csv' })
+    const saved = readFileSync((report as { value: BulkReport }).value.path!, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+    expect(saved.map((l) => Number(l.split(',')[0])).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: rows }, (_, i) => i + 1)
+    )
+    expect(saved.join('\n')).not.toContain('Plain-Secret')
   })
 })

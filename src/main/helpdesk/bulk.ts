@@ -7,6 +7,12 @@
 // Finished rows go to the list's state file as they end; Stop keeps them, and Resume checks
 // only the rest. The reports are made from the state file by streaming passes.
 //
+// Resume after a restart: the state file (results only, never a password) is named by the
+// list's identity (bulk/list-identity.ts: every row's number, address, reference and username,
+// never a plain password) and outlives the app session; the copy of the list does not. When
+// the admin picks the same list again, the preview says how far an earlier run got and Resume
+// checks only the rest, under the consent given again; the page gets the earlier rows first.
+//
 // Security decision (docs/helpdesk.md): a list opened in the wizard may come from anyone, so
 // a `cmd:` reference runs only when the admin confirmed that exact command after seeing it,
 // and a plain password column is read only with the same explicit opt-in as the CLI's
@@ -14,7 +20,7 @@
 // run nothing), but the preview names the domains whose trusted servers receive the passwords.
 // The copy of a list is removed once the list is fully checked, replaced or forgotten.
 import { randomUUID } from 'node:crypto'
-import { appendFile, mkdir, rename, rm } from 'node:fs/promises'
+import { appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BulkPreview, BulkRow, BulkSummary } from '../../shared/bulk-check'
 import { MAX_WIZARD_LIST_BYTES } from '../../shared/bulk-check'
@@ -29,10 +35,13 @@ import type { DownloadFile } from '../api/handlers'
 import { streamRows, type AccountRow } from '../bulk/rows'
 import { doneKeys, eachState } from '../bulk/state'
 import { DEFAULT_CONCURRENCY, DEFAULT_PER_SERVER, runBulk } from '../bulk/run'
+import { ListIdentity } from '../bulk/list-identity'
 
 /** Lists kept open (for a resume or the reports) are a few, not forever. */
 const KEEP = 4
 const MAX_COMMANDS = 64
+/** A state file: the list identity's hex digest. */
+const STATE_NAME = /^[0-9a-f]{64}\.state$/
 
 interface Upload {
   path: string
@@ -44,8 +53,11 @@ export interface OpenList {
   fileName: string
   /** main's copy of the list; removed once every row is checked. */
   path: string
+  /** Named by the list's identity: the same list picked again (after a restart too) finds it. */
   statePath: string
   rows: number
+  /** Rows an earlier, stopped run of this same list finished (found at open); 0 when none. */
+  earlier: number
   plainColumn: boolean
   commands: Set<string>
   /** The consent the first start gave: a resume runs under exactly it. */
@@ -53,6 +65,8 @@ export interface OpenList {
   running: boolean
   /** Every row checked: the list is not started again (the admin picks it again to recheck). */
   complete: boolean
+  /** The next run starts over (its state file is emptied first) / sends the earlier rows first. */
+  next?: 'fresh' | 'resume-earlier'
   runs: Map<string, { started: string; ms: number; interrupted: boolean }>
 }
 
@@ -79,11 +93,23 @@ export class BulkService {
     this.dir = join(services.config.userDataDir, 'bulk')
   }
 
-  /** The folder, emptied once per start of the app: a list copied by an earlier run holds no secret for long. */
+  /**
+   * The folder, emptied once per start of the app but for the newest state files: a list copied
+   * by an earlier run (it may hold plain passwords) holds no secret for long; the results of a
+   * stopped run (no password) stay, so the list picked again resumes where it stopped.
+   */
   private folder(): Promise<void> {
-    return (this.ready ??= rm(this.dir, { recursive: true, force: true }).then(() =>
-      mkdir(this.dir, { recursive: true, mode: 0o700 }).then(() => undefined)
-    ))
+    return (this.ready ??= (async () => {
+      await mkdir(this.dir, { recursive: true, mode: 0o700 })
+      const states: Array<{ path: string; mtime: number }> = []
+      for (const name of await readdir(this.dir)) {
+        const path = join(this.dir, name)
+        if (STATE_NAME.test(name)) states.push({ path, mtime: (await stat(path)).mtimeMs })
+        else await rm(path, { recursive: true, force: true })
+      }
+      states.sort((a, b) => b.mtime - a.mtime)
+      for (const old of states.slice(KEEP)) await rm(old.path, { force: true })
+    })())
   }
 
   /** A piece of a list being sent; the first piece starts a new upload. */
@@ -130,9 +156,11 @@ export class BulkService {
     const problems: BulkPreview['problems'] = []
     let rows = 0
     let plainColumn = false
+    const identity = new ListIdentity()
     try {
       // Read as if plain passwords were allowed, to say whether the list has them; the consent is asked at start.
       for await (const row of streamRows(path, true, (names) => (plainColumn = names.includes('password')))) {
+        identity.add(row)
         if ('problem' in row) {
           if (problems.length < 100) problems.push(row)
           continue
@@ -159,12 +187,17 @@ export class BulkService {
         invalid: { line: err.line, reason: err.message.slice(0, 300) }
       }
     }
+    const statePath = join(this.dir, `${identity.digest()}.state`)
+    // Rows of this same list an earlier run finished (this session or before a restart).
+    const done = (await doneKeys(statePath)).size
+    const earlier = done < rows ? done : 0
     const list: OpenList = {
       id: listId,
       fileName: req.fileName,
       path,
-      statePath: join(this.dir, `${listId}.state`),
+      statePath,
       rows,
+      earlier,
       plainColumn,
       commands,
       running: false,
@@ -182,23 +215,30 @@ export class BulkService {
       refs,
       commands: [...commands].slice(0, MAX_COMMANDS),
       moreCommands: commands.size > MAX_COMMANDS,
-      domains: [...domains]
+      domains: [...domains],
+      ...(earlier ? { earlier } : {})
     }
   }
 
   private async forget(listId: string): Promise<void> {
     const list = this.lists.get(listId)
     this.lists.delete(listId)
-    if (list) await Promise.all([rm(list.path, { force: true }), rm(list.statePath, { force: true })])
+    if (!list) return
+    // The same list picked again shares the state file: it stays while one of them is open.
+    const shared = [...this.lists.values()].some((l) => l.statePath === list.statePath)
+    await Promise.all([rm(list.path, { force: true }), shared ? undefined : rm(list.statePath, { force: true })])
   }
 
   /** The opened list, if the request gives every consent it needs; throws otherwise, before anything runs. */
   accept(req: Request<'bulkStart'>): OpenList {
     const list = this.lists.get(req.listId)
-    if (!list || list.complete || Boolean(list.consent) !== Boolean(req.resume))
+    if (!list || list.complete || (list.consent && !req.resume))
       fail('unsupported', { detail: 'no such list to check (a checked list is picked again)' })
-    if (list.running) fail('unsupported', { detail: 'this list is being checked already' })
-    if (req.resume) return list
+    if ([...this.lists.values()].some((l) => l.running && l.statePath === list.statePath))
+      fail('unsupported', { detail: 'this list is being checked already' })
+    // A stopped run of this session goes on under the consent it was given.
+    if (req.resume && list.consent) return list
+    if (req.resume && !list.earlier) fail('unsupported', { detail: 'no stopped check of this list to resume' })
     if (list.plainColumn && !req.allowPlainPasswords)
       fail('unsupported', { detail: 'the list has a plain password column and plain passwords were not allowed' })
     if (list.commands.size > MAX_COMMANDS) fail('unsupported', { detail: 'the list runs too many commands' })
@@ -207,6 +247,9 @@ export class BulkService {
     if (unconfirmed.length)
       fail('unsupported', { detail: `${unconfirmed.length} command(s) of the list were not confirmed` })
     list.consent = { allowPlain: req.allowPlainPasswords, commands: list.commands }
+    // Resuming an earlier run (before a restart, or of the same list picked again): the page has
+    // none of its rows yet. Starting afresh: an earlier run's results are replaced.
+    list.next = req.resume ? 'resume-earlier' : 'fresh'
     return list
   }
 
@@ -216,6 +259,10 @@ export class BulkService {
     const t0 = performance.now()
     list.running = true
     try {
+      const next = list.next
+      list.next = undefined
+      if (next === 'fresh') await rm(list.statePath, { force: true })
+      if (next === 'resume-earlier') for await (const r of eachState(list.statePath)) onRow(r)
       await runBulk({
         services: this.services,
         signal,

@@ -54,6 +54,9 @@ export function BulkStep(): React.JSX.Element {
       </div>
       {view.openError && <DiagnosisCard diagnosis={view.openError} />}
       {p && !p.invalid && <Consent />}
+      {p?.earlier && view.startedList !== p.listId && (
+        <p className="hint bulk-earlier">{t('bulkView.earlier', { done: p.earlier, of: p.rows })}</p>
+      )}
       <StepActions>
         {view.running ? (
           <button type="button" className="secondary" onClick={() => void cancel()}>

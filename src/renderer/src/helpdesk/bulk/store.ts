@@ -2,7 +2,8 @@
 // (each under the door's request limit), to be kept and read there as a stream; they are not
 // kept here. What comes back is counts, commands to confirm and domains. Rows arrive as `bulk`
 // events and are kept in bounds (kept.ts: counts, and at most 500 rows for the table); a stopped
-// run keeps what was done for the reports, and Resume checks only the rest.
+// run keeps what was done for the reports, and Resume checks only the rest (also after a restart:
+// main keeps the results and the preview of the same list says how far it got).
 import type { BulkPreview, BulkRow, BulkSummary } from '../../../../shared/bulk-check'
 import { MAX_WIZARD_LIST_BYTES, MAX_WIZARD_PIECE } from '../../../../shared/bulk-check'
 import type { Diagnosis } from '../../../../shared/diagnosis'
@@ -28,6 +29,8 @@ export interface BulkView {
   startedList?: string
   running: boolean
   startedAt?: number
+  /** Rows an earlier run had finished before this one started (they count, but not for the rate). */
+  before?: number
   /** Counts per verdict and the rows the table shows (bounded; every row is in the reports). */
   kept: Kept
   summary?: BulkSummary
@@ -118,27 +121,42 @@ export async function openList(file: File): Promise<void> {
 /** Whether the admin has given every consent the list needs. */
 export function canStart(s: BulkView): boolean {
   const p = s.preview
-  if (!p || p.invalid || p.rows === 0 || p.moreCommands || s.running || s.startedList === p.listId) return false
-  return (!p.plainColumn || s.allowPlain) && (p.commands.length === 0 || s.commandsConfirmed)
+  if (!p || p.invalid || p.rows === 0 || s.running || s.startedList === p.listId) return false
+  return consented(s)
 }
 
-/** A stopped run of the list on screen can go on where it stopped. */
+/**
+ * A stopped run of the list on screen can go on where it stopped: one of this page (under the
+ * consent it was given), or an earlier one main kept (before a restart, or of the same list
+ * picked again), once the admin gave the consents the list needs again.
+ */
 export function canResume(s: BulkView): boolean {
-  return Boolean(!s.running && s.preview && s.startedList === s.preview.listId && s.summary?.interrupted)
+  const p = s.preview
+  if (s.running || !p) return false
+  if (s.startedList === p.listId) return Boolean(s.summary?.interrupted)
+  return Boolean(p.earlier) && consented(s)
 }
+
+const consented = (s: BulkView): boolean =>
+  Boolean(s.preview && !s.preview.moreCommands) &&
+  (!s.preview?.plainColumn || s.allowPlain) &&
+  (s.preview?.commands.length === 0 || s.commandsConfirmed)
 
 export async function start(resume = false): Promise<void> {
   const s = bulkStore.get()
   if (!s.preview || !(resume ? canResume(s) : canStart(s))) return
   listen()
   const runId = newRunId()
+  // Resuming this page's run keeps its rows; an earlier run's rows come from main first.
+  const same = resume && s.startedList === s.preview.listId
   bulkStore.set({
     runId,
     startedList: s.preview.listId,
     running: true,
     // A resumed run keeps the rows on screen and its clock: rate and time left stay true.
-    startedAt: resume && s.startedAt ? Date.now() - (s.summary?.ms ?? 0) : Date.now(),
-    kept: resume ? s.kept : NOTHING_KEPT,
+    startedAt: same && s.startedAt ? Date.now() - (s.summary?.ms ?? 0) : Date.now(),
+    kept: same ? s.kept : NOTHING_KEPT,
+    before: same ? s.before : resume ? s.preview.earlier : 0,
     reportSaved: undefined,
     summary: undefined,
     error: undefined
@@ -182,7 +200,8 @@ export function progressOf(
 ): { done: number; total: number; perMinute?: number; minutesLeft?: number } {
   const total = s.preview?.rows ?? 0
   const done = s.kept.checked
-  if (!s.startedAt || done === 0) return { done, total }
-  const perMinute = done / Math.max((now - s.startedAt) / 60_000, 1e-6)
+  const own = done - (s.before ?? 0)
+  if (!s.startedAt || own <= 0) return { done, total }
+  const perMinute = own / Math.max((now - s.startedAt) / 60_000, 1e-6)
   return { done, total, perMinute, minutesLeft: total > done ? (total - done) / perMinute : 0 }
 }
