@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { loadConfig } from './config'
 import { createServices } from './services'
 import { createHandlers, dispatch } from './api/handlers'
+import { sweepSoon } from './helpdesk/bulk-folder'
 import { OPERATION_NAMES } from '../shared/api-names'
 import { operationChannel } from '../shared/ipc-channels'
 import { CONTENT_SECURITY_POLICY } from '../shared/csp'
@@ -50,7 +51,10 @@ function createWindow(): void {
 
 function registerApi(): void {
   const hooks = windowHooks({ version: APP_VERSION, window: () => mainWindow, dialog, shell })
-  const handlers = createHandlers(createServices(loadConfig(process.env)), hooks)
+  const services = createServices(loadConfig(process.env))
+  const handlers = createHandlers(services, hooks)
+  // A new wizard session: copies of bulk lists an earlier one left (plain passwords maybe) go soon.
+  sweepSoon(services.config)
   for (const name of OPERATION_NAMES) {
     ipcMain.handle(operationChannel(name), async (event, request: unknown) => {
       if (!event.senderFrame || !isTrustedSenderUrl(event.senderFrame.url, rendererUrl)) {

@@ -11,6 +11,7 @@ import type { Services } from '../services'
 import type { EventName, EventPayload } from '../../shared/api'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { CONTENT_TYPES } from '../content-types'
+import { sweepSoon } from '../helpdesk/bulk-folder'
 
 export interface BrowserServer {
   url: string
@@ -75,6 +76,8 @@ export async function startBrowserServer(opts: {
     }
   }
   const handlers = createHandlers(opts.services, hooks)
+  // A new wizard session: copies of bulk lists an earlier one left (plain passwords maybe) go soon.
+  sweepSoon(opts.services.config)
 
   const authorized = (req: IncomingMessage): boolean => {
     const given = Buffer.from(req.headers.authorization ?? '')

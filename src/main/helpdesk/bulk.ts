@@ -20,7 +20,7 @@
 // run nothing), but the preview names the domains whose trusted servers receive the passwords.
 // The copy of a list is removed once the list is fully checked, replaced or forgotten.
 import { randomUUID } from 'node:crypto'
-import { appendFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { appendFile, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { BulkPreview, BulkRow, BulkSummary } from '../../shared/bulk-check'
 import { MAX_WIZARD_LIST_BYTES } from '../../shared/bulk-check'
@@ -36,12 +36,11 @@ import { streamRows, type AccountRow } from '../bulk/rows'
 import { doneKeys, eachState } from '../bulk/state'
 import { DEFAULT_CONCURRENCY, DEFAULT_PER_SERVER, runBulk } from '../bulk/run'
 import { ListIdentity } from '../bulk/list-identity'
+import { bulkFolder, sweepOnce } from './bulk-folder'
 
 /** Lists kept open (for a resume or the reports) are a few, not forever. */
 const KEEP = 4
 const MAX_COMMANDS = 64
-/** A state file: the list identity's hex digest. */
-const STATE_NAME = /^[0-9a-f]{64}\.state$/
 
 interface Upload {
   path: string
@@ -90,26 +89,12 @@ export class BulkService {
     private readonly services: Services,
     private readonly env: NodeJS.ProcessEnv
   ) {
-    this.dir = join(services.config.userDataDir, 'bulk')
+    this.dir = bulkFolder(services.config.userDataDir)
   }
 
-  /**
-   * The folder, emptied once per start of the app but for the newest state files: a list copied
-   * by an earlier run (it may hold plain passwords) holds no secret for long; the results of a
-   * stopped run (no password) stay, so the list picked again resumes where it stopped.
-   */
+  /** The folder, swept of earlier sessions' lists before this session's first use of it (bulk-folder.ts). */
   private folder(): Promise<void> {
-    return (this.ready ??= (async () => {
-      await mkdir(this.dir, { recursive: true, mode: 0o700 })
-      const states: Array<{ path: string; mtime: number }> = []
-      for (const name of await readdir(this.dir)) {
-        const path = join(this.dir, name)
-        if (STATE_NAME.test(name)) states.push({ path, mtime: (await stat(path)).mtimeMs })
-        else await rm(path, { recursive: true, force: true })
-      }
-      states.sort((a, b) => b.mtime - a.mtime)
-      for (const old of states.slice(KEEP)) await rm(old.path, { force: true })
-    })())
+    return (this.ready ??= sweepOnce(this.services.config))
   }
 
   /** A piece of a list being sent; the first piece starts a new upload. */
