@@ -4,7 +4,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, ty
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from './config'
-import { createServices } from './services'
+import { createServices, prepareTrust, type Services } from './services'
 import { createHandlers, dispatch } from './api/handlers'
 import { sweepSoon } from './helpdesk/bulk-folder'
 import { OPERATION_NAMES } from '../shared/api-names'
@@ -49,7 +49,7 @@ function createWindow(): void {
   void win.loadURL(rendererUrl)
 }
 
-function registerApi(): void {
+function registerApi(): Services {
   const hooks = windowHooks({ version: APP_VERSION, window: () => mainWindow, dialog, shell })
   const services = createServices(loadConfig(process.env))
   const handlers = createHandlers(services, hooks)
@@ -63,6 +63,7 @@ function registerApi(): void {
       return dispatch(handlers, name, request)
     })
   }
+  return services
 }
 
 /** The wizard's window: everything Electron does when not asked for the command line. */
@@ -89,8 +90,10 @@ function startWindow(): void {
         responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] }
       })
     })
-    registerApi()
+    const services = registerApi()
     createWindow()
+    // Shown: the user reads the first page while the trust store and TLS context are built.
+    mainWindow?.once('ready-to-show', () => setImmediate(() => prepareTrust(services)))
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow()
     })

@@ -1,7 +1,7 @@
 // Builds the services every door shares, from one Config. Nothing here imports Electron.
 import type { Config } from './config'
 import { createDns, type Dns } from './net/dns'
-import { buildTrustStore, registerStore } from './net/trust'
+import { buildTrustStore, registerStore, secureContextFor } from './net/trust'
 import { AccountStore } from './accounts/store'
 import { createCredentialStore, type CredentialStore } from './credentials/store'
 import { SessionSecrets } from './session-secrets'
@@ -42,4 +42,14 @@ export function createServices(config: Config): Services {
       return policyOf(config)
     }
   }
+}
+
+/**
+ * Builds the trust store and the TLS context every connection starts from (OpenSSL parses every
+ * trusted root: tens of ms of CPU, net/trust.ts), for a door that stays open: done while the user
+ * reads the first page, the first search does not pay for it before or after its first answer.
+ * The CLI does not call it: its search builds them while its first questions travel.
+ */
+export function prepareTrust(services: Services): void {
+  if (!services.config.offline) secureContextFor(services.ca)
 }

@@ -7,6 +7,7 @@ import { request } from 'node:http'
 import { startBrowserServer, type BrowserServer } from '../../src/main/doors/http'
 import { createServices } from '../../src/main/services'
 import { loadConfig } from '../../src/main/config'
+import { builtSecureContext } from '../../src/main/net/trust'
 
 let server: BrowserServer
 let origin: string
@@ -50,6 +51,20 @@ afterAll(async () => {
 })
 
 describe('browser mode server', () => {
+  it('builds the trust store and TLS context once it listens, not at the first search', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'door-'))
+    const rendererDir = join(dir, 'renderer')
+    mkdirSync(rendererDir)
+    const services = createServices(loadConfig({ MAIL_SETUP_USER_DATA: join(dir, 'data') }))
+    const online = await startBrowserServer({ services, rendererDir, version: '9.9.9' })
+    try {
+      await new Promise((r) => setImmediate(r))
+      expect(builtSecureContext(services.ca)).toBeDefined()
+    } finally {
+      await online.close()
+    }
+  })
+
   it('listens on 127.0.0.1 and puts the token in the URL fragment only', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/)
   })

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createHandlers, dispatch, type DoorHooks, type DownloadFile } from '../api/handlers'
-import type { Services } from '../services'
+import { prepareTrust, type Services } from '../services'
 import type { EventName, EventPayload } from '../../shared/api'
 import { CONTENT_SECURITY_POLICY } from '../../shared/csp'
 import { CONTENT_TYPES } from '../content-types'
@@ -206,6 +206,8 @@ export async function startBrowserServer(opts: {
   })
   const port = (server.address() as AddressInfo).port
   origin = `http://127.0.0.1:${port}`
+  // Listening: the user has a page to open and an address to type (services.ts).
+  setImmediate(() => prepareTrust(opts.services))
   return {
     url: `${origin}/#token=${token}`,
     token,
