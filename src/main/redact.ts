@@ -1,6 +1,8 @@
 // The one redaction function. Everything that leaves a service (logs, transcripts, reports,
 // exports, errors) passes through here. It removes known secrets by value and protocol
 // credentials by shape.
+import { AsyncLocalStorage } from 'node:async_hooks'
+
 const MASK = '••••••'
 
 /**
@@ -10,16 +12,7 @@ const MASK = '••••••'
  * session's password is held until it is replaced (holdSecret).
  */
 const knownSecrets = new Map<string, number>()
-/**
- * Registered while operations run; forgotten once none is running. Not tied to their own
- * operation through AsyncLocalStorage: on Node 20 that turns on promise hooks for the rest of
- * the process at its first use, a cost on every promise of every later run (1-3 ms of a CLI
- * verify's CPU in profiles; a long-lived process pays it on every promise). Kept until the last
- * overlapping operation ends, a secret is never forgotten while an operation that registered it
- * may still print it.
- */
-let running = 0
-const scoped: string[] = []
+const scope = new AsyncLocalStorage<string[]>()
 
 function add(value: string): void {
   knownSecrets.set(value, (knownSecrets.get(value) ?? 0) + 1)
@@ -29,7 +22,7 @@ function add(value: string): void {
 export function registerSecret(value: string | undefined): void {
   if (!value || value.length < 3) return
   add(value)
-  if (running) scoped.push(value)
+  scope.getStore()?.push(value)
 }
 
 /** Holds a secret until the returned function is called, whatever operation is running. */
@@ -53,17 +46,15 @@ export function forgetSecret(value: string | undefined): void {
   } else knownSecrets.set(value, n - 1)
 }
 
-/**
- * Runs one operation; the secrets registered while it runs are forgotten once it and every
- * operation overlapping it have ended (unless held elsewhere).
- */
+/** Runs one operation; the secrets it registers are forgotten when it ends (unless held elsewhere). */
 export async function withSecretScope<T>(fn: () => Promise<T>): Promise<T> {
-  running++
+  const registered: string[] = []
   try {
-    return await fn()
+    return await scope.run(registered, fn)
   } finally {
-    // Registrations made later, with nothing running, stay for the process.
-    if (--running === 0) for (const v of scoped.splice(0)) forgetSecret(v)
+    // Registrations made later by callbacks of this operation stay for the process.
+    const done = registered.splice(0)
+    for (const v of done) forgetSecret(v)
   }
 }
 

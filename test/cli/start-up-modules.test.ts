@@ -135,8 +135,6 @@ describe('what each command loads', () => {
     expect(heavyIn(r.modules)).toEqual([])
     // The hook sees Node's modules too: the probes' TLS is imported where it is used.
     expect(r.builtins).toContain('node:tls')
-    // AsyncLocalStorage turns on promise hooks for the whole process on Node 20 (redact.ts).
-    expect(r.builtins).not.toContain('node:async_hooks')
     expect(r.external).toEqual([])
     // The probes are one file more than the search, the XML parser for the bench's autoconfig
     // file another (29 files before).
