@@ -9,7 +9,7 @@ import { imapScript } from '../fakes/scripts'
 import { loadConfig } from '../../src/main/config'
 import { createServices } from '../../src/main/services'
 import { createHandlers, dispatch, type Handlers } from '../../src/main/api/handlers'
-import { knownSecretCount } from '../../src/main/redact'
+import { knownSecretCount, redact, REDACTION_MASK } from '../../src/main/redact'
 
 const HOST = 'mail.long-running.test'
 const ADDRESS = 'user@long-running.test'
@@ -38,8 +38,8 @@ const settings = {
   auth: ['password-cleartext' as const]
 }
 
-async function verifyOnce(password: string): Promise<void> {
-  const r = await dispatch(handlers, 'verify', {
+async function verifyOnce(password: string, through = handlers): Promise<void> {
+  const r = await dispatch(through, 'verify', {
     runId: 'loop',
     address: ADDRESS,
     incoming: [settings],
@@ -92,5 +92,17 @@ describe('a long-running process', () => {
     const left = [...live].filter(([signal, set]) => !(signal as AbortSignal).aborted && set.size > 0)
     expect(live.size).toBeGreaterThan(0)
     expect(left.reduce((n, [, set]) => n + set.size, 0)).toBe(0)
+  })
+
+  it('the CLI door (one command per process) leaves its secrets to the end of the process, unscoped', async () => {
+    const config = loadConfig(
+      {},
+      { dnsServers: [w.dns.server], extraCaPem: [w.ca.certPem], ispDirs: [], userDataDir: w.dir }
+    )
+    const cli = createHandlers(createServices(config), { door: 'cli', version: 'test', emit: () => undefined })
+    const before = knownSecretCount()
+    await verifyOnce('cli-door-password-1', cli)
+    expect(knownSecretCount()).toBeGreaterThan(before)
+    expect(redact('said cli-door-password-1')).toBe(`said ${REDACTION_MASK}`)
   })
 })

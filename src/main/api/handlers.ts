@@ -59,7 +59,10 @@ type ParsedRequest<K extends OperationName> = ReturnType<(typeof operations)[K][
 export type Handlers = { [K in OperationName]: Handler<K> }
 
 export function createHandlers(services: Services, hooks: DoorHooks): Handlers {
-  const ctx = new SetupContext(services, (event, payload) => hooks.emit(event, payload))
+  const ctx = new SetupContext(services, (event, payload) => hooks.emit(event, payload), {
+    // The CLI runs one command per process: its secrets end with it (setup/context.ts).
+    scopeSecrets: hooks.door !== 'cli'
+  })
   const setup = new Setup(ctx, { version: hooks.version })
   const { config } = services
   let bulkService: Promise<BulkService> | undefined

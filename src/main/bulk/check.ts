@@ -5,7 +5,7 @@
 import type { DiscoveryResult, ServerSettings } from '../../shared/domain'
 import type { Probe } from '../../shared/verify'
 import { discover } from '../discovery'
-import { forgetSecret, redact, registerSecret } from '../redact'
+import { holdSecret, redact } from '../redact'
 import type { Services } from '../services'
 import { verify } from '../verify'
 import { linkedSignal } from './linked-signal'
@@ -122,7 +122,9 @@ export class BulkChecker {
       ms: Math.round(performance.now() - t0)
     })
     if (!password) return done({ verdict: 'no-password' })
-    registerSecret(password)
+    // Held by this check, released by it: not registered in the run's scope as well, which would
+    // forget it once more at the run's end and take a holder from anyone else holding it.
+    const release = holdSecret(password)
     this.inUse.set(password, (this.inUse.get(password) ?? 0) + 1)
     try {
       const found = await this.settings(row.address)
@@ -190,10 +192,8 @@ export class BulkChecker {
       // Forgotten once no running check uses it: a long list must not grow the redaction set.
       const left = (this.inUse.get(password) ?? 1) - 1
       if (left > 0) this.inUse.set(password, left)
-      else {
-        this.inUse.delete(password)
-        forgetSecret(password)
-      }
+      else this.inUse.delete(password)
+      release()
     }
   }
 }
