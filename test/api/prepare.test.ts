@@ -54,13 +54,13 @@ async function call<T>(op: string, req: unknown): Promise<T> {
   return r.value as T
 }
 
-const check = (sessionId: string): Promise<VerifyResult> =>
+const check = (sessionId: string, exceptions: unknown[] = []): Promise<VerifyResult> =>
   call<VerifyResult>('verify', {
     runId: `run-${Math.random()}`,
     sessionId,
     ...typed,
     credentials: { kind: 'password', password: alice.password },
-    exceptions: []
+    exceptions
   })
 
 describe('prepare', () => {
@@ -98,6 +98,19 @@ describe('prepare', () => {
     const result = await check(first.sessionId)
     expect(result.incoming?.state).toBe('ok')
     expect(relay.total.get(993)).toBe(2)
+  })
+
+  it('a check under other trust decisions than the prepared connection had connects anew', async () => {
+    relay.reset()
+    const prepared = await call<{ sessionId: string }>('prepare', { address: alice.address, ...typed })
+    await until(() => relay.total.get(993) === 1 && relay.total.get(465) === 1)
+    // The user now trusts a certificate for 993 by its fingerprint: the prepared 993 proves nothing for it.
+    const result = await check(prepared.sessionId, [{ host: bench.mailHost, port: 993, fingerprint256: 'AB:CD' }])
+    expect(result.incoming?.state).toBe('ok')
+    expect(relay.total.get(993)).toBe(2)
+    expect(result.incoming!.transcript.map((l) => l.text)).not.toContain(HANDED_OVER)
+    // 465 was opened under the same decisions (none): taken over.
+    expect(relay.total.get(465)).toBe(1)
   })
 
   it('refuses a request with anything more than the plan asks for', async () => {

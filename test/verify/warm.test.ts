@@ -81,8 +81,18 @@ function run(sources: Source[]) {
   return { probes, promise }
 }
 
-const poolWith = (holdMs: number, signal = new AbortController().signal): WarmPool =>
-  new WarmPool({ dns, ca: w.trust, minTls: undefined, timing: timingWith({ ...FAST, holdMs }), exceptions: [], signal })
+const poolWith = (holdMs: number, signal = new AbortController().signal, failuresCount = true): WarmPool =>
+  new WarmPool({
+    dns,
+    ca: w.trust,
+    minTls: undefined,
+    timing: timingWith({ ...FAST, holdMs }),
+    exceptions: [],
+    signal,
+    failuresCount
+  })
+/** What a check of the bench takes connections under: the world's trust, no exception. */
+const terms = () => ({ ca: w.trust, minTls: undefined, exception: undefined })
 
 /** Resolves once `ok()` holds, checking every few milliseconds (the test's own limit bounds it). */
 async function until(ok: () => boolean | Promise<boolean>): Promise<void> {
@@ -198,7 +208,7 @@ describe('connections opened ahead', () => {
     await until(() => pool.stateOf(imap()) === 'open')
     relay.cut(993)
     await until(() => pool.stateOf(imap()) === 'lost')
-    expect(pool.take(imap())).toBeUndefined()
+    expect(pool.take(imap(), terms())).toBeUndefined()
     // Known now: a probe of it runs, so it is not opened ahead again.
     pool.open(imap())
     expect(pool.stateOf(imap())).toBeUndefined()
@@ -213,13 +223,36 @@ describe('connections opened ahead', () => {
     // Nobody takes it: it is closed after its hold time, and the server sees it go.
     await until(() => short.stateOf(smtp()) === undefined)
     await until(() => relay.open.get(465) === 0)
-    expect(short.take(smtp())).toBeUndefined()
+    expect(short.take(smtp(), terms())).toBeUndefined()
     expect(relay.total.get(465)).toBe(1)
     // It signed off as a client does (QUIT): Dovecot logs a goodbye with no user name, not a lost connection.
     await until(async () => (await logSince(before, /submission-login: Info: Disconnected/)).length > 0)
     expect(await logSince(before, /submission-login: Info: Disconnected/)).toEqual([
       expect.stringMatching(/Aborted login by logging out \(no auth attempts.*user=<>/)
     ])
+  })
+
+  it('hands a connection over only under the trust it was opened under, and a failure only within one check', async () => {
+    const pool = poolWith(60_000)
+    pool.open(imap())
+    await until(() => pool.stateOf(imap()) === 'open')
+    // The check trusts a certificate by its fingerprint now: the one opened without it proves nothing.
+    const pinned = { ...terms(), exception: { host: bench.mailHost, port: 993, fingerprint256: 'AB:CD' } }
+    expect(pool.take(imap(), pinned)).toBeUndefined()
+    pool.open(smtp())
+    await until(() => pool.stateOf(smtp()) === 'open')
+    expect(pool.take(smtp(), { ...terms(), minTls: 'TLSv1.3' })).toBeUndefined()
+    pool.close()
+
+    // Nothing listens on 995 behind the relay: the connection is refused.
+    const refused = { ...imap(), protocol: 'pop3' as const, port: 995 }
+    const within = poolWith(60_000)
+    const before = poolWith(60_000, undefined, false)
+    for (const p of [within, before]) p.open(refused)
+    await until(() => within.stateOf(refused) === 'failed' && before.stateOf(refused) === 'failed')
+    // Within one check the refusal is the probe's result; prepared before the check, it is tried again.
+    expect(within.take(refused, terms())).toBeDefined()
+    expect(before.take(refused, terms())).toBeUndefined()
   })
 
   it('opens nothing ahead once the run is cancelled', () => {

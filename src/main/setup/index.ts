@@ -113,7 +113,8 @@ export class Setup {
       minTls: this.minTls(),
       timing: timingWith({ holdMs: PREPARED_HOLD_MS }),
       exceptions: session.exceptions,
-      signal: new AbortController().signal
+      signal: new AbortController().signal,
+      failuresCount: false
     })
     for (const s of [plan.incoming[0], plan.outgoing[0]]) if (s) ahead.open(s)
     session.holdAhead(ahead)
@@ -131,7 +132,8 @@ export class Setup {
     // Connections prepare() opened are this check's to take; what it leaves is closed after it.
     await session.preparing
     const ahead = session.takeAhead()
-    const result = await this.probe(req, address, plan, secret, ahead)
+    // The check closes what it leaves; if it never ran, nothing else would until the hold ends.
+    const result = await this.probe(req, address, plan, secret, ahead).finally(() => ahead?.close())
     this.checked(session, plan, req, secret.kind, result)
     return { ...result, sessionId: session.id }
   }

@@ -87,14 +87,16 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
       minTls: ctx.minTls,
       timing,
       exceptions: base.exceptions,
-      signal: ctx.signal
+      signal: ctx.signal,
+      failuresCount: true
     })
 
   const probe =
     (role: Probe['role']) =>
     async (settings: ServerSettings, signal: AbortSignal, hooks: ProbeHooks): Promise<ProbeOutcome> => {
       const id = `${role}-${++probes}-${settings.protocol}-${settings.host}-${settings.port}`
-      const warm = ahead.take(settings)
+      const exception = exceptionFor(base.exceptions, settings)
+      const warm = ahead.take(settings, { ca: ctx.ca, minTls: ctx.minTls, exception })
       let release: (() => void) | undefined
       try {
         release = await limiter.acquire(`${settings.host}|${settings.protocol}`, signal)
@@ -111,7 +113,7 @@ export function startVerify(base: Omit<VerifyInput, 'incoming' | 'outgoing'>, ct
           role,
           settings,
           secret: base.secret,
-          exception: exceptionFor(base.exceptions, settings),
+          exception,
           dns: run.dns,
           ca: ctx.ca,
           minTls: ctx.minTls,

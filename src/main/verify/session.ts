@@ -263,16 +263,30 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
   const seen: Seen = warm?.seen ?? {}
   let io: LineSocket | undefined
   try {
-    const opened = warm ? await warm.ready(signal) : await openConnection(driver, input, record, signal, seen)
+    let opened = warm ? await warm.ready(signal) : await openConnection(driver, input, record, signal, seen)
     io = opened.io
-    const { caps, greeting, ip, cert } = opened
 
     const secret = input.secret
     if (secret.kind === 'none' || settings.auth.every((a) => a === 'none' || a === 'client-ip')) {
       record.skip('auth', secret.kind === 'none' ? 'not requested' : 'no sign-in needed')
       driver.goodbye(io)
-      return { probe: record.finish('ok'), ip, cert }
+      return { probe: record.finish('ok'), ip: opened.ip, cert: opened.cert }
     }
+    if (input.signInTurn) {
+      const waited = await input.signInTurn()
+      if (waited >= 1)
+        record.line('i', `waited ${Math.round(waited)} ms for its turn to sign in (one server of a list at a time)`)
+    }
+    // A connection opened ahead may have been closed by the server (or spoken unasked) while it
+    // was held and while it waited for its turn: a new one, through the same steps.
+    if (warm && (!io.alive() || io.pending())) {
+      record.line('i', 'the connection opened ahead was closed or spoke unasked before the sign-in; connecting again')
+      io.close()
+      io = undefined
+      opened = await openConnection(driver, input, record, signal, seen)
+      io = opened.io
+    }
+    const { caps, greeting, ip, cert } = opened
     const session = io
     const args: LoginArgs = {
       settings,
@@ -304,11 +318,6 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
       record.probe.settings = { ...proven, username: done.form.username }
       if (secret.kind === 'password') record.probe.usernameForm = done.form.form
       return done.info
-    }
-    if (input.signInTurn) {
-      const waited = await input.signInTurn()
-      if (waited >= 1)
-        record.line('i', `waited ${Math.round(waited)} ms for its turn to sign in (one server of a list at a time)`)
     }
     // The username is evidence (which form the server refused); only the secret is masked.
     record.line('i', `signing in as ${settings.username}`)

@@ -34,10 +34,28 @@ export interface WarmContext {
   timing: Timing
   exceptions: HostException[]
   signal: AbortSignal
+  /**
+   * Whether a connection that failed is handed over as the probe's result: yes within one check
+   * (the same steps at nearly the same moment), no for connections prepared before the check
+   * (the network may have changed since: the check tries again).
+   */
+  failuresCount: boolean
 }
+
+/** What a check holds a taken connection to: the same trust and TLS floor it was opened under. */
+export interface TakeTerms {
+  ca: string[]
+  minTls: TlsVersion | undefined
+  exception: HostException | undefined
+}
+
+const sameException = (a: HostException | undefined, b: HostException | undefined): boolean =>
+  a?.fingerprint256 === b?.fingerprint256 && Boolean(a?.allowPlaintext) === Boolean(b?.allowPlaintext)
 
 interface Entry extends WarmConnection {
   driver: Driver
+  /** The user's exception the certificate step ran under. */
+  exception: HostException | undefined
   controller: AbortController
   state: 'opening' | 'open' | 'failed'
   /** A probe took it: the connection is the probe's to close. */
@@ -84,9 +102,10 @@ export class WarmPool {
     const role: Probe['role'] = settings.protocol === 'smtp' ? 'outgoing' : 'incoming'
     const rec = new ProbeRecorder(`ahead-${key}`, role, settings, () => undefined)
     const seen: Seen = {}
+    const exception = exceptionFor(ctx.exceptions, settings)
     const input = {
       settings,
-      exception: exceptionFor(ctx.exceptions, settings),
+      exception,
       dns: ctx.dns,
       ca: ctx.ca,
       minTls: ctx.minTls,
@@ -96,6 +115,7 @@ export class WarmPool {
     const opened = openConnection(driver, input, rec, controller.signal, seen)
     const entry: Entry = {
       driver,
+      exception,
       controller,
       state: 'opening',
       taken: false,
@@ -122,8 +142,11 @@ export class WarmPool {
         entry.state = 'open'
         entry.io = o.io
         if (entry.taken) return
-        // Dropped while its last step was settling.
-        if (this.entries.get(key) !== entry) return o.io.close()
+        // Dropped while its last step was settling: signed off like any other.
+        if (this.entries.get(key) !== entry) {
+          driver.goodbye(o.io)
+          return o.io.close()
+        }
         entry.hold = setTimeout(() => this.drop(key), ctx.timing.holdMs)
       },
       () => {
@@ -146,20 +169,25 @@ export class WarmPool {
    * or it can no longer be used (closed by the server, cancelled, or the server spoke unasked).
    * Either way the server is known from now on and is not opened ahead again.
    */
-  take(settings: ServerSettings): WarmConnection | undefined {
+  take(settings: ServerSettings, terms: TakeTerms): WarmConnection | undefined {
     const key = serverKey(settings)
     this.known.add(key)
     const e = this.entries.get(key)
     if (!e) return undefined
     const state = this.stateOf(settings)
-    this.entries.delete(key)
-    // A failure is the probe's own result (the same steps, the same rules), unless it was ours.
-    if (state === 'failed' && e.controller.signal.aborted) return undefined
-    if (state === 'lost') {
-      clearTimeout(e.hold)
-      e.io!.close()
+    // Opened under other trust (the user's exceptions, the trust store, the TLS floor): its
+    // certificate step proves nothing for this check, which connects anew.
+    const sameTerms =
+      terms.ca === this.ctx.ca && terms.minTls === this.ctx.minTls && sameException(terms.exception, e.exception)
+    // A failure is the probe's own result (the same steps, the same rules), unless it was ours
+    // or happened before this check.
+    const usable =
+      sameTerms && state !== 'lost' && (state !== 'failed' || (this.ctx.failuresCount && !e.controller.signal.aborted))
+    if (!usable) {
+      this.drop(key)
       return undefined
     }
+    this.entries.delete(key)
     e.taken = true
     return e
   }
