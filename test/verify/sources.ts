@@ -23,3 +23,10 @@ export function heldSource(id: Source['id'], when: Promise<unknown>, drafts: Dra
     }
   }
 }
+
+/** A promise the test resolves when it chooses: what a held source waits for. */
+export function trigger(): { promise: Promise<void>; fire(): void } {
+  let fire!: () => void
+  const promise = new Promise<void>((r) => (fire = r))
+  return { promise, fire }
+}

@@ -20,7 +20,7 @@ import { startCountingRelay, type CountingRelay } from '../fakes/counting-relay'
 import { imapScript } from '../fakes/scripts'
 import { startWorld, type World } from '../world/compose'
 import { FAST, settings } from './helpers'
-import { draft, heldSource } from './sources'
+import { draft, heldSource, trigger } from './sources'
 
 const bench = inject('bench')
 const alice = bench.users.alice
@@ -112,18 +112,17 @@ describe('connections opened ahead', () => {
   it('brings a guessed server up to its sign-in while the search runs, and signs in on that connection once a trusted source names it', async () => {
     relay.reset()
     const from = await logLength()
-    let release!: () => void
-    const named = new Promise<void>((r) => (release = r))
+    const named = trigger()
     const r = run([
       heldSource('guess', Promise.resolve(), [draft('guess', GUESSED, [imap()], [smtp()])]),
       // The domain's own file names the same servers, with the local part as the IMAP user name.
-      heldSource('autoconfig-https', named, [draft('autoconfig-https', TRUSTED, [imap('alice')], [smtp()])])
+      heldSource('autoconfig-https', named.promise, [draft('autoconfig-https', TRUSTED, [imap('alice')], [smtp()])])
     ])
     // Both guessed servers were connected to before any trusted source answered...
     await until(() => relay.total.get(993) === 1 && relay.total.get(465) === 1)
     // ...and nothing signed in there yet.
     expect(await logSince(from, ALICE)).toEqual([])
-    release()
+    named.fire()
     const result = await r.promise
 
     expect(result.candidate?.source).toBe('autoconfig-https')
@@ -159,15 +158,14 @@ describe('connections opened ahead', () => {
   it('sends no user name to a guessed server nothing trusted names, and closes its connection', async () => {
     relay.reset()
     const from = await logLength()
-    let answer!: () => void
-    const answered = new Promise<void>((r) => (answer = r))
+    const answered = trigger()
     const r = run([
       heldSource('guess', Promise.resolve(), [draft('guess', GUESSED, [imap()], [smtp()])]),
       // The trusted source answers "nothing", once the guessed servers are connected to.
-      heldSource('autoconfig-https', answered, [])
+      heldSource('autoconfig-https', answered.promise, [])
     ])
     await until(() => relay.total.get(993) === 1 && relay.total.get(465) === 1)
-    answer()
+    answered.fire()
     const result = await r.promise
     expect(result.verify).toBeUndefined()
     expect(r.probes).toEqual([])
@@ -185,14 +183,13 @@ describe('connections opened ahead', () => {
       handler: imapScript({ caps: 'IMAP4rev1 AUTH=PLAIN' })
     })
     const on = (s: ServerSettings): ServerSettings => ({ ...s, host })
-    let release!: () => void
-    const named = new Promise<void>((r) => (release = r))
+    const named = trigger()
     const r = run([
       heldSource('guess', Promise.resolve(), [draft('guess', GUESSED, [on(imap())], [])]),
-      heldSource('autoconfig-https', named, [draft('autoconfig-https', TRUSTED, [on(imap('alice'))], [])])
+      heldSource('autoconfig-https', named.promise, [draft('autoconfig-https', TRUSTED, [on(imap('alice'))], [])])
     ])
     await until(() => fake.connections === 1)
-    release()
+    named.fire()
     const result = await r.promise
     expect(result.verify?.incoming).toBeUndefined()
     expect(result.verify?.diagnosis?.code).toBe('cert-self-signed')

@@ -104,8 +104,7 @@ export class Setup {
 
   private async prepared(session: SetupSession, req: In<'prepare'>): Promise<Response<'prepare'>> {
     const plan = await this.planFor(session, req.choices, req)
-    const { WarmPool } = await import('../verify/warm')
-    const { timingWith } = await import('../verify/timing')
+    const [{ WarmPool }, { timingWith }] = await Promise.all([import('../verify/warm'), import('../verify/timing')])
     const { services } = this.ctx
     const ahead = new WarmPool({
       dns: services.dns,

@@ -110,6 +110,11 @@ export class LineSocket {
     return !this.failure
   }
 
+  /** Still open and nothing unread: a connection a sign-in may start on. */
+  reusable(): boolean {
+    return this.alive() && !this.pending()
+  }
+
   /** Lines already received and not yet read (a server must not send any before a TLS upgrade). */
   pending(): number {
     return this.lines.length + (this.buf.length ? 1 : 0)

@@ -10,6 +10,7 @@ import { discover, scoreOf, SOURCES, type DiscoveryOptions } from '../discovery'
 import { autodiscoverAsks } from '../discovery/consent'
 import { runDns } from '../net/dns'
 import { startVerify, type VerifyContext, type VerifyInput } from './index'
+import { serverKey } from './warm'
 
 export interface PipelineInput extends Omit<VerifyInput, 'incoming' | 'outgoing'> {
   /**
@@ -161,15 +162,11 @@ function firstPerHost(list: ServerSettings[], hosts = 2): ServerSettings[] {
 /** The best-ranked joined candidate that names the winning incoming (else outgoing) server. */
 function winnerOf(joined: Candidate[], result: VerifyResult, input: PipelineInput): Candidate {
   const ranked = joined.sort((a, b) => b.score - a.score)
-  const same = (a: ServerSettings, b: ServerSettings): boolean =>
-    a.protocol === b.protocol &&
-    a.host.toLowerCase() === b.host.toLowerCase() &&
-    a.port === b.port &&
-    a.security === b.security
   for (const probe of [result.incoming, result.outgoing]) {
     if (!probe) continue
     const side = probe.role === 'incoming' ? 'incoming' : 'outgoing'
-    const named = ranked.find((c) => input.select(c)[side].some((s) => same(s, probe.settings)))
+    const won = serverKey(probe.settings)
+    const named = ranked.find((c) => input.select(c)[side].some((s) => serverKey(s) === won))
     if (named) return named
   }
   return ranked[0]!

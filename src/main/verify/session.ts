@@ -279,7 +279,7 @@ export async function runProbe(driver: Driver, input: ProbeInput): Promise<Probe
     }
     // A connection opened ahead may have been closed by the server (or spoken unasked) while it
     // was held and while it waited for its turn: a new one, through the same steps.
-    if (warm && (!io.alive() || io.pending())) {
+    if (warm && !io.reusable()) {
       record.line('i', 'the connection opened ahead was closed or spoke unasked before the sign-in; connecting again')
       io.close()
       io = undefined

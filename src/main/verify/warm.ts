@@ -143,10 +143,7 @@ export class WarmPool {
         entry.io = o.io
         if (entry.taken) return
         // Dropped while its last step was settling: signed off like any other.
-        if (this.entries.get(key) !== entry) {
-          driver.goodbye(o.io)
-          return o.io.close()
-        }
+        if (this.entries.get(key) !== entry) return signOff(driver, o.io)
         entry.hold = setTimeout(() => this.drop(key), ctx.timing.holdMs)
       },
       () => {
@@ -160,7 +157,7 @@ export class WarmPool {
     const e = this.entries.get(serverKey(settings))
     if (!e) return undefined
     // Closed by the server while held, or it spoke unasked: not a connection to sign in on.
-    if (e.state === 'open' && (!e.io!.alive() || e.io!.pending())) return 'lost'
+    if (e.state === 'open' && !e.io!.reusable()) return 'lost'
     return e.state
   }
 
@@ -205,10 +202,15 @@ export class WarmPool {
     this.entries.delete(key)
     clearTimeout(e.hold)
     e.controller.abort(new DOMException('No trusted source named this server', 'AbortError'))
-    if (!e.io) return
-    // Signed off as a client would (LOGOUT, QUIT): a server's log then shows a goodbye, not a
-    // lost connection, which some intrusion filters count.
-    if (e.io.alive()) e.driver.goodbye(e.io)
-    e.io.close()
+    if (e.io) signOff(e.driver, e.io)
   }
+}
+
+/**
+ * Closes a connection nobody signed in on as a client would (LOGOUT, QUIT): a server's log then
+ * shows a goodbye, not a lost connection, which some intrusion filters count.
+ */
+function signOff(driver: Driver, io: LineSocket): void {
+  if (io.alive()) driver.goodbye(io)
+  io.close()
 }
