@@ -9,7 +9,7 @@
 // prompter's GTK warnings) goes to <temp>/dbus.log instead of the test output.
 import { execFile, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { openSync, closeSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync } from 'node:fs'
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -59,7 +59,13 @@ export async function sessionEnv(base = process.env) {
   return { root, env }
 }
 
-/** Run `cmd args` in a new D-Bus session with an unlocked keyring; resolves to its exit code. */
+/** Where the inner process leaves word that the keyring daemon died (the session root, beside runtime). */
+const keyringExitFile = (runtime) => join(runtime, '..', 'keyring-exit.txt')
+
+/**
+ * Run `cmd args` in a new D-Bus session with an unlocked keyring; resolves to its exit code.
+ * `opts.notes`, when given, receives a line if the keyring daemon died while the command ran.
+ */
 export async function runInSession(cmd, args = [], opts = {}) {
   const { root, env } = await sessionEnv({ ...process.env, ...(opts.env ?? {}) })
   const log = openSync(join(root, 'dbus.log'), 'a')
@@ -100,6 +106,8 @@ export async function runInSession(cmd, args = [], opts = {}) {
       bus.kill('SIGTERM')
       await gone
     }
+    const exitFile = keyringExitFile(env.XDG_RUNTIME_DIR)
+    if (opts.notes && existsSync(exitFile)) opts.notes.push(readFileSync(exitFile, 'utf8').trim())
     if (process.env.MAIL_SETUP_KEEP_TMP !== '1') await rm(root, { recursive: true, force: true })
   }
 }
@@ -134,6 +142,20 @@ async function inner(cmd, args) {
   })
   keyring.on('error', () => undefined)
   keyring.stdin.end(process.env[KEYRING_PASSWORD_ENV])
+  // A daemon that dies mid-run fails every keychain test after it, far from the cause: say so
+  // where it happens and in the run's summary (once, gnome-keyring crashed under a client's churn).
+  let stopping = false
+  keyring.once('exit', (code, signal) => {
+    if (stopping) return
+    const how = signal ? `on ${signal}` : `with code ${code}`
+    const note = `gnome-keyring-daemon, the tests' Secret Service, exited ${how} at ${new Date().toISOString()} while the tests ran; keychain tests after that fail because of it`
+    console.error(`session: ${note}`)
+    try {
+      writeFileSync(keyringExitFile(process.env.XDG_RUNTIME_DIR), note)
+    } catch {
+      // the line above is the record
+    }
+  })
   const deadline = Date.now() + 10_000
   while (!(await nameOwned(process.env))) {
     if (keyring.exitCode !== null || Date.now() > deadline) {
@@ -147,6 +169,7 @@ async function inner(cmd, args) {
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
   const code = await wait(child)
+  stopping = true
   keyring.kill('SIGTERM')
   return code
 }

@@ -312,7 +312,11 @@ async function main() {
 
   const resultDir = mkdtempSync(join(tmpdir(), 'mail-setup-results-'))
   const out = join(resultDir, 'counts.json')
-  const code = await runInSession(process.execPath, [here, '--inner', mode, out, ...args], { cwd: root })
+  const sessionNotes = []
+  const code = await runInSession(process.execPath, [here, '--inner', mode, out, ...args], {
+    cwd: root,
+    notes: sessionNotes
+  })
   const counts = readJson(out) ?? {
     passed: 0,
     failed: 1,
@@ -326,15 +330,17 @@ async function main() {
     console.log(`  ${n.runner}: ${n.title} ${(n.ms / 1000).toFixed(1)} s of ${(n.limit / 1000).toFixed(0)} s`)
   }
   if (heldNote) counts.notes.push(heldNote)
+  counts.notes.push(...sessionNotes)
   for (const note of counts.notes) console.log(`note: ${note}`)
   console.log(`${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`)
   const failures = counts.failures ?? []
   if (heldNote && failures.length) failures.unshift({ runner: 'setup', title: 'a likely cause', error: heldNote })
+  for (const note of sessionNotes) failures.unshift({ runner: 'setup', title: 'a likely cause', error: note })
   if ((counts.failed > 0 || code !== 0) && !failures.length) {
     failures.push({ runner: 'setup', title: `the test session exited ${code}`, error: counts.notes.join('\n') })
   }
   for (const line of keepBlock(root, failures)) console.log(line)
-  process.exit(counts.failed > 0 || code !== 0 ? 1 : 0)
+  process.exit(counts.failed > 0 || code !== 0 || sessionNotes.length ? 1 : 0)
 }
 
 main().catch((err) => stop(1, 'npm test itself failed', [String(err?.stack ?? err)]))

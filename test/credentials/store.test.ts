@@ -3,6 +3,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { createConnection, createServer, type Socket } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { randomBytes } from 'node:crypto'
@@ -164,5 +165,67 @@ describe('the session bus address', () => {
     expect(sessionBusPath({ XDG_RUNTIME_DIR: runtime })).toBeUndefined()
     await writeFile(join(runtime, 'bus'), '')
     expect(sessionBusPath({ XDG_RUNTIME_DIR: runtime })).toBe(join(runtime, 'bus'))
+  })
+})
+
+describe('the lock question on the session bus', () => {
+  /** A unix-socket relay in front of the real bus that counts the connections made through it. */
+  async function countingBusRelay(): Promise<{
+    address: string
+    connections: () => number
+    cut(): void
+    close(): void
+  }> {
+    const target = sessionBusPath(process.env)!
+    const dir = await mkdtemp(join(tmpdir(), 'bus-relay-'))
+    const sockets = new Set<Socket>()
+    let connections = 0
+    const server = createServer((client) => {
+      connections++
+      const upstream = createConnection(target)
+      for (const s of [client, upstream]) {
+        sockets.add(s)
+        s.on('error', () => undefined)
+        s.on('close', () => sockets.delete(s))
+      }
+      client.pipe(upstream).pipe(client)
+      client.on('close', () => upstream.destroy())
+      upstream.on('close', () => client.destroy())
+    })
+    await new Promise<void>((resolve) => server.listen(join(dir, 'bus'), resolve))
+    return {
+      address: `unix:path=${join(dir, 'bus')}`,
+      connections: () => connections,
+      cut: () => sockets.forEach((s) => s.destroy()),
+      close: () => {
+        sockets.forEach((s) => s.destroy())
+        server.close()
+      }
+    }
+  }
+
+  // gnome-keyring 42 keeps state per caller and crashed under a connection per question while
+  // keytar worked on the same daemon (a stress run here killed it within 2–5 s; one held
+  // connection survived 60 s and 127,000 questions). One connection, as libsecret keeps.
+  it('asks every question over one held connection, and follows the lock state', async () => {
+    const relay = await countingBusRelay()
+    try {
+      const env = { DBUS_SESSION_BUS_ADDRESS: relay.address }
+      const answers = await Promise.all(Array.from({ length: 10 }, () => defaultCollectionLocked(env)))
+      expect(answers).toEqual(Array(10).fill(false))
+      for (let i = 0; i < 10; i++) expect(await defaultCollectionLocked(env)).toBe(false)
+      await lockKeyring()
+      expect(await defaultCollectionLocked(env)).toBe(true)
+      await unlockKeyring()
+      expect(await defaultCollectionLocked(env)).toBe(false)
+      expect(relay.connections()).toBe(1)
+      // A connection the bus drops is not asked again: the next question opens a new one.
+      relay.cut()
+      await new Promise((r) => setTimeout(r, 50))
+      expect(await defaultCollectionLocked(env)).toBe(false)
+      expect(relay.connections()).toBe(2)
+    } finally {
+      relay.close()
+    }
   })
 })

@@ -8,7 +8,7 @@
 // Properties.Get; the D-Bus Specification's wire format, little-endian). Every answer it does not
 // understand, and every failure, is `undefined` ("cannot tell"), never an exception.
 import { existsSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 
 const DEFAULT_COLLECTION = '/org/freedesktop/secrets/aliases/default'
@@ -69,57 +69,108 @@ function unescape(value: string): string {
 }
 
 const HELLO_SERIAL = 1
-const GET_SERIAL = 2
 
-function ask(path: string, uid: number, timeoutMs: number): Promise<boolean | undefined> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path)
-    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('no answer from the session bus')))
-    let buf = Buffer.alloc(0)
-    let authed = false
-    const done = (value: boolean | undefined): void => {
-      resolve(value)
-      socket.destroy()
+/**
+ * One connection per bus for the life of the process, as libsecret keeps its own: gnome-keyring
+ * 42 keeps per-caller state for every connection and crashes when callers come and go quickly
+ * (a connection per question, with keytar busy on the same daemon, killed it within seconds here).
+ */
+const buses = new Map<string, Bus>()
+
+class Bus {
+  private readonly socket: Socket
+  private buf = Buffer.alloc(0)
+  private authed = false
+  private serial = HELLO_SERIAL
+  private readonly pending = new Map<number, (msg: Message | undefined) => void>()
+  /** Questions asked before the bus let us in, sent once it has. */
+  private readonly queued: Buffer[] = []
+
+  constructor(
+    private readonly path: string,
+    uid: number
+  ) {
+    this.socket = connect(path)
+    // Held for the next question, never keeping the process alive: a question's own timer does.
+    this.socket.unref()
+    this.socket.once('connect', () =>
+      this.socket.write(Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`, 'latin1'))
+    )
+    this.socket.on('data', (d: Buffer) => this.read(d))
+    this.socket.once('error', () => this.close())
+    this.socket.once('close', () => this.close())
+  }
+
+  /** The reply to one call, or undefined when none comes within `timeoutMs` or the bus goes. */
+  call(build: (serial: number) => Buffer, timeoutMs: number): Promise<Message | undefined> {
+    const serial = ++this.serial
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        // A bus that does not answer in time is not asked again on this connection.
+        this.pending.delete(serial)
+        resolve(undefined)
+        this.close()
+      }, timeoutMs)
+      this.pending.set(serial, (msg) => {
+        clearTimeout(timer)
+        resolve(msg)
+      })
+      const bytes = build(serial)
+      if (this.authed) this.socket.write(bytes)
+      else this.queued.push(bytes)
+    })
+  }
+
+  private read(d: Buffer): void {
+    this.buf = Buffer.concat([this.buf, d])
+    if (this.buf.length > MAX_BYTES) return this.close()
+    if (!this.authed) {
+      const end = this.buf.indexOf('\r\n')
+      if (end < 0) return
+      if (!this.buf.subarray(0, end).toString('latin1').startsWith('OK ')) return this.close()
+      this.buf = this.buf.subarray(end + 2)
+      this.authed = true
+      const hello = methodCall(
+        HELLO_SERIAL,
+        'org.freedesktop.DBus',
+        '/org/freedesktop/DBus',
+        'org.freedesktop.DBus',
+        'Hello'
+      )
+      this.socket.write(Buffer.concat([Buffer.from('BEGIN\r\n', 'latin1'), hello, ...this.queued.splice(0)]))
     }
-    socket.once('connect', () => {
-      socket.write(Buffer.from(`\0AUTH EXTERNAL ${Buffer.from(String(uid)).toString('hex')}\r\n`, 'latin1'))
-    })
-    socket.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d])
-      if (buf.length > MAX_BYTES) return done(undefined)
-      if (!authed) {
-        const end = buf.indexOf('\r\n')
-        if (end < 0) return
-        if (!buf.subarray(0, end).toString('latin1').startsWith('OK ')) return done(undefined)
-        buf = buf.subarray(end + 2)
-        authed = true
-        socket.write(
-          Buffer.concat([
-            Buffer.from('BEGIN\r\n', 'latin1'),
-            methodCall(HELLO_SERIAL, 'org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus', 'Hello'),
-            methodCall(
-              GET_SERIAL,
-              'org.freedesktop.secrets',
-              DEFAULT_COLLECTION,
-              'org.freedesktop.DBus.Properties',
-              'Get',
-              ['org.freedesktop.Secret.Collection', 'Locked']
-            )
-          ])
-        )
-      }
-      for (;;) {
-        const msg = nextMessage(buf)
-        if (msg === 'incomplete') return
-        if (msg === 'bad') return done(undefined)
-        buf = buf.subarray(msg.length)
-        if (msg.replySerial !== GET_SERIAL) continue
-        return done(msg.type === METHOD_RETURN ? variantBoolean(msg) : undefined)
-      }
-    })
-    socket.once('error', reject)
-    socket.once('close', () => resolve(undefined))
-  })
+    for (;;) {
+      const msg = nextMessage(this.buf)
+      if (msg === 'incomplete') return
+      if (msg === 'bad') return this.close()
+      this.buf = this.buf.subarray(msg.length)
+      if (msg.replySerial === undefined) continue
+      const answer = this.pending.get(msg.replySerial)
+      this.pending.delete(msg.replySerial)
+      answer?.(msg)
+    }
+  }
+
+  private close(): void {
+    if (buses.get(this.path) === this) buses.delete(this.path)
+    this.socket.destroy()
+    for (const answer of this.pending.values()) answer(undefined)
+    this.pending.clear()
+  }
+}
+
+async function ask(path: string, uid: number, timeoutMs: number): Promise<boolean | undefined> {
+  let bus = buses.get(path)
+  if (!bus) buses.set(path, (bus = new Bus(path, uid)))
+  const msg = await bus.call(
+    (serial) =>
+      methodCall(serial, 'org.freedesktop.secrets', DEFAULT_COLLECTION, 'org.freedesktop.DBus.Properties', 'Get', [
+        'org.freedesktop.Secret.Collection',
+        'Locked'
+      ]),
+    timeoutMs
+  )
+  return msg?.type === METHOD_RETURN ? variantBoolean(msg) : undefined
 }
 
 const METHOD_CALL = 1
