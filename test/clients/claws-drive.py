@@ -18,8 +18,11 @@ args = sys.argv[1:]
 until_dir, until_text = args[args.index('--until') + 1], args[args.index('--until') + 2]
 compose = args[args.index('--compose-to') + 1:args.index('--compose-to') + 3] if '--compose-to' in args else None
 
+# What Xvfb and Claws say goes to files beside the profile, printed when no window comes.
+xvfb_log = os.path.join(os.environ['HOME'], '.drive-xvfb.log')
+claws_log = os.path.join(os.environ['HOME'], '.drive-claws.log')
 r, w = os.pipe()
-xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], pass_fds=[w], stderr=subprocess.DEVNULL)
+xvfb = subprocess.Popen(['Xvfb', '-displayfd', str(w), '-screen', '0', '1024x768x24', '-nolisten', 'tcp'], pass_fds=[w], stderr=open(xvfb_log, 'w'))
 os.close(w)
 display = ':' + os.read(r, 16).decode().strip()
 # Claws finds a running instance through a socket in TMPDIR: a private one, so this run never
@@ -29,6 +32,21 @@ os.makedirs(tmp, exist_ok=True)
 env = {**os.environ, 'DISPLAY': display, 'TMPDIR': tmp}
 claws = None
 seen = []
+
+
+def tail(path, n=600):
+    try:
+        with open(path, errors='replace') as fh:
+            return fh.read()[-n:].strip()
+    except OSError:
+        return ''
+
+
+def no_window(why):
+    print('windows: ' + ' | '.join(seen))
+    print(f'{why} (display {display}, Xvfb {"running" if xvfb.poll() is None else f"exited {xvfb.returncode}"})')
+    print('claws-mail said: ' + tail(claws_log))
+    print('Xvfb said: ' + tail(xvfb_log))
 
 
 def xdo(*a, stdin=None):
@@ -56,7 +74,7 @@ def found():
 
 
 try:
-    claws = subprocess.Popen(['claws-mail'], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    claws = subprocess.Popen(['claws-mail'], env=env, stdout=subprocess.DEVNULL, stderr=open(claws_log, 'w'))
     typed = set()
     sent = False
     asked = False
@@ -65,6 +83,9 @@ try:
     while time.time() < DEADLINE:
         # Once the main window is up (its title names Claws Mail), ask it once: compose, or receive.
         # At start, an IMAP account already connects (and may open dialogs first).
+        if not asked and claws.poll() is not None:
+            no_window(f'claws-mail exited {claws.returncode} before its main window came up')
+            sys.exit(1)
         if not asked and windows('Claws Mail [0-9]'):
             asked = True
             command = ['--compose', f'mailto:{compose[0]}?subject={quote(compose[1])}&body=sent%20by%20Claws%20Mail'] if compose else ['--receive-all']
@@ -117,6 +138,8 @@ try:
     print('windows: ' + ' | '.join(seen))
     names = [xdo('getwindowname', w).stdout.strip() for w in xdo('search', '--onlyvisible', '--name', '.').stdout.split()]
     print('open: ' + ' | '.join(n for n in names if n))
+    if not asked:
+        no_window('no main window')
     print('TIMEOUT')
     sys.exit(1)
 finally:
