@@ -149,6 +149,8 @@ export function envWithoutKeyring(base: NodeJS.ProcessEnv = process.env): NodeJS
 }
 
 export interface SessionKeyring {
+  /** Stops the keyring daemon and starts a new one on the same bus and files, unlocked. */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -188,24 +190,35 @@ export async function startSessionKeyring(dir: string, password: string): Promis
     XDG_CONFIG_HOME: join(home, '.config'),
     XDG_RUNTIME_DIR: runtime
   }
-  const daemon = startDaemon(['--foreground'], password, env)
+  let daemon = startDaemon(['--foreground'], password, env)
   daemon.on('error', () => undefined)
+  const end = async (child: ChildProcess): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await gone
+    }
+  }
   const stop = async (): Promise<void> => {
-    for (const child of [daemon, bus]) {
-      if (child.exitCode === null && child.signalCode === null) {
-        const gone = new Promise((r) => child.once('exit', r))
-        child.kill('SIGTERM')
-        await gone
+    await end(daemon)
+    await end(bus)
+  }
+  const up = async (): Promise<void> => {
+    const deadline = Date.now() + 5000
+    while (!(await keyringAvailable())) {
+      if (Date.now() > deadline) {
+        await stop()
+        throw new Error('gnome-keyring did not come up on the bench session bus')
       }
+      await new Promise((r) => setTimeout(r, 20))
     }
   }
-  const deadline = Date.now() + 5000
-  while (!(await keyringAvailable())) {
-    if (Date.now() > deadline) {
-      await stop()
-      throw new Error('gnome-keyring did not come up on the bench session bus')
-    }
-    await new Promise((r) => setTimeout(r, 20))
+  await up()
+  const restart = async (): Promise<void> => {
+    await end(daemon)
+    daemon = startDaemon(['--foreground'], password, env)
+    daemon.on('error', () => undefined)
+    await up()
   }
-  return { stop }
+  return { restart, stop }
 }

@@ -7,6 +7,7 @@ import { registerSecret } from '../redact'
 import { keytarFix } from './build-hint'
 import { classifyKeychainError, type KeychainCode } from '../diagnosis/keychain'
 import { defaultCollectionLocked } from './secret-service'
+import { childKeytar, STALE_SECRET_SERVICE } from './keytar-child'
 
 export interface CredentialStore {
   readonly service: string
@@ -75,7 +76,23 @@ export function createCredentialStore(service: string, options: CredentialStoreO
     }
   }
 
+  /** True once this process's keytar was found talking to a keyring daemon that is gone. */
+  let inChild = false
+
   async function call<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
+    try {
+      return await callOnce(fn)
+    } catch (err) {
+      // The call reached no daemon (its bus name is gone), so nothing was written: ask the one
+      // running now, through a new process, and keep doing so for this store.
+      if (inChild || !(err instanceof KeychainError) || !STALE_SECRET_SERVICE.test(err.message)) throw err
+      inChild = true
+      keytar = Promise.resolve(childKeytar(timeoutMs))
+      return callOnce(fn)
+    }
+  }
+
+  async function callOnce<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
     const k = await backend()
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
