@@ -165,7 +165,11 @@ async function inner(cmd, args) {
     await new Promise((r) => setTimeout(r, 20))
   }
   const child = spawn(cmd, args, { stdio: 'inherit' })
-  const forward = (sig) => child.kill(sig)
+  // Ctrl+C reaches the keyring daemon too (same process group): that end is not a crash.
+  const forward = (sig) => {
+    stopping = true
+    child.kill(sig)
+  }
   process.on('SIGINT', forward)
   process.on('SIGTERM', forward)
   const code = await wait(child)

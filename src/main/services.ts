@@ -4,6 +4,7 @@ import { createDns, type Dns } from './net/dns'
 import { buildTrustStore, registerStore, secureContextFor } from './net/trust'
 import { AccountStore } from './accounts/store'
 import { createCredentialStore, type CredentialStore } from './credentials/store'
+import { selfCommand } from './self-command'
 import { SessionSecrets } from './session-secrets'
 import { StopMemory } from './verify/stop-memory'
 import { policyOf, type Policy } from './policy'
@@ -35,7 +36,7 @@ export function createServices(config: Config): Services {
       return (ca ??= registerStore(buildTrustStore(config.trustEnv ?? {}, config.extraCaPem)))
     },
     accounts: new AccountStore(config.userDataDir),
-    credentials: createCredentialStore(config.keychainService),
+    credentials: createCredentialStore(config.keychainService, { helper: selfCommand(config) }),
     secrets: new SessionSecrets(),
     signInStops: new StopMemory(),
     get policy() {

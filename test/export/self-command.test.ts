@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/main/config'
 import { selfCommand } from '../../src/main/self-command'
 import { entryRoute } from '../../src/main/entry-route'
+import { KEYTAR_CALL } from '../../src/main/credentials/keytar-child'
 import { ROOT } from '../cli/process'
 
 const config = loadConfig({})
@@ -21,6 +22,8 @@ describe('selfCommand', () => {
     const argv = selfCommand(config, { execPath: '/opt/Mail Setup/mail-setup', electron: '33.0.0' })
     expect(argv).toEqual(['/opt/Mail Setup/mail-setup', '--cli'])
     expect(entryRoute([...argv, 'token', 'a@b.test'], true)).toEqual({ kind: 'cli', args: ['token', 'a@b.test'] })
+    // The keychain helper (credentials/keytar-child.ts) runs this way too: run-as-node is off there.
+    expect(entryRoute([...argv, KEYTAR_CALL], true)).toEqual({ kind: 'cli', args: [KEYTAR_CALL] })
   })
 
   it("Electron run on the app's folder (development): the binary, that folder, then --cli", () => {

@@ -115,12 +115,30 @@ class Failure extends Error {
 const verifyExit = (d: Diagnosis | undefined): number => (d ? exitFor(d.code) : EXIT.verification)
 
 export async function runCli(argv: string[], rawIo: Io): Promise<number> {
+  // Internal arguments start with "__" (no command does): loaded only then, off --help's path.
+  if (argv[0]?.startsWith('__')) {
+    const internal = await import('../credentials/keytar-child')
+    // One keychain call for an app process whose own keytar lost its daemon.
+    if (argv[0] === internal.KEYTAR_CALL) return keytarCall(rawIo, internal.serveKeytarCall)
+  }
   const said: Said = {}
   const code = await runCommand(argv, rawIo, said)
   // Whom to ask (the organisation's policy), under every failure (as on the wizard's error cards).
   if (code !== EXIT.ok && code !== EXIT.usage && said.support && !argv.includes('--json'))
     rawIo.stderr(`${said.support}\n`)
   return code
+}
+
+/** One request on stdin, one answer on stdout, unescaped: the parent reads JSON (keytar-child.ts). */
+async function keytarCall(
+  io: Io,
+  serveKeytarCall: typeof import('../credentials/keytar-child').serveKeytarCall
+): Promise<number> {
+  const { loadKeytar } = await import('../credentials/store')
+  let input = ''
+  for await (const chunk of io.stdin) input += String(chunk)
+  io.stdout(await serveKeytarCall(input, loadKeytar))
+  return EXIT.ok
 }
 
 /** What a command learnt that runCli says after it: the policy's support contact. */

@@ -37,12 +37,17 @@ export interface CredentialStoreOptions {
   timeoutMs?: number
   /** Replaces the keytar loader (a different backend, or a failing import). */
   load?: () => Promise<KeytarLike>
+  /**
+   * The argv prefix of this app's command line (self-command.ts): with it, once this process's
+   * keytar is found talking to a keyring daemon that has gone, each call runs in a new process.
+   */
+  helper?: readonly string[]
 }
 
 const PROBE_KEY = 'mail-setup-probe'
 const DEFAULT_TIMEOUT_MS = 60_000
 
-async function loadKeytar(): Promise<KeytarLike> {
+export async function loadKeytar(): Promise<KeytarLike> {
   const mod = (await import('keytar')) as unknown as { default?: KeytarLike } & KeytarLike
   return mod.default ?? mod
 }
@@ -76,24 +81,26 @@ export function createCredentialStore(service: string, options: CredentialStoreO
     }
   }
 
-  /** True once this process's keytar was found talking to a keyring daemon that is gone. */
-  let inChild = false
+  /** Set once this process's keytar was found talking to a keyring daemon that is gone. */
+  let inChild: KeytarLike | undefined
 
   async function call<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
+    const k = await backend()
     try {
-      return await callOnce(fn)
+      return await callOn(k, fn)
     } catch (err) {
       // The call reached no daemon (its bus name is gone), so nothing was written: ask the one
-      // running now, through a new process, and keep doing so for this store.
-      if (inChild || !(err instanceof KeychainError) || !STALE_SECRET_SERVICE.test(err.message)) throw err
-      inChild = true
-      keytar = Promise.resolve(childKeytar(timeoutMs))
-      return callOnce(fn)
+      // running now, through a new process, and keep doing so for this store. Decided per call,
+      // so calls already under way when the daemon went are asked again too.
+      const stale = err instanceof KeychainError && STALE_SECRET_SERVICE.test(err.message)
+      if (!stale || k === inChild || !options.helper || options.load) throw err
+      inChild ??= childKeytar(options.helper, timeoutMs)
+      keytar = Promise.resolve(inChild)
+      return callOn(inChild, fn)
     }
   }
 
-  async function callOnce<T>(fn: (k: KeytarLike) => Promise<T>): Promise<T> {
-    const k = await backend()
+  async function callOn<T>(k: KeytarLike, fn: (k: KeytarLike) => Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(
