@@ -119,7 +119,8 @@ async function runCliMode(args: string[]): Promise<void> {
     stdin: process.stdin,
     env: process.env
   })
-  app.exit(code)
+  // Written to a pipe, stdout may still be on its way: exit once it has gone (a parent reads it).
+  process.stdout.write('', () => app.exit(code))
 }
 
 const route = entryRoute(process.argv, app.isPackaged)

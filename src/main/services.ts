@@ -36,7 +36,10 @@ export function createServices(config: Config): Services {
       return (ca ??= registerStore(buildTrustStore(config.trustEnv ?? {}, config.extraCaPem)))
     },
     accounts: new AccountStore(config.userDataDir),
-    credentials: createCredentialStore(config.keychainService, { helper: selfCommand(config) }),
+    credentials: createCredentialStore(config.keychainService, {
+      // This build's own command line: MAIL_SETUP_COMMAND names one for exports, maybe a wrapper.
+      helper: selfCommand({ ...config, command: undefined })
+    }),
     secrets: new SessionSecrets(),
     signInStops: new StopMemory(),
     get policy() {

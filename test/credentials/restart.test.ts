@@ -49,7 +49,8 @@ it('keeps saving, reading and removing after the keyring daemon restarts', async
 
   // The entry outlived the restart (the keyring's files), and the store reads it from the new daemon.
   expect(await store.get(k)).toBe(first)
-  const second = pw()
+  // Through the helper process's pipes, whole: characters of several bytes, a line break.
+  const second = `${pw()} pässwörd €\n日本語 ${'ü'.repeat(3000)}`
   expect(await store.save(k, second)).toEqual({ stored: true, service: SERVICE })
   expect(await store.get(k)).toBe(second)
   expect(await store.get(key('never-saved'))).toBeNull()

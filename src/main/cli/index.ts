@@ -135,9 +135,10 @@ async function keytarCall(
   serveKeytarCall: typeof import('../credentials/keytar-child').serveKeytarCall
 ): Promise<number> {
   const { loadKeytar } = await import('../credentials/store')
-  let input = ''
-  for await (const chunk of io.stdin) input += String(chunk)
-  io.stdout(await serveKeytarCall(input, loadKeytar))
+  // Decoded once, whole: a character split across two reads must not become U+FFFD.
+  const chunks: Buffer[] = []
+  for await (const chunk of io.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))
+  io.stdout(await serveKeytarCall(Buffer.concat(chunks).toString('utf8'), loadKeytar))
   return EXIT.ok
 }
 

@@ -28,8 +28,17 @@ type Answer = { value: string | boolean | null } | { error: string }
 export function childKeytar(command: readonly string[], timeoutMs: number): KeytarLike {
   const run = (request: Request): Promise<string | boolean | null> =>
     new Promise((resolve, reject) => {
-      const child = spawn(command[0]!, [...command.slice(1), KEYTAR_CALL], { stdio: ['pipe', 'pipe', 'pipe'] })
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+      const child = spawn(command[0]!, [...command.slice(1), KEYTAR_CALL], {
+        // A password the parent was given in its environment is not the child's business.
+        env: withoutPasswords(process.env),
+        stdio: ['pipe', 'pipe', 'pipe']
+      })
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL')
+        // A process it started could hold the pipes open: stop listening to them either way.
+        child.stdout.destroy()
+        child.stderr.destroy()
+      }, timeoutMs)
       timer.unref()
       let out = ''
       let err = ''
@@ -61,6 +70,12 @@ export function childKeytar(command: readonly string[], timeoutMs: number): Keyt
     },
     deletePassword: async (service, account) => (await run({ op: 'delete', service, account })) === true
   }
+}
+
+function withoutPasswords(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const rest = { ...env }
+  delete rest.MAIL_SETUP_PASSWORD
+  return rest
 }
 
 /** The child's side: one request (JSON) in, one answer (JSON) out, from this process's fresh keytar. */
