@@ -38,7 +38,7 @@ export function createServices(config: Config): Services {
     accounts: new AccountStore(config.userDataDir),
     credentials: createCredentialStore(config.keychainService, {
       // This build's own command line: MAIL_SETUP_COMMAND names one for exports, maybe a wrapper.
-      helper: selfCommand({ ...config, command: undefined })
+      helper: () => selfCommand({ ...config, command: undefined })
     }),
     secrets: new SessionSecrets(),
     signInStops: new StopMemory(),

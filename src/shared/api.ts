@@ -34,6 +34,14 @@ const sessionOrAddress = {
 const needsSession = (r: { sessionId?: string; address?: string }): boolean => Boolean(r.sessionId || r.address)
 const sessionMessage = { message: 'a sessionId or an address is required' }
 
+/** A session's (or an address's) choices: what plan and prepare both take. */
+const choicesRequest = lazySchema(() =>
+  z
+    .object({ ...sessionOrAddress, choices: SetupChoices.default({}), ...typedServers })
+    .strict()
+    .refine(needsSession, sessionMessage)
+)
+
 export const operations = {
   appInfo: {
     request: lazySchema(() => z.object({})),
@@ -78,12 +86,7 @@ export const operations = {
   },
   /** plan(choices): the servers the session will check (or save unchecked), as a view. */
   plan: {
-    request: lazySchema(() =>
-      z
-        .object({ ...sessionOrAddress, choices: SetupChoices.default({}), ...typedServers })
-        .strict()
-        .refine(needsSession, sessionMessage)
-    ),
+    request: choicesRequest,
     response: lazySchema(() =>
       z.object({ sessionId, incoming: z.array(ServerSettings), outgoing: z.array(ServerSettings) })
     )
@@ -94,12 +97,7 @@ export const operations = {
    * next verify of the session signs in on them. Changes nothing in the session's record.
    */
   prepare: {
-    request: lazySchema(() =>
-      z
-        .object({ ...sessionOrAddress, choices: SetupChoices.default({}), ...typedServers })
-        .strict()
-        .refine(needsSession, sessionMessage)
-    ),
+    request: choicesRequest,
     response: lazySchema(() => z.object({ sessionId, opening: z.number().int().min(0) }))
   },
   /** Cancels a discover, verify, round trip or OAuth run by its id. */

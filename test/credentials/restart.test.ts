@@ -20,12 +20,13 @@ const pw = () => `pw-${randomBytes(9).toString('base64url')}`
 let keyring: SessionKeyring
 let dir: string
 /** The app's command line, as the store runs it (self-command.ts): here the bundled CLI. */
-let helper: string[]
+let helper: () => string[]
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'restart-keyring-'))
   keyring = await startSessionKeyring(dir, pw())
-  helper = [process.execPath, await bundledCli()]
+  const cli = await bundledCli()
+  helper = () => [process.execPath, cli]
   // What bin/mail-setup.js sets before it loads the bundle; the helper process inherits it.
   process.env.MAIL_SETUP_CLI_MAIN = '1'
 })

@@ -40,8 +40,9 @@ export interface CredentialStoreOptions {
   /**
    * The argv prefix of this app's command line (self-command.ts): with it, once this process's
    * keytar is found talking to a keyring daemon that has gone, each call runs in a new process.
+   * Asked for only then: finding it reads the file system, which start-up need not do.
    */
-  helper?: readonly string[]
+  helper?: () => readonly string[]
 }
 
 const PROBE_KEY = 'mail-setup-probe'
@@ -94,7 +95,7 @@ export function createCredentialStore(service: string, options: CredentialStoreO
       // so calls already under way when the daemon went are asked again too.
       const stale = err instanceof KeychainError && STALE_SECRET_SERVICE.test(err.message)
       if (!stale || k === inChild || !options.helper || options.load) throw err
-      inChild ??= childKeytar(options.helper, timeoutMs)
+      inChild ??= childKeytar(options.helper(), timeoutMs)
       keytar = Promise.resolve(inChild)
       return callOn(inChild, fn)
     }
