@@ -4,14 +4,14 @@
 // or the user dismissed it; a read that finds nothing asks here before saying nothing is kept.
 // Read-only: no prompt, no write, no D-Bus activation of a second keyring daemon.
 //
-// A minimal D-Bus client for that one question (one connection, EXTERNAL auth, Hello, one
-// Properties.Get; the D-Bus Specification's wire format, little-endian). Every answer it does not
+// A minimal D-Bus client for that one question (one connection, EXTERNAL auth, Hello, then per
+// question ReadAlias and one Properties.Get; the D-Bus Specification's wire format, little-endian). Every answer it does not
 // understand, and every failure, is `undefined` ("cannot tell"), never an exception.
 import { existsSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { join } from 'node:path'
 
-const DEFAULT_COLLECTION = '/org/freedesktop/secrets/aliases/default'
+const SERVICE_PATH = '/org/freedesktop/secrets'
 const TIMEOUT_MS = 2000
 /** More than any reply to these two calls; a bus that sends more is not answering them. */
 const MAX_BYTES = 64 * 1024
@@ -162,9 +162,21 @@ class Bus {
 async function ask(path: string, uid: number, timeoutMs: number): Promise<boolean | undefined> {
   let bus = buses.get(path)
   if (!bus) buses.set(path, (bus = new Bus(path, uid)))
+  // The alias is read with ReadAlias, not through its /aliases/ path: gnome-keyring 42 rewrites
+  // such paths on its D-Bus thread, reading the alias table its main thread replaces whenever a
+  // new client connects (a race we stay out of).
+  const alias = await bus.call(
+    (serial) =>
+      methodCall(serial, 'org.freedesktop.secrets', SERVICE_PATH, 'org.freedesktop.Secret.Service', 'ReadAlias', [
+        'default'
+      ]),
+    timeoutMs
+  )
+  const collection = alias?.type === METHOD_RETURN ? objectPath(alias) : undefined
+  if (!collection || collection === '/') return undefined
   const msg = await bus.call(
     (serial) =>
-      methodCall(serial, 'org.freedesktop.secrets', DEFAULT_COLLECTION, 'org.freedesktop.DBus.Properties', 'Get', [
+      methodCall(serial, 'org.freedesktop.secrets', collection, 'org.freedesktop.DBus.Properties', 'Get', [
         'org.freedesktop.Secret.Collection',
         'Locked'
       ]),
@@ -290,6 +302,16 @@ export function nextMessage(buf: Buffer): Message | 'incomplete' | 'bad' {
 }
 
 /** A Properties.Get answer: a variant holding a boolean (signature "b", then a 4-byte 0 or 1). */
+/** A ReadAlias answer: one object path (signature "o": a 4-byte length, the path, a NUL). */
+function objectPath({ body, little }: Message): string | undefined {
+  if (body.length < 5) return undefined
+  const length = little ? body.readUInt32LE(0) : body.readUInt32BE(0)
+  if (length > 1024 || body.length < 4 + length + 1) return undefined
+  const path = body.toString('latin1', 4, 4 + length)
+  // What a collection's path may hold (the D-Bus Specification's object path characters).
+  return /^\/[A-Za-z0-9_/]*$/.test(path) ? path : undefined
+}
+
 function variantBoolean({ body, little }: Message): boolean | undefined {
   if (body.length < 8 || body[0] !== 1 || body[1] !== 0x62 || body[2] !== 0) return undefined
   // The body starts 8-aligned, so the boolean sits at body offset 4.
