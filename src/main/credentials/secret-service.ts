@@ -5,7 +5,8 @@
 // Read-only: no prompt, no write, no D-Bus activation of a second keyring daemon.
 //
 // A minimal D-Bus client for that one question (one connection, EXTERNAL auth, Hello, then per
-// question ReadAlias and one Properties.Get; the D-Bus Specification's wire format, little-endian). Every answer it does not
+// question ReadAlias and one Properties.Get; the D-Bus Specification's wire format,
+// little-endian). Every answer it does not
 // understand, and every failure, is `undefined` ("cannot tell"), never an exception.
 import { existsSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
